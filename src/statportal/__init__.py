@@ -1,0 +1,67 @@
+"""statportal: forming and disseminating official statistics with Pyramid and ZODB.
+
+``main()`` is the WSGI application factory of the ini files; ``includeme``
+is the one place that wires the library into a Configurator, so an
+application of an integrator can ``config.include('statportal')`` and then
+its own packages.
+"""
+
+import random
+import time
+
+from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationError
+
+from statportal.settings import apply_environment, as_int, as_list
+
+
+def main(global_config=None, **settings):
+    """The WSGI application: statportal and the add-ons named in ``statportal.includes``."""
+    settings = apply_environment(settings)
+    with Configurator(settings=settings) as config:
+        config.include("statportal")
+        # Commit the core first: an add-on included afterwards may then
+        # override a core registration (a content type, a role, a view)
+        # instead of conflicting with it.
+        config.commit()
+        for package in as_list(settings, "statportal.includes"):
+            config.include(package)
+            config.commit()
+    app = config.make_wsgi_app()
+    _ensure_portal(config.registry)
+    return app
+
+
+def includeme(config):
+    settings = config.registry.settings
+    for name, value in apply_environment({}, environ={}).items():
+        settings.setdefault(name, value)
+    if not settings.get("zodbconn.uri"):
+        raise ConfigurationError("The setting 'zodbconn.uri' is required.")
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+    config.include("pyramid_zodbconn")
+    config.include("pyramid_chameleon")
+    config.add_subscriber(_pause_before_retry, "pyramid_retry.IBeforeRetry")
+
+    config.include("statportal.content")
+    config.include("statportal.security")
+    config.include("statportal.views")
+    config.include("statportal.api")
+    config.set_root_factory("statportal.content.resources.root_factory")
+
+
+def _pause_before_retry(event):
+    """A random pause of 0–N ms × attempt before a retry, so writers spread out."""
+    request = event.request
+    pause_ms = as_int(request.registry.settings, "statportal.retry_pause_ms")
+    attempt = getattr(request, "retry_attempt", 0) + 1
+    time.sleep(random.uniform(0, pause_ms * attempt) / 1000)  # noqa: S311 (not security)
+
+
+def _ensure_portal(registry):
+    from statportal.content.resources import ensure_portal
+
+    db = (getattr(registry, "_zodb_databases", None) or {}).get("")
+    if db is not None:
+        ensure_portal(db, registry)

@@ -1,0 +1,144 @@
+"""The JSON face of content, on the same URLs as the HTML (``Accept: application/json``)."""
+
+from pyramid.httpexceptions import HTTPForbidden
+from pyramid.view import view_config, view_defaults
+
+from statportal.api.errors import json_error
+from statportal.api.serialize import (
+    PayloadError,
+    bound_schema,
+    deserialize,
+    serialize,
+    url_of,
+)
+from statportal.content import editing
+from statportal.content.base import Content
+from statportal.content.folder import Folder
+from statportal.content.registry import get_content_registry
+from statportal.i18n import _
+from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
+from statportal.settings import as_int
+
+JSON = "application/json"
+
+
+def batch_params(request):
+    """``b_start`` and ``b_size`` from the query; raises PayloadError naming the bad one."""
+    settings = request.registry.settings
+    default, maximum = as_int(settings, "statportal.batch_size"), as_int(settings, "statportal.batch_max")
+    values = {}
+    for name, fallback, low, high in (("b_start", 0, 0, None), ("b_size", default, 1, maximum)):
+        raw = request.GET.get(name)
+        try:
+            value = fallback if raw in (None, "") else int(raw)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            limit = f"{low}–{high}" if high else f"≥ {low}"
+            raise PayloadError([{"field": name, "type": "invalid", "message": _(
+                "Must be a whole number (${limit}).", mapping={"limit": limit})}])
+        values[name] = value
+    return values["b_start"], values["b_size"]
+
+
+def json_body(request):
+    try:
+        return request.json_body
+    except ValueError:
+        raise PayloadError([{"field": None, "type": "invalid",
+                             "message": _("The body is not valid JSON.")}]) from None
+
+
+def _error(request, exc):
+    if isinstance(exc, PayloadError):
+        return json_error(request, 400, _("The request has errors."), exc.errors)
+    return json_error(request, exc.status, exc.message,
+                      [{"field": exc.field, "message": exc.message, "type": exc.type}])
+
+
+@view_defaults(context=Content, accept=JSON, renderer="json")
+class ContentAPI:
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    @view_config(request_method="GET", permission=VIEW)
+    def get(self):
+        try:
+            b_start, b_size = batch_params(self.request)
+        except PayloadError as exc:
+            return _error(self.request, exc)
+        return serialize(self.request, self.context, b_start, b_size)
+
+    @view_config(request_method="POST", context=Folder, permission=MANAGE)
+    def post(self):
+        request, registry = self.request, self.request.registry
+        try:
+            payload = json_body(request)
+            if not isinstance(payload, dict) or not payload.get("@type"):
+                raise editing.EditError(_("Required"), "@type", type="required")
+            type_name = payload["@type"]
+            info = editing.check_addable(registry, self.context, type_name)
+            if not request.has_permission(info.add_permission, self.context):
+                raise HTTPForbidden()
+            name = payload.get("id")
+            if name is not None and not isinstance(name, str):
+                raise editing.EditError(_("An id must be a string."), "id", type="invalid_id")
+            schema = bound_schema(request, self.context, info, adding=True)
+            appstruct = deserialize(request, schema, payload)
+            obj = editing.create(registry, self.context, type_name, name, appstruct,
+                                 creator=request.authenticated_userid)
+        except (editing.EditError, PayloadError) as exc:
+            request.tm.doom()
+            return _error(request, exc)
+        request.response.status = 201
+        request.response.headers["Location"] = url_of(request, obj)
+        return serialize(request, obj)
+
+    @view_config(request_method="PATCH", permission=EDIT)
+    def patch(self):
+        request = self.request
+        info = get_content_registry(request.registry).typeof(self.context)
+        try:
+            payload = json_body(request)
+            schema = bound_schema(request, self.context, info)
+            appstruct = deserialize(request, schema, payload, current=self.context)
+            editing.update(request.registry, self.context, appstruct)
+        except (editing.EditError, PayloadError) as exc:
+            request.tm.doom()
+            return _error(request, exc)
+        return serialize(request, self.context)
+
+    @view_config(request_method="DELETE", permission=DELETE)
+    def delete(self):
+        request, parent = self.request, self.context.__parent__
+        if parent is None:
+            return json_error(request, 409, _("The portal itself cannot be removed."))
+        confirm = request.GET.get("confirm", "").lower() in ("1", "true", "yes")
+        try:
+            editing.remove(parent, self.context.__name__, recursive=confirm)
+        except editing.EditError as exc:
+            request.tm.doom()
+            return _error(request, exc)
+        request.response.status = 204
+        return request.response
+
+    @view_config(request_method=("PUT", "OPTIONS", "HEAD", "TRACE", "CONNECT"))
+    @view_config(request_method="POST", context=Content)
+    def not_allowed(self):
+        allowed = "GET, PATCH, DELETE" + (", POST" if isinstance(self.context, Folder) else "")
+        response = json_error(self.request, 405, _("This method is not allowed here."))
+        response.headers["Allow"] = allowed
+        return response
+
+
+@view_config(context=Content, name="@types", accept=JSON, renderer="json", permission=VIEW)
+def types_view(context, request):
+    """The types that may be added here by this user."""
+    content = get_content_registry(request.registry)
+    return [
+        {"@id": f"{url_of(request, context)}/@types/{info.name}", "title":
+         request.localizer.translate(info.title), "addable": True, "name": info.name}
+        for info in content.addable_types(context)
+        if request.has_permission(info.add_permission, context)
+    ]

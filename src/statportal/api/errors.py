@@ -1,0 +1,28 @@
+"""One error envelope for the JSON API: ``{"message", "errors": [{field, message, type}]}``."""
+
+from pyramid.response import Response
+
+STATUS_TYPES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 429: "throttled"}
+
+
+def json_error(request, status, message, errors=None):
+    translate = request.localizer.translate
+    message = translate(message)
+    body = {"message": message, "errors": [
+        {"field": e.get("field"), "message": translate(e["message"]),
+         "type": e.get("type", STATUS_TYPES.get(status, "error"))}
+        for e in (errors or [{"message": message}])
+    ]}
+    response = Response(json_body=body, status=status, charset="utf-8")
+    response.content_type = "application/json"
+    return response
+
+
+def errors_from_invalid(request, invalid, prefix=""):
+    """[{field, message}] from a colander.Invalid, with dotted field names."""
+    found = []
+    for field, message in invalid.asdict(translate=request.localizer.translate).items():
+        found.append({"field": (prefix + field) if field else (prefix.rstrip(".") or None),
+                      "message": message, "type": "invalid"})
+    return found

@@ -1,0 +1,149 @@
+"""``/@openapi.json``: an OpenAPI 3 document of the endpoints and the types' schemas."""
+
+import colander
+from pyramid.view import view_config
+
+from statportal.api.serialize import bound_schema
+from statportal.content.base import Content
+from statportal.content.registry import get_content_registry
+from statportal.security.permissions import VIEW
+
+VERSION = "0.1.0"
+
+
+
+
+def json_schema(node):
+    """A JSON Schema (OpenAPI 3.0 dialect) for a colander node."""
+    typ = node.typ
+    if isinstance(typ, colander.Mapping):
+        schema = {"type": "object", "additionalProperties": False,
+                  "properties": {child.name: json_schema(child) for child in node.children}}
+        required = [c.name for c in node.children if c.required]
+        if required:
+            schema["required"] = required
+    elif isinstance(typ, colander.Set | colander.List):
+        schema = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    elif isinstance(typ, colander.Sequence):
+        schema = {"type": "array", "items": json_schema(node.children[0])}
+    elif isinstance(typ, colander.Boolean):
+        schema = {"type": "boolean"}
+    elif isinstance(typ, colander.Integer):
+        schema = {"type": "integer"}
+    elif isinstance(typ, colander.Float | colander.Decimal):
+        schema = {"type": "number"}
+    elif isinstance(typ, colander.DateTime):
+        schema = {"type": "string", "format": "date-time"}
+    elif isinstance(typ, colander.Date):
+        schema = {"type": "string", "format": "date"}
+    else:
+        schema = {"type": "string"}
+        for validator in _validators(node):
+            if isinstance(validator, colander.Length) and validator.max is not None:
+                schema["maxLength"] = validator.max
+            if isinstance(validator, colander.OneOf):
+                schema["enum"] = list(validator.choices)
+            if isinstance(validator, colander.Email):
+                schema["format"] = "email"
+    if getattr(node, "writeonly", False):
+        schema["writeOnly"] = True
+    if node.title:
+        schema["title"] = str(node.title)
+    if not node.required and not isinstance(typ, colander.Mapping):
+        schema["nullable"] = True
+    return schema
+
+
+def _validators(node):
+    validator = node.validator
+    if isinstance(validator, colander.All):
+        return validator.validators
+    return [validator] if validator is not None else []
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _response(description, schema=None):
+    body = {"description": description}
+    if schema:
+        body["content"] = {"application/json": {"schema": schema}}
+    return body
+
+
+def build_document(request):
+    content = get_content_registry(request.registry)
+    schemas = {
+        "Error": {"type": "object", "properties": {
+            "message": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {
+                "field": {"type": "string", "nullable": True},
+                "message": {"type": "string"},
+                "type": {"type": "string"}}}}}},
+        "Summary": {"type": "object", "properties": {
+            "@id": {"type": "string"}, "@type": {"type": "string"}, "id": {"type": "string"},
+            "title": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    }
+    add_variants = []
+    for info in content.types.values():
+        schema = json_schema(bound_schema(request, request.root, info, adding=True))
+        schema["properties"] = {
+            "@type": {"type": "string", "enum": [info.name]},
+            "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._~-]*$", "maxLength": 100},
+            **schema["properties"],
+        }
+        schema["required"] = ["@type", *schema.get("required", [])]
+        schemas[info.name] = schema
+        add_variants.append({"$ref": f"#/components/schemas/{info.name}"})
+    errors = {str(code): _response(text, ERROR) for code, text in (
+        (400, "Invalid input: each error names its field."), (401, "Not logged in."),
+        (403, "Not allowed."), (404, "Not found."), (409, "Conflicts with the current state."))}
+    obj_path = {
+        "parameters": [{"name": "path", "in": "path", "required": True,
+                        "schema": {"type": "string"},
+                        "description": "The object's path, e.g. official-statistics/industry"}],
+        "get": {"summary": "Read an object (folders list their items in batches)",
+                "parameters": [
+                    {"name": "b_start", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "b_size", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {"200": _response("The object.", {"type": "object"}), **errors}},
+        "post": {"summary": "Add an object to this folder",
+                 "requestBody": {"required": True, "content": {"application/json": {
+                     "schema": {"oneOf": add_variants}}}},
+                 "responses": {"201": _response("Created; Location names it.", {"type": "object"}),
+                               **errors}},
+        "patch": {"summary": "Change some fields",
+                  "requestBody": {"required": True, "content": {"application/json": {
+                      "schema": {"type": "object"}}}},
+                  "responses": {"200": _response("The changed object.", {"type": "object"}),
+                                **errors}},
+        "delete": {"summary": "Remove; a non-empty folder needs ?confirm=true",
+                   "parameters": [{"name": "confirm", "in": "query",
+                                   "schema": {"type": "boolean"}}],
+                   "responses": {"204": _response("Removed."), **errors}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "statportal API", "version": VERSION,
+                 "description": "JSON on the same URLs as the HTML (send Accept: "
+                                "application/json) or under /++api++/. Authenticate with "
+                                "HTTP Basic. Multilingual fields are objects keyed by kk, ru, en."},
+        "servers": [{"url": request.application_url}],
+        "components": {"schemas": schemas, "securitySchemes": {
+            "basic": {"type": "http", "scheme": "basic"}}},
+        "security": [{}, {"basic": []}],
+        "paths": {
+            "/": {k: v for k, v in obj_path.items() if k != "parameters"},
+            "/{path}": obj_path,
+            "/@types": {"get": {"summary": "Types this user may add here",
+                                "responses": {"200": _response("Types.", {"type": "array"})}}},
+            "/@openapi.json": {"get": {"summary": "This document",
+                                       "responses": {"200": _response("OpenAPI 3.",
+                                                                      {"type": "object"})}}},
+        },
+    }
+
+
+@view_config(context=Content, name="@openapi.json", renderer="json", permission=VIEW)
+def openapi_view(context, request):
+    return build_document(request)

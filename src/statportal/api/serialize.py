@@ -1,0 +1,146 @@
+"""Objects to JSON and JSON to appstructs, through the type's one colander schema."""
+
+from datetime import date, datetime
+
+import colander
+
+from statportal.content.folder import Folder
+from statportal.content.registry import get_content_registry
+from statportal.i18n import _
+
+#: Keys a client may send back unchanged from a GET: accepted and ignored.
+READ_ONLY_KEYS = frozenset({
+    "@id", "@type", "id", "created", "modified", "creator", "parent", "items",
+    "items_total", "batching", "review_state", "is_folderish",
+})
+
+
+class PayloadError(Exception):
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def url_of(request, obj):
+    return request.resource_url(obj).rstrip("/") or request.application_url
+
+
+def bound_schema(request, context, info, adding=False):
+    return info.schema().bind(request=request, context=context, adding=adding)
+
+
+def json_value(node, value):
+    typ = node.typ
+    if value is None or value is colander.null:
+        if isinstance(typ, colander.Mapping):
+            return {}
+        if isinstance(typ, colander.Set | colander.List | colander.Sequence):
+            return []
+        return None
+    if isinstance(typ, colander.Mapping):
+        return {child.name: json_value(child, value.get(child.name)) for child in node.children}
+    if isinstance(typ, colander.Set | colander.List):
+        return sorted(value)
+    if isinstance(typ, colander.Sequence):
+        return [json_value(node.children[0], item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def summary(request, obj):
+    info = get_content_registry(request.registry).typeof(obj)
+    return {
+        "@id": url_of(request, obj),
+        "@type": info.name if info else None,
+        "id": obj.__name__,
+        "title": dict(obj.title),
+    }
+
+
+def serialize(request, obj, b_start=0, b_size=25):
+    registry = request.registry
+    info = get_content_registry(registry).typeof(obj)
+    data = {
+        "@id": url_of(request, obj),
+        "@type": info.name if info else None,
+        "id": obj.__name__ or "",
+        "parent": summary(request, obj.__parent__) if obj.__parent__ is not None else None,
+        "created": json_value(colander.SchemaNode(colander.DateTime()), obj.created),
+        "modified": json_value(colander.SchemaNode(colander.DateTime()), obj.modified),
+        "creator": getattr(obj, "creator", None),
+    }
+    if info is not None:
+        for node in bound_schema(request, obj, info).children:
+            if getattr(node, "writeonly", False):
+                continue
+            data[node.name] = json_value(node, getattr(obj, node.name, None))
+    data["is_folderish"] = isinstance(obj, Folder)
+    if isinstance(obj, Folder):
+        data.update(batch(request, obj, b_start, b_size))
+    return data
+
+
+def batch(request, folder, b_start, b_size):
+    total = len(folder)
+    base = url_of(request, folder)
+    items = [summary(request, child) for _name, child in folder.batch(b_start, b_size)]
+    result = {"items": items, "items_total": total}
+    if total > b_size:
+        last = ((total - 1) // b_size) * b_size
+
+        def link(start):
+            return f"{base}?b_start={start}&b_size={b_size}"
+
+        result["batching"] = {
+            "@id": link(b_start), "first": link(0), "last": link(last),
+            **({"prev": link(max(0, b_start - b_size))} if b_start > 0 else {}),
+            **({"next": link(b_start + b_size)} if b_start + b_size < total else {}),
+        }
+    return result
+
+
+def _nulls(value):
+    """JSON null -> colander.null, recursively."""
+    if value is None:
+        return colander.null
+    if isinstance(value, dict):
+        return {key: _nulls(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nulls(item) for item in value]
+    return value
+
+
+def deserialize(request, schema, payload, current=None):
+    """Validate a JSON payload against ``schema`` (bound); returns the appstruct.
+
+    With ``current`` (the object, for PATCH) only the fields present are
+    validated and written, and a multilingual field sent with some languages
+    keeps the others. Unknown keys are refused by name.
+    """
+    if not isinstance(payload, dict):
+        raise PayloadError([{"field": None, "message": _("The body must be a JSON object."),
+                             "type": "invalid"}])
+    names = {node.name for node in schema.children}
+    unknown = sorted(k for k in payload if k not in names and k not in READ_ONLY_KEYS)
+    if unknown:
+        raise PayloadError([{"field": key, "message": _("Unknown field."), "type": "unknown_field"}
+                            for key in unknown])
+    data = {key: value for key, value in payload.items() if key in names}
+    if current is not None:
+        schema = schema.clone()
+        for node in list(schema.children):
+            if node.name not in data:
+                del schema[node.name]
+            elif isinstance(node.typ, colander.Mapping) and isinstance(data[node.name], dict):
+                existing = getattr(current, node.name, None)
+                if isinstance(existing, dict):
+                    data[node.name] = {**{k: v for k, v in existing.items()
+                                          if k in {c.name for c in node.children}},
+                                       **data[node.name]}
+    try:
+        return schema.deserialize(_nulls(data))
+    except colander.Invalid as invalid:
+        from statportal.api.errors import errors_from_invalid
+
+        raise PayloadError(errors_from_invalid(request, invalid)) from None

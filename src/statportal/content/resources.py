@@ -1,0 +1,100 @@
+"""The portal's resources: the root, sections and the fixed places of the design map."""
+
+import transaction
+from pyramid_zodbconn import get_connection
+
+from statportal.content.folder import Folder
+from statportal.security.localroles import LocalRolesMixin
+
+ZODB_ROOT_KEY = "statportal"
+
+#: The fixed children of the portal: id -> (type name, kk/ru/en title).
+FIXED_PLACES = {
+    "orgunits": ("OrgUnits", {"kk": "Ұйымдық бірліктер", "ru": "Структурные подразделения",
+                              "en": "Org units"}),
+    "principals": ("Principals", {"kk": "Пайдаланушылар мен топтар",
+                                  "ru": "Пользователи и группы", "en": "Users and groups"}),
+    "requests": ("Container", {"kk": "Орналастыруға өтінімдер", "ru": "Заявки на размещение",
+                               "en": "Placement requests"}),
+    "calendar": ("Container", {"kk": "Тарату күнтізбесі", "ru": "Календарь распространения",
+                               "en": "Release calendar"}),
+    "plan": ("Container", {"kk": "Статистикалық жұмыстар жоспары",
+                           "ru": "План статистических работ", "en": "Statistical works plan"}),
+    "questions": ("Container", {"kk": "Сұрақтар", "ru": "Вопросы", "en": "Questions"}),
+    "incidents": ("Container", {"kk": "Портал іркілістері", "ru": "Сбои портала",
+                                "en": "Portal incidents"}),
+}
+
+#: Names at the root that views use (``/login``, ``/logout``, …).
+ROOT_VIEW_NAMES = ("login", "logout", "static", "my-work", "search", "sitemap.xml", "robots.txt")
+
+
+class Portal(LocalRolesMixin, Folder):
+    """The root of the content tree."""
+
+    reserved_names = ROOT_VIEW_NAMES
+
+    def sections(self):
+        return [(name, obj) for name, obj in self.items() if name not in FIXED_PLACES]
+
+
+class Section(LocalRolesMixin, Folder):
+    """An ordered folder of the public portal with kk/ru/en titles."""
+
+
+class Container(Folder):
+    """A fixed, unordered place such as ``/requests``; filled by later capabilities."""
+
+    ordered = False
+    __is_fixed__ = True
+
+
+def bootstrap_portal(registry):
+    """A new Portal with its fixed places (not yet stored)."""
+    from statportal.content.registry import get_content_registry
+
+    content = get_content_registry(registry)
+    portal = content.create("Portal", title={
+        "kk": "Ұлттық статистика бюросы", "ru": "Бюро национальной статистики",
+        "en": "Bureau of National Statistics"})
+    portal.__name__ = ""
+    for name, (type_name, title) in FIXED_PLACES.items():
+        place = content.create(type_name, title=title)
+        portal.add(name, place, send_events=False)
+    principals = portal["principals"]
+    principals.add("users", content.create("Users", title={
+        "kk": "Пайдаланушылар", "ru": "Пользователи", "en": "Users"}), send_events=False)
+    principals.add("groups", content.create("Groups", title={
+        "kk": "Топтар", "ru": "Группы", "en": "Groups"}), send_events=False)
+    return portal
+
+
+def get_portal(request, get_connection=get_connection):
+    """The portal of this request's database, created on first access."""
+    portal = request.environ.get("statportal.portal")
+    if portal is None:
+        zodb_root = get_connection(request).root()
+        portal = zodb_root.get(ZODB_ROOT_KEY)
+        if portal is None:
+            portal = bootstrap_portal(request.registry)
+            zodb_root[ZODB_ROOT_KEY] = portal
+        request.environ["statportal.portal"] = portal
+    return portal
+
+
+def root_factory(request):
+    return get_portal(request)
+
+
+def ensure_portal(db, registry):
+    """Create the portal in ``db`` at start-up when it is missing (one commit)."""
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            zodb_root = conn.root()
+            if ZODB_ROOT_KEY not in zodb_root:
+                zodb_root[ZODB_ROOT_KEY] = bootstrap_portal(registry)
+    finally:
+        conn.close()
+

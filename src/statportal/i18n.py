@@ -1,0 +1,96 @@
+"""Translation, language negotiation and localised formatting.
+
+Every UI string goes through ``_`` (domain ``statportal``); catalogs for kk, ru
+and en live in ``statportal/locale``. The language is chosen by the
+``_LOCALE_`` cookie (set by the language switch), then Accept-Language, then
+the ``statportal.default_locale`` setting (kk).
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal
+from pyramid.i18n import TranslationStringFactory
+
+_ = TranslationStringFactory("statportal")
+
+LANGUAGES = ("kk", "ru", "en")
+LOCALE_COOKIE = "_LOCALE_"
+
+# The names of the languages in themselves, for the language switch.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+DATE_FORMAT = "d MMMM y"
+DATETIME_FORMAT = "d MMMM y, HH:mm"
+
+
+def available_languages(request):
+    return request.registry.settings.get("statportal.languages", LANGUAGES)
+
+
+def negotiate_locale(request):
+    """Pyramid locale negotiator: cookie, then Accept-Language, then the default."""
+    languages = available_languages(request)
+    cookie = request.cookies.get(LOCALE_COOKIE)
+    if cookie in languages:
+        return cookie
+    if request.accept_language:
+        best = request.accept_language.lookup(languages, default="")
+        if best in languages:
+            return best
+    return request.registry.settings.get("statportal.default_locale", LANGUAGES[0])
+
+
+def timezone(request):
+    return ZoneInfo(request.registry.settings.get("statportal.timezone", "Asia/Almaty"))
+
+
+def format_date(request, value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(request, value).date()
+    return babel_format_date(value, DATE_FORMAT, locale=request.locale_name)
+
+
+def format_datetime(request, value):
+    if value is None:
+        return ""
+    return babel_format_datetime(
+        to_local(request, value), DATETIME_FORMAT, tzinfo=timezone(request),
+        locale=request.locale_name,
+    )
+
+
+def format_number(request, value):
+    return format_decimal(value, locale=request.locale_name)
+
+
+def to_local(request, value):
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(timezone(request))
+
+
+def pick(request, value, fallback=True):
+    """The text of a multilingual value in the request's language.
+
+    Returns ``(text, lang)``; with ``fallback`` the first language that has a
+    text is used when the request's language has none, and ``lang`` tells
+    which one it was so the page can say so honestly.
+    """
+    value = value or {}
+    lang = request.locale_name
+    if value.get(lang):
+        return value[lang], lang
+    if fallback:
+        for other in LANGUAGES:
+            if value.get(other):
+                return value[other], other
+    return "", lang
+
+
+def translate(request, message):
+    return request.localizer.translate(message)

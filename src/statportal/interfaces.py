@@ -1,0 +1,15 @@
+"""The interfaces under which statportal registers its utilities."""
+
+from zope.interface import Interface
+
+
+class IContentRegistry(Interface):
+    """The registry of content types (``statportal.content.registry.ContentRegistry``)."""
+
+
+class IRoleRegistry(Interface):
+    """The registry of roles (``statportal.security.roles.RoleRegistry``)."""
+
+
+class ILoginThrottle(Interface):
+    """Counts failed logins and says when to refuse (``statportal.security.throttle``)."""

@@ -1,0 +1,152 @@
+"""The ``statportal`` console script.
+
+    statportal init CONFIG [--demo]
+    statportal user add CONFIG LOGIN [--role ROLE]... [--local-role ROLE@/path]...
+                        [--org-unit /path] [--fullname NAME] [--email ADDR] --password-stdin
+
+Errors go to stderr with a non-zero exit status, and nothing is stored.
+"""
+
+import argparse
+import sys
+from contextlib import contextmanager
+
+from pyramid.paster import bootstrap, setup_logging
+
+from statportal.content.resources import get_portal
+
+
+class CommandError(Exception):
+    pass
+
+
+@contextmanager
+def portal_transaction(config_uri):
+    """The portal of CONFIG inside one transaction, committed when the block succeeds."""
+    setup_logging(config_uri)
+    env = bootstrap(config_uri)
+    request = env["request"]
+    try:
+        with request.tm:
+            yield request, get_portal(request)
+    finally:
+        env["closer"]()
+
+
+def cmd_init(args, out):
+    from statportal.demo import add_demo_content
+
+    with portal_transaction(args.config) as (request, portal):
+        if not args.demo:
+            print("The portal is ready.", file=out)
+            return
+        if portal.sections() or len(portal["principals"]["users"]):
+            raise CommandError("The portal already has content; demo content is only added to "
+                               "an empty portal.")
+        credentials = add_demo_content(request.registry, portal)
+    print("Demo content created. Demo users (these passwords are shown only once):", file=out)
+    width = max(len(login) for login, _p, _r in credentials)
+    for login, password, roles in credentials:
+        print(f"  {login:<{width}}  {password}  {', '.join(roles)}", file=out)
+
+
+def _parse_local_role(spec):
+    role, sep, path = spec.partition("@")
+    if not sep or not role or not path.startswith("/"):
+        raise CommandError(f"--local-role {spec!r}: expected ROLE@/path, e.g. "
+                           "Executor@/official-statistics/economy/industry")
+    return role, path
+
+
+def cmd_user_add(args, out, stdin):
+    from statportal.content import editing
+    from statportal.demo import traverse_path
+    from statportal.security.localroles import LocalRolesMixin
+    from statportal.security.passwords import MIN_LENGTH, password_problem
+    from statportal.security.principals import user_principal
+    from statportal.security.roles import get_roles
+
+    if not args.password_stdin:
+        raise CommandError("Give the password on standard input with --password-stdin "
+                           "(never on the command line).")
+    password = stdin.readline().rstrip("\r\n")
+    problem = password_problem(password)
+    if problem == "short":
+        raise CommandError(f"The password needs at least {MIN_LENGTH} characters.")
+    if problem:
+        raise CommandError("The password may not start or end with a space.")
+    local_roles = [_parse_local_role(spec) for spec in args.local_role]
+    with portal_transaction(args.config) as (request, portal):
+        known = get_roles(request.registry)
+        for role in [*args.role, *(r for r, _p in local_roles)]:
+            if role not in known:
+                raise CommandError(f"Unknown role {role!r}; roles: {', '.join(known.names())}.")
+        targets = []
+        for role, path in local_roles:
+            try:
+                target = traverse_path(portal, path)
+            except KeyError:
+                raise CommandError(f"--local-role {role}@{path}: nothing at {path}.") from None
+            if not isinstance(target, LocalRolesMixin):
+                raise CommandError(f"--local-role {role}@{path}: roles can be granted only on "
+                                   "sections and org units.")
+            targets.append((role, target))
+        if args.org_unit:
+            try:
+                unit = traverse_path(portal, args.org_unit)
+            except KeyError:
+                unit = None
+            if unit is None or getattr(unit, "__content_type__", None) != "OrgUnit":
+                raise CommandError(f"--org-unit {args.org_unit}: no org unit there.")
+        appstruct = {"fullname": args.fullname or args.login, "email": args.email or "",
+                     "roles": tuple(args.role), "org_unit": args.org_unit, "active": True,
+                     "password": password}
+        try:
+            editing.create(request.registry, portal["principals"]["users"], "User", args.login,
+                           appstruct, creator="statportal-cli")
+        except editing.EditError as exc:
+            raise CommandError(f"{exc.field or 'user'}: "
+                               f"{request.localizer.translate(exc.message)}") from None
+        for role, target in targets:
+            target.grant(user_principal(args.login), role)
+    print(f"User {args.login} added.", file=out)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="statportal", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help="create the portal (and, with --demo, demo content)")
+    init.add_argument("config", help="the ini file, e.g. etc/development.ini")
+    init.add_argument("--demo", action="store_true", help="add demo sections, org units, users")
+    user = commands.add_parser("user", help="manage users")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="add a user")
+    add.add_argument("config")
+    add.add_argument("login")
+    add.add_argument("--role", action="append", default=[], help="a global role (repeatable)")
+    add.add_argument("--local-role", action="append", default=[], metavar="ROLE@/path",
+                     help="a role on a section or org unit (repeatable)")
+    add.add_argument("--org-unit", metavar="/path")
+    add.add_argument("--fullname")
+    add.add_argument("--email")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    return parser
+
+
+def main(argv=None, out=None, stdin=None):
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            cmd_init(args, out)
+        else:
+            cmd_user_add(args, out, stdin or sys.stdin)
+    except CommandError as exc:
+        print(f"statportal: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Security: principals, roles and local roles, ACLs derived from data, login."""
+
+from statportal.i18n import _
+from statportal.security.permissions import (
+    ADD,
+    DELETE,
+    EDIT,
+    MANAGE,
+    MANAGE_ORGUNITS,
+    MANAGE_PRINCIPALS,
+    SHARE,
+    VIEW,
+)
+from statportal.security.roles import STAFF_ROLES
+
+PRINCIPAL_ADMIN = {VIEW: ("Manager",), MANAGE: ("Manager",), ADD: ("Manager",),
+                   EDIT: ("Manager",), DELETE: ("Manager",), MANAGE_PRINCIPALS: ("Manager",)}
+ORGUNIT_ADMIN = {VIEW: STAFF_ROLES, MANAGE: STAFF_ROLES, ADD: ("Manager",), EDIT: ("Manager",),
+                 DELETE: ("Manager",), SHARE: ("Manager",), MANAGE_ORGUNITS: ("Manager",)}
+
+
+def includeme(config):
+    from pyramid.session import SignedCookieSessionFactory
+
+    from statportal.interfaces import ILoginThrottle
+    from statportal.security import roles, schemas
+    from statportal.security.orgunits import OrgUnit, OrgUnits
+    from statportal.security.policy import StatportalSecurityPolicy
+    from statportal.security.principals import Group, Groups, Principals, User, Users
+    from statportal.security.throttle import LoginThrottle
+    from statportal.settings import as_bool, as_int, require
+
+    settings = config.registry.settings
+    config.include(roles)
+    config.set_session_factory(SignedCookieSessionFactory(
+        require(settings, "statportal.secret"),
+        cookie_name="statportal_session",
+        secure=as_bool(settings, "statportal.cookie_secure"),
+        httponly=True,
+        samesite="Lax",
+        timeout=as_int(settings, "statportal.session_max_age"),
+        max_age=None,
+    ))
+    config.set_security_policy(StatportalSecurityPolicy())
+    config.set_default_csrf_options(require_csrf=True, callback=csrf_applies)
+    config.registry.registerUtility(LoginThrottle(
+        max_failures=as_int(settings, "statportal.login_max_failures"),
+        window=as_int(settings, "statportal.login_window_seconds"),
+        lockout=as_int(settings, "statportal.login_lockout_seconds"),
+        ip_max_failures=as_int(settings, "statportal.ip_max_failures"),
+    ), ILoginThrottle)
+    config.add_tween("statportal.security.policy.basic_auth_tween_factory",
+                     under="pyramid_tm.tm_tween_factory")
+
+    config.add_content_type("Principals", Principals, _container_schema,
+                            title=_("Users and groups"), permissions=PRINCIPAL_ADMIN,
+                            inherit=False)
+    config.add_content_type("Users", Users, _container_schema, title=_("Users"))
+    config.add_content_type("Groups", Groups, _container_schema, title=_("Groups"))
+    config.add_content_type("User", User, schemas.user_schema, title=_("User"),
+                            add_permission=MANAGE_PRINCIPALS, addable_to=("Users",),
+                            id_title=_("Login"), id_required=True)
+    config.add_content_type("Group", Group, schemas.group_schema, title=_("Group"),
+                            add_permission=MANAGE_PRINCIPALS, addable_to=("Groups",),
+                            id_title=_("Group id"), id_required=True)
+    config.add_content_type("OrgUnits", OrgUnits, _container_schema, title=_("Org units"),
+                            permissions=ORGUNIT_ADMIN, inherit=False)
+    config.add_content_type("OrgUnit", OrgUnit, schemas.orgunit_schema, title=_("Org unit"),
+                            add_permission=MANAGE_ORGUNITS, addable_to=("OrgUnits", "OrgUnit"))
+
+
+def _container_schema():
+    from statportal.content.schemas import container_schema
+
+    return container_schema()
+
+
+def csrf_applies(request):
+    """CSRF is checked on every unsafe request except API calls that cannot be forged.
+
+    A request with HTTP Basic credentials carries no ambient authority, and a
+    browser sends ``Content-Type: application/json`` cross-site only after a
+    CORS preflight that this application never approves.
+    """
+    from statportal.security.policy import basic_credentials
+
+    if basic_credentials(request) is not None:
+        return False
+    return request.content_type != "application/json"
+

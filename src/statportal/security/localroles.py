@@ -1,0 +1,53 @@
+"""Local roles: roles granted to a user or group on one object and its subtree."""
+
+from pyramid.location import lineage
+
+
+class LocalRolesMixin:
+    """Stores grants as ``{principal_id: (role, ...)}``, replaced on every change."""
+
+    __local_roles__ = None
+
+    def local_roles(self):
+        return dict(self.__local_roles__ or {})
+
+    def grant(self, principal_id, role):
+        grants = self.local_roles()
+        roles = grants.get(principal_id, ())
+        if role not in roles:
+            grants[principal_id] = tuple(sorted((*roles, role)))
+            self.__local_roles__ = grants
+            return True
+        return False
+
+    def revoke(self, principal_id, role):
+        grants = self.local_roles()
+        roles = tuple(r for r in grants.get(principal_id, ()) if r != role)
+        if roles == grants.get(principal_id, ()):
+            return False
+        if roles:
+            grants[principal_id] = roles
+        else:
+            grants.pop(principal_id, None)
+        self.__local_roles__ = grants
+        return True
+
+
+def local_roles_in(context, principal_ids):
+    """The roles ``principal_ids`` hold on ``context`` through grants on it or above."""
+    roles = set()
+    for location in lineage(context):
+        grants = getattr(location, "__local_roles__", None)
+        if grants:
+            for pid in principal_ids:
+                roles.update(grants.get(pid, ()))
+    return roles
+
+
+def inherited_grants(context):
+    """Grants on the parents of ``context``: [(location, principal_id, roles)]."""
+    found = []
+    for location in list(lineage(context))[1:]:
+        for pid, roles in (getattr(location, "__local_roles__", None) or {}).items():
+            found.append((location, pid, roles))
+    return found

@@ -1,0 +1,14 @@
+"""Permission names. Views declare one of these; ACLs grant them to roles."""
+
+VIEW = "view"
+#: See the staff (management) pages of an object: its contents, history, forms.
+MANAGE = "statportal.manage"
+ADD = "statportal.add"
+EDIT = "statportal.edit"
+DELETE = "statportal.delete"
+#: Grant and revoke local roles on an object ("Sharing").
+SHARE = "statportal.share"
+#: Users and groups.
+MANAGE_PRINCIPALS = "statportal.manage_principals"
+#: Org units.
+MANAGE_ORGUNITS = "statportal.manage_orgunits"

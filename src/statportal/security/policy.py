@@ -1,0 +1,161 @@
+"""The security policy: who the request is, and what it may do here.
+
+Identity comes from the session (HTML UI, after the login form) or from HTTP
+Basic credentials (the JSON API, checked against the same users). Principals
+are computed per context: the user and its groups, their global roles, and
+the local roles granted on the context or any of its parents. Permissions
+come from the ACLs of ``statportal.security.acl``; views never test roles.
+"""
+
+import base64
+import binascii
+
+from pyramid.authorization import Authenticated, Everyone
+from pyramid.interfaces import ISecurityPolicy
+from zope.interface import implementer
+
+from statportal.interfaces import ILoginThrottle
+from statportal.security.acl import permits
+from statportal.security.localroles import local_roles_in
+from statportal.security.principals import find_user, user_roles
+
+SESSION_LOGIN = "statportal.login"
+SESSION_AUTH_VERSION = "statportal.auth_version"
+
+
+class AuthenticationRefused(Exception):
+    """Credentials were given and refused; ``reason`` is 'invalid' or 'throttled'."""
+
+    def __init__(self, reason, retry_after=0):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def client_address(request):
+    return request.client_addr or "unknown"
+
+
+def authenticate(request, login, password):
+    """Return the active user whose password matches, or raise AuthenticationRefused."""
+    from statportal.content.resources import get_portal
+
+    throttle = request.registry.getUtility(ILoginThrottle)
+    address = client_address(request)
+    wait = throttle.retry_after(login, address)
+    if wait:
+        raise AuthenticationRefused("throttled", wait)
+    user = find_user(get_portal(request), login)
+    ok = user is not None and user.active and user.check_password(password or "")
+    if user is None:
+        from statportal.security.passwords import verify_password
+
+        verify_password(None, password or "")  # same cost as a known login
+    if not ok:
+        throttle.failed(login, address)
+        raise AuthenticationRefused("invalid")
+    throttle.succeeded(login, address)
+    return user
+
+
+def basic_credentials(request):
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        login, _, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return ("", "")
+    return login, password
+
+
+@implementer(ISecurityPolicy)
+class StatportalSecurityPolicy:
+    def identity(self, request):
+        if "statportal.identity" in request.environ:
+            return request.environ["statportal.identity"]
+        user = self._find_identity(request)
+        request.environ["statportal.identity"] = user
+        return user
+
+    def _find_identity(self, request):
+        from statportal.content.resources import get_portal
+
+        credentials = basic_credentials(request)
+        if credentials is not None:
+            # Refusals are answered by the basic-auth tween before views run.
+            try:
+                return authenticate(request, *credentials)
+            except AuthenticationRefused:
+                return None
+        session = request.session
+        login = session.get(SESSION_LOGIN)
+        if not login:
+            return None
+        user = find_user(get_portal(request), login)
+        if user is None or not user.active or user.auth_version != session.get(SESSION_AUTH_VERSION):
+            return None
+        return user
+
+    def authenticated_userid(self, request):
+        user = self.identity(request)
+        return user.login if user is not None else None
+
+    def effective_principals(self, request, context):
+        from statportal.content.resources import get_portal
+
+        user = self.identity(request)
+        if user is None:
+            return [Everyone]
+        cache = request.environ.setdefault("statportal.principals", {})
+        key = id(context)
+        if key not in cache:
+            ids = user.principal_ids()
+            roles = user_roles(get_portal(request), user) | local_roles_in(context, ids)
+            cache[key] = [Everyone, Authenticated, *ids, *(f"role:{r}" for r in sorted(roles))]
+        return cache[key]
+
+    def roles_in(self, request, context):
+        return sorted(p[5:] for p in self.effective_principals(request, context)
+                      if p.startswith("role:"))
+
+    def permits(self, request, context, permission):
+        return permits(request.registry, context,
+                       self.effective_principals(request, context), permission)
+
+    def remember(self, request, userid, user=None, **kw):
+        session = request.session
+        session.invalidate()  # a new session on login: no fixation
+        session[SESSION_LOGIN] = userid
+        session[SESSION_AUTH_VERSION] = user.auth_version if user is not None else 0
+        request.environ.pop("statportal.identity", None)
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        request.environ["statportal.identity"] = None
+        return []
+
+
+def basic_auth_tween_factory(handler, registry):
+    """Answer 401 at once when Basic credentials are given and wrong."""
+    from statportal.api.errors import json_error
+
+    def tween(request):
+        credentials = basic_credentials(request)
+        if credentials is not None:
+            try:
+                user = authenticate(request, *credentials)
+            except AuthenticationRefused as refused:
+                if refused.reason == "throttled":
+                    response = json_error(request, 429, "Too many failed logins; try again later.")
+                    response.headers["Retry-After"] = str(refused.retry_after)
+                else:
+                    response = json_error(request, 401, "Wrong login or password.")
+                    response.headers["WWW-Authenticate"] = 'Basic realm="statportal"'
+                return response
+            request.environ["statportal.identity"] = user
+        return handler(request)
+
+    return tween

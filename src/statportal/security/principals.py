@@ -1,0 +1,98 @@
+"""Users and groups, stored in ``/principals/users`` and ``/principals/groups``."""
+
+from statportal.content.base import Content, utcnow
+from statportal.content.folder import Folder
+from statportal.i18n import LANGUAGES
+from statportal.security.passwords import hash_password, needs_rehash, verify_password
+
+
+def user_principal(login):
+    return f"user:{login}"
+
+
+def group_principal(name):
+    return f"group:{name}"
+
+
+class User(Content):
+    """A person who logs in. The login is the object's id."""
+
+    def __init__(self, fullname="", email="", roles=(), groups=(), org_unit=None,
+                 active=True, creator=None):
+        self.created = self.modified = utcnow()
+        self.creator = creator
+        self.description = {}
+        self.fullname = fullname
+        self.email = email
+        self.roles = tuple(roles)
+        self.groups = tuple(groups)
+        self.org_unit = org_unit
+        self.active = active
+        self.password_hash = None
+        #: Bumped when the password changes: sessions of the old one end.
+        self.auth_version = 0
+
+    @property
+    def login(self):
+        return self.__name__
+
+    @property
+    def title(self):
+        return {lang: self.fullname or self.__name__ or "" for lang in LANGUAGES}
+
+    def set_password(self, password):
+        self.password_hash = hash_password(password)
+        self.auth_version += 1
+
+    def check_password(self, password):
+        ok = verify_password(self.password_hash, password)
+        if ok and needs_rehash(self.password_hash):
+            self.password_hash = hash_password(password)
+        return ok
+
+    def principal_ids(self):
+        return [user_principal(self.login), *(group_principal(g) for g in self.groups)]
+
+
+class Group(Content):
+    def __init__(self, title=None, description=None, roles=(), creator=None):
+        super().__init__(title=title, description=description, creator=creator)
+        self.roles = tuple(roles)
+
+
+class Principals(Folder):
+    """The ``/principals`` folder: holds ``users`` and ``groups``."""
+
+    __is_fixed__ = True
+
+
+class Users(Folder):
+    ordered = False
+    __is_fixed__ = True
+
+
+class Groups(Folder):
+    ordered = False
+    __is_fixed__ = True
+
+
+def find_user(portal, login):
+    if not login:
+        return None
+    return portal["principals"]["users"].get(login)
+
+
+def user_roles(portal, user):
+    """Global roles of ``user``: its own and its groups'."""
+    roles = set(user.roles)
+    groups = portal["principals"]["groups"]
+    for name in user.groups:
+        group = groups.get(name)
+        if group is not None:
+            roles.update(group.roles)
+    return roles
+
+
+def members_of(portal, group_name):
+    # Users are few (hundreds); this listing is for the admin page only.
+    return [u for u in portal["principals"]["users"].values() if group_name in u.groups]

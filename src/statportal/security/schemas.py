@@ -1,0 +1,149 @@
+"""Schemas of users, groups and org units."""
+
+import colander
+import deform.widget
+
+from statportal.content.schemas import ContentSchema
+from statportal.i18n import _, pick
+from statportal.security.orgunits import ORGUNIT_KINDS
+from statportal.security.passwords import MIN_LENGTH, password_problem
+from statportal.security.roles import get_roles
+
+
+@colander.deferred
+def role_choices(node, kw):
+    request = kw["request"]
+    return deform.widget.CheckboxChoiceWidget(values=[
+        (role.name, request.localizer.translate(role.title))
+        for role in get_roles(request.registry)
+    ])
+
+
+@colander.deferred
+def role_validator(node, kw):
+    return colander.ContainsOnly(get_roles(kw["request"].registry).names())
+
+
+@colander.deferred
+def group_choices(node, kw):
+    from statportal.content.resources import get_portal
+
+    request = kw["request"]
+    groups = get_portal(request)["principals"]["groups"]
+    return deform.widget.CheckboxChoiceWidget(values=[
+        (name, pick(request, group.title)[0] or name) for name, group in groups.items()
+    ])
+
+
+@colander.deferred
+def group_validator(node, kw):
+    from statportal.content.resources import get_portal
+
+    groups = get_portal(kw["request"])["principals"]["groups"]
+    return colander.ContainsOnly(list(groups.keys()))
+
+
+def orgunit_paths(request):
+    """[(path, indented title)] of every org unit, in tree order."""
+    from statportal.content.resources import get_portal
+
+    found = []
+
+    def walk(folder, depth):
+        for name, unit in folder.items():
+            path = f"{_path_of(folder)}/{name}"
+            found.append((path, "\u2003" * depth + (pick(request, unit.title)[0] or name)))
+            walk(unit, depth + 1)
+
+    walk(get_portal(request)["orgunits"], 0)
+    return found
+
+
+def _path_of(folder):
+    names = []
+    while folder is not None and folder.__name__:
+        names.append(folder.__name__)
+        folder = folder.__parent__
+    return "/" + "/".join(reversed(names)) if names else ""
+
+
+@colander.deferred
+def orgunit_widget(node, kw):
+    request = kw["request"]
+    return deform.widget.SelectWidget(
+        values=[("", request.localizer.translate(_("— none —"))), *orgunit_paths(request)])
+
+
+@colander.deferred
+def orgunit_validator(node, kw):
+    paths = [path for path, _title in orgunit_paths(kw["request"])]
+    return colander.OneOf(paths)
+
+
+def _password_validator(node, value):
+    problem = password_problem(value)
+    if problem == "short":
+        raise colander.Invalid(node, _("A password needs at least ${n} characters.",
+                                       mapping={"n": MIN_LENGTH}))
+    if problem == "spaces":
+        raise colander.Invalid(node, _("A password may not start or end with a space."))
+
+
+@colander.deferred
+def password_missing(node, kw):
+    return colander.required if kw.get("adding") else colander.drop
+
+
+class UserSchema(colander.MappingSchema):
+    fullname = colander.SchemaNode(colander.String(), title=_("Full name"),
+                                   validator=colander.Length(min=1, max=200))
+    email = colander.SchemaNode(colander.String(), title=_("E-mail"),
+                                validator=colander.All(colander.Email(), colander.Length(max=254)))
+    roles = colander.SchemaNode(colander.Set(), title=_("Global roles"), missing=(),
+                                widget=role_choices, validator=role_validator)
+    groups = colander.SchemaNode(colander.Set(), title=_("Groups"), missing=(),
+                                 widget=group_choices, validator=group_validator)
+    org_unit = colander.SchemaNode(colander.String(), title=_("Org unit"), missing=None,
+                                   widget=orgunit_widget, validator=orgunit_validator)
+    active = colander.SchemaNode(colander.Boolean(), title=_("Active"), missing=True,
+                                 default=True)
+    password = colander.SchemaNode(
+        colander.String(), title=_("Password"), missing=password_missing,
+        validator=_password_validator,
+        description=_("Leave empty to keep the current password."),
+        widget=deform.widget.CheckedPasswordWidget(redisplay=False),
+        writeonly=True,
+    )
+
+
+def user_schema():
+    return UserSchema()
+
+
+class GroupSchema(ContentSchema):
+    roles = colander.SchemaNode(colander.Set(), title=_("Roles of its members"), missing=(),
+                                widget=role_choices, validator=role_validator)
+
+
+def group_schema():
+    return GroupSchema()
+
+
+class OrgUnitSchema(ContentSchema):
+    kind = colander.SchemaNode(
+        colander.String(), title=_("Kind"), missing="unit",
+        validator=colander.OneOf(ORGUNIT_KINDS),
+        widget=deform.widget.SelectWidget(values=[
+            ("committee", _("Committee")),
+            ("department", _("Department of the Committee")),
+            ("territorial_body", _("Territorial body")),
+            ("unit", _("Structural unit")),
+        ]),
+    )
+    code = colander.SchemaNode(colander.String(), title=_("Code"), missing="",
+                               validator=colander.Length(max=20))
+
+
+def orgunit_schema():
+    return OrgUnitSchema()
+

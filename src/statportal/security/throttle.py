@@ -1,0 +1,54 @@
+"""Throttling of failed logins, per login and per client address.
+
+After ``max_failures`` failures for one login within ``window`` seconds,
+that login is refused for ``lockout`` seconds (even with the right
+password); an address with ``ip_max_failures`` failures is refused likewise.
+Counts live in the process (each web process throttles on its own), which is
+what an attacker meets in front of every process.
+"""
+
+import threading
+import time
+from collections import defaultdict, deque
+
+
+class LoginThrottle:
+    def __init__(self, max_failures=5, window=900, lockout=900, ip_max_failures=30,
+                 clock=time.monotonic):
+        self.max_failures = max_failures
+        self.window = window
+        self.lockout = lockout
+        self.ip_max_failures = ip_max_failures
+        self.clock = clock
+        self._failures = defaultdict(deque)
+        self._locked_until = {}
+        self._lock = threading.Lock()
+
+    def _keys(self, login, address):
+        return ((f"login:{(login or '').lower()}", self.max_failures),
+                (f"addr:{address}", self.ip_max_failures))
+
+    def retry_after(self, login, address):
+        """Seconds until a login attempt is allowed again (0: allowed now)."""
+        now = self.clock()
+        with self._lock:
+            waits = [self._locked_until.get(key, 0) - now for key, _ in self._keys(login, address)]
+        return max(0, int(max(waits) + 0.999))
+
+    def failed(self, login, address):
+        now = self.clock()
+        with self._lock:
+            for key, limit in self._keys(login, address):
+                failures = self._failures[key]
+                failures.append(now)
+                while failures and failures[0] <= now - self.window:
+                    failures.popleft()
+                if len(failures) >= limit:
+                    self._locked_until[key] = now + self.lockout
+                    failures.clear()
+
+    def succeeded(self, login, address):
+        with self._lock:
+            key = self._keys(login, address)[0][0]
+            self._failures.pop(key, None)
+            self._locked_until.pop(key, None)

@@ -1,0 +1,93 @@
+"""Settings: defaults, environment overrides and typed accessors.
+
+Every setting can be overridden for a deployment by an environment variable
+``STATPORTAL_<NAME>``, where NAME is the setting's name upper-cased with dots
+and dashes written as underscores: ``zodbconn.uri`` is
+``STATPORTAL_ZODBCONN_URI``, ``retry.attempts`` is ``STATPORTAL_RETRY_ATTEMPTS``.
+"""
+
+import os
+import re
+
+from pyramid.exceptions import ConfigurationError
+from pyramid.settings import asbool
+
+ENV_PREFIX = "STATPORTAL_"
+
+DEFAULTS = {
+    "retry.attempts": "10",
+    "tm.manager_hook": "pyramid_tm.explicit_manager",
+    "statportal.default_locale": "kk",
+    "statportal.available_languages": "kk ru en",
+    "statportal.timezone": "Asia/Almaty",
+    "statportal.cookie_secure": "false",
+    "statportal.session_max_age": "28800",
+    "statportal.login_max_failures": "5",
+    "statportal.login_window_seconds": "900",
+    "statportal.login_lockout_seconds": "900",
+    "statportal.ip_max_failures": "30",
+    "statportal.batch_size": "25",
+    "statportal.batch_max": "200",
+    "statportal.retry_pause_ms": "20",
+    "statportal.includes": "",
+}
+
+# Settings without a default that deployments commonly override.
+KNOWN = (
+    "zodbconn.uri",
+    "statportal.secret",
+    "pyramid.reload_templates",
+    "pyramid.debug_authorization",
+    "pyramid.default_locale_name",
+)
+
+
+def env_name(setting):
+    """``zodbconn.uri`` -> ``STATPORTAL_ZODBCONN_URI``."""
+    return ENV_PREFIX + re.sub(r"[.\-]", "_", setting).upper()
+
+
+def apply_environment(settings, environ=None):
+    """Return ``settings`` with defaults filled in and environment overrides applied.
+
+    Overrides apply to every known setting (those given and the defaults). A
+    variable naming a setting that is not known is applied too when its name
+    maps back unambiguously, e.g. ``STATPORTAL_ZODBCONN_URI``.
+    """
+    environ = os.environ if environ is None else environ
+    merged = dict(DEFAULTS)
+    merged.update(settings)
+    by_env = {env_name(name): name for name in (*KNOWN, *merged)}
+    for var, value in environ.items():
+        if not var.startswith(ENV_PREFIX):
+            continue
+        name = by_env.get(var)
+        if name is None:
+            # statportal.* settings not yet known: STATPORTAL_SECRET -> statportal.secret
+            name = "statportal." + var[len(ENV_PREFIX) :].lower()
+        merged[name] = value
+    return merged
+
+
+def require(settings, name):
+    value = settings.get(name)
+    if not value:
+        raise ConfigurationError(
+            f"The setting {name!r} is required (or the environment variable {env_name(name)})."
+        )
+    return value
+
+
+def as_int(settings, name):
+    try:
+        return int(settings[name])
+    except (KeyError, ValueError) as exc:
+        raise ConfigurationError(f"The setting {name!r} must be an integer.") from exc
+
+
+def as_bool(settings, name):
+    return asbool(settings.get(name))
+
+
+def as_list(settings, name):
+    return [part for part in re.split(r"[\s,]+", settings.get(name) or "") if part]

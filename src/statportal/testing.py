@@ -1,0 +1,95 @@
+"""Fixtures for testing statportal and the packages that extend it (a pytest plugin).
+
+The ``app`` fixture is the real WSGI application on a temporary FileStorage
+with blobs; ``testapp`` wraps it in WebTest; ``demo`` fills it with the demo
+content and returns the users' passwords; ``open_portal(app)`` gives the
+portal inside a committed transaction for setting up and checking data.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+import transaction
+from pyramid.threadlocal import manager
+
+DEMO_PASSWORD = "demo-password-1"
+TEST_SECRET = "test-secret-0123456789abcdef0123456789"
+
+
+def make_settings(tmp_path, **overrides):
+    settings = {
+        "zodbconn.uri": f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs",
+        "statportal.secret": TEST_SECRET,
+        "statportal.retry_pause_ms": "5",
+    }
+    settings.update(overrides)
+    return settings
+
+
+def make_app(settings):
+    from statportal import main
+
+    return main({}, **settings)
+
+
+def close_app(app):
+    for db in getattr(app.registry, "_zodb_databases", {}).values():
+        db.close()
+
+
+@contextmanager
+def open_portal(app):
+    """The app's portal in a transaction that commits when the block ends without error."""
+    from statportal.content.resources import ZODB_ROOT_KEY
+
+    db = app.registry._zodb_databases[""]
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    manager.push({"registry": app.registry, "request": None})
+    try:
+        with tm:
+            yield conn.root()[ZODB_ROOT_KEY]
+    finally:
+        manager.pop()
+        conn.close()
+
+
+@pytest.fixture
+def app_settings(tmp_path):
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def app(app_settings):
+    wsgi = make_app(app_settings)
+    yield wsgi
+    close_app(wsgi)
+
+
+@pytest.fixture
+def testapp(app):
+    from webtest import TestApp
+
+    return TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en", "REMOTE_ADDR": "127.0.0.1"})
+
+
+@pytest.fixture
+def demo(app):
+    """Demo content; every demo user's password is ``DEMO_PASSWORD``."""
+    from statportal.demo import add_demo_content
+
+    with open_portal(app) as portal:
+        return {login: password for login, password, _roles in
+                add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)}
+
+
+def basic_auth(login, password=DEMO_PASSWORD):
+    return ("Basic", (login, password))
+
+
+def login_html(testapp, login, password=DEMO_PASSWORD):
+    """Log in through the login form, as a person would; returns the response."""
+    form = testapp.get("/login").forms[0]
+    form["login"] = login
+    form["password"] = password
+    return form.submit()

@@ -1,0 +1,191 @@
+"""Content pages and the staff forms: view, contents, add, edit, delete, move, rename."""
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound
+from pyramid.view import view_config
+
+from statportal.api.content import batch_params
+from statportal.api.serialize import PayloadError, bound_schema, json_value
+from statportal.content import editing
+from statportal.content.base import Content
+from statportal.content.folder import Folder
+from statportal.content.registry import get_content_registry
+from statportal.content.resources import Portal, Section
+from statportal.i18n import _
+from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
+from statportal.views.forms import form_schema, make_form, set_field_error, validate
+
+HTML = "text/html"
+
+
+def flash(request, message, queue="success"):
+    request.session.flash(request.localizer.translate(message), queue)
+
+
+def page_batch(request, folder):
+    try:
+        b_start, b_size = batch_params(request)
+    except PayloadError:
+        b_start, b_size = 0, 25
+    items = folder.batch(b_start, b_size)
+    total = len(folder)
+    return {
+        "items": items, "total": total, "b_start": b_start, "b_size": b_size,
+        "first": b_start + 1 if total else 0, "last": b_start + len(items),
+        "prev": b_start - b_size if b_start > 0 else None,
+        "next": b_start + b_size if b_start + b_size < total else None,
+    }
+
+
+@view_config(context=Portal, accept=HTML, permission=VIEW, renderer="statportal:templates/home.pt")
+def home(context, request):
+    return {"sections": context.sections()}
+
+
+@view_config(context=Section, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/section.pt")
+@view_config(context=Folder, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/section.pt")
+def folder_view(context, request):
+    return {"batch": page_batch(request, context)}
+
+
+@view_config(context=Content, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/object.pt")
+def object_view(context, request):
+    info = get_content_registry(request.registry).typeof(context)
+    fields = []
+    if info is not None:
+        for node in bound_schema(request, context, info).children:
+            if getattr(node, "writeonly", False) or node.name in ("title",):
+                continue
+            fields.append((node.title, json_value(node, getattr(context, node.name, None))))
+    return {"fields": fields}
+
+
+@view_config(context=Folder, name="contents", accept=HTML, permission=MANAGE,
+             renderer="statportal:templates/contents.pt")
+def contents(context, request):
+    content = get_content_registry(request.registry)
+    addable = [info for info in content.addable_types(context)
+               if request.has_permission(info.add_permission, context)]
+    rows = []
+    batch = page_batch(request, context)
+    for name, obj in batch["items"]:
+        rows.append({
+            "name": name, "obj": obj, "info": content.typeof(obj),
+            "can_delete": request.has_permission(DELETE, obj)
+            and not getattr(obj, "__is_fixed__", False),
+        })
+    return {"batch": batch, "rows": rows, "addable": addable,
+            "can_order": context.ordered and request.has_permission(EDIT, context)}
+
+
+@view_config(context=Folder, name="add", accept=HTML, permission=MANAGE,
+             renderer="statportal:templates/form.pt")
+def add(context, request):
+    registry = request.registry
+    type_name = request.params.get("type", "")
+    try:
+        info = editing.check_addable(registry, context, type_name)
+    except editing.EditError as exc:
+        raise HTTPBadRequest(request.localizer.translate(exc.message)) from None
+    if not request.has_permission(info.add_permission, context):
+        raise HTTPForbidden()
+    schema = form_schema(bound_schema(request, context, info, adding=True), request,
+                         with_id=(info.meta.get("id_title", _("Id")),
+                                  info.meta.get("id_required", False)))
+    form = make_form(schema, request, _("Add"))
+    heading = _("Add ${type}", mapping={"type": request.localizer.translate(info.title)})
+    if "submit" in request.POST:
+        try:
+            appstruct = validate(form, request)
+            name = appstruct.pop("id", "") or None
+            obj = editing.create(registry, context, type_name, name, appstruct,
+                                 creator=request.authenticated_userid)
+        except deform.ValidationFailure as failure:
+            return {"form": failure.render(), "heading": heading}
+        except editing.EditError as exc:
+            request.tm.doom()
+            failure = set_field_error(form, exc.field, exc.message)
+            return {"form": failure.render(), "heading": heading}
+        flash(request, _("Added."))
+        return HTTPFound(request.resource_url(obj))
+    return {"form": form.render(), "heading": heading}
+
+
+@view_config(context=Content, name="edit", accept=HTML, permission=EDIT,
+             renderer="statportal:templates/form.pt")
+def edit(context, request):
+    registry = request.registry
+    info = get_content_registry(registry).typeof(context)
+    schema = form_schema(bound_schema(request, context, info), request)
+    form = make_form(schema, request, _("Save"))
+    heading = _("Edit")
+    if "submit" in request.POST:
+        try:
+            appstruct = validate(form, request)
+            editing.update(registry, context, appstruct)
+        except deform.ValidationFailure as failure:
+            return {"form": failure.render(), "heading": heading}
+        flash(request, _("Saved."))
+        return HTTPFound(request.resource_url(context))
+    current = {node.name: getattr(context, node.name, None)
+               for node in schema.children if node.name not in ("csrf_token",)
+               and not getattr(node, "writeonly", False)}
+    current = {k: (v if v is not None else colander.null) for k, v in current.items()}
+    return {"form": form.render(current), "heading": heading}
+
+
+@view_config(context=Content, name="delete", accept=HTML, permission=DELETE,
+             renderer="statportal:templates/delete.pt")
+def delete(context, request):
+    parent = context.__parent__
+    if parent is None or getattr(context, "__is_fixed__", False):
+        raise HTTPBadRequest(request.localizer.translate(
+            _("This place belongs to the portal and cannot be removed.")))
+    count = len(context) if isinstance(context, Folder) else 0
+    error = None
+    if request.method == "POST":
+        try:
+            editing.remove(parent, context.__name__, recursive=bool(request.POST.get("confirm")))
+        except editing.EditError as exc:
+            error = exc.message
+        else:
+            flash(request, _("Removed."))
+            return HTTPFound(request.resource_url(parent, "@@contents"))
+    return {"count": count, "error": error}
+
+
+@view_config(context=Folder, name="move", request_method="POST", permission=EDIT)
+def move(context, request):
+    name = request.POST.get("name", "")
+    if name not in context or not context.ordered:
+        raise HTTPBadRequest(request.localizer.translate(
+            _("Nothing with the id ${name} is here.", mapping={"name": name})))
+    delta = -1 if request.POST.get("direction") == "up" else 1
+    context.move(name, delta)
+    return HTTPFound(request.resource_url(context, "@@contents",
+                                          query={"b_start": request.POST.get("b_start", 0)}))
+
+
+@view_config(context=Folder, name="rename", accept=HTML, permission=EDIT,
+             renderer="statportal:templates/rename.pt")
+def rename(context, request):
+    old = request.params.get("name", "")
+    if old not in context:
+        raise HTTPBadRequest(request.localizer.translate(
+            _("Nothing with the id ${name} is here.", mapping={"name": old})))
+    error = None
+    if request.method == "POST":
+        new = request.POST.get("new_name", "").strip()
+        try:
+            editing.rename(context, old, new)
+        except editing.EditError as exc:
+            error = exc.message
+        else:
+            flash(request, _("Renamed."))
+            return HTTPFound(request.resource_url(context, "@@contents"))
+    return {"old": old, "error": error, "value": request.POST.get("new_name", old)}
+

@@ -1,0 +1,17 @@
+"""HTML error pages: not found, an expired form."""
+
+from pyramid.exceptions import BadCSRFToken
+from pyramid.view import exception_view_config, notfound_view_config
+
+
+@notfound_view_config(accept="text/html", renderer="statportal:templates/notfound.pt")
+def notfound(exc, request):
+    request.response.status = 404
+    return {}
+
+
+@exception_view_config(BadCSRFToken, accept="text/html",
+                       renderer="statportal:templates/csrf.pt")
+def bad_csrf(exc, request):
+    request.response.status = 400
+    return {}

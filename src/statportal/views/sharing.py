@@ -1,0 +1,88 @@
+"""The Sharing page: local roles on a section or an org unit."""
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from statportal.api.errors import json_error
+from statportal.content.editing import EditError
+from statportal.content.resources import get_portal
+from statportal.i18n import _, pick
+from statportal.security.localroles import LocalRolesMixin, inherited_grants
+from statportal.security.permissions import SHARE
+from statportal.security.roles import get_roles
+from statportal.security.sharing import change_grant, principal_choices
+
+
+def _grants(context):
+    return sorted(context.local_roles().items())
+
+
+@view_config(context=LocalRolesMixin, name="sharing", accept="text/html", permission=SHARE,
+             renderer="statportal:templates/sharing.pt")
+def sharing(context, request):
+    portal = get_portal(request)
+    error = None
+    if request.method == "POST":
+        grant = "grant" in request.POST
+        try:
+            changed = change_grant(request.registry, portal, context,
+                                   request.POST.get("principal", ""),
+                                   request.POST.get("role", ""), grant=grant)
+        except EditError as exc:
+            error = exc.message
+            request.response.status = 400
+        else:
+            if changed:
+                request.session.flash(request.localizer.translate(
+                    _("Role granted.") if grant else _("Role revoked.")), "success")
+            return HTTPFound(request.resource_url(context, "@@sharing"))
+    return {
+        "grants": _grants(context),
+        "inherited": inherited_grants(context),
+        "roles": list(get_roles(request.registry)),
+        "principals": principal_choices(portal, lambda t: pick(request, t)[0]),
+        "error": error,
+    }
+
+
+@view_config(context=LocalRolesMixin, name="@sharing", accept="application/json",
+             renderer="json", permission=SHARE, request_method="GET")
+def sharing_json(context, request):
+    return {
+        "local_roles": {pid: list(roles) for pid, roles in _grants(context)},
+        "inherited": [{"@id": request.resource_url(loc).rstrip("/"), "principal": pid,
+                       "roles": list(roles)} for loc, pid, roles in inherited_grants(context)],
+        "available_roles": [role.name for role in get_roles(request.registry)],
+    }
+
+
+@view_config(context=LocalRolesMixin, name="@sharing", accept="application/json",
+             renderer="json", permission=SHARE, request_method="POST")
+def sharing_json_post(context, request):
+    """``{"principal": "user:x", "grant": ["Executor"], "revoke": ["Moderator"]}``."""
+    try:
+        payload = request.json_body
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("principal"), str):
+        return json_error(request, 400, _("The request has errors."), [
+            {"field": "principal", "message": _("Required"), "type": "required"}])
+    unknown = sorted(set(payload) - {"principal", "grant", "revoke"})
+    if unknown:
+        return json_error(request, 400, _("The request has errors."), [
+            {"field": key, "message": _("Unknown field."), "type": "unknown_field"}
+            for key in unknown])
+    portal = get_portal(request)
+    try:
+        for key, grant in (("grant", True), ("revoke", False)):
+            roles = payload.get(key, [])
+            if not isinstance(roles, list):
+                raise EditError(_("A list of role names is expected."), key)
+            for role in roles:
+                change_grant(request.registry, portal, context, payload["principal"], role,
+                             grant=grant)
+    except EditError as exc:
+        request.tm.doom()
+        return json_error(request, exc.status, exc.message,
+                          [{"field": exc.field, "message": exc.message, "type": exc.type}])
+    return sharing_json(context, request)
