@@ -83,6 +83,11 @@ def demo(app):
                 add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)}
 
 
+def last_transaction(app):
+    """The id of the database's last committed transaction: unchanged means nothing stored."""
+    return app.registry._zodb_databases[""].lastTransaction()
+
+
 def basic_auth(login, password=DEMO_PASSWORD):
     return ("Basic", (login, password))
 

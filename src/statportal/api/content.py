@@ -1,6 +1,6 @@
 """The JSON face of content, on the same URLs as the HTML (``Accept: application/json``)."""
 
-from pyramid.httpexceptions import HTTPForbidden
+from pyramid.httpexceptions import HTTPForbidden, HTTPNoContent
 from pyramid.view import view_config, view_defaults
 
 from statportal.api.errors import json_error
@@ -120,8 +120,7 @@ class ContentAPI:
         except editing.EditError as exc:
             request.tm.doom()
             return _error(request, exc)
-        request.response.status = 204
-        return request.response
+        return HTTPNoContent()
 
     @view_config(request_method=("PUT", "OPTIONS", "HEAD", "TRACE", "CONNECT"))
     @view_config(request_method="POST", context=Content)

@@ -4,7 +4,7 @@ import re
 
 from statportal.i18n import LANGUAGES, _
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 MAX_NAME_LENGTH = 100
 
 _TRANSLIT = {
@@ -32,7 +32,7 @@ def check_name(name, reserved=()):
         raise NameError_(_(
             "An id may not start with '@', '+', '_' or '.': such names are reserved "
             "for views and API endpoints."))
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise NameError_(_("An id may contain only Latin letters, digits, '.', '_', '~' and '-'."))
     if name in reserved:
         raise NameError_(_("The id ${name} is reserved.", mapping={"name": name}))

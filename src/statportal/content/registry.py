@@ -98,8 +98,11 @@ def add_content_type(
     """
     if not name or not isinstance(name, str):
         raise ConfigurationError("add_content_type: the type name must be a non-empty string")
-    factory = config.maybe_dotted(factory)
-    schema = config.maybe_dotted(schema)
+    try:
+        factory = config.maybe_dotted(factory)
+        schema = config.maybe_dotted(schema)
+    except (ImportError, ValueError) as exc:
+        raise ConfigurationError(f"add_content_type {name!r}: {exc}") from exc
     if not callable(factory) or not callable(schema):
         raise ConfigurationError(f"add_content_type {name!r}: factory and schema must be callables")
     info = TypeInfo(

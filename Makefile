@@ -1,0 +1,66 @@
+# statportal: `make serve` runs the portal with demo content, `make test` runs every test.
+PYTHON ?= python3
+VENV    = .venv
+BIN     = $(VENV)/bin
+PORT   ?= 6543
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: serve test lint catalogs extract-messages bench screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+serve: $(VENV)/.installed
+	@mkdir -p var
+	@if [ ! -f var/Data.fs ]; then \
+	  umask 077; \
+	  $(BIN)/statportal init etc/development.ini --demo | tee var/demo-credentials.txt; \
+	fi
+	@echo
+	@echo "statportal: http://127.0.0.1:$(PORT)/  — log in at http://127.0.0.1:$(PORT)/login"
+	@echo "  Demo users and passwords (kept in var/demo-credentials.txt; 'admin' is the Manager):"
+	@sed -n 's/^  /    /p' var/demo-credentials.txt 2>/dev/null || true
+	@echo "  Start afresh: rm -rf var && make serve.  Stop: Ctrl-C."
+	@echo
+	$(BIN)/pserve etc/development.ini http_port=$(PORT)
+
+# Chromium (Debian's) drives the browser tests; installed when missing and we may.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "The browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium fonts-dejavu-core" >&2; exit 1; \
+	fi
+
+test: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=85 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+
+# Messages: extract from code and templates, merge into the catalogs, compile .mo files.
+extract-messages: $(VENV)/.installed-test
+	$(BIN)/python -m statportal.scripts.catalogs extract
+	$(BIN)/python -m statportal.scripts.catalogs update
+
+catalogs: $(VENV)/.installed
+	$(BIN)/python -m statportal.scripts.catalogs compile
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_pages.py
+
+screenshots: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/python docs/make_screenshots.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
