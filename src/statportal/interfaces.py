@@ -13,3 +13,7 @@ class IRoleRegistry(Interface):
 
 class ILoginThrottle(Interface):
     """Counts failed logins and says when to refuse (``statportal.security.throttle``)."""
+
+
+class ICredentialCache(Interface):
+    """Remembers recently verified Basic credentials (``statportal.security.throttle``)."""

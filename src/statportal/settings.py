@@ -30,6 +30,8 @@ DEFAULTS = {
     "statportal.batch_max": "200",
     "statportal.retry_pause_ms": "20",
     "statportal.includes": "",
+    "statportal.argon2_profile": "RFC_9106_LOW_MEMORY",
+    "statportal.basic_auth_cache_seconds": "300",
 }
 
 # Settings without a default that deployments commonly override.

@@ -8,6 +8,8 @@ Every test in this directory is marked ``browser``: ``pytest -m "not browser"`` 
 """
 
 import os
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +112,7 @@ def context(browser, live_server, request):
             name = request.node.name.replace("/", "_").replace("[", "-").rstrip("]")
             try:
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{n}.png"), full_page=True)
-            except Exception as exc:  # noqa: BLE001 - best effort, the failure is reported anyway
+            except Exception as exc:  # best effort: the failure is reported anyway
                 print(f"no screenshot of page {n}: {exc}")
     context.close()
 
@@ -122,6 +124,11 @@ def page(context):
 
 @pytest.fixture(scope="session")
 def axe_source():
+    """axe-core from node_modules, installed by `npm ci` (package-lock.json) when missing."""
+    npm = shutil.which("npm")
+    if not AXE_JS.exists() and npm and (REPO / "package-lock.json").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=REPO,
+                       check=False, timeout=300)
     if not AXE_JS.exists():
         _missing(f"axe-core is not installed at {AXE_JS}: run `npm ci` in {REPO}")
     return AXE_JS

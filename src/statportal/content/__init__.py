@@ -11,7 +11,7 @@ from statportal.content.registry import TypeInfo, add_content_type, content_type
 from statportal.content.resources import Container, Portal, Section, get_portal
 from statportal.i18n import _
 from statportal.security.permissions import ADD, DELETE, EDIT, MANAGE, SHARE, VIEW
-from statportal.security.roles import STAFF_ROLES
+from statportal.security.roles import STAFF
 
 #: Roles that shape the tree of sections (add sub-sections, edit them).
 SECTION_EDITORS = ("Executor", "HeadOfUnit", "Coordinator", "Moderator", "Manager")
@@ -23,7 +23,7 @@ def includeme(config):
     config.include(registry)
     config.add_content_type(
         "Portal", Portal, schemas.container_schema, title=_("Portal"),
-        permissions={VIEW: ("Anonymous",), MANAGE: STAFF_ROLES, "*": ("Manager",)},
+        permissions={VIEW: ("Anonymous",), MANAGE: ("Authenticated",), "*": ("Manager",)},
     )
     config.add_content_type(
         "Section", Section, schemas.section_schema, title=_("Section"),
@@ -33,7 +33,7 @@ def includeme(config):
     )
     config.add_content_type(
         "Container", Container, schemas.container_schema, title=_("Container"),
-        permissions={VIEW: STAFF_ROLES, MANAGE: STAFF_ROLES}, inherit=False,
+        permissions={VIEW: STAFF, MANAGE: STAFF}, inherit=False,
     )
 
 

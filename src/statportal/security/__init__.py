@@ -11,27 +11,34 @@ from statportal.security.permissions import (
     SHARE,
     VIEW,
 )
-from statportal.security.roles import STAFF_ROLES
+from statportal.security.roles import STAFF
 
 PRINCIPAL_ADMIN = {VIEW: ("Manager",), MANAGE: ("Manager",), ADD: ("Manager",),
                    EDIT: ("Manager",), DELETE: ("Manager",), MANAGE_PRINCIPALS: ("Manager",)}
-ORGUNIT_ADMIN = {VIEW: STAFF_ROLES, MANAGE: STAFF_ROLES, ADD: ("Manager",), EDIT: ("Manager",),
+ORGUNIT_ADMIN = {VIEW: STAFF, MANAGE: STAFF, ADD: ("Manager",), EDIT: ("Manager",),
                  DELETE: ("Manager",), SHARE: ("Manager",), MANAGE_ORGUNITS: ("Manager",)}
 
 
 def includeme(config):
     from pyramid.session import SignedCookieSessionFactory
 
-    from statportal.interfaces import ILoginThrottle
+    from statportal.interfaces import ICredentialCache, ILoginThrottle
     from statportal.security import roles, schemas
+    from pyramid.exceptions import ConfigurationError
+
     from statportal.security.orgunits import OrgUnit, OrgUnits
+    from statportal.security.passwords import use_profile
     from statportal.security.policy import StatportalSecurityPolicy
     from statportal.security.principals import Group, Groups, Principals, User, Users
-    from statportal.security.throttle import LoginThrottle
+    from statportal.security.throttle import CredentialCache, LoginThrottle
     from statportal.settings import as_bool, as_int, require
 
     settings = config.registry.settings
     config.include(roles)
+    try:
+        use_profile(settings["statportal.argon2_profile"])
+    except ValueError as exc:
+        raise ConfigurationError(f"statportal.argon2_profile: {exc}") from None
     config.set_session_factory(SignedCookieSessionFactory(
         require(settings, "statportal.secret"),
         cookie_name="statportal_session",
@@ -49,6 +56,8 @@ def includeme(config):
         lockout=as_int(settings, "statportal.login_lockout_seconds"),
         ip_max_failures=as_int(settings, "statportal.ip_max_failures"),
     ), ILoginThrottle)
+    config.registry.registerUtility(
+        CredentialCache(as_int(settings, "statportal.basic_auth_cache_seconds")), ICredentialCache)
     config.add_tween("statportal.security.policy.basic_auth_tween_factory",
                      under="pyramid_tm.tm_tween_factory")
 

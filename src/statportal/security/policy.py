@@ -14,7 +14,7 @@ from pyramid.authorization import Authenticated, Everyone
 from pyramid.interfaces import ISecurityPolicy
 from zope.interface import implementer
 
-from statportal.interfaces import ILoginThrottle
+from statportal.interfaces import ICredentialCache, ILoginThrottle
 from statportal.security.acl import permits
 from statportal.security.localroles import local_roles_in
 from statportal.security.principals import find_user, user_roles
@@ -36,8 +36,12 @@ def client_address(request):
     return request.client_addr or "unknown"
 
 
-def authenticate(request, login, password):
-    """Return the active user whose password matches, or raise AuthenticationRefused."""
+def authenticate(request, login, password, cache=None):
+    """Return the active user whose password matches, or raise AuthenticationRefused.
+
+    With ``cache`` (a CredentialCache, for HTTP Basic) a recently verified
+    password is not verified again.
+    """
     from statportal.content.resources import get_portal
 
     throttle = request.registry.getUtility(ILoginThrottle)
@@ -46,7 +50,13 @@ def authenticate(request, login, password):
     if wait:
         raise AuthenticationRefused("throttled", wait)
     user = find_user(get_portal(request), login)
-    ok = user is not None and user.active and user.check_password(password or "")
+    password = password or ""
+    if user is not None and user.active and cache is not None and \
+            cache.verified(login, password, user.password_hash):
+        return user
+    ok = user is not None and user.active and user.check_password(password)
+    if ok and cache is not None:
+        cache.remember(login, password, user.password_hash)
     if user is None:
         from statportal.security.passwords import verify_password
 
@@ -86,7 +96,8 @@ class StatportalSecurityPolicy:
         if credentials is not None:
             # Refusals are answered by the basic-auth tween before views run.
             try:
-                return authenticate(request, *credentials)
+                return authenticate(request, *credentials,
+                                    cache=request.registry.getUtility(ICredentialCache))
             except AuthenticationRefused:
                 return None
         session = request.session
@@ -146,7 +157,8 @@ def basic_auth_tween_factory(handler, registry):
         credentials = basic_credentials(request)
         if credentials is not None:
             try:
-                user = authenticate(request, *credentials)
+                user = authenticate(request, *credentials,
+                                    cache=registry.getUtility(ICredentialCache))
             except AuthenticationRefused as refused:
                 if refused.reason == "throttled":
                     response = json_error(request, 429, "Too many failed logins; try again later.")

@@ -37,8 +37,9 @@ BUILTIN_ROLES = (
 
 PSEUDO_ROLES = {"Anonymous": Everyone, "Authenticated": Authenticated}
 
-#: Roles that see the staff pages.
-STAFF_ROLES = tuple(role.name for role in BUILTIN_ROLES)
+#: Who sees the staff pages: every account is a member of the office's staff (the
+#: public never logs in), whatever roles it holds and wherever it holds them.
+STAFF = ("Authenticated",)
 
 
 def role_principal(name):

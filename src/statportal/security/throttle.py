@@ -7,6 +7,7 @@ Counts live in the process (each web process throttles on its own), which is
 what an attacker meets in front of every process.
 """
 
+import hashlib
 import threading
 import time
 from collections import defaultdict, deque
@@ -52,3 +53,44 @@ class LoginThrottle:
             key = self._keys(login, address)[0][0]
             self._failures.pop(key, None)
             self._locked_until.pop(key, None)
+
+
+class CredentialCache:
+    """Verified HTTP Basic credentials, remembered for ``ttl`` seconds.
+
+    An API client sends its password with every request; verifying argon2 each
+    time would cost a few hundred milliseconds a request. Only a SHA-256 digest
+    of (login, password, stored hash) is kept, so a changed password or hash
+    misses the cache at once.
+    """
+
+    def __init__(self, ttl=300, clock=time.monotonic, max_entries=10000):
+        self.ttl = ttl
+        self.clock = clock
+        self.max_entries = max_entries
+        self._entries = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(login, password, password_hash):
+        return hashlib.sha256(
+            "\0".join((login, password, password_hash or "")).encode("utf-8")).digest()
+
+    def verified(self, login, password, password_hash):
+        key = self._key(login, password, password_hash)
+        with self._lock:
+            expiry = self._entries.get(key)
+            if expiry is None:
+                return False
+            if expiry < self.clock():
+                del self._entries[key]
+                return False
+            return True
+
+    def remember(self, login, password, password_hash):
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[self._key(login, password, password_hash)] = self.clock() + self.ttl

@@ -1,0 +1,141 @@
+"""Screenshots of statportal for the documentation: docs/screenshots/*.png.
+
+Starts the portal with demo content on a temporary database (127.0.0.1, a free port),
+drives Debian's headless Chromium through Playwright and takes full-page 1280x900
+screenshots. Run it as ``make screenshots`` or ``.venv/bin/python docs/make_screenshots.py``;
+``--out DIR`` writes elsewhere, ``--chromium PATH`` picks another Chromium binary.
+"""
+
+import argparse
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def live_portal():
+    """The portal with demo content behind waitress; yields its base URL."""
+    import waitress.server
+
+    import statportal.demo
+    from statportal.testing import (
+        DEMO_PASSWORD,
+        close_app,
+        make_app,
+        make_settings,
+        open_portal,
+    )
+
+    with tempfile.TemporaryDirectory(prefix="statportal-screenshots-") as tmp:
+        app = make_app(make_settings(tmp))
+        with open_portal(app) as portal:
+            statportal.demo.add_demo_content(app.registry, portal,
+                                             password_factory=lambda: DEMO_PASSWORD)
+        server = waitress.server.create_server(app, host="127.0.0.1", port=0)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.effective_port}", DEMO_PASSWORD
+        finally:
+            server.close()
+            thread.join(timeout=5)
+            close_app(app)
+
+
+def set_language(context, base_url, lang):
+    """What the language switch does: the ``_LOCALE_`` cookie."""
+    context.add_cookies([{"name": "_LOCALE_", "value": lang, "url": base_url + "/"}])
+
+
+def log_in(page, login, password):
+    page.goto("/login")
+    page.fill("#login", login)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("form.login button[type=submit]")
+    if page.locator("header .who").count() != 1:
+        raise RuntimeError(f"could not log in as {login}")
+
+
+def shoot(page, out, name, path=None):
+    if path is not None:
+        response = page.goto(path)
+        if response is None or not response.ok:
+            raise RuntimeError(f"{path}: {response.status if response else 'no response'}")
+    # Flash messages ("Welcome, ...") and the focus ring belong to the moment, not to the page.
+    page.evaluate("""() => {
+        document.querySelectorAll('.messages .message.success').forEach(m => m.remove());
+        if (document.activeElement) document.activeElement.blur();
+    }""")
+    target = out / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    print(f"{target}  ({page.url})")
+
+
+def make_screenshots(out, chromium):
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    with live_portal() as (base_url, password), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+
+        def new_page(lang):
+            context = browser.new_context(base_url=base_url, viewport=VIEWPORT,
+                                          locale="en-US", device_scale_factor=1)
+            set_language(context, base_url, lang)
+            return context.new_page()
+
+        try:
+            # Visitors: the home page in Kazakh, a section in Russian.
+            page = new_page("kk")
+            shoot(page, out, "home", "/")
+            page.context.close()
+
+            page = new_page("ru")
+            shoot(page, out, "section", "/official-statistics/economy/")
+            page.context.close()
+
+            # The Manager, in English.
+            page = new_page("en")
+            log_in(page, "admin", password)
+            shoot(page, out, "contents", "/official-statistics/@@contents")
+
+            page.goto("/official-statistics/@@add?type=Section")
+            with page.expect_navigation():
+                page.click("form#edit-form button[name=submit]")  # no title: refused
+            if page.locator("form#edit-form .invalid-feedback, form#edit-form .error-msg, "
+                            "form#edit-form .alert-danger").count() == 0:
+                raise RuntimeError("the add form shows no validation error")
+            shoot(page, out, "add-section")
+
+            shoot(page, out, "sharing", "/official-statistics/economy/industry/@@sharing")
+            page.context.close()
+        finally:
+            browser.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE / "screenshots")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    if not Path(args.chromium).exists():
+        sys.exit(f"Chromium not found at {args.chromium}: "
+                 "apt-get install chromium fonts-dejavu-core")
+    import statportal
+
+    locale = Path(statportal.__file__).parent / "locale"
+    if not any(locale.glob("*/LC_MESSAGES/statportal.mo")):
+        print(f"warning: no compiled catalogs in {locale}: the pages will be in English "
+              "whatever their language; run `make catalogs` first", file=sys.stderr)
+    make_screenshots(args.out, args.chromium)
+
+
+if __name__ == "__main__":
+    main()
