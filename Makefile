@@ -41,7 +41,12 @@ $(CHROMIUM):
 	  echo "The browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium fonts-dejavu-core" >&2; exit 1; \
 	fi
 
-test: $(VENV)/.installed-test $(CHROMIUM)
+# axe-core, for the accessibility checks of the browser tests (package-lock.json pins it).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(VENV)/.installed-test $(CHROMIUM) node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=85 $(PYTEST_ARGS)
 
@@ -59,7 +64,7 @@ catalogs: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_pages.py
 
-screenshots: $(VENV)/.installed-test $(CHROMIUM)
+screenshots: $(VENV)/.installed-test $(CHROMIUM) catalogs
 	$(BIN)/python docs/make_screenshots.py
 
 clean:

@@ -133,8 +133,9 @@ def test_every_core_type_is_registered(app):
 
 class TestIntegratorPackage:
     def test_adds_a_type_through_include_only(self, tmp_path, pkgs_on_path):
-        from statportal.testing import basic_auth, close_app, make_app, make_settings, open_portal
         from webtest import TestApp
+
+        from statportal.testing import basic_auth, close_app, make_app, make_settings, open_portal
 
         app = make_app(make_settings(tmp_path, **{"statportal.includes": "sample_ext"}))
         try:

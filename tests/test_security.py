@@ -110,8 +110,8 @@ def config():
 
 class TestDerivedACL:
     def test_portal_and_section_maps(self, config):
-        from statportal.content.resources import Portal, Section
         from statportal.content.registry import get_content_registry
+        from statportal.content.resources import Portal, Section
         from statportal.security.acl import permits
 
         content = get_content_registry(config.registry)

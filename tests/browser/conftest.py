@@ -34,10 +34,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _missing(what):
-    """Fail in CI (a missing browser must not pass as skipped tests), skip elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(what, pytrace=False)
-    pytest.skip(what)
+    """Fail, never skip: `make test` installs the browser, and a missing one is a failure."""
+    pytest.fail(what, pytrace=False)
 
 
 @dataclass

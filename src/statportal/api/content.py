@@ -25,7 +25,8 @@ JSON = "application/json"
 def batch_params(request):
     """``b_start`` and ``b_size`` from the query; raises PayloadError naming the bad one."""
     settings = request.registry.settings
-    default, maximum = as_int(settings, "statportal.batch_size"), as_int(settings, "statportal.batch_max")
+    default = as_int(settings, "statportal.batch_size")
+    maximum = as_int(settings, "statportal.batch_max")
     values = {}
     for name, fallback, low, high in (("b_start", 0, 0, None), ("b_size", default, 1, maximum)):
         raw = request.GET.get(name)

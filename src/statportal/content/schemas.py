@@ -15,17 +15,10 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 
 
-class MultilingualMapping(colander.Mapping):
-    """A mapping of languages that turns a JSON null into an empty value."""
-
-    def __init__(self):
-        super().__init__(unknown="raise")
-
-
 def multilingual(name, title, *, required=False, max_length=TITLE_MAX, textarea=False,
                  description=None):
     node = colander.SchemaNode(
-        MultilingualMapping(),
+        colander.Mapping(unknown="raise"),
         name=name,
         title=title,
         description=description,

@@ -20,12 +20,11 @@ ORGUNIT_ADMIN = {VIEW: STAFF, MANAGE: STAFF, ADD: ("Manager",), EDIT: ("Manager"
 
 
 def includeme(config):
+    from pyramid.exceptions import ConfigurationError
     from pyramid.session import SignedCookieSessionFactory
 
     from statportal.interfaces import ICredentialCache, ILoginThrottle
     from statportal.security import roles, schemas
-    from pyramid.exceptions import ConfigurationError
-
     from statportal.security.orgunits import OrgUnit, OrgUnits
     from statportal.security.passwords import use_profile
     from statportal.security.policy import StatportalSecurityPolicy

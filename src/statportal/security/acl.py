@@ -10,9 +10,9 @@ with DENY_ALL.
 from pyramid.authorization import (
     ALL_PERMISSIONS,
     DENY_ALL,
-    Allow,
     ACLAllowed,
     ACLDenied,
+    Allow,
 )
 from pyramid.location import lineage
 

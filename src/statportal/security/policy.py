@@ -105,8 +105,10 @@ class StatportalSecurityPolicy:
         if not login:
             return None
         user = find_user(get_portal(request), login)
-        if user is None or not user.active or user.auth_version != session.get(SESSION_AUTH_VERSION):
+        if user is None or not user.active:
             return None
+        if user.auth_version != session.get(SESSION_AUTH_VERSION):
+            return None  # the password changed since this session began
         return user
 
     def authenticated_userid(self, request):

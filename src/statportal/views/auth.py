@@ -17,7 +17,8 @@ def safe_came_from(request, came_from):
     if not came_from:
         return request.application_url + "/"
     parsed = urlparse(came_from)
-    if parsed.scheme or parsed.netloc or not came_from.startswith("/") or came_from.startswith("//"):
+    if parsed.scheme or parsed.netloc or not came_from.startswith("/") \
+            or came_from.startswith("//"):
         return request.application_url + "/"
     return request.host_url + came_from
 

@@ -36,11 +36,13 @@ def sharing(context, request):
                 request.session.flash(request.localizer.translate(
                     _("Role granted.") if grant else _("Role revoked.")), "success")
             return HTTPFound(request.resource_url(context, "@@sharing"))
+    principals = principal_choices(portal, lambda t: pick(request, t)[0])
     return {
         "grants": _grants(context),
         "inherited": inherited_grants(context),
         "roles": list(get_roles(request.registry)),
-        "principals": principal_choices(portal, lambda t: pick(request, t)[0]),
+        "principals": principals,
+        "labels": dict(principals),
         "error": error,
     }
 
