@@ -55,7 +55,7 @@ def _pause_before_retry(event):
     """A random pause of 0–N ms × attempt before a retry, so writers spread out."""
     request = event.request
     pause_ms = as_int(request.registry.settings, "statportal.retry_pause_ms")
-    attempt = getattr(request, "retry_attempt", 0) + 1
+    attempt = request.environ.get("retry.attempt", 0) + 1
     time.sleep(random.uniform(0, pause_ms * attempt) / 1000)  # noqa: S311 (not security)
 
 

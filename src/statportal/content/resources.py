@@ -71,14 +71,16 @@ def bootstrap_portal(registry):
 
 def get_portal(request, get_connection=get_connection):
     """The portal of this request's database, created on first access."""
-    portal = request.environ.get("statportal.portal")
+    # Cached on the request object, not in the environ: pyramid_retry reuses the
+    # environ for a retry, whose new connection must not see the old objects.
+    portal = getattr(request, "_statportal_portal", None)
     if portal is None:
         zodb_root = get_connection(request).root()
         portal = zodb_root.get(ZODB_ROOT_KEY)
         if portal is None:
             portal = bootstrap_portal(request.registry)
             zodb_root[ZODB_ROOT_KEY] = portal
-        request.environ["statportal.portal"] = portal
+        request._statportal_portal = portal
     return portal
 
 

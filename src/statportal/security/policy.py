@@ -20,6 +20,7 @@ from statportal.security.localroles import local_roles_in
 from statportal.security.principals import find_user, user_roles
 
 SESSION_LOGIN = "statportal.login"
+_UNKNOWN = object()
 SESSION_AUTH_VERSION = "statportal.auth_version"
 
 
@@ -83,10 +84,9 @@ def basic_credentials(request):
 @implementer(ISecurityPolicy)
 class StatportalSecurityPolicy:
     def identity(self, request):
-        if "statportal.identity" in request.environ:
-            return request.environ["statportal.identity"]
-        user = self._find_identity(request)
-        request.environ["statportal.identity"] = user
+        user = getattr(request, "_statportal_identity", _UNKNOWN)
+        if user is _UNKNOWN:
+            user = request._statportal_identity = self._find_identity(request)
         return user
 
     def _find_identity(self, request):
@@ -121,7 +121,7 @@ class StatportalSecurityPolicy:
         user = self.identity(request)
         if user is None:
             return [Everyone]
-        cache = request.environ.setdefault("statportal.principals", {})
+        cache = request.__dict__.setdefault("_statportal_principals", {})
         key = id(context)
         if key not in cache:
             ids = user.principal_ids()
@@ -142,12 +142,14 @@ class StatportalSecurityPolicy:
         session.invalidate()  # a new session on login: no fixation
         session[SESSION_LOGIN] = userid
         session[SESSION_AUTH_VERSION] = user.auth_version if user is not None else 0
-        request.environ.pop("statportal.identity", None)
+        request.__dict__.pop("_statportal_identity", None)
+        request.__dict__.pop("_statportal_principals", None)
         return []
 
     def forget(self, request, **kw):
         request.session.invalidate()
-        request.environ["statportal.identity"] = None
+        request._statportal_identity = None
+        request.__dict__.pop("_statportal_principals", None)
         return []
 
 
@@ -169,7 +171,7 @@ def basic_auth_tween_factory(handler, registry):
                     response = json_error(request, 401, "Wrong login or password.")
                     response.headers["WWW-Authenticate"] = 'Basic realm="statportal"'
                 return response
-            request.environ["statportal.identity"] = user
+            request._statportal_identity = user
         return handler(request)
 
     return tween
