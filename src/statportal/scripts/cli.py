@@ -8,6 +8,7 @@ Errors go to stderr with a non-zero exit status, and nothing is stored.
 """
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 
@@ -26,11 +27,21 @@ def portal_transaction(config_uri):
     setup_logging(config_uri)
     env = bootstrap(config_uri)
     request = env["request"]
+    # Messages in the terminal's language (LANG=kk_KZ.UTF-8, ru_RU…), else English.
+    lang = os.environ.get("LANG", "")[:2]
+    request.headers["Accept-Language"] = lang if lang in ("kk", "ru") else "en"
     try:
         with request.tm:
             yield request, get_portal(request)
     finally:
         env["closer"]()
+        close_databases(env["registry"])
+
+
+def close_databases(registry):
+    """Close the app's databases, releasing FileStorage's lock for the next process."""
+    for db in (getattr(registry, "_zodb_databases", None) or {}).values():
+        db.close()
 
 
 def cmd_init(args, out):
