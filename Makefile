@@ -48,7 +48,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: $(VENV)/.installed-test $(CHROMIUM) node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=85 $(PYTEST_ARGS)
+	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

@@ -230,3 +230,53 @@ class TestLanguage:
 def test_anonymous_pages_set_no_cookie(testapp, demo):
     response = testapp.get("/official-statistics/economy/", headers=HTML)
     assert "Set-Cookie" not in response.headers
+
+
+class TestAdminPages:
+    def test_users_and_groups_page(self, testapp, demo):
+        login_html(testapp, "admin")
+        page = testapp.get("/principals", headers=HTML)
+        assert "Әйгерім Сейітова" in page.text and "/orgunits/industry-statistics" in page.text
+        assert "@@add?type=User" in page.text and "@@add?type=Group" in page.text
+
+    def test_sharing_form_grants_and_revokes(self, app, testapp, demo):
+        login_html(testapp, "admin")
+        page = testapp.get("/official-statistics/economy/prices/@@sharing", headers=HTML)
+        form = next(f for f in page.forms.values() if "grant" in f.fields)
+        form["principal"] = "user:dana"
+        form["role"] = "Executor"
+        page = form.submit("grant").follow()
+        assert "Role granted." in page.text
+        with open_portal(app) as portal:
+            prices = portal["official-statistics"]["economy"]["prices"]
+            assert prices.local_roles() == {"user:dana": ("Executor",)}
+        revoke = next(f for f in page.forms.values() if "revoke" in f.fields)
+        revoke.submit("revoke").follow()
+        with open_portal(app) as portal:
+            assert portal["official-statistics"]["economy"]["prices"].local_roles() == {}
+
+    def test_sharing_refuses_unknown_role(self, app, testapp, demo):
+        login_html(testapp, "admin")
+        page = testapp.get("/official-statistics/@@sharing", headers=HTML)
+        token = page.forms[0]["csrf_token"].value
+        before = last_transaction(app)
+        response = testapp.post("/official-statistics/@@sharing", {
+            "csrf_token": token, "principal": "user:dana", "role": "Emperor", "grant": "1"},
+            headers=HTML, status=400)
+        assert "Unknown role Emperor" in response.text
+        assert last_transaction(app) == before
+
+    def test_inherited_grants_shown(self, testapp, demo):
+        login_html(testapp, "admin")
+        page = testapp.get("/orgunits/almaty-city/industry/@@sharing", headers=HTML)
+        assert "Granted above" in page.text and "Айдос Нұрланов" in page.text
+
+    def test_org_unit_view_and_edit(self, app, testapp, demo):
+        login_html(testapp, "admin")
+        page = testapp.get("/orgunits/almaty-city", headers=HTML)
+        assert "Almaty City Department of Statistics" in page.text
+        form = testapp.get("/orgunits/almaty-city/@@edit", headers=HTML).forms["edit-form"]
+        form["code"] = "75-00"
+        form.submit("submit").follow()
+        with open_portal(app) as portal:
+            assert portal["orgunits"]["almaty-city"].code == "75-00"
