@@ -100,8 +100,8 @@ def make_bare_app(data_dir):
     os.makedirs(data_dir, exist_ok=True)
     filename = os.path.join(data_dir, "Data.fs")
     db = DB(FileStorage(filename))
-    with transaction.manager as tm:  # noqa: F841
-        conn = db.open()
+    conn = db.open()
+    with transaction.manager:
         table = PersistentMapping()
         table["title"] = "Industrial production by region"
         table["description"] = "Volume indices, previous year = 100."
@@ -176,7 +176,7 @@ class Server:
         self.kind = kind
         self.log_path = os.path.join(workdir, f"{kind}-server.log")
         env = {k: v for k, v in os.environ.items() if not k.startswith("STATPORTAL_")}
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop())
+        self._log = open(self.log_path, "wb")  # closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--serve", kind,
              "--data", os.path.join(workdir, kind), "--server-threads", str(threads)],
@@ -420,7 +420,8 @@ def main(argv=None):
         serve(args.serve, args.data, args.server_threads)
         return 0
     if args.duration <= 0 or args.warmup < 0 or args.clients < 1 or args.server_threads < 1:
-        parser.error("--duration and --clients must be positive, --warmup not negative")
+        parser.error("--duration, --clients and --server-threads must be positive, "
+                     "--warmup not negative")
 
     selected = [t for t in TARGETS if not args.only or t.name in args.only]
     print_environment(args)

@@ -49,13 +49,13 @@ class TestFolder:
 
     def test_duplicate_and_invalid_ids(self):
         from statportal.content.folder import FolderKeyError
-        from statportal.content.names import NameError_
+        from statportal.content.names import InvalidName
 
         folder = _makeOne()
         folder.add("a", _item(), send_events=False)
         with pytest.raises(FolderKeyError):
             folder.add("a", _item(), send_events=False)
-        with pytest.raises(NameError_):
+        with pytest.raises(InvalidName):
             folder.add("@types", _item(), send_events=False)
         assert len(folder) == 1
 

@@ -14,15 +14,15 @@ class TestCheckName:
     @pytest.mark.parametrize("name", ["", "@workflow", "++api++", "_private", ".hidden",
                                       "a/b", "with space", "қала", "a" * 101, None, "x\n"])
     def test_refuses(self, name):
-        from statportal.content.names import NameError_
+        from statportal.content.names import InvalidName
 
-        with pytest.raises(NameError_):
+        with pytest.raises(InvalidName):
             self._callFUT(name)
 
     def test_reserved(self):
-        from statportal.content.names import NameError_
+        from statportal.content.names import InvalidName
 
-        with pytest.raises(NameError_):
+        with pytest.raises(InvalidName):
             self._callFUT("login", reserved=("login",))
 
 

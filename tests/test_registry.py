@@ -124,9 +124,8 @@ class TestContentTypeDecorator:
 
 def test_every_core_type_is_registered(app):
     """Guard against silent non-registration: the introspector lists each core type."""
-    names = {intr.discriminator[1] if isinstance(intr.discriminator, tuple) else intr.title
-             for intr in app.registry.introspector.get_category("statportal content types")
-             for intr in [intr["introspectable"]]}
+    names = {entry["introspectable"].title
+             for entry in app.registry.introspector.get_category("statportal content types")}
     assert {"Portal", "Section", "Container", "Principals", "Users", "Groups", "User", "Group",
             "OrgUnits", "OrgUnit"} <= names
 

@@ -10,7 +10,7 @@ import colander
 from statportal.content.base import multilingual, utcnow
 from statportal.content.events import ObjectModified
 from statportal.content.folder import Folder, FolderKeyError
-from statportal.content.names import NameError_, name_from_title
+from statportal.content.names import InvalidName, name_from_title
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 
@@ -49,7 +49,7 @@ def choose_name(container, info, name, appstruct):
     if name:
         try:
             return container.check_name(name)
-        except NameError_ as exc:
+        except InvalidName as exc:
             raise EditError(exc.args[0], "id", type="invalid_id") from None
         except FolderKeyError as exc:
             raise EditError(exc.args[0], "id", status=409, type="duplicate_id") from None
@@ -126,7 +126,7 @@ def rename(container, old, new):
                         status=404, type="not_found")
     try:
         return container.rename(old, new)
-    except NameError_ as exc:
+    except InvalidName as exc:
         raise EditError(exc.args[0], "id", type="invalid_id") from None
     except FolderKeyError as exc:
         raise EditError(exc.args[0], "id", status=409, type="duplicate_id") from None

@@ -17,25 +17,25 @@ _TRANSLIT = {
 }
 
 
-class NameError_(ValueError):
+class InvalidName(ValueError):
     """An id that cannot be used; ``str()`` says why."""
 
 
 def check_name(name, reserved=()):
-    """Raise ``NameError_`` with the reason when ``name`` cannot be an id."""
+    """Raise ``InvalidName`` with the reason when ``name`` cannot be an id."""
     if not isinstance(name, str) or not name:
-        raise NameError_(_("An id is required."))
+        raise InvalidName(_("An id is required."))
     if len(name) > MAX_NAME_LENGTH:
-        raise NameError_(_("An id may have at most ${n} characters.",
+        raise InvalidName(_("An id may have at most ${n} characters.",
                            mapping={"n": MAX_NAME_LENGTH}))
     if name.startswith(("@", "+", "_", ".")):
-        raise NameError_(_(
+        raise InvalidName(_(
             "An id may not start with '@', '+', '_' or '.': such names are reserved "
             "for views and API endpoints."))
     if not NAME_RE.fullmatch(name):
-        raise NameError_(_("An id may contain only Latin letters, digits, '.', '_', '~' and '-'."))
+        raise InvalidName(_("An id may contain only Latin letters, digits, '.', '_', '~' and '-'."))
     if name in reserved:
-        raise NameError_(_("The id ${name} is reserved.", mapping={"name": name}))
+        raise InvalidName(_("The id ${name} is reserved.", mapping={"name": name}))
     return name
 
 
