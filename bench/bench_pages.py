@@ -9,7 +9,9 @@ Targets (``--only`` takes these names, and may be repeated):
 
 * ``baseline``     -- a minimal Pyramid app in this script (pyramid_tm + pyramid_zodbconn +
   pyramid_chameleon) rendering a 50x20 table from a persistent object in a ZODB
-  FileStorage: the floor that Pyramid + ZODB + Chameleon + waitress costs;
+  FileStorage: what Pyramid + ZODB + Chameleon + waitress cost for a small page;
+* ``floor``        -- the same app's ``/hello``: a constant one-line page, no template, on
+  the same ZODB root object: the fixed cost of waitress + Pyramid + pyramid_tm + ZODB;
 * ``section-html`` -- anonymous ``GET /official-statistics/economy/`` (HTML);
 * ``section-json`` -- the same URL with ``Accept: application/json``;
 * ``home``         -- ``GET /``.
@@ -28,19 +30,23 @@ request (from /proc), which is the figure that does not depend on the load gener
 """
 
 import argparse
+import cProfile
 import http.client
 import json
 import math
 import os
 import platform
+import pstats
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from html import escape
 from importlib.metadata import PackageNotFoundError, version
 
 HOST = "127.0.0.1"
@@ -60,6 +66,7 @@ class Target:
 
 TARGETS = [
     Target("baseline", "bare", "/", "text/html", "text/html"),
+    Target("floor", "bare", "/hello", "text/html", "text/html"),
     Target("section-html", "statportal", "/official-statistics/economy/", "text/html",
            "text/html"),
     Target("section-json", "statportal", "/official-statistics/economy/", "application/json",
@@ -93,6 +100,7 @@ def make_bare_app(data_dir):
     import transaction
     from persistent.mapping import PersistentMapping
     from pyramid.config import Configurator
+    from pyramid.response import Response
     from pyramid_zodbconn import get_connection
     from ZODB import DB
     from ZODB.FileStorage import FileStorage
@@ -122,6 +130,9 @@ def make_bare_app(data_dir):
     def table_view(context, request):
         return {}
 
+    def hello_view(context, request):
+        return Response(f"<!DOCTYPE html><p>{escape(context['title'])}</p>")
+
     settings = {
         "zodbconn.uri": f"file://{filename}",
         "tm.manager_hook": "pyramid_tm.explicit_manager",  # as statportal
@@ -131,6 +142,7 @@ def make_bare_app(data_dir):
         config.include("pyramid_zodbconn")
         config.include("pyramid_chameleon")
         config.add_view(table_view, renderer=template)
+        config.add_view(hello_view, name="hello")
     return config.make_wsgi_app()
 
 
@@ -138,6 +150,10 @@ def make_statportal_app(data_dir):
     from statportal.demo import add_demo_content
     from statportal.testing import DEMO_PASSWORD, make_app, make_settings, open_portal
 
+    # statportal applies STATPORTAL_* variables over its settings: a deployment's
+    # STATPORTAL_ZODBCONN_URI must not send the demo content into its database.
+    for name in [name for name in os.environ if name.startswith("STATPORTAL_")]:
+        del os.environ[name]
     os.makedirs(data_dir, exist_ok=True)
     app = make_app(make_settings(data_dir))
     with open_portal(app) as portal:
@@ -175,12 +191,11 @@ class Server:
     def __init__(self, kind, workdir, threads):
         self.kind = kind
         self.log_path = os.path.join(workdir, f"{kind}-server.log")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("STATPORTAL_")}
         self._log = open(self.log_path, "wb")  # closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--serve", kind,
              "--data", os.path.join(workdir, kind), "--server-threads", str(threads)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
         )
         self.port = None
 
@@ -354,6 +369,55 @@ def run_load(server, target, clients, warmup, duration, timeout):
     }
 
 
+# --------------------------------------------------------------------------- profile
+
+PROFILE_FILTER = (r"src/statportal/|bench_pages|_[0-9a-f]{32}\.py:|url\.py:\d+\(resource_url\)"
+                  r"|colander/__init__\.py:\d+\(bind\)|chameleon/template\.py:\d+\(render\)"
+                  r"|pyramid_tm/__init__\.py|router\.py:\d+\(__call__\)")
+
+
+def profile_targets(targets, workdir, count, lines):
+    """Each target's requests in-process, one thread, under cProfile: where the time goes."""
+    from webob import Request
+
+    apps = {}
+    try:
+        for target in targets:
+            if target.server not in apps:
+                data_dir = os.path.join(workdir, f"profile-{target.server}")
+                apps[target.server] = (make_bare_app(data_dir) if target.server == "bare"
+                                       else make_statportal_app(data_dir))
+            app = apps[target.server]
+
+            def once(app=app, target=target):
+                request = Request.blank(target.path, headers={"Accept": target.accept},
+                                        remote_addr=HOST)
+                response = request.get_response(app)
+                if response.status_int != 200:
+                    raise RuntimeError(f"{target.name}: {response.status}")
+
+            for _ in range(20):
+                once()
+            t0 = time.perf_counter()
+            for _ in range(count):
+                once()
+            plain = (time.perf_counter() - t0) / count * 1000
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(count):
+                once()
+            profiler.disable()
+            print(f"\n=== profile of {target.name}: {plain:.2f} ms/request in-process without "
+                  f"the profiler; {count} requests, cumulative time, project code, templates "
+                  f"and a few library calls only")
+            stats = pstats.Stats(profiler, stream=sys.stdout)
+            stats.sort_stats("cumulative").print_stats(PROFILE_FILTER, lines)
+    finally:
+        for app in apps.values():
+            for db in getattr(app.registry, "_zodb_databases", {}).values():
+                db.close()
+
+
 # --------------------------------------------------------------------------- report
 
 def package_version(name):
@@ -382,6 +446,9 @@ def print_environment(args):
         print(f"{dist:<10} {package_version(dist)}")
     print(f"nproc      {nproc()}")
     print(f"platform   {platform.platform()}")
+    if hasattr(os, "getloadavg"):
+        # Other work on the machine shows here, and makes every figure below lower.
+        print("loadavg    " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"load       {args.clients} keep-alive clients (threads of one process), "
           f"warm-up {args.warmup:g} s, measured {args.duration:g} s; "
           f"waitress threads={args.server_threads}")
@@ -412,6 +479,9 @@ def main(argv=None):
                         help="waitress threads (default 4)")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="socket timeout of one request, seconds (default 10)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="afterwards, profile N requests of each target in-process")
+    parser.add_argument("--profile-lines", type=int, default=25, help=argparse.SUPPRESS)
     parser.add_argument("--serve", choices=("bare", "statportal"), help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -423,6 +493,8 @@ def main(argv=None):
         parser.error("--duration, --clients and --server-threads must be positive, "
                      "--warmup not negative")
 
+    # A SIGTERM ends the run through the finally clauses, which stop the servers.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     selected = [t for t in TARGETS if not args.only or t.name in args.only]
     print_environment(args)
     results = {}
@@ -448,17 +520,18 @@ def main(argv=None):
                     if server.proc.poll() is not None:
                         raise RuntimeError(f"the {kind} server died; its log:\n"
                                            f"{server.log_tail()}")
+        print_table(selected, results)
+        if args.profile > 0:
+            profile_targets(selected, workdir, args.profile, args.profile_lines)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-    print_table(selected, results)
     return 1 if any(r["failures"] or r["stuck"] for r in results.values()) else 0
 
 
 def print_table(selected, results):
     base = results.get("baseline")
     print()
-    header = (f"{'target':<13} {'request':<46} {'req/s':>8} {'mean ms':>8} {'p95 ms':>7} "
+    header = (f"{'target':<13} {'request':<42} {'req/s':>8} {'mean ms':>8} {'p95 ms':>7} "
               f"{'fail':>5} {'ratio':>6} {'srv CPU ms/req':>14} {'srv CPU':>7} "
               f"{'gen CPU':>7} {'bytes':>6}")
     print(header)
@@ -468,8 +541,8 @@ def print_table(selected, results):
         if r is None:
             continue
         ratio = f"{r['rps'] / base['rps']:.2f}x" if base and base["rps"] else "-"
-        request = f"GET {t.path} [{t.accept}]"
-        print(f"{t.name:<13} {request:<46} {r['rps']:8.1f} {r['mean_ms']:8.2f} "
+        request = f"GET {t.path} ({t.accept.split('/')[1]})"
+        print(f"{t.name:<13} {request:<42} {r['rps']:8.1f} {r['mean_ms']:8.2f} "
               f"{r['p95_ms']:7.2f} {r['failures']:5d} {ratio:>6} {r['srv_cpu_ms']:14.2f} "
               f"{r['srv_cpu_pct']:6.0f}% {r['cli_cpu_pct']:6.0f}% {r['bytes']:6d}")
     for t in selected:

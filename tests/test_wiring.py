@@ -1,6 +1,7 @@
 """Wiring checks over the real app: permissions on every view, ini files, start-up."""
 
 import plaster
+import pytest
 from pyramid.interfaces import IExceptionResponse
 
 
@@ -23,12 +24,21 @@ def test_every_view_has_a_permission(app):
     assert unguarded == []
 
 
-def test_ini_files_listen_on_loopback_with_port_variable():
+def test_ini_files_listen_on_loopback_with_port_variable(monkeypatch):
+    """`pserve etc/development.ini http_port=7000` listens on 7000, without it on 6543."""
+    import waitress
+
+    from statportal import server
+
+    calls = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw["listen"]))
     for ini in ("etc/development.ini", "etc/production.ini"):
         loader = plaster.get_loader(ini, protocols=["wsgi"])
-        assert loader.get_settings("server:main")["listen"] == "127.0.0.1:6543"
-        settings = loader.get_settings("server:main", defaults={"http_port": "7000"})
-        assert settings["listen"] == "127.0.0.1:7000"
+        loader.get_wsgi_server()(object())
+        loader.get_wsgi_server(defaults={"http_port": "7000"})(object())
+    assert calls == ["127.0.0.1:6543", "127.0.0.1:7000"] * 2
+    with pytest.raises(ValueError, match="no value for 'port'"):
+        server.listen_address("127.0.0.1:%(port)s", {})
 
 
 def test_production_ini_is_strict():

@@ -71,7 +71,7 @@ def serialize(request, obj, b_start=0, b_size=25):
         "creator": getattr(obj, "creator", None),
     }
     if info is not None:
-        for node in bound_schema(request, obj, info).children:
+        for node in get_content_registry(registry).schema_template(info).children:
             if getattr(node, "writeonly", False):
                 continue
             data[node.name] = json_value(node, getattr(obj, node.name, None))

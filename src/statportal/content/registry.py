@@ -41,6 +41,18 @@ class TypeInfo:
 class ContentRegistry:
     def __init__(self):
         self.types = {}
+        self._schemas = {}
+
+    def schema_template(self, info):
+        """An unbound instance of the type's schema, made once: for reading its structure.
+
+        Forms and validation bind a fresh clone (``bound_schema``); serialising an
+        object only needs the node names and types, which never change.
+        """
+        cached = self._schemas.get(info.name)
+        if cached is None or cached[0] is not info:
+            cached = self._schemas[info.name] = (info, info.schema())
+        return cached[1]
 
     def __contains__(self, name):
         return name in self.types
