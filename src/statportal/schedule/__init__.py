@@ -1,4 +1,4 @@
-"""The working calendar: Asia/Almaty, Kazakhstan's public holidays, and the deadlines of art. 9 and 16.
+"""The working calendar: Asia/Almaty, Kazakhstan's holidays, the deadlines of art. 9 and 16.
 
 ``WorkCalendar`` knows which days are working days (Monday to Friday, less
 Kazakhstan's public holidays and their observed days from the ``holidays``
