@@ -45,6 +45,7 @@ def includeme(config):
     config.add_subscriber(_pause_before_retry, "pyramid_retry.IBeforeRetry")
 
     config.include("statportal.content")
+    config.include("statportal.workflow")
     config.include("statportal.security")
     config.include("statportal.views")
     config.include("statportal.api")

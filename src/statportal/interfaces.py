@@ -17,3 +17,7 @@ class ILoginThrottle(Interface):
 
 class ICredentialCache(Interface):
     """Remembers recently verified Basic credentials (``statportal.security.throttle``)."""
+
+
+class IWorkflowRegistry(Interface):
+    """The workflows and the content types they are attached to (``statportal.workflow``)."""

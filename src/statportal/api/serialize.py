@@ -7,6 +7,7 @@ import colander
 from statportal.content.folder import Folder
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
+from statportal.workflow.engine import state_of, workflow_of
 
 #: Keys a client may send back unchanged from a GET: accepted and ignored.
 READ_ONLY_KEYS = frozenset({
@@ -75,6 +76,9 @@ def serialize(request, obj, b_start=0, b_size=25):
             if getattr(node, "writeonly", False):
                 continue
             data[node.name] = json_value(node, getattr(obj, node.name, None))
+    workflow = workflow_of(registry, obj)
+    if workflow is not None:
+        data["review_state"] = state_of(obj, workflow)
     data["is_folderish"] = isinstance(obj, Folder)
     if isinstance(obj, Folder):
         data.update(batch(request, obj, b_start, b_size))

@@ -30,13 +30,25 @@ def aces_from_map(permission_map):
 
 
 def acl_for(obj, registry):
+    """Explicit ``__acl__``, then the workflow state's map, then the type's map."""
+    from statportal.workflow.engine import state_of, workflow_of
+
     aces = list(getattr(obj, "__acl__", None) or ())
+    inherit = True
+    workflow = workflow_of(registry, obj)
+    if workflow is not None:
+        state = workflow.state(state_of(obj, workflow))
+        if state is not None:
+            aces.extend(aces_from_map(state.permissions))
+            inherit = state.inherit
     info = get_content_registry(registry).typeof(obj)
     if info is not None:
-        aces.extend(aces_from_map(info.permissions))
-        if not info.inherit:
-            aces.append((Allow, role_principal("Manager"), ALL_PERMISSIONS))
-            aces.append(DENY_ALL)
+        if inherit:
+            aces.extend(aces_from_map(info.permissions))
+        inherit = inherit and info.inherit
+    if not inherit:
+        aces.append((Allow, role_principal("Manager"), ALL_PERMISSIONS))
+        aces.append(DENY_ALL)
     return aces
 
 

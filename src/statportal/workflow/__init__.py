@@ -1,0 +1,80 @@
+"""The workflow engine: workflows are registered data (``config.add_workflow``).
+
+    config.add_workflow(workflow, content_types=("PlacementRequest",))
+
+registers a ``Workflow`` (checked at once) and attaches it to content types;
+objects of those types get the initial state when they are added, their ACL
+starts with their state's permission map, and ``GET <obj>/@workflow`` and
+``POST <obj>/@workflow/<transition>`` expose them in JSON.
+"""
+
+from pyramid.exceptions import ConfigurationError
+
+from statportal.content.events import ObjectAdded
+from statportal.interfaces import IWorkflowRegistry
+from statportal.workflow.definition import (
+    Finding,
+    State,
+    Transition,
+    Workflow,
+    WorkflowDefinitionError,
+)
+from statportal.workflow.engine import (
+    WorkflowError,
+    WorkflowRegistry,
+    available_transitions,
+    get_workflows,
+    history_of,
+    initialize,
+    state_of,
+    transition,
+    workflow_of,
+)
+
+
+def add_workflow(config, workflow, content_types=()):
+    """Register ``workflow`` and attach it to ``content_types``.
+
+    Discriminators: ``('statportal-workflow', name)`` and, per type,
+    ``('statportal-workflow-for', type_name)`` — one workflow per type.
+    """
+    workflow = config.maybe_dotted(workflow)
+    try:
+        workflow.check()
+    except (WorkflowDefinitionError, AttributeError) as exc:
+        raise ConfigurationError(f"add_workflow: {exc}") from exc
+    workflows = get_workflows(config.registry)
+
+    def register():
+        workflows.workflows[workflow.name] = workflow
+
+    intr = config.introspectable("statportal workflows", workflow.name, workflow.name,
+                                 "statportal workflow")
+    intr["workflow"] = workflow
+    config.action(("statportal-workflow", workflow.name), register, introspectables=(intr,))
+    for type_name in content_types:
+        def attach(type_name=type_name):
+            workflows.by_type[type_name] = workflow.name
+
+        config.action(("statportal-workflow-for", type_name), attach, order=10)
+
+
+def _initialize_added(event):
+    from pyramid.threadlocal import get_current_registry, get_current_request
+
+    request = get_current_request()
+    actor = request.authenticated_userid if request is not None else None
+    initialize(get_current_registry(), event.object, actor)
+
+
+def includeme(config):
+    if config.registry.queryUtility(IWorkflowRegistry) is None:
+        config.registry.registerUtility(WorkflowRegistry(), IWorkflowRegistry)
+    config.add_directive("add_workflow", add_workflow)
+    config.add_subscriber(_initialize_added, ObjectAdded)
+
+
+__all__ = [
+    "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_workflow",
+    "available_transitions", "history_of", "state_of", "transition", "workflow_of",
+]
