@@ -13,8 +13,8 @@ from persistent.mapping import PersistentMapping
 from statportal.content.base import utcnow
 from statportal.i18n import _
 from statportal.interfaces import IWorkflowRegistry
-from statportal.workflow.events import AfterTransition, BeforeTransition
 from statportal.workflow.definition import Finding
+from statportal.workflow.events import AfterTransition, BeforeTransition
 
 
 class WorkflowError(Exception):
