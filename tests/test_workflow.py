@@ -148,3 +148,32 @@ class TestOverHTTP:
         note.get(f"{SECTION}/@workflow", status=404)
         as_user(note, "admin")
         note.post_json(f"{SECTION}/@workflow/submit", status=404)
+
+
+class TestHTML:
+    def test_page_buttons_and_findings(self, app, note):
+        from statportal.testing import login_html
+
+        note.authorization = None
+        login_html(note, "aigerim")
+        page = note.get("/official-statistics/economy/industry/n1/@@workflow",
+                        headers={"Accept": "text/html"})
+        assert "State and history" in page.text and "Draft" in page.text
+        form = page.forms["workflow-form"]
+        page = form.submit("transition", value="submit").follow()
+        assert "Submitted" in page.text and "workflow-form" not in page.text
+        note.reset()
+        login_html(note, "yerlan")
+        page = note.get("/official-statistics/economy/industry/n1/@@workflow",
+                        headers={"Accept": "text/html"})
+        form = page.forms["workflow-form"]
+        before = last_transaction(app)
+        refused = form.submit("transition", value="publish", status=409)
+        assert "An English title is required before publishing." in refused.text
+        assert last_transaction(app) == before
+        refused = refused.forms["workflow-form"].submit("transition", value="return", status=400)
+        assert "Give the reason in the comment." in refused.text
+        form = refused.forms["workflow-form"]
+        form["comment"] = "Add the English title"
+        page = form.submit("transition", value="return").follow()
+        assert "Add the English title" in page.text

@@ -18,6 +18,7 @@ from statportal.i18n import (
     pick,
 )
 from statportal.security.localroles import LocalRolesMixin
+from statportal.workflow.engine import workflow_of
 from statportal.security.permissions import (
     DELETE,
     EDIT,
@@ -149,6 +150,8 @@ class Layout:
         if isinstance(context, Folder):
             tabs.append((_("Contents"), "@@contents", MANAGE))
         tabs.append((_("Edit"), "@@edit", EDIT))
+        if workflow_of(request.registry, context) is not None:
+            tabs.append((_("State and history"), "@@workflow", None))
         if isinstance(context, LocalRolesMixin):
             tabs.append((_("Sharing"), "@@sharing", SHARE))
         if context.__parent__ is not None and not getattr(context, "__is_fixed__", False):

@@ -1,0 +1,58 @@
+"""The state, history and actions of an object with a workflow (``@@workflow``)."""
+
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+
+from statportal.content.base import Content
+from statportal.i18n import _, pick
+from statportal.security.permissions import VIEW
+from statportal.workflow import (
+    WorkflowError,
+    available_transitions,
+    history_of,
+    state_of,
+    transition,
+    workflow_of,
+)
+
+
+def _text(request, value, fallback):
+    if isinstance(value, dict):
+        return pick(request, value)[0] or fallback
+    return request.localizer.translate(value) if value else fallback
+
+
+@view_config(context=Content, name="workflow", accept="text/html", permission=VIEW,
+             renderer="statportal:templates/workflow.pt")
+def workflow_page(context, request):
+    workflow = workflow_of(request.registry, context)
+    if workflow is None:
+        raise HTTPNotFound()
+    error, findings = None, ()
+    if request.method == "POST":
+        name = request.POST.get("transition", "")
+        try:
+            transition(request, context, name, request.POST.get("comment"))
+        except WorkflowError as exc:
+            request.tm.doom()
+            request.response.status = exc.status
+            error, findings = exc.message, exc.findings
+        else:
+            request.session.flash(request.localizer.translate(_("Done.")), "success")
+            return HTTPFound(request.resource_url(context, "@@workflow"))
+
+    def state_title(name):
+        state = workflow.state(name) if name else None
+        return _text(request, state.title if state else None, name or "—")
+
+    return {
+        "state": state_title(state_of(context, workflow)),
+        "transitions": [(t.name, _text(request, t.title, t.name), t.requires_comment)
+                        for t in available_transitions(request, context)],
+        "history": [dict(entry, from_title=state_title(entry["from"]),
+                         to_title=state_title(entry["to"]))
+                    for entry in reversed(history_of(context))],
+        "error": error,
+        "findings": findings,
+        "comment": request.POST.get("comment", "") if error else "",
+    }
