@@ -18,7 +18,6 @@ from statportal.i18n import (
     pick,
 )
 from statportal.security.localroles import LocalRolesMixin
-from statportal.workflow.engine import workflow_of
 from statportal.security.permissions import (
     DELETE,
     EDIT,
@@ -27,6 +26,7 @@ from statportal.security.permissions import (
     MANAGE_PRINCIPALS,
     SHARE,
 )
+from statportal.workflow.engine import workflow_of
 
 
 class Layout:
