@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+#: UI language -> the ``holidays`` package's language of holiday names.
+HOLIDAY_LANGUAGES = {"kk": "kk", "en": "en_US", "ru": "en_US"}
+
 #: The longest run of days off the calendar will walk over before it gives up.
 MAX_DAYS_OFF_IN_A_ROW = 60
 
@@ -38,12 +41,24 @@ class WorkCalendar:
             raise ValueError(f"a day cannot be both a day off and a working day: "
                              f"{', '.join(d.isoformat() for d in sorted(both))}")
         self.hours = hours or OfficeHours()
+        self.country = country
         self.public_holidays = holidays.country_holidays(country, observed=True)
+        self._named = {}
 
     # -- days ---------------------------------------------------------------
-    def holiday_name(self, day):
-        """The public holiday on ``day`` (or None)."""
-        return self.public_holidays.get(day)
+    def holiday_name(self, day, language=None):
+        """The public holiday on ``day`` (or None), named in ``language`` where known.
+
+        The ``holidays`` package names Kazakhstan's holidays in Kazakh and
+        English; other languages get the English name.
+        """
+        if language not in HOLIDAY_LANGUAGES:
+            return self.public_holidays.get(day)
+        names = self._named.get(language)
+        if names is None:
+            names = self._named[language] = holidays.country_holidays(
+                self.country, observed=True, language=HOLIDAY_LANGUAGES[language])
+        return names.get(day)
 
     def is_working_day(self, day):
         if isinstance(day, datetime):

@@ -12,3 +12,5 @@ SHARE = "statportal.share"
 MANAGE_PRINCIPALS = "statportal.manage_principals"
 #: Org units.
 MANAGE_ORGUNITS = "statportal.manage_orgunits"
+#: Portal settings, the working calendar's exceptions among them.
+MANAGE_SETTINGS = "statportal.manage_settings"

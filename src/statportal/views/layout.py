@@ -24,6 +24,7 @@ from statportal.security.permissions import (
     MANAGE,
     MANAGE_ORGUNITS,
     MANAGE_PRINCIPALS,
+    MANAGE_SETTINGS,
     SHARE,
 )
 from statportal.workflow.engine import workflow_of
@@ -138,6 +139,8 @@ class Layout:
             menu.append((_("Users and groups"), self.url(portal["principals"])))
         if request.has_permission(MANAGE_ORGUNITS, portal["orgunits"]):
             menu.append((_("Org units"), self.url(portal["orgunits"])))
+        if request.has_permission(MANAGE_SETTINGS, portal):
+            menu.append((_("Working calendar"), self.url(portal, "@@working-calendar")))
         return [{"title": self.translate(title), "url": url} for title, url in menu]
 
     def tabs(self):
