@@ -177,3 +177,16 @@ class TestHTML:
         form["comment"] = "Add the English title"
         page = form.submit("transition", value="return").follow()
         assert "Add the English title" in page.text
+
+
+def test_listings_hide_what_user_may_not_view(note):
+    """A draft note's title does not reach the public through listings."""
+    as_user(note, None)
+    data = note.get(SECTION).json
+    assert "n1" not in [item["id"] for item in data["items"]]
+    assert data["items_total"] == 0
+    page = note.get("/official-statistics/economy/industry/", headers={"Accept": "text/html"})
+    assert "Жазба" not in page.text
+    as_user(note, "aigerim")
+    data = note.get(SECTION).json
+    assert [item["id"] for item in data["items"]] == ["n1"] and data["items_total"] == 1

@@ -86,9 +86,11 @@ def serialize(request, obj, b_start=0, b_size=25):
 
 
 def batch(request, folder, b_start, b_size):
-    total = len(folder)
+    from statportal.content.listing import visible_batch
+
+    page, total = visible_batch(request, folder, b_start, b_size)
     base = url_of(request, folder)
-    items = [summary(request, child) for _name, child in folder.batch(b_start, b_size)]
+    items = [summary(request, child) for _name, child in page]
     result = {"items": items, "items_total": total}
     if total > b_size:
         last = ((total - 1) // b_size) * b_size

@@ -10,6 +10,7 @@ from statportal.api.serialize import PayloadError, bound_schema, json_value
 from statportal.content import editing
 from statportal.content.base import Content
 from statportal.content.folder import Folder
+from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
 from statportal.content.resources import Portal, Section
 from statportal.i18n import _
@@ -28,8 +29,7 @@ def page_batch(request, folder):
         b_start, b_size = batch_params(request)
     except PayloadError:
         b_start, b_size = 0, 25
-    items = folder.batch(b_start, b_size)
-    total = len(folder)
+    items, total = visible_batch(request, folder, b_start, b_size)
     return {
         "items": items, "total": total, "b_start": b_start, "b_size": b_size,
         "first": b_start + 1 if total else 0, "last": b_start + len(items),

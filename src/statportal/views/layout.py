@@ -7,6 +7,7 @@ from pyramid.decorator import reify
 from pyramid.location import lineage
 
 from statportal.content.folder import Folder
+from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
 from statportal.content.resources import get_portal
 from statportal.i18n import (
@@ -26,6 +27,7 @@ from statportal.security.permissions import (
     MANAGE_PRINCIPALS,
     MANAGE_SETTINGS,
     SHARE,
+    VIEW,
 )
 from statportal.workflow.engine import workflow_of
 
@@ -123,9 +125,10 @@ class Layout:
                 found.append({"title": self.title_of(obj), "url": self.url(obj),
                               "current": obj is self.context, "depth": depth})
                 if id(obj) in current and depth < 3:
-                    walk(obj.batch(0, 50), depth + 1)
+                    walk(visible_batch(self.request, obj, 0, 50)[0], depth + 1)
 
-        walk(sections, 0)
+        walk([(name, obj) for name, obj in sections
+              if self.request.has_permission(VIEW, obj)], 0)
         return found
 
     def user_menu(self):

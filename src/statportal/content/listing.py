@@ -1,0 +1,28 @@
+"""Listings show only what the user may view: a draft's title is not for the public.
+
+Folders of the public tree hold tens or hundreds of children, so filtering
+by permission while walking is cheap; the big folders (requests, questions)
+get catalog-backed listings with a security index instead.
+"""
+
+from itertools import islice
+
+from statportal.security.permissions import VIEW
+
+
+def visible(request, folder):
+    """(name, child) in folder order, for the children this user may view."""
+    for name, child in folder.items():
+        if request.has_permission(VIEW, child):
+            yield name, child
+
+
+def visible_batch(request, folder, start=0, size=25):
+    """One page of the visible children, and how many are visible in all."""
+    items = list(islice(visible(request, folder), start, start + size))
+    total = start + len(items) + sum(1 for _ in visible_after(request, folder, start + size))
+    return items, total
+
+
+def visible_after(request, folder, skip):
+    return islice(visible(request, folder), skip, None)
