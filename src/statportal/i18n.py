@@ -27,7 +27,10 @@ DATETIME_FORMAT = "d MMMM y, HH:mm"
 
 
 def available_languages(request):
-    return request.registry.settings.get("statportal.languages", LANGUAGES)
+    from statportal.settings import as_list
+
+    configured = as_list(request.registry.settings, "statportal.available_languages")
+    return tuple(lang for lang in configured if lang in LANGUAGES) or LANGUAGES
 
 
 def negotiate_locale(request):

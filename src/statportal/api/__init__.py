@@ -23,18 +23,32 @@ def api_prefix(event):
         request.environ["statportal.api_prefix"] = True
 
 
+VARY = ("Accept", "Accept-Language", "Cookie")
+
+
 def vary_on_accept(event):
-    """HTML and JSON share URLs: caches must key on Accept (plone.rest#73)."""
-    response = event.response
-    vary = [v for v in (response.vary or ()) if v.lower() != "accept"]
-    response.vary = (*vary, "Accept")
+    """Caches must key on what chose the answer.
+
+    HTML and JSON share URLs (plone.rest#73), and the language comes from the
+    ``_LOCALE_`` cookie or Accept-Language. Answers to a logged-in user (a
+    session cookie or credentials) are private.
+    """
+    response, request = event.response, event.request
+    vary = [v for v in (response.vary or ()) if v not in VARY]
+    response.vary = (*vary, *VARY)
+    if request.authorization is not None or "statportal_session" in request.cookies:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
 
 
 @forbidden_view_config(accept=JSON)
 def forbidden_json(exc, request):
     if request.authenticated_userid is None:
         response = json_error(request, 401, _("Log in to do this."))
-        response.headers["WWW-Authenticate"] = 'Basic realm="statportal"'
+        if request.authorization is not None:
+            # Only to clients that use HTTP auth: a browser would otherwise show its
+            # login prompt and then replay the credentials to every site's requests.
+            response.headers["WWW-Authenticate"] = 'Basic realm="statportal"'
         return response
     return json_error(request, 403, _("You may not do this here."))
 
@@ -56,7 +70,7 @@ def http_error_json(exc, request):
     if isinstance(exc, HTTPForbidden | HTTPNotFound):
         return forbidden_json(exc, request) if isinstance(exc, HTTPForbidden) else \
             notfound_json(exc, request)
-    return json_error(request, exc.code, exc.title)
+    return json_error(request, exc.code, exc.detail or exc.title)
 
 
 def includeme(config):

@@ -78,6 +78,8 @@ class ContentAPI:
             payload = json_body(request)
             if not isinstance(payload, dict) or not payload.get("@type"):
                 raise editing.EditError(_("Required"), "@type", type="required")
+            if not isinstance(payload["@type"], str):
+                raise editing.EditError(_("A type name is expected."), "@type")
             type_name = payload["@type"]
             info = editing.check_addable(registry, self.context, type_name)
             if not request.has_permission(info.add_permission, self.context):
@@ -102,6 +104,14 @@ class ContentAPI:
         info = get_content_registry(request.registry).typeof(self.context)
         try:
             payload = json_body(request)
+            if isinstance(payload, dict):
+                if payload.get("id", self.context.__name__) != self.context.__name__:
+                    raise editing.EditError(
+                        _("The id is changed by renaming, not by PATCH."), "id",
+                        type="read_only")
+                if payload.get("@type", info.name) != info.name:
+                    raise editing.EditError(_("The type of an object cannot change."), "@type",
+                                            type="read_only")
             schema = bound_schema(request, self.context, info)
             appstruct = deserialize(request, schema, payload, current=self.context)
             editing.update(request.registry, self.context, appstruct)
@@ -117,7 +127,8 @@ class ContentAPI:
             return json_error(request, 409, _("The portal itself cannot be removed."))
         confirm = request.GET.get("confirm", "").lower() in ("1", "true", "yes")
         try:
-            editing.remove(parent, self.context.__name__, recursive=confirm)
+            editing.remove(parent, self.context.__name__, recursive=confirm,
+                           actor=request.authenticated_userid)
         except editing.EditError as exc:
             request.tm.doom()
             return _error(request, exc)

@@ -3,7 +3,6 @@
 import colander
 from pyramid.view import view_config
 
-from statportal.api.serialize import bound_schema
 from statportal.content.base import Content
 from statportal.content.registry import get_content_registry
 from statportal.security.permissions import VIEW
@@ -86,7 +85,9 @@ def build_document(request):
     }
     add_variants = []
     for info in content.types.values():
-        schema = json_schema(bound_schema(request, request.root, info, adding=True))
+        # The unbound schema: vocabularies that depend on the database (org units,
+        # groups) are not published to whoever reads this document.
+        schema = json_schema(content.schema_template(info))
         schema["properties"] = {
             "@type": {"type": "string", "enum": [info.name]},
             "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._~-]*$", "maxLength": 100},
@@ -128,7 +129,10 @@ def build_document(request):
                  "description": "JSON on the same URLs as the HTML (send Accept: "
                                 "application/json) or under /++api++/. Authenticate with "
                                 "HTTP Basic. Multilingual fields are objects keyed by kk, ru, en."},
-        "servers": [{"url": request.application_url}],
+        "servers": [{"url": request.application_url + "/++api++",
+                     "description": "JSON always"},
+                    {"url": request.application_url,
+                     "description": "JSON with Accept: application/json"}],
         "components": {"schemas": schemas, "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"}}},
         "security": [{}, {"basic": []}],
@@ -137,6 +141,36 @@ def build_document(request):
             "/{path}": obj_path,
             "/@types": {"get": {"summary": "Types this user may add here",
                                 "responses": {"200": _response("Types.", {"type": "array"})}}},
+            "/{path}/@workflow": {
+                "get": {"summary": "State, history and the transitions this user may take",
+                        "responses": {"200": _response("The workflow.", {"type": "object"}),
+                                      **errors}}},
+            "/{path}/@workflow/{transition}": {
+                "post": {"summary": "Take a transition; guards' findings come as errors (409)",
+                         "requestBody": {"content": {"application/json": {"schema": {
+                             "type": "object", "additionalProperties": False,
+                             "properties": {"comment": {"type": "string"}}}}}},
+                         "responses": {"200": _response("The workflow after it.",
+                                                        {"type": "object"}), **errors}}},
+            "/{path}/@sharing": {
+                "get": {"summary": "Local roles granted here and above",
+                        "responses": {"200": _response("Grants.", {"type": "object"}),
+                                      **errors}},
+                "post": {"summary": "Grant and revoke local roles",
+                         "requestBody": {"content": {"application/json": {"schema": {
+                             "type": "object", "required": ["principal"],
+                             "additionalProperties": False, "properties": {
+                                 "principal": {"type": "string", "example": "user:aigerim"},
+                                 "grant": {"type": "array", "items": {"type": "string"}},
+                                 "revoke": {"type": "array", "items": {"type": "string"}}}}}}},
+                         "responses": {"200": _response("Grants.", {"type": "object"}),
+                                       **errors}}},
+            "/@working-calendar": {
+                "get": {"summary": "The Manager's exceptions and the public holidays of a year",
+                        "responses": {"200": _response("Days.", {"type": "object"}), **errors}},
+                "post": {"summary": "Set (kind off|working) or clear (kind null) a day",
+                         "responses": {"200": _response("Days.", {"type": "object"}),
+                                       **errors}}},
             "/@openapi.json": {"get": {"summary": "This document",
                                        "responses": {"200": _response("OpenAPI 3.",
                                                                       {"type": "object"})}}},

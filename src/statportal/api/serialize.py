@@ -66,7 +66,9 @@ def serialize(request, obj, b_start=0, b_size=25):
         "@id": url_of(request, obj),
         "@type": info.name if info else None,
         "id": obj.__name__ or "",
-        "parent": summary(request, obj.__parent__) if obj.__parent__ is not None else None,
+        "parent": summary(request, obj.__parent__)
+        if obj.__parent__ is not None and request.has_permission("view", obj.__parent__)
+        else None,
         "created": json_value(colander.SchemaNode(colander.DateTime()), obj.created),
         "modified": json_value(colander.SchemaNode(colander.DateTime()), obj.modified),
         "creator": getattr(obj, "creator", None),

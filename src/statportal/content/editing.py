@@ -104,11 +104,14 @@ def normalise(value):
     return value
 
 
-def remove(container, name, recursive=False):
+def remove(container, name, recursive=False, actor=None):
     obj = container.get(name)
     if obj is None:
         raise EditError(_("Nothing with the id ${name} is here.", mapping={"name": name}), "id",
                         status=404, type="not_found")
+    if actor is not None and getattr(obj, "__content_type__", None) == "User" and name == actor:
+        raise EditError(_("You cannot remove your own account."), None, status=409,
+                        type="own_account")
     if getattr(obj, "__is_fixed__", False):
         raise EditError(_("This place belongs to the portal and cannot be removed."), None,
                         status=409, type="fixed")
@@ -124,6 +127,8 @@ def rename(container, old, new):
     if old not in container:
         raise EditError(_("Nothing with the id ${name} is here.", mapping={"name": old}), "id",
                         status=404, type="not_found")
+    if getattr(container[old], "__is_fixed__", False) or not container.renamable:
+        raise EditError(_("This id cannot be changed."), "id", status=409, type="fixed")
     try:
         return container.rename(old, new)
     except InvalidName as exc:

@@ -34,6 +34,8 @@ class FolderKeyError(KeyError):
 
 class Folder(Content):
     ordered = True
+    #: False where ids mean something elsewhere (logins, group ids in grants).
+    renamable = True
     #: Ids reserved in this folder besides the general rules of ``check_name``.
     reserved_names = ()
 

@@ -5,8 +5,6 @@ by permission while walking is cheap; the big folders (requests, questions)
 get catalog-backed listings with a security index instead.
 """
 
-from itertools import islice
-
 from statportal.security.permissions import VIEW
 
 
@@ -18,11 +16,10 @@ def visible(request, folder):
 
 
 def visible_batch(request, folder, start=0, size=25):
-    """One page of the visible children, and how many are visible in all."""
-    items = list(islice(visible(request, folder), start, start + size))
-    total = start + len(items) + sum(1 for _ in visible_after(request, folder, start + size))
+    """One page of the visible children, and how many are visible in all (one walk)."""
+    items, total = [], 0
+    for entry in visible(request, folder):
+        if start <= total < start + size:
+            items.append(entry)
+        total += 1
     return items, total
-
-
-def visible_after(request, folder, skip):
-    return islice(visible(request, folder), skip, None)

@@ -60,6 +60,9 @@ def includeme(config):
     config.add_tween("statportal.security.policy.basic_auth_tween_factory",
                      under="pyramid_tm.tm_tween_factory")
 
+    from statportal.content.events import ObjectRemoved
+
+    config.add_subscriber(_forget_removed_principal, ObjectRemoved)
     config.add_content_type("Principals", Principals, _container_schema,
                             title=_("Users and groups"), permissions=PRINCIPAL_ADMIN,
                             inherit=False)
@@ -77,6 +80,23 @@ def includeme(config):
                             add_permission=MANAGE_ORGUNITS, addable_to=("OrgUnits", "OrgUnit"))
 
 
+def _forget_removed_principal(event):
+    from statportal.security.localroles import forget_principal
+    from statportal.security.principals import Group, User, group_principal, user_principal
+
+    obj = event.object
+    if isinstance(obj, User):
+        principal = user_principal(event.name)
+    elif isinstance(obj, Group):
+        principal = group_principal(event.name)
+    else:
+        return
+    root = event.parent
+    while root.__parent__ is not None:
+        root = root.__parent__
+    forget_principal(root, principal)
+
+
 def _container_schema():
     from statportal.content.schemas import container_schema
 
@@ -84,15 +104,14 @@ def _container_schema():
 
 
 def csrf_applies(request):
-    """CSRF is checked on every unsafe request except API calls that cannot be forged.
+    """Which unsafe requests must carry the CSRF token.
 
-    A request with HTTP Basic credentials carries no ambient authority, and a
-    browser sends ``Content-Type: application/json`` cross-site only after a
-    CORS preflight that this application never approves.
+    Another site can make a browser send only GET and POST (a form) without a
+    CORS preflight, and a form's body is never ``application/json``; this
+    application approves no preflight. So every POST needs the token unless
+    its body is JSON, whatever credentials it carries (browsers replay
+    remembered Basic credentials cross-site too), and PATCH and DELETE, which
+    no form can send, do not.
     """
-    from statportal.security.policy import basic_credentials
-
-    if basic_credentials(request) is not None:
-        return False
-    return request.content_type != "application/json"
+    return request.method == "POST" and request.content_type != "application/json"
 

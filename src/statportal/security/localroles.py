@@ -44,6 +44,25 @@ def local_roles_in(context, principal_ids):
     return roles
 
 
+def forget_principal(root, principal_id):
+    """Revoke every grant to ``principal_id`` under ``root``: a removed user's or group's
+    grants must not pass to a new account that gets the same id."""
+    from statportal.content.folder import Folder
+
+    changed = 0
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        grants = getattr(obj, "__local_roles__", None)
+        if grants and principal_id in grants:
+            obj.__local_roles__ = {pid: roles for pid, roles in grants.items()
+                                   if pid != principal_id}
+            changed += 1
+        if isinstance(obj, LocalRolesMixin) and isinstance(obj, Folder):
+            stack.extend(child for child in obj.values() if isinstance(child, LocalRolesMixin))
+    return changed
+
+
 def inherited_grants(context):
     """Grants on the parents of ``context``: [(location, principal_id, roles)]."""
     found = []

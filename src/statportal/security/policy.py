@@ -34,7 +34,9 @@ class AuthenticationRefused(Exception):
 
 
 def client_address(request):
-    return request.client_addr or "unknown"
+    """The peer's address. Behind a proxy, waitress's ``trusted_proxy`` settings put the
+    client's address here; X-Forwarded-For from anyone else is not believed."""
+    return request.remote_addr or "unknown"
 
 
 def authenticate(request, login, password, cache=None):
@@ -55,13 +57,13 @@ def authenticate(request, login, password, cache=None):
     if user is not None and user.active and cache is not None and \
             cache.verified(login, password, user.password_hash):
         return user
-    ok = user is not None and user.active and user.check_password(password)
+    ok = user is not None and user.check_password(password) and user.active
     if ok and cache is not None:
         cache.remember(login, password, user.password_hash)
     if user is None:
         from statportal.security.passwords import verify_password
 
-        verify_password(None, password or "")  # same cost as a known login
+        verify_password(None, password)  # the same cost as a known login
     if not ok:
         throttle.failed(login, address)
         raise AuthenticationRefused("invalid")
@@ -122,12 +124,13 @@ class StatportalSecurityPolicy:
         if user is None:
             return [Everyone]
         cache = request.__dict__.setdefault("_statportal_principals", {})
-        key = id(context)
-        if key not in cache:
+        cached = cache.get(id(context))
+        if cached is None or cached[0] is not context:  # ids are reused once freed
             ids = user.principal_ids()
             roles = user_roles(get_portal(request), user) | local_roles_in(context, ids)
-            cache[key] = [Everyone, Authenticated, *ids, *(f"role:{r}" for r in sorted(roles))]
-        return cache[key]
+            cached = cache[id(context)] = (context, [
+                Everyone, Authenticated, *ids, *(f"role:{r}" for r in sorted(roles))])
+        return cached[1]
 
     def roles_in(self, request, context):
         return sorted(p[5:] for p in self.effective_principals(request, context)

@@ -68,11 +68,13 @@ class Principals(Folder):
 
 class Users(Folder):
     ordered = False
+    renamable = False
     __is_fixed__ = True
 
 
 class Groups(Folder):
     ordered = False
+    renamable = False
     __is_fixed__ = True
 
 

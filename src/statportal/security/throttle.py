@@ -24,6 +24,15 @@ class LoginThrottle:
         self._failures = defaultdict(deque)
         self._locked_until = {}
         self._lock = threading.Lock()
+        self._calls = 0
+
+    def _prune(self, now):
+        """Forget counts and locks that no longer matter, so memory stays bounded."""
+        for key in [k for k, until in self._locked_until.items() if until <= now]:
+            del self._locked_until[key]
+        for key in [k for k, times in self._failures.items()
+                    if not times or times[-1] <= now - self.window]:
+            del self._failures[key]
 
     def _keys(self, login, address):
         return ((f"login:{(login or '').lower()}", self.max_failures),
@@ -39,6 +48,9 @@ class LoginThrottle:
     def failed(self, login, address):
         now = self.clock()
         with self._lock:
+            self._calls += 1
+            if self._calls % 1000 == 0:
+                self._prune(now)
             for key, limit in self._keys(login, address):
                 failures = self._failures[key]
                 failures.append(now)

@@ -14,7 +14,7 @@ from statportal.security.policy import AuthenticationRefused, authenticate
 
 def safe_came_from(request, came_from):
     """Only paths on this site: never an open redirect."""
-    if not came_from:
+    if not came_from or any(ord(ch) < 32 or ord(ch) == 127 for ch in came_from):
         return request.application_url + "/"
     parsed = urlparse(came_from)
     if parsed.scheme or parsed.netloc or not came_from.startswith("/") \

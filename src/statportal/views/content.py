@@ -40,7 +40,8 @@ def page_batch(request, folder):
 
 @view_config(context=Portal, accept=HTML, permission=VIEW, renderer="statportal:templates/home.pt")
 def home(context, request):
-    return {"sections": context.sections()}
+    return {"sections": [(name, section) for name, section in context.sections()
+                         if request.has_permission(VIEW, section)]}
 
 
 @view_config(context=Section, accept=HTML, permission=VIEW,
@@ -149,7 +150,8 @@ def delete(context, request):
     error = None
     if request.method == "POST":
         try:
-            editing.remove(parent, context.__name__, recursive=bool(request.POST.get("confirm")))
+            editing.remove(parent, context.__name__, recursive=bool(request.POST.get("confirm")),
+                           actor=request.authenticated_userid)
         except editing.EditError as exc:
             error = exc.message
         else:
