@@ -32,6 +32,10 @@ DEFAULTS = {
     "statportal.includes": "",
     "statportal.argon2_profile": "RFC_9106_LOW_MEMORY",
     "statportal.basic_auth_cache_seconds": "300",
+    "statportal.opening_time": "09:00",
+    "statportal.closing_time": "18:00",
+    "statportal.next_day_due_time": "10:00",
+    "statportal.placement_minutes": "30",
 }
 
 # Settings without a default that deployments commonly override.
