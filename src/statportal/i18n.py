@@ -97,3 +97,10 @@ def pick(request, value, fallback=True):
 
 def translate(request, message):
     return request.localizer.translate(message)
+
+
+def label(request, value, fallback=""):
+    """Words for a title given either as a kk/ru/en dict or as a translation string."""
+    if isinstance(value, dict):
+        return pick(request, value)[0] or fallback
+    return request.localizer.translate(value) if value else fallback

@@ -5,7 +5,7 @@ from pyramid.view import view_config
 from statportal.api.errors import json_error
 from statportal.api.serialize import url_of
 from statportal.content.base import Content
-from statportal.i18n import _
+from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
 from statportal.workflow import (
     WorkflowError,
@@ -17,14 +17,6 @@ from statportal.workflow import (
 )
 
 
-def _title(request, value, fallback):
-    if isinstance(value, dict):
-        from statportal.i18n import pick
-
-        return pick(request, value)[0] or fallback
-    return request.localizer.translate(value) if value else fallback
-
-
 def describe(request, obj):
     workflow = workflow_of(request.registry, obj)
     if workflow is None:
@@ -34,10 +26,10 @@ def describe(request, obj):
     return {
         "@id": f"{base}/@workflow",
         "workflow": workflow.name,
-        "state": {"id": state, "title": _title(request, workflow.state(state).title, state)},
+        "state": {"id": state, "title": label(request, workflow.state(state).title, state)},
         "transitions": [
             {"@id": f"{base}/@workflow/{t.name}", "id": t.name,
-             "title": _title(request, t.title, t.name), "requires_comment": t.requires_comment}
+             "title": label(request, t.title, t.name), "requires_comment": t.requires_comment}
             for t in available_transitions(request, obj)
         ],
         "history": [

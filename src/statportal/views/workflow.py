@@ -4,7 +4,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from statportal.content.base import Content
-from statportal.i18n import _, pick
+from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
 from statportal.workflow import (
     WorkflowError,
@@ -14,12 +14,6 @@ from statportal.workflow import (
     transition,
     workflow_of,
 )
-
-
-def _text(request, value, fallback):
-    if isinstance(value, dict):
-        return pick(request, value)[0] or fallback
-    return request.localizer.translate(value) if value else fallback
 
 
 @view_config(context=Content, name="workflow", accept="text/html", permission=VIEW,
@@ -43,11 +37,11 @@ def workflow_page(context, request):
 
     def state_title(name):
         state = workflow.state(name) if name else None
-        return _text(request, state.title if state else None, name or "—")
+        return label(request, state.title if state else None, name or "—")
 
     return {
         "state": state_title(state_of(context, workflow)),
-        "transitions": [(t.name, _text(request, t.title, t.name), t.requires_comment)
+        "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
                         for t in available_transitions(request, context)],
         "history": [dict(entry, from_title=state_title(entry["from"]),
                          to_title=state_title(entry["to"]))
