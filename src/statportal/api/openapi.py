@@ -99,10 +99,13 @@ def build_document(request):
     errors = {str(code): _response(text, ERROR) for code, text in (
         (400, "Invalid input: each error names its field."), (401, "Not logged in."),
         (403, "Not allowed."), (404, "Not found."), (409, "Conflicts with the current state."))}
+    path_param = {"name": "path", "in": "path", "required": True,
+                  "schema": {"type": "string"}, "example": "official-statistics/economy",
+                  "description": "The object's path, e.g. official-statistics/economy"}
+    transition_param = {"name": "transition", "in": "path", "required": True,
+                        "schema": {"type": "string"}, "example": "submit"}
     obj_path = {
-        "parameters": [{"name": "path", "in": "path", "required": True,
-                        "schema": {"type": "string"},
-                        "description": "The object's path, e.g. official-statistics/industry"}],
+        "parameters": [path_param],
         "get": {"summary": "Read an object (folders list their items in batches)",
                 "parameters": [
                     {"name": "b_start", "in": "query", "schema": {"type": "integer", "minimum": 0}},
@@ -142,10 +145,12 @@ def build_document(request):
             "/@types": {"get": {"summary": "Types this user may add here",
                                 "responses": {"200": _response("Types.", {"type": "array"})}}},
             "/{path}/@workflow": {
+                "parameters": [path_param],
                 "get": {"summary": "State, history and the transitions this user may take",
                         "responses": {"200": _response("The workflow.", {"type": "object"}),
                                       **errors}}},
             "/{path}/@workflow/{transition}": {
+                "parameters": [path_param, transition_param],
                 "post": {"summary": "Take a transition; guards' findings come as errors (409)",
                          "requestBody": {"content": {"application/json": {"schema": {
                              "type": "object", "additionalProperties": False,
@@ -153,6 +158,7 @@ def build_document(request):
                          "responses": {"200": _response("The workflow after it.",
                                                         {"type": "object"}), **errors}}},
             "/{path}/@sharing": {
+                "parameters": [path_param],
                 "get": {"summary": "Local roles granted here and above",
                         "responses": {"200": _response("Grants.", {"type": "object"}),
                                       **errors}},
