@@ -29,6 +29,9 @@ def main(global_config=None, **settings):
             config.commit()
     app = config.make_wsgi_app()
     _ensure_portal(config.registry)
+    from statportal.mail import start_sender
+
+    start_sender(config.registry)
     return app
 
 
@@ -49,6 +52,7 @@ def includeme(config):
     config.include("statportal.security")
     config.include("statportal.views")
     config.include("statportal.api")
+    config.include("statportal.mail")
     config.set_root_factory("statportal.content.resources.root_factory")
 
 

@@ -36,6 +36,11 @@ DEFAULTS = {
     "statportal.closing_time": "18:00",
     "statportal.next_day_due_time": "10:00",
     "statportal.placement_minutes": "30",
+    "statportal.mail.deliver_in_process": "true",
+    "statportal.mail.poll_seconds": "30",
+    "mail.host": "localhost",
+    "mail.port": "25",
+    "mail.default_sender": "statportal@localhost",
 }
 
 # Settings without a default that deployments commonly override.

@@ -35,6 +35,9 @@ def make_app(settings):
 
 
 def close_app(app):
+    sender = getattr(app.registry, "statportal_mail_sender", None)
+    if sender is not None:
+        sender.stop()
     for db in getattr(app.registry, "_zodb_databases", {}).values():
         db.close()
 

@@ -40,6 +40,9 @@ def portal_transaction(config_uri):
 
 def close_databases(registry):
     """Close the app's databases, releasing FileStorage's lock for the next process."""
+    sender = getattr(registry, "statportal_mail_sender", None)
+    if sender is not None:
+        sender.stop()
     for db in (getattr(registry, "_zodb_databases", None) or {}).values():
         db.close()
 

@@ -144,6 +144,7 @@ class Layout:
             menu.append((_("Org units"), self.url(portal["orgunits"])))
         if request.has_permission(MANAGE_SETTINGS, portal):
             menu.append((_("Working calendar"), self.url(portal, "@@working-calendar")))
+            menu.append((_("Outgoing mail"), self.url(portal, "@@outbox")))
         return [{"title": self.translate(title), "url": url} for title, url in menu]
 
     def tabs(self):

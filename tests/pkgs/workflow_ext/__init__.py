@@ -42,10 +42,26 @@ class Note(Content):
     pass
 
 
+def mail_on_return(event):
+    """Tell the note's creator why it came back (in Kazakh, with a long body)."""
+    from statportal.content.resources import get_portal
+    from statportal.mail import make_message, queue_mail
+
+    EVENTS.append((event.transition.name, event.comment))
+    if event.transition.name != "return":
+        return
+    request = event.request
+    creator = get_portal(request)["principals"]["users"][event.object.creator]
+    body = f"Жазба қайтарылды: {event.comment}\n" + "Ұзын жол " * 200
+    queue_mail(request, make_message(
+        request.registry.settings["mail.default_sender"], creator.email,
+        "Жазба қайтарылды", body,
+        attachments=[("note.txt", "text/plain", "Жазба".encode())]))
+
+
 def includeme(config):
     from statportal.workflow.events import AfterTransition
 
     config.add_content_type("Note", Note, ContentSchema, addable_to=("Section",))
     config.add_workflow(NOTE_WORKFLOW, content_types=("Note",))
-    config.add_subscriber(lambda event: EVENTS.append((event.transition.name, event.comment)),
-                          AfterTransition)
+    config.add_subscriber(mail_on_return, AfterTransition)

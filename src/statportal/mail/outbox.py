@@ -1,0 +1,147 @@
+"""The outbox: durable, transaction-bound mail with retries."""
+
+import logging
+import re
+import smtplib
+import time
+import uuid
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import transaction
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+from statportal.content.base import utcnow
+
+log = logging.getLogger(__name__)
+
+OUTBOX_KEY = "__outbox__"
+#: Pauses before the 2nd, 3rd, … attempt; after the last, the mail is marked failed.
+RETRY_PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
+                timedelta(hours=1), timedelta(hours=3), timedelta(hours=6))
+
+
+class OutgoingMail(Persistent):
+    def __init__(self, message, now):
+        self.sender = message["From"]
+        self.recipients = tuple(addr.strip() for field in ("To", "Cc", "Bcc")
+                                for addr in (message.get_all(field) or ()) for addr in
+                                addr.split(",") if addr.strip())
+        self.subject = str(message["Subject"] or "")
+        del message["Bcc"]
+        self.data = message.as_bytes()
+        self.created = now
+        self.state = "queued"
+        self.attempts = 0
+        self.next_attempt = now
+        self.last_error = ""
+        self.sent_at = None
+
+
+def make_message(sender, to, subject, body, attachments=()):
+    """An EmailMessage (UTF-8 text, optional attachments as (filename, type, bytes))."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join([to] if isinstance(to, str) else to)
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(body)
+    for filename, content_type, data in attachments:
+        maintype, _sep, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return message
+
+
+def get_outbox(portal, create=False):
+    outbox = getattr(portal, OUTBOX_KEY, None)
+    if outbox is None and create:
+        outbox = OOBTree()
+        setattr(portal, OUTBOX_KEY, outbox)
+    return outbox
+
+
+def queue_mail(request, message):
+    """Queue ``message`` with the current transaction; delivery is tried after commit."""
+    from statportal.content.resources import get_portal
+
+    portal = get_portal(request)
+    key = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"  # FIFO, and distinct per writer
+    get_outbox(portal, create=True)[key] = OutgoingMail(message, utcnow())
+    kick = getattr(request.registry, "statportal_mail_kick", None)
+    if kick is not None:
+        request.tm.get().addAfterCommitHook(lambda ok: ok and kick())
+    return key
+
+
+class SMTPDelivery:
+    """Sends bytes through smtplib, with CRLF line endings."""
+
+    def __init__(self, host="localhost", port=25, username=None, password=None,
+                 starttls=False, timeout=30):
+        self.host, self.port = host, int(port)
+        self.username, self.password = username, password
+        self.starttls, self.timeout = starttls, timeout
+
+    def send(self, sender, recipients, data):
+        data = re.sub(rb"\r?\n", b"\r\n", data)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.sendmail(sender, list(recipients), data)
+
+
+def delivery_from_settings(settings):
+    from pyramid.settings import asbool
+
+    return SMTPDelivery(host=settings.get("mail.host", "localhost"),
+                        port=settings.get("mail.port", 25),
+                        username=settings.get("mail.username") or None,
+                        password=settings.get("mail.password") or None,
+                        starttls=asbool(settings.get("mail.tls", False)))
+
+
+def deliver_pending(db, delivery, now=None, root_key="statportal", limit=100):
+    """Try every queued mail that is due; returns (sent, failed_attempts).
+
+    Each mail is marked in its own transaction right after the server took
+    it, so a crash between the two re-sends at most that one message.
+    """
+    now = now or utcnow()
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    sent = failed = 0
+    try:
+        with tm:
+            outbox = get_outbox(conn.root()[root_key])
+            due = [] if outbox is None else [
+                key for key, mail in outbox.items()
+                if mail.state == "queued" and mail.next_attempt <= now][:limit]
+        for key in due:
+            with tm:
+                mail = get_outbox(conn.root()[root_key])[key]
+                if mail.state != "queued":
+                    continue
+                mail.attempts += 1
+                try:
+                    delivery.send(mail.sender, mail.recipients, mail.data)
+                except (OSError, smtplib.SMTPException) as exc:
+                    failed += 1
+                    mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                    if mail.attempts > len(RETRY_PAUSES):
+                        mail.state = "failed"
+                        log.error("mail %s failed for good: %s", key, mail.last_error)
+                    else:
+                        mail.next_attempt = now + RETRY_PAUSES[mail.attempts - 1]
+                        log.warning("mail %s not delivered (attempt %d): %s", key,
+                                    mail.attempts, mail.last_error)
+                else:
+                    sent += 1
+                    mail.state, mail.sent_at, mail.last_error = "sent", utcnow(), ""
+    finally:
+        conn.close()
+    return sent, failed
