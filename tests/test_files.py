@@ -1,0 +1,121 @@
+"""The format policy: formats detected from bytes, names made safe."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+
+
+def ooxml(prefix):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(f"{prefix}document.xml", "<x/>")
+    return buffer.getvalue()
+
+
+def ole2(stream):
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    return header + stream.encode("utf-16-le") + b"\0" * 64
+
+
+def png():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b""))
+
+
+SAMPLES = {
+    "report.xlsx": ooxml("xl/"), "report.docx": ooxml("word/"), "slides.pptx": ooxml("ppt/"),
+    "old.doc": ole2("WordDocument"), "old.xls": ole2("Workbook"),
+    "old.ppt": ole2("PowerPoint Document"), "table.pdf": b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n",
+    "chart.png": png(), "photo.jpg": b"\xff\xd8\xff\xe0" + b"\0" * 32,
+    "photo.jpeg": b"\xff\xd8\xff\xe0" + b"\0" * 32, "anim.gif": b"GIF89a" + b"\0" * 16,
+    "scan.bmp": b"BM" + b"\0" * 60, "note.rtf": b"{\\rtf1\\ansi Hello}",
+    "readme.txt": "Өнеркәсіп өндірісі, 2026".encode(),
+    "old-cp1251.txt": "Промышленность".encode("cp1251"),
+    "table.html": b"<!DOCTYPE html><html><body><table></table></body></html>",
+}
+
+
+@pytest.mark.parametrize("filename", sorted(SAMPLES))
+def test_accepted_formats(filename):
+    from statportal.files import check_upload
+
+    assert check_upload(filename, SAMPLES[filename]) == filename.rpartition(".")[2]
+
+
+@pytest.mark.parametrize(("filename", "data", "reason"), [
+    ("report.xlsx", SAMPLES["report.docx"], "(it looks like .docx)"),
+    ("report.xls", SAMPLES["report.xlsx"], "(it looks like .xlsx)"),
+    ("table.pdf", SAMPLES["chart.png"], "(it looks like .png)"),
+    ("chart.png", b"\x00\x01\x02garbage", "is not a .png file."),
+    ("readme.txt", SAMPLES["table.pdf"], "(it looks like .pdf)"),
+    ("virus.exe", b"MZ\x90\x00", ".exe files are not accepted"),
+    ("noextension", b"text", "has no extension"),
+    ("empty.txt", b"", "is empty"),
+    ("archive.zip", b"PK\x03\x04", "not accepted"),
+])
+def test_refused(filename, data, reason):
+    from statportal.files import FileRefused, check_upload
+
+    with pytest.raises(FileRefused) as info:
+        check_upload(filename, data)
+    text = info.value.message.interpolate()
+    assert reason in text and filename.rpartition("/")[2] in text
+
+
+def test_policy_settings():
+    from statportal.files import FilePolicy, FileRefused, check_upload
+
+    narrow = FilePolicy.from_settings({"statportal.file_formats": "methodology"})
+    with pytest.raises(FileRefused):
+        check_upload("report.xlsx", SAMPLES["report.xlsx"], narrow)
+    wide = FilePolicy.from_settings({"statportal.file_formats": "xlsx csv",
+                                     "statportal.file_max_mb": "0.001"})
+    assert check_upload("data.csv", b"a,b\n1,2\n", wide) == "csv"
+    with pytest.raises(FileRefused, match="larger"):
+        check_upload("report.xlsx", SAMPLES["report.xlsx"] * 10, wide)
+    with pytest.raises(ValueError, match="unknown formats"):
+        FilePolicy.from_settings({"statportal.file_formats": "xlsx exe"})
+
+
+@pytest.mark.parametrize(("given", "safe"), [
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("C:\\Users\\aigerim\\Есеп 2026.xlsx", "Есеп 2026.xlsx"),
+    ("bad\x00name\r\n.pdf", "badname.pdf"),
+    (".hidden.txt", "hidden.txt"),
+    ("", "file"),
+    ("a" * 200 + ".xlsx", "a" * 145 + ".xlsx"),
+])
+def test_safe_names(given, safe):
+    from statportal.files import safe_name
+
+    assert safe_name(given) == safe
+
+
+def test_stored_in_a_blob(tmp_path):
+    import transaction
+    from ZODB import DB
+    from ZODB.DemoStorage import DemoStorage
+
+    from statportal.files import StoredFile
+
+    db = DB(DemoStorage())
+    try:
+        conn = db.open()
+        conn.root()["f"] = StoredFile("../Есеп.xlsx", SAMPLES["report.xlsx"], "xlsx")
+        transaction.commit()
+        stored = db.open().root()["f"]
+        assert stored.read() == SAMPLES["report.xlsx"]
+        assert stored.describe() == {
+            "filename": "Есеп.xlsx", "extension": "xlsx", "size": len(SAMPLES["report.xlsx"]),
+            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        assert stored.original_name == "../Есеп.xlsx"
+    finally:
+        transaction.abort()
+        db.close()
