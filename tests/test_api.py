@@ -136,7 +136,7 @@ class TestCreate:
             "roles": ["Coordinator"], "org_unit": "/orgunits/dissemination",
             "password": "a long password"}, status=201)
         testapp.authorization = basic_auth("asel", "a long password")
-        assert testapp.get("/++api++/requests").json["@type"] == "Container"
+        assert testapp.get("/++api++/requests").json["@type"] == "Requests"
 
     def test_user_needs_password_and_valid_refs(self, app, admin):
         before = last_transaction(app)

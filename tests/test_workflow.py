@@ -117,7 +117,7 @@ class TestOverHTTP:
 
     @pytest.mark.parametrize(("login", "name", "status"), [
         ("yerlan", "submit", 403),       # not this user's transition
-        ("aigerim", "publish", 403),
+        ("aigerim", "publish", 409),     # not from draft, whoever asks
         ("admin", "publish", 409),       # allowed to a Manager, but not from draft
         ("aigerim", "fly", 404),
     ])

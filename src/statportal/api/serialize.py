@@ -13,6 +13,7 @@ from statportal.workflow.engine import state_of, workflow_of
 READ_ONLY_KEYS = frozenset({
     "@id", "@type", "id", "created", "modified", "creator", "parent", "items",
     "items_total", "batching", "review_state", "is_folderish",
+    "number", "submitted_at", "registered_at", "due", "executed_at", "material",
 })
 
 
@@ -46,6 +47,9 @@ def json_value(node, value):
         return [json_value(node.children[0], item) for item in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
+    describe = getattr(value, "describe", None)
+    if describe is not None:  # stored files and the like describe themselves
+        return describe()
     return value
 
 
@@ -78,6 +82,9 @@ def serialize(request, obj, b_start=0, b_size=25):
             if getattr(node, "writeonly", False):
                 continue
             data[node.name] = json_value(node, getattr(obj, node.name, None))
+        for name in info.meta.get("read_only", ()):
+            value = getattr(obj, name, None)
+            data[name] = value.isoformat() if isinstance(value, datetime | date) else value
     workflow = workflow_of(registry, obj)
     if workflow is not None:
         data["review_state"] = state_of(obj, workflow)

@@ -55,6 +55,8 @@ def choose_name(container, info, name, appstruct):
             raise EditError(exc.args[0], "id", status=409, type="duplicate_id") from None
     if info.meta.get("id_required"):
         raise EditError(_("Required"), "id", type="required")
+    if info.meta.get("name_factory"):
+        return info.meta["name_factory"]()
     return name_from_title(appstruct.get("title"), container, container.reserved_names)
 
 

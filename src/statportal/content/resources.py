@@ -14,7 +14,7 @@ FIXED_PLACES = {
                               "en": "Org units"}),
     "principals": ("Principals", {"kk": "Пайдаланушылар мен топтар",
                                   "ru": "Пользователи и группы", "en": "Users and groups"}),
-    "requests": ("Container", {"kk": "Орналастыруға өтінімдер", "ru": "Заявки на размещение",
+    "requests": ("Requests", {"kk": "Орналастыруға өтінімдер", "ru": "Заявки на размещение",
                                "en": "Placement requests"}),
     "calendar": ("Container", {"kk": "Тарату күнтізбесі", "ru": "Календарь распространения",
                                "en": "Release calendar"}),

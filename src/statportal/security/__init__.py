@@ -16,6 +16,7 @@ from statportal.security.roles import STAFF
 PRINCIPAL_ADMIN = {VIEW: ("Manager",), MANAGE: ("Manager",), ADD: ("Manager",),
                    EDIT: ("Manager",), DELETE: ("Manager",), MANAGE_PRINCIPALS: ("Manager",)}
 ORGUNIT_ADMIN = {VIEW: STAFF, MANAGE: STAFF, ADD: ("Manager",), EDIT: ("Manager",),
+                 "statportal.request.create": ("Executor",),
                  DELETE: ("Manager",), SHARE: ("Manager",), MANAGE_ORGUNITS: ("Manager",)}
 
 

@@ -34,13 +34,21 @@ class LocalRolesMixin:
 
 
 def local_roles_in(context, principal_ids):
-    """The roles ``principal_ids`` hold on ``context`` through grants on it or above."""
+    """The roles ``principal_ids`` hold on ``context`` through grants on it or above.
+
+    An object may name further places whose grants apply to it with
+    ``local_role_sources()``: a placement request names its org unit, so the
+    unit's executors and its territorial coordinator act on it.
+    """
     roles = set()
-    for location in lineage(context):
-        grants = getattr(location, "__local_roles__", None)
-        if grants:
-            for pid in principal_ids:
-                roles.update(grants.get(pid, ()))
+    sources = getattr(context, "local_role_sources", None)
+    places = [context, *(sources() if sources is not None else ())]
+    for place in places:
+        for location in lineage(place):
+            grants = getattr(location, "__local_roles__", None)
+            if grants:
+                for pid in principal_ids:
+                    roles.update(grants.get(pid, ()))
     return roles
 
 

@@ -99,11 +99,11 @@ def transition(request, obj, name, comment=None):
         raise WorkflowError(_("No transition ${name} in this workflow.", mapping={"name": name}),
                             status=404)
     state = state_of(obj, workflow)
-    if not request.has_permission(chosen.permission, obj):
-        raise WorkflowError(_("You may not ${name} this.", mapping={"name": name}), status=403)
-    if state not in chosen.from_states:
+    if state not in chosen.from_states:  # first: the state decides, whoever asks
         raise WorkflowError(_("${name} is not possible in the state ${state}.",
                               mapping={"name": name, "state": state}), status=409)
+    if not request.has_permission(chosen.permission, obj):
+        raise WorkflowError(_("You may not ${name} this.", mapping={"name": name}), status=403)
     comment = (comment or "").strip()
     if chosen.requires_comment and not comment:
         raise WorkflowError(_("Give the reason in the comment."), status=400, field="comment")

@@ -1,0 +1,57 @@
+"""Placement requests (art. 6–18 and the annex): the type, its workflow, numbering, deadlines."""
+
+from statportal.i18n import _
+from statportal.placement.permissions import CREATE_REQUEST
+from statportal.placement.resources import PlacementRequest, Requests
+from statportal.security.permissions import ADD, MANAGE, VIEW
+from statportal.workflow.events import AfterTransition
+
+STAFF = ("Authenticated",)
+
+
+def on_transition(event):
+    """Dates, the number and the deadline that the transitions give a request."""
+    from datetime import UTC
+
+    from statportal.content.base import utcnow
+    from statportal.schedule.exceptions import work_calendar
+
+    request_obj, name = event.object, event.transition.name
+    if not isinstance(request_obj, PlacementRequest):
+        return
+    now = utcnow()
+    if name == "submit":
+        request_obj.submitted_at = now
+    elif name == "register":
+        calendar = work_calendar(event.request)
+        local_now = calendar.local(now)
+        if request_obj.number is None:  # a returned request keeps its number
+            request_obj.number = request_obj.__parent__.next_number(local_now.year)
+        request_obj.registered_at = now
+        # Stored in UTC: zoneinfo time zones do not pickle into ZODB; pages show Almaty time.
+        request_obj.due = calendar.placement_deadline(now).astimezone(UTC)
+    elif name == "place":
+        request_obj.executed_at = now
+
+
+def includeme(config):
+    from statportal.placement.schemas import placement_request_schema
+    from statportal.placement.workflow import PLACEMENT_WORKFLOW
+
+    def requests_schema():
+        from statportal.content.schemas import container_schema
+
+        return container_schema()
+
+    config.add_content_type("Requests", Requests, requests_schema, title=_("Placement requests"),
+                            permissions={VIEW: STAFF, MANAGE: STAFF, ADD: STAFF}, inherit=False)
+    config.add_content_type("PlacementRequest", PlacementRequest, placement_request_schema,
+                            title=_("Placement request"), addable_to=("Requests",),
+                            name_factory=Requests.new_id,
+                            read_only=("number", "submitted_at", "registered_at", "due",
+                                       "executed_at", "material"))
+    config.add_workflow(PLACEMENT_WORKFLOW, content_types=("PlacementRequest",))
+    config.add_subscriber(on_transition, AfterTransition)
+
+
+__all__ = ["CREATE_REQUEST", "PlacementRequest", "Requests"]

@@ -1,0 +1,71 @@
+"""Placement requests and the ``/requests`` folder that numbers them."""
+
+import uuid
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.list import PersistentList
+
+from statportal.content.base import Content
+from statportal.content.folder import Folder
+from statportal.content.paths import find_by_path, root_of
+from statportal.files import StoredFile
+
+
+class YearCounter(Persistent):
+    """The last number given in a year. Two registrations at once both write it, one
+    conflicts and is retried: numbers stay unique and without gaps."""
+
+    def __init__(self):
+        self.value = 0
+
+
+class Requests(Folder):
+    """``/requests``: unordered, with random ids, so concurrent submitters do not collide."""
+
+    ordered = False
+    renamable = False
+    __is_fixed__ = True
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._counters = OOBTree()
+
+    def next_number(self, year):
+        counters = getattr(self, "_counters", None)
+        if counters is None:
+            counters = self._counters = OOBTree()
+        counter = counters.get(year)
+        if counter is None:
+            counter = counters[year] = YearCounter()
+        counter.value += 1
+        return f"{year}-{counter.value:06d}"
+
+    @staticmethod
+    def new_id():
+        return f"r{uuid.uuid4().hex[:12]}"
+
+
+class PlacementRequest(Content):
+    number = None
+    submitted_at = None
+    registered_at = None
+    due = None
+    executed_at = None
+    material = None
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.files = PersistentList()
+
+    def set_files(self, uploads):
+        self.files = PersistentList(StoredFile(u["filename"], u["data"], u["extension"])
+                                    for u in uploads)
+
+    def local_role_sources(self):
+        """The org unit whose grants apply to this request (its executors, its coordinator)."""
+        path = getattr(self, "unit", None)
+        if not path or self.__parent__ is None:
+            return []
+        unit = find_by_path(root_of(self), path)
+        return [unit] if unit is not None else []

@@ -1,0 +1,162 @@
+"""The placement request form of the methodology's annex, as one colander schema."""
+
+import base64
+import binascii
+
+import colander
+import deform.widget
+
+from statportal.content.paths import find_by_path
+from statportal.content.schemas import multilingual
+from statportal.files import FilePolicy, FileRefused, check_upload
+from statportal.i18n import LANGUAGES, _
+
+CATEGORIES = ("latest_data", "press_release", "express_information", "bulletin", "compilation")
+CATEGORY_TITLES = {
+    "latest_data": _("Latest data"), "press_release": _("Press release"),
+    "express_information": _("Express information"), "bulletin": _("Bulletin"),
+    "compilation": _("Compilation"),
+}
+PLACEMENT_TYPES = ("new", "replace", "delete")
+
+
+class Upload(colander.SchemaType):
+    """A file: plone.restapi's JSON object ``{"data", "encoding": "base64", "filename",
+    "content-type"}`` or deform's upload; checked against the format policy by content.
+
+    The appstruct is ``{"filename": str, "data": bytes, "extension": str}``.
+    """
+
+    def serialize(self, node, appstruct):
+        return colander.null
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null or cstruct in ("", None):
+            return colander.null
+        if not isinstance(cstruct, dict):
+            raise colander.Invalid(node, _("A file object is expected."))
+        if "fp" in cstruct:  # deform's FileUploadWidget
+            filename, data = cstruct.get("filename") or "", cstruct["fp"].read()
+        else:
+            filename, data = cstruct.get("filename"), cstruct.get("data")
+            if not isinstance(filename, str) or not isinstance(data, str):
+                raise colander.Invalid(node, _('A file needs "filename" and "data".'))
+            if cstruct.get("encoding", "base64") != "base64":
+                raise colander.Invalid(node, _("Only base64 encoding is supported."))
+            try:
+                data = base64.b64decode(data, validate=True)
+            except (binascii.Error, ValueError):
+                raise colander.Invalid(node, _("${file}: the data is not valid base64.",
+                                               mapping={"file": filename})) from None
+        policy = node.bindings.get("file_policy") if node.bindings else None
+        try:
+            extension = check_upload(filename, data, policy or FilePolicy())
+        except FileRefused as refused:
+            raise colander.Invalid(node, refused.message) from None
+        return {"filename": filename, "data": data, "extension": extension}
+
+
+@colander.deferred
+def unit_validator(node, kw):
+    """An org unit where this user may create requests (Executor there, or above)."""
+    from statportal.placement.permissions import CREATE_REQUEST
+
+    request = kw["request"]
+
+    def validate(node, value):
+        unit = resolve(request, value)
+        if unit is None or getattr(unit, "__content_type__", None) != "OrgUnit":
+            raise colander.Invalid(node, _("No org unit at ${path}.", mapping={"path": value}))
+        if not request.has_permission(CREATE_REQUEST, unit):
+            raise colander.Invalid(node, _("You do not prepare requests for this unit."))
+    return validate
+
+
+@colander.deferred
+def section_validator(node, kw):
+    request = kw["request"]
+
+    def validate(node, value):
+        section = resolve(request, value)
+        if section is None or getattr(section, "__content_type__", None) != "Section":
+            raise colander.Invalid(node, _("No section at ${path}.", mapping={"path": value}))
+    return validate
+
+
+def resolve(request, path):
+    """The object at a portal path, or None."""
+    from statportal.content.resources import get_portal
+
+    return find_by_path(get_portal(request), path)
+
+
+def _replaces_required(node, value):
+    if value.get("placement_type") in ("replace", "delete") and not value.get("replaces"):
+        exc = colander.Invalid(node, "")
+        exc["replaces"] = _("Name the material that is replaced or removed.")
+        raise exc
+
+
+class RequestTmpStore(dict):
+    """deform's upload store for one request: nothing outlives the form that was sent."""
+
+    def preview_url(self, uid):
+        return None
+
+
+@colander.deferred
+def upload_widget(node, kw):
+    return deform.widget.FileUploadWidget(RequestTmpStore())
+
+
+class Files(colander.SequenceSchema):
+    file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget)
+
+
+class PlacementRequestSchema(colander.MappingSchema):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, validator=_replaces_required, **kw)
+        self.insert(0, multilingual("title", _("Title of the material"), required=True,
+                                    max_length=500))
+
+    category = colander.SchemaNode(
+        colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
+        widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
+    unit = colander.SchemaNode(colander.String(), title=_("Structural unit"),
+                               validator=unit_validator)
+    section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
+                                  validator=section_validator)
+    placement_type = colander.SchemaNode(
+        colander.String(), title=_("Placement"), validator=colander.OneOf(PLACEMENT_TYPES),
+        widget=deform.widget.RadioChoiceWidget(values=[
+            ("new", _("New")), ("replace", _("Replace")), ("delete", _("Delete"))]))
+    replaces = colander.SchemaNode(colander.String(), title=_("Material replaced or removed"),
+                                   missing=None)
+    files = Files(title=_("Files"), validator=colander.Length(
+        min=1, min_err=_("Attach at least one file.")))
+    languages = colander.SchemaNode(
+        colander.Set(), title=_("Languages"),
+        validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(
+            min=1, min_err=_("Choose at least one language."))),
+        widget=deform.widget.CheckboxChoiceWidget(values=[
+            ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]))
+    executor_email = colander.SchemaNode(colander.String(), title=_("Executor's e-mail"),
+                                         validator=colander.Email())
+    executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),
+                                   validator=colander.Length(min=1, max=200))
+    head_of_unit = colander.SchemaNode(colander.String(), title=_("Head of unit"),
+                                       validator=colander.Length(min=1, max=200))
+    page_count = colander.SchemaNode(colander.Integer(), title=_("Number of pages"),
+                                     missing=None, validator=colander.Range(min=0, max=100000))
+    paper_number = colander.SchemaNode(colander.String(),
+                                       title=_("Outgoing number of the paper copy"),
+                                       missing="", validator=colander.Length(max=50))
+    paper_date = colander.SchemaNode(colander.Date(), title=_("Date of the paper copy"),
+                                     missing=None)
+    note = colander.SchemaNode(colander.String(), title=_("Note"), missing="",
+                               validator=colander.Length(max=2000),
+                               widget=deform.widget.TextAreaWidget(rows=3))
+
+
+def placement_request_schema():
+    return PlacementRequestSchema()

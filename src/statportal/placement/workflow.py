@@ -1,0 +1,39 @@
+"""The placement request workflow (art. 6–18): draft → … → placed, as data."""
+
+from statportal.i18n import _
+from statportal.placement.permissions import APPROVE, PLACE, REGISTER, REJECT, RETURN, SUBMIT
+from statportal.security.permissions import EDIT, VIEW
+from statportal.workflow import State, Transition, Workflow
+
+UNIT = ("Executor", "HeadOfUnit")
+OFFICE = ("Coordinator", "Moderator")
+
+PLACEMENT_WORKFLOW = Workflow(
+    name="placement_request",
+    title=_("Placement request"),
+    initial_state="draft",
+    states=(
+        State("draft", _("Draft"), {VIEW: UNIT, EDIT: ("Executor",), SUBMIT: ("Executor",)},
+              inherit=False),
+        State("awaiting_approval", _("Awaiting approval"),
+              {VIEW: UNIT, APPROVE: ("HeadOfUnit",), RETURN: ("HeadOfUnit",)}, inherit=False),
+        State("submitted", _("Submitted"),
+              {VIEW: (*UNIT, *OFFICE), REGISTER: ("Coordinator",), RETURN: ("Coordinator",),
+               REJECT: ("Coordinator",)}, inherit=False),
+        State("registered", _("Registered"),
+              {VIEW: (*UNIT, *OFFICE), PLACE: ("Moderator",),
+               RETURN: ("Coordinator", "Moderator"), REJECT: ("Coordinator",)}, inherit=False),
+        State("placed", _("Placed"), {VIEW: (*UNIT, *OFFICE)}, inherit=False),
+        State("rejected", _("Rejected"), {VIEW: (*UNIT, *OFFICE)}, inherit=False),
+    ),
+    transitions=(
+        Transition("submit", ("draft",), "awaiting_approval", SUBMIT, _("Submit for approval")),
+        Transition("approve", ("awaiting_approval",), "submitted", APPROVE, _("Approve")),
+        Transition("register", ("submitted",), "registered", REGISTER, _("Register")),
+        Transition("place", ("registered",), "placed", PLACE, _("Place")),
+        Transition("return", ("awaiting_approval", "submitted", "registered"), "draft", RETURN,
+                   _("Return"), requires_comment=True),
+        Transition("reject", ("submitted", "registered"), "rejected", REJECT, _("Reject"),
+                   requires_comment=True),
+    ),
+)

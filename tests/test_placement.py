@@ -1,0 +1,185 @@
+"""Placement requests through the JSON API: the chain, who may act, numbers, bad input."""
+
+import base64
+import threading
+
+import pytest
+from pyramid.threadlocal import get_current_request
+from webtest import TestApp
+
+from statportal.testing import basic_auth, last_transaction, open_portal
+from tests.test_files import SAMPLES
+
+REQUESTS = "/++api++/requests"
+
+
+def b64(name):
+    return {"data": base64.b64encode(SAMPLES[name]).decode(), "encoding": "base64",
+            "filename": name, "content-type": "application/octet-stream"}
+
+
+def payload(**changes):
+    data = {
+        "@type": "PlacementRequest",
+        "title": {"kk": "Өнеркәсіп өндірісі, қазан 2026", "ru": "Промышленное производство",
+                  "en": "Industrial production, October 2026"},
+        "category": "express_information",
+        "unit": "/orgunits/industry-statistics",
+        "section": "/official-statistics/economy/industry",
+        "placement_type": "new",
+        "files": [b64("report.xlsx")],
+        "languages": ["kk", "ru", "en"],
+        "executor_email": "aigerim@stat.example.kz",
+        "executor": "Әйгерім Сейітова",
+        "head_of_unit": "Марат Жұмабаев",
+        "page_count": 3,
+        "paper_number": "05-12/345",
+        "paper_date": "2026-11-26",
+    }
+    data.update(changes)
+    return data
+
+
+def as_user(client, login):
+    client.authorization = basic_auth(login) if login else None
+    return client
+
+
+@pytest.fixture
+def draft(testapp, demo):
+    as_user(testapp, "aigerim")
+    response = testapp.post_json(REQUESTS, payload(), status=201)
+    return response.json["@id"].replace("http://localhost", "")
+
+
+def step(client, login, url, name, status=200, comment=None):
+    as_user(client, login)
+    body = {"comment": comment} if comment else {}
+    return client.post_json(f"{url}/@workflow/{name}", body, status=status)
+
+
+def test_created_as_draft(testapp, draft):
+    data = testapp.get(draft).json
+    assert data["review_state"] == "draft" and data["id"].startswith("r")
+    assert data["files"] == [{"filename": "report.xlsx", "extension": "xlsx",
+                              "size": len(SAMPLES["report.xlsx"]), "content-type":
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}]
+    assert data["number"] is None and data["languages"] == ["en", "kk", "ru"]
+    assert data["paper_date"] == "2026-11-26"
+
+
+def test_the_chain_and_who_is_refused(testapp, draft):
+    step(testapp, "marat", draft, "submit", 403)
+    step(testapp, "aigerim", draft, "submit")
+    step(testapp, "aigerim", draft, "approve", 403)
+    step(testapp, "dana", draft, "approve", 403)
+    step(testapp, "marat", draft, "approve")
+    step(testapp, "yerlan", draft, "register", 403)
+    step(testapp, "aidos", draft, "register", 403)  # Almaty's coordinator: not his unit
+    data = step(testapp, "dana", draft, "register").json
+    assert data["state"]["id"] == "registered"
+    request = testapp.get(draft).json
+    assert request["number"].endswith("-000001") and request["due"]
+    step(testapp, "dana", draft, "place", 403)
+    step(testapp, "yerlan", draft, "place")
+    placed = testapp.get(draft).json
+    assert placed["review_state"] == "placed" and placed["executed_at"]
+    step(testapp, "yerlan", draft, "place", 409)  # not twice
+    as_user(testapp, "serik")
+    testapp.get(draft, status=403)  # Support has no business with requests
+
+
+def test_return_needs_reason_and_keeps_the_number(testapp, draft):
+    step(testapp, "aigerim", draft, "submit")
+    step(testapp, "marat", draft, "approve")
+    step(testapp, "dana", draft, "register")
+    number = testapp.get(draft).json["number"]
+    step(testapp, "yerlan", draft, "return", 400)
+    step(testapp, "yerlan", draft, "return", comment="The Russian file is missing")
+    as_user(testapp, "aigerim")
+    testapp.patch_json(draft, {"files": [b64("report.xlsx"), b64("report.docx")]})
+    step(testapp, "aigerim", draft, "submit")
+    step(testapp, "marat", draft, "approve")
+    step(testapp, "dana", draft, "register")
+    assert testapp.get(draft).json["number"] == number
+
+
+def test_territorial_coordinator_registers_own_body(app, testapp, demo):
+    as_user(testapp, "admin")
+    testapp.post_json("/++api++/principals/users", {
+        "@type": "User", "id": "saule", "fullname": "Сәуле", "email": "saule@stat.kz",
+        "org_unit": "/orgunits/almaty-city/industry", "password": "a long password"})
+    testapp.post_json("/++api++/orgunits/almaty-city/industry/@sharing",
+                      {"principal": "user:saule", "grant": ["Executor", "HeadOfUnit"]})
+    testapp.authorization = basic_auth("saule", "a long password")
+    url = testapp.post_json(REQUESTS, payload(unit="/orgunits/almaty-city/industry"),
+                            status=201).json["@id"].replace("http://localhost", "")
+    testapp.post_json(f"{url}/@workflow/submit")
+    testapp.post_json(f"{url}/@workflow/approve")
+    step(testapp, "aidos", url, "register")
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"files": []}, "files"),
+    ({"files": [{**b64("report.xlsx"), "filename": "report.pdf"}]}, "files.0"),
+    ({"files": [{"data": "!!!", "filename": "a.pdf"}]}, "files.0"),
+    ({"placement_type": "replace"}, "replaces"),
+    ({"section": "/official-statistics/nowhere"}, "section"),
+    ({"section": "/principals"}, "section"),
+    ({"languages": ["kk", "de"]}, "languages"),
+    ({"languages": []}, "languages"),
+    ({"unit": "/orgunits/labour-statistics"}, "unit"),
+    ({"category": "rumour"}, "category"),
+    ({"executor_email": "not-an-address"}, "executor_email"),
+    ({"number": "2026-999999", "flavour": 1}, "flavour"),
+])
+def test_bad_input_stores_nothing(app, testapp, demo, changes, field):
+    as_user(testapp, "aigerim")
+    before = last_transaction(app)
+    response = testapp.post_json(REQUESTS, payload(**changes), status=400)
+    assert field in [error["field"] for error in response.json["errors"]], response.json
+    assert last_transaction(app) == before
+
+
+def test_listing_shows_only_requests_one_may_see(testapp, draft):
+    as_user(testapp, "zhanar")
+    assert testapp.get(REQUESTS).json["items_total"] == 0
+    as_user(testapp, "marat")
+    assert testapp.get(REQUESTS).json["items_total"] == 1
+
+
+def test_concurrent_registrations_get_gapless_unique_numbers(app, testapp, demo):
+    from statportal.workflow.events import AfterTransition
+
+    urls = []
+    for _n in range(2):
+        as_user(testapp, "aigerim")
+        url = testapp.post_json(REQUESTS, payload(), status=201).json["@id"].replace(
+            "http://localhost", "")
+        step(testapp, "aigerim", url, "submit")
+        step(testapp, "marat", url, "approve")
+        urls.append(url)
+    barrier = threading.Barrier(2, timeout=10)
+
+    def hold(event):
+        if event.transition.name == "register" and \
+                get_current_request().environ.get("retry.attempt") == 0:
+            barrier.wait()
+
+    app.registry.registerHandler(hold, (AfterTransition,))
+    results = []
+
+    def register(url):
+        client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+        client.authorization = basic_auth("dana")
+        results.append(client.post_json(f"{url}/@workflow/register", status="*").status_int)
+
+    threads = [threading.Thread(target=register, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results == [200, 200]
+    with open_portal(app) as portal:
+        numbers = sorted(r.number for r in portal["requests"].values())
+    assert [n[-6:] for n in numbers] == ["000001", "000002"]
