@@ -183,3 +183,72 @@ def test_concurrent_registrations_get_gapless_unique_numbers(app, testapp, demo)
     with open_portal(app) as portal:
         numbers = sorted(r.number for r in portal["requests"].values())
     assert [n[-6:] for n in numbers] == ["000001", "000002"]
+
+
+def run_chain(client, url):
+    step(client, "aigerim", url, "submit")
+    step(client, "marat", url, "approve")
+    step(client, "dana", url, "register")
+    return step(client, "yerlan", url, "place")
+
+
+def new_request(client, **changes):
+    as_user(client, "aigerim")
+    return client.post_json(REQUESTS, payload(**changes), status=201).json["@id"].replace(
+        "http://localhost", "")
+
+
+class TestPlacing:
+    def test_new_publishes_a_material(self, app, testapp, draft):
+        run_chain(testapp, draft)
+        material = testapp.get(draft).json["material"]
+        assert material == "/official-statistics/economy/industry/industrial-production-october-2026"
+        as_user(testapp, None)
+        data = testapp.get(f"/++api++{material}").json
+        assert data["review_state"] == "published"
+        assert data["title"]["en"] == "Industrial production, October 2026"
+        assert data["category"] == "express_information"
+        assert testapp.get("/++api++/official-statistics/economy/industry").json[
+            "items"][0]["@type"] == "Material"
+
+    def test_replace_keeps_the_earlier_version(self, app, testapp, draft):
+        run_chain(testapp, draft)
+        material = testapp.get(draft).json["material"]
+        replacement = new_request(testapp, placement_type="replace", replaces=material,
+                                  title={"en": "Industrial production, October 2026 (revised)"},
+                                  files=[b64("report.docx")])
+        run_chain(testapp, replacement)
+        with open_portal(app) as portal:
+            obj = portal["official-statistics"]["economy"]["industry"][material.rsplit("/")[-1]]
+            assert obj.title == {"en": "Industrial production, October 2026 (revised)"}
+            assert [f.filename for f in obj.files] == ["report.docx"]
+            assert [f.filename for f in obj.versions[0]["files"]] == ["report.xlsx"]
+            assert obj.versions[0]["by_request"].endswith("-000002")
+            assert len(obj.__workflow_history__) == 2  # created private, placed published
+
+    def test_delete_withdraws_and_keeps(self, app, testapp, draft):
+        run_chain(testapp, draft)
+        material = testapp.get(draft).json["material"]
+        removal = new_request(testapp, placement_type="delete", replaces=material)
+        run_chain(testapp, removal)
+        as_user(testapp, None)
+        testapp.get(f"/++api++{material}", status=401)  # gone from public view
+        as_user(testapp, "yerlan")
+        assert testapp.get(f"/++api++{material}").json["review_state"] == "withdrawn"
+
+    def test_place_refused_when_the_section_is_gone(self, app, testapp, draft):
+        step(testapp, "aigerim", draft, "submit")
+        step(testapp, "marat", draft, "approve")
+        step(testapp, "dana", draft, "register")
+        as_user(testapp, "admin")
+        testapp.delete("/++api++/official-statistics/economy/industry", status=204)
+        before = last_transaction(app)
+        response = step(testapp, "yerlan", draft, "place", 409)
+        assert response.json["errors"][0]["field"] == "section"
+        assert last_transaction(app) == before
+
+    def test_replace_needs_an_existing_material(self, app, testapp, demo):
+        as_user(testapp, "aigerim")
+        response = testapp.post_json(REQUESTS, payload(
+            placement_type="replace", replaces="/official-statistics/economy"), status=400)
+        assert response.json["errors"][0]["field"] == "replaces"

@@ -50,6 +50,7 @@ def includeme(config):
     config.include("statportal.content")
     config.include("statportal.workflow")
     config.include("statportal.security")
+    config.include("statportal.materials")
     config.include("statportal.placement")
     config.include("statportal.views")
     config.include("statportal.api")

@@ -29,7 +29,8 @@ def includeme(config):
         "Section", Section, schemas.section_schema, title=_("Section"),
         addable_to=("Portal", "Section"),
         permissions={ADD: SECTION_EDITORS, EDIT: SECTION_EDITORS,
-                     DELETE: ("Moderator", "Manager"), SHARE: ("Manager",)},
+                     DELETE: ("Moderator", "Manager"), SHARE: ("Manager",),
+                     "statportal.material.add": ("Moderator",)},
     )
     config.add_content_type(
         "Container", Container, schemas.container_schema, title=_("Container"),

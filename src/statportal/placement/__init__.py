@@ -31,6 +31,9 @@ def on_transition(event):
         # Stored in UTC: zoneinfo time zones do not pickle into ZODB; pages show Almaty time.
         request_obj.due = calendar.placement_deadline(now).astimezone(UTC)
     elif name == "place":
+        from statportal.placement.placing import place
+
+        place(event.request, request_obj)
         request_obj.executed_at = now
 
 

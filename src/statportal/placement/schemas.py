@@ -90,11 +90,26 @@ def resolve(request, path):
     return find_by_path(get_portal(request), path)
 
 
-def _replaces_required(node, value):
-    if value.get("placement_type") in ("replace", "delete") and not value.get("replaces"):
-        exc = colander.Invalid(node, "")
-        exc["replaces"] = _("Name the material that is replaced or removed.")
-        raise exc
+@colander.deferred
+def replaces_validator(node, kw):
+    """Replace and Delete name an existing material; New names none."""
+    request = kw["request"]
+
+    def validate(node, value):
+        if value.get("placement_type") not in ("replace", "delete"):
+            return
+        message = None
+        if not value.get("replaces"):
+            message = _("Name the material that is replaced or removed.")
+        else:
+            material = resolve(request, value["replaces"])
+            if material is None or getattr(material, "__content_type__", None) != "Material":
+                message = _("No material at ${path}.", mapping={"path": value["replaces"]})
+        if message is not None:
+            exc = colander.Invalid(node, "")
+            exc["replaces"] = message
+            raise exc
+    return validate
 
 
 class RequestTmpStore(dict):
@@ -115,7 +130,7 @@ class Files(colander.SequenceSchema):
 
 class PlacementRequestSchema(colander.MappingSchema):
     def __init__(self, *args, **kw):
-        super().__init__(*args, validator=_replaces_required, **kw)
+        super().__init__(*args, validator=replaces_validator, **kw)
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
 

@@ -2,6 +2,7 @@
 
 from statportal.i18n import _
 from statportal.placement.permissions import APPROVE, PLACE, REGISTER, REJECT, RETURN, SUBMIT
+from statportal.placement.placing import placement_guard
 from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
@@ -30,7 +31,8 @@ PLACEMENT_WORKFLOW = Workflow(
         Transition("submit", ("draft",), "awaiting_approval", SUBMIT, _("Submit for approval")),
         Transition("approve", ("awaiting_approval",), "submitted", APPROVE, _("Approve")),
         Transition("register", ("submitted",), "registered", REGISTER, _("Register")),
-        Transition("place", ("registered",), "placed", PLACE, _("Place")),
+        Transition("place", ("registered",), "placed", PLACE, _("Place"),
+                   guards=(placement_guard,)),
         Transition("return", ("awaiting_approval", "submitted", "registered"), "draft", RETURN,
                    _("Return"), requires_comment=True),
         Transition("reject", ("submitted", "registered"), "rejected", REJECT, _("Reject"),

@@ -1,0 +1,64 @@
+"""What the moderator's Place does, in the same transaction as the transition (art. 9–13)."""
+
+from statportal.content.names import name_from_title
+from statportal.content.paths import find_by_path, path_of, root_of
+from statportal.content.registry import get_content_registry
+from statportal.i18n import _
+from statportal.workflow import Finding
+
+
+def target_material(request_obj):
+    material = find_by_path(root_of(request_obj), request_obj.replaces)
+    if material is None or getattr(material, "__content_type__", None) != "Material":
+        return None
+    return material
+
+
+def placement_guard(request_obj, request, transition):
+    """The references that Place needs must still hold when it is done."""
+    findings = []
+    root = root_of(request_obj)
+    section = find_by_path(root, request_obj.section)
+    if request_obj.placement_type == "new" and (
+            section is None or getattr(section, "__content_type__", None) != "Section"):
+        findings.append(Finding(_("The target section ${path} no longer exists.",
+                                  mapping={"path": request_obj.section}), field="section",
+                                code="missing_section"))
+    if request_obj.placement_type in ("replace", "delete") and target_material(request_obj) is None:
+        findings.append(Finding(_("The material ${path} to replace or remove does not exist.",
+                                  mapping={"path": request_obj.replaces}), field="replaces",
+                                code="missing_material"))
+    return findings
+
+
+def place(request, request_obj):
+    """New: a published Material in the section; Replace: a new version, the old one kept;
+    Delete: the material withdrawn, kept for the record. Returns the material."""
+    from statportal.workflow.engine import _record, workflow_of
+
+    registry = request.registry
+    actor = request.authenticated_userid
+    if request_obj.placement_type == "new":
+        section = find_by_path(root_of(request_obj), request_obj.section)
+        material = get_content_registry(registry).create(
+            "Material", title=dict(request_obj.title), category=request_obj.category,
+            creator=actor)
+        material.files.extend(request_obj.files)
+        section.add(name_from_title(request_obj.title, section, section.reserved_names),
+                    material)
+        to_state = "published"
+    else:
+        material = target_material(request_obj)
+        if request_obj.placement_type == "replace":
+            material.new_version(request_obj.title, request_obj.files, request_obj.number)
+            to_state = "published"
+        else:
+            to_state = "withdrawn"
+    workflow = workflow_of(registry, material)
+    from_state = material.__workflow_state__[workflow.name]
+    if from_state != to_state:
+        _record(material, workflow, "place", actor, from_state, to_state,
+                f"{request_obj.number} ({request_obj.placement_type})")
+    material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
+    request_obj.material = path_of(material)
+    return material
