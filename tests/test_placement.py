@@ -202,7 +202,8 @@ class TestPlacing:
     def test_new_publishes_a_material(self, app, testapp, draft):
         run_chain(testapp, draft)
         material = testapp.get(draft).json["material"]
-        assert material == "/official-statistics/economy/industry/industrial-production-october-2026"
+        assert material == \
+            "/official-statistics/economy/industry/industrial-production-october-2026"
         as_user(testapp, None)
         data = testapp.get(f"/++api++{material}").json
         assert data["review_state"] == "published"
