@@ -253,3 +253,55 @@ class TestPlacing:
         response = testapp.post_json(REQUESTS, payload(
             placement_type="replace", replaces="/official-statistics/economy"), status=400)
         assert response.json["errors"][0]["field"] == "replaces"
+
+
+class TestQueue:
+    def _registered(self, client, category, title):
+        url = new_request(client, category=category, title={"en": title})
+        step(client, "aigerim", url, "submit")
+        step(client, "marat", url, "approve")
+        step(client, "dana", url, "register")
+        return url
+
+    def test_order_and_out_of_order_comment(self, app, testapp, demo):
+        compilation = self._registered(testapp, "compilation", "Yearbook")
+        express = self._registered(testapp, "express_information", "Express")
+        latest = self._registered(testapp, "latest_data", "Latest")
+        bulletin = self._registered(testapp, "bulletin", "Bulletin")
+        as_user(testapp, "yerlan")
+        queue = testapp.get(f"{REQUESTS}/@queue").json
+        assert [item["title"]["en"] for item in queue["items"]] == \
+            ["Latest", "Express", "Bulletin", "Yearbook"]
+        first = queue["items"][0]
+        assert first["position"] == 1 and not first["overdue"] and first["seconds_left"] > 0
+        before = last_transaction(app)
+        response = step(testapp, "yerlan", compilation, "place", 409)
+        assert response.json["errors"][0]["type"] == "out_of_order"
+        assert last_transaction(app) == before
+        step(testapp, "yerlan", compilation, "place", comment="The yearbook launch is today")
+        step(testapp, "yerlan", latest, "place")
+        assert [item["title"]["en"] for item in testapp.get(f"{REQUESTS}/@queue").json[
+            "items"]] == ["Express", "Bulletin"]
+        step(testapp, "dana", bulletin, "return", comment="wrong file")
+        assert [item["title"]["en"] for item in testapp.get(f"{REQUESTS}/@queue").json[
+            "items"]] == ["Express"]
+        assert express
+
+    def test_overdue_marked_and_page(self, app, testapp, demo):
+        from datetime import timedelta
+
+        url = self._registered(testapp, "press_release", "Release")
+        with open_portal(app) as portal:
+            obj = portal["requests"][url.rsplit("/", 1)[1]]
+            obj.due = obj.due - timedelta(days=3)
+        as_user(testapp, "yerlan")
+        item = testapp.get(f"{REQUESTS}/@queue").json["items"][0]
+        assert item["overdue"] and item["time_left"].startswith("overdue by")
+        page = testapp.get("/requests/@queue", headers={"Accept": "text/html"})
+        assert "Placement queue" in page.text and "overdue by" in page.text
+
+    def test_only_moderators_and_coordinators(self, testapp, demo):
+        as_user(testapp, "aigerim")
+        testapp.get(f"{REQUESTS}/@queue", status=403)
+        as_user(testapp, "dana")
+        testapp.get(f"{REQUESTS}/@queue", status=200)

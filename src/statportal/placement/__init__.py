@@ -2,6 +2,7 @@
 
 from statportal.i18n import _
 from statportal.placement.permissions import CREATE_REQUEST
+from statportal.placement.queue import dequeue, enqueue
 from statportal.placement.resources import PlacementRequest, Requests
 from statportal.security.permissions import ADD, MANAGE, VIEW
 from statportal.workflow.events import AfterTransition
@@ -30,11 +31,14 @@ def on_transition(event):
         request_obj.registered_at = now
         # Stored in UTC: zoneinfo time zones do not pickle into ZODB; pages show Almaty time.
         request_obj.due = calendar.placement_deadline(now).astimezone(UTC)
+        enqueue(request_obj)
     elif name == "place":
         from statportal.placement.placing import place
 
         place(event.request, request_obj)
         request_obj.executed_at = now
+    if name in ("place", "return", "reject"):
+        dequeue(request_obj)
 
 
 def includeme(config):
@@ -47,7 +51,9 @@ def includeme(config):
         return container_schema()
 
     config.add_content_type("Requests", Requests, requests_schema, title=_("Placement requests"),
-                            permissions={VIEW: STAFF, MANAGE: STAFF, ADD: STAFF}, inherit=False)
+                            permissions={VIEW: STAFF, MANAGE: STAFF, ADD: STAFF,
+                                         "statportal.request.queue": ("Moderator", "Coordinator")},
+                            inherit=False)
     config.add_content_type("PlacementRequest", PlacementRequest, placement_request_schema,
                             title=_("Placement request"), addable_to=("Requests",),
                             name_factory=Requests.new_id,
@@ -55,6 +61,7 @@ def includeme(config):
                                        "executed_at", "material"))
     config.add_workflow(PLACEMENT_WORKFLOW, content_types=("PlacementRequest",))
     config.add_subscriber(on_transition, AfterTransition)
+    config.scan("statportal.placement.views")
 
 
 __all__ = ["CREATE_REQUEST", "PlacementRequest", "Requests"]

@@ -107,6 +107,7 @@ def transition(request, obj, name, comment=None):
     comment = (comment or "").strip()
     if chosen.requires_comment and not comment:
         raise WorkflowError(_("Give the reason in the comment."), status=400, field="comment")
+    request.workflow_comment = comment  # what guards may read, e.g. "why out of order"
     findings = [finding for guard in chosen.guards
                 for finding in (guard(obj, request, chosen) or ())]
     if findings:

@@ -1,0 +1,67 @@
+"""The moderator's queue (art. 9, 16): registered requests in the methodology's order.
+
+Order: category priority (latest data; press releases; express information and
+bulletins; compilations), then registration time. Kept as a sorted index on
+``/requests`` (an OOBTree keyed by (priority, registered_at, id)), updated by
+the transitions, so reading the queue never walks the requests.
+"""
+
+from datetime import UTC
+
+from BTrees.OOBTree import OOBTree
+
+from statportal.i18n import _
+from statportal.workflow import Finding
+
+PRIORITY = {"latest_data": 0, "press_release": 1, "express_information": 2, "bulletin": 2,
+            "compilation": 3}
+
+
+def queue_key(request_obj):
+    return (PRIORITY.get(request_obj.category, 9),
+            request_obj.registered_at.astimezone(UTC).isoformat(), request_obj.__name__)
+
+
+def _index(requests):
+    index = getattr(requests, "_queue", None)
+    if index is None:
+        index = requests._queue = OOBTree()
+    return index
+
+
+def enqueue(request_obj):
+    index = _index(request_obj.__parent__)
+    key = queue_key(request_obj)
+    request_obj._queue_key = key
+    index[key] = request_obj.__name__
+
+
+def dequeue(request_obj):
+    key = getattr(request_obj, "_queue_key", None)
+    if key is not None:
+        _index(request_obj.__parent__).pop(key, None)
+        request_obj._queue_key = None
+
+
+def queued(requests, limit=None):
+    """[(position, request)] in queue order."""
+    found = []
+    for position, name in enumerate(_index(requests).values(), start=1):
+        found.append((position, requests[name]))
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
+def out_of_order_guard(request_obj, request, transition):
+    """Placing anything but the first of the queue needs a comment, which history keeps."""
+    index = _index(request_obj.__parent__)
+    if not len(index) or index[index.minKey()] == request_obj.__name__:
+        return []
+    if getattr(request, "workflow_comment", ""):
+        return []
+    return [Finding(_("This is not the first request in the queue: say in the comment why it "
+                      "is placed out of order."), field="comment", code="out_of_order")]
+
+
+__all__ = ["enqueue", "dequeue", "queued", "out_of_order_guard", "PRIORITY"]
