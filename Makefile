@@ -4,6 +4,8 @@ VENV    = .venv
 BIN     = $(VENV)/bin
 PORT   ?= 6543
 CHROMIUM ?= /usr/bin/chromium
+# DejaVu Sans draws every Kazakh letter in the PDFs (Debian's fonts-dejavu-core).
+PDF_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: serve test lint catalogs extract-messages bench screenshots clean
 
@@ -19,7 +21,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed $(PDF_FONT)
 	@mkdir -p var
 	@if [ ! -f var/Data.fs ]; then \
 	  umask 077; \
@@ -34,7 +36,7 @@ serve: $(VENV)/.installed
 	$(BIN)/pserve etc/development.ini http_port=$(PORT)
 
 # Chromium (Debian's) drives the browser tests; installed when missing and we may.
-$(CHROMIUM):
+$(CHROMIUM) $(PDF_FONT):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	else \
@@ -46,7 +48,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-test: $(VENV)/.installed-test $(CHROMIUM) node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed-test $(CHROMIUM) $(PDF_FONT) node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
 

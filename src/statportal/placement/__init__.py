@@ -61,6 +61,9 @@ def includeme(config):
                                        "executed_at", "material"))
     config.add_workflow(PLACEMENT_WORKFLOW, content_types=("PlacementRequest",))
     config.add_subscriber(on_transition, AfterTransition)
+    from statportal.placement.notify import on_request_transition
+
+    config.add_subscriber(on_request_transition, AfterTransition)
     config.scan("statportal.placement.views")
 
 

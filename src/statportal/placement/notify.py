@@ -1,0 +1,91 @@
+"""Who hears of a request's transitions: the executor on return, rejection and placement;
+the moderators on registration, with the filled-in form attached as a PDF."""
+
+from string import Template
+
+from statportal.content.paths import find_by_path
+from statportal.content.resources import get_portal
+from statportal.i18n import LANGUAGES, format_datetime
+from statportal.mail import make_message, queue_mail
+from statportal.placement.annex import DEFAULT_FONT, language_of, render_annex
+from statportal.security.principals import user_roles
+
+SUBJECTS = {
+    "register": ("Орналастыруға өтінім ${number} тіркелді",
+                 "Зарегистрирована заявка на размещение ${number}",
+                 "Placement request ${number} registered"),
+    "return": ("Өтінім қайтарылды: ${title}", "Заявка возвращена: ${title}",
+               "Request returned: ${title}"),
+    "reject": ("Өтінім қабылданбады: ${title}", "Заявка отклонена: ${title}",
+               "Request rejected: ${title}"),
+    "place": ("Материал орналастырылды: ${title}", "Материал размещён: ${title}",
+              "Material placed: ${title}"),
+}
+BODIES = {
+    "register": ("${number} өтінімі тіркелді, орналастыру мерзімі: ${due}.\n${url}",
+                 "Заявка ${number} зарегистрирована, срок размещения: ${due}.\n${url}",
+                 "Request ${number} is registered; place it by ${due}.\n${url}"),
+    "return": ("Өтінім түзетуге қайтарылды.\nСебебі: ${comment}\n${url}",
+               "Заявка возвращена на доработку.\nПричина: ${comment}\n${url}",
+               "The request was returned for correction.\nReason: ${comment}\n${url}"),
+    "reject": ("Өтінім қабылданбады.\nСебебі: ${comment}\n${url}",
+               "Заявка отклонена.\nПричина: ${comment}\n${url}",
+               "The request was rejected.\nReason: ${comment}\n${url}"),
+    "place": ("Материал интернет-ресурста орналастырылды: ${material}",
+              "Материал размещён на интернет-ресурсе: ${material}",
+              "The material is on the portal: ${material}"),
+}
+
+
+def _fill(template, values):
+    # One pass: text that users wrote (a title, a reason) is never read as a placeholder.
+    return Template(template).safe_substitute(values)
+
+
+def moderators(portal):
+    users = portal["principals"]["users"].values()
+    return sorted(u.email for u in users
+                  if u.active and u.email and "Moderator" in user_roles(portal, u))
+
+
+def on_request_transition(event):
+    from statportal.placement.resources import PlacementRequest
+
+    obj, name, request = event.object, event.transition.name, event.request
+    if not isinstance(obj, PlacementRequest) or name not in SUBJECTS:
+        return
+    portal = get_portal(request)
+    lang = language_of(obj)
+    column = LANGUAGES.index(lang)
+    localized = _LocalRequest(request, lang)
+
+    def when(value):
+        return format_datetime(localized, value)
+
+    values = {"number": obj.number or "", "title": obj.title.get(lang) or
+              next(iter(obj.title.values()), ""), "comment": event.comment,
+              "url": request.resource_url(obj, "@@workflow"),
+              "due": when(obj.due) if obj.due else "",
+              "material": request.application_url + (obj.material or "")}
+    sender = request.registry.settings["mail.default_sender"]
+    subject = _fill(SUBJECTS[name][column], values)
+    body = _fill(BODIES[name][column], values)
+    if name == "register":
+        recipients = moderators(portal)
+        titles = {path: (find_by_path(portal, path).title.get(lang) or path)
+                  for path in (obj.unit, obj.section) if find_by_path(portal, path) is not None}
+        pdf = render_annex(obj, titles, when,
+                           request.registry.settings.get("statportal.pdf_font", DEFAULT_FONT))
+        attachments = [(f"request-{obj.number}.pdf", "application/pdf", pdf)]
+    else:
+        recipients, attachments = [obj.executor_email], []
+    if recipients:
+        queue_mail(request, make_message(sender, recipients, subject, body, attachments))
+
+
+class _LocalRequest:
+    """The request, speaking the request's language for dates."""
+
+    def __init__(self, request, lang):
+        self.registry = request.registry
+        self.locale_name = lang
