@@ -36,12 +36,19 @@ serve: $(VENV)/.installed $(PDF_FONT)
 	$(BIN)/pserve etc/development.ini http_port=$(PORT)
 
 # Chromium (Debian's) drives the browser tests; installed when missing and we may.
-$(CHROMIUM) $(PDF_FONT):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	else \
-	  echo "The browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium fonts-dejavu-core" >&2; exit 1; \
-	fi
+$(CHROMIUM):
+	@$(call apt_install,chromium fonts-dejavu-core)
+
+$(PDF_FONT):
+	@$(call apt_install,fonts-dejavu-core)
+
+define apt_install
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+else \
+  echo "Needed: Debian packages $(1) (apt-get install $(1))" >&2; exit 1; \
+fi
+endef
 
 # axe-core, for the accessibility checks of the browser tests (package-lock.json pins it).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
