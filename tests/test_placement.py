@@ -1,6 +1,7 @@
 """Placement requests through the JSON API: the chain, who may act, numbers, bad input."""
 
 import base64
+import io
 import threading
 
 import pytest
@@ -290,10 +291,12 @@ class TestQueue:
     def test_overdue_marked_and_page(self, app, testapp, demo):
         from datetime import timedelta
 
+        from statportal.content.base import utcnow
+
         url = self._registered(testapp, "press_release", "Release")
         with open_portal(app) as portal:
             obj = portal["requests"][url.rsplit("/", 1)[1]]
-            obj.due = obj.due - timedelta(days=3)
+            obj.due = utcnow() - timedelta(hours=1)
         as_user(testapp, "yerlan")
         item = testapp.get(f"{REQUESTS}/@queue").json["items"][0]
         assert item["overdue"] and item["time_left"].startswith("overdue by")
@@ -305,3 +308,78 @@ class TestQueue:
         testapp.get(f"{REQUESTS}/@queue", status=403)
         as_user(testapp, "dana")
         testapp.get(f"{REQUESTS}/@queue", status=200)
+
+
+class TestRegister:
+    def _several(self, client):
+        urls = {}
+        for category, title in (("bulletin", "B"), ("latest_data", "L"), ("compilation", "C")):
+            urls[title] = new_request(client, category=category, title={"en": title})
+            step(client, "aigerim", urls[title], "submit")
+            step(client, "marat", urls[title], "approve")
+        step(client, "dana", urls["L"], "register")
+        step(client, "dana", urls["B"], "register")
+        return urls
+
+    def test_filters_sorting_batching(self, app, testapp, demo):
+        from datetime import timedelta
+
+        from statportal.content.base import utcnow
+
+        urls = self._several(testapp)
+        as_user(testapp, "dana")
+        data = testapp.get(f"{REQUESTS}/@register?sort=number").json
+        assert data["items_total"] == 3
+        assert data["items"][0]["number"] is None  # the unregistered one sorts first
+        registered = testapp.get(f"{REQUESTS}/@register?state=registered&sort=number").json
+        assert [r["title"]["en"] for r in registered["items"]] == ["L", "B"]
+        desc = testapp.get(f"{REQUESTS}/@register?state=registered&sort=number&order=desc").json
+        assert [r["title"]["en"] for r in desc["items"]] == ["B", "L"]
+        page = testapp.get(f"{REQUESTS}/@register?sort=number&b_size=1&b_start=1").json
+        assert len(page["items"]) == 1 and page["items_total"] == 3
+        by_category = testapp.get(f"{REQUESTS}/@register?category=compilation").json
+        assert [r["title"]["en"] for r in by_category["items"]] == ["C"]
+        assert testapp.get(f"{REQUESTS}/@register?year=1999").json["items_total"] == 0
+        with open_portal(app) as portal:
+            obj = portal["requests"][urls["B"].rsplit("/", 1)[1]]
+            obj.due = utcnow() - timedelta(hours=1)
+            from statportal.placement.catalog import get_catalog
+
+            get_catalog(portal["requests"]).index(obj)
+        overdue = testapp.get(f"{REQUESTS}/@register?overdue=1").json
+        assert [r["title"]["en"] for r in overdue["items"]] == ["B"]
+        assert overdue["items"][0]["overdue"] is True
+
+    @pytest.mark.parametrize("query", ["year=twenty", "state=lost", "category=x", "sort=colour"])
+    def test_bad_filters(self, testapp, demo, query):
+        as_user(testapp, "dana")
+        response = testapp.get(f"{REQUESTS}/@register?{query}", status=400)
+        assert response.json["errors"][0]["field"] == query.split("=")[0]
+
+    def test_territorial_coordinator_sees_own_body_only(self, testapp, demo):
+        self._several(testapp)
+        as_user(testapp, "aidos")
+        assert testapp.get(f"{REQUESTS}/@register").json["items_total"] == 0
+        as_user(testapp, "marat")
+        assert testapp.get(f"{REQUESTS}/@register").json["items_total"] == 3
+
+    def test_xlsx_export_and_page(self, testapp, demo):
+        from openpyxl import load_workbook
+
+        self._several(testapp)
+        as_user(testapp, "dana")
+        response = testapp.get(f"{REQUESTS}/@register?state=registered&sort=number&format=xlsx",
+                               headers={"Accept-Language": "ru"})
+        assert response.content_type.endswith("spreadsheetml.sheet")
+        sheet = load_workbook(io.BytesIO(response.body)).active
+        assert sheet["A1"].value == "Номер" and sheet.max_row == 3
+        assert sheet["B2"].value == "L"
+        page = testapp.get("/requests/@register?state=registered",
+                           headers={"Accept": "text/html"})
+        assert "Register of requests" in page.text and "Export to .xlsx" in page.text
+
+    def test_removed_requests_leave_the_catalog(self, app, testapp, demo):
+        url = new_request(testapp)
+        as_user(testapp, "admin")
+        testapp.delete(url, status=204)
+        assert testapp.get(f"{REQUESTS}/@register").json["items_total"] == 0

@@ -64,7 +64,15 @@ def includeme(config):
     from statportal.placement.notify import on_request_transition
 
     config.add_subscriber(on_request_transition, AfterTransition)
+    from statportal.content.events import ObjectAdded, ObjectModified, ObjectRemoved
+    from statportal.placement import catalog
+
+    config.add_subscriber(catalog.on_added, ObjectAdded)
+    config.add_subscriber(catalog.on_changed, AfterTransition)
+    config.add_subscriber(catalog.on_changed, ObjectModified)
+    config.add_subscriber(catalog.on_removed, ObjectRemoved)
     config.scan("statportal.placement.views")
+    config.scan("statportal.placement.register")
 
 
 __all__ = ["CREATE_REQUEST", "PlacementRequest", "Requests"]

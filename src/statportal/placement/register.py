@@ -1,0 +1,199 @@
+"""The coordinator's register, ``/requests/@register``: filters, sorting, batching, .xlsx."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from statportal.api.content import batch_params
+from statportal.api.errors import json_error
+from statportal.api.serialize import PayloadError, url_of
+from statportal.content.base import utcnow
+from statportal.content.paths import path_of
+from statportal.content.resources import get_portal
+from statportal.i18n import _, format_datetime, label
+from statportal.placement.catalog import SORTS, get_catalog
+from statportal.placement.resources import Requests
+from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
+from statportal.placement.workflow import PLACEMENT_WORKFLOW
+from statportal.security.localroles import local_roles_in
+from statportal.security.principals import user_roles
+
+OFFICE_ROLES = {"Coordinator", "Moderator", "Manager"}
+UNIT_ROLES = {"Executor", "HeadOfUnit", "Coordinator", "Moderator"}
+STATES = tuple(state.name for state in PLACEMENT_WORKFLOW.states)
+
+
+def visible_units(request):
+    """None when the user sees every unit's requests, else the unit paths it may see."""
+    user = request.identity
+    portal = get_portal(request)
+    if user_roles(portal, user) & OFFICE_ROLES:
+        return None
+    ids = user.principal_ids()
+    found = []
+    stack = list(portal["orgunits"].values())
+    while stack:
+        unit = stack.pop()
+        if local_roles_in(unit, ids) & UNIT_ROLES:
+            found.append(path_of(unit))
+        stack.extend(unit.values())
+    return found
+
+
+def parse_filters(request):
+    params, errors = request.GET, []
+    filters = {}
+    year = params.get("year", "")
+    if year:
+        if not year.isdigit():
+            errors.append({"field": "year", "message": _("A year like 2026 is expected.")})
+        else:
+            filters["year"] = int(year)
+    for name, allowed in (("state", STATES), ("category", CATEGORIES)):
+        value = params.get(name, "")
+        if value and value not in allowed:
+            errors.append({"field": name, "message": _("Unknown value ${value}.",
+                                                       mapping={"value": value})})
+        elif value:
+            filters[name] = value
+    if params.get("unit"):
+        filters["unit"] = params["unit"]
+    if params.get("overdue", "") in ("1", "true", "yes"):
+        filters["overdue"] = True
+    sort = params.get("sort", "registered_at")
+    if sort not in SORTS:
+        errors.append({"field": "sort", "message": _("Unknown value ${value}.",
+                                                     mapping={"value": sort})})
+    filters["sort"] = sort if sort in SORTS else "registered_at"
+    filters["reverse"] = params.get("order", "") == "desc"
+    if errors:
+        raise PayloadError([dict(e, type="invalid") for e in errors])
+    return filters
+
+
+def search(request, context, filters):
+    allowed = visible_units(request)
+    catalog = get_catalog(context)
+    if allowed is not None:
+        if filters.get("unit") and filters["unit"] not in allowed:
+            return iter(()), 0
+        if not filters.get("unit"):
+            names, total = [], 0
+            for unit in allowed:
+                found, count = catalog.query(**{**filters, "unit": unit})
+                names.extend(found)
+                total += count
+            return iter(names), total
+    return catalog.query(**filters)
+
+
+def row(request, obj, now):
+    state = obj.__workflow_state__.get("placement_request", "draft")
+    overdue = bool(obj.due and ((obj.executed_at and obj.executed_at > obj.due)
+                                or (state == "registered" and obj.due < now)))
+    return {"@id": url_of(request, obj), "number": obj.number, "title": dict(obj.title),
+            "unit": obj.unit, "category": obj.category, "review_state": state,
+            "submitted_at": obj.submitted_at.isoformat() if obj.submitted_at else None,
+            "registered_at": obj.registered_at.isoformat() if obj.registered_at else None,
+            "due": obj.due.isoformat() if obj.due else None,
+            "executed_at": obj.executed_at.isoformat() if obj.executed_at else None,
+            "note": obj.note, "overdue": overdue}
+
+
+def page(request, context):
+    filters = parse_filters(request)
+    b_start, b_size = batch_params(request)
+    names, total = search(request, context, filters)
+    now = utcnow()
+    rows = []
+    for index, name in enumerate(names):
+        if index >= b_start + b_size:
+            break
+        if index >= b_start:
+            rows.append(row(request, context[name], now))
+    return filters, rows, total, b_start, b_size
+
+
+@view_config(context=Requests, name="@register", accept="application/json", renderer="json",
+             permission="statportal.manage")
+def register_json(context, request):
+    try:
+        filters, rows, total, b_start, b_size = page(request, context)
+    except PayloadError as exc:
+        return json_error(request, 400, _("The request has errors."), exc.errors)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(request, context, filters)
+    return {"@id": f"{url_of(request, context)}/@register", "items": rows,
+            "items_total": total, "b_start": b_start, "b_size": b_size}
+
+
+@view_config(context=Requests, name="@register", accept="text/html",
+             permission="statportal.manage", renderer="statportal:templates/register.pt")
+def register_page(context, request):
+    try:
+        filters, rows, total, b_start, b_size = page(request, context)
+    except PayloadError as exc:
+        request.response.status = 400
+        filters, rows, total, b_start, b_size = {}, [], 0, 0, 25
+        errors = exc.errors
+    else:
+        errors = []
+    if request.GET.get("format") == "xlsx" and not errors:
+        return xlsx_response(request, context, filters)
+    return {
+        "rows": rows, "total": total, "filters": filters, "errors": errors,
+        "states": [(s.name, label(request, s.title, s.name)) for s in PLACEMENT_WORKFLOW.states],
+        "categories": [(c, label(request, CATEGORY_TITLES[c], c)) for c in CATEGORIES],
+        "batch": {"b_start": b_start, "b_size": b_size, "total": total,
+                  "first": b_start + 1 if rows else 0, "last": b_start + len(rows),
+                  "prev": b_start - b_size if b_start > 0 else None,
+                  "next": b_start + b_size if b_start + b_size < total else None},
+        "when": lambda iso: format_datetime(request, _parse(iso)) if iso else "—",
+        "state_title": lambda s: label(request, PLACEMENT_WORKFLOW.state(s).title, s),
+        "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),
+        "xlsx_url": request.path_qs + ("&" if request.query_string else "?") + "format=xlsx",
+    }
+
+
+def _parse(iso):
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso)
+
+
+def xlsx_response(request, context, filters):
+    """Every matching row (not one page) as a spreadsheet to print."""
+    translate = request.localizer.translate
+    names, _total = search(request, context, filters)
+    now = utcnow()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = translate(_("Register of requests"))[:31]
+    headers = [_("Number"), _("Title"), _("Structural unit"), _("Category"), _("State"),
+               _("Submitted"), _("Registered"), _("Due"), _("Placed"), _("Overdue"), _("Note")]
+    sheet.append([translate(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    lang = request.locale_name
+    for name in names:
+        data = row(request, context[name], now)
+        sheet.append([
+            data["number"] or "",
+            data["title"].get(lang) or next(iter(data["title"].values()), ""),
+            data["unit"], translate(CATEGORY_TITLES[data["category"]]),
+            label(request, PLACEMENT_WORKFLOW.state(data["review_state"]).title),
+            *[format_datetime(request, _parse(data[k])) if data[k] else "" for k in
+              ("submitted_at", "registered_at", "due", "executed_at")],
+            translate(_("Yes")) if data["overdue"] else "", data["note"]])
+    for column, width in zip("ABCDEFGHIJK", (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40),
+                             strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(
+        body=buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_disposition='attachment; filename="requests-register.xlsx"')
