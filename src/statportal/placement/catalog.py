@@ -108,14 +108,17 @@ class RequestCatalog(Persistent):
                 return docid
 
     def query(self, year=None, unit=None, state=None, category=None,  # noqa: F811
-              overdue=None, sort="registered_at", reverse=False, now=None):
-        """Matching request names in order (a lazy generator) and how many match."""
+              overdue=None, sort="registered_at", reverse=False, now=None, limit=None):
+        """Matching request names in order (a lazy generator) and how many match.
+
+        With ``limit`` only the first ``limit`` in order are sorted (a partial sort)."""
         catalog = self.catalog
         terms = []
         if year is not None:
             terms.append(Eq(catalog["year"], year))
         if unit:
-            terms.append(Eq(catalog["unit"], unit))
+            terms.append(Any(catalog["unit"], list(unit)) if isinstance(unit, list | tuple)
+                         else Eq(catalog["unit"], unit))
         if state:
             terms.append(Any(catalog["review_state"], list(state)) if isinstance(
                 state, list | tuple) else Eq(catalog["review_state"], state))
@@ -134,7 +137,7 @@ class RequestCatalog(Persistent):
             ids = catalog["number"].family.IF.Set(self.names.keys())
             results = ResultSet(ids, len(ids), None)
         total = len(results)
-        ordered = results.sort(catalog[sort], reverse=reverse) if total else results
+        ordered = results.sort(catalog[sort], reverse=reverse, limit=limit) if total else results
         return (self.names[docid] for docid in ordered.ids), total
 
 
