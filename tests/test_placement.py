@@ -383,3 +383,41 @@ class TestRegister:
         as_user(testapp, "admin")
         testapp.delete(url, status=204)
         assert testapp.get(f"{REQUESTS}/@register").json["items_total"] == 0
+
+
+def test_request_through_the_html_form(app, testapp, demo):
+    """An executor fills the annex form in the browser's way: selects and file slots."""
+    from webtest import Upload
+
+    from statportal.testing import login_html
+    from tests.test_files import SAMPLES
+
+    login_html(testapp, "aigerim")
+    page = testapp.get("/requests/@@add?type=PlacementRequest", headers={"Accept": "text/html"})
+    form = page.forms["edit-form"]
+    assert "id" not in form.fields  # requests get their ids (and numbers) from the portal
+    units = [value for value, _selected, _text in form["unit"].options]
+    assert units == ["/orgunits/industry-statistics"]  # only where she is an executor
+    form.set("kk", "Өнеркәсіп өндірісі", index=0)
+    form["category"] = "express_information"
+    form["section"] = "/official-statistics/economy/industry"
+    radio = next(field for fields in form.fields.values() for field in fields
+                 if type(field).__name__ == "Radio")
+    radio.value = "new"
+    form.get("checkbox", index=0).checked = True  # kk
+    form["executor_email"] = "aigerim@stat.example.kz"
+    form["executor"] = "Әйгерім Сейітова"
+    form["head_of_unit"] = "Марат Жұмабаев"
+    form.set("upload", Upload("Есеп.xlsx", SAMPLES["report.xlsx"]), index=0)
+    response = form.submit("submit")
+    assert response.status_int == 302, response.text[-3000:]
+    with open_portal(app) as portal:
+        (obj,) = portal["requests"].values()
+        assert [f.filename for f in obj.files] == ["Есеп.xlsx"]
+        assert obj.__workflow_state__["placement_request"] == "draft"
+    page = testapp.get("/requests/@@add?type=PlacementRequest", headers={"Accept": "text/html"})
+    form = page.forms["edit-form"]
+    form.set("kk", "Қате файл", index=0)
+    form.set("upload", Upload("table.pdf", SAMPLES["chart.png"]), index=0)
+    refused = form.submit("submit")
+    assert "(it looks like .png)" in refused.text

@@ -73,6 +73,41 @@ def unit_validator(node, kw):
 
 
 @colander.deferred
+def unit_widget(node, kw):
+    """The org units where this user prepares requests."""
+    from statportal.placement.permissions import CREATE_REQUEST
+    from statportal.security.schemas import orgunit_paths
+
+    request = kw["request"]
+    return deform.widget.SelectWidget(values=[
+        (path, title) for path, title in orgunit_paths(request)
+        if request.has_permission(CREATE_REQUEST, resolve(request, path))])
+
+
+@colander.deferred
+def section_widget(node, kw):
+    """Every section, indented as the tree."""
+    from statportal.content.listing import visible
+    from statportal.content.resources import get_portal
+    from statportal.i18n import pick
+
+    request = kw["request"]
+    choices = []
+
+    def walk(folder, prefix, depth):
+        for name, child in visible(request, folder):
+            if getattr(child, "__content_type__", None) != "Section":
+                continue
+            path = f"{prefix}/{name}"
+            choices.append((path, "\u2003" * depth + (pick(request, child.title)[0] or name)))
+            walk(child, path, depth + 1)
+
+    portal = get_portal(request)
+    walk(portal, "", 0)
+    return deform.widget.SelectWidget(values=choices)
+
+
+@colander.deferred
 def section_validator(node, kw):
     request = kw["request"]
 
@@ -125,7 +160,9 @@ def upload_widget(node, kw):
 
 
 class Files(colander.SequenceSchema):
-    file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget)
+    # Empty slots of the form are dropped; the JSON API sends only what it has.
+    file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget,
+                               missing=colander.drop)
 
 
 class PlacementRequestSchema(colander.MappingSchema):
@@ -138,9 +175,9 @@ class PlacementRequestSchema(colander.MappingSchema):
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
         widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
     unit = colander.SchemaNode(colander.String(), title=_("Structural unit"),
-                               validator=unit_validator)
+                               validator=unit_validator, widget=unit_widget)
     section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
-                                  validator=section_validator)
+                                  validator=section_validator, widget=section_widget)
     placement_type = colander.SchemaNode(
         colander.String(), title=_("Placement"), validator=colander.OneOf(PLACEMENT_TYPES),
         widget=deform.widget.RadioChoiceWidget(values=[
@@ -148,7 +185,9 @@ class PlacementRequestSchema(colander.MappingSchema):
     replaces = colander.SchemaNode(colander.String(), title=_("Material replaced or removed"),
                                    missing=None)
     files = Files(title=_("Files"), validator=colander.Length(
-        min=1, min_err=_("Attach at least one file.")))
+        min=1, min_err=_("Attach at least one file.")),
+        # Three slots (kk, ru, en) without JavaScript; the API takes any number.
+        widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
     languages = colander.SchemaNode(
         colander.Set(), title=_("Languages"),
         validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(

@@ -95,14 +95,15 @@ def add(context, request):
     if not request.has_permission(info.add_permission, context):
         raise HTTPForbidden()
     schema = form_schema(bound_schema(request, context, info, adding=True), request,
-                         with_id=(info.meta.get("id_title", _("Id")),
-                                  info.meta.get("id_required", False)))
+                         with_id=None if info.meta.get("name_factory") else (
+                             info.meta.get("id_title", _("Id")),
+                             info.meta.get("id_required", False)))
     form = make_form(schema, request, _("Add"))
     heading = _("Add ${type}", mapping={"type": request.localizer.translate(info.title)})
     if "submit" in request.POST:
         try:
             appstruct = validate(form, request)
-            name = appstruct.pop("id", "") or None
+            name = appstruct.pop("id", None) or None
             obj = editing.create(registry, context, type_name, name, appstruct,
                                  creator=request.authenticated_userid)
         except deform.ValidationFailure as failure:
