@@ -33,7 +33,7 @@ def live_portal():
     )
 
     with tempfile.TemporaryDirectory(prefix="statportal-screenshots-") as tmp:
-        app = make_app(make_settings(tmp))
+        app = make_app(make_settings(tmp, **{"statportal.mail.deliver_in_process": "false"}))
         with open_portal(app) as portal:
             statportal.demo.add_demo_content(app.registry, portal,
                                              password_factory=lambda: DEMO_PASSWORD)
@@ -78,6 +78,54 @@ def shoot(page, out, name, path=None):
     print(f"{target}  ({page.url})")
 
 
+def seed_requests(base_url, password):
+    """A day's requests through the JSON API: three registered (the queue), one placed."""
+    import base64
+    import io
+    import json
+    import urllib.request
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    xlsx = base64.b64encode(buffer.getvalue()).decode()
+
+    def call(login, path, body):
+        token = base64.b64encode(f"{login}:{password}".encode()).decode()
+        request = urllib.request.Request(
+            base_url + "/++api++" + path, data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
+        with urllib.request.urlopen(request) as response:  # noqa: S310 (our own server)
+            return json.load(response)
+
+    titles = [("latest_data", "Тұтыну бағаларының индексі, қараша 2026",
+               "Индекс потребительских цен, ноябрь 2026", "Consumer price index, November 2026"),
+              ("press_release", "Өнеркәсіп өндірісі, қазан 2026",
+               "Промышленное производство, октябрь 2026", "Industrial production, October 2026"),
+              ("bulletin", "Өнеркәсіп бюллетені, III тоқсан",
+               "Бюллетень промышленности, III квартал", "Industry bulletin, Q3"),
+              ("compilation", "Қазақстан өнеркәсібі, 2021–2025",
+               "Промышленность Казахстана, 2021–2025", "Industry of Kazakhstan, 2021–2025")]
+    urls = []
+    for category, kk, ru, en in titles:
+        data = call("aigerim", "/requests", {
+            "@type": "PlacementRequest", "title": {"kk": kk, "ru": ru, "en": en},
+            "category": category, "unit": "/orgunits/industry-statistics",
+            "section": "/official-statistics/economy/industry", "placement_type": "new",
+            "languages": ["kk", "ru", "en"], "executor_email": "aigerim@stat.example.kz",
+            "executor": "Әйгерім Сейітова", "head_of_unit": "Марат Жұмабаев",
+            "files": [{"data": xlsx, "filename": f"{category}.xlsx"}], "page_count": 4,
+            "paper_number": "05-12/345"})
+        path = data["@id"].split("/++api++", 1)[1]
+        call("aigerim", f"{path}/@workflow/submit", {})
+        call("marat", f"{path}/@workflow/approve", {})
+        call("dana", f"{path}/@workflow/register", {})
+        urls.append(path)
+    call("yerlan", f"{urls[0]}/@workflow/place", {})
+
+
 def make_screenshots(out, chromium):
     from playwright.sync_api import sync_playwright
 
@@ -115,6 +163,23 @@ def make_screenshots(out, chromium):
             shoot(page, out, "add-section")
 
             shoot(page, out, "sharing", "/official-statistics/economy/industry/@@sharing")
+            page.context.close()
+
+            # A day of placement requests: the executor's form, the queue, the register.
+            seed_requests(base_url, password)
+            page = new_page("kk")
+            log_in(page, "aigerim", password)
+            shoot(page, out, "request-form", "/requests/@@add?type=PlacementRequest")
+            page.context.close()
+
+            page = new_page("ru")
+            log_in(page, "yerlan", password)
+            shoot(page, out, "queue", "/requests/@queue")
+            page.context.close()
+
+            page = new_page("en")
+            log_in(page, "dana", password)
+            shoot(page, out, "register", "/requests/@register")
             page.context.close()
         finally:
             browser.close()
