@@ -421,3 +421,27 @@ def test_request_through_the_html_form(app, testapp, demo):
     form.set("upload", Upload("table.pdf", SAMPLES["chart.png"]), index=0)
     refused = form.submit("submit")
     assert "(it looks like .png)" in refused.text
+
+
+def test_request_page_edit_and_download(app, testapp, draft):
+    from statportal.testing import login_html
+
+    testapp.authorization = None
+    login_html(testapp, "aigerim")
+    page = testapp.get(draft.replace("/++api++", ""), headers={"Accept": "text/html"})
+    assert "Submit for approval" in page.text and "report.xlsx" in page.text
+    download = page.click(description="report.xlsx")
+    assert download.body == SAMPLES["report.xlsx"]
+    assert "filename*=UTF-8''report.xlsx" in download.headers["Content-Disposition"]
+    form = testapp.get(draft.replace("/++api++", "") + "/@@edit",
+                       headers={"Accept": "text/html"}).forms["edit-form"]
+    form["note"] = "Kazakh version follows"
+    form.submit("submit").follow()
+    with open_portal(app) as portal:
+        (obj,) = portal["requests"].values()
+        assert obj.note == "Kazakh version follows"
+        assert [f.filename for f in obj.files] == ["report.xlsx"]  # kept
+    page = testapp.get(draft.replace("/++api++", ""), headers={"Accept": "text/html"})
+    page = page.forms["request-actions"].submit("transition", value="submit").follow()
+    assert "Awaiting approval" in page.text
+    testapp.get(draft.replace("/++api++", "") + "/@@download?file=7", status=404)

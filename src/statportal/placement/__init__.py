@@ -73,6 +73,7 @@ def includeme(config):
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
     config.scan("statportal.placement.views")
     config.scan("statportal.placement.register")
+    config.scan("statportal.placement.pages")
 
 
 __all__ = ["CREATE_REQUEST", "PlacementRequest", "Requests"]

@@ -59,6 +59,8 @@ class PlacementRequest(Content):
         self.files = PersistentList()
 
     def set_files(self, uploads):
+        if not uploads:  # an edit that sends no file keeps the files
+            return
         self.files = PersistentList(StoredFile(u["filename"], u["data"], u["extension"])
                                     for u in uploads)
 

@@ -147,6 +147,19 @@ def replaces_validator(node, kw):
     return validate
 
 
+@colander.deferred
+def files_validator(node, kw):
+    """A new request needs a file; an edit without uploads keeps the files it has."""
+    if kw.get("adding"):
+        return colander.Length(min=1, min_err=_("Attach at least one file."))
+    return None
+
+
+@colander.deferred
+def files_missing(node, kw):
+    return colander.required if kw.get("adding") else colander.drop
+
+
 class RequestTmpStore(dict):
     """deform's upload store for one request: nothing outlives the form that was sent."""
 
@@ -184,8 +197,7 @@ class PlacementRequestSchema(colander.MappingSchema):
             ("new", _("New")), ("replace", _("Replace")), ("delete", _("Delete"))]))
     replaces = colander.SchemaNode(colander.String(), title=_("Material replaced or removed"),
                                    missing=None)
-    files = Files(title=_("Files"), validator=colander.Length(
-        min=1, min_err=_("Attach at least one file.")),
+    files = Files(title=_("Files"), validator=files_validator, missing=files_missing,
         # Three slots (kk, ru, en) without JavaScript; the API takes any number.
         widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
     languages = colander.SchemaNode(

@@ -16,6 +16,7 @@ from statportal.i18n import (
     available_languages,
     format_date,
     format_datetime,
+    format_number,
     pick,
 )
 from statportal.security.localroles import LocalRolesMixin
@@ -64,6 +65,9 @@ class Layout:
 
     def datetime(self, value):
         return format_datetime(self.request, value)
+
+    def number(self, value):
+        return format_number(self.request, value)
 
     def role_title(self, name):
         from statportal.security.roles import get_roles

@@ -1,0 +1,53 @@
+"""The page of one placement request, and downloads of its files."""
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from statportal.content.paths import find_by_path
+from statportal.content.resources import get_portal
+from statportal.i18n import format_datetime, label
+from statportal.placement.resources import PlacementRequest
+from statportal.placement.schemas import CATEGORY_TITLES
+from statportal.security.permissions import VIEW
+from statportal.workflow import available_transitions, state_of, workflow_of
+
+
+@view_config(context=PlacementRequest, accept="text/html", permission=VIEW,
+             renderer="statportal:templates/request.pt")
+def request_page(context, request):
+    portal = get_portal(request)
+    workflow = workflow_of(request.registry, context)
+    state = workflow.state(state_of(context, workflow))
+
+    def place_title(path):
+        obj = find_by_path(portal, path)
+        return label(request, obj.title, path) if obj is not None else path
+
+    return {
+        "state": label(request, state.title, state.name),
+        "state_id": state.name,
+        "category": label(request, CATEGORY_TITLES.get(context.category), context.category),
+        "unit_title": place_title(context.unit),
+        "section_title": place_title(context.section),
+        "when": lambda value: format_datetime(request, value) if value else "—",
+        "transitions": [(t.name, label(request, t.title, t.name))
+                        for t in available_transitions(request, context)],
+    }
+
+
+@view_config(context=PlacementRequest, name="download", permission=VIEW)
+def download(context, request):
+    try:
+        stored = context.files[int(request.params.get("file", ""))]
+    except (ValueError, IndexError):
+        raise HTTPNotFound() from None
+    response = Response(body=stored.read(), content_type=stored.content_type)
+    response.content_disposition = f"attachment; filename*=UTF-8''{_quote(stored.filename)}"
+    return response
+
+
+def _quote(name):
+    from urllib.parse import quote
+
+    return quote(name, safe="")
