@@ -94,7 +94,7 @@ def seed_requests(base_url, password):
 
     def call(login, path, body):
         token = base64.b64encode(f"{login}:{password}".encode()).decode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310
             base_url + "/++api++" + path, data=json.dumps(body).encode(), method="POST",
             headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
         with urllib.request.urlopen(request) as response:  # noqa: S310 (our own server)
