@@ -445,3 +445,65 @@ def test_request_page_edit_and_download(app, testapp, draft):
     page = page.forms["request-actions"].submit("transition", value="submit").follow()
     assert "Awaiting approval" in page.text
     testapp.get(draft.replace("/++api++", "") + "/@@download?file=7", status=404)
+
+
+EVERYONE = ("aigerim", "marat", "dana", "aidos", "yerlan", "serik", "zhanar")
+
+
+def test_every_other_role_refused_at_every_step(app, testapp, draft):
+    """At each step only its person may act (a Manager may always); the others get 403
+    (401 without login) and nothing is stored."""
+    for name, allowed in (("submit", "aigerim"), ("approve", "marat"), ("register", "dana"),
+                          ("place", "yerlan")):
+        for login in (None, *[u for u in EVERYONE if u != allowed]):
+            before = last_transaction(app)
+            response = step(testapp, login, draft, name, status="*")
+            assert response.status_int == (401 if login is None else 403), (name, login)
+            assert last_transaction(app) == before
+        step(testapp, allowed, draft, name)
+
+
+@pytest.mark.parametrize(("name", "allowed"), [("return", {"dana", "yerlan"}),
+                                               ("reject", {"dana"})])
+def test_return_and_reject_only_by_the_office(app, testapp, draft, name, allowed):
+    step(testapp, "aigerim", draft, "submit")
+    step(testapp, "marat", draft, "approve")
+    step(testapp, "dana", draft, "register")
+    for login in EVERYONE:
+        if login in allowed:
+            continue
+        response = step(testapp, login, draft, name, status="*", comment="no")
+        assert response.status_int == 403, (name, login)
+    step(testapp, sorted(allowed)[0], draft, name, comment="A reason")
+
+
+def test_concurrent_second_register_of_one_request(app, testapp, draft):
+    from statportal.workflow.events import AfterTransition
+
+    step(testapp, "aigerim", draft, "submit")
+    step(testapp, "marat", draft, "approve")
+    barrier = threading.Barrier(2, timeout=10)
+
+    def hold(event):
+        if event.transition.name == "register" and \
+                get_current_request().environ.get("retry.attempt") == 0:
+            barrier.wait()
+
+    app.registry.registerHandler(hold, (AfterTransition,))
+    results = []
+
+    def register():
+        client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+        client.authorization = basic_auth("dana")
+        results.append(client.post_json(f"{draft}/@workflow/register", status="*").status_int)
+
+    threads = [threading.Thread(target=register) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [200, 409]
+    with open_portal(app) as portal:
+        (obj,) = portal["requests"].values()
+        assert obj.number.endswith("-000001")
+        assert [e["action"] for e in obj.__workflow_history__].count("register") == 1
