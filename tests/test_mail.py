@@ -1,8 +1,5 @@
 """Mail is queued with the change that causes it and delivered to a real SMTP server."""
 
-import email
-import email.policy
-import socket
 import sys
 import time
 from datetime import timedelta
@@ -12,40 +9,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from statportal.testing import basic_auth, make_settings, open_portal
+from tests.conftest import Collect, free_port
 
 PKGS = str(Path(__file__).parent / "pkgs")
 SECTION = "/++api++/official-statistics/economy/industry"
 NOTE = f"{SECTION}/n1"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Collect:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(
-            envelope.original_content, policy=email.policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
-
-
-@pytest.fixture
-def smtp(smtp_port):
-    handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture
@@ -152,7 +120,8 @@ def test_in_process_sender_delivers_after_commit(tmp_path, monkeypatch, smtp, sm
     monkeypatch.syspath_prepend(PKGS)
     app = make_app(make_settings(tmp_path, **{
         "statportal.includes": "workflow_ext", "mail.host": "127.0.0.1",
-        "mail.port": str(smtp_port), "mail.default_sender": "portal@stat.example.kz"}))
+        "mail.port": str(smtp_port), "mail.default_sender": "portal@stat.example.kz",
+        "statportal.mail.deliver_in_process": "true"}))
     try:
         with open_portal(app) as portal:
             add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)

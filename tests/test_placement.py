@@ -150,8 +150,6 @@ def test_listing_shows_only_requests_one_may_see(testapp, draft):
 
 
 def test_concurrent_registrations_get_gapless_unique_numbers(app, testapp, demo):
-    from statportal.workflow.events import AfterTransition
-
     urls = []
     for _n in range(2):
         as_user(testapp, "aigerim")
@@ -160,26 +158,7 @@ def test_concurrent_registrations_get_gapless_unique_numbers(app, testapp, demo)
         step(testapp, "aigerim", url, "submit")
         step(testapp, "marat", url, "approve")
         urls.append(url)
-    barrier = threading.Barrier(2, timeout=10)
-
-    def hold(event):
-        if event.transition.name == "register" and \
-                get_current_request().environ.get("retry.attempt") == 0:
-            barrier.wait()
-
-    app.registry.registerHandler(hold, (AfterTransition,))
-    results = []
-
-    def register(url):
-        client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
-        client.authorization = basic_auth("dana")
-        results.append(client.post_json(f"{url}/@workflow/register", status="*").status_int)
-
-    threads = [threading.Thread(target=register, args=(url,)) for url in urls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = register_at_once(app, urls)
     assert results == [200, 200]
     with open_portal(app) as portal:
         numbers = sorted(r.number for r in portal["requests"].values())
@@ -478,11 +457,22 @@ def test_return_and_reject_only_by_the_office(app, testapp, draft, name, allowed
 
 
 def test_concurrent_second_register_of_one_request(app, testapp, draft):
-    from statportal.workflow.events import AfterTransition
-
     step(testapp, "aigerim", draft, "submit")
     step(testapp, "marat", draft, "approve")
-    barrier = threading.Barrier(2, timeout=10)
+    results = register_at_once(app, [draft, draft])
+    assert sorted(results) == [200, 409]
+    with open_portal(app) as portal:
+        (obj,) = portal["requests"].values()
+        assert obj.number.endswith("-000001")
+        assert [e["action"] for e in obj.__workflow_history__].count("register") == 1
+
+
+def register_at_once(app, urls):
+    """POST register for each url from its own thread, all committing from the same state
+    (held at a barrier on their first attempt); returns the statuses."""
+    from statportal.workflow.events import AfterTransition
+
+    barrier = threading.Barrier(len(urls), timeout=10)
 
     def hold(event):
         if event.transition.name == "register" and \
@@ -492,18 +482,15 @@ def test_concurrent_second_register_of_one_request(app, testapp, draft):
     app.registry.registerHandler(hold, (AfterTransition,))
     results = []
 
-    def register():
+    def register(url):
         client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
         client.authorization = basic_auth("dana")
-        results.append(client.post_json(f"{draft}/@workflow/register", status="*").status_int)
+        results.append(client.post_json(f"{url}/@workflow/register", status="*").status_int)
 
-    threads = [threading.Thread(target=register) for _ in range(2)]
+    threads = [threading.Thread(target=register, args=(url,)) for url in urls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(results) == [200, 409]
-    with open_portal(app) as portal:
-        (obj,) = portal["requests"].values()
-        assert obj.number.endswith("-000001")
-        assert [e["action"] for e in obj.__workflow_history__].count("register") == 1
+    app.registry.unregisterHandler(hold, (AfterTransition,))
+    return sorted(results)

@@ -6,24 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from statportal.testing import make_settings
-from tests.test_mail import Collect, deliver, free_port  # noqa: F401 (fixtures below)
+from tests.test_mail import deliver
 from tests.test_placement import REQUESTS, as_user, payload, step
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
-
-
-@pytest.fixture
-def smtp(smtp_port):
-    from aiosmtpd.controller import Controller
-
-    handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

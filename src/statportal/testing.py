@@ -23,6 +23,9 @@ def make_settings(tmp_path, **overrides):
         "statportal.retry_pause_ms": "5",
         # Hashing at production cost would make every test wait; the algorithm is the same.
         "statportal.argon2_profile": "CHEAPEST",
+        # Tests deliver mail when they choose (statportal.mail.deliver_pending): a sender
+        # thread writing delivery attempts would race with their assertions.
+        "statportal.mail.deliver_in_process": "false",
     }
     settings.update(overrides)
     return settings
