@@ -494,3 +494,17 @@ def register_at_once(app, urls):
         thread.join(30)
     app.registry.unregisterHandler(hold, (AfterTransition,))
     return sorted(results)
+
+
+def test_year_of_the_register_is_the_almaty_year():
+    from datetime import UTC, datetime
+
+    from statportal.placement.catalog import year
+
+    class Obj:
+        number = None
+        created = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)  # 01:00 on 1 January in Almaty
+
+    assert year(Obj(), None) == 2027
+    Obj.number = "2026-000042"
+    assert year(Obj(), None) == 2026

@@ -7,6 +7,7 @@ folder: with 100,000 requests a filtered page costs a few index lookups.
 """
 
 import random
+from zoneinfo import ZoneInfo
 
 from BTrees.IOBTree import IOBTree
 from BTrees.OIBTree import OIBTree
@@ -17,6 +18,8 @@ from hypatia.util import ResultSet
 from persistent import Persistent
 
 from statportal.content.base import utcnow
+
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 # Every request is in every index (a missing value is 0 or ""), so sorting never drops one.
@@ -59,8 +62,14 @@ def review_state(obj, default):
 
 
 def year(obj, default):
-    moment = getattr(obj, "registered_at", None) or getattr(obj, "created", None)
-    return moment.year if moment is not None else 0
+    """The year of the request's number (its registration year in Asia/Almaty), else the
+    year it was created there: a request registered at 03:00 on 1 January in Almaty is
+    next year's, although it is still 31 December in UTC."""
+    number_ = getattr(obj, "number", None)
+    if number_:
+        return int(number_[:4])
+    created = getattr(obj, "created", None)
+    return created.astimezone(ALMATY).year if created is not None else 0
 
 
 def late(obj, default):
