@@ -74,6 +74,7 @@ def includeme(config):
     config.scan("statportal.placement.views")
     config.scan("statportal.placement.register")
     config.scan("statportal.placement.pages")
+    config.scan("statportal.placement.mywork")
 
 
 __all__ = ["CREATE_REQUEST", "PlacementRequest", "Requests"]

@@ -26,6 +26,9 @@ def portal_transaction(config_uri):
     """The portal of CONFIG inside one transaction, committed when the block succeeds."""
     setup_logging(config_uri)
     env = bootstrap(config_uri)
+    sender = getattr(env["registry"], "statportal_mail_sender", None)
+    if sender is not None:  # a command does its work and exits: no mail thread for it
+        sender.stop()
     request = env["request"]
     # Messages in the terminal's language (LANG=kk_KZ.UTF-8, ru_RU…), else English.
     lang = os.environ.get("LANG", "")[:2]

@@ -12,10 +12,10 @@ from statportal.security.permissions import VIEW
 from statportal.security.policy import AuthenticationRefused, authenticate
 
 
-def safe_came_from(request, came_from):
+def safe_came_from(request, came_from, default="/"):
     """Only paths on this site: never an open redirect."""
     if not came_from or any(ord(ch) < 32 or ord(ch) == 127 for ch in came_from):
-        return request.application_url + "/"
+        return request.application_url + default
     parsed = urlparse(came_from)
     if parsed.scheme or parsed.netloc or not came_from.startswith("/") \
             or came_from.startswith("//"):
@@ -46,7 +46,8 @@ def login(context, request):
             headers = remember(request, user.login, user=user)
             request.session.flash(request.localizer.translate(
                 _("Welcome, ${name}.", mapping={"name": user.fullname or user.login})), "success")
-            return HTTPFound(safe_came_from(request, came_from), headers=headers)
+            # Everyone who logs in lands on what waits for them, unless sent elsewhere.
+            return HTTPFound(safe_came_from(request, came_from, "/my-work"), headers=headers)
     return {"came_from": came_from, "error": error, "login_name": login_name}
 
 

@@ -139,7 +139,7 @@ class Layout:
         request, portal = self.request, self.portal
         if self.user is None:
             return []
-        menu = []
+        menu = [(_("My work"), self.url(portal, "my-work"))]
         if request.has_permission(MANAGE, portal):
             menu.append((_("Site contents"), self.url(portal, "@@contents")))
         if request.has_permission(MANAGE_PRINCIPALS, portal["principals"]):

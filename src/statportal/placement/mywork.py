@@ -1,0 +1,58 @@
+""""My work": what waits for this person, oldest first, with the time left.
+
+Everyone who logs in lands here. For now it lists placement requests on which
+the person can act (submit, approve, register, place, …); questions and
+currency notices join the list when they arrive.
+"""
+
+from pyramid.view import view_config
+
+from statportal.content.base import utcnow
+from statportal.content.resources import Portal, get_portal
+from statportal.i18n import label
+from statportal.placement.catalog import get_catalog
+from statportal.placement.register import visible_units
+from statportal.placement.schemas import CATEGORY_TITLES
+from statportal.placement.views import time_left
+from statportal.placement.workflow import PLACEMENT_WORKFLOW
+from statportal.security.permissions import MANAGE
+from statportal.workflow import available_transitions
+
+OPEN_STATES = ("draft", "awaiting_approval", "submitted", "registered")
+
+
+def my_requests(request, limit=200):
+    portal = get_portal(request)
+    requests = portal["requests"]
+    units = visible_units(request)
+    if units == []:
+        return []
+    names, _total = get_catalog(requests).query(
+        state=list(OPEN_STATES), unit=units, sort="submitted_at", limit=2000)
+    now = utcnow()
+    found = []
+    for name in names:
+        obj = requests[name]
+        actions = available_transitions(request, obj)
+        if not actions:
+            continue
+        state = PLACEMENT_WORKFLOW.state(obj.__workflow_state__["placement_request"])
+        found.append({
+            "obj": obj, "number": obj.number, "title": obj.title,
+            "state": label(request, state.title, state.name),
+            "category": label(request, CATEGORY_TITLES.get(obj.category), obj.category),
+            "actions": [label(request, t.title, t.name) for t in actions],
+            "due": obj.due, "overdue": bool(obj.due and obj.due < now),
+            "time_left": request.localizer.translate(time_left(request, obj.due, now))
+            if obj.due else "",
+        })
+        if len(found) >= limit:
+            break
+    found.sort(key=lambda item: (item["due"] is None, item["due"] or now))
+    return found
+
+
+@view_config(context=Portal, name="my-work", accept="text/html", permission=MANAGE,
+             renderer="statportal:templates/mywork.pt")
+def my_work(context, request):
+    return {"requests": my_requests(request)}
