@@ -150,8 +150,24 @@ def register_page(context, request):
         "when": lambda iso: format_datetime(request, _parse(iso)) if iso else "—",
         "state_title": lambda s: label(request, PLACEMENT_WORKFLOW.state(s).title, s),
         "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),
+        "unit_title": unit_titles(request),
         "xlsx_url": request.path_qs + ("&" if request.query_string else "?") + "format=xlsx",
     }
+
+
+def unit_titles(request):
+    """path -> the unit's title in the page's language, for the units of the rows."""
+    portal = get_portal(request)
+    cache = {}
+
+    def title(path):
+        if path not in cache:
+            from statportal.content.paths import find_by_path
+
+            unit = find_by_path(portal, path)
+            cache[path] = label(request, unit.title, path) if unit is not None else path
+        return cache[path]
+    return title
 
 
 def _parse(iso):
