@@ -17,8 +17,30 @@ def ooxml(prefix):
 
 
 def ole2(stream):
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-    return header + stream.encode("utf-16-le") + b"\0" * 64
+    """A real (minimal) OLE2 compound file with one 4 KB stream, as Office 97–2003 writes."""
+    end, free, fat_sector, no = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    fat = [fat_sector, end, *range(3, 10), end] + [free] * 118
+    fat_bytes = struct.pack("<128I", *fat)
+
+    def entry(name, kind, child, start, size):
+        encoded = name.encode("utf-16-le") + b"\0\0" if name else b""
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
+                + struct.pack("<III", no, no, child) + b"\0" * 36
+                + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(stream, 2, no, 2, 4096)
+                 + entry("", 0, no, 0, 0) * 2)
+    return header + fat_bytes + directory + b"\x01" * 4096
+
+
+def bmp():
+    pixels = b"\xff\x00\x00\x00"
+    info = struct.pack("<IiiHHIIiiII", 40, 1, 1, 1, 32, 0, len(pixels), 2835, 2835, 0, 0)
+    return b"BM" + struct.pack("<IHHI", 14 + 40 + len(pixels), 0, 0, 54) + info + pixels
 
 
 def png():
@@ -35,7 +57,7 @@ SAMPLES = {
     "old.ppt": ole2("PowerPoint Document"), "table.pdf": b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n",
     "chart.png": png(), "photo.jpg": b"\xff\xd8\xff\xe0" + b"\0" * 32,
     "photo.jpeg": b"\xff\xd8\xff\xe0" + b"\0" * 32, "anim.gif": b"GIF89a" + b"\0" * 16,
-    "scan.bmp": b"BM" + b"\0" * 60, "note.rtf": b"{\\rtf1\\ansi Hello}",
+    "scan.bmp": bmp(), "note.rtf": b"{\\rtf1\\ansi Hello}",
     "readme.txt": "Өнеркәсіп өндірісі, 2026".encode(),
     "old-cp1251.txt": "Промышленность".encode("cp1251"),
     "table.html": b"<!DOCTYPE html><html><body><table></table></body></html>",
@@ -59,10 +81,19 @@ def test_accepted_formats(filename):
     ("noextension", b"text", "has no extension"),
     ("empty.txt", b"", "is empty"),
     ("archive.zip", b"PK\x03\x04", "not accepted"),
+    ("note.txt", b"BMW sales rose by 5 per cent", None),
+    ("image.bmp", b"BM<html><script>alert(1)</script>" + b"x" * 40, "is not a .bmp file"),
+    ("notes.txt", b"  " * 3000 + b"<script>alert(1)</script>", "(it looks like .html)"),
+    ("old.xls", ole2("WordDocument"), "(it looks like .doc)"),
+    ("fake.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le"),
+     "is not a .doc file"),
 ])
 def test_refused(filename, data, reason):
     from statportal.files import FileRefused, check_upload
 
+    if reason is None:  # text that merely starts like a format's magic bytes is fine
+        assert check_upload(filename, data) == "txt"
+        return
     with pytest.raises(FileRefused) as info:
         check_upload(filename, data)
     text = info.value.message.interpolate()
@@ -119,3 +150,20 @@ def test_stored_in_a_blob(tmp_path):
     finally:
         transaction.abort()
         db.close()
+
+
+def test_zip_bomb_refused_without_unpacking(monkeypatch):
+    from statportal.files import FileRefused, check_upload
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"\0" * (300 * 1024 * 1024))  # 300 MB of zeros
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<x/>")
+    unpacked = []
+    real_read = zipfile.ZipFile.read
+    monkeypatch.setattr(zipfile.ZipFile, "read",
+                        lambda self, name, *a: unpacked.append(name) or real_read(self, name, *a))
+    with pytest.raises(FileRefused):
+        check_upload("bomb.docx", buffer.getvalue())
+    assert unpacked == []  # the sizes in the directory decided; nothing was unpacked

@@ -26,18 +26,24 @@ def multilingual(name, title, *, required=False, max_length=TITLE_MAX, textarea=
         validator=_require_one_language if required else None,
         widget=deform.widget.MappingWidget(css_class="multilingual"),
     )
+    length = colander.Length(max=max_length, max_err=_(
+        "At most ${max} characters.", mapping={"max": max_length}))
     for lang in LANGUAGES:
         node.add(colander.SchemaNode(
             colander.String(),
             name=lang,
             title=LANGUAGE_TITLES[lang],
             missing="",
-            validator=colander.Length(max=max_length, max_err=_(
-                "At most ${max} characters.", mapping={"max": max_length})),
+            validator=length if textarea else colander.All(length, _single_line),
             widget=(deform.widget.TextAreaWidget(rows=3) if textarea
                     else deform.widget.TextInputWidget()),
         ))
     return node
+
+
+def _single_line(node, value):
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise colander.Invalid(node, _("One line, without line breaks or control characters."))
 
 
 def _require_one_language(node, value):

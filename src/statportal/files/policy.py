@@ -76,18 +76,36 @@ def extension_of(filename):
 
 
 def _ole2_kind(data):
-    for kind, streams in OLE2_STREAMS.items():
-        for stream in streams:
-            if stream.encode("utf-16-le") in data:
-                return kind
+    """doc, xls or ppt from the streams in the OLE2 directory (not from the bytes at large)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except (OSError, ValueError, IndexError):
+        return None
+    for kind, names in OLE2_STREAMS.items():
+        if any(name in streams for name in names):
+            return kind
     return None
+
+
+#: A container with more entries, or more bytes unpacked, is refused (zip bombs).
+ZIP_MAX_ENTRIES = 10000
+ZIP_MAX_UNPACKED = 1024 * 1024 * 1024
 
 
 def _zip_kind(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
+            infos = archive.infolist()
+            if len(infos) > ZIP_MAX_ENTRIES or \
+                    sum(info.file_size for info in infos) > ZIP_MAX_UNPACKED:
+                return None
+            names = [info.filename for info in infos]
             if "mimetype" in names:
+                if archive.getinfo("mimetype").file_size > 200:
+                    return None
                 mimetype = archive.read("mimetype")
                 for kind, value in ODF_TYPES.items():
                     if mimetype.strip() == value:
@@ -115,6 +133,19 @@ def _text(data):
     return None
 
 
+def _is_bmp(data):
+    """A BITMAPFILEHEADER whose size and DIB header size make sense, not just "BM…" text."""
+    if len(data) < 26:
+        return False
+    declared = int.from_bytes(data[2:6], "little")
+    header = int.from_bytes(data[14:18], "little")
+    return header in (12, 40, 52, 56, 64, 108, 124) and declared in (0, len(data))
+
+
+HTML_MARKERS = re.compile(r"<\s*(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|script[\s>]|"
+                          r"iframe[\s>]|svg[\s>]|object[\s>]|embed[\s>])", re.I)
+
+
 def sniff(data):
     """The format the bytes are in (an extension), or None when none is recognised."""
     head = data[:16]
@@ -126,7 +157,7 @@ def sniff(data):
         return "png"
     if head.startswith((b"GIF87a", b"GIF89a")):
         return "gif"
-    if head.startswith(b"BM") and len(data) > 26:
+    if head.startswith(b"BM") and _is_bmp(data):
         return "bmp"
     if head.startswith(OLE2):
         return _ole2_kind(data)
@@ -137,7 +168,7 @@ def sniff(data):
     text = _text(data)
     if text is None:
         return None
-    if re.search(r"<(!doctype\s+html|html[\s>])", text[:4096].lstrip("\ufeff"), re.I):
+    if HTML_MARKERS.search(text):  # anywhere in the first 64 KB: markup is not plain text
         return "html"
     return "txt"
 

@@ -10,14 +10,17 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 import transaction
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
+from ZODB.POSException import ConflictError
 
 from statportal.content.base import utcnow
 
 log = logging.getLogger(__name__)
 
 OUTBOX_KEY = "__outbox__"
+#: The keys of mail still to send: a round of delivery reads these, not the whole outbox.
+PENDING_KEY = "__outbox_pending__"
 #: Pauses before the 2nd, 3rd, … attempt; after the last, the mail is marked failed.
 RETRY_PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
                 timedelta(hours=1), timedelta(hours=3), timedelta(hours=6))
@@ -45,7 +48,9 @@ def make_message(sender, to, subject, body, attachments=()):
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join([to] if isinstance(to, str) else to)
-    message["Subject"] = subject
+    # Header values are one line: a line break in a title must not stop a transition.
+    message["Subject"] = " ".join("".join(ch if ch.isprintable() else " " for ch in subject)
+                                  .split())
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
@@ -63,6 +68,14 @@ def get_outbox(portal, create=False):
     return outbox
 
 
+def get_pending(portal):
+    pending = getattr(portal, PENDING_KEY, None)
+    if pending is None:
+        pending = OOTreeSet()
+        setattr(portal, PENDING_KEY, pending)
+    return pending
+
+
 def queue_mail(request, message):
     """Queue ``message`` with the current transaction; delivery is tried after commit."""
     from statportal.content.resources import get_portal
@@ -70,6 +83,7 @@ def queue_mail(request, message):
     portal = get_portal(request)
     key = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"  # FIFO, and distinct per writer
     get_outbox(portal, create=True)[key] = OutgoingMail(message, utcnow())
+    get_pending(portal).insert(key)
     kick = getattr(request.registry, "statportal_mail_kick", None)
     if kick is not None:
         request.tm.get().addAfterCommitHook(lambda ok: ok and kick())
@@ -117,31 +131,57 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=100):
     sent = failed = 0
     try:
         with tm:
-            outbox = get_outbox(conn.root()[root_key])
-            due = [] if outbox is None else [
-                key for key, mail in outbox.items()
-                if mail.state == "queued" and mail.next_attempt <= now][:limit]
+            portal = conn.root()[root_key]
+            outbox, pending = get_outbox(portal), getattr(portal, PENDING_KEY, None)
+            due = [] if outbox is None or pending is None else [
+                key for key in pending if key in outbox
+                and outbox[key].state == "queued" and outbox[key].next_attempt <= now][:limit]
         for key in due:
             with tm:
                 mail = get_outbox(conn.root()[root_key])[key]
                 if mail.state != "queued":
                     continue
-                mail.attempts += 1
-                try:
-                    delivery.send(mail.sender, mail.recipients, mail.data)
-                except (OSError, smtplib.SMTPException) as exc:
-                    failed += 1
-                    mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                    if mail.attempts > len(RETRY_PAUSES):
-                        mail.state = "failed"
-                        log.error("mail %s failed for good: %s", key, mail.last_error)
-                    else:
-                        mail.next_attempt = now + RETRY_PAUSES[mail.attempts - 1]
-                        log.warning("mail %s not delivered (attempt %d): %s", key,
-                                    mail.attempts, mail.last_error)
-                else:
-                    sent += 1
-                    mail.state, mail.sent_at, mail.last_error = "sent", utcnow(), ""
+                sender, recipients, data = mail.sender, mail.recipients, mail.data
+            try:
+                delivery.send(sender, recipients, data)
+            except (OSError, smtplib.SMTPException) as exc:
+                failed += 1
+                _mark(tm, conn, root_key, key, now, error=f"{type(exc).__name__}: {exc}"[:500])
+            else:
+                sent += 1
+                _mark(tm, conn, root_key, key, now)
     finally:
         conn.close()
     return sent, failed
+
+
+def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
+    """Record one attempt. The server has the message already when ``error`` is None, so
+    a write conflict (a Manager pressing "send again" meanwhile) is retried, never turned
+    into a second sending."""
+    for _attempt in range(attempts_left):
+        try:
+            with tm:
+                portal = conn.root()[root_key]
+                mail = get_outbox(portal)[key]
+                mail.attempts += 1
+                pending = get_pending(portal)
+                if error is None:
+                    mail.state, mail.sent_at, mail.last_error = "sent", utcnow(), ""
+                    if key in pending:
+                        pending.remove(key)
+                    return
+                mail.last_error = error
+                if mail.attempts > len(RETRY_PAUSES):
+                    mail.state = "failed"
+                    if key in pending:
+                        pending.remove(key)
+                    log.error("mail %s failed for good: %s", key, error)
+                else:
+                    mail.next_attempt = now + RETRY_PAUSES[mail.attempts - 1]
+                    log.warning("mail %s not delivered (attempt %d): %s", key, mail.attempts,
+                                error)
+                return
+        except ConflictError:
+            continue
+    log.error("mail %s: could not record the attempt after %d conflicts", key, attempts_left)

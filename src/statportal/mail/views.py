@@ -6,7 +6,7 @@ from pyramid.view import view_config
 from statportal.content.base import utcnow
 from statportal.content.resources import Portal
 from statportal.i18n import _
-from statportal.mail.outbox import get_outbox
+from statportal.mail.outbox import get_outbox, get_pending
 from statportal.security.permissions import MANAGE_SETTINGS
 
 STATES = ("queued", "failed", "sent")
@@ -32,6 +32,7 @@ def outbox_page(context, request):
         mail = (get_outbox(context) or {}).get(request.POST.get("id", ""))
         if mail is not None and mail.state in ("queued", "failed"):
             mail.state, mail.next_attempt = "queued", utcnow()
+            get_pending(context).insert(request.POST.get("id", ""))
             if mail.attempts > 0 and request.POST.get("reset"):
                 mail.attempts = 0
             kick = getattr(request.registry, "statportal_mail_kick", None)

@@ -117,12 +117,13 @@ class RequestCatalog(Persistent):
                 return docid
 
     def query(self, year=None, unit=None, state=None, category=None,  # noqa: F811
-              overdue=None, sort="registered_at", reverse=False, now=None, limit=None):
+              overdue=None, sort="registered_at", reverse=False, now=None, limit=None,
+              scope=None):
         """Matching request names in order (a lazy generator) and how many match.
 
         With ``limit`` only the first ``limit`` in order are sorted (a partial sort)."""
         catalog = self.catalog
-        terms = []
+        terms = [] if scope is None else [scope(catalog)]
         if year is not None:
             terms.append(Eq(catalog["year"], year))
         if unit:
@@ -165,15 +166,19 @@ def on_added(event):
 
 
 def on_changed(event):
+    from statportal.placement.queue import requeue
     from statportal.placement.resources import PlacementRequest
 
     obj = event.object
     if isinstance(obj, PlacementRequest) and obj.__parent__ is not None:
         get_catalog(obj.__parent__).index(obj)
+        requeue(obj)  # an edit of a queued request (by a Manager) may change its priority
 
 
 def on_removed(event):
+    from statportal.placement.queue import dequeue_name
     from statportal.placement.resources import PlacementRequest
 
     if isinstance(event.object, PlacementRequest):
         get_catalog(event.parent).unindex(event.name)
+        dequeue_name(event.parent, event.object)

@@ -11,24 +11,49 @@ from statportal.content.base import utcnow
 from statportal.content.resources import Portal, get_portal
 from statportal.i18n import label
 from statportal.placement.catalog import get_catalog
-from statportal.placement.register import visible_units
+from statportal.placement.register import visible_scope
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.placement.views import time_left
 from statportal.placement.workflow import PLACEMENT_WORKFLOW
+from statportal.security.localroles import local_roles_in
 from statportal.security.permissions import MANAGE
+from statportal.security.principals import user_roles
 from statportal.workflow import available_transitions
 
 OPEN_STATES = ("draft", "awaiting_approval", "submitted", "registered")
 
 
+def actable_states(request):
+    """The states from which this user holds the permission of some transition."""
+    portal = get_portal(request)
+    user = request.identity
+    roles = set(user_roles(portal, user))
+    ids = user.principal_ids()
+    stack = list(portal["orgunits"].values())
+    while stack:
+        unit = stack.pop()
+        roles |= local_roles_in(unit, ids)
+        stack.extend(unit.values())
+    if "Manager" in roles:
+        return list(OPEN_STATES)
+    states = []
+    for state in PLACEMENT_WORKFLOW.states:
+        for transition in PLACEMENT_WORKFLOW.transitions:
+            if state.name in transition.from_states and \
+                    set(state.permissions.get(transition.permission, ())) & roles:
+                states.append(state.name)
+                break
+    return states
+
+
 def my_requests(request, limit=200):
     portal = get_portal(request)
     requests = portal["requests"]
-    units = visible_units(request)
-    if units == []:
+    states = actable_states(request)
+    if not states:
         return []
     names, _total = get_catalog(requests).query(
-        state=list(OPEN_STATES), unit=units, sort="submitted_at", limit=2000)
+        state=states, sort="submitted_at", limit=2000, scope=visible_scope(request))
     now = utcnow()
     found = []
     for name in names:

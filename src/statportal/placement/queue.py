@@ -43,10 +43,25 @@ def dequeue(request_obj):
         request_obj._queue_key = None
 
 
+def dequeue_name(requests, request_obj):
+    """Take a removed request (no longer in its folder) out of the queue."""
+    key = getattr(request_obj, "_queue_key", None)
+    if key is not None:
+        _index(requests).pop(key, None)
+
+
+def requeue(request_obj):
+    key = getattr(request_obj, "_queue_key", None)
+    if key is not None and key != queue_key(request_obj):
+        dequeue(request_obj)
+        enqueue(request_obj)
+
+
 def queued(requests, limit=None):
     """[(position, request)] in queue order."""
     found = []
-    for position, name in enumerate(_index(requests).values(), start=1):
+    names = (name for name in _index(requests).values() if name in requests)
+    for position, name in enumerate(names, start=1):
         found.append((position, requests[name]))
         if limit is not None and len(found) >= limit:
             break

@@ -2,6 +2,7 @@
 
 import io
 
+from hypatia.query import Any, Eq
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from pyramid.response import Response
@@ -21,26 +22,60 @@ from statportal.placement.workflow import PLACEMENT_WORKFLOW
 from statportal.security.localroles import local_roles_in
 from statportal.security.principals import user_roles
 
-OFFICE_ROLES = {"Coordinator", "Moderator", "Manager"}
-UNIT_ROLES = {"Executor", "HeadOfUnit", "Coordinator", "Moderator"}
 STATES = tuple(state.name for state in PLACEMENT_WORKFLOW.states)
 
 
-def visible_units(request):
-    """None when the user sees every unit's requests, else the unit paths it may see."""
+OFFICE_STATES = ("submitted", "registered", "placed", "rejected")
+
+
+def unit_grants(request):
+    """(units where the user is Executor or Head of unit, units where Coordinator/Moderator)."""
     user = request.identity
     portal = get_portal(request)
-    if user_roles(portal, user) & OFFICE_ROLES:
-        return None
     ids = user.principal_ids()
-    found = []
+    unit_staff, office = [], []
     stack = list(portal["orgunits"].values())
     while stack:
         unit = stack.pop()
-        if local_roles_in(unit, ids) & UNIT_ROLES:
-            found.append(path_of(unit))
+        roles = local_roles_in(unit, ids)
+        if roles & {"Executor", "HeadOfUnit"}:
+            unit_staff.append(path_of(unit))
+        if roles & {"Coordinator", "Moderator"}:
+            office.append(path_of(unit))
         stack.extend(unit.values())
-    return found
+    return unit_staff, office
+
+
+def visible_scope(request):
+    """What the user may see in the register, as a catalog term builder (None: everything).
+
+    A unit's executors and head see all its requests, drafts included; coordinators and
+    moderators (globally, or a territorial body's on its units) see requests from
+    submission on — never somebody's draft.
+    """
+    portal = get_portal(request)
+    roles = user_roles(portal, request.identity)
+    if "Manager" in roles:
+        return None
+    unit_staff, office = unit_grants(request)
+    global_office = bool(roles & {"Coordinator", "Moderator"})
+
+    def scope(catalog):
+        parts = []
+        if unit_staff:
+            parts.append(Any(catalog["unit"], unit_staff))
+        if global_office:
+            parts.append(Any(catalog["review_state"], list(OFFICE_STATES)))
+        elif office:
+            parts.append(Any(catalog["unit"], office)
+                         & Any(catalog["review_state"], list(OFFICE_STATES)))
+        if not parts:
+            return Eq(catalog["review_state"], "__nothing__")
+        term = parts[0]
+        for part in parts[1:]:
+            term = term | part
+        return term
+    return scope
 
 
 def parse_filters(request):
@@ -75,15 +110,7 @@ def parse_filters(request):
 
 
 def search(request, context, filters, limit=None):
-    allowed = visible_units(request)
-    catalog = get_catalog(context)
-    filters = {**filters, "limit": limit}
-    if allowed is not None:
-        if not allowed or (filters.get("unit") and filters["unit"] not in allowed):
-            return iter(()), 0
-        if not filters.get("unit"):
-            filters["unit"] = allowed  # one query over the units this user may see
-    return catalog.query(**filters)
+    return get_catalog(context).query(**filters, limit=limit, scope=visible_scope(request))
 
 
 def row(request, obj, now):
@@ -200,6 +227,10 @@ def xlsx_response(request, context, filters):
             *[format_datetime(request, _parse(data[k])) if data[k] else "" for k in
               ("submitted_at", "registered_at", "due", "executed_at")],
             translate(_("Yes")) if data["overdue"] else "", data["note"]])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: "=HYPERLINK(…)" is no formula here
     for column, width in zip("ABCDEFGHIJK", (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40),
                              strict=True):
         sheet.column_dimensions[column].width = width

@@ -41,6 +41,18 @@ class Requests(Folder):
         counter.value += 1
         return f"{year}-{counter.value:06d}"
 
+    def visible_batch(self, request, start, size):
+        """The requests this user may see, newest submission first, from the catalog."""
+        from itertools import islice
+
+        from statportal.placement.catalog import get_catalog
+        from statportal.placement.register import visible_scope
+
+        names, total = get_catalog(self).query(sort="submitted_at", reverse=True,
+                                               limit=start + size,
+                                               scope=visible_scope(request))
+        return [(name, self[name]) for name in islice(names, start, start + size)], total
+
     @staticmethod
     def new_id():
         return f"r{uuid.uuid4().hex[:12]}"

@@ -128,21 +128,32 @@ def resolve(request, path):
 @colander.deferred
 def replaces_validator(node, kw):
     """Replace and Delete name an existing material; New names none."""
-    request = kw["request"]
+    request, context = kw["request"], kw.get("context")
+
+    def stored(name):
+        # A PATCH sends some fields: check them together with what the request has.
+        if getattr(context, "__content_type__", None) == "PlacementRequest":
+            return getattr(context, name, None)
+        return None
 
     def validate(node, value):
-        if value.get("placement_type") not in ("replace", "delete"):
+        placement_type = value.get("placement_type", stored("placement_type"))
+        replaces = value["replaces"] if "replaces" in value else stored("replaces")
+        if placement_type not in ("replace", "delete"):
             return
         message = None
-        if not value.get("replaces"):
+        if not replaces:
             message = _("Name the material that is replaced or removed.")
         else:
-            material = resolve(request, value["replaces"])
+            material = resolve(request, replaces)
             if material is None or getattr(material, "__content_type__", None) != "Material":
-                message = _("No material at ${path}.", mapping={"path": value["replaces"]})
+                message = _("No material at ${path}.", mapping={"path": replaces})
         if message is not None:
-            exc = colander.Invalid(node, "")
-            exc["replaces"] = message
+            if "replaces" in [child.name for child in node.children]:
+                exc = colander.Invalid(node, "")
+                exc["replaces"] = message
+            else:
+                exc = colander.Invalid(node, message)
             raise exc
     return validate
 

@@ -65,7 +65,11 @@ def working_calendar_page(context, request):
              renderer="json", permission=MANAGE, request_method="GET")
 def working_calendar_json(context, request):
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else date.today().year
+    if year and not (year.isdigit() and 1990 <= int(year) <= 2100):
+        return json_error(request, 400, _("The request has errors."), [
+            {"field": "year", "type": "invalid",
+             "message": _("A year like 2026 is expected.")}])
+    year = int(year) if year else datetime.now(work_calendar(request).tz).year
     return {"exceptions": _entries(context), "holidays": _holidays(request, year)}
 
 
