@@ -167,3 +167,66 @@ def test_zip_bomb_refused_without_unpacking(monkeypatch):
     with pytest.raises(FileRefused):
         check_upload("bomb.docx", buffer.getvalue())
     assert unpacked == []  # the sizes in the directory decided; nothing was unpacked
+
+
+def pptx(slides):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for n in range(1, slides + 1):
+            archive.writestr(f"ppt/slides/slide{n}.xml", "<p/>")
+    return buffer.getvalue()
+
+
+def xlsx(sheets):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, value in sheets:
+        sheet = book.create_sheet(title)
+        if value is not None:
+            sheet["B3"] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf(pages):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("extension", "data", "pages"), [
+    ("pdf", pdf(3), 3),
+    ("pptx", pptx(5), 5),
+    ("xlsx", xlsx([("Деректер", 42), ("Бос", None), ("Кесте", "X")]), 2),
+    ("docx", SAMPLES["report.docx"], None),
+    ("pdf", b"%PDF-1.4 broken", None),
+])
+def test_page_counts(extension, data, pages):
+    from statportal.files.pages import page_count
+
+    assert page_count(extension, data) == pages
+
+
+def test_request_page_count_prefilled(testapp, demo):
+    import base64
+
+    from statportal.testing import basic_auth
+    from tests.test_placement import payload
+
+    testapp.authorization = basic_auth("aigerim")
+    files = [{"data": base64.b64encode(pdf(3)).decode(), "filename": "a.pdf"},
+             {"data": base64.b64encode(pptx(2)).decode(), "filename": "b.pptx"}]
+    body = payload(files=files)
+    del body["page_count"]
+    assert testapp.post_json("/++api++/requests", body).json["page_count"] == 5
+    assert testapp.post_json("/++api++/requests", payload(files=files, page_count=7)).json[
+        "page_count"] == 7

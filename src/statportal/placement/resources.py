@@ -70,9 +70,19 @@ class PlacementRequest(Content):
         super().__init__(**kw)
         self.files = PersistentList()
 
+    page_count = None
+
+    def set_page_count(self, value):
+        """A count the executor gives wins; none given keeps the one the files told."""
+        self.page_count = value
+
     def set_files(self, uploads):
         if not uploads:  # an edit that sends no file keeps the files
             return
+        if getattr(self, "page_count", None) is None:
+            from statportal.files.pages import total_pages
+
+            self.page_count = total_pages(uploads)  # pre-filled where the formats tell
         self.files = PersistentList(StoredFile(u["filename"], u["data"], u["extension"])
                                     for u in uploads)
 
