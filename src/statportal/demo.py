@@ -2,6 +2,7 @@
 
 import secrets
 
+from statportal.content.paths import find_by_path
 from statportal.content.registry import get_content_registry
 from statportal.security.principals import user_principal
 
@@ -110,13 +111,6 @@ USERS = [
 ]
 
 
-def traverse_path(portal, path):
-    obj = portal
-    for part in [p for p in path.split("/") if p]:
-        obj = obj[part]
-    return obj
-
-
 def add_demo_content(registry, portal, password_factory=None):
     """Fill an empty portal; returns [(login, password, roles)] of the demo users."""
     content = get_content_registry(registry)
@@ -144,6 +138,6 @@ def add_demo_content(registry, portal, password_factory=None):
         user.set_password(password)
         portal["principals"]["users"].add(login, user)
         for role, path in local_roles:
-            traverse_path(portal, path).grant(user_principal(login), role)
+            find_by_path(portal, path).grant(user_principal(login), role)
         credentials.append((login, password, [*roles, *(f"{r}@{p}" for r, p in local_roles)]))
     return credentials

@@ -42,7 +42,16 @@ def on_transition(event):
 
 
 def includeme(config):
+    from pyramid.exceptions import ConfigurationError
+
+    from statportal.files import FilePolicy
     from statportal.placement.schemas import placement_request_schema
+
+    try:  # statportal.file_formats and statportal.file_max_mb, checked at start-up
+        config.registry.statportal_file_policy = FilePolicy.from_settings(
+            config.registry.settings)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
     from statportal.placement.workflow import PLACEMENT_WORKFLOW
 
     def requests_schema():

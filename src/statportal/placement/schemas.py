@@ -48,7 +48,8 @@ class Upload(colander.SchemaType):
             except (binascii.Error, ValueError):
                 raise colander.Invalid(node, _("${file}: the data is not valid base64.",
                                                mapping={"file": filename})) from None
-        policy = node.bindings.get("file_policy") if node.bindings else None
+        request = (node.bindings or {}).get("request")
+        policy = getattr(getattr(request, "registry", None), "statportal_file_policy", None)
         try:
             extension = check_upload(filename, data, policy or FilePolicy())
         except FileRefused as refused:

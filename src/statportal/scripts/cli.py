@@ -77,7 +77,7 @@ def _parse_local_role(spec):
 
 def cmd_user_add(args, out, stdin):
     from statportal.content import editing
-    from statportal.demo import traverse_path
+    from statportal.content.paths import find_by_path
     from statportal.security.localroles import LocalRolesMixin
     from statportal.security.passwords import MIN_LENGTH, password_problem
     from statportal.security.principals import user_principal
@@ -100,19 +100,15 @@ def cmd_user_add(args, out, stdin):
                 raise CommandError(f"Unknown role {role!r}; roles: {', '.join(known.names())}.")
         targets = []
         for role, path in local_roles:
-            try:
-                target = traverse_path(portal, path)
-            except KeyError:
-                raise CommandError(f"--local-role {role}@{path}: nothing at {path}.") from None
+            target = find_by_path(portal, path)
+            if target is None:
+                raise CommandError(f"--local-role {role}@{path}: nothing at {path}.")
             if not isinstance(target, LocalRolesMixin):
                 raise CommandError(f"--local-role {role}@{path}: roles can be granted only on "
                                    "sections and org units.")
             targets.append((role, target))
         if args.org_unit:
-            try:
-                unit = traverse_path(portal, args.org_unit)
-            except KeyError:
-                unit = None
+            unit = find_by_path(portal, args.org_unit)
             if unit is None or getattr(unit, "__content_type__", None) != "OrgUnit":
                 raise CommandError(f"--org-unit {args.org_unit}: no org unit there.")
         appstruct = {"fullname": args.fullname or args.login, "email": args.email or "",

@@ -3,6 +3,7 @@
 import colander
 import deform.widget
 
+from statportal.content.paths import path_of
 from statportal.content.schemas import ContentSchema
 from statportal.i18n import _, pick
 from statportal.security.orgunits import ORGUNIT_KINDS
@@ -51,20 +52,12 @@ def orgunit_paths(request):
 
     def walk(folder, depth):
         for name, unit in folder.items():
-            path = f"{_path_of(folder)}/{name}"
+            path = f"{path_of(folder)}/{name}"
             found.append((path, "\u2003" * depth + (pick(request, unit.title)[0] or name)))
             walk(unit, depth + 1)
 
     walk(get_portal(request)["orgunits"], 0)
     return found
-
-
-def _path_of(folder):
-    names = []
-    while folder is not None and folder.__name__:
-        names.append(folder.__name__)
-        folder = folder.__parent__
-    return "/" + "/".join(reversed(names)) if names else ""
 
 
 @colander.deferred
