@@ -51,8 +51,29 @@ def png():
             + chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b""))
 
 
+def real_xlsx():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Көрсеткіш", 2026])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def real_xls():
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("Кесте").write(0, 0, "Көрсеткіш")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 SAMPLES = {
-    "report.xlsx": ooxml("xl/"), "report.docx": ooxml("word/"), "slides.pptx": ooxml("ppt/"),
+    "report.xlsx": real_xlsx(), "table.xls": real_xls(), "report.docx": ooxml("word/"),
+    "slides.pptx": ooxml("ppt/"),
     "old.doc": ole2("WordDocument"), "old.xls": ole2("Workbook"),
     "old.ppt": ole2("PowerPoint Document"), "table.pdf": b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n",
     "chart.png": png(), "photo.jpg": b"\xff\xd8\xff\xe0" + b"\0" * 32,
@@ -145,7 +166,9 @@ def test_stored_in_a_blob(tmp_path):
         assert stored.read() == SAMPLES["report.xlsx"]
         assert stored.describe() == {
             "filename": "Есеп.xlsx", "extension": "xlsx", "size": len(SAMPLES["report.xlsx"]),
-            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "language": None, "removed_sheets": []}
+        assert stored.preview["kind"] == "table"  # computed once, when stored
         assert stored.original_name == "../Есеп.xlsx"
     finally:
         transaction.abort()

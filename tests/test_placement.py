@@ -64,7 +64,8 @@ def test_created_as_draft(testapp, draft):
     assert data["review_state"] == "draft" and data["id"].startswith("r")
     assert data["files"] == [{"filename": "report.xlsx", "extension": "xlsx",
                               "size": len(SAMPLES["report.xlsx"]), "content-type":
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}]
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              "language": "kk", "removed_sheets": []}]
     assert data["number"] is None and data["languages"] == ["en", "kk", "ru"]
     assert data["paper_date"] == "2026-11-26"
 
@@ -197,12 +198,16 @@ class TestPlacing:
         material = testapp.get(draft).json["material"]
         replacement = new_request(testapp, placement_type="replace", replaces=material,
                                   title={"en": "Industrial production, October 2026 (revised)"},
-                                  files=[b64("report.docx")])
+                                  languages=["en"],
+                                  files=[{**b64("report.docx"), "language": "en"}])
         run_chain(testapp, replacement)
         with open_portal(app) as portal:
             obj = portal["official-statistics"]["economy"]["industry"][material.rsplit("/")[-1]]
             assert obj.title == {"en": "Industrial production, October 2026 (revised)"}
-            assert [f.filename for f in obj.files] == ["report.docx"]
+            # The English file is new; the Kazakh one, not replaced, stays (as an older
+            # translation, for the translation report).
+            assert [(f.filename, f.language, f.version) for f in obj.files] == [
+                ("report.docx", "en", 2), ("report.xlsx", "kk", 1)]
             assert [f.filename for f in obj.versions[0]["files"]] == ["report.xlsx"]
             assert obj.versions[0]["by_request"].endswith("-000002")
             assert len(obj.__workflow_history__) == 2  # created private, placed published
@@ -237,7 +242,8 @@ class TestPlacing:
 
 class TestQueue:
     def _registered(self, client, category, title):
-        url = new_request(client, category=category, title={"en": title})
+        url = new_request(client, category=category, title={"en": title},
+                                  languages=["en"])
         step(client, "aigerim", url, "submit")
         step(client, "marat", url, "approve")
         step(client, "dana", url, "register")
@@ -293,7 +299,8 @@ class TestRegister:
     def _several(self, client):
         urls = {}
         for category, title in (("bulletin", "B"), ("latest_data", "L"), ("compilation", "C")):
-            urls[title] = new_request(client, category=category, title={"en": title})
+            urls[title] = new_request(client, category=category, title={"en": title},
+                                      languages=["en"])
             step(client, "aigerim", urls[title], "submit")
             step(client, "marat", urls[title], "approve")
         step(client, "dana", urls["L"], "register")

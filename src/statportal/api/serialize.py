@@ -14,6 +14,7 @@ READ_ONLY_KEYS = frozenset({
     "@id", "@type", "id", "created", "modified", "creator", "parent", "items",
     "items_total", "batching", "review_state", "is_folderish",
     "number", "submitted_at", "registered_at", "due", "executed_at", "material",
+    "available_languages", "version", "versions", "published_at",
 })
 
 
@@ -91,6 +92,9 @@ def serialize(request, obj, b_start=0, b_size=25):
     data["is_folderish"] = isinstance(obj, Folder)
     if isinstance(obj, Folder):
         data.update(batch(request, obj, b_start, b_size))
+    custom = info.meta.get("serializer") if info is not None else None
+    if custom is not None:  # a type may add to (or reshape) its JSON
+        data = custom(request, obj, data)
     return data
 
 

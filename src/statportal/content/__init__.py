@@ -23,7 +23,8 @@ def includeme(config):
     config.include(registry)
     config.add_content_type(
         "Portal", Portal, schemas.container_schema, title=_("Portal"),
-        permissions={VIEW: ("Anonymous",), MANAGE: ("Authenticated",), "*": ("Manager",)},
+        permissions={VIEW: ("Anonymous",), MANAGE: ("Authenticated",), "*": ("Manager",),
+                     "statportal.material.reports": ("Coordinator", "Moderator")},
     )
     config.add_content_type(
         "Section", Section, schemas.section_schema, title=_("Section"),

@@ -1,7 +1,8 @@
 """Page counts where the format tells (art. 5; issue #4 item 4): they pre-fill a request's.
 
-pdf: pages (pypdf); pptx: slides; xlsx: sheets with data (openpyxl, read-only); ppt, doc,
-docx, xls and others: unknown (None) — the executor gives the count.
+pdf: pages (pypdf); pptx: slides; xlsx: sheets with data (openpyxl, read-only); xls: sheets
+with data (xlrd; whitespace-only text is no data, as for the clean-up of art. 5.3); ppt, doc,
+docx and others: unknown (None) — the executor gives the count.
 """
 
 import io
@@ -30,6 +31,13 @@ def page_count(extension, data):
                                   for cell in row))
             finally:
                 book.close()
+        if extension == "xls":
+            import xlrd
+
+            from statportal.files.spreadsheets import xls_sheet_has_data
+
+            book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
+            return sum(1 for sheet in book.sheets() if xls_sheet_has_data(sheet))
     except Exception:  # noqa: BLE001 (a damaged file has no count; the policy judged its format)
         return None
     return None

@@ -180,6 +180,10 @@ SAME_FORMAT = {"jpeg": "jpg", "htm": "html", "csv": "txt"}
 def check_upload(filename, data, policy=FilePolicy()):
     """The checked extension of an upload; raises FileRefused with the reason."""
     name = safe_name(filename)
+    if re.search(r"[\\/]|^\.\.?$", str(filename or "")) or any(
+            unicodedata.category(ch)[0] == "C" for ch in str(filename or "")):
+        raise FileRefused(_("${file}: a file name may not contain path parts or control "
+                            "characters.", mapping={"file": name}), name)
     ext = extension_of(name)
     if not ext:
         raise FileRefused(_("${file}: the file name has no extension.", mapping={"file": name}),
@@ -203,7 +207,23 @@ def check_upload(filename, data, policy=FilePolicy()):
             message = _("${file}: the content is not a .${ext} file.",
                         mapping={"file": name, "ext": ext})
         raise FileRefused(message, name)
+    check_content(name, ext, data)
     return ext
+
+
+#: Formats whose content is checked for active content after the format matched.
+HTML_FORMATS = ("html", "htm")
+XML_CONTAINERS = ("docx", "xlsx", "pptx", "odt", "ods")
+
+
+def check_content(name, ext, data):
+    """Active content (scripts, external resources, XML entities): see htmlsafety."""
+    from statportal.files.htmlsafety import check_html, check_xml_parts
+
+    if ext in HTML_FORMATS:
+        check_html(name, data)
+    elif ext in XML_CONTAINERS:
+        check_xml_parts(name, data)
 
 
 def safe_name(filename):

@@ -1,21 +1,47 @@
-"""A file kept in a ZODB blob, with its safe name, original name, type and size."""
+"""A file kept in a ZODB blob, with its safe name, original name, type, size and language.
+
+Its preview (``statportal.files.previews``) is computed once, when the file is stored:
+every later page view reads it, none recomputes it. The file object is shared by the
+request that brought it and the material it was placed in.
+"""
 
 from persistent import Persistent
 from ZODB.blob import Blob
 
+from statportal.content.base import utcnow
 from statportal.files.policy import CONTENT_TYPES, extension_of, safe_name
 
 
 class StoredFile(Persistent):
-    def __init__(self, filename, data, extension=None):
+    language = None
+    removed_sheets = ()
+    preview = None
+    version = 1
+    stored_at = None
+
+    def __init__(self, filename, data, extension=None, language=None, removed_sheets=(),
+                 version=1):
         self.original_name = str(filename)
         self.filename = safe_name(filename)
         self.extension = extension or extension_of(self.filename)
         self.content_type = CONTENT_TYPES.get(self.extension, "application/octet-stream")
         self.size = len(data)
+        self.language = language
+        self.removed_sheets = tuple(removed_sheets or ())
+        self.version = version
+        self.stored_at = utcnow()
         self.blob = Blob()
         with self.blob.open("w") as f:
             f.write(data)
+        from statportal.files.previews import make_preview
+
+        self.preview = make_preview(self.extension, data)
+
+    @classmethod
+    def from_upload(cls, upload, version=1):
+        return cls(upload["filename"], upload["data"], upload.get("extension"),
+                   language=upload.get("language"),
+                   removed_sheets=upload.get("removed_sheets") or (), version=version)
 
     def read(self):
         with self.blob.open("r") as f:
@@ -23,4 +49,5 @@ class StoredFile(Persistent):
 
     def describe(self):
         return {"filename": self.filename, "extension": self.extension,
-                "content-type": self.content_type, "size": self.size}
+                "content-type": self.content_type, "size": self.size,
+                "language": self.language, "removed_sheets": list(self.removed_sheets)}

@@ -1,69 +1,78 @@
-"""Information materials, minimal for placement (issue #3); issue #4 completes them.
+"""Information materials and the public portal (art. 4.1, 5, 9, 20–21; issue #4).
 
-A Material lives in a section, has a category, kk/ru/en title and files, and
-keeps its earlier versions when a placement replaces it. Its workflow:
-``private`` → ``published`` → ``withdrawn``.
+``resources`` (the Material and its versions), ``schemas`` (one schema for form and
+JSON), ``workflow`` (private → published → withdrawn), ``validators`` (what must hold
+to publish; ``config.add_material_validator``), ``catalog`` (hypatia: full text and
+facets), ``views`` (public pages, search, history, downloads, translation report).
 """
 
-import colander
-from persistent.list import PersistentList
-
-from statportal.content.base import Content, utcnow
-from statportal.content.schemas import ContentSchema
 from statportal.i18n import _
-from statportal.placement.schemas import CATEGORIES
-from statportal.security.permissions import EDIT, VIEW
-from statportal.workflow import State, Transition, Workflow
+from statportal.materials.resources import Material
+from statportal.materials.workflow import MATERIAL_WORKFLOW, PUBLISH, WITHDRAW
 
-PUBLISH, WITHDRAW = "statportal.material.publish", "statportal.material.withdraw"
-STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator")
+__all__ = ["MATERIAL_WORKFLOW", "Material", "PUBLISH", "WITHDRAW"]
 
-MATERIAL_WORKFLOW = Workflow(
-    name="material",
-    title=_("Material"),
-    initial_state="private",
-    states=(
-        State("private", _("Private"), {VIEW: STAFF, EDIT: ("Moderator",),
-                                        PUBLISH: ("Moderator",)}, inherit=False),
-        State("published", _("Published"), {VIEW: ("Anonymous",), WITHDRAW: ("Moderator",)}),
-        State("withdrawn", _("Withdrawn"), {VIEW: STAFF, PUBLISH: ("Moderator",)},
-              inherit=False),
-    ),
-    transitions=(
-        Transition("publish", ("private", "withdrawn"), "published", PUBLISH, _("Publish")),
-        Transition("withdraw", ("published",), "withdrawn", WITHDRAW, _("Withdraw"),
-                   requires_comment=True),
-    ),
-)
+ADD_MATERIAL = "statportal.material.add"
+REPORTS = "statportal.material.reports"
 
 
-class Material(Content):
-    def __init__(self, category="latest_data", **kw):
-        super().__init__(**kw)
-        self.category = category
-        self.files = PersistentList()
-        self.versions = PersistentList()
-        self.placed_by = ()
+def on_transition(event):
+    """A material made public carries the time; the catalog follows every state."""
+    from statportal.content.base import utcnow
+    from statportal.materials.catalog import on_changed
 
-    def new_version(self, title, files, request_number=None):
-        """Keep the current version in the history and take the new title and files."""
-        self.versions.append({"title": dict(self.title), "files": list(self.files),
-                              "replaced_at": utcnow(), "by_request": request_number})
-        self.title = dict(title)
-        self.files = PersistentList(files)
-        self.touch()
+    if not isinstance(event.object, Material):
+        return
+    if event.transition.to_state == "published":
+        event.object.published_at = utcnow()
+    on_changed(event)
 
 
-class MaterialSchema(ContentSchema):
-    category = colander.SchemaNode(colander.String(), title=_("Category"),
-                                   validator=colander.OneOf(CATEGORIES))
+def record_removed_sheets(event):
+    """The history of a request or material says which empty sheets its files lost (art.
+    5.3), once per file; the page that took the upload tells the uploader."""
+    from pyramid.threadlocal import get_current_request
 
+    from statportal.workflow.engine import _record, workflow_of
 
-def material_schema():
-    return MaterialSchema()
+    obj = event.object
+    files = [f for f in getattr(obj, "files", None) or ()
+             if getattr(f, "removed_sheets", ()) and not getattr(f, "_removal_recorded", False)]
+    if not files:
+        return
+    request = get_current_request()
+    notes = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in files]
+    workflow = workflow_of(request.registry, obj) if request is not None else None
+    if workflow is not None:
+        state = (getattr(obj, "__workflow_state__", None) or {}).get(workflow.name)
+        _record(obj, workflow, "remove_empty_sheets", request.authenticated_userid, state,
+                state, "; ".join(notes))
+    for stored in files:
+        stored._removal_recorded = True
+    if request is not None:
+        request.removed_sheets_notice = [*getattr(request, "removed_sheets_notice", []),
+                                         *notes]
 
 
 def includeme(config):
+    from statportal.content.events import ObjectAdded, ObjectModified, ObjectRemoved, ObjectRenamed
+    from statportal.materials import catalog, validators
+    from statportal.materials.json import serialize_material
+    from statportal.materials.schemas import material_schema
+    from statportal.workflow.events import AfterTransition
+
+    config.add_directive("add_material_validator", validators.add_material_validator)
     config.add_content_type("Material", Material, material_schema, title=_("Material"),
-                            addable_to=("Section",), add_permission="statportal.material.add")
+                            addable_to=("Section",), add_permission=ADD_MATERIAL,
+                            serializer=serialize_material)
     config.add_workflow(MATERIAL_WORKFLOW, content_types=("Material",))
+    config.add_material_validator("format", validators.format_validator)
+    config.add_material_validator("house_style", validators.house_style_validator)
+    config.add_subscriber(catalog.on_added, ObjectAdded)
+    config.add_subscriber(catalog.on_changed, ObjectModified)
+    config.add_subscriber(catalog.on_renamed, ObjectRenamed)
+    config.add_subscriber(catalog.on_removed, ObjectRemoved)
+    config.add_subscriber(on_transition, AfterTransition)
+    config.add_subscriber(record_removed_sheets, ObjectAdded)
+    config.add_subscriber(record_removed_sheets, ObjectModified)
+    config.scan("statportal.materials.views")

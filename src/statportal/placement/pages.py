@@ -1,11 +1,11 @@
 """The page of one placement request, and downloads of its files."""
 
 from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
+from statportal.files.download import file_response
 from statportal.i18n import format_datetime, label
 from statportal.placement.resources import PlacementRequest
 from statportal.placement.schemas import CATEGORY_TITLES
@@ -42,12 +42,4 @@ def download(context, request):
         stored = context.files[int(request.params.get("file", ""))]
     except (ValueError, IndexError):
         raise HTTPNotFound() from None
-    response = Response(body=stored.read(), content_type=stored.content_type)
-    response.content_disposition = f"attachment; filename*=UTF-8''{_quote(stored.filename)}"
-    return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    return file_response(request, stored)

@@ -1,9 +1,11 @@
 """What the moderator's Place does, in the same transaction as the transition (art. 9–13)."""
 
+from statportal.content.base import utcnow
 from statportal.content.names import name_from_title
 from statportal.content.paths import find_by_path, path_of, root_of
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
+from statportal.materials.catalog import get_catalog
 from statportal.workflow import Finding
 
 
@@ -28,6 +30,10 @@ def placement_guard(request_obj, request, transition):
         findings.append(Finding(_("The material ${path} to replace or remove does not exist.",
                                   mapping={"path": request_obj.replaces}), field="replaces",
                                 code="missing_material"))
+    if request_obj.placement_type in ("new", "replace"):
+        from statportal.materials.validators import get_validators
+
+        findings.extend(get_validators(request.registry).check(request_obj, request))
     return findings
 
 
@@ -44,6 +50,9 @@ def place(request, request_obj):
             "Material", title=dict(request_obj.title), category=request_obj.category,
             creator=actor)
         material.files.extend(request_obj.files)
+        material.languages = tuple(sorted(request_obj.languages or ()))
+        material.unit = request_obj.unit
+        material.executor = request_obj.executor
         section.add(name_from_title(request_obj.title, section, section.reserved_names),
                     material)
         to_state = "published"
@@ -59,6 +68,9 @@ def place(request, request_obj):
     if from_state != to_state:
         _record(material, workflow, "place", actor, from_state, to_state,
                 f"{request_obj.number} ({request_obj.placement_type})")
+    if to_state == "published":
+        material.published_at = utcnow()
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
     request_obj.material = path_of(material)
+    get_catalog(root_of(material)).index(material)
     return material

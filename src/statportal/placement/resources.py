@@ -83,8 +83,11 @@ class PlacementRequest(Content):
             from statportal.files.pages import total_pages
 
             self.page_count = total_pages(uploads)  # pre-filled where the formats tell
-        self.files = PersistentList(StoredFile(u["filename"], u["data"], u["extension"])
-                                    for u in uploads)
+        from statportal.files.upload import assign_languages
+
+        self.files = PersistentList(
+            StoredFile.from_upload(u)
+            for u in assign_languages(uploads, getattr(self, "languages", None)))
 
     def local_role_sources(self):
         """The org unit whose grants apply to this request (its executors, its coordinator)."""

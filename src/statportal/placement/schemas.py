@@ -1,14 +1,11 @@
 """The placement request form of the methodology's annex, as one colander schema."""
 
-import base64
-import binascii
-
 import colander
 import deform.widget
 
 from statportal.content.paths import find_by_path
 from statportal.content.schemas import multilingual
-from statportal.files import FilePolicy, FileRefused, check_upload
+from statportal.files.upload import Upload, upload_widget
 from statportal.i18n import LANGUAGES, _
 
 CATEGORIES = ("latest_data", "press_release", "express_information", "bulletin", "compilation")
@@ -18,43 +15,6 @@ CATEGORY_TITLES = {
     "compilation": _("Compilation"),
 }
 PLACEMENT_TYPES = ("new", "replace", "delete")
-
-
-class Upload(colander.SchemaType):
-    """A file: plone.restapi's JSON object ``{"data", "encoding": "base64", "filename",
-    "content-type"}`` or deform's upload; checked against the format policy by content.
-
-    The appstruct is ``{"filename": str, "data": bytes, "extension": str}``.
-    """
-
-    def serialize(self, node, appstruct):
-        return colander.null
-
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null or cstruct in ("", None):
-            return colander.null
-        if not isinstance(cstruct, dict):
-            raise colander.Invalid(node, _("A file object is expected."))
-        if "fp" in cstruct:  # deform's FileUploadWidget
-            filename, data = cstruct.get("filename") or "", cstruct["fp"].read()
-        else:
-            filename, data = cstruct.get("filename"), cstruct.get("data")
-            if not isinstance(filename, str) or not isinstance(data, str):
-                raise colander.Invalid(node, _('A file needs "filename" and "data".'))
-            if cstruct.get("encoding", "base64") != "base64":
-                raise colander.Invalid(node, _("Only base64 encoding is supported."))
-            try:
-                data = base64.b64decode(data, validate=True)
-            except (binascii.Error, ValueError):
-                raise colander.Invalid(node, _("${file}: the data is not valid base64.",
-                                               mapping={"file": filename})) from None
-        request = (node.bindings or {}).get("request")
-        policy = getattr(getattr(request, "registry", None), "statportal_file_policy", None)
-        try:
-            extension = check_upload(filename, data, policy or FilePolicy())
-        except FileRefused as refused:
-            raise colander.Invalid(node, refused.message) from None
-        return {"filename": filename, "data": data, "extension": extension}
 
 
 @colander.deferred
@@ -172,18 +132,6 @@ def files_missing(node, kw):
     return colander.required if kw.get("adding") else colander.drop
 
 
-class RequestTmpStore(dict):
-    """deform's upload store for one request: nothing outlives the form that was sent."""
-
-    def preview_url(self, uid):
-        return None
-
-
-@colander.deferred
-def upload_widget(node, kw):
-    return deform.widget.FileUploadWidget(RequestTmpStore())
-
-
 class Files(colander.SequenceSchema):
     # Empty slots of the form are dropped; the JSON API sends only what it has.
     file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget,
@@ -209,15 +157,15 @@ class PlacementRequestSchema(colander.MappingSchema):
             ("new", _("New")), ("replace", _("Replace")), ("delete", _("Delete"))]))
     replaces = colander.SchemaNode(colander.String(), title=_("Material replaced or removed"),
                                    missing=None)
-    files = Files(title=_("Files"), validator=files_validator, missing=files_missing,
-        # Three slots (kk, ru, en) without JavaScript; the API takes any number.
-        widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
     languages = colander.SchemaNode(
         colander.Set(), title=_("Languages"),
         validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(
             min=1, min_err=_("Choose at least one language."))),
         widget=deform.widget.CheckboxChoiceWidget(values=[
             ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]))
+    files = Files(title=_("Files"), validator=files_validator, missing=files_missing,
+        # Three slots (kk, ru, en) without JavaScript; the API takes any number.
+        widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
     executor_email = colander.SchemaNode(colander.String(), title=_("Executor's e-mail"),
                                          validator=colander.Email())
     executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),

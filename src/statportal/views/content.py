@@ -12,7 +12,7 @@ from statportal.content.base import Content
 from statportal.content.folder import Folder
 from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
-from statportal.content.resources import Portal, Section
+from statportal.content.resources import Portal
 from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
@@ -22,6 +22,12 @@ HTML = "text/html"
 
 def flash(request, message, queue="success"):
     request.session.flash(request.localizer.translate(message), queue)
+
+
+def flash_removed_sheets(request):
+    for note in getattr(request, "removed_sheets_notice", ()):
+        flash(request, _("Sheets without data were removed: ${sheets}",
+                         mapping={"sheets": note}), "info")
 
 
 def page_batch(request, folder):
@@ -40,14 +46,15 @@ def page_batch(request, folder):
 
 @view_config(context=Portal, accept=HTML, permission=VIEW, renderer="statportal:templates/home.pt")
 def home(context, request):
+    from statportal.materials.views import latest_by_category
+
     return {"sections": [(name, section) for name, section in context.sections()
-                         if request.has_permission(VIEW, section)]}
+                         if request.has_permission(VIEW, section)],
+            "latest": latest_by_category(request)}
 
 
-@view_config(context=Section, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/section.pt")
 @view_config(context=Folder, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/section.pt")
+             renderer="statportal:templates/folder.pt")
 def folder_view(context, request):
     return {"batch": page_batch(request, context)}
 
@@ -113,6 +120,7 @@ def add(context, request):
             failure = set_field_error(form, exc.field, exc.message)
             return {"form": failure.render(), "heading": heading}
         flash(request, _("Added."))
+        flash_removed_sheets(request)
         return HTTPFound(request.resource_url(obj))
     return {"form": form.render(), "heading": heading}
 
@@ -132,6 +140,7 @@ def edit(context, request):
         except deform.ValidationFailure as failure:
             return {"form": failure.render(), "heading": heading}
         flash(request, _("Saved."))
+        flash_removed_sheets(request)
         return HTTPFound(request.resource_url(context))
     current = {node.name: getattr(context, node.name, None)
                for node in schema.children if node.name not in ("csrf_token",)

@@ -1,0 +1,84 @@
+"""The Material schema: one colander schema for the deform form and the JSON API."""
+
+import colander
+import deform.widget
+
+from statportal.content.schemas import DESCRIPTION_MAX, multilingual
+from statportal.files.upload import Upload, upload_widget
+from statportal.i18n import LANGUAGES, _
+from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
+
+BODY_MAX = 20000
+
+
+class Keywords(colander.SchemaType):
+    """A list of keywords: a JSON list, or one comma-separated line in the form."""
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None):
+            return colander.null
+        return ", ".join(appstruct)
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return ()
+        if isinstance(cstruct, str):
+            cstruct = cstruct.split(",")
+        if not isinstance(cstruct, list | tuple) or not all(isinstance(k, str) for k in cstruct):
+            raise colander.Invalid(node, _("A list of keywords is expected."))
+        words = []
+        for word in (" ".join(k.split()) for k in cstruct):
+            if word and word not in words:
+                words.append(word)
+        if len(words) > 30 or any(len(w) > 80 for w in words):
+            raise colander.Invalid(node, _("At most 30 keywords of 80 characters each."))
+        return tuple(words)
+
+
+class MaterialFiles(colander.SequenceSchema):
+    file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget,
+                               missing=colander.drop)
+
+
+def _period_check(node, value):
+    start, end = value.get("period_start"), value.get("period_end")
+    if start and end and end < start:
+        exc = colander.Invalid(node, "")
+        exc["period_end"] = _("The period ends before it starts.")
+        raise exc
+
+
+class MaterialSchema(colander.MappingSchema):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, validator=_period_check, **kw)
+        self.insert(0, multilingual("title", _("Title"), required=True, max_length=500))
+        self.insert(1, multilingual("description", _("Description"),
+                                    max_length=DESCRIPTION_MAX, textarea=True))
+        self.insert(2, multilingual("body", _("Text"), max_length=BODY_MAX, textarea=True))
+
+    category = colander.SchemaNode(
+        colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
+        widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
+    languages = colander.SchemaNode(
+        colander.Set(), title=_("Languages"), missing=set(LANGUAGES),
+        validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(
+            min=1, min_err=_("Choose at least one language."))),
+        widget=deform.widget.CheckboxChoiceWidget(values=[
+            ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]))
+    files = MaterialFiles(title=_("Files"), missing=colander.drop,
+                          widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
+    period_start = colander.SchemaNode(colander.Date(), title=_("Period covered: from"),
+                                       missing=None)
+    period_end = colander.SchemaNode(colander.Date(), title=_("Period covered: to"),
+                                     missing=None)
+    next_update = colander.SchemaNode(colander.Date(), title=_("Next update"), missing=None)
+    unit = colander.SchemaNode(colander.String(), title=_("Responsible unit"), missing="",
+                               validator=colander.Length(max=300))
+    executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),
+                                   missing="", validator=colander.Length(max=200))
+    keywords = colander.SchemaNode(Keywords(), title=_("Keywords"), missing=(),
+                                   description=_("Separated by commas."))
+
+
+def material_schema():
+    return MaterialSchema()

@@ -1,0 +1,345 @@
+"""The public portal: material pages, section listings, search, history, downloads,
+and the coordinators' translation report. Views are thin: the catalog, the material and
+the stored previews hold the rules and the work."""
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
+from pyramid.view import view_config
+
+from statportal.api.content import batch_params
+from statportal.api.errors import json_error
+from statportal.api.serialize import PayloadError, url_of
+from statportal.content.resources import Portal, Section, get_portal
+from statportal.i18n import LANGUAGES, _, label, pick
+from statportal.materials import REPORTS
+from statportal.materials.catalog import get_catalog
+from statportal.materials.json import download_url, file_json, may_see_versions
+from statportal.materials.resources import Material
+from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
+from statportal.security.permissions import VIEW
+from statportal.workflow import available_transitions, state_of, workflow_of
+
+HTML = "text/html"
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+PAGE_LANGUAGE_NAMES = {"kk": _("in Kazakh"), "ru": _("in Russian"), "en": _("in English")}
+
+
+def category_title(request, name):
+    return label(request, CATEGORY_TITLES.get(name), name)
+
+
+def _batch(start, size, shown, total, query=""):
+    return {"total": total, "b_start": start, "b_size": size,
+            "first": start + 1 if total else 0, "last": start + shown,
+            "prev": max(0, start - size) if start > 0 else None,
+            "next": start + size if start + size < total else None, "query": query}
+
+
+def _state_filter(request):
+    """The public sees published materials; staff see every state they may view."""
+    return "published" if request.authenticated_userid is None else None
+
+
+def latest_by_category(request, per_category=5):
+    catalog = get_catalog(get_portal(request))
+    result = []
+    for name in CATEGORIES:
+        materials, total = catalog.search(category=name, size=per_category)
+        if materials:
+            result.append({"name": name, "title": category_title(request, name),
+                           "materials": materials, "total": total})
+    return result
+
+
+@view_config(context=Section, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/section.pt")
+def section_view(context, request):
+    from statportal.content.listing import visible
+
+    try:
+        start, size = batch_params(request)
+    except PayloadError:
+        start, size = 0, 25
+    materials, total = get_catalog(get_portal(request)).search(
+        section=url_path(context), state=_state_filter(request), start=start, size=size)
+    materials = [m for m in materials if request.has_permission(VIEW, m)]
+    sections = [(name, child) for name, child in visible(request, context)
+                if getattr(child, "__content_type__", None) == "Section"]
+    return {"sections": sections, "materials": materials,
+            "batch": _batch(start, size, len(materials), total),
+            "category_title": lambda name: category_title(request, name)}
+
+
+def url_path(obj):
+    from statportal.content.paths import path_of
+
+    return path_of(obj)
+
+
+def language_links(request, material):
+    """Links to the languages a material exists in (for the honest fallback note)."""
+    from urllib.parse import urlencode
+
+    here = request.path_qs
+    return [{"code": lang, "name": LANGUAGE_NAMES[lang],
+             "url": request.application_url + "/@@set-language?"
+             + urlencode({"lang": lang, "came_from": here})}
+            for lang in material.available_languages() if lang != request.locale_name]
+
+
+def preview_of(request, stored):
+    """The stored preview's HTML in the page's language (computed when the file was)."""
+    preview = stored.preview or {}
+    if preview.get("kind") != "table":
+        return None
+    html = preview.get("html") or {}
+    return html.get(request.locale_name) or next(iter(html.values()), None)
+
+
+def files_by_language(request, material, files, version=None):
+    groups = []
+    for lang in LANGUAGES:
+        entries = [{"index": i, "file": f, "url": download_url(request, material, i, f, version),
+                    "language": lang}
+                   for i, f in enumerate(files) if f.language == lang]
+        if entries:
+            groups.append({"language": lang, "name": LANGUAGE_NAMES[lang], "files": entries})
+    return groups
+
+
+def shown_file(request, material):
+    """The file whose preview the page shows: the first in the page's language, else the
+    first that has a preview."""
+    with_preview = [(i, f) for i, f in enumerate(material.files) if f.preview]
+    for index, stored in with_preview:
+        if stored.language == request.locale_name:
+            return index, stored
+    return with_preview[0] if with_preview else (None, None)
+
+
+@view_config(context=Material, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/material.pt")
+def material_page(context, request):
+    title, title_lang = pick(request, context.title)
+    index, shown = shown_file(request, context)
+    workflow = workflow_of(request.registry, context)
+    state = workflow.state(state_of(context, workflow))
+    return {
+        "title": title, "title_lang": title_lang,
+        "missing_language": title_lang != request.locale_name,
+        "page_language": label(request, PAGE_LANGUAGE_NAMES[request.locale_name],
+                               request.locale_name),
+        "language_links": language_links(request, context),
+        "category": category_title(request, context.category),
+        "groups": files_by_language(request, context, context.files),
+        "shown": shown, "shown_url": download_url(request, context, index, shown)
+        if shown is not None else None,
+        "preview": preview_of(request, shown) if shown is not None else None,
+        "body": [p for p in pick(request, context.body)[0].split("\n\n") if p.strip()]
+        if context.body else [],
+        "state": label(request, state.title, state.name), "state_id": state.name,
+        "transitions": [(t.name, label(request, t.title, t.name))
+                        for t in available_transitions(request, context)],
+        "versions": len(context.versions) if may_see_versions(request) else 0,
+        "format_size": lambda size: format_size(request, size),
+    }
+
+
+def format_size(request, size):
+    from statportal.i18n import format_number
+
+    if size < 1024:
+        return request.localizer.translate(_("${n} bytes", mapping={"n": size}))
+    if size < 1024 * 1024:
+        return request.localizer.translate(_("${n} KB", mapping={
+            "n": format_number(request, round(size / 1024, 1))}))
+    return request.localizer.translate(_("${n} MB", mapping={
+        "n": format_number(request, round(size / (1024 * 1024), 1))}))
+
+
+@view_config(context=Material, name="history", accept=HTML, permission=VIEW,
+             renderer="statportal:templates/material_history.pt")
+def history_page(context, request):
+    if not may_see_versions(request):
+        raise HTTPNotFound()
+    versions = [{"record": record, "title": pick(request, record["title"])[0],
+                 "groups": files_by_language(request, context, record["files"],
+                                             record["version"])}
+                for record in reversed(context.versions)]
+    return {"versions": versions,
+            "current_groups": files_by_language(request, context, context.files),
+            "format_size": lambda size: format_size(request, size)}
+
+
+@view_config(context=Material, name="download", permission=VIEW)
+def download(context, request):
+    """``@@download/<index>/<name>`` (current files) or ``@@download/v<n>/<index>/<name>``."""
+    from statportal.files.download import file_response
+
+    parts = list(request.subpath)
+    files = context.files
+    if parts and parts[0].startswith("v"):
+        record = context.version_record(_int(parts.pop(0)[1:]))
+        if record is None or not may_see_versions(request):
+            raise HTTPNotFound()
+        files = record["files"]
+    index = _int(parts[0]) if parts else None
+    if index is None or not 0 <= index < len(files):
+        raise HTTPNotFound()
+    return file_response(request, files[index])
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# -- search -------------------------------------------------------------------------------
+FACETS = ("category", "section", "year", "language")
+FACET_TITLES = {"category": _("Category"), "section": _("Section"), "year": _("Year"),
+                "language": _("Language")}
+
+
+def search_params(request):
+    """The query's filters, checked: a bad one is a 400 that names it."""
+    params = {"text": request.GET.get("SearchableText", "").strip()[:200]}
+    category = request.GET.get("category") or None
+    if category and category not in CATEGORIES:
+        raise _bad("category", _("Unknown category ${name}.", mapping={"name": category}))
+    params["category"] = category
+    year = request.GET.get("year") or None
+    if year and not (year.isdigit() and 1900 <= int(year) <= 2200):
+        raise _bad("year", _("A year is four digits."))
+    params["year"] = int(year) if year else None
+    language = request.GET.get("language") or None
+    if language and language not in LANGUAGES:
+        raise _bad("language", _("The language must be kk, ru or en."))
+    params["language"] = language
+    section = request.GET.get("section") or None
+    if section and not section.startswith("/"):
+        section = "/" + section
+    params["section"] = section
+    return params
+
+
+class SearchInputError(Exception):
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _bad(field, message):
+    return SearchInputError(field, message)
+
+
+def run_search(request):
+    params = search_params(request)
+    start, size = batch_params(request)
+    catalog = get_catalog(get_portal(request))
+    materials, total = catalog.search(start=start, size=size, **params)
+    return params, start, size, materials, total
+
+
+def facets(request, params):
+    catalog = get_catalog(get_portal(request))
+    filters = {key: params[key] for key in FACETS}
+    result = {}
+    for name in FACETS:
+        counts = catalog.facet_counts(name, text=params["text"], **filters)
+        result[name] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:20]
+    return result
+
+
+@view_config(context=Portal, name="@search", permission=VIEW, renderer="json")
+def search_json(context, request):
+    try:
+        params, start, size, materials, total = run_search(request)
+    except SearchInputError as exc:
+        return json_error(request, 400, exc.message, [{"field": exc.field,
+                                                       "message": exc.message}])
+    except PayloadError as exc:
+        return json_error(request, 400, exc.errors[0]["message"], exc.errors)
+    items = [{"@id": url_of(request, m), "@type": "Material", "title": dict(m.title),
+              "description": dict(m.description), "category": m.category,
+              "published_at": m.published_at.isoformat() if m.published_at else None,
+              "languages": m.available_languages(),
+              "files": [file_json(request, m, i, f) for i, f in enumerate(m.files)]}
+             for m in materials]
+    return {"@id": request.url, "items": items, "items_total": total,
+            "facets": {name: [{"value": value, "count": count} for value, count in values]
+                       for name, values in facets(request, params).items()}}
+
+
+@view_config(context=Portal, name="search", accept=HTML, permission=VIEW,
+             renderer="statportal:templates/search.pt")
+def search_page(context, request):
+    from urllib.parse import urlencode
+
+    try:
+        params, start, size, materials, total = run_search(request)
+    except SearchInputError as exc:
+        raise HTTPBadRequest(request.localizer.translate(exc.message)) from None
+    except PayloadError:
+        raise HTTPBadRequest() from None
+    kept = {key: value for key, value in request.GET.items()
+            if key in ("SearchableText", *FACETS) and value}
+    portal = get_portal(request)
+
+    def facet_url(name, value):
+        query = {**kept, name: value}
+        if value is None:
+            query.pop(name, None)
+        return request.resource_url(portal, "@@search", query=query)
+
+    def facet_label(name, value):
+        if name == "category":
+            return category_title(request, value)
+        if name == "section":
+            from statportal.content.paths import find_by_path
+
+            section = find_by_path(portal, value)
+            return label(request, section.title, value) if section is not None else value
+        if name == "language":
+            return LANGUAGE_NAMES.get(value, value)
+        return str(value)
+
+    return {"params": params, "materials": materials, "facets": facets(request, params),
+            "facet_url": facet_url, "facet_label": facet_label, "kept": kept,
+            "facet_titles": [(name, label(request, FACET_TITLES[name], name))
+                             for name in FACETS],
+            "batch": _batch(start, size, len(materials), total, urlencode(kept)),
+            "category_title": lambda name: category_title(request, name)}
+
+
+# -- translation report --------------------------------------------------------------------
+PROBLEM_TITLES = {"missing_title": _("no title"), "missing_file": _("no file"),
+                  "outdated": _("older than the current version")}
+
+
+def translation_rows(request):
+    catalog = get_catalog(get_portal(request))
+    rows = []
+    for material in catalog.objects.values():
+        problems = material.translation_problems()
+        if problems:
+            rows.append((material, problems))
+    rows.sort(key=lambda row: (-len(row[1]), url_of(request, row[0])))
+    return rows
+
+
+@view_config(context=Portal, name="@translations", permission=REPORTS, renderer="json")
+def translations_json(context, request):
+    return {"items": [{"@id": url_of(request, material), "title": dict(material.title),
+                       "version": material.version,
+                       "problems": [{"language": lang, "problem": problem,
+                                     "translation_version": detail}
+                                    for lang, problem, detail in problems]}
+                      for material, problems in translation_rows(request)]}
+
+
+@view_config(context=Portal, name="translations", accept=HTML, permission=REPORTS,
+             renderer="statportal:templates/translations.pt")
+def translations_page(context, request):
+    return {"rows": translation_rows(request), "language_names": LANGUAGE_NAMES,
+            "problem_title": lambda name: label(request, PROBLEM_TITLES[name], name)}
