@@ -215,6 +215,15 @@ def xlsx(sheets):
     return buffer.getvalue()
 
 
+def docx_with_pages(pages):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<x/>")
+        archive.writestr("docProps/app.xml", f"<Properties><Pages>{pages}</Pages></Properties>")
+    return buffer.getvalue()
+
+
 def pdf(pages):
     from pypdf import PdfWriter
 
@@ -231,6 +240,7 @@ def pdf(pages):
     ("pptx", pptx(5), 5),
     ("xlsx", xlsx([("Деректер", 42), ("Бос", None), ("Кесте", "X")]), 2),
     ("docx", SAMPLES["report.docx"], None),
+    ("docx", docx_with_pages(7), 7),
     ("pdf", b"%PDF-1.4 broken", None),
 ])
 def test_page_counts(extension, data, pages):

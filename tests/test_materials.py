@@ -335,3 +335,31 @@ def test_public_versions_setting(tmp_path):
                                                    headers={"Accept-Language": "en"}).text
     finally:
         close_app(app)
+
+
+def test_material_through_the_html_form(app, testapp, demo):
+    """A moderator adds a material with a file per language; the page tells which empty
+    sheets were removed; the preview is there before publishing."""
+    from webtest import Upload
+
+    from statportal.testing import login_html
+
+    login_html(testapp, "yerlan")
+    page = testapp.get(f"{SECTION}/@@add?type=Material",
+                       headers={"Accept": "text/html", "Accept-Language": "en"})
+    form = page.forms["edit-form"]
+    form.set("kk", "Өнеркәсіп индексі", index=0)
+    form.set("ru", "Индекс промышленности", index=0)
+    form.set("en", "Industry index", index=0)
+    form["category"] = "express_information"
+    form.set("upload", Upload("kesto.xlsx", samples.xlsx_table(samples.TABLE)), index=0)
+    form.set("language", "ru", index=0)
+    response = form.submit("submit")
+    import re
+    assert response.status_int == 302, re.findall(r'id="error-[^"]*"[^>]*>([^<]{0,200})', response.text)
+    page = response.follow(headers={"Accept-Language": "en"})
+    assert "Sheets without data were removed: kesto.xlsx: Бос парақ" in page.text
+    assert 'class="confidential"' in page.text and "Publish" in page.text
+    with open_portal(app) as portal:
+        (obj,) = [m for m in portal["official-statistics"]["economy"]["industry"].values()]
+        assert [(f.filename, f.language) for f in obj.files] == [("kesto.xlsx", "ru")]

@@ -1,8 +1,10 @@
 """Page counts where the format tells (art. 5; issue #4 item 4): they pre-fill a request's.
 
 pdf: pages (pypdf); pptx: slides; xlsx: sheets with data (openpyxl, read-only); xls: sheets
-with data (xlrd; whitespace-only text is no data, as for the clean-up of art. 5.3); ppt, doc,
-docx and others: unknown (None) — the executor gives the count.
+with data (xlrd; whitespace-only text is no data, as for the clean-up of art. 5.3). Best
+effort from what the writing program recorded: docx and pptx ``docProps/app.xml``
+(``<Pages>``), doc and ppt the OLE2 summary information (pages, slides). rtf, txt and the
+rest: unknown (None) — the executor gives the count.
 """
 
 import io
@@ -24,10 +26,12 @@ def page_count(extension, data):
         if extension == "xlsx":
             from openpyxl import load_workbook
 
+            from statportal.files.spreadsheets import is_data
+
             book = load_workbook(io.BytesIO(data), read_only=True)
             try:
                 return sum(1 for sheet in book.worksheets
-                           if any(cell is not None for row in sheet.iter_rows(values_only=True)
+                           if any(is_data(cell) for row in sheet.iter_rows(values_only=True)
                                   for cell in row))
             finally:
                 book.close()
@@ -38,9 +42,31 @@ def page_count(extension, data):
 
             book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
             return sum(1 for sheet in book.sheets() if xls_sheet_has_data(sheet))
+        if extension == "docx":
+            return _app_properties_pages(data)
+        if extension in ("doc", "ppt"):
+            return _ole2_summary_count(extension, data)
     except Exception:  # noqa: BLE001 (a damaged file has no count; the policy judged its format)
         return None
     return None
+
+
+def _app_properties_pages(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("docProps/app.xml")
+        if info.file_size > 1024 * 1024:
+            return None
+        found = re.search(rb"<(?:\w+:)?Pages>(\d{1,6})</", archive.read(info))
+    return int(found.group(1)) or None if found else None
+
+
+def _ole2_summary_count(extension, data):
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        meta = ole.get_metadata()
+    value = meta.num_pages if extension == "doc" else meta.slides
+    return value or None
 
 
 def total_pages(files):

@@ -12,10 +12,18 @@ from statportal.content.base import utcnow
 from statportal.files.policy import CONTENT_TYPES, extension_of, safe_name
 
 
+class Preview(Persistent):
+    """A file's preview in a record of its own: listings and search results load the file
+    object without it; only the material page reads it."""
+
+    def __init__(self, data):
+        self.data = data
+
+
 class StoredFile(Persistent):
     language = None
     removed_sheets = ()
-    preview = None
+    _preview = None
     version = 1
     stored_at = None
 
@@ -35,7 +43,12 @@ class StoredFile(Persistent):
             f.write(data)
         from statportal.files.previews import make_preview
 
-        self.preview = make_preview(self.extension, data)
+        preview = make_preview(self.extension, data)
+        self._preview = Preview(preview) if preview is not None else None
+
+    @property
+    def preview(self):
+        return self._preview.data if self._preview is not None else None
 
     @classmethod
     def from_upload(cls, upload, version=1):

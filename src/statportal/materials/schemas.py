@@ -60,7 +60,7 @@ class MaterialSchema(colander.MappingSchema):
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
         widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
     languages = colander.SchemaNode(
-        colander.Set(), title=_("Languages"), missing=set(LANGUAGES),
+        colander.Set(), title=_("Languages"), missing=set(LANGUAGES), default=set(LANGUAGES),
         validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(
             min=1, min_err=_("Choose at least one language."))),
         widget=deform.widget.CheckboxChoiceWidget(values=[
