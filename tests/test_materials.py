@@ -355,8 +355,7 @@ def test_material_through_the_html_form(app, testapp, demo):
     form.set("upload", Upload("kesto.xlsx", samples.xlsx_table(samples.TABLE)), index=0)
     form.set("language", "ru", index=0)
     response = form.submit("submit")
-    import re
-    assert response.status_int == 302, re.findall(r'id="error-[^"]*"[^>]*>([^<]{0,200})', response.text)
+    assert response.status_int == 302, response.text[-2000:]
     page = response.follow(headers={"Accept-Language": "en"})
     assert "Sheets without data were removed: kesto.xlsx: Бос парақ" in page.text
     assert 'class="confidential"' in page.text and "Publish" in page.text
