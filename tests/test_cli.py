@@ -38,7 +38,6 @@ def portal_of(ini):
 
     env = bootstrap(ini)
     request = env["request"]
-    request.tm.begin()
     closer = env["closer"]
 
     def close():

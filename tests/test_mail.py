@@ -124,7 +124,8 @@ def test_in_process_sender_delivers_after_commit(tmp_path, monkeypatch, smtp, sm
         "statportal.mail.deliver_in_process": "true"}))
     try:
         with open_portal(app) as portal:
-            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
+            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                             materials=False)
         client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
         client.authorization = basic_auth("aigerim")
         client.post_json(SECTION, {"@type": "Note", "id": "n1", "title": {"kk": "Ж"}})

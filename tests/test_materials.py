@@ -326,7 +326,8 @@ def test_public_versions_setting(tmp_path):
         from statportal.testing import DEMO_PASSWORD
 
         with open_portal(app) as portal:
-            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
+            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                             materials=False)
         url = add(client)
         publish(client, url)
         as_user(client, None)
@@ -362,3 +363,32 @@ def test_material_through_the_html_form(app, testapp, demo):
     with open_portal(app) as portal:
         (obj,) = [m for m in portal["official-statistics"]["economy"]["industry"].values()]
         assert [(f.filename, f.language) for f in obj.files] == [("kesto.xlsx", "ru")]
+
+
+def test_demo_materials_pass_their_own_validators(app, testapp):
+    """The demo reads like an office's: published materials in three languages whose
+    tables carry X with its footnote, one replaced once, one missing its English file."""
+    from statportal.demo import add_demo_content
+    from statportal.materials.catalog import get_catalog
+    from statportal.materials.validators import get_validators
+    from statportal.testing import DEMO_PASSWORD
+
+    with open_portal(app) as portal:
+        add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
+    with open_portal(app) as portal:
+        materials = list(get_catalog(portal).objects.values())
+        assert len(materials) == 4
+        for obj in materials:
+            assert get_validators(app.registry).check(obj, None) == [], obj.title["en"]
+            assert all(not f.removed_sheets or f.preview for f in obj.files)
+        industry = next(m for m in materials if m.category == "express_information")
+        assert industry.files[0].preview["has_x"] and industry.files[0].removed_sheets
+    as_user(testapp, None)
+    data = testapp.get("/@search").json
+    assert data["items_total"] == 4
+    assert {f["value"] for f in data["facets"]["category"]} == {
+        "express_information", "latest_data", "press_release", "bulletin"}
+    as_user(testapp, "dana")
+    report = testapp.get("/++api++/@translations").json["items"]
+    assert [(p["language"], p["problem"]) for p in report[0]["problems"]] == [
+        ("en", "missing_file")]

@@ -114,7 +114,8 @@ def test_file_policy_settings_reach_uploads(tmp_path):
     app = make_app(make_settings(tmp_path, **{"statportal.file_formats": "methodology"}))
     try:
         with open_portal(app) as portal:
-            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
+            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                             materials=False)
         client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1",
                                              "HTTP_ACCEPT_LANGUAGE": "en"})
         client.authorization = basic_auth("aigerim")

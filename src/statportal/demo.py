@@ -111,8 +111,11 @@ USERS = [
 ]
 
 
-def add_demo_content(registry, portal, password_factory=None):
-    """Fill an empty portal; returns [(login, password, roles)] of the demo users."""
+def add_demo_content(registry, portal, password_factory=None, materials=True):
+    """Fill an empty portal; returns [(login, password, roles)] of the demo users.
+
+    ``materials``: also the published demo materials with their files (tests that do not
+    need them leave them out: they take a second to make)."""
     content = get_content_registry(registry)
     password_factory = password_factory or (lambda: secrets.token_urlsafe(12))
 
@@ -140,4 +143,8 @@ def add_demo_content(registry, portal, password_factory=None):
         for role, path in local_roles:
             find_by_path(portal, path).grant(user_principal(login), role)
         credentials.append((login, password, [*roles, *(f"{r}@{p}" for r, p in local_roles)]))
+    if materials:
+        from statportal.demo_materials import add_demo_materials
+
+        add_demo_materials(registry, portal)
     return credentials

@@ -88,7 +88,8 @@ def demo(app):
 
     with open_portal(app) as portal:
         return {login: password for login, password, _roles in
-                add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)}
+                add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                                 materials=False)}
 
 
 def last_transaction(app):

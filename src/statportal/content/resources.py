@@ -85,6 +85,17 @@ def get_portal(request, get_connection=get_connection):
 
 
 def root_factory(request):
+    """The portal. Outside pyramid_tm (``pyramid.paster.bootstrap`` in scripts) the explicit
+    transaction manager has no transaction yet; one is begun, else a fresh connection
+    (the pool's other one being in use by the mail thread) fails to load the root."""
+    from transaction.interfaces import NoTransaction
+
+    tm = getattr(request, "tm", None)
+    if tm is not None and tm.explicit:
+        try:
+            tm.get()
+        except NoTransaction:
+            tm.begin()
     return get_portal(request)
 
 

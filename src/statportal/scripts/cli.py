@@ -33,9 +33,14 @@ def portal_transaction(config_uri):
     # Messages in the terminal's language (LANG=kk_KZ.UTF-8, ru_RU…), else English.
     lang = os.environ.get("LANG", "")[:2]
     request.headers["Accept-Language"] = lang if lang in ("kk", "ru") else "en"
+    tm = request.tm  # the root factory began its transaction (see root_factory)
     try:
-        with request.tm:
+        try:
             yield request, get_portal(request)
+        except BaseException:
+            tm.abort()
+            raise
+        tm.commit()
     finally:
         env["closer"]()
         close_databases(env["registry"])
