@@ -392,3 +392,44 @@ def test_demo_materials_pass_their_own_validators(app, testapp):
     report = testapp.get("/++api++/@translations").json["items"]
     assert [(p["language"], p["problem"]) for p in report[0]["problems"]] == [
         ("en", "missing_file")]
+
+
+ALL_FORMATS = "doc rtf txt jpg jpeg gif png bmp xls pdf ppt html docx xlsx pptx csv"
+
+
+class TestEveryFormat:
+    @pytest.fixture
+    def app_settings(self, tmp_path):
+        """The default formats and csv, which a setting adds."""
+        from statportal.testing import make_settings
+
+        return make_settings(tmp_path, **{"statportal.file_formats": ALL_FORMATS})
+
+    @pytest.mark.parametrize("filename", sorted(samples.every_format()))
+    def test_from_upload_to_download(self, testapp, demo, filename):
+        """Upload → preview → publish → public page → download, through the API, for a real
+        file of each allowed format."""
+        data = samples.every_format()[filename]
+        url = add(testapp, files=[upload(filename, data, "kk")])
+        publish(testapp, url)
+        as_user(testapp, None)
+        described = testapp.get(f"/++api++{url}").json["files"][0]
+        page = testapp.get(url, headers={"Accept-Language": "kk"})
+        assert filename in page.text
+        body = testapp.get(described["@id"]).body
+        assert len(body) == described["size"]
+        extension = filename.rsplit(".", 1)[1]
+        if extension in ("xls", "xlsx"):
+            assert described["removed_sheets"] == (["Sheet2"] if extension == "xls"
+                                                   else ["Бос парақ"])
+        else:
+            assert body == data and described["removed_sheets"] == []
+        kind = {"xlsx": "table", "xls": "table", "csv": "table", "html": "table", "pdf": "pdf",
+                "png": "image", "jpg": "image", "jpeg": "image", "gif": "image", "bmp": "image"}
+        with open_portal(testapp.app) as portal:
+            from statportal.content.paths import find_by_path
+
+            stored = find_by_path(portal, url).files[0]
+            assert (stored.preview or {}).get("kind") == kind.get(extension)
+        if kind.get(extension) == "table":
+            assert 'class="confidential"' in page.text

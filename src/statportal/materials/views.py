@@ -106,21 +106,21 @@ def files_by_language(request, material, files, version=None):
     return groups
 
 
-def shown_file(request, material):
-    """The file whose preview the page shows: the first in the page's language, else the
-    first that has a preview."""
+def shown_files(request, material):
+    """The files whose previews the page shows: those in the page's language, else those
+    of the first language (kk, ru, en) that has any."""
     with_preview = [(i, f) for i, f in enumerate(material.files) if f.preview]
-    for index, stored in with_preview:
-        if stored.language == request.locale_name:
-            return index, stored
-    return with_preview[0] if with_preview else (None, None)
+    for lang in (request.locale_name, *LANGUAGES):
+        chosen = [(i, f) for i, f in with_preview if f.language == lang]
+        if chosen:
+            return chosen
+    return with_preview
 
 
 @view_config(context=Material, accept=HTML, permission=VIEW,
              renderer="statportal:templates/material.pt")
 def material_page(context, request):
     title, title_lang = pick(request, context.title)
-    index, shown = shown_file(request, context)
     workflow = workflow_of(request.registry, context)
     state = workflow.state(state_of(context, workflow))
     return {
@@ -131,9 +131,9 @@ def material_page(context, request):
         "language_links": language_links(request, context),
         "category": category_title(request, context.category),
         "groups": files_by_language(request, context, context.files),
-        "shown": shown, "shown_url": download_url(request, context, index, shown)
-        if shown is not None else None,
-        "preview": preview_of(request, shown) if shown is not None else None,
+        "previews": [{"file": stored, "url": download_url(request, context, index, stored),
+                      "html": preview_of(request, stored), "id": f"preview-{index}"}
+                     for index, stored in shown_files(request, context)],
         "body": [p for p in pick(request, context.body)[0].split("\n\n") if p.strip()]
         if context.body else [],
         "state": label(request, state.title, state.name), "state_id": state.name,
