@@ -14,7 +14,10 @@ Targets (``--only`` takes these names, and may be repeated):
   the same ZODB root object: the fixed cost of waitress + Pyramid + pyramid_tm + ZODB;
 * ``section-html`` -- anonymous ``GET /official-statistics/economy/`` (HTML);
 * ``section-json`` -- the same URL with ``Accept: application/json``;
-* ``home``         -- ``GET /``.
+* ``home``         -- ``GET /`` (with the newest materials per category);
+* ``material``     -- anonymous ``GET`` of a published material whose xlsx file is a
+  50x20 table: the page with its stored preview (the goal: at least half of
+  ``baseline``).
 
 Each app is served by waitress in its own subprocess (this script re-run with the
 hidden ``--serve`` option), on a port of 127.0.0.1 that the OS picks, with its data in
@@ -72,6 +75,8 @@ TARGETS = [
     Target("section-json", "statportal", "/official-statistics/economy/", "application/json",
            "application/json"),
     Target("home", "statportal", "/", "text/html", "text/html"),
+    Target("material", "statportal", "/official-statistics/economy/industry/bench-table",
+           "text/html", "text/html"),
 ]
 TARGET_NAMES = [t.name for t in TARGETS]
 
@@ -158,7 +163,38 @@ def make_statportal_app(data_dir):
     app = make_app(make_settings(data_dir))
     with open_portal(app) as portal:
         add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
+        add_table_material(app.registry, portal)
     return app
+
+
+def add_table_material(registry, portal):
+    """A published material whose file is a 50x20 xlsx table (the same figures as the
+    baseline's), with its preview computed when it is stored, as an upload's is."""
+    import io
+
+    from openpyxl import Workbook
+
+    from statportal.content.registry import get_content_registry
+    from statportal.files import StoredFile
+    from statportal.materials.catalog import get_catalog
+    from statportal.workflow.engine import _record, workflow_of
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Region", *[f"Column {c}" for c in range(1, COLS)]])
+    for r in range(ROWS - 1):
+        sheet.append([f"Region {r + 1}",
+                      *[round(100 + (r * COLS + c) * 0.37 % 17, 1) for c in range(1, COLS)]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    material = get_content_registry(registry).create(
+        "Material", title={"kk": "Кесте", "ru": "Таблица", "en": "Industrial production by "
+                           "region"}, category="express_information")
+    material.files.append(StoredFile("table.xlsx", buffer.getvalue(), "xlsx", language="en"))
+    portal["official-statistics"]["economy"]["industry"].add("bench-table", material)
+    _record(material, workflow_of(registry, material), "publish", None, "private",
+            "published", None)
+    get_catalog(portal).index(material)
 
 
 def serve(kind, data_dir, threads):

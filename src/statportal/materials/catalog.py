@@ -3,21 +3,25 @@
 One catalog for the portal, kept on the portal object. Each material is indexed under
 a random integer docid, and the catalog keeps a reference to the object itself, so a
 result needs no path walk and survives renames (which re-index the section facet).
-Words match by prefix ("индекс" finds "индексі" and "индекса"): Kazakh and Russian
-inflect, and no stemmer for Kazakh is kept in a maintained library.
+Full text is a word index of its own (word -> set of docids, BTrees sets): words match
+by prefix ("индекс" finds "индексі" and "индекса": Kazakh and Russian inflect, and no
+maintained library stems Kazakh), results are newest first, so no relevance score is
+computed; a query is a few set unions and intersections in C. The facets of a search
+are counted in the same pass, from the same sets.
 """
 
 import random
 import re
+import unicodedata
 
+from BTrees.IFBTree import IFSet, IFTreeSet, intersection, multiunion
 from BTrees.IOBTree import IOBTree
+from BTrees.Length import Length
 from BTrees.OIBTree import OIBTree
+from BTrees.OOBTree import OOBTree
 from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
-from hypatia.query import Contains, Eq
-from hypatia.text import TextIndex
-from hypatia.util import ResultSet
 from persistent import Persistent
 
 
@@ -77,8 +81,58 @@ def languages(obj, default):
 
 INDEXES = {"category": (FieldIndex, category), "review_state": (FieldIndex, review_state),
            "published": (FieldIndex, published), "sections": (KeywordIndex, sections),
-           "years": (KeywordIndex, years), "languages": (KeywordIndex, languages),
-           "text": (TextIndex, searchable_text)}
+           "years": (KeywordIndex, years), "languages": (KeywordIndex, languages)}
+
+WORD = re.compile(r"\w+", re.UNICODE)
+#: Shorter words match exactly, longer ones by prefix.
+PREFIX_FROM = 3
+#: Words whose docids a connection keeps in memory between searches.
+WORD_CACHE = 500
+
+
+def words_of(text):
+    return {w.lower() for w in WORD.findall(unicodedata.normalize("NFC", text or ""))}
+
+
+class WordIndex(Persistent):
+    """word -> docids; docid -> its words (to unindex without the object)."""
+
+    def __init__(self):
+        self.words = OOBTree()
+        self.doc_words = OOBTree()
+
+    def index(self, docid, text):
+        new, old = words_of(text), set(self.doc_words.get(docid, ()))
+        for word in old - new:
+            docids = self.words[word]
+            docids.remove(docid)
+            if not docids:
+                del self.words[word]
+        for word in new - old:
+            docids = self.words.get(word)
+            if docids is None:
+                docids = self.words[word] = IFTreeSet()
+            docids.insert(docid)
+        if new != old:
+            self.doc_words[docid] = tuple(sorted(new))
+
+    def unindex(self, docid):
+        self.index(docid, "")
+        self.doc_words.pop(docid, None)
+
+    def search(self, words):
+        """Docids having every word (each by prefix when long enough)."""
+        result = None
+        for word in words:
+            if len(word) >= PREFIX_FROM:
+                sets = list(self.words.values(min=word, max=word + "\U0010ffff"))
+                found = multiunion(sets) if sets else IFTreeSet()
+            else:
+                found = self.words.get(word) or IFTreeSet()
+            result = found if result is None else intersection(result, found)
+            if not result:
+                break
+        return result if result is not None else IFTreeSet()
 
 
 #: Search parameter -> index.
@@ -90,8 +144,10 @@ class MaterialCatalog(Persistent):
         self.catalog = Catalog()
         for name, (kind, discriminator) in INDEXES.items():
             self.catalog[name] = kind(discriminator)
+        self.text = WordIndex()
         self.docids = OIBTree()     # uid -> docid
         self.objects = IOBTree()    # docid -> material
+        self.changes = Length()     # bumped by every (un)index: the flat caches' key
 
     def __len__(self):
         return len(self.objects)
@@ -108,78 +164,110 @@ class MaterialCatalog(Persistent):
             self.catalog.index_doc(docid, obj)
         else:
             self.catalog.reindex_doc(docid, obj)
+        self.text.index(docid, searchable_text(obj, ""))
+        self._changed()
 
     def unindex(self, obj):
         docid = self.docids.pop(obj.uid, None)
         if docid is not None:
             del self.objects[docid]
             self.catalog.unindex_doc(docid)
+            self.text.unindex(docid)
+            self._changed()
+
+    def _changed(self):
+        changes = getattr(self, "changes", None)
+        if changes is None:
+            changes = self.changes = Length()
+        changes.change(1)  # Length resolves concurrent increments without a conflict
+
+    # -- flat caches: what a search reads, kept in memory per connection until a change
+    def _flat(self):
+        """``{"sets": {(index, value): IFSet}, "newest": [docid…], "words": {}}`` for the
+        current state of the catalog; built once per connection after each change.
+
+        The indexes are persistent BTrees of buckets: reading them set by set for each
+        search loads thousands of buckets. Flat in-memory sets answer in C."""
+        key = self.changes() if getattr(self, "changes", None) is not None else None
+        cache = getattr(self, "_v_flat", None)
+        if cache is not None and cache["key"] == key:
+            return cache
+        catalog = self.catalog
+        sets = {}
+        for name in ("review_state", *FACET_INDEXES.values(), "category"):
+            index = catalog[name]
+            for value in index.unique_values():
+                sets[(name, value)] = IFSet(index.applyEq(value))
+        every = IFSet(self.objects.keys())
+        newest = list(catalog["published"].sort(every, reverse=True)) if every else []
+        cache = {"key": key, "sets": sets, "every": every, "newest": newest, "words": {}}
+        self._v_flat = cache
+        return cache
+
+    def _word_ids(self, cache, word):
+        found = cache["words"].get(word)
+        if found is None:
+            found = IFSet(self.text.search([word]))
+            if len(cache["words"]) >= WORD_CACHE:
+                cache["words"].clear()
+            cache["words"][word] = found
+        return found
 
     def search(self, text=None, category=None, section=None, year=None, language=None,
-               state="published", start=0, size=25):
-        """Materials newest first: ``(page of materials, total, facet counts)``."""
-        catalog = self.catalog
-        terms = []
-        if state:
-            terms.append(Eq(catalog["review_state"], state))
-        query_text = text_query(text)
-        if query_text:
-            terms.append(Contains(catalog["text"], query_text))
-        if category:
-            terms.append(Eq(catalog["category"], category))
-        if section:
-            terms.append(Eq(catalog["sections"], section.rstrip("/") or "/"))
-        if year:
-            terms.append(Eq(catalog["years"], int(year)))
-        if language:
-            terms.append(Eq(catalog["languages"], language))
-        if terms:
-            query = terms[0]
-            for term in terms[1:]:
-                query = query & term
-            results = query.execute()
-        else:
-            ids = catalog["published"].family.IF.Set(self.objects.keys())
-            results = ResultSet(ids, len(ids), None)
-        total = len(results)
-        if not total:
-            return [], 0
-        ordered = results.sort(catalog["published"], reverse=True, limit=start + size)
-        docids = list(ordered.ids)[start:start + size]
-        return [self.objects[docid] for docid in docids], total
-
-    def facet_counts(self, name, text=None, **filters):
-        """How many published materials each value of a facet has, under the other
-        filters (for the search page's facet lists)."""
-        filters.pop(name, None)
-        catalog = self.catalog
-        query = Eq(catalog["review_state"], "published")
-        query_text = text_query(text)
-        if query_text:
-            query = query & Contains(catalog["text"], query_text)
-        for key, value in filters.items():
+               state="published", start=0, size=25, facets=()):
+        """Materials newest first: ``(page of materials, total)``, and with ``facets``
+        (names among category, section, year, language) ``(page, total, counts)`` where
+        counts maps each facet to ``{value: n}`` under the other filters."""
+        cache = self._flat()
+        sets = cache["sets"]
+        empty = IFSet()
+        base = sets.get(("review_state", state), empty) if state else cache["every"]
+        for word in query_words(text):
+            base = intersection(base, self._word_ids(cache, word))
+        filters = {}
+        for name, value in (("category", category), ("section", section), ("year", year),
+                            ("language", language)):
             if value:
-                index = FACET_INDEXES.get(key, key)
-                query = query & Eq(catalog[index], int(value) if key == "year" else value)
-        ids = query.execute().ids
-        index = catalog[FACET_INDEXES.get(name, name)]
+                if name == "section":
+                    value = value.rstrip("/") or "/"
+                if name == "year":
+                    value = int(value)
+                filters[name] = sets.get((FACET_INDEXES.get(name, name), value), empty)
+        result = base
+        for ids in filters.values():
+            result = intersection(result, ids)
+        total = len(result)
+        page = []
+        if total:
+            wanted = start + size
+            chosen = []
+            for docid in cache["newest"]:  # newest first; stops at the end of the page
+                if docid in result:
+                    chosen.append(docid)
+                    if len(chosen) == wanted:
+                        break
+            page = [self.objects[docid] for docid in chosen[start:]]
+        if not facets:
+            return page, total
         counts = {}
-        for value in index.unique_values():
-            found = index.applyEq(value)
-            n = len(index.family.IF.intersection(found, ids))
-            if n:
-                counts[value] = n
-        return counts
+        for name in facets:
+            restricted = base
+            for other, ids in filters.items():
+                if other != name:
+                    restricted = intersection(restricted, ids)
+            index_name = FACET_INDEXES.get(name, name)
+            counts[name] = {}
+            for (index, value), ids in sets.items():
+                if index == index_name:
+                    n = len(intersection(ids, restricted))
+                    if n:
+                        counts[name][value] = n
+        return page, total, counts
 
 
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def text_query(text):
-    """The words of a search, each matching by prefix; hypatia's own syntax (quotes,
-    AND/OR/NOT, wildcards) is not exposed: a stray parenthesis is not an error."""
-    words = [w for w in WORD.findall(text or "") if w.lower() not in ("and", "or", "not")]
-    return " ".join(f"{w}*" if len(w) >= 3 else w for w in words[:10])
+def query_words(text):
+    """The words of a search (at most ten); operators and punctuation are just ignored."""
+    return [w for w in sorted(words_of(text), key=len, reverse=True)][:10]
 
 
 def get_catalog(portal):

@@ -234,27 +234,21 @@ def _bad(field, message):
 
 
 def run_search(request):
+    """``(params, start, size, materials, total, facets)``; each facet a list of
+    ``(value, count)``, most frequent first (at most 20)."""
     params = search_params(request)
     start, size = batch_params(request)
     catalog = get_catalog(get_portal(request))
-    materials, total = catalog.search(start=start, size=size, **params)
-    return params, start, size, materials, total
-
-
-def facets(request, params):
-    catalog = get_catalog(get_portal(request))
-    filters = {key: params[key] for key in FACETS}
-    result = {}
-    for name in FACETS:
-        counts = catalog.facet_counts(name, text=params["text"], **filters)
-        result[name] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:20]
-    return result
+    materials, total, counts = catalog.search(start=start, size=size, facets=FACETS, **params)
+    facets = {name: sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))[:20]
+              for name in FACETS}
+    return params, start, size, materials, total, facets
 
 
 @view_config(context=Portal, name="@search", permission=VIEW, renderer="json")
 def search_json(context, request):
     try:
-        params, start, size, materials, total = run_search(request)
+        params, start, size, materials, total, facets = run_search(request)
     except SearchInputError as exc:
         return json_error(request, 400, exc.message, [{"field": exc.field,
                                                        "message": exc.message}])
@@ -268,7 +262,7 @@ def search_json(context, request):
              for m in materials]
     return {"@id": request.url, "items": items, "items_total": total,
             "facets": {name: [{"value": value, "count": count} for value, count in values]
-                       for name, values in facets(request, params).items()}}
+                       for name, values in facets.items()}}
 
 
 @view_config(context=Portal, name="search", accept=HTML, permission=VIEW,
@@ -277,7 +271,7 @@ def search_page(context, request):
     from urllib.parse import urlencode
 
     try:
-        params, start, size, materials, total = run_search(request)
+        params, start, size, materials, total, facets = run_search(request)
     except SearchInputError as exc:
         raise HTTPBadRequest(request.localizer.translate(exc.message)) from None
     except PayloadError:
@@ -304,7 +298,7 @@ def search_page(context, request):
             return LANGUAGE_NAMES.get(value, value)
         return str(value)
 
-    return {"params": params, "materials": materials, "facets": facets(request, params),
+    return {"params": params, "materials": materials, "facets": facets,
             "facet_url": facet_url, "facet_label": facet_label, "kept": kept,
             "facet_titles": [(name, label(request, FACET_TITLES[name], name))
                              for name in FACETS],
