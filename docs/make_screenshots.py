@@ -84,12 +84,14 @@ def seed_requests(base_url, password):
     import io
     import json
     import urllib.request
-    import zipfile
 
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Өңір", "2026"])
+    book.active.append(["Қазақстан Республикасы", 104.2])
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
+    book.save(buffer)
     xlsx = base64.b64encode(buffer.getvalue()).decode()
 
     def call(login, path, body):
@@ -147,6 +149,19 @@ def make_screenshots(out, chromium):
 
             page = new_page("ru")
             shoot(page, out, "section", "/official-statistics/economy/")
+            page.context.close()
+
+            # A material with its table preview in English; search with facets in Kazakh.
+            page = new_page("en")
+            shoot(page, out, "material",
+                  "/official-statistics/economy/industry/industrial-production-index")
+            page.context.close()
+            page = new_page("kk")
+            shoot(page, out, "search", "/@@search?SearchableText=индекс")
+            page.context.close()
+            page = new_page("en")
+            log_in(page, "dana", password)
+            shoot(page, out, "translations", "/@@translations")
             page.context.close()
 
             # The Manager, in English.

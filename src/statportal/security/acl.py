@@ -20,13 +20,21 @@ from statportal.content.registry import get_content_registry
 from statportal.security.roles import role_principal
 
 
+_ACES = {}  # id(permission map) -> (the map, its ACEs): maps are configuration, built once
+
+
 def aces_from_map(permission_map):
     """ACEs from ``{permission: roles}``; the permission ``"*"`` means all permissions."""
-    return [
+    cached = _ACES.get(id(permission_map))
+    if cached is not None and cached[0] is permission_map and cached[2] == len(permission_map):
+        return cached[1]
+    aces = [
         (Allow, role_principal(role), ALL_PERMISSIONS if permission == "*" else permission)
         for permission, roles in permission_map.items()
         for role in roles
     ]
+    _ACES[id(permission_map)] = (permission_map, aces, len(permission_map))
+    return aces
 
 
 def acl_for(obj, registry):
