@@ -433,3 +433,112 @@ class TestEveryFormat:
             assert (stored.preview or {}).get("kind") == kind.get(extension)
         if kind.get(extension) == "table":
             assert 'class="confidential"' in page.text
+
+
+def test_search_cache_is_not_kept_across_a_rollback(testapp, demo):
+    """A connection that changed the catalog, searched and rolled back must not answer
+    later from what it saw, even when another commit brings the counter to that value."""
+    import transaction
+    from pyramid.threadlocal import manager
+
+    from statportal.content.resources import ZODB_ROOT_KEY
+    from statportal.materials.catalog import get_catalog
+
+    for title in ("Alpha", "Beta"):
+        publish(testapp, add(testapp, title={"kk": title, "ru": title, "en": title}))
+    db = testapp.app.registry._zodb_databases[""]
+    tm1, tm2 = (transaction.TransactionManager(explicit=True) for _ in range(2))
+    c1, c2 = db.open(transaction_manager=tm1), db.open(transaction_manager=tm2)
+    manager.push({"registry": testapp.app.registry, "request": None})
+    try:
+        tm1.begin()
+        catalog = get_catalog(c1.root()[ZODB_ROOT_KEY])
+        alpha = next(m for m in catalog.objects.values() if m.title["en"] == "Alpha")
+        catalog.unindex(alpha)
+        assert catalog.search(text="alpha")[1] == 0
+        tm1.abort()
+        tm2.begin()
+        other = get_catalog(c2.root()[ZODB_ROOT_KEY])
+        beta = next(m for m in other.objects.values() if m.title["en"] == "Beta")
+        beta.title = {"kk": "Gamma", "ru": "Gamma", "en": "Gamma"}
+        other.index(beta)
+        tm2.commit()
+        tm1.begin()
+        catalog = get_catalog(c1.root()[ZODB_ROOT_KEY])
+        assert catalog.search(text="alpha")[1] == 1
+        assert catalog.search(text="gamma")[1] == 1
+        assert catalog.search(text="beta")[1] == 0
+        tm1.abort()
+    finally:
+        c1.close()
+        c2.close()
+        manager.pop()
+
+
+@pytest.mark.parametrize("query", ["SearchableText=%ff", "section=%ff", "b_start=%ff",
+                                   "year=2%C2%B2", "year=1899", "b_size=100000",
+                                   "language=xx", "b_start=-1"])
+def test_bad_search_parameters_are_400(testapp, demo, query):
+    as_user(testapp, None)
+    testapp.get(f"/@search?{query}", status=400)
+    testapp.get(f"/@@search?{query}", headers={"Accept": "text/html"}, status=400)
+
+
+def test_download_url_names_the_file(testapp, demo):
+    url = add(testapp)
+    publish(testapp, url)
+    as_user(testapp, None)
+    testapp.get(f"{url}/@@download/1/table_rus.xlsx", status=200)
+    testapp.get(f"{url}/@@download/1/evil.exe", status=404)
+    testapp.get(f"{url}/@@download/1", status=404)
+
+
+def test_history_and_logins_are_for_staff(testapp, demo):
+    url = add(testapp)
+    publish(testapp, url)
+    as_user(testapp, None)
+    testapp.get(f"/++api++{url}/@workflow", status=404)
+    testapp.get(f"{url}/@@workflow", status=404)
+    assert testapp.get(f"/++api++{url}").json["creator"] is None
+    as_user(testapp, "dana")
+    assert testapp.get(f"/++api++{url}/@workflow").json["history"]
+    assert testapp.get(f"/++api++{url}").json["creator"] == "yerlan"
+
+
+def test_staff_listing_totals_match_its_pages(testapp, demo):
+    publish(testapp, add(testapp, title={"kk": "A", "ru": "A", "en": "A"}))
+    add(testapp, title={"kk": "B", "ru": "B", "en": "B"})  # private
+    as_user(testapp, "serik")  # Support: not a moderator here
+    page = testapp.get(f"{SECTION}?b_size=1", headers={"Accept-Language": "en"})
+    assert "Items 1–1 of 1" not in page.text and ">A<" in page.text
+    assert "b_start=1" not in page.text
+    as_user(testapp, "yerlan")  # the moderator lists the private one too
+    page = testapp.get(f"{SECTION}?b_size=1&b_start=1", headers={"Accept-Language": "en"})
+    assert ">A<" in page.text or ">B<" in page.text
+
+
+def test_replace_is_checked_as_the_material_it_makes(testapp, demo):
+    """A Replace whose table shows X without its footnote is not placed; one that brings
+    only an English title is, the other titles staying."""
+    from tests.test_placement import new_request, run_chain, step
+
+    url = add(testapp)
+    publish(testapp, url)
+    rows = samples.TABLE[:-1]
+    bad = new_request(testapp, placement_type="replace", replaces=url, languages=["en"],
+                      title={"en": "Revised"},
+                      files=[upload("t_en.xlsx", samples.xlsx_table(rows), "en")])
+    step(testapp, "aigerim", bad, "submit")
+    step(testapp, "marat", bad, "approve")
+    step(testapp, "dana", bad, "register")
+    errors = step(testapp, "yerlan", bad, "place", 409).json["errors"]
+    assert [e["type"] for e in errors] == ["x_unexplained"]
+    step(testapp, "yerlan", bad, "return", comment="The X in the table needs its footnote.")
+    good = new_request(testapp, placement_type="replace", replaces=url, languages=["en"],
+                       title={"en": "Revised"},
+                       files=[upload("t_en.xlsx", samples.xlsx_table(samples.TABLE), "en")])
+    run_chain(testapp, good)
+    data = as_user(testapp, "yerlan").get(f"/++api++{url}").json
+    assert data["title"]["en"] == "Revised" and data["title"]["kk"].startswith("Өнеркәсіп")
+    history = testapp.get(f"/++api++{url}/@workflow").json["history"]
+    assert "sheets without data removed: t_en.xlsx: Бос парақ" in history[-1]["comment"]

@@ -203,14 +203,18 @@ class TestPlacing:
         run_chain(testapp, replacement)
         with open_portal(app) as portal:
             obj = portal["official-statistics"]["economy"]["industry"][material.rsplit("/")[-1]]
-            assert obj.title == {"en": "Industrial production, October 2026 (revised)"}
+            # The new English title; the others, not replaced, stay (older translations).
+            assert obj.title == {"kk": "Өнеркәсіп өндірісі, қазан 2026",
+                                 "ru": "Промышленное производство",
+                                 "en": "Industrial production, October 2026 (revised)"}
             # The English file is new; the Kazakh one, not replaced, stays (as an older
             # translation, for the translation report).
             assert [(f.filename, f.language, f.version) for f in obj.files] == [
                 ("report.docx", "en", 2), ("report.xlsx", "kk", 1)]
             assert [f.filename for f in obj.versions[0]["files"]] == ["report.xlsx"]
             assert obj.versions[0]["by_request"].endswith("-000002")
-            assert len(obj.__workflow_history__) == 2  # created private, placed published
+            # created private, placed published, replaced (still published)
+            assert [e["action"] for e in obj.__workflow_history__] == ["create", "place", "place"]
 
     def test_delete_withdraws_and_keeps(self, app, testapp, draft):
         run_chain(testapp, draft)

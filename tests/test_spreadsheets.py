@@ -274,3 +274,45 @@ def test_other_formats_pass_through(extension):
     cleaned = clean_workbook(f"f.{extension}", extension, data)
 
     assert cleaned.data is data and cleaned.removed_sheets == []
+
+
+def test_workbook_without_empty_sheets_is_never_loaded_whole(monkeypatch):
+    """The usual upload (no empty sheet) is checked by a streaming read that stops at each
+    sheet's first value: openpyxl never reads it (a small file can unpack to gigabytes)."""
+    import openpyxl
+
+    from statportal.files import spreadsheets
+
+    data = build_xlsx_rows(2000)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("loaded"))
+    assert spreadsheets.clean_workbook("big.xlsx", "xlsx", data).data is data
+
+
+def test_large_workbook_with_an_empty_sheet_is_refused_unread(monkeypatch):
+    import openpyxl
+
+    from statportal.files import spreadsheets
+    from statportal.files.policy import FileRefused
+
+    data = build_xlsx_rows(2000, empty_sheet=True)
+    monkeypatch.setattr(spreadsheets, "XLSX_MAX_UNPACKED", 10_000)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("loaded"))
+    with pytest.raises(FileRefused) as refused:
+        spreadsheets.clean_workbook("big.xlsx", "xlsx", data)
+    assert "big.xlsx has sheets without data and is too large" in \
+        refused.value.message.interpolate()
+
+
+def build_xlsx_rows(rows, empty_sheet=False):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for r in range(rows):
+        book.active.append([r, r * 2, "мың"])
+    if empty_sheet:
+        book.create_sheet("Бос")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

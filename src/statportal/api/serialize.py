@@ -76,7 +76,8 @@ def serialize(request, obj, b_start=0, b_size=25):
         else None,
         "created": json_value(colander.SchemaNode(colander.DateTime()), obj.created),
         "modified": json_value(colander.SchemaNode(colander.DateTime()), obj.modified),
-        "creator": getattr(obj, "creator", None),
+        # Staff logins are for staff.
+        "creator": getattr(obj, "creator", None) if request.authenticated_userid else None,
     }
     if info is not None:
         for node in get_content_registry(registry).schema_template(info).children:

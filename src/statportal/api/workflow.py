@@ -43,6 +43,8 @@ def describe(request, obj):
 def workflow_get(context, request):
     if request.subpath:
         return json_error(request, 405, _("Use POST to take a transition."))
+    if request.authenticated_userid is None:  # who did what, and why, is for staff
+        return json_error(request, 404, _("Not found."))
     data = describe(request, context)
     if data is None:
         return json_error(request, 404, _("This object has no workflow."))

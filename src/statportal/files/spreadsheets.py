@@ -21,6 +21,7 @@ style per source XF record keeps the copy within xlwt's ~4,000 styles, like its 
 """
 
 import io
+import re
 from dataclasses import dataclass
 
 import xlrd
@@ -67,9 +68,89 @@ def _all_empty(filename):
     return FileRefused(_("${file}: no sheet holds data.", mapping={"file": filename}), filename)
 
 
+#: An .xlsx is read in full (openpyxl, about 1 MB of sheet XML per second) only to remove
+#: sheets, and only up to this size unpacked; bigger ones with an empty sheet are refused
+#: (a small upload can unpack to gigabytes). Previews use the same bound.
+XLSX_MAX_UNPACKED = 20 * 1024 * 1024
+
+
+def _unpacked_size(filename, data):
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise FileRefused(_("${file} cannot be read as a spreadsheet.",
+                            mapping={"file": filename}), filename) from error
+
+
+SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+def _maybe_empty_sheets(filename, data):
+    """Whether some worksheet part may be empty, read with lxml's streaming parser (no
+    entities, no network), stopping at each part's first value: the usual workbook, with
+    no empty sheet, is never loaded in full. Shared strings that are only blanks count
+    as no data, as ``is_data`` says."""
+    import zipfile
+
+    from lxml import etree
+
+    def values(stream, tags):
+        parser = etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
+                                 no_network=True, huge_tree=False)
+        for _event, element in parser:
+            yield element
+            element.clear()
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            blank = set()
+            if "xl/sharedStrings.xml" in archive.namelist():
+                with archive.open("xl/sharedStrings.xml") as stream:
+                    for n, item in enumerate(values(stream, f"{main}si")):
+                        if not "".join(item.itertext()).strip():
+                            blank.add(str(n))
+            for name in archive.namelist():
+                if not SHEET_PART.fullmatch(name):
+                    continue
+                with archive.open(name) as stream:
+                    if not any(_cell_has_data(cell, main, blank)
+                               for cell in values(stream, f"{main}c")):
+                        return True
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as error:
+        raise FileRefused(_("${file} cannot be read as a spreadsheet.",
+                            mapping={"file": filename}), filename) from error
+    return False
+
+
+def _cell_has_data(cell, main, blank):
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return bool("".join(cell.itertext()).strip())
+    value = cell.find(f"{main}v")
+    if value is None or value.text is None:
+        return False
+    if kind == "s":
+        return value.text.strip() not in blank
+    if kind == "str":
+        return bool(value.text.strip())
+    return True
+
+
 def _clean_xlsx(filename, data):
     from openpyxl import load_workbook
 
+    if not _maybe_empty_sheets(filename, data):
+        return Cleaned(data, [])
+    if _unpacked_size(filename, data) > XLSX_MAX_UNPACKED:
+        raise FileRefused(_("${file} has sheets without data and is too large to clean "
+                            "(over ${mb} MB unpacked): remove the empty sheets and upload "
+                            "it again.", mapping={"file": filename,
+                                                 "mb": XLSX_MAX_UNPACKED // (1024 * 1024)}),
+                          filename)
     book = _open(filename, lambda: load_workbook(io.BytesIO(data)))
     empty = [sheet for sheet in book.worksheets
              if not (sheet._charts or sheet._images

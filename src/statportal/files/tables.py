@@ -39,7 +39,8 @@ MAX_HEADER_ROWS = 3
 MAX_TEXT = 1000
 MAX_FOOTNOTES = 20
 #: An xlsx unpacking to more than this is not previewed (openpyxl's full load keeps it all).
-XLSX_MAX_UNPACKED = 100 * 1024 * 1024
+#: Larger workbooks get no preview: openpyxl reads a whole workbook at about 1 MB/s.
+XLSX_MAX_UNPACKED = 5 * 1024 * 1024
 
 X_MARKS = {"X", "x", "Х", "х"}  # Latin and Cyrillic: both are typed for the mark
 #: Characters XML (and so lxml) cannot hold, and lone surrogates.

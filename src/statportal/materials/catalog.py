@@ -188,7 +188,10 @@ class MaterialCatalog(Persistent):
 
         The indexes are persistent BTrees of buckets: reading them set by set for each
         search loads thousands of buckets. Flat in-memory sets answer in C."""
-        key = self.changes() if getattr(self, "changes", None) is not None else None
+        changes = getattr(self, "changes", None)
+        # The counter's value and its committed serial: a value reached again after a
+        # rollback, by another transaction's change, is not the same state.
+        key = (changes._p_serial, changes()) if changes is not None else None
         cache = getattr(self, "_v_flat", None)
         if cache is not None and cache["key"] == key:
             return cache
@@ -201,7 +204,8 @@ class MaterialCatalog(Persistent):
         every = IFSet(self.objects.keys())
         newest = list(catalog["published"].sort(every, reverse=True)) if every else []
         cache = {"key": key, "sets": sets, "every": every, "newest": newest, "words": {}}
-        self._v_flat = cache
+        if changes is None or not changes._p_changed:
+            self._v_flat = cache  # what this transaction changed, uncommitted, is not kept
         return cache
 
     def _word_ids(self, cache, word):

@@ -58,9 +58,10 @@ class Material(Content):
             "published_at": self.published_at, "replaced_at": utcnow(),
             "by_request": request_number})
         self.version += 1
-        self.title = multilingual(title)
+        # Languages the new version gives no title in keep theirs (an older translation).
+        self.title = multilingual({**self.title, **multilingual(title)})
         if description is not None:
-            self.description = multilingual(description)
+            self.description = multilingual({**self.description, **multilingual(description)})
         new_files = list(files)
         for stored in new_files:
             stored.version = self.version

@@ -34,9 +34,12 @@ def _batch(start, size, shown, total, query=""):
             "next": start + size if start + size < total else None, "query": query}
 
 
-def _state_filter(request):
-    """The public sees published materials; staff see every state they may view."""
-    return "published" if request.authenticated_userid is None else None
+def _state_filter(request, section):
+    """Moderators (who may add and publish materials here) list every state; everyone
+    else, staff included, the published ones — so totals and pages agree."""
+    from statportal.materials import ADD_MATERIAL
+
+    return None if request.has_permission(ADD_MATERIAL, section) else "published"
 
 
 def latest_by_category(request, per_category=5):
@@ -60,8 +63,8 @@ def section_view(context, request):
     except PayloadError:
         start, size = 0, 25
     materials, total = get_catalog(get_portal(request)).search(
-        section=url_path(context), state=_state_filter(request), start=start, size=size)
-    materials = [m for m in materials if request.has_permission(VIEW, m)]
+        section=url_path(context), state=_state_filter(request, context), start=start,
+        size=size)
     sections = [(name, child) for name, child in visible(request, context)
                 if getattr(child, "__content_type__", None) == "Section"]
     return {"sections": sections, "materials": materials,
@@ -185,6 +188,10 @@ def download(context, request):
     index = _int(parts[0]) if parts else None
     if index is None or not 0 <= index < len(files):
         raise HTTPNotFound()
+    # The name is part of the address: after a Replace an old link must not give another
+    # file that now sits at the same position.
+    if len(parts) != 2 or parts[1] != files[index].filename:
+        raise HTTPNotFound()
     return file_response(request, files[index])
 
 
@@ -209,7 +216,7 @@ def search_params(request):
         raise _bad("category", _("Unknown category ${name}.", mapping={"name": category}))
     params["category"] = category
     year = request.GET.get("year") or None
-    if year and not (year.isdigit() and 1900 <= int(year) <= 2200):
+    if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2200):
         raise _bad("year", _("A year is four digits."))
     params["year"] = int(year) if year else None
     language = request.GET.get("language") or None

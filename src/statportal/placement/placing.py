@@ -30,11 +30,27 @@ def placement_guard(request_obj, request, transition):
         findings.append(Finding(_("The material ${path} to replace or remove does not exist.",
                                   mapping={"path": request_obj.replaces}), field="replaces",
                                 code="missing_material"))
-    if request_obj.placement_type in ("new", "replace"):
+    if request_obj.placement_type in ("new", "replace") and not findings:
         from statportal.materials.validators import get_validators
 
-        findings.extend(get_validators(request.registry).check(request_obj, request))
+        findings.extend(get_validators(request.registry).check(
+            placed_candidate(request_obj), request))
     return findings
+
+
+def placed_candidate(request_obj):
+    """What the material will be once placed: for a Replace, the new title over the old
+    one and the new files beside the kept ones (as ``Material.new_version`` makes it)."""
+    from types import SimpleNamespace
+
+    if request_obj.placement_type != "replace":
+        return request_obj
+    material = target_material(request_obj)
+    brought = {f.language for f in request_obj.files}
+    return SimpleNamespace(
+        title={**material.title, **request_obj.title},
+        languages=tuple(request_obj.languages or material.languages),
+        files=[*request_obj.files, *(f for f in material.files if f.language not in brought)])
 
 
 def place(request, request_obj):
@@ -65,9 +81,12 @@ def place(request, request_obj):
             to_state = "withdrawn"
     workflow = workflow_of(registry, material)
     from_state = material.__workflow_state__[workflow.name]
-    if from_state != to_state:
-        _record(material, workflow, "place", actor, from_state, to_state,
-                f"{request_obj.number} ({request_obj.placement_type})")
+    comment = f"{request_obj.number} ({request_obj.placement_type})"
+    removed = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in request_obj.files
+               if f.removed_sheets and request_obj.placement_type != "delete"]
+    if removed:
+        comment += "; sheets without data removed: " + "; ".join(removed)
+    _record(material, workflow, "place", actor, from_state, to_state, comment)
     if to_state == "published":
         material.published_at = utcnow()
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)

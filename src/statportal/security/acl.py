@@ -19,7 +19,6 @@ from pyramid.location import lineage
 from statportal.content.registry import get_content_registry
 from statportal.security.roles import role_principal
 
-
 _ACES = {}  # id(permission map) -> (the map, its ACEs): maps are configuration, built once
 
 

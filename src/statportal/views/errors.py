@@ -22,3 +22,43 @@ def bad_csrf(exc, request):
 def http_error(exc, request):
     request.response.status = exc.status
     return {"title": exc.title, "detail": exc.detail}
+
+
+def undecodable_input(request):
+    """Whether the query string or the form is not UTF-8 (webob decodes them lazily)."""
+    from urllib.parse import unquote_to_bytes
+
+    try:
+        unquote_to_bytes(request.query_string.replace("+", " ")).decode("utf-8")
+        if request.content_type == "application/x-www-form-urlencoded":
+            unquote_to_bytes(request.body.decode("latin-1").replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@exception_view_config(UnicodeDecodeError)
+def bad_encoding(exc, request):
+    """An address or form that is not UTF-8 is the client's mistake: 400, not 500."""
+    from pyramid.httpexceptions import HTTPBadRequest
+
+    from statportal.i18n import _
+
+    if not undecodable_input(request):
+        raise exc
+    message = _("The address or the form is not valid UTF-8.")
+    if "application/json" in (request.accept.header_value or "") or \
+            request.environ.get("statportal.api_prefix"):
+        from statportal.api.errors import json_error
+
+        return json_error(request, 400, message)
+    return render_error(request, HTTPBadRequest(request.localizer.translate(message)))
+
+
+def render_error(request, exc):
+    from pyramid.renderers import render_to_response
+
+    response = render_to_response("statportal:templates/error.pt",
+                                  {"title": exc.title, "detail": exc.detail}, request=request)
+    response.status = exc.status
+    return response

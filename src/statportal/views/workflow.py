@@ -20,7 +20,7 @@ from statportal.workflow import (
              renderer="statportal:templates/workflow.pt")
 def workflow_page(context, request):
     workflow = workflow_of(request.registry, context)
-    if workflow is None:
+    if workflow is None or request.authenticated_userid is None:  # history is for staff
         raise HTTPNotFound()
     error, findings = None, ()
     if request.method == "POST":
