@@ -1,0 +1,20 @@
+"""Disclosure control (art. 22–23): confidential cells are never published.
+
+Usable without Pyramid. ``hierarchy`` (classifications from CSV), ``table`` (a basis in
+long form and its derived totals), ``rules`` (primary rules, registered), ``gauss``
+(secondary suppression by Gaussian elimination and the linear-programming audit).
+"""
+
+from statportal.disclosure.errors import InputError
+from statportal.disclosure.hierarchy import Hierarchy
+from statportal.disclosure.rules import (
+    RULES,
+    Dominance,
+    MinimumFrequency,
+    PPercent,
+    primary_cells,
+)
+from statportal.disclosure.table import Cell, Table
+
+__all__ = ["RULES", "Cell", "Dominance", "Hierarchy", "InputError", "MinimumFrequency",
+           "PPercent", "Table", "primary_cells"]

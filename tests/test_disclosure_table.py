@@ -1,0 +1,116 @@
+"""The table model of disclosure control: hierarchies, the basis, derived totals, rules."""
+
+import pytest
+
+from statportal.disclosure import (
+    Dominance,
+    Hierarchy,
+    InputError,
+    MinimumFrequency,
+    PPercent,
+    Table,
+    primary_cells,
+)
+
+REGIONS = """code,parent,label
+KZ,,Қазақстан Республикасы
+ABAI,KZ,Абай облысы
+AKM,KZ,Ақмола облысы
+ABAI-1,ABAI,Аягөз ауданы
+ABAI-2,ABAI,Бесқарағай ауданы
+AKM-1,AKM,Астрахан ауданы
+"""
+ACTIVITY = """code,parent,label
+TOTAL,,Барлығы
+B,TOTAL,Тау-кен өндіру
+C,TOTAL,Өңдеу өнеркәсібі
+"""
+BASIS = """region,activity,value,respondents,top1,top2,consent
+ABAI-1,B,120,1,120,0,
+ABAI-1,C,300,4,150,80,
+ABAI-2,B,0,0,,,
+ABAI-2,C,210,3,100,60,
+AKM-1,B,95,2,90,5,
+AKM-1,C,400,1,400,0,true
+"""
+
+
+def hierarchies():
+    return {"region": Hierarchy.from_csv("region", REGIONS),
+            "activity": Hierarchy.from_csv("activity", ACTIVITY)}
+
+
+def test_totals_along_every_hierarchy():
+    table = Table.from_csv(BASIS, hierarchies())
+    assert len(table.cells) == 6 * 3  # 6 region codes × 3 activity codes
+    grand = table.cells[("KZ", "TOTAL")]
+    assert (grand.value, grand.respondents) == (1125, 11)
+    assert (grand.top1, grand.top2) == (400, 150)
+    abai_b = table.cells[("ABAI", "B")]
+    assert (abai_b.value, abai_b.respondents, abai_b.top1) == (120, 1, 120)
+    assert not table.cells[("KZ", "C")].consent  # not every respondent consented
+    assert table.cells[("AKM", "C")].consent  # its only respondent did
+    assert table.cells[("ABAI-2", "B")].empty
+
+
+def test_primary_rules():
+    table = Table.from_csv(BASIS, hierarchies())
+    unsafe = primary_cells(table, [MinimumFrequency()])
+    # The sole respondent of ABAI-1×B, and every total that is that respondent alone;
+    # AKM-1×C consented; the empty cell is not confidential.
+    assert set(unsafe) == {("ABAI-1", "B"), ("ABAI", "B")}
+    assert set(primary_cells(table, [MinimumFrequency(threshold=3)])) >= {("AKM-1", "B")}
+    dominance = Dominance(n=1, k=85)
+    assert dominance.unsafe(table.cells[("AKM-1", "B")])  # 90 of 95
+    assert dominance.protection(table.cells[("AKM-1", "B")]) == pytest.approx(
+        100 / 85 * 90 - 95)
+    p = PPercent(p=10)
+    assert p.unsafe(table.cells[("AKM-1", "B")])  # two respondents
+    assert not p.unsafe(table.cells[("ABAI-1", "C")])  # 300-150-80 = 70 ≥ 15
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), [
+    ("code,parent,label\nKZ,,a\nKZ,,b\n", 3, "code", "given twice"),
+    ("code,parent,label\nKZ,,a\nX,,b\n", 3, "parent", "two roots"),
+    ("code,parent,label\nKZ,,a\nA,B,x\nB,A,y\n", 3, "parent", "cycle"),
+    ("code,parent,label\nKZ,,a\nA,NOPE,x\n", 3, "parent", "not a code"),
+    ("code,label\nKZ,a\n", 1, "parent", "missing column"),
+    ("code,parent,label\nA,B,x\nB,A,y\n", None, None, "no root"),
+])
+def test_bad_hierarchies(text, line, column, message):
+    with pytest.raises(InputError) as error:
+        Hierarchy.from_csv("region", text, file="regions.csv")
+    assert (error.value.line, error.value.column) == (line, column)
+    assert message in str(error.value) and "regions.csv" in str(error.value)
+
+
+@pytest.mark.parametrize(("change", "line", "column", "message"), [
+    (("ABAI-1,B,120,1,120,0,", "ABAI-1,B,сто,1,120,0,"), 2, "value", "not a number"),
+    (("ABAI-1,B,120,1,120,0,", "ABAI-1,B,120,-1,120,0,"), 2, "respondents", "negative"),
+    (("ABAI-1,B,120,1,120,0,", "ABAI-9,B,120,1,120,0,"), 2, "region", "not a code"),
+    (("ABAI-1,B,120,1,120,0,", "ABAI,B,120,1,120,0,"), 2, "region", "is a total"),
+    (("ABAI-2,B,0,0,,,", "ABAI-1,B,0,0,,,"), 4, None, "given twice"),
+    (("ABAI-1,B,120,1,120,0,", "ABAI-1,B,120,1.5,120,0,"), 2, "respondents", "whole number"),
+    (("AKM-1,C,400,1,400,0,true", "AKM-1,C,400,1,400,0,maybe"), 7, "consent", "true or false"),
+    (("region,activity,value,respondents", "region,activity,value,count"), 1, "respondents",
+     "missing column"),
+])
+def test_bad_basis_names_file_line_and_column(change, line, column, message):
+    text = BASIS.replace(*change)
+    with pytest.raises(InputError) as error:
+        Table.from_csv(text, hierarchies(), file="basis.csv")
+    assert (error.value.file, error.value.line, error.value.column) == ("basis.csv", line,
+                                                                        column)
+    assert message in str(error.value)
+
+
+def test_model_matrix_sums_inner_cells():
+    import numpy
+
+    table = Table.from_csv(BASIS, hierarchies())
+    x, keys, inner_keys = table.model_matrix()
+    values = numpy.array([table.cells[k].value for k in inner_keys])
+    totals = x.T @ values
+    for key, total in zip(keys, totals, strict=True):
+        assert total == pytest.approx(table.cells[key].value), key
+    assert keys[0] == ("KZ", "TOTAL")  # depth-first: the grand total first
