@@ -114,3 +114,44 @@ def test_model_matrix_sums_inner_cells():
     for key, total in zip(keys, totals, strict=True):
         assert total == pytest.approx(table.cells[key].value), key
     assert keys[0] == ("KZ", "TOTAL")  # depth-first: the grand total first
+
+
+def test_published_outputs(tmp_path):
+    """Long form with X and statuses; the xlsx pivot carries X and its footnote, so the
+    portal's previews and house style accept it as a published table."""
+    import csv
+
+    from statportal.disclosure.output import long_rows, to_html, write_csv, write_xlsx
+    from statportal.files.previews import make_preview
+
+    table = Table.from_csv(BASIS, hierarchies())
+    status = {("ABAI-1", "B"): "primary", ("ABAI", "B"): "primary",
+              ("ABAI-1", "C"): "secondary", ("ABAI", "C"): "secondary"}
+    rows = long_rows(table, status)
+    assert rows[0] == {"region": "KZ", "activity": "TOTAL", "shown": "1125",
+                       "status": "published"}
+    path = tmp_path / "published.csv"
+    write_csv(path, table, status)
+    with open(path, encoding="utf-8") as stream:
+        written = list(csv.DictReader(stream))
+    assert {(r["region"], r["activity"]): (r["shown"], r["status"]) for r in written}[
+        ("ABAI-1", "B")] == ("X", "primary")
+    xlsx = tmp_path / "published.xlsx"
+    write_xlsx(xlsx, table, status, "region", "activity")
+    preview = make_preview("xlsx", xlsx.read_bytes())
+    assert preview["has_x"] and preview["x_explained"]
+    assert to_html(table, status, "region", "activity").count('class="confidential"') == 4
+
+
+def test_failed_write_leaves_no_file(tmp_path):
+    from statportal.disclosure.output import write_atomically
+
+    target = tmp_path / "out.csv"
+
+    def explode(stream):
+        stream.write(b"half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(target, explode)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,126 @@
+"""The published table: long form (CSV) and a formatted pivot (.xlsx, .html) with ``X``
+marks and the footnote that explains them. Files are written whole or not at all."""
+
+import csv
+import html
+import io
+import os
+import tempfile
+
+FOOTNOTE = {
+    "kk": "X – деректер құпия (Статистика туралы заңның 8-бабы).",
+    "ru": "X – данные конфиденциальны (статья 8 Закона «О государственной статистике»).",
+    "en": "X – confidential data (article 8 of the Law on State Statistics).",
+}
+STATUSES = ("published", "primary", "secondary")
+
+
+def long_rows(table, status):
+    """``[{dim: code, …, "shown": value or "X", "status": …}]`` in the table's order."""
+    rows = []
+    for key in table.order():
+        state = status.get(key, "published")
+        cell = table.cells[key]
+        row = dict(zip(table.dims, key, strict=True))
+        row["shown"] = "X" if state != "published" else _plain(cell.value)
+        row["status"] = state
+        rows.append(row)
+    return rows
+
+
+def _plain(value):
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def write_atomically(path, write):
+    """``write(stream)`` into a temporary file beside ``path``, renamed over it at the end:
+    an error leaves no partial file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".statportal-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_csv(path, table, status):
+    rows = long_rows(table, status)
+
+    def write(stream):
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        writer = csv.DictWriter(text, fieldnames=[*table.dims, "shown", "status"])
+        writer.writeheader()
+        writer.writerows(rows)
+        text.flush()
+        text.detach()
+
+    write_atomically(path, write)
+
+
+def pivot(table, status, rows_dim, cols_dim):
+    """``(row codes, column codes, {(row, col): shown})``; other dimensions at their
+    total (the root)."""
+    others = {d: table.hierarchies[d].root for d in table.dims if d not in (rows_dim, cols_dim)}
+    from statportal.disclosure.table import _depth_first
+
+    row_codes = _depth_first(table.hierarchies[rows_dim])
+    col_codes = _depth_first(table.hierarchies[cols_dim])
+    shown = {}
+    for r in row_codes:
+        for c in col_codes:
+            key = tuple({rows_dim: r, cols_dim: c, **others}[d] for d in table.dims)
+            cell = table.cells.get(key)
+            if cell is None:
+                continue
+            shown[(r, c)] = "X" if status.get(key, "published") != "published" else cell.value
+    return row_codes, col_codes, shown
+
+
+def write_xlsx(path, table, status, rows_dim, cols_dim, language="kk"):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    row_codes, col_codes, shown = pivot(table, status, rows_dim, cols_dim)
+    rows_h, cols_h = table.hierarchies[rows_dim], table.hierarchies[cols_dim]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["", *[cols_h.labels[c] for c in col_codes]])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in row_codes:
+        values = [shown.get((r, c), "") for c in col_codes]
+        sheet.append([rows_h.labels[r], *values])
+        label = sheet.cell(row=sheet.max_row, column=1)
+        label.alignment = Alignment(indent=rows_h.depth(r))
+        for cell in sheet[sheet.max_row][1:]:
+            if cell.value == "X":
+                cell.alignment = Alignment(horizontal="center")
+            elif isinstance(cell.value, float | int):
+                cell.number_format = "#,##0.0" if not float(cell.value).is_integer() \
+                    else "#,##0"
+    sheet.append([])
+    sheet.append([FOOTNOTE[language]])
+    sheet.column_dimensions["A"].width = 40
+    write_atomically(path, book.save)
+
+
+def to_html(table, status, rows_dim, cols_dim, language="kk"):
+    row_codes, col_codes, shown = pivot(table, status, rows_dim, cols_dim)
+    rows_h, cols_h = table.hierarchies[rows_dim], table.hierarchies[cols_dim]
+    e = html.escape
+    parts = ['<table class="preview"><thead><tr><td></td>']
+    parts += [f'<th scope="col">{e(cols_h.labels[c])}</th>' for c in col_codes]
+    parts.append("</tr></thead><tbody>")
+    for r in row_codes:
+        parts.append(f'<tr><th scope="row" class="depth-{rows_h.depth(r)}">'
+                     f"{e(rows_h.labels[r])}</th>")
+        for c in col_codes:
+            value = shown.get((r, c), "")
+            parts.append('<td class="confidential">X</td>' if value == "X"
+                         else f"<td>{e(_plain(value)) if value != '' else ''}</td>")
+        parts.append("</tr>")
+    parts.append(f'</tbody></table><p class="footnote">{e(FOOTNOTE[language])}</p>')
+    return "".join(parts)
