@@ -149,6 +149,9 @@ def build_parser():
     add.add_argument("--email")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
+    from statportal.disclosure.cli import add_parser
+
+    add_parser(commands)
     return parser
 
 
@@ -158,6 +161,10 @@ def main(argv=None, out=None, stdin=None):
     try:
         if args.command == "init":
             cmd_init(args, out)
+        elif args.command == "disclosure":
+            from statportal.disclosure.cli import run
+
+            return run(args, out)
         else:
             cmd_user_add(args, out, stdin or sys.stdin)
     except CommandError as exc:

@@ -1,0 +1,89 @@
+"""``statportal disclosure protect | audit | check`` on small tables checked by hand."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.test_disclosure_table import ACTIVITY, BASIS, REGIONS
+
+
+def run(*argv):
+    from statportal.scripts.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(err):
+        code = main(list(argv), out=out)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "regions.csv").write_text(REGIONS, encoding="utf-8")
+    (tmp_path / "activity.csv").write_text(ACTIVITY, encoding="utf-8")
+    (tmp_path / "basis.csv").write_text(BASIS, encoding="utf-8")
+    return tmp_path
+
+
+def dims(path):
+    return ["--dim", f"region={path / 'regions.csv'}", "--dim",
+            f"activity={path / 'activity.csv'}"]
+
+
+def read(path):
+    with open(path, encoding="utf-8") as stream:
+        return {(r["region"], r["activity"]): (r["shown"], r["status"])
+                for r in csv.DictReader(stream)}
+
+
+def test_protect_then_audit_and_check(files):
+    out = files / "published.csv"
+    code, text, _err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                           "--out", str(out), "--xlsx", str(files / "t.xlsx"), "--rows",
+                           "region", "--cols", "activity", "--report",
+                           str(files / "report.json"))
+    assert code == 0, text
+    published = read(out)
+    assert published[("ABAI-1", "B")] == ("X", "primary")
+    assert published[("AKM-1", "C")][1] != "primary"  # its respondent consented
+    report = json.loads((files / "report.json").read_text())
+    assert report["primary"] == 2 and report["secondary"] >= 2 and report["exposed"] == []
+    assert run("disclosure", "audit", str(out), *dims(files))[0] == 0
+    assert run("disclosure", "check", str(out), "--basis", str(files / "basis.csv"),
+               *dims(files))[0] == 0
+
+
+def test_a_single_x_in_a_row_is_exposed(files):
+    """Hide only the primary: its row total minus the other cells gives it away."""
+    from statportal.disclosure import Hierarchy, Table
+    from statportal.disclosure.output import write_csv
+
+    hierarchies = {"region": Hierarchy.from_csv("region", REGIONS),
+                   "activity": Hierarchy.from_csv("activity", ACTIVITY)}
+    table = Table.from_csv(BASIS, hierarchies)
+    unsafe = files / "unsafe.csv"
+    write_csv(unsafe, table, {("ABAI-1", "B"): "primary", ("ABAI", "B"): "primary"})
+    code, text, _err = run("disclosure", "audit", str(unsafe), *dims(files))
+    assert code == 1 and "exposed: ABAI-1, B" in text
+    code, text, _err = run("disclosure", "check", str(unsafe), "--basis",
+                           str(files / "basis.csv"), *dims(files))
+    assert code == 1 and "exposed" in text
+    shown = files / "shown.csv"
+    write_csv(shown, table, {})
+    code, text, _err = run("disclosure", "check", str(shown), "--basis",
+                           str(files / "basis.csv"), *dims(files))
+    assert code == 1 and "confidential but shown: ABAI-1, B" in text
+
+
+def test_bad_input_names_the_place_and_writes_nothing(files):
+    (files / "basis.csv").write_text(BASIS.replace("ABAI-2,C,210", "ABAI-2,C,двести"),
+                                     encoding="utf-8")
+    out = files / "published.csv"
+    code, _text, err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                           "--out", str(out))
+    assert code == 2
+    assert f"{files / 'basis.csv'}:5: column 'value'" in err
+    assert not out.exists()
