@@ -43,9 +43,10 @@ class UnprotectedCellsWarning(UserWarning):
     """Primary cells that no suppression pattern can protect.
 
     Cells that must be published (``forbidden`` or not among the candidates) may make a primary
-    cell computable, and a primary cell with an empty column (no inner cell) is always known.
-    ``cells`` lists them (indices into the columns of ``x``; extra primary cells are numbered
-    from ``x.shape[1]`` on).
+    cell computable, by everybody or by a sole respondent; a primary cell with an empty column
+    (no inner cell) is always known.  Such a cell is still protected wherever it can be (against
+    outsiders when only a respondent can compute it).  ``cells`` lists them (indices into the
+    columns of ``x``; extra primary cells are numbered from ``x.shape[1]`` on).
     """
 
     def __init__(self, message: str, cells: list[int]):
@@ -230,7 +231,9 @@ class _Eliminator:
         self.group_E: list[list[int]] = [[] for _ in groups]
         self.rowT: dict[int, set[int]] = {}
         self._key: dict[tuple, int] = {}
-        self.owner: dict[int, int] = {}    # role -> group that owns it (knows it), or -1
+        # role -> groups whose knowledge does not count: the respondent whose own cell it is,
+        # and respondents that cells which must be published already let compute it
+        self.ignore: dict[int, set[int]] = {}
 
     # -- tracked columns
     def track(self, vec: dict[int, int]) -> int:
@@ -250,18 +253,25 @@ class _Eliminator:
     def add_role(self, vec: dict[int, int], role: int, owner: int) -> None:
         i = self.track(vec)
         self.T_B[i].append(role)
-        self.owner[role] = owner
+        self.ignore[role] = {owner}
 
     def add_knowledge(self, row: int, group: int) -> None:
         i = self.track({row: 1})
         self.T_E[i] = group
         self.group_E[group].append(i)
 
-    def drop_roles(self, roles) -> None:
-        roles = set(roles)
-        for i, rs in enumerate(self.T_B):
-            if rs and roles.intersection(rs):
-                self.T_B[i] = [p for p in rs if p not in roles]
+    def give_up(self, exposed: list[tuple[int, int]]) -> None:
+        """Stop protecting roles that cells which must be published expose: a role computable
+        by everybody is dropped, one computable by a respondent is no longer protected
+        against that respondent only."""
+        gone = {p for p, g in exposed if g < 0}
+        for p, g in exposed:
+            if g >= 0 and p not in gone:
+                self.ignore[p].add(g)
+        if gone:
+            for i, rs in enumerate(self.T_B):
+                if rs and gone.intersection(rs):
+                    self.T_B[i] = [p for p in rs if p not in gone]
 
     # -- published columns
     def reduce(self, v: dict[int, int]) -> dict[int, int]:
@@ -362,15 +372,15 @@ class _Eliminator:
     def check(self, v: dict[int, int], r: int, collect: bool):
         """Roles that would become computable if ``v`` were published with pivot ``r``.
 
-        Returns ``(plan, new_vectors, exposed_roles)``; with ``collect`` false it stops at the
-        first exposed role.
+        Returns ``(plan, new_vectors, exposed)`` where ``exposed`` lists ``(role, group)``
+        pairs, group -1 for everybody; with ``collect`` false it stops at the first one.
         """
         plan = self._plan(v, r)
-        exposed: list[int] = []
+        exposed: list[tuple[int, int]] = []
         T_B = self.T_B
         for u, _m, _f, new_len, _ns in plan:
             if new_len == 0 and T_B[u]:
-                exposed.extend(T_B[u])
+                exposed.extend((p, -1) for p in T_B[u])
                 if not collect:
                     return plan, {}, exposed
         new: dict[int, dict[int, int]] = {}
@@ -414,15 +424,15 @@ class _Eliminator:
             for u in pure:
                 if T_B[u] and not rows.isdisjoint(new[u]):
                     tests.add((u, g))
-        owner = self.owner
+        ignore = self.ignore
         for u, g in tests:
-            roles = [p for p in T_B[u] if owner[p] != g]
+            roles = [p for p in T_B[u] if g not in ignore[p]]
             if not roles:
                 continue
             vec = new[u] if u in new else T[u]
             basis = [new[e] if e in new else T[e] for e in self.group_E[g]]
-            if _in_span(vec, [b for b in basis if b]):
-                exposed.extend(roles)
+            if _in_span(vec, basis):
+                exposed.extend((p, g) for p in roles)
                 if not collect:
                     return plan, new, exposed
         return plan, new, exposed
@@ -621,8 +631,8 @@ def gauss_suppress(x, primary, candidates_order, *, forbidden=None, singleton=No
                 elim.commit(v, r, plan, new)
             elif is_forced:
                 elim.commit(v, r, plan, new)
-                unprotectable.extend(exposed)
-                elim.drop_roles(exposed)
+                unprotectable.extend(p for p, _g in exposed)
+                elim.give_up(exposed)
             else:
                 result[c] = True
         if progress is not None and (done % step == 0 or done == total):
@@ -630,8 +640,9 @@ def gauss_suppress(x, primary, candidates_order, *, forbidden=None, singleton=No
     if unprotectable:
         cells = sorted(set(unprotectable))
         warnings.warn(UnprotectedCellsWarning(
-            f"{len(cells)} primary cell(s) cannot be protected: their value follows from cells "
-            f"that must be published: {cells[:20]}", cells), stacklevel=2)
+            f"{len(cells)} primary cell(s) cannot be fully protected: their value follows from "
+            f"cells that must be published (for everybody, or for a sole respondent who knows "
+            f"its own cells): {cells[:20]}", cells), stacklevel=2)
     return result
 
 
@@ -658,15 +669,21 @@ def _highs_api():
         return None
 
 
+_INFEASIBLE = "the published cells contradict each other or the bounds"
+
+
 class _HighsLP:
     """One LP (equalities ``A z = b``, bounds on ``z``) whose objective is changed between
-    solves, so HiGHS restarts from the last basis."""
+    solves: after the first solve HiGHS restarts from the last basis with the primal simplex
+    (the basis stays primal feasible when only the objective changes), which takes a few
+    iterations per solve."""
 
     def __init__(self, api, A: sp.csc_matrix, b: np.ndarray, lo: np.ndarray, hi: np.ndarray):
         highs_cls, core = api
         self.core = core
         self.h = h = highs_cls()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
         lp = core.HighsLp()
         lp.num_col_ = A.shape[1]
         lp.num_row_ = A.shape[0]
@@ -681,29 +698,33 @@ class _HighsLP:
         lp.a_matrix_.value_ = A.data.astype(np.float64)
         h.passModel(lp)
         self.cost_idx = np.zeros(0, dtype=np.int32)
+        self.warm = False
 
-    def bounds(self, idx: np.ndarray, coef: np.ndarray) -> tuple[float, float]:
+    def solve(self, idx: np.ndarray, coef: np.ndarray, maximize: bool):
+        """Optimal value (``±inf`` when unbounded) and the optimal point (or None)."""
         h, core = self.h, self.core
         if self.cost_idx.size:
             h.changeColsCost(self.cost_idx.size, self.cost_idx, np.zeros(self.cost_idx.size))
         idx = idx.astype(np.int32)
         h.changeColsCost(idx.size, idx, coef.astype(np.float64))
         self.cost_idx = idx
-        out = []
-        for sense, sign in ((core.ObjSense.kMinimize, 1.0), (core.ObjSense.kMaximize, -1.0)):
-            h.changeObjectiveSense(sense)
-            h.run()
-            status = h.getModelStatus()
-            if status == core.HighsModelStatus.kOptimal:
-                out.append(h.getInfo().objective_function_value)
-            elif status in (core.HighsModelStatus.kUnbounded,
-                            core.HighsModelStatus.kUnboundedOrInfeasible):
-                out.append(-sign * np.inf)
-            elif status == core.HighsModelStatus.kInfeasible:
-                raise ValueError("the published cells contradict each other or the bounds")
-            else:  # pragma: no cover - time or iteration limits are not set
-                raise RuntimeError(f"HiGHS stopped with {h.modelStatusToString(status)}")
-        return out[0], out[1]
+        h.changeObjectiveSense(core.ObjSense.kMaximize if maximize else core.ObjSense.kMinimize)
+        h.run()
+        status = h.getModelStatus()
+        if status == core.HighsModelStatus.kOptimal:
+            if not self.warm:
+                self.warm = True
+                h.setOptionValue("presolve", "off")
+                h.setOptionValue("simplex_strategy", 4)
+                h.setOptionValue("simplex_scale_strategy", 0)
+            return h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value)
+        if status in (core.HighsModelStatus.kUnbounded,
+                      core.HighsModelStatus.kUnboundedOrInfeasible):
+            return (np.inf if maximize else -np.inf), None
+        if status == core.HighsModelStatus.kInfeasible:
+            raise ValueError(_INFEASIBLE)
+        raise RuntimeError(  # pragma: no cover - no time or iteration limits are set
+            f"HiGHS stopped with {h.modelStatusToString(status)}")
 
 
 class _LinprogLP:
@@ -714,26 +735,141 @@ class _LinprogLP:
 
         self.linprog = linprog
         self.A, self.b = A, b
-        self.bnds = np.column_stack([lo, hi])
-        self.bnds = [(None if not np.isfinite(a) else a, None if not np.isfinite(c) else c)
-                     for a, c in self.bnds]
+        self.bnds = [(a if np.isfinite(a) else None, c if np.isfinite(c) else None)
+                     for a, c in zip(lo.tolist(), hi.tolist(), strict=True)]
 
-    def bounds(self, idx: np.ndarray, coef: np.ndarray) -> tuple[float, float]:
+    def solve(self, idx: np.ndarray, coef: np.ndarray, maximize: bool):
         c = np.zeros(self.A.shape[1])
-        c[idx] = coef
-        out = []
-        for sign in (1.0, -1.0):
-            res = self.linprog(sign * c, A_eq=self.A, b_eq=self.b, bounds=self.bnds,
-                               method="highs")
-            if res.status == 0:
-                out.append(sign * res.fun)
-            elif res.status == 3:
-                out.append(-sign * np.inf)
-            elif res.status == 2:
-                raise ValueError("the published cells contradict each other or the bounds")
-            else:  # pragma: no cover
-                raise RuntimeError(res.message)
-        return out[0], out[1]
+        c[idx] = -coef if maximize else coef
+        res = self.linprog(c, A_eq=self.A, b_eq=self.b, bounds=self.bnds, method="highs")
+        if res.status == 0:
+            return (-res.fun if maximize else res.fun), res.x
+        if res.status == 3:
+            return (np.inf if maximize else -np.inf), None
+        if res.status == 2:
+            raise ValueError(_INFEASIBLE)
+        raise RuntimeError(res.message)  # pragma: no cover
+
+
+def _box_terms(a: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """Smallest and largest values of ``a_u * z_u`` for ``lo_u <= z_u <= hi_u`` (``a_u != 0``)."""
+    with np.errstate(invalid="ignore"):
+        t_lo, t_hi = a * lo, a * hi
+    return np.minimum(t_lo, t_hi), np.maximum(t_lo, t_hi)
+
+
+def _certified_bounds(A: sp.csr_matrix, rhs: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                      objs: list[tuple[np.ndarray, np.ndarray]]):
+    """Valid lower and upper bounds of each objective that need no LP.
+
+    For any equality ``a . z = rhs`` (and for ``a = 0``, which gives the box bounds),
+    ``c . z = rhs - (a - c) . z``, and ``(a - c) . z`` is bounded by the box.  Only the
+    equalities sharing a variable with the objective are tried.  When some feasible point
+    found later attains such a bound, the bound is the optimum.
+    """
+    # per equality: the box range of a . z, as a finite sum plus a count of infinite terms
+    row_of = np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
+    mn, mx = _box_terms(A.data, lo[A.indices], hi[A.indices])
+    fin_mn, fin_mx = np.isfinite(mn), np.isfinite(mx)
+    n = A.shape[0]
+    sum_mn = np.bincount(row_of, np.where(fin_mn, mn, 0.0), n).tolist()
+    inf_mn = np.bincount(row_of, ~fin_mn, n).astype(np.int64).tolist()
+    sum_mx = np.bincount(row_of, np.where(fin_mx, mx, 0.0), n).tolist()
+    inf_mx = np.bincount(row_of, ~fin_mx, n).astype(np.int64).tolist()
+    Ac = A.tocsc()
+    indptr, indices, data = Ac.indptr.tolist(), Ac.indices.tolist(), Ac.data.tolist()
+    lo_l, hi_l, rhs_l = lo.tolist(), hi.tolist(), rhs.tolist()
+    inf = math.inf
+
+    def term(d: float, u: int) -> tuple[float, float]:
+        a, b = d * lo_l[u], d * hi_l[u]
+        return (a, b) if a <= b else (b, a)
+
+    lb = np.full(len(objs), -np.inf)
+    ub = np.full(len(objs), np.inf)
+    for o, (v, c) in enumerate(objs):
+        v, c = v.tolist(), c.tolist()
+        coef = [dict(zip(indices[indptr[u]:indptr[u + 1]], data[indptr[u]:indptr[u + 1]],
+                         strict=True)) for u in v]
+        best_lo, best_hi = -inf, inf
+        for row in [-1, *indices[indptr[v[0]]:indptr[v[0] + 1]]]:
+            if row < 0:
+                r, s_mn, n_mn, s_mx, n_mx = 0.0, 0.0, 0, 0.0, 0
+            else:
+                r, s_mn, n_mn, s_mx, n_mx = rhs_l[row], sum_mn[row], inf_mn[row], \
+                    sum_mx[row], inf_mx[row]
+            for u, cu, cf in zip(v, c, coef, strict=True):
+                a = cf.get(row, 0.0) if row >= 0 else 0.0
+                if a:  # take a_u z_u out of the row's range ...
+                    t0, t1 = term(a, u)
+                    if t0 == -inf:
+                        n_mn -= 1
+                    else:
+                        s_mn -= t0
+                    if t1 == inf:
+                        n_mx -= 1
+                    else:
+                        s_mx -= t1
+                d = a - cu
+                if d:  # ... and put (a_u - c_u) z_u in
+                    t0, t1 = term(d, u)
+                    if t0 == -inf:
+                        n_mn += 1
+                    else:
+                        s_mn += t0
+                    if t1 == inf:
+                        n_mx += 1
+                    else:
+                        s_mx += t1
+            if n_mn == 0 and r - s_mn < best_hi:
+                best_hi = r - s_mn
+            if n_mx == 0 and r - s_mx > best_lo:
+                best_lo = r - s_mx
+        lb[o], ub[o] = best_lo, best_hi
+    return lb, ub
+
+
+def _block_bounds(A: sp.csc_matrix, rhs: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                  objs: list[tuple[np.ndarray, np.ndarray]], use_highs: bool, tol: float,
+                  progress: Progress = None, offset: int = 0, total: int = 0):
+    """Minimum and maximum of each objective over ``{z : A z = rhs, lo <= z <= hi}``."""
+    lb, ub = _certified_bounds(A.tocsr(), rhs, lo, hi, objs)
+    n = len(objs)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([v.size for v, _ in objs])
+    obj_mat = sp.csr_matrix((np.concatenate([c for _, c in objs]),
+                             np.concatenate([v for v, _ in objs]), indptr), shape=(n, A.shape[1]))
+    eps_lb = tol * np.maximum(1.0, np.abs(np.nan_to_num(lb, posinf=0.0, neginf=0.0)))
+    eps_ub = tol * np.maximum(1.0, np.abs(np.nan_to_num(ub, posinf=0.0, neginf=0.0)))
+
+    def absorb(z):
+        val = obj_mat @ z
+        hit = np.isnan(low) & (np.abs(val - lb) <= eps_lb)
+        low[hit] = lb[hit]
+        hit = np.isnan(high) & (np.abs(val - ub) <= eps_ub)
+        high[hit] = ub[hit]
+
+    api = _highs_api() if use_highs else None
+    model = _HighsLP(api, A, rhs, lo, hi) if api is not None else _LinprogLP(A, rhs, lo, hi)
+    step = max(1, total // 100)
+    for o, (v, c) in enumerate(objs):
+        for maximize, out in ((False, low), (True, high)):
+            if np.isnan(out[o]):
+                val, z = model.solve(v, c, maximize)
+                out[o] = val
+                if z is not None:
+                    absorb(z)
+        if progress is not None and (offset + o + 1) % step == 0:
+            progress(offset + o + 1, total)
+    return low, high
+
+
+def _block_bounds_job(args):
+    """Process-pool entry point: arrays in, arrays out."""
+    (indptr, indices, data, shape), rhs, lo, hi, objs, use_highs, tol = args
+    A = sp.csc_matrix((data, indices, indptr), shape=shape)
+    return _block_bounds(A, rhs, lo, hi, objs, use_highs, tol)
 
 
 def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
@@ -768,13 +904,18 @@ def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
         first[1:] = var[1:] != var[:-1]
         base = np.repeat(val[first], np.diff(np.append(np.flatnonzero(first), var.size)))
         if np.any(np.abs(val - base) > tol * np.maximum(1.0, np.abs(base))):
-            raise ValueError("the published cells contradict each other")
-        known[var[first]] = val[first]
+            raise ValueError(_INFEASIBLE)
+        v0, x0 = var[first], val[first]
+        if np.any(x0 < lo[v0] - tol * np.maximum(1.0, np.abs(x0))) or \
+                np.any(x0 > hi[v0] + tol * np.maximum(1.0, np.abs(x0))):
+            raise ValueError(_INFEASIBLE)
+        known[v0] = x0
     return known, C, b
 
 
 def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
-          progress: Progress = None, tol: float = 1e-6, engine: str = "auto") -> list[dict]:
+          progress: Progress = None, tol: float = 1e-6, engine: str = "auto",
+          workers: int = 1) -> list[dict]:
     """Feasible interval of every suppressed cell, by linear programming (HiGHS).
 
     The unknowns are the inner cells; each published cell ``j`` gives the equality
@@ -790,15 +931,20 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     interval does not reach ``protection`` % of the value below and above it.
 
     Inner cells fixed by what is published are eliminated first and the LP is split into
-    independent blocks; each block is one HiGHS model re-solved with a new objective
-    (``engine="highs"``), or ``scipy.optimize.linprog`` is called per bound
-    (``engine="linprog"``); ``"auto"`` takes the first when available.
+    independent blocks.  Each block is one HiGHS model re-solved with a new objective
+    (``engine="highs"``; scipy's own HiGHS binding, or ``highspy`` when installed), or
+    ``scipy.optimize.linprog`` is called per bound (``engine="linprog"``); ``"auto"`` takes the
+    first when available.  A bound is not solved for when a valid bound derived from one
+    published sum is attained by a point found by an earlier solve.  ``workers > 1`` shares
+    the objectives of large blocks among that many processes.
     """
     x = _as_csc(x, integer=False)
     n_inner, n_cells = x.shape
     values = np.asarray(values, dtype=np.float64)
     if values.shape != (n_cells,):
         raise ValueError(f"values must have shape ({n_cells},)")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("values must be finite numbers")
     suppressed = _bools(suppressed, n_cells, "suppressed")
     lo = _per_item(lower, n_inner, "lower", -np.inf)
     hi = _per_item(upper, n_inner, "upper", np.inf)
@@ -808,8 +954,8 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
         protection = _per_item(protection, n_cells, "protection", 0.0)
     if engine not in ("auto", "highs", "linprog"):
         raise ValueError("engine must be 'auto', 'highs' or 'linprog'")
-    api = _highs_api() if engine != "linprog" else None
-    if engine == "highs" and api is None:
+    use_highs = engine != "linprog" and _highs_api() is not None
+    if engine == "highs" and not use_highs:
         raise RuntimeError("no HiGHS binding available")
 
     cells = np.flatnonzero(suppressed)
@@ -820,28 +966,28 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     var_of_row = np.full(n_inner, -1, dtype=np.int64)
     var_rows = np.flatnonzero(unknown)
     var_of_row[var_rows] = np.arange(var_rows.size)
-    filled = np.where(unknown, 0.0, known)
-    rhs = b - C @ filled
+    rhs = b - C @ np.where(unknown, 0.0, known)
     K = C[:, unknown].tocsr()
     has = np.diff(K.indptr) > 0
     scale = np.maximum(1.0, np.abs(b))
     if np.any(np.abs(rhs[~has]) > tol * scale[~has]):
-        raise ValueError("the published cells contradict each other")
+        raise ValueError(_INFEASIBLE)
     K, rhs = K[has], rhs[has]
     nv, nc = var_rows.size, K.shape[0]
     # independent blocks: connected components of the variables-constraints graph
     if nv:
-        graph = sp.bmat([[None, K.T], [K, None]], format="csr")
-        _, label = connected_components(graph, directed=False)
+        graph = sp.bmat([[None, K.T], [K, None]], format="csr") if nc else sp.csr_matrix((nv, nv))
+        n_blocks, label = connected_components(graph, directed=False)
         label = label[:nv]
         cons_label = label[K.indices[K.indptr[:-1]]] if nc else np.zeros(0, dtype=np.int64)
     else:
-        label = cons_label = np.zeros(0, dtype=np.int64)
+        n_blocks, label, cons_label = 0, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
 
-    # split each suppressed cell's objective into a constant and one part per block
+    # split each suppressed cell's objective into a constant and one part per block; equal
+    # parts (duplicate cells) are solved once
     low = np.zeros(cells.size)
     high = np.zeros(cells.size)
-    parts: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    parts: dict[int, dict[tuple, list]] = {}
     for i, j in enumerate(cells.tolist()):
         s, e = x.indptr[j], x.indptr[j + 1]
         rows, coef = x.indices[s:e], x.data[s:e]
@@ -852,43 +998,45 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
             lab = label[v]
             for comp in np.unique(lab).tolist():
                 m = lab == comp
-                parts.setdefault(comp, []).append((i, v[m], cv[m]))
+                key = (v[m].tobytes(), cv[m].tobytes())
+                entry = parts.setdefault(comp, {}).setdefault(key, [v[m], cv[m], []])
+                entry[2].append(i)
 
+    var_order = np.argsort(label, kind="stable")
+    var_start = np.searchsorted(label[var_order], np.arange(n_blocks + 1))
+    cons_order = np.argsort(cons_label, kind="stable")
+    cons_start = np.searchsorted(cons_label[cons_order], np.arange(n_blocks + 1))
     total = sum(len(p) for p in parts.values())
     done = 0
-    step = max(1, total // 100)
-    cons_order = np.argsort(cons_label, kind="stable")
-    cons_start = np.searchsorted(cons_label[cons_order], np.arange(label.max() + 2)) \
-        if nv else np.zeros(1, dtype=np.int64)
-    var_order = np.argsort(label, kind="stable")
-    var_start = np.searchsorted(label[var_order], np.arange(label.max() + 2)) \
-        if nv else np.zeros(1, dtype=np.int64)
-    for comp, items in parts.items():
+    jobs = []
+    for comp, entries in parts.items():
+        items = list(entries.values())
         cvars = var_order[var_start[comp]:var_start[comp + 1]]
         ccons = cons_order[cons_start[comp]:cons_start[comp + 1]]
         local = np.full(nv, -1, dtype=np.int64)
         local[cvars] = np.arange(cvars.size)
         clo, chi = lo[var_rows[cvars]], hi[var_rows[cvars]]
+        objs = [(local[v], cv) for v, cv, _ in items]
         if ccons.size == 0:
-            # a free inner cell: its bounds are its interval
-            for i, v, cv in items:
-                a, z = cv * clo[local[v]], cv * chi[local[v]]
-                low[i] += float(np.minimum(a, z).sum())
-                high[i] += float(np.maximum(a, z).sum())
-            done += len(items)
+            # an inner cell in no published sum: its bounds are its interval
+            mins = [float(np.minimum(c * clo[v], c * chi[v]).sum()) for v, c in objs]
+            maxs = [float(np.maximum(c * clo[v], c * chi[v]).sum()) for v, c in objs]
         else:
             A = K[ccons][:, cvars].tocsc()
-            if api is not None:
-                model = _HighsLP(api, A, rhs[ccons], clo, chi)
-            else:
-                model = _LinprogLP(A, rhs[ccons], clo, chi)
-            for i, v, cv in items:
-                a, z = model.bounds(local[v], cv)
-                low[i] += a
-                high[i] += z
-                done += 1
-                if progress is not None and done % step == 0:
-                    progress(done, total)
+            if workers > 1 and len(objs) >= 200:
+                jobs.append((items, A, rhs[ccons], clo, chi, objs))
+                continue
+            mins, maxs = _block_bounds(A, rhs[ccons], clo, chi, objs, use_highs, tol,
+                                       progress, done, total)
+        for (_v, _c, owners), mn, mx in zip(items, mins, maxs, strict=True):
+            for i in owners:
+                low[i] += mn
+                high[i] += mx
+        done += len(items)
+        if progress is not None:
+            progress(done, total)
+    if jobs:
+        done = _run_parallel(jobs, workers, use_highs, tol, low, high, progress, done, total)
     if progress is not None:
         progress(total, total)
 
@@ -903,3 +1051,32 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
             exposed = (v - lo_i < need - eps) or (hi_i - v < need - eps)
         out.append({"cell": j, "value": v, "low": lo_i, "high": hi_i, "exposed": bool(exposed)})
     return out
+
+
+def _run_parallel(jobs, workers, use_highs, tol, low, high, progress, done, total):
+    """Large blocks: their objectives in ``workers`` chunks, one process each (spawned, so
+    that it is safe in a threaded server)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    tasks = []
+    for items, A, rhs, clo, chi, objs in jobs:
+        mat = (A.indptr, A.indices, A.data, A.shape)
+        for k in range(workers):
+            sel = list(range(k, len(objs), workers))
+            tasks.append((items, sel, (mat, rhs, clo, chi, [objs[s] for s in sel], use_highs,
+                                       tol)))
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [(items, sel, pool.submit(_block_bounds_job, args))
+                   for items, sel, args in tasks]
+        for items, sel, fut in futures:
+            mins, maxs = fut.result()
+            for s, mn, mx in zip(sel, mins, maxs, strict=True):
+                for i in items[s][2]:
+                    low[i] += mn
+                    high[i] += mx
+            done += len(sel)
+            if progress is not None:
+                progress(done, total)
+    return done
