@@ -512,8 +512,8 @@ def test_gauss_makes_the_same_choices_as_dense_rank_tests(tab, with_singletons):
 def test_gauss_on_any_integer_matrix_matches_dense_rank_tests(data):
     # not a table: an identity part and random integer "totals", with cells that must be
     # published (forbidden or not listed) and may expose primary cells by themselves
-    n_inner = data.draw(st.integers(2, 6))
-    n_tot = data.draw(st.integers(1, 8))
+    n_inner = data.draw(st.integers(2, 7))
+    n_tot = data.draw(st.integers(1, 9))
     coef = st.sampled_from([-2, -1, 0, 0, 0, 1, 1, 2, 3])
     tot = np.array(data.draw(st.lists(st.lists(coef, min_size=n_tot, max_size=n_tot),
                                       min_size=n_inner, max_size=n_inner)))
@@ -525,7 +525,7 @@ def test_gauss_on_any_integer_matrix_matches_dense_rank_tests(data):
         return np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
 
     primary = flags() & flags()
-    forbidden = flags() & flags() & flags() & ~primary
+    forbidden = flags() & flags() & ~primary
     singleton = primary & flags()
     order = np.array(data.draw(st.permutations(np.flatnonzero(~primary).tolist())), dtype=int)
     order = order[:data.draw(st.integers(max(0, order.size - 2), order.size))]

@@ -652,20 +652,19 @@ def gauss_suppress(x, primary, candidates_order, *, forbidden=None, singleton=No
 
 def _highs_api():
     """The HiGHS Python binding that lets one model be solved again and again (warm start):
-    ``highspy`` when installed, else the copy that scipy ships (``scipy.optimize._highspy``,
-    a private module, hence the fallback to plain ``linprog``)."""
-    try:
-        import highspy
-
-        core = highspy._core if hasattr(highspy, "_core") else highspy
-        return highspy.Highs, core
-    except ImportError:
-        pass
+    the copy scipy ships (``scipy.optimize._highspy``, a private module), else ``highspy``
+    when installed; None means plain ``linprog``."""
     try:
         from scipy.optimize._highspy import _core
 
         return _core._Highs, _core
     except ImportError:  # pragma: no cover - depends on the scipy build
+        pass
+    try:  # pragma: no cover - only without scipy's binding
+        import highspy
+
+        return highspy.Highs, getattr(highspy, "_core", highspy)
+    except ImportError:  # pragma: no cover
         return None
 
 
@@ -932,7 +931,7 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
 
     Inner cells fixed by what is published are eliminated first and the LP is split into
     independent blocks.  Each block is one HiGHS model re-solved with a new objective
-    (``engine="highs"``; scipy's own HiGHS binding, or ``highspy`` when installed), or
+    (``engine="highs"``; scipy's own HiGHS binding, or ``highspy`` without it), or
     ``scipy.optimize.linprog`` is called per bound (``engine="linprog"``); ``"auto"`` takes the
     first when available.  A bound is not solved for when a valid bound derived from one
     published sum is attained by a point found by an earlier solve.  ``workers > 1`` shares
