@@ -7,6 +7,8 @@ import zlib
 
 import pytest
 
+from tests.samples import pdf
+
 
 def ooxml(prefix):
     buffer = io.BytesIO()
@@ -221,17 +223,6 @@ def docx_with_pages(pages):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<x/>")
         archive.writestr("docProps/app.xml", f"<Properties><Pages>{pages}</Pages></Properties>")
-    return buffer.getvalue()
-
-
-def pdf(pages):
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ from pyramid.view import view_config
 from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
+from statportal.content.paths import path_of
 from statportal.content.resources import Portal, Section, get_portal
 from statportal.i18n import LANGUAGES, _, label, pick
 from statportal.materials import REPORTS
@@ -63,7 +64,7 @@ def section_view(context, request):
     except PayloadError:
         start, size = 0, 25
     materials, total = get_catalog(get_portal(request)).search(
-        section=url_path(context), state=_state_filter(request, context), start=start,
+        section=path_of(context), state=_state_filter(request, context), start=start,
         size=size)
     sections = [(name, child) for name, child in visible(request, context)
                 if getattr(child, "__content_type__", None) == "Section"]
@@ -71,11 +72,6 @@ def section_view(context, request):
             "batch": _batch(start, size, len(materials), total),
             "category_title": lambda name: category_title(request, name)}
 
-
-def url_path(obj):
-    from statportal.content.paths import path_of
-
-    return path_of(obj)
 
 
 def language_links(request, material):
@@ -213,15 +209,16 @@ def search_params(request):
     params = {"text": request.GET.get("SearchableText", "").strip()[:200]}
     category = request.GET.get("category") or None
     if category and category not in CATEGORIES:
-        raise _bad("category", _("Unknown category ${name}.", mapping={"name": category}))
+        raise SearchInputError("category", _("Unknown category ${name}.",
+                                             mapping={"name": category}))
     params["category"] = category
     year = request.GET.get("year") or None
     if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2200):
-        raise _bad("year", _("A year is four digits."))
+        raise SearchInputError("year", _("A year is four digits."))
     params["year"] = int(year) if year else None
     language = request.GET.get("language") or None
     if language and language not in LANGUAGES:
-        raise _bad("language", _("The language must be kk, ru or en."))
+        raise SearchInputError("language", _("The language must be kk, ru or en."))
     params["language"] = language
     section = request.GET.get("section") or None
     if section and not section.startswith("/"):
@@ -235,9 +232,6 @@ class SearchInputError(Exception):
         super().__init__(message)
         self.field, self.message = field, message
 
-
-def _bad(field, message):
-    return SearchInputError(field, message)
 
 
 def run_search(request):
