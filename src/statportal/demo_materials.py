@@ -67,7 +67,7 @@ def _pdf(lang, title, lines):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from statportal.placement.annex import DEFAULT_FONT, _register_font
+    from statportal.placement.annex import DEFAULT_FONT, PDF_LOCK, _register_font
 
     _register_font(DEFAULT_FONT)
     buffer = io.BytesIO()
@@ -81,7 +81,8 @@ def _pdf(lang, title, lines):
             pdf.drawString(60, 740 - 22 * n, line)
         pdf.drawString(60, 40, str(page))
         pdf.showPage()
-    pdf.save()
+    with PDF_LOCK:
+        pdf.save()
     return buffer.getvalue()
 
 

@@ -5,6 +5,7 @@ Kazakh letter (ә ғ қ ң ө ұ ү һ і); the font path is the setting ``statp
 """
 
 import io
+import threading
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -58,6 +59,11 @@ def _register_font(path):
         pdfmetrics.registerFont(TTFont("DejaVu", path))
 
 
+#: reportlab's registered TTFont is one shared object whose glyph subset is built while a
+#: document is saved: two threads saving at once corrupt it (IndexError in makeSubset).
+PDF_LOCK = threading.Lock()
+
+
 def render_annex(request_obj, titles, format_datetime, font_path=DEFAULT_FONT):
     """PDF bytes. ``titles`` maps paths (unit, section) to their names in the language;
     ``format_datetime`` shows a moment in Asia/Almaty."""
@@ -109,5 +115,6 @@ def render_annex(request_obj, titles, format_datetime, font_path=DEFAULT_FONT):
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, title=label("heading"),
                                  leftMargin=20 * mm, rightMargin=20 * mm)
-    document.build([Paragraph(escape(label("heading")), head), Spacer(1, 4 * mm), table])
+    with PDF_LOCK:
+        document.build([Paragraph(escape(label("heading")), head), Spacer(1, 4 * mm), table])
     return buffer.getvalue()
