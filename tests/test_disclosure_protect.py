@@ -1,6 +1,8 @@
 """protect → audit on small tables checked by hand, through the table model."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from statportal.disclosure import Hierarchy, MinimumFrequency, Table
 from statportal.disclosure.protect import audit_table, protect
@@ -89,3 +91,71 @@ def test_negative_values_are_audited_without_a_lower_bound():
     values = {("d11", "a"): -40, ("d11", "b"): 25}
     tab = table({("d11", "a"): 1}, values)
     protected(tab)
+
+
+# -- interval protection ------------------------------------------------------------------
+
+def test_a_protection_level_widens_a_pattern_that_only_stops_exact_disclosure():
+    """d11 × a (1 respondent, 17) hides behind small complements with GAUSS alone; with 50 %
+    its range must reach 8.5 below and above, so the complements must be large enough."""
+    values = {("d11", "a"): 17, ("d12", "a"): 2, ("d11", "b"): 2, ("d12", "b"): 3}
+    tab = table({("d11", "a"): 1, ("d12", "a"): 1, ("d11", "b"): 1, ("d12", "b"): 1},
+                values)
+    plain = protect(tab, [MinimumFrequency(threshold=2)])
+    assert audit_table(tab, plain.status) == []
+    short = audit_table(tab, plain.status, protection=50)
+    assert short, "the small complements leave a range narrower than 50 %"
+    wide = protect(tab, [MinimumFrequency(threshold=2)], protection=50)
+    assert wide.required[("d11", "a")] == 50 and wide.rounds >= 1 and not wide.unprotected
+    assert audit_table(tab, wide.status, protection=50) == []
+    assert wide.count("secondary") > plain.count("secondary")
+
+
+def test_dominance_gives_its_own_protection_level():
+    from statportal.disclosure import Dominance
+    from statportal.disclosure.protect import required_protection
+
+    tab = table({})
+    key = ("d11", "a")
+    cell = tab.cells[key]
+    cell.top1, cell.top2 = 0.95 * cell.value, 0.01 * cell.value
+    rule = Dominance(n=1, k=85)
+    assert rule.unsafe(cell)
+    levels = required_protection(tab, {key: ["dominance"]}, [rule])
+    # (100/85 · 0.95 v − v) / v = 11.76 %
+    assert levels[key] == pytest.approx(100 * (100 / 85 * 0.95 - 1))
+    assert required_protection(tab, {key: ["dominance"]}, [rule], protection=20)[key] == 20
+    result = protect(tab, [rule])
+    assert result.status[key] == "primary"
+    assert audit_table(tab, result.status, protection=result.required) == []
+
+
+
+
+@st.composite
+def random_tables(draw):
+    oblasts = draw(st.integers(1, 3))
+    tree = {"KZ": ""}
+    for o in range(oblasts):
+        tree[f"O{o}"] = "KZ"
+        for d in range(draw(st.integers(1, 3))):
+            tree[f"d{o}{d}"] = f"O{o}"
+    regions = hierarchy("region", tree)
+    activity = hierarchy("activity", {"T": "", **{f"a{n}": "T"
+                                                   for n in range(draw(st.integers(1, 4)))}})
+    counts, values = {}, {}
+    for r in regions.leaves():
+        for a in activity.leaves():
+            counts[(r, a)] = draw(st.sampled_from([0, 1, 1, 2, 3, 5]))
+            values[(r, a)] = draw(st.integers(1, 500)) if counts[(r, a)] else 0
+    return table(counts, values, regions=regions, activity=activity)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_tables(), st.sampled_from([None, 5, 20, 60]), st.sampled_from([2, 3]))
+def test_every_protected_table_passes_the_audit(tab, level, threshold):
+    result = protect(tab, [MinimumFrequency(threshold=threshold)], protection=level)
+    assert not result.unprotected
+    assert audit_table(tab, result.status, protection=level) == []
+    for key, state in result.status.items():
+        assert state == "primary" or tab.cells[key].value != 0  # zeros never complements

@@ -914,7 +914,7 @@ def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
 
 def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
           progress: Progress = None, tol: float = 1e-6, engine: str = "auto",
-          workers: int = 1) -> list[dict]:
+          workers: int = 1, targets=None) -> list[dict]:
     """Feasible interval of every suppressed cell, by linear programming (HiGHS).
 
     The unknowns are the inner cells; each published cell ``j`` gives the equality
@@ -935,7 +935,9 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     ``scipy.optimize.linprog`` is called per bound (``engine="linprog"``); ``"auto"`` takes the
     first when available.  A bound is not solved for when a valid bound derived from one
     published sum is attained by a point found by an earlier solve.  ``workers > 1`` shares
-    the objectives of large blocks among that many processes.
+    the objectives of large blocks among that many processes.  ``targets`` (booleans over the
+    cells) limits the bounds computed to those suppressed cells (the others still count as
+    unknown).
     """
     x = _as_csc(x, integer=False)
     n_inner, n_cells = x.shape
@@ -957,7 +959,8 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     if engine == "highs" and not use_highs:
         raise RuntimeError("no HiGHS binding available")
 
-    cells = np.flatnonzero(suppressed)
+    cells = np.flatnonzero(suppressed if targets is None
+                           else suppressed & _bools(targets, n_cells, "targets"))
     if cells.size == 0:
         return []
     known, C, b = _known_inner(x, values, ~suppressed, lo, hi, tol)

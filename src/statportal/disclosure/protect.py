@@ -1,8 +1,15 @@
 """Protecting a table: primary cells by the rules, complementary cells by Gaussian
-elimination (art. 23's order: fewest respondents, then smallest value), and the audit.
+elimination (art. 23's order: fewest respondents, then smallest value), then, where a
+protection level is asked for, more complementary cells until every primary cell's
+feasible range is wide enough; and the audit.
 
-    status = protect(table, [MinimumFrequency()])        # {key: "primary" | "secondary"}
-    findings = audit_table(table, status)                  # exposed suppressed cells
+    result = protect(table, [MinimumFrequency()], protection=10)
+    result.status                                          # {key: "primary" | "secondary"}
+    findings = audit_table(table, result.status, protection=10)   # exposed primary cells
+
+The protection level of a primary cell is the larger of ``protection`` (a percentage of
+its value) and the level its rules give (the handbook's formulas for dominance and p %);
+it is required on both sides: the range must reach that far below and above the value.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +24,9 @@ class Protection:
     status: dict                         # key -> "primary" | "secondary" (others published)
     primary: dict = field(default_factory=dict)   # key -> [rule names]
     keys: list = field(default_factory=list)
+    required: dict = field(default_factory=dict)  # key -> protection percentage (primaries)
+    unprotected: list = field(default_factory=list)  # keys no pattern can protect enough
+    rounds: int = 0                      # audit rounds of the interval phase
 
     def count(self, state):
         return sum(1 for s in self.status.values() if s == state)
@@ -32,7 +42,29 @@ def candidate_order(table, keys, primary):
                        dtype=numpy.int64)
 
 
-def protect(table, rules, progress=None):
+def required_protection(table, unsafe, rules, protection=None):
+    """``{key: percent}``: each primary cell's protection level, the larger of
+    ``protection`` and what the rules that found it unsafe ask (only positive levels)."""
+    by_name = {rule.name: rule for rule in rules}
+    required = {}
+    for key, names in unsafe.items():
+        cell = table.cells[key]
+        level = float(protection or 0.0)
+        if cell.value:
+            for name in names:
+                rule = by_name.get(name)
+                if rule is not None:
+                    level = max(level, 100.0 * rule.protection(cell) / abs(cell.value))
+        if level > 0:
+            required[key] = min(level, 100.0)
+    return required
+
+
+def protect(table, rules, protection=None, progress=None, singletons=True):
+    """Primary cells by ``rules``; complementary cells so that no primary cell can be
+    derived exactly (also not by a sole respondent who knows its own value, unless
+    ``singletons`` is false); then, when a protection level applies, complementary cells
+    until every primary cell's range reaches it."""
     from statportal.disclosure.gauss import gauss_suppress
 
     unsafe = primary_cells(table, rules)
@@ -40,7 +72,7 @@ def protect(table, rules, progress=None):
     cells = [table.cells[key] for key in keys]
     primary = numpy.array([key in unsafe for key in keys])
     forbidden = numpy.array([cell.empty or cell.value == 0 for cell in cells])
-    singleton = numpy.array([key in unsafe and cell.respondents == 1
+    singleton = numpy.array([singletons and key in unsafe and cell.respondents == 1
                              for key, cell in zip(keys, cells, strict=True)])
     suppressed = gauss_suppress(x, primary, candidate_order(table, keys, primary),
                                 forbidden=forbidden, singleton=singleton, progress=progress)
@@ -50,21 +82,118 @@ def protect(table, rules, progress=None):
             status[key] = "primary"
         elif suppressed[n]:
             status[key] = "secondary"
-    return Protection(status=status, primary=unsafe, keys=keys)
+    result = Protection(status=status, primary=unsafe, keys=keys,
+                        required=required_protection(table, unsafe, rules, protection))
+    if result.required:
+        _widen(table, result, x, progress)
+    return result
+
+
+def _widen(table, result, x, progress=None):
+    """Add complementary cells, round by round, until each primary cell's LP range reaches
+    its protection level. Adding a suppression only widens ranges, so a cell protected
+    once stays protected and each round audits only the cells still short."""
+    from statportal.disclosure.gauss import audit
+
+    keys, status = result.keys, result.status
+    column = {key: n for n, key in enumerate(keys)}
+    values = numpy.array([table.cells[key].value for key in keys], dtype=float)
+    percent = numpy.zeros(len(keys))
+    for key, level in result.required.items():
+        percent[column[key]] = level
+    lower = None if any(table.cells[k].value < 0 for k in table.cells if
+                        table.cells[k].inner) else 0.0
+    relations = _Relations(table)
+    pending = set(result.required)
+    while pending:
+        result.rounds += 1
+        suppressed = numpy.array([key in status for key in keys])
+        targets = numpy.array([key in pending for key in keys])
+        short = [r for r in audit(x, values, suppressed, lower=lower, protection=percent,
+                                  targets=targets, progress=progress) if r["exposed"]]
+        pending = set()
+        for finding in short:
+            key = keys[finding["cell"]]
+            need = percent[finding["cell"]] / 100.0 * abs(finding["value"])
+            gap = max(need - (finding["value"] - finding["low"]),
+                      need - (finding["high"] - finding["value"]), 0.0)
+            complement = relations.complement(key, status, gap)
+            if complement is None:
+                result.unprotected.append(key)
+            else:
+                status[complement] = "secondary"
+                pending.add(key)
+
+
+class _Relations:
+    """The additive relations of a table around a cell: along each dimension, the cell
+    with its parent and siblings, and the cell with its children."""
+
+    def __init__(self, table):
+        self.table = table
+        self.dims = table.dims
+
+    def around(self, key):
+        cells = self.table.cells
+        for n, dim in enumerate(self.dims):
+            hierarchy = self.table.hierarchies[dim]
+            code = key[n]
+            parent = hierarchy.parents[code]
+            groups = []
+            if parent:
+                groups.append([parent, *hierarchy.children[parent]])
+            if hierarchy.children.get(code):
+                groups.append([code, *hierarchy.children[code]])
+            for group in groups:
+                yield [k for k in (key[:n] + (c,) + key[n + 1:] for c in group) if k in cells]
+
+    def complement(self, key, status, gap):
+        """The best published cell to hide next for ``key``: in a relation of ``key`` or,
+        failing that, of the suppressed cells linked to it; art. 23's order among those
+        whose value can open the range by ``gap``, else among all."""
+        cells = self.table.cells
+        seen, frontier = {key}, [key]
+        while frontier:
+            candidates, linked = set(), []
+            for current in frontier:
+                for relation in self.around(current):
+                    for other in relation:
+                        if other in status:
+                            if other not in seen:
+                                seen.add(other)
+                                linked.append(other)
+                        elif not (cells[other].empty or cells[other].value == 0):
+                            candidates.add(other)
+            if candidates:
+                return min(candidates, key=lambda k: (abs(cells[k].value) < gap,
+                                                      cells[k].respondents,
+                                                      abs(cells[k].value), k))
+            frontier = linked
+        return None
 
 
 def audit_table(table, status, protection=None, progress=None, values_known=True):
-    """The suppressed cells whose value can be derived (exactly, or within ``protection``
-    percent) from the published ones: ``[{"key", "value", "low", "high", "exposed"}]``
-    of the exposed ones. Without the true values (``values_known=False``: a published
-    table alone) only exact disclosure is judged."""
+    """The primary cells whose value can be derived (exactly, or, with ``protection`` — a
+    percentage, or ``{key: percent}`` — and the true values, not within that range) from
+    the published ones: ``[{"key", "value", "low", "high", "exposed"}]`` of the exposed
+    ones. Secondary cells are bounded too (the audit is about the whole pattern) but are
+    not findings: their values are not confidential. Without the true values
+    (``values_known=False``: a published table alone) only exact disclosure is judged."""
     from statportal.disclosure.gauss import audit
 
     x, keys, _inner = table.model_matrix()
     values = numpy.array([table.cells[key].value for key in keys], dtype=float)
     suppressed = numpy.array([status.get(key, "published") != "published" for key in keys])
+    targets = numpy.array([status.get(key) == "primary" for key in keys])
+    if not targets.any():  # a pattern made elsewhere without the distinction
+        targets = suppressed
+    percent = None
+    if protection and values_known:
+        percent = numpy.array([(protection.get(key, 0.0) if isinstance(protection, dict)
+                                else protection) if targets[n] else 0.0
+                               for n, key in enumerate(keys)], dtype=float)
     negative = any(table.cells[key].value < 0 for key in _inner)
     results = audit(x, values, suppressed, lower=None if negative else 0.0,
-                    protection=protection if values_known else None, progress=progress)
+                    protection=percent, progress=progress, targets=targets)
     return [{**result, "key": keys[result["cell"]]} for result in results
             if result["exposed"]]
