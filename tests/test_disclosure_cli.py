@@ -87,3 +87,28 @@ def test_bad_input_names_the_place_and_writes_nothing(files):
     assert code == 2
     assert f"{files / 'basis.csv'}:5: column 'value'" in err
     assert not out.exists()
+
+
+def test_protect_with_a_protection_level(files):
+    out = files / "published.csv"
+    plain = files / "plain.csv"
+    assert run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+               "--out", str(plain))[0] == 0
+    code, text, _err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                           "--protection", "40", "--out", str(out), "--report",
+                           str(files / "report.json"))
+    assert code == 0, text
+    report = json.loads((files / "report.json").read_text())
+    assert report["exposed"] == [] and report["unprotected"] == []
+    assert run("disclosure", "check", str(out), "--basis", str(files / "basis.csv"),
+               *dims(files), "--protection", "40")[0] == 0
+    hidden = sum(1 for shown, _s in read(out).values() if shown == "X")
+    assert hidden >= sum(1 for shown, _s in read(plain).values() if shown == "X")
+
+
+@pytest.mark.parametrize("level", ["0", "150", "-5"])
+def test_a_protection_level_out_of_range_is_refused(files, level):
+    code, _text, err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                           "--protection", level, "--out", str(files / "p.csv"))
+    assert code == 2 and "--protection" in err
+    assert not (files / "p.csv").exists()

@@ -2,16 +2,27 @@
 
     statportal disclosure protect BASIS.csv --dim region=regions.csv --dim activity=act.csv \\
         [--threshold N] [--dominance n,k] [--p-percent P] [--protection P] --out PUBLISHED.csv \\
-        [--xlsx OUT.xlsx --rows region --cols activity] [--report REPORT.json]
+        [--xlsx OUT.xlsx --rows region --cols activity] [--report REPORT.json] \\
+        [--collapse DIM=DEPTH] [--transfer DIM=CODE:TO[@OTHERDIM=CODE]] \\
+        [--combine DIM=CODE+CODE[+…]:NEWCODE[:LABEL]] [--hierarchies-out DIR]
     statportal disclosure audit PUBLISHED.csv --dim … [--protection P]     # 0 safe, 1 exposed
     statportal disclosure check PUBLISHED.csv --basis BASIS.csv --dim …      # 0 safe, 1 not
 
 Errors in the input name the file, line and column and exit with 2; no output file is
 left half-written. Progress goes to standard error on large tables.
+
+``--collapse``, ``--transfer`` and ``--combine`` (repeatable, ``protect`` and ``check``)
+conceal data the other ways of art. 22 (``statportal.disclosure.operations``): they are
+applied to the basis right after it is read, in the order given, before any rule. The
+published table then follows the changed hierarchies: ``protect --hierarchies-out DIR``
+writes them as ``DIR/<dim>.csv`` for ``audit``; ``check`` applies the same options to its
+basis; the report lists them under ``operations``. A malformed option exits with 2.
 """
 
+import argparse
 import csv
 import json
+import os
 import sys
 
 from statportal.disclosure.errors import InputError
@@ -40,6 +51,9 @@ def add_parser(commands):
     protect.add_argument("--cols")
     protect.add_argument("--language", default="kk", choices=("kk", "ru", "en"))
     protect.add_argument("--report")
+    operations(protect)
+    protect.add_argument("--hierarchies-out", metavar="DIR",
+                         help="write each dimension's hierarchy, as published, to DIR/<dim>.csv")
     audit = sub.add_parser("audit", help="can a suppressed cell be derived?")
     audit.add_argument("published")
     dims(audit)
@@ -49,6 +63,98 @@ def add_parser(commands):
     check.add_argument("--basis", required=True)
     dims(check)
     check.add_argument("--protection", type=float, metavar="P")
+    operations(check)
+
+
+class _InOrder(argparse.Action):
+    """The operation options into one list ``[(kind, spec)]``, in the order given."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest, None) or []),
+                                       (self.const, values)])
+
+
+def operations(parser):
+    for kind, metavar, text in (
+            ("collapse", "DIM=DEPTH", "publish DIM only down to DEPTH (0 = its total)"),
+            ("transfer", "DIM=CODE:TO[@OTHERDIM=CODE]",
+             "publish the data of CODE under TO (only where OTHERDIM is CODE)"),
+            ("combine", "DIM=CODE+CODE[+…]:NEWCODE[:LABEL]",
+             "publish sibling codes combined into NEWCODE")):
+        parser.add_argument(f"--{kind}", dest="operations", action=_InOrder, const=kind,
+                            default=[], metavar=metavar, help=f"{text} (repeatable)")
+
+
+FORMS = {"collapse": "DIM=DEPTH, such as region=1",
+         "transfer": "DIM=CODE:TO or DIM=CODE:TO@OTHERDIM=CODE",
+         "combine": "DIM=CODE+CODE[+…]:NEWCODE[:LABEL]"}
+
+
+def parse_operation(kind, spec):
+    """``(kind, spec, function of a table)`` for one ``--collapse | --transfer | --combine``;
+    a malformed spec is an InputError naming the option."""
+    from statportal.disclosure import operations as ops
+
+    def malformed():
+        return InputError(f"--{kind} {spec!r}: expected {FORMS[kind]}")
+
+    head, *places = spec.split("@") if kind == "transfer" else (spec,)
+    dim, sep, rest = head.partition("=")
+    dim, rest = dim.strip(), rest.strip()
+    if not sep or not dim or not rest:
+        raise malformed()
+    if kind == "collapse":
+        try:
+            depth = int(rest)
+        except ValueError:
+            raise malformed() from None
+        return kind, spec, lambda table: ops.collapse(table, dim, depth)
+    if kind == "transfer":
+        code, sep, to = (part.strip() for part in rest.partition(":"))
+        if not sep or not code or not to or ":" in to:
+            raise malformed()
+        where = {}
+        for place in places:
+            other, sep, other_code = (part.strip() for part in place.partition("="))
+            if not sep or not other or not other_code or other in where:
+                raise malformed()
+            where[other] = other_code
+        return kind, spec, lambda table: ops.transfer(table, dim, code, to, where or None)
+    codes, sep, rest = rest.partition(":")
+    new_code, _sep, label = rest.partition(":")
+    codes = [code.strip() for code in codes.split("+")]
+    if not sep or len(codes) < 2 or not all(codes) or not new_code.strip():
+        raise malformed()
+    return kind, spec, lambda table: ops.combine(table, dim, codes, new_code.strip(),
+                                                 label.strip() or None)
+
+
+def apply_operations(table, parsed):
+    for kind, spec, operation in parsed:
+        try:
+            table = operation(table)
+        except InputError as exc:
+            raise InputError(f"--{kind} {spec!r}: {exc.message}") from None
+    return table
+
+
+def prepare_hierarchies_out(directory, dims):
+    """Checked before anything is written: each dimension names a file in ``directory``,
+    which is created if need be."""
+    for dim in dims:
+        if dim in (".", "..") or os.sep in dim or (os.altsep and os.altsep in dim):
+            raise InputError(f"--hierarchies-out: the dimension {dim!r} cannot name a file")
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create it ({exc.strerror})", directory) from None
+
+
+def write_hierarchies(directory, table):
+    from statportal.disclosure.operations import write_hierarchy
+
+    for dim in table.dims:
+        write_hierarchy(os.path.join(directory, f"{dim}.csv"), table.hierarchies[dim])
 
 
 def read_dims(specs):
@@ -157,9 +263,16 @@ def cmd_protect(args, out, err):
     if args.xlsx and not (args.rows in hierarchies and args.cols in hierarchies):
         raise InputError("--xlsx needs --rows and --cols naming two dimensions")
     rules = rules_from(args)
-    table = Table.from_csv(args.basis, hierarchies)
-    result = protect(table, rules, progress=progress_printer("protecting", err))
-    exposed = audit_table(table, result.status, args.protection,
+    parsed = [parse_operation(kind, spec) for kind, spec in args.operations]
+    if args.hierarchies_out:
+        prepare_hierarchies_out(args.hierarchies_out, hierarchies)
+    table = apply_operations(Table.from_csv(args.basis, hierarchies), parsed)
+    if args.protection is not None and not 0 < args.protection <= 100:
+        raise InputError(f"--protection {args.protection:g}: a percentage above 0 and at "
+                         "most 100")
+    result = protect(table, rules, protection=args.protection,
+                     progress=progress_printer("protecting", err))
+    exposed = audit_table(table, result.status, result.required or None,
                           progress=progress_printer("auditing", err))
     output.write_csv(args.out, table, result.status)
     if args.xlsx:
@@ -168,7 +281,15 @@ def cmd_protect(args, out, err):
               "secondary": result.count("secondary"),
               "secondary_value": sum(abs(table.cells[k].value)
                                      for k, s in result.status.items() if s == "secondary"),
-              "exposed": [list(item["key"]) for item in exposed]}
+              "exposed": [list(item["key"]) for item in exposed],
+              "unprotected": [list(key) for key in result.unprotected],
+              "protection_rounds": result.rounds,
+              "operations": [note.as_dict() for note in getattr(table, "notes", ())]}
+    if args.hierarchies_out:
+        write_hierarchies(args.hierarchies_out, table)
+    elif parsed:
+        print("statportal: note: the published table follows the changed hierarchies; "
+              "--hierarchies-out DIR writes them for audit", file=err)
     if args.report:
         output.write_atomically(args.report, lambda stream: stream.write(
             json.dumps(report, ensure_ascii=False, indent=2).encode()))
@@ -201,8 +322,9 @@ def cmd_check(args, out, err):
     from statportal.disclosure.table import Table
 
     hierarchies = read_dims(args.dim)
-    basis = Table.from_csv(args.basis, hierarchies)
-    published, status = read_published(args.published, hierarchies)
+    parsed = [parse_operation(kind, spec) for kind, spec in args.operations]
+    basis = apply_operations(Table.from_csv(args.basis, hierarchies), parsed)
+    published, status = read_published(args.published, basis.hierarchies)
     problems = 0
     for key, cell in published.cells.items():
         if key not in status and abs(cell.value - basis.cells[key].value) > \

@@ -1,5 +1,6 @@
 """A classification's hierarchy, read from a CSV ``code,parent,label`` (the root has an
-empty parent): regions (republic → oblasts → districts), activities (total → sections →
+empty parent; optional ``label_kk``, ``label_ru``, ``label_en`` give labels per
+language): regions (republic → oblasts → districts), activities (total → sections →
 divisions …). Checked when read: one root, known parents, no cycles, no duplicates."""
 
 import csv
@@ -16,6 +17,7 @@ class Hierarchy:
     labels: dict = field(default_factory=dict)
     children: dict = field(default_factory=dict)   # code -> [codes], in file order
     root: str = ""
+    names: dict = field(default_factory=dict)      # code -> {language: label}, optional
 
     @classmethod
     def from_rows(cls, name, rows, file=None):
@@ -68,9 +70,22 @@ class Hierarchy:
         if missing:
             raise InputError(f"missing column {missing[0]!r} (expected code,parent,label)",
                              file, 1, missing[0])
-        rows = [(n, (row.get("code") or "").strip(), (row.get("parent") or "").strip(),
-                 (row.get("label") or "").strip()) for n, row in enumerate(reader, start=2)]
-        return cls.from_rows(name, rows, file)
+        rows, names = [], {}
+        languages = [c for c in (reader.fieldnames or ()) if c.startswith("label_")]
+        for n, row in enumerate(reader, start=2):
+            code = (row.get("code") or "").strip()
+            rows.append((n, code, (row.get("parent") or "").strip(),
+                         (row.get("label") or "").strip()))
+            translated = {c[6:]: (row.get(c) or "").strip() for c in languages}
+            if any(translated.values()):
+                names[code] = {k: v for k, v in translated.items() if v}
+        hierarchy = cls.from_rows(name, rows, file)
+        hierarchy.names = names
+        return hierarchy
+
+    def label(self, code, language=None):
+        """The code's label in ``language`` when the hierarchy has it, else its label."""
+        return (self.names.get(code) or {}).get(language) or self.labels.get(code, code)
 
     def is_leaf(self, code):
         return not self.children.get(code)

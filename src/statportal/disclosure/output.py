@@ -80,6 +80,13 @@ def pivot(table, status, rows_dim, cols_dim):
 
 
 def write_xlsx(path, table, status, rows_dim, cols_dim, language="kk"):
+    write_atomically(path, lambda stream: stream.write(
+        xlsx_bytes(table, status, rows_dim, cols_dim, language)))
+
+
+def xlsx_bytes(table, status, rows_dim, cols_dim, language="kk"):
+    """The pivot as an .xlsx workbook: labels in ``language`` where the hierarchies have
+    them, ``X`` centred, the footnote under the table."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -87,12 +94,12 @@ def write_xlsx(path, table, status, rows_dim, cols_dim, language="kk"):
     rows_h, cols_h = table.hierarchies[rows_dim], table.hierarchies[cols_dim]
     book = Workbook()
     sheet = book.active
-    sheet.append(["", *[cols_h.labels[c] for c in col_codes]])
+    sheet.append(["", *[cols_h.label(c, language) for c in col_codes]])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in row_codes:
         values = [shown.get((r, c), "") for c in col_codes]
-        sheet.append([rows_h.labels[r], *values])
+        sheet.append([rows_h.label(r, language), *values])
         label = sheet.cell(row=sheet.max_row, column=1)
         label.alignment = Alignment(indent=rows_h.depth(r))
         for cell in sheet[sheet.max_row][1:]:
@@ -104,7 +111,9 @@ def write_xlsx(path, table, status, rows_dim, cols_dim, language="kk"):
     sheet.append([])
     sheet.append([FOOTNOTE[language]])
     sheet.column_dimensions["A"].width = 40
-    write_atomically(path, book.save)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
 
 
 def to_html(table, status, rows_dim, cols_dim, language="kk"):
@@ -112,11 +121,11 @@ def to_html(table, status, rows_dim, cols_dim, language="kk"):
     rows_h, cols_h = table.hierarchies[rows_dim], table.hierarchies[cols_dim]
     e = html.escape
     parts = ['<table class="preview"><thead><tr><td></td>']
-    parts += [f'<th scope="col">{e(cols_h.labels[c])}</th>' for c in col_codes]
+    parts += [f'<th scope="col">{e(cols_h.label(c, language))}</th>' for c in col_codes]
     parts.append("</tr></thead><tbody>")
     for r in row_codes:
         parts.append(f'<tr><th scope="row" class="depth-{rows_h.depth(r)}">'
-                     f"{e(rows_h.labels[r])}</th>")
+                     f"{e(rows_h.label(r, language))}</th>")
         for c in col_codes:
             value = shown.get((r, c), "")
             parts.append('<td class="confidential">X</td>' if value == "X"

@@ -111,7 +111,7 @@ def _widen(table, result, x, progress=None):
         targets = numpy.array([key in pending for key in keys])
         short = [r for r in audit(x, values, suppressed, lower=lower, protection=percent,
                                   targets=targets, progress=progress) if r["exposed"]]
-        pending = set()
+        pending, stuck = set(), []
         for finding in short:
             key = keys[finding["cell"]]
             need = percent[finding["cell"]] / 100.0 * abs(finding["value"])
@@ -119,10 +119,14 @@ def _widen(table, result, x, progress=None):
                       need - (finding["high"] - finding["value"]), 0.0)
             complement = relations.complement(key, status, gap)
             if complement is None:
-                result.unprotected.append(key)
+                stuck.append(key)
             else:
                 status[complement] = "secondary"
                 pending.add(key)
+        if pending:  # what others hid this round may be enough for the stuck ones
+            pending.update(stuck)
+        else:
+            result.unprotected.extend(sorted(stuck))
 
 
 class _Relations:
