@@ -2,6 +2,7 @@
 
 import base64
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -379,7 +380,9 @@ def test_demo_materials_pass_their_own_validators(app, testapp):
         materials = list(get_catalog(portal).objects.values())
         assert len(materials) == 4
         for obj in materials:
-            assert get_validators(app.registry).check(obj, None) == [], obj.title["en"]
+            checked = get_validators(app.registry).check(obj, SimpleNamespace(
+                registry=app.registry))
+            assert checked == [], obj.title["en"]
             assert all(not f.removed_sheets or f.preview for f in obj.files)
         industry = next(m for m in materials if m.category == "express_information")
         assert industry.files[0].preview["has_x"] and industry.files[0].removed_sheets

@@ -52,6 +52,7 @@ def includeme(config):
     config.include("statportal.security")
     config.include("statportal.materials")
     config.include("statportal.placement")
+    config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")
     config.include("statportal.mail")

@@ -11,7 +11,8 @@ def json_error(request, status, message, errors=None):
     message = translate(message)
     body = {"message": message, "errors": [
         {"field": e.get("field"), "message": translate(e["message"]),
-         "type": e.get("type", STATUS_TYPES.get(status, "error"))}
+         "type": e.get("type", STATUS_TYPES.get(status, "error")),
+         **({"location": e["location"]} if e.get("location") is not None else {})}
         for e in (errors or [{"message": message}])
     ]}
     response = Response(json_body=body, status=status, charset="utf-8")

@@ -70,8 +70,8 @@ def workflow_post(context, request):
         transition(request, context, request.subpath[0], payload.get("comment"))
     except WorkflowError as exc:
         request.tm.doom()
-        errors = [{"field": f.field, "message": f.message, "type": f.code}
-                  for f in exc.findings] or [
+        errors = [{"field": f.field, "message": f.message, "type": f.code,
+                   "location": f.location} for f in exc.findings] or [
             {"field": exc.field, "message": exc.message, "type": "workflow"}]
         return json_error(request, exc.status, exc.message, errors)
     return describe(request, context)

@@ -30,6 +30,18 @@ class Upload(colander.SchemaType):
     def deserialize(self, node, cstruct):
         if cstruct is colander.null or cstruct in ("", None):
             return colander.null
+        filename, data, language = self.decode(node, cstruct)
+        request = (node.bindings or {}).get("request")
+        try:
+            extension = check_upload(filename, data, policy_of(request))
+            cleaned = clean_workbook(filename, extension, data)
+        except FileRefused as refused:
+            raise colander.Invalid(node, refused.message) from None
+        return {"filename": filename, "data": cleaned.data, "extension": extension,
+                "language": language, "removed_sheets": list(cleaned.removed_sheets)}
+
+    def decode(self, node, cstruct):
+        """``(filename, bytes, language)`` from a JSON file object or deform's upload."""
         if not isinstance(cstruct, dict):
             raise colander.Invalid(node, _("A file object is expected."))
         if "fp" in cstruct:  # deform's FileUploadWidget
@@ -49,14 +61,7 @@ class Upload(colander.SchemaType):
         if language is not None and language not in LANGUAGES:
             raise colander.Invalid(node, _("${file}: the language must be kk, ru or en.",
                                            mapping={"file": filename}))
-        request = (node.bindings or {}).get("request")
-        try:
-            extension = check_upload(filename, data, policy_of(request))
-            cleaned = clean_workbook(filename, extension, data)
-        except FileRefused as refused:
-            raise colander.Invalid(node, refused.message) from None
-        return {"filename": filename, "data": cleaned.data, "extension": extension,
-                "language": language, "removed_sheets": list(cleaned.removed_sheets)}
+        return filename, data, language
 
 
 class LanguageUploadWidget(deform.widget.FileUploadWidget):

@@ -8,12 +8,11 @@ facets), ``views`` (public pages, search, history, downloads, translation report
 
 from statportal.i18n import _
 from statportal.materials.resources import Material
-from statportal.materials.workflow import MATERIAL_WORKFLOW, PUBLISH, WITHDRAW
+from statportal.materials.workflow import MATERIAL_WORKFLOW, PUBLISH, REPORTS, WITHDRAW
 
-__all__ = ["MATERIAL_WORKFLOW", "Material", "PUBLISH", "WITHDRAW"]
+__all__ = ["MATERIAL_WORKFLOW", "Material", "PUBLISH", "REPORTS", "WITHDRAW"]
 
 ADD_MATERIAL = "statportal.material.add"
-REPORTS = "statportal.material.reports"
 
 
 def on_transition(event):

@@ -23,6 +23,13 @@ def may_see_versions(request):
 
 def serialize_material(request, material, data):
     data["files"] = [file_json(request, material, i, f) for i, f in enumerate(material.files)]
+    from statportal.materials import REPORTS
+
+    if request.has_permission(REPORTS, material):  # bases hold primary data: staff only
+        data["bases"] = [{"@id": request.resource_url(material, "@@basis", str(i), b.filename),
+                          **b.describe()} for i, b in enumerate(material.bases or ())]
+    else:
+        data.pop("bases", None)
     data["languages"] = [lang for lang in LANGUAGES if lang in material.languages]
     data["available_languages"] = material.available_languages()
     data["version"] = material.version

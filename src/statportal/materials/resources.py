@@ -24,6 +24,9 @@ class Material(Content):
     unit = executor = ""
     keywords = ()
     placed_by = ()
+    primary_data = False
+    bases = ()                  # the tables' bases: checked, never published
+    disclosure_override = None  # {"actor", "time", "reason", "fingerprint"}
 
     def __init__(self, category="latest_data", **kw):
         super().__init__(**kw)
@@ -43,11 +46,17 @@ class Material(Content):
         self.files = PersistentList(StoredFile.from_upload(u, version=self.version)
                                     for u in assign_languages(uploads, self.languages))
 
+    def set_bases(self, uploads):
+        """Bases sent with an edit replace the bases; an edit without them keeps them."""
+        if uploads:
+            self.bases = PersistentList(StoredFile.from_upload(u, version=self.version)
+                                        for u in uploads)
+
     def set_body(self, value):
         self.body = multilingual(value)
 
     # -- versions
-    def new_version(self, title, files, request_number=None, description=None):
+    def new_version(self, title, files, request_number=None, description=None, bases=()):
         """Keep the current version in the history and take the new title and files.
 
         Languages the new version brings no file for keep their earlier file (it is then
@@ -68,6 +77,8 @@ class Material(Content):
         brought = {f.language for f in new_files}
         kept = [f for f in self.files if f.language not in brought]
         self.files = PersistentList(new_files + kept)
+        if bases:
+            self.bases = PersistentList(bases)
         self.touch()
 
     def version_record(self, number):

@@ -55,6 +55,11 @@ class MaterialSchema(colander.MappingSchema):
         self.insert(1, multilingual("description", _("Description"),
                                     max_length=DESCRIPTION_MAX, textarea=True))
         self.insert(2, multilingual("body", _("Text"), max_length=BODY_MAX, textarea=True))
+        from statportal.confidentiality.upload import bases_node, primary_data_node
+
+        at = [child.name for child in self.children].index("files") + 1
+        self.insert(at, bases_node())
+        self.insert(at, primary_data_node())
 
     category = colander.SchemaNode(
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),

@@ -11,6 +11,7 @@ from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
 PUBLISH, WITHDRAW = "statportal.material.publish", "statportal.material.withdraw"
+REPORTS = "statportal.material.reports"  # translation report, disclosure findings
 STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator")
 
 MATERIAL_WORKFLOW = Workflow(
@@ -19,11 +20,14 @@ MATERIAL_WORKFLOW = Workflow(
     initial_state="private",
     states=(
         State("private", _("Private"), {VIEW: STAFF, EDIT: ("Moderator",),
-                                        PUBLISH: ("Moderator",)}, inherit=False),
+                                        PUBLISH: ("Moderator",),
+                                        REPORTS: ("Coordinator", "Moderator")}, inherit=False),
         State("published", _("Published"), {VIEW: ("Anonymous",), EDIT: ("Moderator",),
                                             WITHDRAW: ("Moderator",)}),
         State("withdrawn", _("Withdrawn"), {VIEW: STAFF, EDIT: ("Moderator",),
-                                            PUBLISH: ("Moderator",)}, inherit=False),
+                                            PUBLISH: ("Moderator",),
+                                            REPORTS: ("Coordinator", "Moderator")},
+              inherit=False),
     ),
     transitions=(
         Transition("publish", ("private", "withdrawn"), "published", PUBLISH, _("Publish"),

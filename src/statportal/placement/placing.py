@@ -50,7 +50,10 @@ def placed_candidate(request_obj):
     return SimpleNamespace(
         title={**material.title, **request_obj.title},
         languages=tuple(request_obj.languages or material.languages),
-        files=[*request_obj.files, *(f for f in material.files if f.language not in brought)])
+        files=[*request_obj.files, *(f for f in material.files if f.language not in brought)],
+        bases=list(request_obj.bases or material.bases or ()),
+        primary_data=bool(request_obj.primary_data or material.primary_data),
+        disclosure_override=request_obj.disclosure_override)
 
 
 def place(request, request_obj):
@@ -66,6 +69,8 @@ def place(request, request_obj):
             "Material", title=dict(request_obj.title), category=request_obj.category,
             creator=actor)
         material.files.extend(request_obj.files)
+        material.bases = list(request_obj.bases or ())
+        material.primary_data = bool(request_obj.primary_data)
         material.languages = tuple(sorted(request_obj.languages or ()))
         material.unit = request_obj.unit
         material.executor = request_obj.executor
@@ -75,7 +80,9 @@ def place(request, request_obj):
     else:
         material = target_material(request_obj)
         if request_obj.placement_type == "replace":
-            material.new_version(request_obj.title, request_obj.files, request_obj.number)
+            material.new_version(request_obj.title, request_obj.files, request_obj.number,
+                                 bases=request_obj.bases)
+            material.primary_data = bool(material.primary_data or request_obj.primary_data)
             to_state = "published"
         else:
             to_state = "withdrawn"

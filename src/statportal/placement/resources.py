@@ -89,6 +89,15 @@ class PlacementRequest(Content):
             StoredFile.from_upload(u)
             for u in assign_languages(uploads, getattr(self, "languages", None)))
 
+    primary_data = False
+    bases = ()
+    disclosure_override = None
+
+    def set_bases(self, uploads):
+        """Bases sent with an edit replace the bases; an edit without them keeps them."""
+        if uploads:
+            self.bases = PersistentList(StoredFile.from_upload(u) for u in uploads)
+
     def local_role_sources(self):
         """The org unit whose grants apply to this request (its executors, its coordinator)."""
         path = getattr(self, "unit", None)

@@ -143,6 +143,11 @@ class PlacementRequestSchema(colander.MappingSchema):
         super().__init__(*args, validator=replaces_validator, **kw)
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
+        from statportal.confidentiality.upload import bases_node, primary_data_node
+
+        at = [child.name for child in self.children].index("files") + 1
+        self.insert(at, bases_node())
+        self.insert(at, primary_data_node())
 
     category = colander.SchemaNode(
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),

@@ -1,0 +1,215 @@
+"""Disclosure validators: the checks run on every published table that has a basis.
+
+A disclosure validator is registered data, like the material validators:
+
+    config.add_disclosure_validator(factory, name="rounding")
+
+``factory(settings)`` returns ``validator(check) -> [Finding]``; ``check`` is a
+:class:`TableCheck` (the published file's name, the basis table, what the file shows, the
+primary cells by the office's rules). Two registrations of one name conflict (Pyramid's
+conflict detection), as two views of one name do. Built-ins: ``primary`` (a confidential
+cell is shown), ``consistency`` (a shown value disagrees with the basis, or a row is not
+in it), ``audit`` (a hidden confidential cell can be derived from the published ones, by
+linear programming).
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from statportal.disclosure.rules import Dominance, MinimumFrequency, PPercent, primary_cells
+from statportal.i18n import _
+from statportal.workflow import Finding
+
+RULE_TITLES = {"frequency": _("fewer respondents than allowed"),
+               "dominance": _("one or two respondents dominate"),
+               "p_percent": _("p% rule")}
+
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    threshold: int = 2
+    dominance: tuple | None = None     # (n, k)
+    p_percent: float | None = None
+    protection: float | None = None    # percent
+    allow_override: bool = False
+
+    @classmethod
+    def from_settings(cls, settings):
+        """``statportal.disclosure.threshold`` (2: a sole respondent is confidential),
+        ``.dominance`` (``n,k``), ``.p_percent``, ``.protection`` (percent),
+        ``.allow_override`` (a Manager may publish despite findings, with a reason)."""
+        from pyramid.settings import asbool
+
+        get = settings.get
+        prefix = "statportal.disclosure."
+        dominance = (get(prefix + "dominance") or "").strip()
+        try:
+            result = cls(
+                threshold=int(get(prefix + "threshold") or 2),
+                dominance=tuple(float(v) for v in dominance.split(",")) if dominance else None,
+                p_percent=float(get(prefix + "p_percent")) if get(prefix + "p_percent") else None,
+                protection=float(get(prefix + "protection")) if get(prefix + "protection")
+                else None,
+                allow_override=asbool(get(prefix + "allow_override", False)))
+            result.rules()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{prefix}*: {exc}") from None
+        if result.threshold < 1 or (result.protection is not None and
+                                    not 0 < result.protection <= 100):
+            raise ValueError(f"{prefix}threshold must be ≥ 1 and protection in (0, 100]")
+        return result
+
+    def rules(self):
+        rules = [MinimumFrequency(threshold=self.threshold)]
+        if self.dominance:
+            n, k = self.dominance
+            rules.append(Dominance(n=int(n), k=k))
+        if self.p_percent:
+            rules.append(PPercent(p=self.p_percent))
+        return rules
+
+
+@dataclass
+class TableCheck:
+    file: str                 # the published table's file name
+    basis_file: str
+    table: object             # the basis: statportal.disclosure.Table
+    shown: object             # statportal.confidentiality.published.Shown
+    settings: DisclosureSettings = field(default_factory=DisclosureSettings)
+
+    @cached_property
+    def primary(self):
+        return primary_cells(self.table, self.settings.rules())
+
+    def cell(self, key):
+        """``[{"dimension", "code", "label"}]``: a cell as the findings name it."""
+        return [{"dimension": dim, "code": code,
+                 "label": self.table.hierarchies[dim].label(code)}
+                for dim, code in zip(self.table.dims, key, strict=True)]
+
+    def cell_text(self, key):
+        return " × ".join(f"{part['label']} ({part['code']})" for part in self.cell(key))
+
+    def location(self, key=None, **extra):
+        location = {"file": self.file, "basis": self.basis_file, **extra}
+        if key is not None:
+            location["cell"] = self.cell(key)
+        return location
+
+
+def _rules_text(names):
+    return ", ".join(str(RULE_TITLES.get(n, n)) for n in names)
+
+
+def primary_validator(settings):
+    def check_primary(check):
+        findings = []
+        for key, rules in check.primary.items():
+            shown = check.shown.cells.get(key)
+            if shown is not None and shown != "X":
+                findings.append(Finding(
+                    _("${file}: ${cell} is confidential (${rule}) but shows ${value}.",
+                      mapping={"file": check.file, "cell": check.cell_text(key),
+                               "rule": _rules_text(rules), "value": f"{shown:g}"}),
+                    field="files", code="confidential_shown",
+                    location=check.location(key, rule=list(rules))))
+        return findings
+    return check_primary
+
+
+def _agrees(shown, value):
+    """A shown number agrees with the basis when it is the value rounded to the number
+    of decimals it shows."""
+    text = f"{shown:.6f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(shown - value) <= 0.5 * 10 ** -decimals + 1e-9 * max(1.0, abs(value))
+
+
+def consistency_validator(settings):
+    def check_consistency(check):
+        findings = []
+        for line, label in check.shown.unknown:
+            findings.append(Finding(
+                _("${file}, row ${line}: \"${label}\" is not in the basis ${basis}, so the "
+                  "table cannot be checked.", mapping={"file": check.file, "line": line,
+                                                       "label": label,
+                                                       "basis": check.basis_file}),
+                field="files", code="not_in_basis", location=check.location(line=line)))
+        for key, shown in check.shown.cells.items():
+            value = check.table.cells[key].value
+            if shown != "X" and not _agrees(shown, value):
+                findings.append(Finding(
+                    _("${file}: ${cell} shows ${shown} but the basis gives ${value}.",
+                      mapping={"file": check.file, "cell": check.cell_text(key),
+                               "shown": f"{shown:g}", "value": f"{value:g}"}),
+                    field="files", code="differs_from_basis",
+                    location=check.location(key, shown=shown, basis_value=value)))
+        return findings
+    return check_consistency
+
+
+def audit_validator(settings):
+    def check_audit(check):
+        from statportal.disclosure.protect import audit_table
+
+        status = {}
+        for key in check.table.cells:
+            shown = check.shown.cells.get(key)
+            if shown is None or shown == "X":
+                status[key] = "primary" if key in check.primary else "secondary"
+        if not any(s == "primary" for s in status.values()):
+            return []
+        findings = []
+        for exposed in audit_table(check.table, status,
+                                              protection=check.settings.protection):
+            key = exposed["key"]
+            findings.append(Finding(
+                _("${file}: ${cell} is hidden but can be worked out from the published "
+                  "cells (it lies between ${low} and ${high}); hide more cells (art. 23).",
+                  mapping={"file": check.file, "cell": check.cell_text(key),
+                           "low": f"{exposed['low']:g}", "high": f"{exposed['high']:g}"}),
+                field="files", code="exposed",
+                location=check.location(key, rule=list(check.primary.get(key, ())),
+                                        low=exposed["low"], high=exposed["high"])))
+        return findings
+    return check_audit
+
+
+class DisclosureValidators:
+    def __init__(self):
+        self.factories = {}
+        self._built = {}
+
+    def add(self, name, factory):
+        self.factories[name] = factory
+        self._built.pop(name, None)
+
+    def validators(self, settings):
+        for name, factory in self.factories.items():
+            if name not in self._built:
+                self._built[name] = factory(settings)
+            yield name, self._built[name]
+
+
+def get_disclosure_validators(registry):
+    validators = getattr(registry, "statportal_disclosure_validators", None)
+    if validators is None:
+        validators = registry.statportal_disclosure_validators = DisclosureValidators()
+    return validators
+
+
+def add_disclosure_validator(config, factory, name=None):
+    """Register a disclosure validator factory; two of one name conflict."""
+    name = name or getattr(factory, "__name__", None)
+    if not name:
+        raise ValueError("add_disclosure_validator needs a name")
+    factory = config.maybe_dotted(factory)
+
+    def register():
+        get_disclosure_validators(config.registry).add(name, factory)
+
+    intr = config.introspectable("statportal disclosure validators", name, name,
+                                 "statportal disclosure validator")
+    intr["factory"] = factory
+    config.action(("statportal-disclosure-validator", name), register,
+                  introspectables=(intr,))

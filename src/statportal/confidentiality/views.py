@@ -1,0 +1,222 @@
+"""The disclosure page of a material or a placement request (``@@disclosure``, JSON
+``@disclosure``): its tables and their bases, the findings with the cells' codes, labels
+and rules, the override (a Manager, a reason, when the setting allows it), a protected
+table generated from a basis, and the bases' downloads for staff (``@@basis/<i>/<name>``).
+
+On a material these need the report permission (Coordinators, Moderators); on a placement
+request, the right to see the request (requests are staff-only; their files hold the same
+figures).
+"""
+
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.interfaces import ISecurityPolicy
+from pyramid.view import view_config
+
+from statportal.confidentiality import material as rules
+from statportal.content.base import utcnow
+from statportal.i18n import _
+from statportal.materials import REPORTS
+from statportal.materials.resources import Material
+from statportal.placement.resources import PlacementRequest
+from statportal.security.permissions import EDIT, VIEW
+
+HTML = "text/html"
+CONTEXTS = (Material, PlacementRequest)
+
+
+def finding_json(request, finding):
+    return {"field": finding.field, "type": finding.code,
+            "message": request.localizer.translate(finding.message),
+            "location": finding.location}
+
+
+def describe(request, context):
+    settings = rules.settings_of(request.registry)
+    findings = rules.disclosure_findings(context, request.registry)
+    override = rules.override_of(context, settings)
+    return {
+        "primary_data": bool(getattr(context, "primary_data", False)),
+        "tables": [{"file": stored.filename, "basis": basis.filename if basis else None}
+                   for stored, basis in rules.pairs(context)],
+        "bases": [{"@id": request.resource_url(context, "@@basis", str(i), b.filename),
+                   **b.describe()} for i, b in enumerate(getattr(context, "bases", ()) or ())],
+        "findings": [finding_json(request, f) for f in findings],
+        "blocks_publishing": bool(findings) and override is None,
+        "allow_override": settings.allow_override,
+        "override": {**override, "time": override["time"].isoformat()} if override else None,
+        "rules": {"threshold": settings.threshold, "dominance": settings.dominance,
+                  "p_percent": settings.p_percent, "protection": settings.protection},
+    }
+
+
+def is_manager(request):
+    """The Manager role, globally: no local grant makes an override."""
+    from statportal.content.resources import get_portal
+
+    policy = request.registry.queryUtility(ISecurityPolicy)
+    return policy is not None and "Manager" in policy.roles_in(request, get_portal(request))
+
+
+def record_override(request, context, reason):
+    """Keep a Manager's override, for exactly the current files, in the history."""
+    from statportal.workflow.engine import _record, workflow_of
+
+    reason = " ".join((reason or "").split())
+    settings = rules.settings_of(request.registry)
+    if not settings.allow_override:
+        return 409, _("Overrides are not allowed on this portal "
+                      "(statportal.disclosure.allow_override).")
+    if not is_manager(request):
+        return 403, _("Only a Manager may publish despite the disclosure findings.")
+    if len(reason) < 10 or len(reason) > 2000:
+        return 400, _("Give the reason for the override (10 to 2000 characters).")
+    if not rules.disclosure_findings(context, request.registry):
+        return 409, _("There is nothing to override: the tables pass every check.")
+    context.disclosure_override = {"actor": request.authenticated_userid, "time": utcnow(),
+                                   "reason": reason, "fingerprint": rules.fingerprint(context)}
+    workflow = workflow_of(request.registry, context)
+    if workflow is not None:
+        state = (getattr(context, "__workflow_state__", None) or {}).get(workflow.name)
+        _record(context, workflow, "disclosure_override", request.authenticated_userid,
+                state, state, reason)
+    return 200, None
+
+
+@view_config(context=Material, name="@disclosure", permission=REPORTS, renderer="json",
+             request_method="GET")
+@view_config(context=PlacementRequest, name="@disclosure", permission=VIEW,
+             renderer="json", request_method="GET")
+def disclosure_json(context, request):
+    return describe(request, context)
+
+
+@view_config(context=Material, name="@disclosure", permission=REPORTS, renderer="json",
+             request_method="POST")
+@view_config(context=PlacementRequest, name="@disclosure", permission=VIEW,
+             renderer="json", request_method="POST")
+def override_json(context, request):
+    from statportal.api.errors import json_error
+
+    try:
+        payload = request.json_body
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("reason"), str):
+        request.tm.doom()
+        return json_error(request, 400, _("The body is an object with a text \"reason\"."),
+                          [{"field": "reason", "message": _("A reason is required."),
+                            "type": "invalid"}])
+    status, message = record_override(request, context, payload["reason"])
+    if status != 200:
+        request.tm.doom()
+        return json_error(request, status, message, [{"field": "reason", "message": message}])
+    return describe(request, context)
+
+
+@view_config(context=Material, name="disclosure", accept=HTML, permission=REPORTS,
+             renderer="statportal:templates/disclosure.pt")
+@view_config(context=PlacementRequest, name="disclosure", accept=HTML, permission=VIEW,
+             renderer="statportal:templates/disclosure.pt")
+def disclosure_page(context, request):
+    error = None
+    if request.method == "POST" and "override" in request.POST:
+        status, error = record_override(request, context, request.POST.get("reason"))
+        if status == 200:
+            request.session.flash(request.localizer.translate(
+                _("The override is recorded in the history.")), "success")
+            return HTTPFound(request.resource_url(context, "@@disclosure"))
+        request.tm.doom()
+        request.response.status = status
+    elif request.method == "POST" and "generate" in request.POST:
+        status, error = generate(request, context)
+        if status == 200:
+            request.session.flash(request.localizer.translate(
+                _("The protected tables were added to the files.")), "success")
+            return HTTPFound(request.resource_url(context, "@@disclosure"))
+        request.tm.doom()
+        request.response.status = status
+    data = describe(request, context)
+    bases = list(getattr(context, "bases", ()) or ())
+    return {**data, "error": error, "reason": request.POST.get("reason", "") if error else "",
+            "may_override": data["allow_override"] and is_manager(request),
+            "may_generate": bool(bases) and request.has_permission(EDIT, context),
+            "dimensions": _dimensions(request, bases)}
+
+
+def _dimensions(request, bases):
+    from statportal.confidentiality.basis import read_basis
+    from statportal.disclosure.errors import InputError
+
+    if not bases:
+        return []
+    try:
+        return read_basis(bases[0].filename, bases[0].read(),
+                          rules.classifications_of(request.registry)).dims
+    except InputError:
+        return []
+
+
+def generate(request, context):
+    """The first basis protected with the portal's rules, as an .xlsx pivot per declared
+    language (labels and footnote in it), added to the files in place of the ones of the
+    same name."""
+    from statportal.confidentiality.basis import basis_name, read_basis
+    from statportal.disclosure.errors import InputError
+    from statportal.disclosure.output import xlsx_bytes
+    from statportal.disclosure.protect import protect
+    from statportal.files import StoredFile
+
+    if not request.has_permission(EDIT, context):
+        return 403, _("You may not change the files of this item.")
+    bases = list(getattr(context, "bases", ()) or ())
+    if not bases:
+        return 409, _("Upload a basis first.")
+    basis = bases[0]
+    try:
+        table = read_basis(basis.filename, basis.read(),
+                           rules.classifications_of(request.registry))
+    except InputError as exc:
+        return 400, _("The basis is not valid: ${error}", mapping={"error": str(exc)})
+    rows, cols = request.POST.get("rows"), request.POST.get("cols")
+    if rows not in table.dims or cols not in table.dims or rows == cols:
+        return 400, _("Choose two different dimensions of the basis for rows and columns.")
+    settings = rules.settings_of(request.registry)
+    result = protect(table, settings.rules(), protection=settings.protection)
+    stem = basis_name(basis.filename)
+    version = getattr(context, "version", 1)
+    made = [StoredFile(f"{stem}-{lang}.xlsx",
+                       xlsx_bytes(table, result.status, rows, cols, lang), "xlsx",
+                       language=lang, version=version)
+            for lang in ("kk", "ru", "en") if lang in (context.languages or ())]
+    names = {f.filename for f in made}
+    kept = [f for f in context.files if f.filename not in names]
+    from persistent.list import PersistentList
+
+    context.files = PersistentList([*kept, *made])
+    context.primary_data = True
+    from statportal.content.events import ObjectModified
+
+    context.touch()
+    request.registry.notify(ObjectModified(context, ("files", "primary_data")))
+    return 200, None
+
+
+@view_config(context=Material, name="basis", permission=REPORTS)
+@view_config(context=PlacementRequest, name="basis", permission=VIEW)
+def basis_download(context, request):
+    from statportal.files.download import file_response
+
+    if len(request.subpath) != 2:
+        raise HTTPNotFound()
+    index, name = request.subpath
+    bases = list(getattr(context, "bases", ()) or ())
+    try:
+        stored = bases[int(index)]
+    except (ValueError, IndexError):
+        raise HTTPNotFound() from None
+    if stored.filename != name:
+        raise HTTPNotFound()
+    response = file_response(request, stored)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+

@@ -1,0 +1,287 @@
+"""Confidentiality in the CMS: a material whose table shows a confidential cell, or hides
+it without enough complementary cells, cannot be published through the UI or the API."""
+
+import pytest
+
+from statportal.testing import open_portal
+from tests.disclosure_samples import basis_table, basis_xlsx, published_xlsx
+from tests.test_materials import add, as_user, publish, upload
+
+SOLE = ("ABAI-1", "B")  # Semey × Mining: one respondent
+
+
+def with_table(table_bytes, basis=True, primary_data=True, name="wages.xlsx"):
+    changes = {"files": [upload(name, table_bytes, "en")], "languages": ["en"],
+               "title": {"en": "Wages by region and activity"}, "description": {},
+               "primary_data": primary_data}
+    if basis:
+        changes["bases"] = [upload("wages.basis.xlsx", basis_xlsx())]
+    return changes
+
+
+def errors_of(response):
+    return response.json["errors"]
+
+
+class TestPublishing:
+    def test_a_protected_table_is_published(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx()))
+        publish(testapp, url)
+        as_user(testapp, None)
+        assert testapp.get(f"/++api++{url}").json["review_state"] == "published"
+
+    def test_a_shown_confidential_cell_is_refused_with_its_cell(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(status={})))
+        response = publish(testapp, url, status=409)
+        shown = [e for e in errors_of(response) if e["type"] == "confidential_shown"]
+        assert len(shown) == 1
+        cell = shown[0]["location"]["cell"]
+        assert [(c["dimension"], c["code"], c["label"]) for c in cell] == [
+            ("region", "ABAI-1", "Semey"), ("activity", "B", "Mining")]
+        assert shown[0]["location"]["rule"] == ["frequency"]
+        assert "Semey (ABAI-1) × Mining (B)" in shown[0]["message"]
+        assert testapp.get(f"/++api++{url}").json["review_state"] == "private"
+
+    def test_a_single_x_in_a_row_is_exposed(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(status={SOLE: "primary"})))
+        response = publish(testapp, url, status=409)
+        exposed = [e for e in errors_of(response) if e["type"] == "exposed"]
+        assert [c["code"] for c in exposed[0]["location"]["cell"]] == list(SOLE)
+        assert exposed[0]["location"]["low"] == pytest.approx(412.5)
+        assert exposed[0]["location"]["high"] == pytest.approx(412.5)
+
+    def test_a_published_value_that_disagrees_with_the_basis(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(change={("AKM-1", "C"): 700.0})))
+        response = publish(testapp, url, status=409)
+        assert "differs_from_basis" in {e["type"] for e in errors_of(response)}
+
+    def test_primary_data_without_a_basis_is_refused(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(), basis=False))
+        response = publish(testapp, url, status=409)
+        assert [e["type"] for e in errors_of(response)] == ["missing_basis"]
+
+    def test_tables_not_from_primary_data_need_no_basis(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(), basis=False, primary_data=False))
+        publish(testapp, url)
+
+    def test_a_basis_among_the_public_files_is_refused(self, testapp, demo):
+        changes = with_table(published_xlsx(), primary_data=False, basis=False)
+        changes["files"].append(upload("wages-data.xlsx", basis_xlsx(), "en"))
+        url = add(testapp, **changes)
+        response = publish(testapp, url, status=409)
+        assert "basis_in_public_files" in {e["type"] for e in errors_of(response)}
+
+    def test_the_html_workflow_page_names_the_cell(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(status={})))
+        as_user(testapp, "yerlan")
+        page = testapp.get(f"{url}/@@workflow", headers={"Accept-Language": "en"})
+        form = page.forms["workflow-form"]
+        response = form.submit("transition", value="publish", status=409,
+                               headers={"Accept-Language": "en"})
+        assert "Semey (ABAI-1) × Mining (B)" in response.text
+        assert "confidential" in response.text
+
+
+class TestTheBasis:
+    def test_a_bad_basis_is_a_400_naming_file_sheet_line_and_column(self, testapp, demo, app):
+        from tests.test_materials import blob_files
+
+        changes = with_table(published_xlsx())
+        changes["bases"] = [upload("wages.basis.xlsx", basis_xlsx(drop_column="respondents"))]
+        before = len(blob_files(app.registry.settings))
+        response = add(testapp, status=400, **changes)
+        message = " ".join(e["message"] for e in response.json["errors"])
+        assert "wages.basis.xlsx, sheet basis" in message and "'respondents'" in message
+        assert len(blob_files(app.registry.settings)) == before
+
+    def test_a_basis_is_renamed_after_its_table_and_never_public(self, testapp, demo):
+        changes = with_table(published_xlsx())
+        basis = basis_xlsx()
+        changes["bases"] = [upload("wages.xlsx", basis)]
+        url = add(testapp, **changes)
+        publish(testapp, url)
+        as_user(testapp, "dana")  # a Coordinator
+        data = testapp.get(f"/++api++{url}/@disclosure").json
+        assert data["tables"] == [{"file": "wages.xlsx", "basis": "wages.basis.xlsx"}]
+        basis_url = data["bases"][0]["@id"].replace("http://localhost", "")
+        assert testapp.get(basis_url).body == basis
+        as_user(testapp, None)
+        testapp.get(basis_url, status=(401, 403, 404))
+        testapp.get(f"/++api++{url}/@disclosure", status=(401, 403, 404))
+        public = testapp.get(f"/++api++{url}").json
+        assert "bases" not in public
+        assert "basis" not in testapp.get(url).text.lower()
+
+    def test_a_csv_basis_reads_the_portal_classifications(self, tmp_path):
+        from statportal.confidentiality.basis import read_basis
+        from statportal.disclosure.errors import InputError
+
+        text = "region,activity,value,respondents\nR1,B,5,1\n"
+        with pytest.raises(InputError, match="no hierarchy for the dimension 'region'"):
+            read_basis("x.basis.csv", text.encode())
+        table = basis_table()
+        found = read_basis("x.basis.csv", b"region,activity,value,respondents\n"
+                           b"ABAI-1,B,5,1\n", table.hierarchies)
+        assert found.cells[("KZ", "T")].value == 5
+
+
+class TestFindingsAndOverride:
+    def test_a_coordinator_sees_the_findings(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(status={})))
+        as_user(testapp, "dana")
+        data = testapp.get(f"/++api++{url}/@disclosure").json
+        assert data["blocks_publishing"] and data["findings"][0]["type"] == "confidential_shown"
+        page = testapp.get(f"{url}/@@disclosure", headers={"Accept-Language": "en"})
+        assert "ABAI-1" in page.text and "Semey" in page.text
+        assert "override-form" not in page.text  # not a Manager, and not allowed
+
+    def test_no_override_unless_the_setting_allows_it(self, testapp, demo):
+        url = add(testapp, **with_table(published_xlsx(status={})))
+        as_user(testapp, "admin")
+        response = testapp.post_json(f"/++api++{url}/@disclosure",
+                                     {"reason": "Published by court order no. 5"}, status=409)
+        assert "allow_override" in response.json["message"]
+
+
+@pytest.fixture
+def override_app(tmp_path):
+    from webtest import TestApp
+
+    from statportal.demo import add_demo_content
+    from statportal.testing import DEMO_PASSWORD, close_app, make_app, make_settings
+
+    app = make_app(make_settings(tmp_path, **{"statportal.disclosure.allow_override": "true"}))
+    with open_portal(app) as portal:
+        add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                         materials=False)
+    yield TestApp(app)
+    close_app(app)
+
+
+def test_an_override_needs_a_manager_and_a_reason_and_is_in_the_history(override_app):
+    client = override_app
+    url = add(client, **with_table(published_xlsx(status={})))
+    as_user(client, "dana")
+    client.post_json(f"/++api++{url}/@disclosure", {"reason": "Because I say so, really"},
+                     status=403)
+    as_user(client, "admin")
+    assert client.post_json(f"/++api++{url}/@disclosure", {"reason": "short"},
+                            status=400).json["errors"][0]["field"] == "reason"
+    publish(client, url, status=409)
+    reason = "The respondent consented in letter 12-3/456 of 20 November 2026"
+    as_user(client, "admin")
+    data = client.post_json(f"/++api++{url}/@disclosure", {"reason": reason}).json
+    assert data["override"]["reason"] == reason and not data["blocks_publishing"]
+    assert data["findings"]  # still shown
+    publish(client, url)
+    history = client.get(f"/++api++{url}/@workflow").json["history"]
+    assert any(h["action"] == "disclosure_override" and h["comment"] == reason
+               and h["actor"] == "admin" for h in history)
+
+
+def test_an_override_does_not_survive_new_files(override_app):
+    client = override_app
+    url = add(client, **with_table(published_xlsx(status={})))
+    as_user(client, "admin")
+    client.post_json(f"/++api++{url}/@disclosure",
+                     {"reason": "The respondent consented in letter 12-3/456"})
+    as_user(client, "yerlan")
+    client.patch_json(f"/++api++{url}", {"files": [
+        upload("wages.xlsx", published_xlsx(status={SOLE: "primary"}), "en")]})
+    response = publish(client, url, status=409)
+    assert "exposed" in {e["type"] for e in errors_of(response)}
+
+
+def test_generate_the_protected_table_from_the_basis(testapp, demo):
+    changes = with_table(published_xlsx())
+    changes["files"] = [upload("note.pdf", __import__("tests.samples").samples.pdf(), "en")]
+    url = add(testapp, **changes)
+    as_user(testapp, "yerlan")
+    page = testapp.get(f"{url}/@@disclosure", headers={"Accept-Language": "en"})
+    form = page.forms["generate-form"]
+    form["rows"], form["cols"] = "region", "activity"
+    form.submit("generate", status=302)
+    data = testapp.get(f"/++api++{url}").json
+    assert "wages-en.xlsx" in [f["filename"] for f in data["files"]]
+    publish(testapp, url)
+
+
+def test_a_custom_disclosure_validator_and_name_conflicts(tmp_path):
+    from pyramid.config import Configurator
+    from pyramid.exceptions import ConfigurationConflictError
+
+    from statportal.confidentiality.checks import add_disclosure_validator
+
+    def rounding(settings):
+        return lambda check: []
+
+    config = Configurator(settings={})
+    config.add_directive("add_disclosure_validator", add_disclosure_validator)
+    config.add_disclosure_validator(rounding, name="rounding")
+    config.add_disclosure_validator(rounding, name="rounding")
+    with pytest.raises(ConfigurationConflictError):
+        config.commit()
+
+
+def test_an_integrators_validator_blocks_publishing(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from webtest import TestApp
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "pkgs"))
+
+    from statportal.demo import add_demo_content
+    from statportal.testing import DEMO_PASSWORD, close_app, make_app, make_settings
+
+    app = make_app(make_settings(tmp_path, **{"statportal.includes": "disclosure_ext",
+                                              "disclosure_ext.ceiling": "2000"}))
+    try:
+        with open_portal(app) as portal:
+            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                             materials=False)
+        client = TestApp(app)
+        url = add(client, **with_table(published_xlsx()))
+        errors = errors_of(publish(client, url, status=409))
+        assert {e["type"] for e in errors} == {"above_ceiling"}
+        # the grand total and the big totals only
+        assert all(e["location"]["cell"][0]["code"] in ("KZ", "ABAI", "AKM") for e in errors)
+    finally:
+        close_app(app)
+
+
+class TestPlacement:
+    """The moderator's placement runs the same checks on the request's files and bases."""
+
+    def request(self, client, table, basis=True):
+        from tests.test_placement import new_request
+
+        changes = {"files": [upload("wages.xlsx", table, "en")], "languages": ["en"],
+                   "title": {"en": "Wages by region and activity"}, "primary_data": True}
+        if basis:
+            changes["bases"] = [upload("wages.basis.xlsx", basis_xlsx())]
+        return new_request(client, **changes)
+
+    def test_an_unprotected_table_cannot_be_placed(self, testapp, demo):
+        from tests.test_placement import step
+
+        url = self.request(testapp, published_xlsx(status={SOLE: "primary"}))
+        step(testapp, "aigerim", url, "submit")
+        step(testapp, "marat", url, "approve")
+        step(testapp, "dana", url, "register")
+        as_user(testapp, "dana")
+        findings = testapp.get(f"{url}/@disclosure").json["findings"]
+        assert [f["type"] for f in findings] == ["exposed"]
+        response = step(testapp, "yerlan", url, "place", status=409)
+        assert "exposed" in {e["type"] for e in errors_of(response)}
+        assert testapp.get(url).json["review_state"] == "registered"
+
+    def test_a_protected_table_is_placed_with_its_basis(self, testapp, demo):
+        from tests.test_placement import run_chain
+
+        url = self.request(testapp, published_xlsx())
+        run_chain(testapp, url)
+        material = testapp.get(url).json["material"]
+        as_user(testapp, "dana")
+        data = testapp.get(f"/++api++{material}/@disclosure").json
+        assert data["primary_data"] and data["bases"][0]["filename"] == "wages.basis.xlsx"
+        assert data["findings"] == []
