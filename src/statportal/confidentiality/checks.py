@@ -83,9 +83,14 @@ class TableCheck:
 
     def cell(self, key):
         """``[{"dimension", "code", "label"}]``: a cell as the findings name it."""
-        return [{"dimension": dim, "code": code,
-                 "label": self.table.hierarchies[dim].label(code)}
-                for dim, code in zip(self.table.dims, key, strict=True)]
+        parts = []
+        for dim, code in zip(self.table.dims, key, strict=True):
+            hierarchy = self.table.hierarchies[dim]
+            part = {"dimension": dim, "code": code, "label": hierarchy.label(code)}
+            if hierarchy.names.get(code):
+                part["labels"] = dict(hierarchy.names[code])
+            parts.append(part)
+        return parts
 
     def cell_text(self, key):
         return " × ".join(f"{part['label']} ({part['code']})" for part in self.cell(key))
