@@ -20,6 +20,11 @@ from statportal.disclosure.rules import Dominance, MinimumFrequency, PPercent, p
 from statportal.i18n import _
 from statportal.workflow import Finding
 
+#: finding codes of the confidentiality checks (pages link them to ``@@disclosure``)
+CODES = frozenset({"confidential_shown", "differs_from_basis", "not_in_basis", "exposed",
+                   "missing_basis", "basis_unreadable", "table_unreadable",
+                   "basis_in_public_files"})
+
 RULE_TITLES = {"frequency": _("fewer respondents than allowed"),
                "dominance": _("one or two respondents dominate"),
                "p_percent": _("p% rule")}

@@ -3,6 +3,7 @@
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from statportal.confidentiality.checks import CODES as DISCLOSURE_CODES
 from statportal.content.base import Content
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
@@ -48,5 +49,7 @@ def workflow_page(context, request):
                     for entry in reversed(history_of(context))],
         "error": error,
         "findings": findings,
+        "disclosure_url": request.resource_url(context, "@@disclosure")
+        if any(getattr(f, "code", None) in DISCLOSURE_CODES for f in findings) else None,
         "comment": request.POST.get("comment", "") if error else "",
     }

@@ -1,0 +1,65 @@
+"""A moderator cannot publish a table that shows a confidential cell: the refusal names
+the cell; the portal makes the protected table from the basis, and that one publishes."""
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.disclosure_samples import basis_xlsx, published_xlsx
+
+SECTION = "/official-statistics/economy/construction"
+
+
+def test_an_unprotected_table_is_refused_then_protected(browser, live_server, tmp_path,
+                                                        axe_source):
+    table = tmp_path / "wages-en.xlsx"
+    table.write_bytes(published_xlsx(status={}))  # Semey × Mining shown: a sole respondent
+    basis = tmp_path / "wages.basis.xlsx"
+    basis.write_bytes(basis_xlsx())
+
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    log_in(page, "yerlan")
+    page.goto(f"{SECTION}/@@add?type=Material")
+    title = page.locator("fieldset.multilingual").first
+    title.locator("input[type=text]").nth(0).fill("Жалақы өңірлер бойынша (браузер)")
+    title.locator("input[type=text]").nth(1).fill("Заработная плата по регионам (браузер)")
+    title.locator("input[type=text]").nth(2).fill("Wages by region (browser)")
+    page.select_option("select[name=category]", "latest_data")
+    page.locator("input[type=file]").nth(0).set_input_files(str(table))
+    page.locator("select[name=language]").nth(0).select_option("en")
+    page.get_by_label("The tables are derived from primary data").check()
+    page.locator("input[type=file]").nth(3).set_input_files(str(basis))
+    with page.expect_navigation():
+        page.click("form#edit-form button[name=submit]")
+    url = page.url
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Semey (ABAI-1) × Mining (B) is confidential")
+    with page.expect_navigation():
+        page.get_by_role("link", name="See the confidentiality check").click()
+    findings = page.locator("table.listing tr.finding-confidential_shown")
+    expect(findings).to_have_count(1)
+    expect(findings).to_contain_text("ABAI-1")
+    violations = [v for v in run_axe(page, axe_source)["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert violations == [], format_violations(violations)
+
+    page.select_option("select#rows", "region")
+    page.select_option("select#cols", "activity")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Generate").click()
+    expect(page.locator(".message.success").first).to_be_visible()
+    page.goto(url)
+    # the generated wages-en.xlsx took the place of the hand-made one: it publishes
+    expect(page.locator(".table-preview td.confidential").first).to_have_text("X")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    context.close()
+    public = browser.new_context(base_url=live_server.url, locale="en-US").new_page()
+    public.goto(url)
+    expect(public.locator("h1")).to_have_text("Wages by region (browser)")
+    expect(public.locator("td.confidential").first).to_have_text("X")
+    public.context.close()
