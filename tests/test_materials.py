@@ -378,7 +378,7 @@ def test_demo_materials_pass_their_own_validators(app, testapp):
         add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
     with open_portal(app) as portal:
         materials = list(get_catalog(portal).objects.values())
-        assert len(materials) == 4
+        assert len(materials) == 5
         for obj in materials:
             checked = get_validators(app.registry).check(obj, SimpleNamespace(
                 registry=app.registry))
@@ -386,9 +386,12 @@ def test_demo_materials_pass_their_own_validators(app, testapp):
             assert all(not f.removed_sheets or f.preview for f in obj.files)
         industry = next(m for m in materials if m.category == "express_information")
         assert industry.files[0].preview["has_x"] and industry.files[0].removed_sheets
+        output = next(m for m in materials if m.primary_data)
+        assert [b.filename for b in output.bases] == ["output_2026_10.basis.xlsx"]
+        assert all(f.preview["has_x"] for f in output.files)
     as_user(testapp, None)
     data = testapp.get("/@search").json
-    assert data["items_total"] == 4
+    assert data["items_total"] == 5
     assert {f["value"] for f in data["facets"]["category"]} == {
         "express_information", "latest_data", "press_release", "bulletin"}
     as_user(testapp, "dana")

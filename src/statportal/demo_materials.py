@@ -134,6 +134,72 @@ def _upload(filename, data, language):
             "language": language, "removed_sheets": cleaned.removed_sheets}
 
 
+DISTRICTS = [("KZ", "", T("Қазақстан Республикасы", "Республика Казахстан",
+                          "Republic of Kazakhstan")),
+             ("ABA", "KZ", T("Абай облысы", "Абайская область", "Abai region")),
+             ("ABA-SEM", "ABA", T("Семей қ.ә.", "г.а. Семей", "Semey city")),
+             ("ABA-KUR", "ABA", T("Курчатов қ.ә.", "г.а. Курчатов", "Kurchatov city")),
+             ("AKM", "KZ", T("Ақмола облысы", "Акмолинская область", "Akmola region")),
+             ("AKM-KOK", "AKM", T("Көкшетау қ.ә.", "г.а. Кокшетау", "Kokshetau city")),
+             ("AKM-STE", "AKM", T("Степногорск қ.ә.", "г.а. Степногорск",
+                                  "Stepnogorsk city")),
+             ("KAR", "KZ", T("Қарағанды облысы", "Карагандинская область",
+                             "Karaganda region")),
+             ("KAR-KAR", "KAR", T("Қарағанды қ.ә.", "г.а. Караганда", "Karaganda city")),
+             ("KAR-TEM", "KAR", T("Теміртау қ.ә.", "г.а. Темиртау", "Temirtau city"))]
+SECTIONS = [("T", "", T("Өнеркәсіп – барлығы", "Промышленность – всего", "Industry, total")),
+            ("B", "T", T("Тау-кен өндіру", "Горнодобывающая промышленность",
+                         "Mining and quarrying")),
+            ("C", "T", T("Өңдеу өнеркәсібі", "Обрабатывающая промышленность",
+                         "Manufacturing")),
+            ("D", "T", T("Электрмен жабдықтау", "Электроснабжение", "Electricity supply"))]
+# (district, section): (million tenge, enterprises); illustrative, not official
+OUTPUT = {("ABA-SEM", "B"): (48_211.4, 4), ("ABA-SEM", "C"): (312_540.8, 61),
+          ("ABA-SEM", "D"): (41_022.7, 3), ("ABA-KUR", "B"): (9_870.2, 1),
+          ("ABA-KUR", "C"): (6_112.5, 5), ("ABA-KUR", "D"): (2_940.0, 2),
+          ("AKM-KOK", "B"): (3_215.9, 2), ("AKM-KOK", "C"): (154_302.6, 48),
+          ("AKM-KOK", "D"): (22_118.3, 4), ("AKM-STE", "B"): (187_654.0, 3),
+          ("AKM-STE", "C"): (58_930.1, 9), ("AKM-STE", "D"): (11_402.8, 1),
+          ("KAR-KAR", "B"): (95_430.5, 6), ("KAR-KAR", "C"): (402_118.9, 87),
+          ("KAR-KAR", "D"): (64_870.2, 5), ("KAR-TEM", "B"): (12_004.3, 2),
+          ("KAR-TEM", "C"): (1_215_660.4, 14), ("KAR-TEM", "D"): (38_205.6, 2)}
+
+
+def output_basis():
+    """The basis of the demo's regional output table: an .xlsx with a ``basis`` sheet
+    and a sheet per classification (labels in three languages)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "basis"
+    sheet.append(["region", "activity", "value", "respondents"])
+    for (region, activity), (value, respondents) in OUTPUT.items():
+        sheet.append([region, activity, value, respondents])
+    for name, rows in (("region", DISTRICTS), ("activity", SECTIONS)):
+        dim = book.create_sheet(name)
+        dim.append(["code", "parent", "label", "label_kk", "label_ru", "label_en"])
+        for code, parent, label in rows:
+            dim.append([code, parent, label["en"], label["kk"], label["ru"], label["en"]])
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def output_tables():
+    """The protected pivot in each language, made from the basis as the portal makes it."""
+    from statportal.confidentiality.basis import read_basis
+    from statportal.disclosure import MinimumFrequency
+    from statportal.disclosure.output import xlsx_bytes
+    from statportal.disclosure.protect import protect
+
+    data = output_basis()
+    table = read_basis("output_2026_10.basis.xlsx", data)
+    status = protect(table, [MinimumFrequency()]).status
+    return data, {lang: xlsx_bytes(table, status, "region", "activity", lang)
+                  for lang in ("kk", "ru", "en")}
+
+
 def demo_materials():
     """(section path, fields, uploads, earlier version or None) of each demo material."""
     industry_cols = [T("2025 ж. қаңтар–қазан, %", "январь–октябрь 2025, %",
@@ -158,7 +224,29 @@ def demo_materials():
                "Urban population 12,625.4 thousand, rural 7,812.8 thousand."] * 12,
     }
     today = date(2026, 11, 20)
+    output_basis_data, output_files = output_tables()
     return [
+        ("/official-statistics/economy/industry", {
+            "category": "latest_data",
+            "title": T("Өнеркәсіп өнімінің көлемі өңірлер мен қызмет түрлері бойынша, "
+                       "2026 жылғы қаңтар–қазан",
+                       "Объём промышленной продукции по регионам и видам деятельности, "
+                       "январь–октябрь 2026 года",
+                       "Industrial output by region and activity, January–October 2026"),
+            "description": T("Млн теңге. Бір кәсіпорынның деректері X белгісімен жасырылған "
+                             "(22–23-тармақтар).",
+                             "Млн тенге. Данные единственного предприятия скрыты знаком X "
+                             "(пп. 22–23).",
+                             "Million tenge. Data of a sole enterprise are hidden as X "
+                             "(art. 22–23)."),
+            "period_start": date(2026, 1, 1), "period_end": date(2026, 10, 31),
+            "next_update": date(2026, 12, 15), "keywords": ("өнеркәсіп", "промышленность",
+                                                            "industry", "аудандар"),
+            "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
+            "primary_data": True,
+            "bases": [_upload("output_2026_10.basis.xlsx", output_basis_data, None)],
+        }, [_upload(f"output_2026_10_{lang}.xlsx", output_files[lang], lang)
+            for lang in ("kk", "ru", "en")], None),
         ("/official-statistics/economy/industry", {
             "category": "express_information",
             "title": T("Өнеркәсіп өндірісінің индексі, 2026 жылғы қаңтар–қазан",
@@ -242,6 +330,7 @@ def add_demo_materials(registry, portal):
                                   description=fields.pop("description"),
                                   category=fields.pop("category"), creator="yerlan")
         material.body = fields.pop("body", {})
+        material.bases = [StoredFile.from_upload(u) for u in fields.pop("bases", ())]
         for key, value in fields.items():
             setattr(material, key, value)
         first = earlier or uploads
