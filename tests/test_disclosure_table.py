@@ -155,3 +155,16 @@ def test_failed_write_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomically(target, explode)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_imports_without_pyramid_or_zodb():
+    import subprocess
+    import sys
+
+    code = ("import sys, statportal.disclosure.protect, statportal.disclosure.cli, "
+            "statportal.disclosure.operations, statportal.disclosure.output; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'pyramid', 'ZODB', 'colander', 'deform', 'persistent'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

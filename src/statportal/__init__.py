@@ -9,14 +9,16 @@ its own packages.
 import random
 import time
 
-from pyramid.config import Configurator
-from pyramid.exceptions import ConfigurationError
-
-from statportal.settings import apply_environment, as_int, as_list
+# Pyramid is imported where it is used, so that the parts that do not need it
+# (``statportal.disclosure``) can be imported without it.
 
 
 def main(global_config=None, **settings):
     """The WSGI application: statportal and the add-ons named in ``statportal.includes``."""
+    from pyramid.config import Configurator
+
+    from statportal.settings import apply_environment, as_list
+
     settings = apply_environment(settings)
     with Configurator(settings=settings) as config:
         config.include("statportal")
@@ -36,10 +38,14 @@ def main(global_config=None, **settings):
 
 
 def includeme(config):
+    from statportal.settings import apply_environment
+
     settings = config.registry.settings
     for name, value in apply_environment({}, environ={}).items():
         settings.setdefault(name, value)
     if not settings.get("zodbconn.uri"):
+        from pyramid.exceptions import ConfigurationError
+
         raise ConfigurationError("The setting 'zodbconn.uri' is required.")
     config.include("pyramid_tm")
     config.include("pyramid_retry")
@@ -61,6 +67,8 @@ def includeme(config):
 
 def _pause_before_retry(event):
     """A random pause of 0–N ms × attempt before a retry, so writers spread out."""
+    from statportal.settings import as_int
+
     request = event.request
     pause_ms = as_int(request.registry.settings, "statportal.retry_pause_ms")
     attempt = request.environ.get("retry.attempt", 0) + 1
