@@ -128,6 +128,36 @@ def seed_requests(base_url, password):
     call("yerlan", f"{urls[0]}/@workflow/place", {})
 
 
+def seed_unsafe_material(base_url, password):
+    """A moderator's material whose hand-made table gives a hidden cell away: the
+    demo's output table with one X only, and its basis. Returns its path."""
+    import base64
+    import json
+    import urllib.request
+
+    from statportal.confidentiality.basis import read_basis
+    from statportal.demo_materials import output_basis
+    from statportal.disclosure.output import xlsx_bytes
+
+    basis = output_basis()
+    table = read_basis("output.basis.xlsx", basis)
+    pivot = xlsx_bytes(table, {("ABA-KUR", "B"): "primary"}, "region", "activity", "ru")
+    token = base64.b64encode(f"yerlan:{password}".encode()).decode()
+    body = {"@type": "Material", "category": "latest_data", "languages": ["ru"],
+            "title": {"ru": "Объём промышленной продукции (черновик)"},
+            "primary_data": True,
+            "files": [{"data": base64.b64encode(pivot).decode(), "filename": "output_ru.xlsx",
+                       "language": "ru"}],
+            "bases": [{"data": base64.b64encode(basis).decode(),
+                       "filename": "output.basis.xlsx"}]}
+    request = urllib.request.Request(  # noqa: S310
+        base_url + "/++api++/official-statistics/economy/industry",
+        data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (our own server)
+        return json.load(response)["@id"].split("/++api++", 1)[1]
+
+
 def make_screenshots(out, chromium):
     from playwright.sync_api import sync_playwright
 
@@ -162,6 +192,13 @@ def make_screenshots(out, chromium):
             page = new_page("en")
             log_in(page, "dana", password)
             shoot(page, out, "translations", "/@@translations")
+            page.context.close()
+
+            # A coordinator reads why a material cannot be published, in Russian.
+            unsafe = seed_unsafe_material(base_url, password)
+            page = new_page("ru")
+            log_in(page, "dana", password)
+            shoot(page, out, "disclosure", f"{unsafe}/@@disclosure")
             page.context.close()
 
             # The Manager, in English.

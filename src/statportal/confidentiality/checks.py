@@ -81,6 +81,13 @@ class TableCheck:
     table: object             # the basis: statportal.disclosure.Table
     shown: object             # statportal.confidentiality.published.Shown
     settings: DisclosureSettings = field(default_factory=DisclosureSettings)
+    language: str | None = None   # labels and numbers in the findings' texts
+    translate: object = str       # a translation string -> text in ``language``
+
+    def number(self, value):
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.language or "en")
 
     @cached_property
     def primary(self):
@@ -98,7 +105,9 @@ class TableCheck:
         return parts
 
     def cell_text(self, key):
-        return " × ".join(f"{part['label']} ({part['code']})" for part in self.cell(key))
+        return " × ".join(
+            f"{self.table.hierarchies[dim].label(code, self.language)} ({code})"
+            for dim, code in zip(self.table.dims, key, strict=True))
 
     def location(self, key=None, **extra):
         location = {"file": self.file, "basis": self.basis_file, **extra}
@@ -107,8 +116,9 @@ class TableCheck:
         return location
 
 
-def _rules_text(names):
-    return ", ".join(str(RULE_TITLES.get(n, n)) for n in names)
+def _rules_text(check, names):
+    """The rules' titles in the check's language; their names are in the location."""
+    return ", ".join(check.translate(RULE_TITLES.get(n, n)) for n in names)
 
 
 def primary_validator(settings):
@@ -120,7 +130,7 @@ def primary_validator(settings):
                 findings.append(Finding(
                     _("${file}: ${cell} is confidential (${rule}) but shows ${value}.",
                       mapping={"file": check.file, "cell": check.cell_text(key),
-                               "rule": _rules_text(rules), "value": f"{shown:g}"}),
+                               "rule": _rules_text(check, rules), "value": check.number(shown)}),
                     field="files", code="confidential_shown",
                     location=check.location(key, rule=list(rules))))
         return findings
@@ -151,7 +161,8 @@ def consistency_validator(settings):
                 findings.append(Finding(
                     _("${file}: ${cell} shows ${shown} but the basis gives ${value}.",
                       mapping={"file": check.file, "cell": check.cell_text(key),
-                               "shown": f"{shown:g}", "value": f"{value:g}"}),
+                               "shown": check.number(shown),
+                               "value": check.number(value)}),
                     field="files", code="differs_from_basis",
                     location=check.location(key, shown=shown, basis_value=value)))
         return findings
@@ -177,7 +188,8 @@ def audit_validator(settings):
                 _("${file}: ${cell} is hidden but can be worked out from the published "
                   "cells (it lies between ${low} and ${high}); hide more cells (art. 23).",
                   mapping={"file": check.file, "cell": check.cell_text(key),
-                           "low": f"{exposed['low']:g}", "high": f"{exposed['high']:g}"}),
+                           "low": check.number(exposed["low"]),
+                           "high": check.number(exposed["high"])}),
                 field="files", code="exposed",
                 location=check.location(key, rule=list(check.primary.get(key, ())),
                                         low=exposed["low"], high=exposed["high"])))

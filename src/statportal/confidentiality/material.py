@@ -97,13 +97,13 @@ def override_of(candidate, settings):
     return None
 
 
-def check_pair(registry, stored, basis):
+def check_pair(registry, stored, basis, language=None):
     """The findings of every disclosure validator for one table and its basis."""
     settings = settings_of(registry)
     table_data, basis_data = stored.read(), basis.read()
     key = (hashlib.sha256(table_data).hexdigest(), stored.filename,
            hashlib.sha256(basis_data).hexdigest(), basis.filename, settings,
-           tuple(get_disclosure_validators(registry).factories))
+           tuple(get_disclosure_validators(registry).factories), language)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -123,7 +123,8 @@ def check_pair(registry, stored, basis):
                                 field="files", code="table_unreadable",
                                 location={"file": stored.filename})]
         else:
-            check = TableCheck(stored.filename, basis.filename, table, shown, settings)
+            check = TableCheck(stored.filename, basis.filename, table, shown, settings,
+                               language, _translator(registry, language))
             findings = []
             if not shown.cells:
                 findings.append(Finding(
@@ -140,8 +141,19 @@ def check_pair(registry, stored, basis):
     return findings
 
 
-def disclosure_findings(candidate, registry):
-    """Every finding, before any override."""
+def _translator(registry, language):
+    from pyramid.i18n import make_localizer
+    from pyramid.interfaces import ITranslationDirectories
+
+    if not language:
+        return str
+    localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories,
+                                                               default=[]))
+    return localizer.translate
+
+
+def disclosure_findings(candidate, registry, language=None):
+    """Every finding, before any override; labels and numbers in ``language``."""
     findings = []
     for stored in getattr(candidate, "files", ()) or ():
         if is_basis(stored.filename) or _looks_like_basis(stored):
@@ -165,7 +177,7 @@ def disclosure_findings(candidate, registry):
                                ".basis.xlsx"}),
                     field="bases", code="missing_basis", location={"file": stored.filename}))
             continue
-        findings.extend(check_pair(registry, stored, basis))
+        findings.extend(check_pair(registry, stored, basis, language))
     return findings
 
 
@@ -185,7 +197,7 @@ def confidentiality_validator(candidate, request):
     from pyramid.threadlocal import get_current_registry
 
     registry = request.registry if request is not None else get_current_registry()
-    findings = disclosure_findings(candidate, registry)
+    findings = disclosure_findings(candidate, registry, getattr(request, "locale_name", None))
     if findings and override_of(candidate, settings_of(registry)):
         return []
     return findings

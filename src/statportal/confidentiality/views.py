@@ -13,6 +13,7 @@ from pyramid.interfaces import ISecurityPolicy
 from pyramid.view import view_config
 
 from statportal.confidentiality import material as rules
+from statportal.confidentiality.checks import RULE_TITLES
 from statportal.content.base import utcnow
 from statportal.i18n import _
 from statportal.materials import REPORTS
@@ -32,7 +33,7 @@ def finding_json(request, finding):
 
 def describe(request, context):
     settings = rules.settings_of(request.registry)
-    findings = rules.disclosure_findings(context, request.registry)
+    findings = rules.disclosure_findings(context, request.registry, request.locale_name)
     override = rules.override_of(context, settings)
     return {
         "primary_data": bool(getattr(context, "primary_data", False)),
@@ -140,7 +141,9 @@ def disclosure_page(context, request):
     return {**data, "error": error, "reason": request.POST.get("reason", "") if error else "",
             "may_override": data["allow_override"] and is_manager(request),
             "may_generate": bool(bases) and request.has_permission(EDIT, context),
-            "dimensions": _dimensions(request, bases)}
+            "dimensions": _dimensions(request, bases),
+            "rule_title": lambda name: request.localizer.translate(
+                RULE_TITLES.get(name, name))}
 
 
 def _dimensions(request, bases):
