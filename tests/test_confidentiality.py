@@ -285,3 +285,66 @@ class TestPlacement:
         data = testapp.get(f"/++api++{material}/@disclosure").json
         assert data["primary_data"] and data["bases"][0]["filename"] == "wages.basis.xlsx"
         assert data["findings"] == []
+
+
+class TestReadingPublishedTables:
+    """What a published file shows, read back against the basis, in its forms."""
+
+    def test_a_pivot_in_kazakh_labels(self):
+        from statportal.confidentiality.published import read_shown
+
+        table = basis_table()
+        shown = read_shown("wages-kk.xlsx", published_xlsx(status={SOLE: "primary"},
+                                                            language="kk"), table)
+        assert shown.cells[SOLE] == "X" and shown.cells[("KZ", "T")] == pytest.approx(3870.5)
+        assert len(shown.cells) == len(table.cells) and shown.unknown == []
+
+    def test_the_long_form_as_csv(self):
+        from statportal.confidentiality.published import read_shown
+        from statportal.disclosure.output import long_rows
+
+        table = basis_table()
+        rows = long_rows(table, {SOLE: "primary", ("ABAI-2", "B"): "secondary"})
+        text = "region,activity,shown,status\n" + "".join(
+            f"{r['region']},{r['activity']},{r['shown']},{r['status']}\n" for r in rows)
+        shown = read_shown("wages.csv", text.encode(), table)
+        assert shown.layout == "long form" and shown.cells[("ABAI-2", "B")] == "X"
+        assert shown.cells[("AKM-1", "C")] == 640.0
+
+    def test_an_xls_pivot_and_a_row_not_in_the_basis(self):
+        import io
+
+        import xlwt
+
+        from statportal.confidentiality.published import read_shown
+
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("t")
+        for c, label in enumerate(["", "Total", "Mining", "Manufacturing"]):
+            sheet.write(0, c, label)
+        sheet.write(1, 0, "Semey")
+        sheet.write(1, 1, 1702.5)
+        sheet.write(1, 2, "X")
+        sheet.write(1, 3, 980)
+        sheet.write(2, 0, "Pavlodar")  # not in the basis
+        sheet.write(2, 1, 50)
+        sheet.write(4, 0, "X – confidential data")
+        stream = io.BytesIO()
+        book.save(stream)
+        shown = read_shown("wages.xls", stream.getvalue(), basis_table())
+        assert shown.cells == {("ABAI-1", "T"): 1702.5, SOLE: "X", ("ABAI-1", "C"): 980.0}
+        assert shown.unknown == [(3, "Pavlodar")]
+
+    def test_a_row_not_in_the_basis_is_a_finding(self, testapp, demo):
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(published_xlsx()))
+        book.active.append(["Pavlodar", 1, 2, 3, 4])
+        stream = io.BytesIO()
+        book.save(stream)
+        url = add(testapp, **with_table(stream.getvalue()))
+        errors = errors_of(publish(testapp, url, status=409))
+        assert [e["type"] for e in errors] == ["not_in_basis"]
+        assert "Pavlodar" in errors[0]["message"]

@@ -171,6 +171,21 @@ def build_document(request):
                                  "revoke": {"type": "array", "items": {"type": "string"}}}}}}},
                          "responses": {"200": _response("Grants.", {"type": "object"}),
                                        **errors}}},
+            "/{path}/@disclosure": {
+                "parameters": [path_param],
+                "get": {"summary": "A material's or request's tables, bases and confidentiality "
+                                   "findings (codes, labels, rules of the cells)",
+                        "responses": {"200": _response("The check.", {"type": "object"}),
+                                      **errors}},
+                "post": {"summary": "A Manager publishes despite the findings, with a reason "
+                                    "(only where statportal.disclosure.allow_override is on)",
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"type": "object", "required": ["reason"],
+                                        "additionalProperties": False, "properties": {
+                                            "reason": {"type": "string", "minLength": 10,
+                                                       "maxLength": 2000}}}}}},
+                         "responses": {"200": _response("The check.", {"type": "object"}),
+                                       **errors}}},
             "/@working-calendar": {
                 "get": {"summary": "The Manager's exceptions and the public holidays of a year",
                         "responses": {"200": _response("Days.", {"type": "object"}), **errors}},

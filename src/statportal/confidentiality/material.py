@@ -185,8 +185,8 @@ def _looks_like_basis(stored):
     if stored.extension not in TABLE_EXTENSIONS:
         return False
     try:
-        header = next((row for row in rows_of(stored.filename, stored.read()) if any(row)),
-                      [])
+        header = next((row for row in rows_of(stored.filename, stored.read(), limit=20)
+                       if any(v not in (None, "") for v in row)), [])
     except Exception:  # noqa: BLE001 - unreadable tables are the format validator's
         return False
     names = {str(v).strip().casefold() for v in header if v is not None}

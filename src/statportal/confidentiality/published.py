@@ -21,25 +21,29 @@ class Shown:
     layout: str = ""                                # "pivot rows×cols" or "long form"
 
 
-def rows_of(filename, data):
-    """The first sheet's rows as lists of cell values (None for blanks)."""
+def rows_of(filename, data, limit=None):
+    """The first sheet's rows (at most ``limit``) as lists of cell values (None for
+    blanks)."""
+    from itertools import islice
+
     extension = filename.rsplit(".", 1)[-1].lower()
     if extension == "csv":
-        return [[v if v != "" else None for v in row]
-                for row in csv.reader(io.StringIO(data.decode("utf-8-sig", "replace")))]
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig", "replace")))
+        return [[v if v != "" else None for v in row] for row in islice(reader, limit)]
     if extension == "xlsx":
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+            return [list(row) for row in
+                    islice(book.worksheets[0].iter_rows(values_only=True), limit)]
         finally:
             book.close()
     import xlrd
 
-    sheet = xlrd.open_workbook(file_contents=data).sheet_by_index(0)
+    sheet = xlrd.open_workbook(file_contents=data, on_demand=True).sheet_by_index(0)
     return [[None if c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else c.value
-             for c in sheet.row(r)] for r in range(sheet.nrows)]
+             for c in sheet.row(r)] for r in range(min(sheet.nrows, limit or sheet.nrows))]
 
 
 def _norm(value):

@@ -102,7 +102,8 @@ def override_json(context, request):
         payload = request.json_body
     except ValueError:
         payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get("reason"), str):
+    if not isinstance(payload, dict) or set(payload) != {"reason"} or \
+            not isinstance(payload["reason"], str):
         request.tm.doom()
         return json_error(request, 400, _("The body is an object with a text \"reason\"."),
                           [{"field": "reason", "message": _("A reason is required."),
