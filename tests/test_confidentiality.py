@@ -333,7 +333,7 @@ class TestReadingPublishedTables:
         book.save(stream)
         shown = read_shown("wages.xls", stream.getvalue(), basis_table())
         assert shown.cells == {("ABAI-1", "T"): 1702.5, SOLE: "X", ("ABAI-1", "C"): 980.0}
-        assert shown.unknown == [(3, "Pavlodar")]
+        assert shown.unknown == [("t!A3", "Pavlodar")] and shown.problems == []
 
     def test_a_row_not_in_the_basis_is_a_finding(self, testapp, demo):
         import io
@@ -348,3 +348,198 @@ class TestReadingPublishedTables:
         errors = errors_of(publish(testapp, url, status=409))
         assert [e["type"] for e in errors] == ["not_in_basis"]
         assert "Pavlodar" in errors[0]["message"]
+
+
+# -- regressions from the review: ways an unsafe table got through ---------------------
+
+def rows_of_xlsx(data):
+    import io
+
+    from openpyxl import load_workbook
+
+    return [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+
+
+def xlsx_of(rows, extra_sheets=()):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for title, more in extra_sheets:
+        sheet = book.create_sheet(title)
+        for row in more:
+            sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def refused_types(client, files, languages=("en",)):
+    changes = {**with_table(published_xlsx()), "files": files, "languages": list(languages),
+               "title": {lang: "Wages" for lang in languages}}
+    url = add(client, **changes)
+    return {e["type"] for e in errors_of(publish(client, url, status=409))}
+
+
+def edited(rows_change):
+    rows = rows_of_xlsx(published_xlsx())
+    rows_change(rows)
+    return xlsx_of(rows)
+
+
+@pytest.mark.parametrize("change, expected", [
+    # a column whose header is no label of the basis, holding the confidential value
+    (lambda rows: (rows[0].__setitem__(2, "Mining, mln tenge"), rows[3].__setitem__(2, 412.5)),
+     "unreadable_cell"),
+    # a revealing row before the protected one with the same label
+    (lambda rows: rows.insert(1, ["Semey", 1702.5, 412.5, 980, 310]), "confidential_shown"),
+    # a number with a footnote mark: not a number, not skipped
+    (lambda rows: rows[3].__setitem__(2, "412,5¹"), "unreadable_cell"),
+    # a formula where a number stands (openpyxl writes no cached value)
+    (lambda rows: rows[3].__setitem__(2, "=B4-D4-E4"), "unreadable_cell"),
+])
+def test_what_cannot_be_read_is_refused(testapp, demo, change, expected):
+    files = [upload("wages.xlsx", edited(change), "en")]
+    assert expected in refused_types(testapp, files)
+
+
+def test_every_sheet_is_read(testapp, demo):
+    raw = rows_of_xlsx(published_xlsx(status={}))
+    data = xlsx_of(rows_of_xlsx(published_xlsx()), [("raw", raw)])
+    assert "confidential_shown" in refused_types(testapp, [upload("wages.xlsx", data, "en")])
+
+
+def test_a_document_may_not_write_a_confidential_value(testapp, demo):
+    raw = rows_of_xlsx(published_xlsx(status={}))
+    text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in raw)
+    files = [upload("wages.xlsx", published_xlsx(), "en"),
+             upload("wages-raw.txt", text.encode(), "en")]
+    assert "confidential_shown" in refused_types(testapp, files)
+    note = "Semey produced 1 702,5 million tenge; manufacturing gave 980 of it."
+    files = [upload("wages.xlsx", published_xlsx(), "en"),
+             upload("note.txt", note.encode(), "en")]
+    url = add(testapp, **{**with_table(published_xlsx()), "files": files})
+    publish(testapp, url)  # the note writes only published figures
+
+
+def test_two_tables_that_are_safe_alone_are_audited_together(testapp, demo):
+    en = published_xlsx()   # hides Semey: Mining and Electricity (and Kurchatov's)
+    kk = published_xlsx(status={SOLE: "primary", ("ABAI-1", "C"): "secondary",
+                                ("ABAI-2", "B"): "secondary", ("ABAI-2", "C"): "secondary"},
+                        language="kk")
+    for data, lang in ((en, "en"), (kk, "kk")):
+        url = add(testapp, **{**with_table(data), "languages": [lang],
+                              "title": {lang: f"Wages {lang}"},
+                              "files": [upload(f"wages-{lang}.xlsx", data, lang)]})
+        publish(testapp, url)
+    # Semey total − Manufacturing (en shows it) − Electricity (kk shows it) = Mining
+    types = refused_types(testapp, [upload("wages-en.xlsx", en, "en"),
+                                    upload("wages-kk.xlsx", kk, "kk")], ("en", "kk"))
+    assert types == {"exposed"}
+
+
+def test_a_published_material_cannot_be_changed_into_an_unsafe_one(testapp, demo):
+    url = add(testapp, **with_table(published_xlsx()))
+    publish(testapp, url)
+    as_user(testapp, "yerlan")
+    response = testapp.patch_json(f"/++api++{url}", {"files": [
+        upload("wages.xlsx", published_xlsx(status={}), "en")]}, status=409)
+    assert "confidential_shown" in {e["type"] for e in response.json["errors"]}
+    as_user(testapp, None)
+    download = testapp.get(f"/++api++{url}").json["files"][0]["@id"]
+    body = testapp.get(download.replace("http://localhost", "")).body
+    assert 412.5 not in [v for row in rows_of_xlsx(body) for v in row]
+
+
+def test_switching_primary_data_is_in_the_history(testapp, demo):
+    url = add(testapp, **with_table(published_xlsx(), basis=False))
+    as_user(testapp, "yerlan")
+    testapp.patch_json(f"/++api++{url}", {"primary_data": False})
+    history = testapp.get(f"/++api++{url}/@workflow").json["history"]
+    assert any(h["action"] == "primary_data" and h["comment"] == "off" and
+               h["actor"] == "yerlan" for h in history)
+
+
+def test_with_several_bases_every_table_needs_its_own(testapp, demo):
+    changes = with_table(published_xlsx(), primary_data=False)
+    changes["bases"].append(upload("costs.basis.xlsx", basis_xlsx()))
+    changes["files"].append(upload("salaries.xlsx", published_xlsx(status={}), "en"))
+    url = add(testapp, **changes)
+    errors = errors_of(publish(testapp, url, status=409))
+    assert [(e["type"], e["location"]["file"]) for e in errors] == [
+        ("missing_basis", "salaries.xlsx")]
+
+
+def test_a_long_basis_name_keeps_its_basis_suffix(testapp, demo):
+    name = "Среднемесячная номинальная заработная плата " * 4 + ".xlsx"
+    changes = with_table(published_xlsx())
+    changes["bases"] = [upload(name, basis_xlsx())]
+    url = add(testapp, **changes)
+    as_user(testapp, "dana")
+    (basis,) = testapp.get(f"/++api++{url}/@disclosure").json["bases"]
+    assert basis["filename"].endswith(".basis.xlsx") and len(basis["filename"]) <= 150
+
+
+def test_values_beyond_the_range_are_a_400(testapp, demo):
+    from tests.disclosure_samples import CELLS
+
+    cells = {**CELLS, ("ABAI-1", "C"): (1.5e308, 6)}
+    changes = with_table(published_xlsx())
+    changes["bases"] = [upload("wages.basis.xlsx", basis_xlsx(cells))]
+    response = add(testapp, status=400, **changes)
+    assert "largest value" in response.json["errors"][0]["message"]
+
+
+def test_an_override_never_publishes_a_basis(override_app):
+    client = override_app
+    changes = with_table(published_xlsx(status={}))
+    changes["files"].append(upload("wages-data.xlsx", basis_xlsx(), "en"))
+    url = add(client, **changes)
+    as_user(client, "admin")
+    client.post_json(f"/++api++{url}/@disclosure",
+                     {"reason": "The respondent consented in letter 12-3/456"})
+    errors = errors_of(publish(client, url, status=409))
+    assert [e["type"] for e in errors] == ["basis_in_public_files"]
+
+
+class TestTheAuditLikeProtect:
+    """The CMS judges a pattern as ``protect`` makes one: protection levels of the rules,
+    sole respondents who know their own value."""
+
+    HIERARCHIES = ("code,parent,label\nKZ,,KZ\nA,KZ,A\nA1,A,A1\nA2,A,A2\n",
+                   "code,parent,label\nT,,T\nB,T,B\nC,T,C\nD,T,D\n")
+    HIDDEN = frozenset({("A1", "B"), ("A1", "D"), ("A2", "B"), ("A2", "D")})
+
+    def table(self, text):
+        from statportal.confidentiality.basis import read_basis
+        from statportal.disclosure import Hierarchy
+
+        regions, activity = self.HIERARCHIES
+        return read_basis("a.basis.csv", text.encode(), {
+            "region": Hierarchy.from_csv("region", regions),
+            "activity": Hierarchy.from_csv("activity", activity)})
+
+    def test_the_p_percent_level_is_required(self):
+        from statportal.disclosure import MinimumFrequency, PPercent
+        from statportal.disclosure.protect import audit_pattern
+
+        table = self.table("region,activity,value,respondents,top1,top2\n"
+                           "A1,B,412.5,5,400,10\nA1,C,980,6,300,200\nA1,D,310,3,150,100\n"
+                           "A2,B,2,3,1,0.5\nA2,C,260,5,100,80\nA2,D,1,3,0.5,0.3\n")
+        plain = audit_pattern(table, self.HIDDEN, [MinimumFrequency()])
+        assert plain == []  # not exactly known…
+        found = audit_pattern(table, self.HIDDEN, [MinimumFrequency(), PPercent(p=10)])
+        assert [f["key"] for f in found] == [("A1", "B")]  # …but within 3 of 412.5
+
+    def test_a_sole_respondent_may_not_learn_another(self):
+        from statportal.disclosure import MinimumFrequency
+        from statportal.disclosure.protect import audit_pattern
+
+        table = self.table("region,activity,value,respondents\nA1,B,412.5,1\nA1,C,980,6\n"
+                           "A1,D,310,1\nA2,B,120,4\nA2,C,260,5\nA2,D,95,3\n")
+        found = audit_pattern(table, self.HIDDEN, [MinimumFrequency()])
+        assert {(f["key"], f["by"]) for f in found} == {
+            (("A1", "B"), ("A1", "D")), (("A1", "D"), ("A1", "B"))}

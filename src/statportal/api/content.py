@@ -53,8 +53,10 @@ def json_body(request):
 def _error(request, exc):
     if isinstance(exc, PayloadError):
         return json_error(request, 400, _("The request has errors."), exc.errors)
-    return json_error(request, exc.status, exc.message,
-                      [{"field": exc.field, "message": exc.message, "type": exc.type}])
+    return json_error(request, exc.status, exc.message, [
+        {"field": f.field, "message": f.message, "type": f.code, "location": f.location}
+        for f in getattr(exc, "findings", ())] or [
+        {"field": exc.field, "message": exc.message, "type": exc.type}])
 
 
 @view_defaults(context=Content, accept=JSON, renderer="json")

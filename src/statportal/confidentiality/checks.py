@@ -13,6 +13,7 @@ in it), ``audit`` (a hidden confidential cell can be derived from the published 
 linear programming).
 """
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,6 +23,7 @@ from statportal.workflow import Finding
 
 #: finding codes of the confidentiality checks (pages link them to ``@@disclosure``)
 CODES = frozenset({"confidential_shown", "differs_from_basis", "not_in_basis", "exposed",
+                   "unreadable_cell", "unchecked_file",
                    "missing_basis", "basis_unreadable", "table_unreadable",
                    "basis_in_public_files"})
 
@@ -82,12 +84,22 @@ class TableCheck:
     shown: object             # statportal.confidentiality.published.Shown
     settings: DisclosureSettings = field(default_factory=DisclosureSettings)
     language: str | None = None   # labels and numbers in the findings' texts
-    translate: object = str       # a translation string -> text in ``language``
+    together: object = None       # what every table of this basis shows, merged
+    files: str = ""               # the names of those tables
+    audit: object = None          # suppressed keys -> exposed cells (cached by the caller)
+    translate: object = None      # a translation string -> text in ``language``
+
+    def __post_init__(self):
+        if self.translate is None:
+            self.translate = interpolate
 
     def number(self, value):
         from babel.numbers import format_decimal
 
-        return format_decimal(value, locale=self.language or "en")
+        try:
+            return format_decimal(value, locale=self.language or "en")
+        except (ArithmeticError, ValueError, TypeError):  # beyond babel's decimals
+            return f"{value:g}"
 
     @cached_property
     def primary(self):
@@ -110,10 +122,17 @@ class TableCheck:
             for dim, code in zip(self.table.dims, key, strict=True))
 
     def location(self, key=None, **extra):
+        extra = {k: (v if not isinstance(v, float) or math.isfinite(v) else None)
+                 for k, v in extra.items()}
         location = {"file": self.file, "basis": self.basis_file, **extra}
         if key is not None:
             location["cell"] = self.cell(key)
         return location
+
+
+def interpolate(text):
+    """A translation string's default text with its mapping (no catalog)."""
+    return text.interpolate() if hasattr(text, "interpolate") else str(text)
 
 
 def _rules_text(check, names):
@@ -148,13 +167,19 @@ def _agrees(shown, value):
 def consistency_validator(settings):
     def check_consistency(check):
         findings = []
-        for line, label in check.shown.unknown:
+        for where, label in check.shown.unknown:
             findings.append(Finding(
-                _("${file}, row ${line}: \"${label}\" is not in the basis ${basis}, so the "
-                  "table cannot be checked.", mapping={"file": check.file, "line": line,
+                _("${file}, ${where}: \"${label}\" is not in the basis ${basis}, so the "
+                  "table cannot be checked.", mapping={"file": check.file, "where": where,
                                                        "label": label,
                                                        "basis": check.basis_file}),
-                field="files", code="not_in_basis", location=check.location(line=line)))
+                field="files", code="not_in_basis", location=check.location(where=where)))
+        for where, problem in check.shown.problems:
+            findings.append(Finding(
+                _("${file}, ${where}: ${problem}; the table cannot be checked.",
+                  mapping={"file": check.file, "where": where or "—",
+                           "problem": check.translate(problem)}),
+                field="files", code="unreadable_cell", location=check.location(where=where)))
         for key, shown in check.shown.cells.items():
             value = check.table.cells[key].value
             if shown != "X" and not _agrees(shown, value):
@@ -170,29 +195,37 @@ def consistency_validator(settings):
 
 
 def audit_validator(settings):
+    """The pattern of every table of one basis together (two tables that each hide
+    enough may not together), as ``protect`` would make it: the protection levels of the
+    settings and the rules, and sole respondents who know their own value."""
     def check_audit(check):
-        from statportal.disclosure.protect import audit_table
-
-        status = {}
-        for key in check.table.cells:
-            shown = check.shown.cells.get(key)
-            if shown is None or shown == "X":
-                status[key] = "primary" if key in check.primary else "secondary"
-        if not any(s == "primary" for s in status.values()):
-            return []
+        together = check.together or check.shown
+        if getattr(together, "audited", False):
+            return []  # reported with the first table of the basis
+        together.audited = True
+        suppressed = frozenset(k for k in check.table.cells
+                               if together.cells.get(k, "X") == "X")
         findings = []
-        for exposed in audit_table(check.table, status,
-                                              protection=check.settings.protection):
-            key = exposed["key"]
-            findings.append(Finding(
-                _("${file}: ${cell} is hidden but can be worked out from the published "
-                  "cells (it lies between ${low} and ${high}); hide more cells (art. 23).",
-                  mapping={"file": check.file, "cell": check.cell_text(key),
-                           "low": check.number(exposed["low"]),
-                           "high": check.number(exposed["high"])}),
-                field="files", code="exposed",
-                location=check.location(key, rule=list(check.primary.get(key, ())),
-                                        low=exposed["low"], high=exposed["high"])))
+        for item in check.audit(suppressed):
+            key = item["key"]
+            location = check.location(key, rule=list(check.primary.get(key, ())),
+                                      low=item["low"], high=item["high"])
+            location["file"] = check.files
+            if item["by"] is None:
+                message = _("${file}: ${cell} is hidden but can be worked out from the "
+                            "published cells (it lies between ${low} and ${high}); hide more "
+                            "cells (art. 23).",
+                            mapping={"file": check.files, "cell": check.cell_text(key),
+                                     "low": check.number(item["low"]),
+                                     "high": check.number(item["high"])})
+            else:
+                location["by"] = check.cell(item["by"])
+                message = _("${file}: ${cell} is hidden but the sole respondent of ${by} can "
+                            "work it out from the published cells and its own value; hide "
+                            "more cells (art. 23).",
+                            mapping={"file": check.files, "cell": check.cell_text(key),
+                                     "by": check.cell_text(item["by"])})
+            findings.append(Finding(message, field="files", code="exposed", location=location))
         return findings
     return check_audit
 

@@ -11,6 +11,7 @@ a Manager publish despite the findings, with a reason, for exactly these files.
 """
 
 import hashlib
+import threading
 from collections import OrderedDict
 
 from statportal.confidentiality.basis import basis_name, is_basis, read_basis
@@ -20,12 +21,16 @@ from statportal.confidentiality.checks import (
     get_disclosure_validators,
 )
 from statportal.confidentiality.published import TABLE_EXTENSIONS, read_shown, rows_of
+from statportal.confidentiality.texts import IMAGES
 from statportal.disclosure.errors import InputError
 from statportal.i18n import _
 from statportal.workflow import Finding
 
 _CACHE = OrderedDict()
 _CACHE_SIZE = 64
+_LOCK = threading.Lock()
+#: findings a Manager's override never waives
+NOT_OVERRIDABLE = frozenset({"basis_in_public_files"})
 
 
 def settings_of(registry):
@@ -62,19 +67,20 @@ def tables_of(candidate):
 
 
 def pairs(candidate):
-    """``[(published file, basis file or None)]`` for every table of the candidate."""
+    """``[(published file, basis file or None)]`` for every table of the candidate: the
+    basis whose name is the longest prefix of the table's, or the only basis."""
     bases = list(getattr(candidate, "bases", None) or ())
     result = []
     for stored in tables_of(candidate):
         if is_basis(stored.filename):
             continue
         stem = stored.filename.rsplit(".", 1)[0].lower()
-        match = None
+        match, longest = None, -1
         for basis in bases:
-            name = basis_name(basis.filename).lower()
-            if stem == name or (stem.startswith(name) and stem[len(name)] in "-_. "):
-                match = basis
-                break
+            name = (basis_name(basis.filename) or basis.filename.rsplit(".", 1)[0]).lower()
+            if (stem == name or (stem.startswith(name) and stem[len(name)] in "-_. ")) \
+                    and len(name) > longest:
+                match, longest = basis, len(name)
         if match is None and len(bases) == 1:
             match = bases[0]
         result.append((stored, match))
@@ -97,47 +103,97 @@ def override_of(candidate, settings):
     return None
 
 
-def check_pair(registry, stored, basis, language=None):
-    """The findings of every disclosure validator for one table and its basis."""
-    settings = settings_of(registry)
-    table_data, basis_data = stored.read(), basis.read()
-    key = (hashlib.sha256(table_data).hexdigest(), stored.filename,
-           hashlib.sha256(basis_data).hexdigest(), basis.filename, settings,
-           tuple(get_disclosure_validators(registry).factories), language)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    try:
-        table = read_basis(basis.filename, basis_data, classifications_of(registry))
-    except InputError as exc:
-        findings = [Finding(_("The basis ${basis} cannot be read: ${error}",
-                              mapping={"basis": basis.filename, "error": str(exc)}),
-                            field="bases", code="basis_unreadable",
-                            location={"file": stored.filename, "basis": basis.filename})]
-    else:
+def _sha(stored):
+    digest = getattr(stored, "sha256", None)
+    if digest is None:
+        digest = hashlib.sha256(stored.read()).hexdigest()
         try:
-            shown = read_shown(stored.filename, table_data, table)
-        except Exception as exc:  # noqa: BLE001 - a file the format check let through
-            findings = [Finding(_("${file} cannot be read as a table: ${error}",
-                                  mapping={"file": stored.filename, "error": str(exc)}),
-                                field="files", code="table_unreadable",
-                                location={"file": stored.filename})]
-        else:
-            check = TableCheck(stored.filename, basis.filename, table, shown, settings,
-                               language, _translator(registry, language))
-            findings = []
-            if not shown.cells:
-                findings.append(Finding(
-                    _("${file}: no cell of the basis ${basis} was found in it (row and "
-                      "column labels must be codes or labels of its classifications).",
-                      mapping={"file": stored.filename, "basis": basis.filename}),
-                    field="files", code="not_in_basis", location=check.location()))
-            for _name, validator in get_disclosure_validators(registry).validators(
-                    registry.settings or {}):
-                findings.extend(validator(check) or ())
-    _CACHE[key] = findings
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+            stored.sha256 = digest  # computed once per stored file
+        except AttributeError:
+            pass
+    return digest
+
+
+def _cached(key, compute):
+    """One in-process cache (64 entries) for bases, read tables and audits; the lock
+    guards the cache, not the computation."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = compute()
+    with _LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def basis_table(registry, basis):
+    """The basis read (cached by its content); raises InputError."""
+    def read():
+        try:
+            return read_basis(basis.filename, basis.read(), classifications_of(registry))
+        except InputError as exc:
+            return exc
+    result = _cached(("basis", _sha(basis), basis.filename,
+                      tuple(sorted(classifications_of(registry)))), read)
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+def check_basis(registry, basis, tables, language=None):
+    """The findings of every disclosure validator for the tables of one basis; the
+    audit judges what they show together."""
+    from statportal.confidentiality.published import Shown
+    from statportal.disclosure.protect import audit_pattern
+
+    settings = settings_of(registry)
+    names = ", ".join(t.filename for t in tables)
+    try:
+        table = basis_table(registry, basis)
+    except InputError as exc:
+        return [Finding(_("The basis ${basis} cannot be read: ${error}",
+                          mapping={"basis": basis.filename, "error": str(exc)}),
+                        field="bases", code="basis_unreadable",
+                        location={"file": names, "basis": basis.filename})]
+    findings, checks, together = [], [], Shown()
+    for stored in tables:
+        def read(stored=stored):
+            try:
+                return read_shown(stored.filename, stored.read(), table)
+            except Exception as exc:  # noqa: BLE001 - a file the format check let through
+                return exc
+        shown = _cached(("shown", _sha(stored), stored.filename, _sha(basis)), read)
+        if isinstance(shown, Exception):
+            findings.append(Finding(_("${file} cannot be read as a table: ${error}",
+                                      mapping={"file": stored.filename, "error": str(shown)}),
+                                    field="files", code="table_unreadable",
+                                    location={"file": stored.filename}))
+            continue
+        together.merge(shown)
+        checks.append((stored, shown))
+
+    def audit(suppressed):
+        return _cached(("audit", _sha(basis), suppressed, settings),
+                       lambda: audit_pattern(table, suppressed, settings.rules(),
+                                             settings.protection))
+
+    translate = _translator(registry, language)
+    for stored, shown in checks:
+        check = TableCheck(stored.filename, basis.filename, table, shown, settings,
+                           language=language, translate=translate, together=together,
+                           files=names, audit=audit)
+        if not shown.cells:
+            findings.append(Finding(
+                _("${file}: no cell of the basis ${basis} was found in it (row and "
+                  "column labels must be codes or labels of its classifications).",
+                  mapping={"file": stored.filename, "basis": basis.filename}),
+                field="files", code="not_in_basis", location=check.location()))
+        for _name, validator in get_disclosure_validators(registry).validators(
+                registry.settings or {}):
+            findings.extend(validator(check) or ())
     return findings
 
 
@@ -146,30 +202,41 @@ def _translator(registry, language):
     from pyramid.interfaces import ITranslationDirectories
 
     if not language:
-        return str
+        from statportal.confidentiality.checks import interpolate
+
+        return interpolate
     localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories,
                                                                default=[]))
     return localizer.translate
 
 
 def disclosure_findings(candidate, registry, language=None):
-    """Every finding, before any override; labels and numbers in ``language``."""
+    """Every finding, before any override; labels and numbers in ``language``.
+
+    A material with primary data — declared, or given a basis — has every table checked
+    against its basis; a file of a format that cannot be read as a table cannot be
+    checked, so it is a finding too."""
     findings = []
-    for stored in getattr(candidate, "files", ()) or ():
+    files = list(getattr(candidate, "files", ()) or ())
+    bases = list(getattr(candidate, "bases", None) or ())
+    primary = bool(getattr(candidate, "primary_data", False) or bases)
+    for stored in files:
         if is_basis(stored.filename) or _looks_like_basis(stored):
             findings.append(Finding(
                 _("${file} looks like a basis (primary data with respondents): it must not "
                   "be a public file; upload it as a basis.", mapping={"file": stored.filename}),
                 field="files", code="basis_in_public_files",
                 location={"file": stored.filename}))
-    bases = getattr(candidate, "bases", None) or ()
+        elif primary and stored.extension not in TABLE_EXTENSIONS + IMAGES:
+            findings.extend(_document_findings(registry, stored, bases, language))
     if getattr(candidate, "primary_data", False) and not bases:
         findings.append(Finding(
             _("The tables are derived from primary data but no basis was uploaded: the "
               "confidential cells cannot be checked."), field="bases", code="missing_basis"))
+    groups = {}
     for stored, basis in pairs(candidate):
         if basis is None:
-            if getattr(candidate, "primary_data", False) and bases:
+            if bases:
                 findings.append(Finding(
                     _("${file}: no basis (name it like ${expected}).",
                       mapping={"file": stored.filename,
@@ -177,8 +244,62 @@ def disclosure_findings(candidate, registry, language=None):
                                ".basis.xlsx"}),
                     field="bases", code="missing_basis", location={"file": stored.filename}))
             continue
-        findings.extend(check_pair(registry, stored, basis, language))
+        groups.setdefault(id(basis), (basis, []))[1].append(stored)
+    for basis, tables in groups.values():
+        findings.extend(check_basis(registry, basis, tables, language))
     return findings
+
+
+def _document_findings(registry, stored, bases, language):
+    """A document beside tables of primary data: no value a table hides may appear in
+    its text (unless a table publishes that same number elsewhere)."""
+    from statportal.confidentiality.texts import numbers_in, text_of
+
+    try:
+        text = text_of(stored.extension, stored.read())
+    except Exception:  # noqa: BLE001 - a damaged document is the format validator's
+        text = None
+    if text is None:
+        return [Finding(
+            _("${file} cannot be checked for confidential cells: with primary data, publish "
+              "tables as .xlsx, .xls or .csv beside their basis, and notes as .pdf, .docx or "
+              ".html.", mapping={"file": stored.filename}),
+            field="files", code="unchecked_file", location={"file": stored.filename})]
+    numbers = numbers_in(text)
+    findings = []
+    for basis in bases:
+        try:
+            table = basis_table(registry, basis)
+        except InputError:
+            continue  # reported with the tables
+        hidden = _hidden_values(table, registry)
+        for number, decimals in numbers:
+            tolerance = 0.5 * 10 ** -decimals
+            for key, value in hidden:
+                if abs(number - value) <= tolerance and abs(value) >= 10 ** -decimals:
+                    check = TableCheck(stored.filename, basis.filename, table, None,
+                                       settings_of(registry), language=language,
+                                       translate=_translator(registry, language))
+                    findings.append(Finding(
+                        _("${file} shows ${value}, the value of the confidential cell "
+                          "${cell}.", mapping={"file": stored.filename,
+                                               "value": check.number(number),
+                                               "cell": check.cell_text(key)}),
+                        field="files", code="confidential_shown",
+                        location=check.location(key)))
+                    break
+    return findings
+
+
+def _hidden_values(table, registry):
+    """``[(key, value)]`` of the primary cells whose value no published-looking cell
+    shares (a number in a note that equals a shareable value says nothing)."""
+    from statportal.disclosure.rules import primary_cells
+
+    unsafe = primary_cells(table, settings_of(registry).rules())
+    public = {round(c.value, 6) for k, c in table.cells.items() if k not in unsafe}
+    return [(key, table.cells[key].value) for key in unsafe
+            if table.cells[key].value and round(table.cells[key].value, 6) not in public]
 
 
 def _looks_like_basis(stored):
@@ -199,5 +320,5 @@ def confidentiality_validator(candidate, request):
     registry = request.registry if request is not None else get_current_registry()
     findings = disclosure_findings(candidate, registry, getattr(request, "locale_name", None))
     if findings and override_of(candidate, settings_of(registry)):
-        return []
+        return [f for f in findings if f.code in NOT_OVERRIDABLE]
     return findings

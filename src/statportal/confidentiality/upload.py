@@ -9,11 +9,21 @@ import deform.widget
 
 from statportal.confidentiality.basis import is_basis, read_basis
 from statportal.disclosure.errors import InputError
-from statportal.files.policy import FilePolicy, FileRefused, check_upload
+from statportal.files.policy import FilePolicy, FileRefused, check_upload, safe_name
 from statportal.files.upload import Upload, UploadStore, policy_of
 from statportal.i18n import _
 
 BASIS_FORMATS = ("csv", "xlsx")
+
+
+def basis_filename(filename, extension):
+    """The stored name: safe, at most 150 characters, ending in ``.basis.<ext>``."""
+    name = safe_name(filename)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    if is_basis(name):
+        return name
+    stem = stem.strip(". ")[:150 - len(".basis.") - len(extension)] or "table"
+    return f"{stem}.basis.{extension}"
 
 
 class BasisUpload(Upload):
@@ -27,9 +37,7 @@ class BasisUpload(Upload):
             extension = check_upload(filename, data, policy)
         except FileRefused as refused:
             raise colander.Invalid(node, refused.message) from None
-        if not is_basis(filename):
-            stem = filename.rsplit(".", 1)[0]
-            filename = f"{stem}.basis.{extension}"
+        filename = basis_filename(filename, extension)
         from statportal.confidentiality.material import classifications_of
 
         registry = getattr(request, "registry", None)

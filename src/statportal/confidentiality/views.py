@@ -31,14 +31,28 @@ def finding_json(request, finding):
             "location": finding.location}
 
 
+def subject_of(context):
+    """What publishing will check: a material, or what a request will make once placed
+    (for a Replace, the new files over the material's)."""
+    if isinstance(context, PlacementRequest):
+        from statportal.placement.placing import placed_candidate
+
+        try:
+            return placed_candidate(context)
+        except Exception:  # noqa: BLE001 - the material to replace is gone: check the request
+            return context
+    return context
+
+
 def describe(request, context):
     settings = rules.settings_of(request.registry)
-    findings = rules.disclosure_findings(context, request.registry, request.locale_name)
-    override = rules.override_of(context, settings)
+    subject = subject_of(context)
+    findings = rules.disclosure_findings(subject, request.registry, request.locale_name)
+    override = rules.override_of(subject, settings)
     return {
         "primary_data": bool(getattr(context, "primary_data", False)),
         "tables": [{"file": stored.filename, "basis": basis.filename if basis else None}
-                   for stored, basis in rules.pairs(context)],
+                   for stored, basis in rules.pairs(subject)],
         "bases": [{"@id": request.resource_url(context, "@@basis", str(i), b.filename),
                    **b.describe()} for i, b in enumerate(getattr(context, "bases", ()) or ())],
         "findings": [finding_json(request, f) for f in findings],
@@ -71,10 +85,11 @@ def record_override(request, context, reason):
         return 403, _("Only a Manager may publish despite the disclosure findings.")
     if len(reason) < 10 or len(reason) > 2000:
         return 400, _("Give the reason for the override (10 to 2000 characters).")
-    if not rules.disclosure_findings(context, request.registry):
+    subject = subject_of(context)
+    if not rules.disclosure_findings(subject, request.registry):
         return 409, _("There is nothing to override: the tables pass every check.")
     context.disclosure_override = {"actor": request.authenticated_userid, "time": utcnow(),
-                                   "reason": reason, "fingerprint": rules.fingerprint(context)}
+                                   "reason": reason, "fingerprint": rules.fingerprint(subject)}
     workflow = workflow_of(request.registry, context)
     if workflow is not None:
         state = (getattr(context, "__workflow_state__", None) or {}).get(workflow.name)
@@ -148,14 +163,12 @@ def disclosure_page(context, request):
 
 
 def _dimensions(request, bases):
-    from statportal.confidentiality.basis import read_basis
     from statportal.disclosure.errors import InputError
 
     if not bases:
         return []
     try:
-        return read_basis(bases[0].filename, bases[0].read(),
-                          rules.classifications_of(request.registry)).dims
+        return rules.basis_table(request.registry, bases[0]).dims
     except InputError:
         return []
 
@@ -164,7 +177,7 @@ def generate(request, context):
     """The first basis protected with the portal's rules, as an .xlsx pivot per declared
     language (labels and footnote in it), added to the files in place of the ones of the
     same name."""
-    from statportal.confidentiality.basis import basis_name, read_basis
+    from statportal.confidentiality.basis import basis_name
     from statportal.disclosure.errors import InputError
     from statportal.disclosure.output import xlsx_bytes
     from statportal.disclosure.protect import protect
@@ -177,8 +190,7 @@ def generate(request, context):
         return 409, _("Upload a basis first.")
     basis = bases[0]
     try:
-        table = read_basis(basis.filename, basis.read(),
-                           rules.classifications_of(request.registry))
+        table = rules.basis_table(request.registry, basis)
     except InputError as exc:
         return 400, _("The basis is not valid: ${error}", mapping={"error": str(exc)})
     rows, cols = request.POST.get("rows"), request.POST.get("cols")

@@ -18,12 +18,13 @@ from statportal.i18n import _
 class EditError(Exception):
     """A refused change. ``status``: 400 bad input, 404 unknown, 409 state conflict."""
 
-    def __init__(self, message, field=None, status=400, type="invalid"):
+    def __init__(self, message, field=None, status=400, type="invalid", findings=()):
         super().__init__(message)
         self.message = message
         self.field = field
         self.status = status
         self.type = type
+        self.findings = tuple(findings)  # statportal.workflow.Finding, when guards refuse
 
 
 def type_info(registry, type_name):

@@ -57,59 +57,85 @@ class OptimalSuppression:
 
 
 class PatternLP:
-    """Unknown inner cells ``z`` (``>= lower``, or free), one equality per published cell.
+    """The attacker's LP: unknown inner cells ``z`` (``>= lower``, or free), one row per
+    cell of the table, whose bounds say what is known of it (see :meth:`set_pattern`).
 
     ``bound(j, maximize)`` -> ``(value, point, duals)``: the extreme of cell ``j``, an inner
-    point attaining it, and ``{published cell: dual}`` with ``value == Σ dual · v`` (None
-    when unbounded, or when the duals could not be matched to the value)."""
+    point attaining it (None when unbounded) and ``{cell: dual}`` (HiGHS's row duals:
+    ``x_j = Σ_k dual_k · row_k + reduced costs``; for a maximum, positive duals sit on
+    upper row bounds, negative on lower ones, and the other way round for a minimum)."""
 
-    def __init__(self, x, values, suppressed, lower=0.0):
+    def __init__(self, x, values, suppressed=None, lower=0.0):
         from statportal.disclosure.gauss import _highs_api
 
         self.x = sp.csc_matrix(x, dtype=np.float64)
         self.values = np.asarray(values, dtype=np.float64)
-        self.pub = np.flatnonzero(~np.asarray(suppressed, dtype=bool))
-        self.b = self.values[self.pub]
-        n_inner = self.x.shape[0]
+        n_inner, n = self.x.shape
+        self.n = n
+        self.nonneg = lower is not None and lower >= 0
         self.lo = np.full(n_inner, -np.inf if lower is None else float(lower))
-        A = self.x[:, self.pub].T.tocsc()
-        self.api = _highs_api()
-        if self.api is None:  # pragma: no cover - scipy ships its HiGHS binding
-            self.A = A
-            return
-        highs_cls, core = self.api
+        api = _highs_api()
+        if api is None:  # pragma: no cover - scipy ships its HiGHS binding
+            raise RuntimeError("scipy's HiGHS binding is needed")
+        highs_cls, core = api
         self.core = core
         self.h = h = highs_cls()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
         h.setOptionValue("presolve", "off")  # duals of the model as given
+        A = self.x.T.tocsc()                   # rows: cells, columns: inner cells
         lp = core.HighsLp()
-        lp.num_col_, lp.num_row_ = n_inner, A.shape[0]
+        lp.num_col_, lp.num_row_ = n_inner, n
         lp.col_cost_ = np.zeros(n_inner)
         lp.col_lower_ = self.lo
         lp.col_upper_ = np.full(n_inner, np.inf)
-        lp.row_lower_ = self.b
-        lp.row_upper_ = self.b
+        lp.row_lower_ = np.full(n, -np.inf)
+        lp.row_upper_ = np.full(n, np.inf)
         lp.a_matrix_.format_ = core.MatrixFormat.kColwise
         lp.a_matrix_.start_ = A.indptr.astype(np.int32)
         lp.a_matrix_.index_ = A.indices.astype(np.int32)
         lp.a_matrix_.value_ = A.data.astype(np.float64)
         h.passModel(lp)
         self.cost_idx = np.zeros(0, dtype=np.int32)
-        self.warm = False
+        self.row_lo = np.full(n, -np.inf)
+        self.row_hi = np.full(n, np.inf)
+        if suppressed is not None:
+            self.set_pattern(np.asarray(suppressed, dtype=np.float64))
 
-    def objective(self, j):
-        s, e = self.x.indptr[j], self.x.indptr[j + 1]
-        return self.x.indices[s:e], self.x.data[s:e]
+    def set_pattern(self, s):
+        """Row bounds for a pattern ``s`` (0 published … 1 suppressed, per cell): a
+        published cell is fixed to its value; a suppressed one is free; a partly
+        suppressed one (a fractional master solution) may fall by ``s_j · v_j`` and rise
+        without bound when the inner cells are non-negative (free otherwise)."""
+        lo = np.full(self.n, -np.inf)
+        hi = np.full(self.n, np.inf)
+        published = s <= 1e-9
+        lo[published] = hi[published] = self.values[published]
+        if self.nonneg:
+            part = ~published & (s < 1 - 1e-9)
+            lo[part] = self.values[part] * (1.0 - s[part])
+        changed = np.flatnonzero((lo != self.row_lo) | (hi != self.row_hi))
+        if changed.size:
+            for j, a, b in zip(changed.tolist(), lo[changed].tolist(), hi[changed].tolist(),
+                               strict=True):
+                self.h.changeRowBounds(j, a, b)
+            self.row_lo, self.row_hi = lo, hi
+            self.h.setOptionValue("simplex_strategy", 1)  # dual: the basis stays dual feasible
+
+    def set_row(self, j, published):
+        """Publish (fix) or suppress (free) cell ``j`` alone."""
+        v = self.values[j] if published else np.inf
+        lo, hi = (v, v) if published else (-np.inf, np.inf)
+        self.h.changeRowBounds(int(j), lo, hi)
+        self.row_lo[j], self.row_hi[j] = lo, hi
+        self.h.setOptionValue("simplex_strategy", 1)
 
     def bound(self, j, maximize):
-        idx, coef = self.objective(j)
-        if self.api is None:  # pragma: no cover
-            return self._linprog(idx, coef, maximize)
+        s, e = self.x.indptr[j], self.x.indptr[j + 1]
+        idx, coef = self.x.indices[s:e].astype(np.int32), self.x.data[s:e]
         h, core = self.h, self.core
         if self.cost_idx.size:
             h.changeColsCost(self.cost_idx.size, self.cost_idx, np.zeros(self.cost_idx.size))
-        idx = idx.astype(np.int32)
         h.changeColsCost(idx.size, idx, coef)
         self.cost_idx = idx
         h.changeObjectiveSense(core.ObjSense.kMaximize if maximize else core.ObjSense.kMinimize)
@@ -120,78 +146,48 @@ class PatternLP:
             return (math.inf if maximize else -math.inf), None, None
         if status != core.HighsModelStatus.kOptimal:
             raise RuntimeError(f"HiGHS stopped with {h.modelStatusToString(status)}")
-        if not self.warm:
-            self.warm = True
-            h.setOptionValue("simplex_strategy", 4)  # primal: the basis stays feasible
-        value = h.getInfo().objective_function_value
+        h.setOptionValue("simplex_strategy", 4)  # primal: only the objective changes next
         solution = h.getSolution()
-        return value, np.asarray(solution.col_value), self._duals(solution.row_dual, value)
-
-    def _duals(self, row_dual, value):
-        y = np.asarray(row_dual, dtype=np.float64)
-        if y.size == 0:
-            return {}
-        yv = float(y @ self.b)
-        eps = 1e-6 * max(1.0, abs(value), float(np.abs(y) @ np.abs(self.b)))
-        if abs(yv - value) <= eps:
-            sign = 1.0
-        elif abs(yv + value) <= eps:
-            sign = -1.0
-        else:  # pragma: no cover - numerical trouble: the caller falls back to a set cut
-            return None
+        y = np.asarray(solution.row_dual, dtype=np.float64)
         nz = np.flatnonzero(np.abs(y) > DUAL_TOL)
-        return {int(self.pub[k]): sign * float(y[k]) for k in nz}
-
-    def _linprog(self, idx, coef, maximize):  # pragma: no cover - without HiGHS's binding
-        from scipy.optimize import linprog
-
-        c = np.zeros(self.x.shape[0])
-        c[idx] = -coef if maximize else coef
-        bounds = [(None if not np.isfinite(a) else a, None) for a in self.lo]
-        res = linprog(c, A_eq=self.A if self.pub.size else None,
-                      b_eq=self.b if self.pub.size else None, bounds=bounds, method="highs")
-        if res.status == 3:
-            return (math.inf if maximize else -math.inf), None, None
-        if res.status != 0:
-            raise RuntimeError(res.message)
-        value = -res.fun if maximize else res.fun
-        marg = res.eqlin.marginals if self.pub.size else np.zeros(0)
-        return value, res.x, self._duals(marg, value)
+        return (h.getInfo().objective_function_value, np.asarray(solution.col_value),
+                dict(zip(nz.tolist(), y[nz].tolist(), strict=True)))
 
 
-def _short(lp, j, need, skip=(), tol=TOL):
+def _short(lp, j, need, skip=(), exact=True, tol=TOL):
     """The bounds of primary ``j`` that fall short of ``need`` (in value units): a list of
-    ``(direction, gap, duals)``, direction +1 (upper) or -1 (lower) with the shortfall, or
-    0 when the range is a point and no level is asked (the duals of both bounds merged).
-    Directions in ``skip`` (known to be impossible) are not reported."""
+    ``(direction, target, duals)``, direction +1 (the maximum must reach ``target``) or -1
+    (the minimum must go down to it), or 0 when the range is a point and no level is asked
+    (``exact``; the duals of both bounds merged). Directions in ``skip`` (known to be
+    impossible) are not reported."""
     v = lp.values[j]
     eps = tol * max(1.0, abs(v))
     hi, _z, y_hi = lp.bound(j, True)
     lo, _z, y_lo = lp.bound(j, False)
     found = []
     if need > 0 and hi - v < need - eps and 1 not in skip:
-        found.append((1, v + need - hi, y_hi))
+        found.append((1, v + need, y_hi))
     if need > 0 and v - lo < need - eps and -1 not in skip:
-        found.append((-1, lo - (v - need), y_lo))
-    if not found and hi - lo <= eps and 0 not in skip:
-        merged = None if y_hi is None or y_lo is None else {
-            k: 1.0 for k in set(y_hi) | set(y_lo)}
-        found.append((0, 0.0, merged))
+        found.append((-1, v - need, y_lo))
+    if exact and not found and hi - lo <= eps and 0 not in skip:
+        found.append((0, v, {k: 1.0 for k in set(y_hi or ()) | set(y_lo or ())}))
     return found
 
 
-def _cut(direction, gap, duals, values, capacity):
-    """``{cell: coefficient}`` of the cut ``Σ coef · s >= 1`` (None: no duals to read)."""
-    if duals is None:
-        return None
+def _cut(direction, target, duals, values, capacity):
+    """``{cell: coefficient}`` of the cut ``Σ coef · s >= 1`` that every pattern meeting
+    ``target`` satisfies (None when the duals do not show a shortfall)."""
     if direction == 0 or not capacity:
         return {j: 1.0 for j in duals}
+    yv = sum(y * values[j] for j, y in duals.items())
+    gap = (target - yv) if direction > 0 else (yv - target)
+    if gap <= TOL * max(1.0, abs(target)):
+        return None
     cut = {}
     for j, y in duals.items():
-        full = y > 0 if direction > 0 else y < 0   # the cell's bound is infinite that way
-        if full:
+        if (y > 0) == (direction > 0):  # the cell's bound that way is infinite
             cut[j] = 1.0
-        else:  # it can move at most to 0: |y| v_j
+        else:  # it can only fall to 0: |y| v_j
             cut[j] = min(1.0, math.ceil(abs(y) * abs(values[j]) / gap * 1e6) / 1e6)
     return cut
 
@@ -251,23 +247,31 @@ def _relation_cuts(table, keys, primary, free, values, needs, capacity):
 
 
 def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_limit=300.0,
-                     lower="auto", progress=None, mip_rel_gap=0.0):
+                     lower="auto", progress=None, mip_rel_gap=0.0, search_gap=0.02,
+                     extra_cuts=3, relaxation_rounds=100):
     """The cheapest complementary cells (``cost``: ``"count"`` or ``"value"``) that give
     every primary cell (``primary_keys``: keys or a ``{key: …}`` dict) an LP range reaching
     ``protection`` % (a number, or ``{key: percent}``) below and above its value.
 
     ``lower``: the inner cells' lower bound, 0, None (free) or ``"auto"`` (0 unless some
-    inner value is negative). ``time_limit`` (seconds) covers the whole search: when it
-    runs out, the last master pattern is completed greedily (still protected, not proved
-    optimal; ``bound`` is then the master's lower bound). ``progress(iteration, short)`` is
-    called after each audit. Returns an :class:`OptimalSuppression`."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    inner value is negative).
+
+    The search: cuts are separated at the master's LP relaxation (up to
+    ``relaxation_rounds`` rounds; a partly suppressed cell may fall by its share of its
+    value), then the master is solved as a MILP (to ``search_gap`` while its patterns fall
+    short, else to ``mip_rel_gap``) and its pattern audited: each short bound gives a cut,
+    and up to ``extra_cuts`` more with that cut's cells suppressed on trial. A short pattern
+    is also completed greedily (the cell in most open cuts first), gathering cuts on the
+    way; the cheapest protected pattern found is kept, and the search stops when its cost
+    reaches the master's lower bound (proved optimal) or after ``time_limit`` seconds (not
+    proved; ``bound`` is the best lower bound). ``progress(phase, round, cuts_added,
+    best_cost, bound)`` is called after each audit. Returns an :class:`OptimalSuppression`."""
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
     if cost not in ("count", "value"):
         raise ValueError("cost must be 'count' or 'value'")
     began = time.perf_counter()
     x, keys, inner = table.model_matrix()
-    x = sp.csc_matrix(x, dtype=np.float64)
     n = len(keys)
     cells = [table.cells[k] for k in keys]
     values = np.array([c.value for c in cells], dtype=np.float64)
@@ -280,104 +284,185 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
     capacity = lower is not None and lower >= 0
     needs = _percentages(protection, keys, primary) / 100.0 * np.abs(values)
     weights = np.where(free, 1.0 if cost == "count" else np.abs(values), 0.0)
-    order = {j: r for r, j in enumerate(sorted(
-        np.flatnonzero(free).tolist(), key=lambda j: (cells[j].respondents, abs(values[j]), j)))}
+    rank = np.zeros(n)
+    rank[sorted(np.flatnonzero(free).tolist(),
+                key=lambda j: (cells[j].respondents, abs(values[j]), j))] = np.arange(free.sum())
 
     cuts, hopeless = _relation_cuts(table, keys, primary, free, values, needs, capacity)
-    seen = {(tuple(sorted(c.items())), rhs) for _t, c, rhs in cuts}
+    seen = {tuple(sorted(c.items())): tag for tag, c, rhs in cuts if rhs == 1.0}
     result = OptimalSuppression(status={}, cuts=len(cuts))
     lb = np.where(primary, 1.0, 0.0)
     ub = np.where(forbidden, 0.0, 1.0)
     targets = np.flatnonzero(primary).tolist()
-    bound, proved = 0.0, True
-    pattern = primary.copy()
+    lp = PatternLP(x, values, lower=lower)
+    state = {"bound": 0.0, "best": None, "cost": math.inf}
 
-    def audit(pattern):
-        lp = PatternLP(x, values, pattern, lower)
-        found = []
-        for p in targets:
-            if (p, 0) in hopeless:
-                continue
-            skip = {d for d in (1, -1) if (p, d) in hopeless}
-            found += [(p, *item) for item in _short(lp, p, needs[p], skip)]
-        return found
+    def left():
+        return time_limit - (time.perf_counter() - began)
 
-    def add(p, direction, gap, duals):
-        cut = _cut(direction, gap, duals, values, capacity)
-        if cut is None:  # pragma: no cover - no duals: every published cell is a candidate
-            cut = {j: 1.0 for j in np.flatnonzero(~pattern).tolist()}
+    def offer(p, direction, target, duals, s):
+        """The cut of a short bound (free cells only), added unless known; None when
+        pattern ``s`` meets it or no pattern can."""
+        cut = _cut(direction, target, duals, values, capacity)
+        if cut is None:
+            return None
         cut = {j: c for j, c in cut.items() if free[j]}
         if sum(cut.values()) < 1.0 - 1e-9:
             hopeless.add((p, direction))
-            return False
-        key = (tuple(sorted(cut.items())), 1.0)
-        if key in seen:  # both directions of a cell can give the same cut
-            return False
-        seen.add(key)
-        cuts.append(((p, direction), cut, 1.0))
-        result.cuts += 1
-        return True
+            return None
+        if sum(c * s[j] for j, c in cut.items()) > 1.0 - 1e-6:
+            return None  # not violated (a fractional point may meet it)
+        key = tuple(sorted(cut.items()))
+        old = seen.get(key)
+        if old is None or old in hopeless:  # both directions can give the same cut
+            seen[key] = (p, direction)
+            cuts.append(((p, direction), cut, 1.0))
+            result.cuts += 1
+        return cut
 
-    while True:
-        remaining = time_limit - (time.perf_counter() - began)
-        if remaining <= 0:
-            proved = False
-            break
-        active = [(c, rhs) for tag, c, rhs in cuts if tag not in hopeless]
-        constraints = []
-        if active:
-            rows, cols, data = [], [], []
-            for r, (c, _rhs) in enumerate(active):
-                rows += [r] * len(c)
-                cols += list(c)
-                data += list(c.values())
-            A = sp.csr_matrix((data, (rows, cols)), shape=(len(active), n))
-            constraints = [LinearConstraint(A, np.array([rhs for _c, rhs in active]), np.inf)]
-        res = milp(weights, integrality=np.ones(n), bounds=Bounds(lb, ub),
-                   constraints=constraints,
-                   options={"time_limit": remaining, "mip_rel_gap": mip_rel_gap,
-                            "disp": False})
-        result.iterations += 1
-        if res.x is None:
-            if res.status == 2:  # pragma: no cover - hopeless cuts are dropped beforehand
-                raise RuntimeError("the master problem is infeasible")
-            proved = False
-            break
-        bound = float(getattr(res, "mip_dual_bound", None) or res.fun)
-        if res.status != 0:
-            proved = False
-        pattern = res.x > 0.5
-        short = audit(pattern)
-        if progress is not None:
-            progress(result.iterations, len(short))
-        if not short:
-            break
-        if not proved:
-            break
-        added = [add(*item) for item in short]
-        if not any(added) and all((p, d) not in hopeless for p, d, _g, _y in short):
-            # every cut the pattern violates is already in the master  # pragma: no cover
-            raise RuntimeError("constraint generation made no progress")
-
-    # out of time: complete the last pattern greedily (the most valuable cell of each cut)
-    while not proved:
-        short = audit(pattern)
-        if not short:
-            break
-        for p, direction, gap, duals in short:
-            cut = _cut(direction, gap, duals, values, capacity) or {}
-            cut = {j: c for j, c in cut.items() if free[j] and not pattern[j]}
-            if not cut:
-                hopeless.add((p, direction))
+    def audit(s, exact, extra=0):
+        """The cuts pattern ``s`` (integer or fractional) violates, added to the master.
+        With ``extra``, each short bound gives up to that many more: the cells of its cut
+        are suppressed on trial and the bound audited again."""
+        lp.set_pattern(s)
+        found = []
+        for p in targets:
+            if (p, 0) in hopeless or (not exact and needs[p] <= 0):
                 continue
-            best = max(cut, key=lambda j: (cut[j], -order[j]))
-            pattern[best] = True
+            skip = {d for d in (1, -1) if (p, d) in hopeless}
+            found += [(p, *item) for item in _short(lp, p, needs[p], skip, exact)]
+        violated = []
+        for p, direction, target, duals in found:
+            cut = offer(p, direction, target, duals, s)
+            freed = []
+            for _round in range(extra):
+                if not cut:
+                    break
+                violated.append(cut)
+                for j in cut:
+                    lp.set_row(j, published=False)
+                freed += list(cut)
+                again = _short(lp, p, needs[p], {d for d in (1, -1, 0) if d != direction},
+                               exact)
+                cut = offer(p, *again[0], s) if again else None
+            if cut:
+                violated.append(cut)
+            for j in freed:
+                lp.set_row(j, published=True)
+        return violated
 
+    def keep(s):
+        c = float(weights[s > 0.5].sum())
+        if c < state["cost"] - 1e-9:
+            state["best"], state["cost"] = s.copy(), c
+
+    def repair(s):
+        """Complete pattern ``s`` greedily until it is protected (greedy set cover of the
+        cuts it violates: most open cuts per cost first, then art. 23's order)."""
+        s = s.copy()
+        while left() > 0 or state["best"] is None:
+            open_cuts = audit(s, exact=True)
+            if not open_cuts:
+                keep(s)
+                return
+            lhs = [0.0] * len(open_cuts)
+            while True:
+                score = {}
+                for c, cut in enumerate(open_cuts):
+                    if lhs[c] < 1.0 - 1e-6:
+                        for j, coef in cut.items():
+                            if not s[j]:
+                                score[j] = score.get(j, 0.0) + coef
+                if not score:
+                    break
+                j = max(score, key=lambda j: (score[j] / max(weights[j], 1e-12), -rank[j]))
+                s[j] = 1.0
+                for c, cut in enumerate(open_cuts):
+                    lhs[c] += cut.get(j, 0.0)
+
+    def proved_by_bound():
+        bound = state["bound"]
+        if cost == "count":
+            bound = math.ceil(bound - 1e-6)
+        return state["cost"] <= bound + 1e-9 * max(1.0, bound)
+
+    def matrix():
+        active = [(c, rhs) for tag, c, rhs in cuts if tag not in hopeless]
+        rows, cols, data = [], [], []
+        for r, (c, _rhs) in enumerate(active):
+            rows += [r] * len(c)
+            cols += list(c)
+            data += list(c.values())
+        return (sp.csr_matrix((data, (rows, cols)), shape=(len(active), n)),
+                np.array([rhs for _c, rhs in active]))
+
+    def relax(rounds):
+        """Separate at the master's LP relaxation; its optimum is a lower bound."""
+        for r in range(1, rounds + 1):
+            if left() <= 0:
+                return
+            A, rhs = matrix()
+            res = linprog(weights, A_ub=-A if A.shape[0] else None,
+                          b_ub=-rhs if A.shape[0] else None,
+                          bounds=np.column_stack([lb, ub]), method="highs")
+            if res.status != 0:  # pragma: no cover - hopeless cuts are dropped beforehand
+                raise RuntimeError(f"the master's relaxation failed: {res.message}")
+            before = result.cuts
+            violated = audit(np.clip(res.x, 0.0, 1.0), exact=False)
+            if progress is not None:
+                progress("relaxation", r, result.cuts - before, state["cost"], state["bound"])
+            if not violated:
+                state["bound"] = max(state["bound"], float(res.fun))
+                return
+
+    relax(relaxation_rounds)
+    tight = mip_rel_gap >= search_gap
+    while left() > 0 and not proved_by_bound():
+        A, rhs = matrix()
+        constraints = [LinearConstraint(A, rhs, np.inf)] if A.shape[0] else []
+        if state["best"] is not None:  # only a cheaper pattern is of interest
+            cutoff = state["cost"] - 1.0 if cost == "count" else \
+                state["cost"] * (1.0 - max(mip_rel_gap, 1e-9))
+            constraints.append(LinearConstraint(weights[None, :], -np.inf, cutoff + 1e-6))
+        res = milp(weights, integrality=np.ones(n), bounds=Bounds(lb, ub),
+                   constraints=constraints or None,
+                   options={"time_limit": left(), "disp": False,
+                            "mip_rel_gap": mip_rel_gap if tight else search_gap})
+        result.iterations += 1
+        if res.status == 2:  # infeasible: nothing cheaper than the best pattern exists
+            state["bound"] = max(state["bound"], state["cost"])
+            break
+        if res.x is None:
+            break
+        dual = getattr(res, "mip_dual_bound", None)
+        if dual is not None and np.isfinite(dual):
+            state["bound"] = max(state["bound"], float(dual))
+        pattern = (res.x > 0.5).astype(np.float64)
+        before = result.cuts
+        violated = audit(pattern, exact=True, extra=extra_cuts)
+        if progress is not None:
+            progress("milp", result.iterations, result.cuts - before, state["cost"],
+                     state["bound"])
+        if not violated:
+            keep(pattern)
+            if res.status == 0 and tight:
+                state["bound"] = max(state["bound"], float(res.fun))
+        else:
+            repair(pattern)
+        if res.status != 0:
+            break
+        tight = not violated or mip_rel_gap >= search_gap
+        if violated:
+            relax(5)
+
+    if state["best"] is None:  # out of time before any protected pattern
+        repair(primary.astype(np.float64))
+    chosen = state["best"] > 0.5
     result.status = {keys[j]: "primary" if primary[j] else "secondary"
-                     for j in np.flatnonzero(pattern).tolist()}
-    result.cost = float(weights[pattern].sum())
-    result.optimal = proved
-    result.bound = result.cost if proved else min(bound, result.cost)
+                     for j in np.flatnonzero(chosen).tolist()}
+    result.cost = state["cost"]
+    result.optimal = proved_by_bound()
+    result.bound = result.cost if result.optimal else min(state["bound"], result.cost)
     result.unprotected = sorted({keys[p] for p, _d in hopeless})
     result.seconds = time.perf_counter() - began
     return result

@@ -201,3 +201,47 @@ def audit_table(table, status, protection=None, progress=None, values_known=True
                     protection=percent, progress=progress, targets=targets)
     return [{**result, "key": keys[result["cell"]]} for result in results
             if result["exposed"]]
+
+
+def audit_pattern(table, suppressed, rules, protection=None, progress=None):
+    """Judge a pattern made elsewhere (what a published file hides) as ``protect`` would
+    make it: every hidden primary cell must not be derivable from the published cells —
+    within its protection level (``protection`` and the rules' own) — nor exactly by the
+    sole respondent of another hidden primary cell, who knows its own value.
+
+    ``suppressed``: the keys not published. Returns ``[{"key", "low", "high", "by"}]``:
+    ``by`` is None for outsiders, or the key of the sole respondent's cell."""
+    from statportal.disclosure.gauss import audit
+
+    unsafe = primary_cells(table, rules)
+    hidden_primary = {k: v for k, v in unsafe.items() if k in suppressed}
+    if not hidden_primary:
+        return []
+    status = {k: ("primary" if k in hidden_primary else "secondary") for k in suppressed}
+    required = required_protection(table, hidden_primary, rules, protection)
+    found = [{"key": item["key"], "low": item["low"], "high": item["high"], "by": None}
+             for item in audit_table(table, status, protection=required or None,
+                                     progress=progress)]
+    exposed = {item["key"] for item in found}
+    x, keys, inner = table.model_matrix()
+    row_of = {key: n for n, key in enumerate(inner)}
+    values = numpy.array([table.cells[key].value for key in keys], dtype=float)
+    hidden = numpy.array([key in suppressed for key in keys])
+    negative = any(table.cells[key].value < 0 for key in inner)
+    singletons = [k for k in hidden_primary if table.cells[k].inner and
+                  table.cells[k].respondents == 1]
+    for own in singletons:
+        targets = numpy.array([k in hidden_primary and k != own and k not in exposed
+                               for k in keys])
+        if not targets.any():
+            continue
+        lower = numpy.full(len(inner), -numpy.inf if negative else 0.0)
+        upper = numpy.full(len(inner), numpy.inf)
+        lower[row_of[own]] = upper[row_of[own]] = table.cells[own].value
+        for item in audit(x, values, hidden, lower=lower, upper=upper, targets=targets):
+            if item["exposed"]:
+                key = keys[item["cell"]]
+                exposed.add(key)
+                found.append({"key": key, "low": item["low"], "high": item["high"],
+                              "by": own})
+    return found

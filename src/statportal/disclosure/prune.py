@@ -37,7 +37,7 @@ def prune(table, status, protection=None, lower="auto"):
     targets = np.flatnonzero(primary).tolist()
     eps = {p: TOL * max(1.0, abs(values[p])) for p in targets}
 
-    lp = PatternLP(x, values, suppressed, lower)
+    lp = PatternLP(x, values, suppressed.astype(np.float64), lower)
     floor, ceiling, points = {}, {}, {}
     for p in targets:
         v, need = values[p], needs[p]
@@ -69,11 +69,9 @@ def prune(table, status, protection=None, lower="auto"):
     for j in order:
         affected = [p for p in targets if points[p] is not None
                     and not (agrees(points[p][0], j) and agrees(points[p][1], j))]
-        trial = suppressed.copy()
-        trial[j] = False
         found, ok = {}, True
         if affected:
-            lp = PatternLP(x, values, trial, lower)
+            lp.set_row(j, published=True)
             for p in affected:
                 hi, z_hi, _y = lp.bound(p, True)
                 lo, z_lo, _y = lp.bound(p, False)
@@ -81,8 +79,10 @@ def prune(table, status, protection=None, lower="auto"):
                     ok = False
                     break
                 found[p] = (z_hi, z_lo)
+            if not ok:
+                lp.set_row(j, published=False)
         if ok:
-            suppressed = trial
+            suppressed[j] = False
             points.update(found)
     return {k: ("primary" if primary[n] else "secondary")
             for n, k in enumerate(keys) if suppressed[n]}

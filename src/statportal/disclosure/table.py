@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from statportal.disclosure.errors import InputError
 
 TRUE = {"1", "true", "yes", "y", "да", "иә"}
+MAX_VALUE = 1e18  # so that every total stays a finite, exactly comparable number
 FALSE = {"", "0", "false", "no", "n", "нет", "жоқ"}
 
 
@@ -172,4 +173,7 @@ def _number(row, column, file, line, integer=False, default=None):
                          column) from None
     if not integer and not math.isfinite(number):
         raise InputError(f"{raw!r} is not a number", file, line, column)
+    if abs(number) > MAX_VALUE:
+        raise InputError(f"{raw!r} is beyond {MAX_VALUE:g}, the largest value a table may hold",
+                         file, line, column)
     return number

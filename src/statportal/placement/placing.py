@@ -93,6 +93,11 @@ def place(request, request_obj):
                if f.removed_sheets and request_obj.placement_type != "delete"]
     if removed:
         comment += "; sheets without data removed: " + "; ".join(removed)
+    override = getattr(request_obj, "disclosure_override", None)
+    if override and request_obj.placement_type != "delete":
+        material.disclosure_override = dict(override)
+        _record(material, workflow, "disclosure_override", override["actor"], from_state,
+                from_state, override["reason"])
     _record(material, workflow, "place", actor, from_state, to_state, comment)
     if to_state == "published":
         material.published_at = utcnow()

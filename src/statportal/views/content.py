@@ -139,6 +139,14 @@ def edit(context, request):
             editing.update(registry, context, appstruct)
         except deform.ValidationFailure as failure:
             return {"form": failure.render(), "heading": heading}
+        except editing.EditError as exc:  # a guard refused the change: nothing is kept
+            request.tm.doom()
+            request.response.status = exc.status
+            translate = request.localizer.translate
+            message = " ".join([translate(exc.message),
+                                *(translate(f.message) for f in exc.findings)])
+            failure = set_field_error(form, exc.field, message)
+            return {"form": failure.render(), "heading": heading}
         flash(request, _("Saved."))
         flash_removed_sheets(request)
         return HTTPFound(request.resource_url(context))
