@@ -542,4 +542,28 @@ class TestTheAuditLikeProtect:
                            "A1,D,310,1\nA2,B,120,4\nA2,C,260,5\nA2,D,95,3\n")
         found = audit_pattern(table, self.HIDDEN, [MinimumFrequency()])
         assert {(f["key"], f["by"]) for f in found} == {
-            (("A1", "B"), ("A1", "D")), (("A1", "D"), ("A1", "B"))}
+            (("A1", "B"), "sole respondent"), (("A1", "D"), "sole respondent")}
+        from statportal.disclosure.protect import protect
+
+        made = protect(table, [MinimumFrequency()]).status
+        assert audit_pattern(table, frozenset(made), [MinimumFrequency()]) == []
+
+
+def test_two_primaries_with_too_few_respondents_together():
+    """Threshold 5: cells of 2 and 2 respondents are confidential, and so is their sum;
+    hiding just the two in one row gives the sum away."""
+    from statportal.disclosure import MinimumFrequency
+    from statportal.disclosure.protect import audit_pattern, protect
+    from tests.disclosure_samples import CELLS
+
+    table = basis_table({**CELLS, ("ABAI-1", "B"): (412.5, 2), ("ABAI-1", "D"): (310.0, 2)})
+    rules = [MinimumFrequency(threshold=5)]
+    pair = (("ABAI-1", "B"), ("ABAI-1", "D"))
+    # a rectangle hides each cell from outsiders, but the row gives the pair's sum
+    rectangle = frozenset({*pair, ("ABAI-2", "B"), ("ABAI-2", "D"), ("ABAI-2", "C"),
+                           ("AKM-1", "B"), ("AKM-2", "B"), ("AKM-2", "C"),
+                           ("AKM-1", "D"), ("AKM-2", "D"), ("AKM-1", "C")})
+    found = [f["key"] for f in audit_pattern(table, rectangle, rules)]
+    assert pair in found
+    made = protect(table, rules).status
+    assert audit_pattern(table, frozenset(made), rules) == []

@@ -208,6 +208,16 @@ def audit_validator(settings):
         findings = []
         for item in check.audit(suppressed):
             key = item["key"]
+            if isinstance(key[0], tuple):  # two primaries whose sum is confidential too
+                findings.append(Finding(
+                    _("${file}: ${a} and ${b} are hidden but their sum, of too few "
+                      "respondents, can be worked out; hide more cells (art. 23).",
+                      mapping={"file": check.files, "a": check.cell_text(key[0]),
+                               "b": check.cell_text(key[1])}),
+                    field="files", code="exposed", location={
+                        "file": check.files, "basis": check.basis_file,
+                        "cells": [check.cell(k) for k in key]}))
+                continue
             location = check.location(key, rule=list(check.primary.get(key, ())),
                                       low=item["low"], high=item["high"])
             location["file"] = check.files
@@ -219,12 +229,11 @@ def audit_validator(settings):
                                      "low": check.number(item["low"]),
                                      "high": check.number(item["high"])})
             else:
-                location["by"] = check.cell(item["by"])
-                message = _("${file}: ${cell} is hidden but the sole respondent of ${by} can "
-                            "work it out from the published cells and its own value; hide "
-                            "more cells (art. 23).",
-                            mapping={"file": check.files, "cell": check.cell_text(key),
-                                     "by": check.cell_text(item["by"])})
+                location["by"] = item["by"]
+                message = _("${file}: ${cell} is hidden but the sole respondent of another "
+                            "hidden cell can work it out from the published cells and its own "
+                            "value; hide more cells (art. 23).",
+                            mapping={"file": check.files, "cell": check.cell_text(key)})
             findings.append(Finding(message, field="files", code="exposed", location=location))
         return findings
     return check_audit

@@ -60,6 +60,37 @@ def required_protection(table, unsafe, rules, protection=None):
     return required
 
 
+def threshold_of(rules):
+    return max((rule.threshold for rule in rules if getattr(rule, "name", "") == "frequency"),
+               default=0)
+
+
+def small_pairs(table, unsafe, rules):
+    """Pairs of primary cells in one relation whose respondents together are still fewer
+    than the frequency threshold: their sum is confidential too, so they may not protect
+    each other alone (art. 23; with the default threshold of 2 every primary cell is a
+    sole respondent, and the singleton rule covers this)."""
+    threshold = threshold_of(rules)
+    if threshold <= 2:
+        return []
+    relations, pairs = _Relations(table), set()
+    for key in unsafe:
+        for relation in relations.around(key):
+            for other in relation:
+                if other != key and other in unsafe and \
+                        table.cells[key].respondents + table.cells[other].respondents < threshold:
+                    pairs.add(tuple(sorted((key, other))))
+    return sorted(pairs)
+
+
+def _pair_columns(x, column, pairs):
+    from scipy.sparse import csc_matrix, hstack
+
+    if not pairs:
+        return None
+    return csc_matrix(hstack([x[:, [column[a]]] + x[:, [column[b]]] for a, b in pairs]))
+
+
 def protect(table, rules, protection=None, progress=None, singletons=True):
     """Primary cells by ``rules``; complementary cells so that no primary cell can be
     derived exactly (also not by a sole respondent who knows its own value, unless
@@ -74,8 +105,11 @@ def protect(table, rules, protection=None, progress=None, singletons=True):
     forbidden = numpy.array([cell.empty or cell.value == 0 for cell in cells])
     singleton = numpy.array([singletons and key in unsafe and cell.respondents == 1
                              for key, cell in zip(keys, cells, strict=True)])
+    column = {key: n for n, key in enumerate(keys)}
+    extra = _pair_columns(x, column, small_pairs(table, unsafe, rules))
     suppressed = gauss_suppress(x, primary, candidate_order(table, keys, primary),
-                                forbidden=forbidden, singleton=singleton, progress=progress)
+                                forbidden=forbidden, singleton=singleton,
+                                extra_primary=extra, progress=progress)
     status = {}
     for n, key in enumerate(keys):
         if primary[n]:
@@ -210,9 +244,8 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None):
     sole respondent of another hidden primary cell, who knows its own value.
 
     ``suppressed``: the keys not published. Returns ``[{"key", "low", "high", "by"}]``:
-    ``by`` is None for outsiders, or the key of the sole respondent's cell."""
-    from statportal.disclosure.gauss import audit
-
+    ``by`` is None for outsiders, ``"sole respondent"`` when only the sole respondent of
+    another hidden cell can work it out (exactly, by Gaussian elimination)."""
     unsafe = primary_cells(table, rules)
     hidden_primary = {k: v for k, v in unsafe.items() if k in suppressed}
     if not hidden_primary:
@@ -223,25 +256,55 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None):
              for item in audit_table(table, status, protection=required or None,
                                      progress=progress)]
     exposed = {item["key"] for item in found}
-    x, keys, inner = table.model_matrix()
-    row_of = {key: n for n, key in enumerate(inner)}
-    values = numpy.array([table.cells[key].value for key in keys], dtype=float)
-    hidden = numpy.array([key in suppressed for key in keys])
-    negative = any(table.cells[key].value < 0 for key in inner)
-    singletons = [k for k in hidden_primary if table.cells[k].inner and
-                  table.cells[k].respondents == 1]
-    for own in singletons:
-        targets = numpy.array([k in hidden_primary and k != own and k not in exposed
-                               for k in keys])
-        if not targets.any():
-            continue
-        lower = numpy.full(len(inner), -numpy.inf if negative else 0.0)
-        upper = numpy.full(len(inner), numpy.inf)
-        lower[row_of[own]] = upper[row_of[own]] = table.cells[own].value
-        for item in audit(x, values, hidden, lower=lower, upper=upper, targets=targets):
-            if item["exposed"]:
-                key = keys[item["cell"]]
-                exposed.add(key)
-                found.append({"key": key, "low": item["low"], "high": item["high"],
-                              "by": own})
+    found.extend(_audit_pairs(table, suppressed, hidden_primary, rules))
+    # Exactly, by a sole respondent who knows its own cell: GAUSS with the published cells
+    # as cells that must be published reports what no pattern of the hidden ones protects.
+    import warnings
+
+    from statportal.disclosure.gauss import UnprotectedCellsWarning, gauss_suppress
+
+    x, keys, _inner = table.model_matrix()
+    primary = numpy.array([k in hidden_primary for k in keys])
+    singleton = numpy.array([k in hidden_primary and table.cells[k].respondents == 1
+                             for k in keys])
+    if not singleton.any():
+        return found
+    published = numpy.array([k not in suppressed for k in keys])
+    candidates = numpy.array([n for n, k in enumerate(keys) if k in suppressed and
+                              k not in hidden_primary], dtype=numpy.int64)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnprotectedCellsWarning)
+        gauss_suppress(x, primary, candidates, forbidden=published, singleton=singleton,
+                       progress=progress)
+    for warning in caught:
+        for n in getattr(warning.message, "cells", ()):
+            if n < len(keys) and keys[n] not in exposed:
+                exposed.add(keys[n])
+                value = table.cells[keys[n]].value
+                found.append({"key": keys[n], "low": value, "high": value,
+                              "by": "sole respondent"})
     return found
+
+
+def _audit_pairs(table, suppressed, hidden_primary, rules):
+    """Pairs of hidden primary cells whose sum (too few respondents together) can be
+    worked out exactly: ``[{"key": (a, b), "low", "high", "by": None}]``."""
+    from scipy.sparse import hstack
+
+    from statportal.disclosure.gauss import audit
+
+    pairs = small_pairs(table, hidden_primary, rules)
+    if not pairs:
+        return []
+    x, keys, inner = table.model_matrix()
+    column = {key: n for n, key in enumerate(keys)}
+    values = [table.cells[key].value for key in keys] + \
+        [table.cells[a].value + table.cells[b].value for a, b in pairs]
+    hidden = [key in suppressed for key in keys] + [True] * len(pairs)
+    targets = [False] * len(keys) + [True] * len(pairs)
+    negative = any(table.cells[key].value < 0 for key in inner)
+    results = audit(hstack([x, _pair_columns(x, column, pairs)]).tocsc(),
+                    numpy.array(values, dtype=float), numpy.array(hidden),
+                    lower=None if negative else 0.0, targets=numpy.array(targets))
+    return [{"key": pairs[item["cell"] - len(keys)], "low": item["low"],
+             "high": item["high"], "by": None} for item in results if item["exposed"]]
