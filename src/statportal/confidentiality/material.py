@@ -305,6 +305,11 @@ def _hidden_values(table, registry):
 def _looks_like_basis(stored):
     if stored.extension not in TABLE_EXTENSIONS:
         return False
+    return _cached(("looks like a basis", _sha(stored), stored.extension),
+                   lambda: _header_names_basis(stored))
+
+
+def _header_names_basis(stored):
     try:
         header = next((row for row in rows_of(stored.filename, stored.read(), limit=20)
                        if any(v not in (None, "") for v in row)), [])
