@@ -15,6 +15,7 @@ from pyramid.view import view_config
 from statportal.confidentiality import material as rules
 from statportal.confidentiality.checks import RULE_TITLES
 from statportal.content.base import utcnow
+from statportal.content.editing import EditError
 from statportal.i18n import _
 from statportal.materials import REPORTS
 from statportal.materials.resources import Material
@@ -136,22 +137,18 @@ def override_json(context, request):
              renderer="statportal:templates/disclosure.pt")
 def disclosure_page(context, request):
     error = None
-    if request.method == "POST" and "override" in request.POST:
-        status, error = record_override(request, context, request.POST.get("reason"))
-        if status == 200:
-            request.session.flash(request.localizer.translate(
-                _("The override is recorded in the history.")), "success")
-            return HTTPFound(request.resource_url(context, "@@disclosure"))
-        request.tm.doom()
-        request.response.status = status
-    elif request.method == "POST" and "generate" in request.POST:
-        status, error = generate(request, context)
-        if status == 200:
-            request.session.flash(request.localizer.translate(
-                _("The protected tables were added to the files.")), "success")
-            return HTTPFound(request.resource_url(context, "@@disclosure"))
-        request.tm.doom()
-        request.response.status = status
+    for button, action, done in PAGE_ACTIONS:
+        if request.method == "POST" and button in request.POST:
+            try:
+                status, error = action(request, context)
+            except EditError as exc:  # a published material would become unsafe
+                status, error = exc.status, exc.message
+            if status == 200:
+                request.session.flash(request.localizer.translate(done), "success")
+                return HTTPFound(request.resource_url(context, "@@disclosure"))
+            request.tm.doom()
+            request.response.status = status
+            break
     data = describe(request, context)
     bases = list(getattr(context, "bases", ()) or ())
     return {**data, "error": error, "reason": request.POST.get("reason", "") if error else "",
@@ -160,6 +157,15 @@ def disclosure_page(context, request):
             "dimensions": _dimensions(request, bases),
             "rule_title": lambda name: request.localizer.translate(
                 RULE_TITLES.get(name, name))}
+
+
+PAGE_ACTIONS = (
+    ("override", lambda request, context: record_override(request, context,
+                                                          request.POST.get("reason")),
+     _("The override is recorded in the history.")),
+    ("generate", lambda request, context: generate(request, context),
+     _("The protected tables were added to the files.")),
+)
 
 
 def _dimensions(request, bases):
