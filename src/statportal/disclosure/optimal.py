@@ -14,6 +14,10 @@ fixed to 1, zero and empty cells to 0) is solved with ``scipy.optimize.milp``; i
 is audited by LP, one bound per primary cell and direction; every bound that falls short
 gives a cut that each protected pattern satisfies, and the master is solved again. When no
 bound falls short the pattern is protected and, the master being a relaxation, optimal.
+To get there sooner, cuts are first separated at the master's LP relaxation, each short
+master pattern is also completed greedily and pruned (``prune.py``) into a protected
+incumbent, and a master that cannot beat the incumbent proves it optimal. With a time
+limit the best incumbent is returned with the master's lower bound.
 
 The cut of a short upper bound ``hi = y · v`` (``y`` the LP's dual on the published
 cells): keeping every cell with ``y_j ≠ 0`` published keeps ``y`` feasible, so at least one
@@ -124,8 +128,7 @@ class PatternLP:
 
     def set_row(self, j, published):
         """Publish (fix) or suppress (free) cell ``j`` alone."""
-        v = self.values[j] if published else np.inf
-        lo, hi = (v, v) if published else (-np.inf, np.inf)
+        lo, hi = (self.values[j], self.values[j]) if published else (-np.inf, np.inf)
         self.h.changeRowBounds(int(j), lo, hi)
         self.row_lo[j], self.row_hi[j] = lo, hi
         self.h.setOptionValue("simplex_strategy", 1)
@@ -358,12 +361,20 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
 
     def repair(s):
         """Complete pattern ``s`` greedily until it is protected (greedy set cover of the
-        cuts it violates: most open cuts per cost first, then art. 23's order)."""
+        cuts it violates: most open cuts per cost first, then art. 23's order), then
+        publish back what the completion added and turned out not to need."""
+        from statportal.disclosure.prune import prune_pattern
+
+        start = s > 0.5
         s = s.copy()
         while left() > 0 or state["best"] is None:
             open_cuts = audit(s, exact=True)
             if not open_cuts:
-                keep(s)
+                added = np.flatnonzero((s > 0.5) & ~start)
+                order_ = sorted(added.tolist(), key=lambda j: (-weights[j], -rank[j]))
+                pruned = prune_pattern(x, keys, values, primary, s > 0.5, needs, order_,
+                                       lower)
+                keep(pruned.astype(np.float64))
                 return
             lhs = [0.0] * len(open_cuts)
             while True:
@@ -430,6 +441,8 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
                             "mip_rel_gap": mip_rel_gap if tight else search_gap})
         result.iterations += 1
         if res.status == 2:  # infeasible: nothing cheaper than the best pattern exists
+            if state["best"] is None:  # pragma: no cover - hopeless cuts are dropped
+                raise RuntimeError("the master problem is infeasible")
             state["bound"] = max(state["bound"], state["cost"])
             break
         if res.x is None:
