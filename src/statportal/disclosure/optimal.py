@@ -260,15 +260,16 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
     inner value is negative).
 
     The search: cuts are separated at the master's LP relaxation (up to
-    ``relaxation_rounds`` rounds; a partly suppressed cell may fall by its share of its
-    value), then the master is solved as a MILP (to ``search_gap`` while its patterns fall
-    short, else to ``mip_rel_gap``) and its pattern audited: each short bound gives a cut,
-    and up to ``extra_cuts`` more with that cut's cells suppressed on trial. A short pattern
-    is also completed greedily (the cell in most open cuts first), gathering cuts on the
-    way; the cheapest protected pattern found is kept, and the search stops when its cost
-    reaches the master's lower bound (proved optimal) or after ``time_limit`` seconds (not
-    proved; ``bound`` is the best lower bound). ``progress(phase, round, cuts_added,
-    best_cost, bound)`` is called after each audit. Returns an :class:`OptimalSuppression`."""
+    ``relaxation_rounds`` rounds, until one adds few; a partly suppressed cell may fall by
+    its share of its value). Then the master is solved as a MILP (to ``search_gap`` while
+    its patterns fall short, else to ``mip_rel_gap``) and its pattern audited: each short
+    bound gives a cut, and up to ``extra_cuts`` more with that cut's cells suppressed on
+    trial. A short pattern is also completed greedily (the cell in most open cuts first)
+    and pruned, gathering cuts on the way; the cheapest protected pattern found is kept,
+    and the search stops when its cost reaches the master's lower bound (proved optimal)
+    or after ``time_limit`` seconds (not proved; ``bound`` is the best lower bound).
+    ``progress(phase, round, cuts_added, best_cost, bound)`` is called after each audit.
+    Returns an :class:`OptimalSuppression`."""
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
     if cost not in ("count", "value"):
@@ -299,6 +300,7 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
     targets = np.flatnonzero(primary).tolist()
     lp = PatternLP(x, values, lower=lower)
     state = {"bound": 0.0, "best": None, "cost": math.inf}
+    short = set()   # the primaries the last audit found short
 
     def left():
         return time_limit - (time.perf_counter() - began)
@@ -323,18 +325,21 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
             result.cuts += 1
         return cut
 
-    def audit(s, exact, extra=0):
+    def audit(s, exact, extra=0, only=None):
         """The cuts pattern ``s`` (integer or fractional) violates, added to the master.
         With ``extra``, each short bound gives up to that many more: the cells of its cut
-        are suppressed on trial and the bound audited again."""
+        are suppressed on trial and the bound audited again. ``only``: the primaries to
+        audit (default all)."""
         lp.set_pattern(s)
         found = []
-        for p in targets:
+        for p in targets if only is None else only:
             if (p, 0) in hopeless or (not exact and needs[p] <= 0):
                 continue
             skip = {d for d in (1, -1) if (p, d) in hopeless}
             found += [(p, *item) for item in _short(lp, p, needs[p], skip, exact)]
         violated = []
+        short.clear()
+        short.update(p for p, *_rest in found)
         for p, direction, target, duals in found:
             cut = offer(p, direction, target, duals, s)
             freed = []
@@ -367,8 +372,10 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
 
         start = s > 0.5
         s = s.copy()
+        only = None   # suppressing more only widens ranges: re-audit the short ones
         while left() > 0 or state["best"] is None:
-            open_cuts = audit(s, exact=True)
+            open_cuts = audit(s, exact=True, only=only)
+            only = sorted(short)
             if not open_cuts:
                 added = np.flatnonzero((s > 0.5) & ~start)
                 order_ = sorted(added.tolist(), key=lambda j: (-weights[j], -rank[j]))
@@ -408,7 +415,8 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
                 np.array([rhs for _c, rhs in active]))
 
     def relax(rounds):
-        """Separate at the master's LP relaxation; its optimum is a lower bound."""
+        """Separate at the master's LP relaxation (its optimum is a lower bound) until a
+        round adds fewer cuts than 2 % of the primaries."""
         for r in range(1, rounds + 1):
             if left() <= 0:
                 return
@@ -418,12 +426,12 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
                           bounds=np.column_stack([lb, ub]), method="highs")
             if res.status != 0:  # pragma: no cover - hopeless cuts are dropped beforehand
                 raise RuntimeError(f"the master's relaxation failed: {res.message}")
+            state["bound"] = max(state["bound"], float(res.fun))
             before = result.cuts
-            violated = audit(np.clip(res.x, 0.0, 1.0), exact=False)
+            audit(np.clip(res.x, 0.0, 1.0), exact=False)
             if progress is not None:
                 progress("relaxation", r, result.cuts - before, state["cost"], state["bound"])
-            if not violated:
-                state["bound"] = max(state["bound"], float(res.fun))
+            if result.cuts - before < max(1, len(targets) // 50):
                 return
 
     relax(relaxation_rounds)
