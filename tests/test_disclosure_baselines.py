@@ -10,22 +10,13 @@ import random
 import numpy as np
 import pytest
 
-from statportal.disclosure import Hierarchy, MinimumFrequency, Table, primary_cells
+from statportal.disclosure import MinimumFrequency, Table, primary_cells
 from statportal.disclosure.heuristic import relations, simple_suppress
 from statportal.disclosure.optimal import PatternLP, _cut, _short, optimal_suppress
 from statportal.disclosure.protect import audit_table, protect
 from statportal.disclosure.prune import prune
+from tests.test_disclosure_protect import ACTIVITY, REGIONS, hierarchy  # noqa: E402
 
-
-def hierarchy(name, tree):
-    """``tree``: {code: parent}; the root's parent is ""."""
-    return Hierarchy.from_rows(name, [(n, code, parent, code)
-                                      for n, (code, parent) in enumerate(tree.items(), 2)])
-
-
-REGIONS = hierarchy("region", {"KZ": "", "O1": "KZ", "O2": "KZ", "d11": "O1", "d12": "O1",
-                               "d21": "O2", "d22": "O2"})
-ACTIVITY = hierarchy("activity", {"T": "", "a": "T", "b": "T", "c": "T"})
 TWO = hierarchy("region", {"KZ": "", "r1": "KZ", "r2": "KZ"})
 AB = hierarchy("activity", {"T": "", "a": "T", "b": "T"})
 ABC = ACTIVITY

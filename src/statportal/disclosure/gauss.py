@@ -671,6 +671,14 @@ def _highs_api():
 _INFEASIBLE = "the published cells contradict each other or the bounds"
 
 
+def set_colwise_matrix(lp, A, core):
+    """Give a HiGHS model the sparse column-wise (CSC) constraint matrix ``A``."""
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(np.float64)
+
+
 class _HighsLP:
     """One LP (equalities ``A z = b``, bounds on ``z``) whose objective is changed between
     solves: after the first solve HiGHS restarts from the last basis with the primal simplex
@@ -691,10 +699,7 @@ class _HighsLP:
         lp.col_upper_ = hi
         lp.row_lower_ = b
         lp.row_upper_ = b
-        lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data.astype(np.float64)
+        set_colwise_matrix(lp, A, core)
         h.passModel(lp)
         self.cost_idx = np.zeros(0, dtype=np.int32)
         self.warm = False

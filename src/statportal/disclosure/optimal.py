@@ -70,7 +70,7 @@ class PatternLP:
     upper row bounds, negative on lower ones, and the other way round for a minimum)."""
 
     def __init__(self, x, values, suppressed=None, lower=0.0):
-        from statportal.disclosure.gauss import _highs_api
+        from statportal.disclosure.gauss import _highs_api, set_colwise_matrix
 
         self.x = sp.csc_matrix(x, dtype=np.float64)
         self.values = np.asarray(values, dtype=np.float64)
@@ -95,10 +95,7 @@ class PatternLP:
         lp.col_upper_ = np.full(n_inner, np.inf)
         lp.row_lower_ = np.full(n, -np.inf)
         lp.row_upper_ = np.full(n, np.inf)
-        lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data.astype(np.float64)
+        set_colwise_matrix(lp, A, core)
         h.passModel(lp)
         self.cost_idx = np.zeros(0, dtype=np.int32)
         self.row_lo = np.full(n, -np.inf)
