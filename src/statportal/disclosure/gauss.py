@@ -230,6 +230,11 @@ class _Eliminator:
         self.T_ns: list[int] = []          # number of non-singleton rows in the column
         self.group_E: list[list[int]] = [[] for _ in groups]
         self.rowT: dict[int, set[int]] = {}
+        self.rowE: dict[int, set[int]] = {}   # the same for the knowledge columns only
+        # columns with roles by their smallest row: a column lies in the span of vectors
+        # only if its rows are among theirs, so its smallest row is (see ``check``)
+        self.anchored: dict[int, set[int]] = {}
+        self.anchor: dict[int, int] = {}
         self._key: dict[tuple, int] = {}
         # role -> groups whose knowledge does not count: the respondent whose own cell it is,
         # and respondents that cells which must be published already let compute it
@@ -254,11 +259,26 @@ class _Eliminator:
         i = self.track(vec)
         self.T_B[i].append(role)
         self.ignore[role] = {owner}
+        if i not in self.anchor:
+            self._anchor(i)
+
+    def _anchor(self, i: int) -> None:
+        old = self.anchor.get(i)
+        new = min(self.T[i]) if self.T[i] else -1
+        if old == new:
+            return
+        if old is not None and old >= 0:
+            self.anchored[old].discard(i)
+        self.anchor[i] = new
+        if new >= 0:
+            self.anchored.setdefault(new, set()).add(i)
 
     def add_knowledge(self, row: int, group: int) -> None:
         i = self.track({row: 1})
         self.T_E[i] = group
         self.group_E[group].append(i)
+        for r in self.T[i]:
+            self.rowE.setdefault(r, set()).add(i)
 
     def give_up(self, exposed: list[tuple[int, int]]) -> None:
         """Stop protecting roles that cells which must be published expose: a role computable
@@ -397,33 +417,45 @@ class _Eliminator:
                 pure.append(u)
         if not pure:
             return plan, new, exposed
+        # A column lies in the span of a respondent's known rows only if all its rows are
+        # among the rows those vectors cover: candidates are filtered by that first.
         tests: set[tuple[int, int]] = set()
-        srow_group, rowT = self.srow_group, self.rowT
+        covered: dict[int, set[int]] = {}
+
+        def rows_of(g: int) -> set[int]:
+            rows = covered.get(g)
+            if rows is None:
+                rows = covered[g] = set()
+                for e in self.group_E[g]:
+                    rows.update(new[e] if e in new else T[e])
+            return rows
+
         touched_E = [w for w in pure if T_E[w] >= 0]
+        touched_rows: dict[int, set[int]] = {}   # row -> groups of changed knowledge on it
+        for w in touched_E:
+            for rho in new[w]:
+                touched_rows.setdefault(rho, set()).add(T_E[w])
+        rowE = self.rowE
         for u in pure:
             if not T_B[u]:
                 continue
-            nu = new[u]
-            for rho in nu:
-                tests.add((u, srow_group[rho]))
-                for w in rowT.get(rho, ()):
-                    if T_E[w] >= 0 and w not in touched:
-                        tests.add((u, T_E[w]))
-            for w in touched_E:
-                if not new[w].keys().isdisjoint(nu):
-                    tests.add((u, T_E[w]))
-        for w in touched_E:
-            g = T_E[w]
-            rows: set[int] = set()
-            for e in self.group_E[g]:
-                rows.update(new[e] if e in new else T[e])
+            # the groups whose knowledge covers every row of u
+            groups = None
+            for rho in new[u]:
+                here = {T_E[w] for w in rowE.get(rho, ()) if w not in touched}
+                here |= touched_rows.get(rho, set())
+                groups = here if groups is None else groups & here
+                if not groups:
+                    break
+            for g in groups or ():
+                tests.add((u, g))
+        anchored, T_ns = self.anchored, self.T_ns
+        for g in {T_E[w] for w in touched_E}:
+            rows = rows_of(g)
             for rho in rows:
-                for u in rowT.get(rho, ()):
-                    if T_B[u] and u not in touched and self.T_ns[u] == 0:
+                for u in anchored.get(rho, ()):
+                    if T_B[u] and u not in touched and T_ns[u] == 0 and rows.issuperset(T[u]):
                         tests.add((u, g))
-            for u in pure:
-                if T_B[u] and not rows.isdisjoint(new[u]):
-                    tests.add((u, g))
         ignore = self.ignore
         for u, g in tests:
             roles = [p for p in T_B[u] if g not in ignore[p]]
@@ -441,6 +473,9 @@ class _Eliminator:
         T, rowT = self.T, self.rowT
         for u, m, f, _new_len, new_ns in plan:
             b = T[u]
+            knowledge = self.T_E[u] >= 0
+            if knowledge:
+                before = b.keys() - ()
             if u in new:
                 nb = new[u]
                 for rr in b.keys() - nb.keys():
@@ -467,6 +502,14 @@ class _Eliminator:
             if m != 1:
                 _normalise(b)
             self.T_ns[u] = new_ns
+            if u in self.anchor:
+                self._anchor(u)
+            if knowledge:
+                rowE = self.rowE
+                for rr in before - b.keys():
+                    rowE[rr].discard(u)
+                for rr in b.keys() - before:
+                    rowE.setdefault(rr, set()).add(u)
         self.piv_of_row[r] = len(self.pivots)
         self.pivots.append(v)
         self.piv_rows.append(r)

@@ -84,11 +84,16 @@ def small_pairs(table, unsafe, rules):
 
 
 def _pair_columns(x, column, pairs):
-    from scipy.sparse import csc_matrix, hstack
+    """The columns of the pairs' sums: ``x`` times a 0/1 matrix with two ones per pair."""
+    from scipy.sparse import csc_matrix
 
     if not pairs:
         return None
-    return csc_matrix(hstack([x[:, [column[a]]] + x[:, [column[b]]] for a, b in pairs]))
+    rows = [column[key] for pair in pairs for key in pair]
+    cols = [k for k in range(len(pairs)) for _ in (0, 1)]
+    pick = csc_matrix((numpy.ones(len(rows), dtype=x.dtype), (rows, cols)),
+                      shape=(x.shape[1], len(pairs)))
+    return csc_matrix(x @ pick)
 
 
 def protect(table, rules, protection=None, progress=None, singletons=True):
