@@ -1,5 +1,6 @@
 """The baselines GAUSS is measured against: the plain art.-23 heuristic (heuristic.py), the
-optimal pattern by MILP with constraint generation (optimal.py), and the prune post-pass.
+optimal pattern by MILP with constraint generation (optimal.py), the prune post-pass,
+and protect's search for fewer cells (``optimise``).
 
 Optima are checked against exhaustive search judged by the independent LP audit
 (``protect.audit_table``), and the MILP's cuts against every pattern of a small table."""
@@ -301,3 +302,85 @@ def test_prune_keeps_gauss_patterns_protected_and_never_larger():
         assert audit_table(tab, pruned, protection=10) == []
         assert set(secondary(pruned)) <= set(secondary(gauss.status))
         assert {k for k, s in pruned.items() if s == "primary"} == set(gauss.primary)
+
+
+
+def test_pairs_below_the_threshold_are_kept_apart():
+    """r1 × a and r1 × b, one respondent each (threshold 3): hiding r2 × a and r2 × b
+    protects each cell but publishes their sum (r1's total minus r1 × c); with ``pairs``
+    the optimum hides r1 × c and r2 × c too."""
+    from statportal.disclosure.protect import audit_pattern, small_pairs
+
+    tab = table({("r1", "a"): 1, ("r1", "b"): 1}, regions=TWO, activity=ABC)
+    rules = [MinimumFrequency(3)]
+    unsafe = primary_cells(tab, rules)
+    pairs = small_pairs(tab, unsafe, rules)
+    assert pairs == [(("r1", "a"), ("r1", "b"))]
+    alone = optimal_suppress(tab, unsafe, protection=10)
+    assert secondary(alone.status) == [("r2", "a"), ("r2", "b")]
+    [finding] = audit_pattern(tab, set(alone.status), rules, 10, singletons=False)
+    assert finding["key"] == pairs[0] and finding["low"] == finding["high"] == 34
+    apart = optimal_suppress(tab, unsafe, protection=10, pairs=pairs)
+    assert apart.optimal and apart.count("secondary") == 4
+    assert audit_pattern(tab, set(apart.status), rules, 10, singletons=False) == []
+    assert all(len(key) == 2 for key in apart.status)
+
+# -- protect(..., optimise=seconds) -------------------------------------------------------
+
+@pytest.mark.parametrize("singletons", [False, True])
+@pytest.mark.parametrize("seed", [110, 114, 119])
+def test_optimise_keeps_fewer_cells_only_when_as_safe(seed, singletons):
+    """GAUSS hides 17–21 cells on these tables; the search finds patterns of 4–8. The
+    pattern kept passes everything ``protect`` guarantees: the levels, pairs below the
+    threshold and, with ``singletons``, the sole respondents' own knowledge."""
+    from statportal.disclosure.protect import audit_pattern
+
+    tab = random_table(random.Random(seed), oblasts=3, activities=3)
+    rules = [MinimumFrequency(3)]
+    plain = protect(tab, rules, protection=15, singletons=singletons)
+    found = protect(tab, rules, protection=15, singletons=singletons, optimise=30)
+    done = found.optimisation
+    assert done["before"] == plain.count("secondary")
+    assert done["after"] == found.count("secondary") < plain.count("secondary")
+    assert done["kept"] and done["reason"] is None and done["via"] in ("search", "gauss")
+    assert done["bound"] <= done["after"] and done["seconds"] >= 0
+    assert audit_pattern(tab, set(found.status), rules, 15, singletons=singletons) == []
+    assert {k for k, s in found.status.items() if s == "primary"} == set(plain.primary)
+    if not singletons and done["via"] == "search":
+        optimum = optimal_suppress(tab, plain.primary, protection=15)
+        assert done["optimal"] and found.count("secondary") == optimum.count("secondary")
+
+
+def test_the_search_pattern_unsafe_for_sole_respondents_is_not_kept_as_it_is():
+    """Seed 110: the fewest cells for outsiders (6) let a sole respondent work out another
+    primary cell; with ``singletons`` GAUSS is run again preferring those cells (8)."""
+    from statportal.disclosure.protect import audit_pattern
+
+    tab = random_table(random.Random(110), oblasts=3, activities=3)
+    rules = [MinimumFrequency(3)]
+    outsiders = protect(tab, rules, protection=15, singletons=False, optimise=30)
+    assert audit_pattern(tab, set(outsiders.status), rules, 15, singletons=False) == []
+    assert audit_pattern(tab, set(outsiders.status), rules, 15) != []
+    found = protect(tab, rules, protection=15, optimise=30)
+    assert found.optimisation["via"] == "gauss"
+    assert found.count("secondary") > outsiders.count("secondary")
+    assert audit_pattern(tab, set(found.status), rules, 15) == []
+
+
+def test_the_search_never_returns_worse_than_its_start():
+    """With no time at all, the start (a protected pattern) is what comes back."""
+    tab = random_table(random.Random(110), oblasts=3, activities=3)
+    gauss = protect(tab, [MinimumFrequency(3)], protection=15, singletons=False)
+    result = optimal_suppress(tab, gauss.primary, protection=15, time_limit=0.0,
+                              start=gauss.status)
+    assert result.status == gauss.status and not result.optimal
+    assert result.bound <= result.cost == gauss.count("secondary")
+
+
+def test_optimise_refuses_a_table_too_large(monkeypatch):
+    from statportal.disclosure import protect as module
+
+    tab = random_table(random.Random(110), oblasts=3, activities=3)
+    monkeypatch.setattr(module, "OPTIMISE_MAX_CELLS", len(tab.cells) - 1)
+    with pytest.raises(ValueError, match="up to"):
+        protect(tab, [MinimumFrequency(3)], protection=15, optimise=5)

@@ -112,3 +112,35 @@ def test_a_protection_level_out_of_range_is_refused(files, level):
                            "--protection", level, "--out", str(files / "p.csv"))
     assert code == 2 and "--protection" in err
     assert not (files / "p.csv").exists()
+
+
+def test_protect_with_optimise_reports_the_search(files):
+    out = files / "published.csv"
+    code, text, err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                          "--protection", "10", "--optimise", "20", "--out", str(out),
+                          "--report", str(files / "report.json"))
+    assert code == 0, text + err
+    report = json.loads((files / "report.json").read_text())
+    done = report["optimisation"]
+    assert done["after"] == report["secondary"] <= done["before"]
+    assert "optimising: best pattern" in err
+    assert run("disclosure", "check", str(out), "--basis", str(files / "basis.csv"),
+               *dims(files), "--protection", "10")[0] == 0
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "90000"])
+def test_optimise_out_of_range_is_refused(files, seconds):
+    code, _text, err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                           "--optimise", seconds, "--out", str(files / "p.csv"))
+    assert code == 2 and "--optimise" in err
+    assert not (files / "p.csv").exists()
+
+
+def test_optimise_on_a_table_too_large_is_refused(files, monkeypatch):
+    from statportal.disclosure import protect as module
+
+    monkeypatch.setattr(module, "OPTIMISE_MAX_CELLS", 5)
+    code, _text, err = run("disclosure", "protect", str(files / "basis.csv"), *dims(files),
+                           "--optimise", "10", "--out", str(files / "p.csv"))
+    assert code == 2 and "cells" in err and "basis.csv" in err
+    assert not (files / "p.csv").exists()

@@ -2,7 +2,8 @@
 
     statportal disclosure protect BASIS.csv --dim region=regions.csv --dim activity=act.csv \\
         [--threshold N] [--dominance n,k] [--p-percent P] [--protection P] --out PUBLISHED.csv \\
-        [--xlsx OUT.xlsx --rows region --cols activity] [--report REPORT.json] \\
+        [--optimise SECONDS] [--xlsx OUT.xlsx --rows region --cols activity] \\
+        [--report REPORT.json] \\
         [--collapse DIM=DEPTH] [--transfer DIM=CODE:TO[@OTHERDIM=CODE]] \\
         [--combine DIM=CODE+CODE[+…]:NEWCODE[:LABEL]] [--hierarchies-out DIR]
     statportal disclosure audit PUBLISHED.csv --dim … [--protection P]     # 0 safe, 1 exposed
@@ -17,6 +18,11 @@ applied to the basis right after it is read, in the order given, before any rule
 published table then follows the changed hierarchies: ``protect --hierarchies-out DIR``
 writes them as ``DIR/<dim>.csv`` for ``audit``; ``check`` applies the same options to its
 basis; the report lists them under ``operations``. A malformed option exits with 2.
+
+``--optimise SECONDS`` (tables up to 5,000 cells) then searches, for up to that long, for a
+pattern with fewer complementary cells (``protect.optimise_pattern``: the optimal MILP
+started from GAUSS's pattern; a pattern is taken only when it is as safe); the report says
+what it found under ``optimisation``.
 """
 
 import argparse
@@ -45,6 +51,9 @@ def add_parser(commands):
     protect.add_argument("--dominance", metavar="n,k")
     protect.add_argument("--p-percent", type=float)
     protect.add_argument("--protection", type=float, metavar="P")
+    protect.add_argument("--optimise", type=float, metavar="SECONDS",
+                         help="search for fewer complementary cells for up to SECONDS "
+                              "(tables up to 5,000 cells)")
     protect.add_argument("--out", required=True)
     protect.add_argument("--xlsx")
     protect.add_argument("--rows")
@@ -196,6 +205,14 @@ def progress_printer(what, err):
     return progress
 
 
+def search_printer(err):
+    def progress(best, bound):
+        best = "none yet" if best == float("inf") else f"{best:,.0f}"
+        print(f"optimising: best pattern {best} complementary cells, at least "
+              f"{bound:,.0f} needed", file=err, flush=True)
+    return progress
+
+
 def read_published(path, hierarchies):
     """The published table as ``(Table with the shown values, status)``; suppressed cells
     get the value 0 (their value is what the audit looks for)."""
@@ -256,7 +273,7 @@ def run(args, out, err=None):
 
 def cmd_protect(args, out, err):
     from statportal.disclosure import output
-    from statportal.disclosure.protect import audit_table, protect
+    from statportal.disclosure.protect import OPTIMISE_MAX_CELLS, audit_table, protect
     from statportal.disclosure.table import Table
 
     hierarchies = read_dims(args.dim)
@@ -270,8 +287,18 @@ def cmd_protect(args, out, err):
     if args.protection is not None and not 0 < args.protection <= 100:
         raise InputError(f"--protection {args.protection:g}: a percentage above 0 and at "
                          "most 100")
+    if args.optimise is not None:
+        if not 0 < args.optimise <= 86400:
+            raise InputError(f"--optimise {args.optimise:g}: seconds above 0 and at most "
+                             "86400 (a day)")
+        if len(table.cells) > OPTIMISE_MAX_CELLS:
+            raise InputError(f"--optimise: {args.basis} makes a table of "
+                             f"{len(table.cells):,} cells; the search is offered for tables "
+                             f"up to {OPTIMISE_MAX_CELLS:,} cells (GAUSS alone handles any "
+                             "size: leave --optimise out)")
     result = protect(table, rules, protection=args.protection,
-                     progress=progress_printer("protecting", err))
+                     progress=progress_printer("protecting", err), optimise=args.optimise,
+                     optimise_progress=search_printer(err))
     exposed = audit_table(table, result.status, result.required or None,
                           progress=progress_printer("auditing", err))
     output.write_csv(args.out, table, result.status)
@@ -284,6 +311,7 @@ def cmd_protect(args, out, err):
               "exposed": [list(item["key"]) for item in exposed],
               "unprotected": [list(key) for key in result.unprotected],
               "protection_rounds": result.rounds,
+              "optimisation": result.optimisation,
               "operations": [note.as_dict() for note in getattr(table, "notes", ())]}
     if args.hierarchies_out:
         write_hierarchies(args.hierarchies_out, table)

@@ -50,6 +50,7 @@ class OptimalSuppression:
     iterations: int = 0              # master problems solved
     cuts: int = 0                    # constraints generated (relation cuts included)
     unprotected: list = field(default_factory=list)   # primaries no pattern can protect
+    unprotected_pairs: list = field(default_factory=list)   # likewise, pairs
     seconds: float = 0.0
 
     def count(self, state):
@@ -196,6 +197,18 @@ def _cut(direction, target, duals, values, capacity):
 # the master problem and the loop
 
 
+def _with_pairs(x, keys, values, pairs):
+    """The model with one more cell per pair: the sum of the pair's two columns. Its key is
+    the first cell's (only used to order checks by nearness), its value the sum."""
+    column = {key: j for j, key in enumerate(keys)}
+    rows = [column[key] for pair in pairs for key in pair]
+    cols = [k for k in range(len(pairs)) for _ in (0, 1)]
+    pick = sp.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(keys), len(pairs)))
+    x = sp.hstack([sp.csc_matrix(x, dtype=np.float64), sp.csc_matrix(x, dtype=np.float64) @ pick])
+    sums = np.array([values[column[a]] + values[column[b]] for a, b in pairs])
+    return x.tocsc(), list(keys) + [a for a, _b in pairs], np.concatenate([values, sums])
+
+
 def _percentages(protection, keys, primary):
     if isinstance(protection, dict):
         return np.array([float(protection.get(k, 0.0)) if primary[n] else 0.0
@@ -248,7 +261,7 @@ def _relation_cuts(table, keys, primary, free, values, needs, capacity):
 
 def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_limit=300.0,
                      lower="auto", progress=None, mip_rel_gap=0.0, search_gap=0.02,
-                     extra_cuts=3, relaxation_rounds=100):
+                     extra_cuts=3, relaxation_rounds=100, start=None, pairs=()):
     """The cheapest complementary cells (``cost``: ``"count"`` or ``"value"``) that give
     every primary cell (``primary_keys``: keys or a ``{key: …}`` dict) an LP range reaching
     ``protection`` % (a number, or ``{key: percent}``) below and above its value.
@@ -266,6 +279,11 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
     and the search stops when its cost reaches the master's lower bound (proved optimal)
     or after ``time_limit`` seconds (not proved; ``bound`` is the best lower bound).
     ``progress(phase, round, cuts_added, best_cost, bound)`` is called after each audit.
+    ``start``: a pattern found elsewhere (the keys it suppresses, e.g. ``protect``'s
+    status); when it is protected it is the first incumbent, so the result is never worse.
+    ``pairs``: pairs of primary keys whose sum must not be derivable exactly either (two
+    primaries with too few respondents together, ``protect.small_pairs``); their sums are
+    cells of the model that are always suppressed and never in the result.
     Returns an :class:`OptimalSuppression`."""
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
@@ -290,6 +308,16 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
                 key=lambda j: (cells[j].respondents, abs(values[j]), j))] = np.arange(free.sum())
 
     cuts, hopeless = _relation_cuts(table, keys, primary, free, values, needs, capacity)
+    n_cells = n
+    if pairs:
+        x, keys, values = _with_pairs(x, keys, values, pairs)
+        n = len(keys)
+        more = n - n_cells
+        primary = np.concatenate([primary, np.ones(more, dtype=bool)])
+        forbidden = np.concatenate([forbidden, np.zeros(more, dtype=bool)])
+        free = np.concatenate([free, np.zeros(more, dtype=bool)])
+        needs, weights, rank = (np.concatenate([a, np.zeros(more)])
+                                for a in (needs, weights, rank))
     seen = {tuple(sorted(c.items())): tag for tag, c, rhs in cuts if rhs == 1.0}
     result = OptimalSuppression(status={}, cuts=len(cuts))
     lb = np.where(primary, 1.0, 0.0)
@@ -431,6 +459,12 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
             if result.cuts - before < max(1, len(targets) // 50):
                 return
 
+    if start is not None:
+        given = set(start)
+        s0 = np.array([primary[j] or (free[j] and keys[j] in given) for j in range(n)],
+                      dtype=np.float64)
+        if not audit(s0, exact=True):
+            keep(s0)
     relax(relaxation_rounds)
     tight = mip_rel_gap >= search_gap
     while left() > 0 and not proved_by_bound():
@@ -477,10 +511,12 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
         repair(primary.astype(np.float64))
     chosen = state["best"] > 0.5
     result.status = {keys[j]: "primary" if primary[j] else "secondary"
-                     for j in np.flatnonzero(chosen).tolist()}
+                     for j in np.flatnonzero(chosen[:n_cells]).tolist()}
     result.cost = state["cost"]
     result.optimal = proved_by_bound()
     result.bound = result.cost if result.optimal else min(state["bound"], result.cost)
-    result.unprotected = sorted({keys[p] for p, _d in hopeless})
+    result.unprotected = sorted({keys[p] for p, _d in hopeless if p < n_cells})
+    result.unprotected_pairs = sorted({pairs[p - n_cells] for p, _d in hopeless
+                                       if p >= n_cells})
     result.seconds = time.perf_counter() - began
     return result

@@ -27,17 +27,20 @@ class Protection:
     required: dict = field(default_factory=dict)  # key -> protection percentage (primaries)
     unprotected: list = field(default_factory=list)  # keys no pattern can protect enough
     rounds: int = 0                      # audit rounds of the interval phase
+    optimisation: dict | None = None     # what :func:`optimise_pattern` did
 
     def count(self, state):
         return sum(1 for s in self.status.values() if s == state)
 
 
-def candidate_order(table, keys, primary):
+def candidate_order(table, keys, primary, prefer=()):
     """Art. 23: complements are the cells with the fewest respondents, then the smallest
-    value; primaries are not candidates."""
+    value; primaries are not candidates. Cells in ``prefer`` (keys) come first."""
     cells = table.cells
+    prefer = set(prefer)
     candidates = [n for n, key in enumerate(keys) if not primary[n]]
-    return numpy.array(sorted(candidates, key=lambda n: (cells[keys[n]].respondents,
+    return numpy.array(sorted(candidates, key=lambda n: (keys[n] not in prefer,
+                                                         cells[keys[n]].respondents,
                                                          abs(cells[keys[n]].value), n)),
                        dtype=numpy.int64)
 
@@ -96,11 +99,22 @@ def _pair_columns(x, column, pairs):
     return csc_matrix(x @ pick)
 
 
-def protect(table, rules, protection=None, progress=None, singletons=True):
+def protect(table, rules, protection=None, progress=None, singletons=True, optimise=None,
+            optimise_progress=None):
     """Primary cells by ``rules``; complementary cells so that no primary cell can be
     derived exactly (also not by a sole respondent who knows its own value, unless
     ``singletons`` is false); then, when a protection level applies, complementary cells
-    until every primary cell's range reaches it."""
+    until every primary cell's range reaches it. With ``optimise`` (seconds), the pattern
+    is then searched for fewer complementary cells (:func:`optimise_pattern`;
+    ``optimise_progress(best, bound)`` follows it)."""
+    result = _protect(table, rules, protection, progress, singletons)
+    if optimise:
+        optimise_pattern(table, rules, result, optimise, protection, singletons,
+                         optimise_progress)
+    return result
+
+
+def _protect(table, rules, protection=None, progress=None, singletons=True, prefer=()):
     from statportal.disclosure.gauss import gauss_suppress
 
     unsafe = primary_cells(table, rules)
@@ -112,7 +126,7 @@ def protect(table, rules, protection=None, progress=None, singletons=True):
                              for key, cell in zip(keys, cells, strict=True)])
     column = {key: n for n, key in enumerate(keys)}
     extra = _pair_columns(x, column, small_pairs(table, unsafe, rules))
-    suppressed = gauss_suppress(x, primary, candidate_order(table, keys, primary),
+    suppressed = gauss_suppress(x, primary, candidate_order(table, keys, primary, prefer),
                                 forbidden=forbidden, singleton=singleton,
                                 extra_primary=extra, progress=progress)
     status = {}
@@ -125,6 +139,59 @@ def protect(table, rules, protection=None, progress=None, singletons=True):
                         required=required_protection(table, unsafe, rules, protection))
     if result.required:
         _widen(table, result, x, progress)
+    return result
+
+
+OPTIMISE_MAX_CELLS = 5000
+
+
+def optimise_pattern(table, rules, result, seconds, protection=None, singletons=True,
+                     progress=None):
+    """Look for a pattern with fewer complementary cells than ``result``'s, for up to
+    ``seconds``: the optimal MILP (``optimal.py``, fewest cells) starting from ``result``'s
+    pattern. A better pattern replaces it only when it passes what ``protect`` guarantees
+    (:func:`audit_pattern`: the protection levels, pairs below the threshold and, with
+    ``singletons``, sole respondents). Records ``result.optimisation``: complementary cells
+    before and after, whether the search proved its pattern optimal, its lower bound, the
+    seconds spent, whether the new pattern was ``kept`` (else the ``reason``) and ``via``:
+    ``"search"`` when the search's pattern is kept as it is, ``"gauss"`` when it was safe
+    for outsiders only and GAUSS was run again preferring its complementary cells."""
+    import time
+
+    from statportal.disclosure.optimal import optimal_suppress
+
+    if len(table.cells) > OPTIMISE_MAX_CELLS:
+        raise ValueError(f"optimise: the table has {len(table.cells):,} cells; the search is "
+                         f"offered for tables up to {OPTIMISE_MAX_CELLS:,} cells")
+    began = time.perf_counter()
+    before = result.count("secondary")
+    levels = {key: result.required.get(key, 0.0) for key in result.primary}
+    found = optimal_suppress(
+        table, result.primary, protection=levels, time_limit=seconds, start=result.status,
+        pairs=small_pairs(table, result.primary, rules),
+        progress=None if progress is None else
+        lambda _phase, _round, _cuts, best, bound: progress(best, bound))
+    after = found.count("secondary")
+    record = {"before": before, "after": before, "optimal": found.optimal,
+              "bound": round(found.bound, 6), "kept": False, "reason": None, "via": "search"}
+    status = found.status
+    if after < before and audit_pattern(table, set(status), rules, protection,
+                                        singletons=singletons):
+        # Safe for outsiders, not against sole respondents or pairs: GAUSS again,
+        # preferring the search's complementary cells, then the interval phase.
+        again = _protect(table, rules, protection, singletons=singletons,
+                         prefer=[k for k, v in status.items() if v == "secondary"])
+        status, after = again.status, again.count("secondary")
+        record["via"] = "gauss"
+        if len(again.unprotected) > len(result.unprotected):
+            after = before
+    if after < before:
+        result.status = status
+        record.update(after=after, kept=True)
+    else:
+        record["reason"] = "no safe pattern with fewer complementary cells was found"
+    record["seconds"] = round(time.perf_counter() - began, 3)
+    result.optimisation = record
     return result
 
 
@@ -242,7 +309,7 @@ def audit_table(table, status, protection=None, progress=None, values_known=True
             if result["exposed"]]
 
 
-def audit_pattern(table, suppressed, rules, protection=None, progress=None):
+def audit_pattern(table, suppressed, rules, protection=None, progress=None, singletons=True):
     """Judge a pattern made elsewhere (what a published file hides) as ``protect`` would
     make it: every hidden primary cell must not be derivable from the published cells —
     within its protection level (``protection`` and the rules' own) — nor exactly by the
@@ -250,7 +317,8 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None):
 
     ``suppressed``: the keys not published. Returns ``[{"key", "low", "high", "by"}]``:
     ``by`` is None for outsiders, ``"sole respondent"`` when only the sole respondent of
-    another hidden cell can work it out (exactly, by Gaussian elimination)."""
+    another hidden cell can work it out (exactly, by Gaussian elimination). With
+    ``singletons`` false that last check is left out (as ``protect(singletons=False)``)."""
     unsafe = primary_cells(table, rules)
     hidden_primary = {k: v for k, v in unsafe.items() if k in suppressed}
     if not hidden_primary:
@@ -272,7 +340,7 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None):
     primary = numpy.array([k in hidden_primary for k in keys])
     singleton = numpy.array([k in hidden_primary and table.cells[k].respondents == 1
                              for k in keys])
-    if not singleton.any():
+    if not singletons or not singleton.any():
         return found
     published = numpy.array([k not in suppressed for k in keys])
     candidates = numpy.array([n for n, k in enumerate(keys) if k in suppressed and
