@@ -384,3 +384,31 @@ def test_optimise_refuses_a_table_too_large(monkeypatch):
     monkeypatch.setattr(module, "OPTIMISE_MAX_CELLS", len(tab.cells) - 1)
     with pytest.raises(ValueError, match="up to"):
         protect(tab, [MinimumFrequency(3)], protection=15, optimise=5)
+
+
+def test_optimise_says_when_gauss_was_already_optimal():
+    tab = table({("r1", "a"): 1}, regions=TWO, activity=ABC)
+    result = protect(tab, [MinimumFrequency(2)], optimise=10)
+    done = result.optimisation
+    assert result.count("secondary") == done["before"] == done["after"] == 3
+    assert not done["kept"] and done["optimal"] and "fewest" in done["reason"]
+
+
+def test_a_pair_sum_known_to_a_third_sole_respondent_keeps_the_gauss_pattern():
+    """Three sole respondents in row r1 (threshold 3). Hiding r2's cells only protects each
+    cell from outsiders and the pairs too, but the respondent of r1 × c knows its own 17:
+    with r1's total published it gets r1 × a + r1 × b = 34, two respondents' data."""
+    from statportal.disclosure.protect import audit_pattern
+
+    tab = table({("r1", "a"): 1, ("r1", "b"): 1, ("r1", "c"): 1}, regions=TWO, activity=ABC)
+    rules = [MinimumFrequency(3)]
+    short = {("r1", "a"), ("r1", "b"), ("r1", "c"), ("r2", "a"), ("r2", "b"), ("r2", "c")}
+    assert audit_pattern(tab, short, rules, singletons=False) == []
+    found = audit_pattern(tab, short, rules)
+    assert {f["key"] for f in found} == {(("r1", "a"), ("r1", "b")), (("r1", "a"), ("r1", "c")),
+                                        (("r1", "b"), ("r1", "c"))}
+    assert all(f["by"] == "sole respondent" and f["low"] == f["high"] == 34 for f in found)
+    plain = protect(tab, rules)
+    result = protect(tab, rules, optimise=10)
+    assert result.status == plain.status and not result.optimisation["kept"]
+    assert audit_pattern(tab, set(result.status), rules) == []

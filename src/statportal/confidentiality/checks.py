@@ -216,7 +216,8 @@ def audit_validator(settings):
                                "b": check.cell_text(key[1])}),
                     field="files", code="exposed", location={
                         "file": check.files, "basis": check.basis_file,
-                        "cells": [check.cell(k) for k in key]}))
+                        "cells": [check.cell(k) for k in key],
+                        **({"by": item["by"]} if item["by"] else {})}))
                 continue
             location = check.location(key, rule=list(check.primary.get(key, ())),
                                       low=item["low"], high=item["high"])

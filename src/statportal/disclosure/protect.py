@@ -183,11 +183,17 @@ def optimise_pattern(table, rules, result, seconds, protection=None, singletons=
                          prefer=[k for k, v in status.items() if v == "secondary"])
         status, after = again.status, again.count("secondary")
         record["via"] = "gauss"
-        if len(again.unprotected) > len(result.unprotected):
+        if not set(again.unprotected) <= set(result.unprotected):
             after = before
+        else:
+            rounds, unprotected = again.rounds, again.unprotected
     if after < before:
         result.status = status
+        if record["via"] == "gauss":
+            result.rounds, result.unprotected = rounds, unprotected
         record.update(after=after, kept=True)
+    elif found.optimal and found.count("secondary") >= before:
+        record["reason"] = "the pattern has the fewest complementary cells possible (proved)"
     else:
         record["reason"] = "no safe pattern with fewer complementary cells was found"
     record["seconds"] = round(time.perf_counter() - began, 3)
@@ -345,16 +351,21 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None, sing
     published = numpy.array([k not in suppressed for k in keys])
     candidates = numpy.array([n for n, k in enumerate(keys) if k in suppressed and
                               k not in hidden_primary], dtype=numpy.int64)
+    # pairs too: their sums must not follow for a sole respondent either
+    pairs = small_pairs(table, hidden_primary, rules)
+    column = {key: n for n, key in enumerate(keys)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnprotectedCellsWarning)
         gauss_suppress(x, primary, candidates, forbidden=published, singleton=singleton,
-                       progress=progress)
+                       extra_primary=_pair_columns(x, column, pairs), progress=progress)
     for warning in caught:
         for n in getattr(warning.message, "cells", ()):
-            if n < len(keys) and keys[n] not in exposed:
-                exposed.add(keys[n])
-                value = table.cells[keys[n]].value
-                found.append({"key": keys[n], "low": value, "high": value,
+            key = keys[n] if n < len(keys) else pairs[n - len(keys)]
+            if key not in exposed:
+                exposed.add(key)
+                value = table.cells[key].value if n < len(keys) else \
+                    sum(table.cells[k].value for k in key)
+                found.append({"key": key, "low": value, "high": value,
                               "by": "sole respondent"})
     return found
 
