@@ -391,7 +391,7 @@ def test_optimise_says_when_gauss_was_already_optimal():
     result = protect(tab, [MinimumFrequency(2)], optimise=10)
     done = result.optimisation
     assert result.count("secondary") == done["before"] == done["after"] == 3
-    assert not done["kept"] and done["optimal"] and "fewest" in done["reason"]
+    assert not done["kept"] and done["optimal"] and "cheapest" in done["reason"]
 
 
 def test_a_pair_sum_known_to_a_third_sole_respondent_keeps_the_gauss_pattern():
@@ -412,3 +412,20 @@ def test_a_pair_sum_known_to_a_third_sole_respondent_keeps_the_gauss_pattern():
     result = protect(tab, rules, optimise=10)
     assert result.status == plain.status and not result.optimisation["kept"]
     assert audit_pattern(tab, set(result.status), rules) == []
+
+
+def test_optimise_by_value_hides_less_value():
+    tab = random_table(random.Random(110), oblasts=3, activities=3)
+    rules = [MinimumFrequency(3)]
+    plain = protect(tab, rules, protection=15, singletons=False)
+    by_count = protect(tab, rules, protection=15, singletons=False, optimise=30)
+    by_value = protect(tab, rules, protection=15, singletons=False, optimise=30,
+                       optimise_cost="value")
+    done = by_value.optimisation
+    assert done["cost"] == "value" and done["kept"]
+    assert done["value_after"] < done["value_before"]
+    assert done["value_after"] <= by_count.optimisation["value_after"]
+    assert done["value_after"] == sum(abs(tab.cells[k].value) for k in secondary(by_value.status))
+    assert by_count.count("secondary") <= by_value.count("secondary") <= plain.count("secondary")
+    with pytest.raises(ValueError, match="cost"):
+        protect(tab, rules, protection=15, optimise=5, optimise_cost="cells")

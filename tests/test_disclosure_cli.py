@@ -124,6 +124,8 @@ def test_protect_with_optimise_reports_the_search(files):
     done = report["optimisation"]
     assert done["after"] == report["secondary"] <= done["before"]
     assert "optimising: best pattern" in err
+    assert done["cost"] == "count" and done["value_after"] <= done["value_before"] or \
+        done["after"] < done["before"]
     assert run("disclosure", "check", str(out), "--basis", str(files / "basis.csv"),
                *dims(files), "--protection", "10")[0] == 0
 

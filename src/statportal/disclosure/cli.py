@@ -2,8 +2,8 @@
 
     statportal disclosure protect BASIS.csv --dim region=regions.csv --dim activity=act.csv \\
         [--threshold N] [--dominance n,k] [--p-percent P] [--protection P] --out PUBLISHED.csv \\
-        [--optimise SECONDS] [--xlsx OUT.xlsx --rows region --cols activity] \\
-        [--report REPORT.json] \\
+        [--optimise SECONDS [--optimise-cost count|value]] \\
+        [--xlsx OUT.xlsx --rows region --cols activity] [--report REPORT.json] \\
         [--collapse DIM=DEPTH] [--transfer DIM=CODE:TO[@OTHERDIM=CODE]] \\
         [--combine DIM=CODE+CODE[+…]:NEWCODE[:LABEL]] [--hierarchies-out DIR]
     statportal disclosure audit PUBLISHED.csv --dim … [--protection P]     # 0 safe, 1 exposed
@@ -54,6 +54,9 @@ def add_parser(commands):
     protect.add_argument("--optimise", type=float, metavar="SECONDS",
                          help="search for fewer complementary cells for up to SECONDS "
                               "(tables up to 5,000 cells)")
+    protect.add_argument("--optimise-cost", choices=("count", "value"), default="count",
+                         help="what --optimise minimises: the number of complementary cells "
+                              "(default) or their total value")
     protect.add_argument("--out", required=True)
     protect.add_argument("--xlsx")
     protect.add_argument("--rows")
@@ -205,11 +208,13 @@ def progress_printer(what, err):
     return progress
 
 
-def search_printer(err):
+def search_printer(err, cost="count"):
+    unit = "complementary cells" if cost == "count" else "total value of complementary cells"
+
     def progress(best, bound):
         best = "none yet" if best == float("inf") else f"{best:,.0f}"
-        print(f"optimising: best pattern {best} complementary cells, at least "
-              f"{bound:,.0f} needed", file=err, flush=True)
+        print(f"optimising: best pattern {best} ({unit}), at least {bound:,.0f} needed",
+              file=err, flush=True)
     return progress
 
 
@@ -298,7 +303,8 @@ def cmd_protect(args, out, err):
                              "size: leave --optimise out)")
     result = protect(table, rules, protection=args.protection,
                      progress=progress_printer("protecting", err), optimise=args.optimise,
-                     optimise_progress=search_printer(err))
+                     optimise_progress=search_printer(err, args.optimise_cost),
+                     optimise_cost=args.optimise_cost)
     exposed = audit_table(table, result.status, result.required or None,
                           progress=progress_printer("auditing", err))
     output.write_csv(args.out, table, result.status)

@@ -100,17 +100,18 @@ def _pair_columns(x, column, pairs):
 
 
 def protect(table, rules, protection=None, progress=None, singletons=True, optimise=None,
-            optimise_progress=None):
+            optimise_progress=None, optimise_cost="count"):
     """Primary cells by ``rules``; complementary cells so that no primary cell can be
     derived exactly (also not by a sole respondent who knows its own value, unless
     ``singletons`` is false); then, when a protection level applies, complementary cells
     until every primary cell's range reaches it. With ``optimise`` (seconds), the pattern
     is then searched for fewer complementary cells (:func:`optimise_pattern`;
-    ``optimise_progress(best, bound)`` follows it)."""
+    ``optimise_progress(best, bound)`` follows it; ``optimise_cost``: ``"count"`` or
+    ``"value"``)."""
     result = _protect(table, rules, protection, progress, singletons)
     if optimise:
         optimise_pattern(table, rules, result, optimise, protection, singletons,
-                         optimise_progress)
+                         optimise_progress, optimise_cost)
     return result
 
 
@@ -146,16 +147,19 @@ OPTIMISE_MAX_CELLS = 5000
 
 
 def optimise_pattern(table, rules, result, seconds, protection=None, singletons=True,
-                     progress=None):
-    """Look for a pattern with fewer complementary cells than ``result``'s, for up to
-    ``seconds``: the optimal MILP (``optimal.py``, fewest cells) starting from ``result``'s
-    pattern. A better pattern replaces it only when it passes what ``protect`` guarantees
+                     progress=None, cost="count"):
+    """Look for a cheaper pattern than ``result``'s, for up to ``seconds``: the optimal
+    MILP (``optimal.py``) starting from ``result``'s pattern. ``cost``: ``"count"`` (fewest
+    complementary cells) or ``"value"`` (smallest total |value| of them, the information
+    lost). A cheaper pattern replaces it only when it passes what ``protect`` guarantees
     (:func:`audit_pattern`: the protection levels, pairs below the threshold and, with
-    ``singletons``, sole respondents). Records ``result.optimisation``: complementary cells
-    before and after, whether the search proved its pattern optimal, its lower bound, the
-    seconds spent, whether the new pattern was ``kept`` (else the ``reason``) and ``via``:
-    ``"search"`` when the search's pattern is kept as it is, ``"gauss"`` when it was safe
-    for outsiders only and GAUSS was run again preferring its complementary cells."""
+    ``singletons``, sole respondents). Records ``result.optimisation``: the ``cost``,
+    complementary cells before and after and their total |value| (``value_before``,
+    ``value_after``), whether the search proved its pattern optimal, its lower ``bound``,
+    the ``seconds`` spent, whether the new pattern was ``kept`` (else the ``reason``) and
+    ``via``: ``"search"`` when the search's pattern is kept as it is, ``"gauss"`` when it
+    was safe for outsiders only and GAUSS was run again preferring its complementary
+    cells."""
     import time
 
     from statportal.disclosure.optimal import optimal_suppress
@@ -163,39 +167,52 @@ def optimise_pattern(table, rules, result, seconds, protection=None, singletons=
     if len(table.cells) > OPTIMISE_MAX_CELLS:
         raise ValueError(f"optimise: the table has {len(table.cells):,} cells; the search is "
                          f"offered for tables up to {OPTIMISE_MAX_CELLS:,} cells")
+    if cost not in ("count", "value"):
+        raise ValueError("optimise: cost must be 'count' or 'value'")
+
+    def price(status):
+        hidden = [k for k, v in status.items() if v == "secondary"]
+        return len(hidden) if cost == "count" else \
+            sum(abs(table.cells[k].value) for k in hidden)
+
+    def value(status):
+        return sum(abs(table.cells[k].value) for k, v in status.items() if v == "secondary")
+
     began = time.perf_counter()
-    before = result.count("secondary")
+    before, was = result.count("secondary"), price(result.status)
     levels = {key: result.required.get(key, 0.0) for key in result.primary}
     found = optimal_suppress(
         table, result.primary, protection=levels, time_limit=seconds, start=result.status,
+        cost=cost,
         pairs=small_pairs(table, result.primary, rules),
         progress=None if progress is None else
         lambda _phase, _round, _cuts, best, bound: progress(best, bound))
-    after = found.count("secondary")
-    record = {"before": before, "after": before, "optimal": found.optimal,
-              "bound": round(found.bound, 6), "kept": False, "reason": None, "via": "search"}
-    status = found.status
-    if after < before and audit_pattern(table, set(status), rules, protection,
+    record = {"cost": cost, "before": before, "after": before,
+              "value_before": value(result.status), "value_after": value(result.status),
+              "optimal": found.optimal, "bound": round(found.bound, 6), "kept": False,
+              "reason": None, "via": "search"}
+    status, now = found.status, price(found.status)
+    if now < was and audit_pattern(table, set(status), rules, protection,
                                         singletons=singletons):
         # Safe for outsiders, not against sole respondents or pairs: GAUSS again,
         # preferring the search's complementary cells, then the interval phase.
         again = _protect(table, rules, protection, singletons=singletons,
                          prefer=[k for k, v in status.items() if v == "secondary"])
-        status, after = again.status, again.count("secondary")
+        status, now = again.status, price(again.status)
         record["via"] = "gauss"
         if not set(again.unprotected) <= set(result.unprotected):
-            after = before
+            now = was
         else:
             rounds, unprotected = again.rounds, again.unprotected
-    if after < before:
+    if now < was:
         result.status = status
         if record["via"] == "gauss":
             result.rounds, result.unprotected = rounds, unprotected
-        record.update(after=after, kept=True)
-    elif found.optimal and found.count("secondary") >= before:
-        record["reason"] = "the pattern has the fewest complementary cells possible (proved)"
+        record.update(after=result.count("secondary"), value_after=value(status), kept=True)
+    elif found.optimal and price(found.status) >= was:
+        record["reason"] = "the pattern is already the cheapest possible (proved)"
     else:
-        record["reason"] = "no safe pattern with fewer complementary cells was found"
+        record["reason"] = "no safe cheaper pattern was found"
     record["seconds"] = round(time.perf_counter() - began, 3)
     result.optimisation = record
     return result
