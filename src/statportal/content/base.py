@@ -1,14 +1,14 @@
 """The persistent base of every content object."""
 
-from datetime import UTC, datetime
-
 from persistent import Persistent
 
+from statportal import clock
 from statportal.i18n import LANGUAGES
 
 
 def utcnow():
-    return datetime.now(UTC)
+    """The portal's clock (:mod:`statportal.clock`), in UTC."""
+    return clock.now()
 
 
 def multilingual(value=None):

@@ -1,10 +1,11 @@
 """The Manager's page of working-calendar exceptions (``/@@working-calendar``), and its JSON."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.view import view_config
 
+from statportal import clock
 from statportal.api.errors import json_error
 from statportal.content.editing import EditError
 from statportal.content.resources import Portal
@@ -55,7 +56,7 @@ def working_calendar_page(context, request):
         else:
             request.session.flash(request.localizer.translate(_("Saved.")), "success")
             return HTTPFound(request.resource_url(context, "@@working-calendar"))
-    year = datetime.now(work_calendar(request).tz).year
+    year = clock.now().astimezone(work_calendar(request).tz).year
     return {"entries": _with_days(_entries(context)),
             "holidays": _with_days(_holidays(request, year)), "year": year,
             "error": error, "can_edit": can_edit}
@@ -69,7 +70,7 @@ def working_calendar_json(context, request):
         return json_error(request, 400, _("The request has errors."), [
             {"field": "year", "type": "invalid",
              "message": _("A year like 2026 is expected.")}])
-    year = int(year) if year else datetime.now(work_calendar(request).tz).year
+    year = int(year) if year else clock.now().astimezone(work_calendar(request).tz).year
     return {"exceptions": _entries(context), "holidays": _holidays(request, year)}
 
 
