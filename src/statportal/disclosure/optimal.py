@@ -200,13 +200,13 @@ def _cut(direction, target, duals, values, capacity):
 def _with_pairs(x, keys, values, pairs):
     """The model with one more cell per pair: the sum of the pair's two columns. Its key is
     the first cell's (only used to order checks by nearness), its value the sum."""
+    from statportal.disclosure.protect import _pair_columns
+
+    x = sp.csc_matrix(x, dtype=np.float64)
     column = {key: j for j, key in enumerate(keys)}
-    rows = [column[key] for pair in pairs for key in pair]
-    cols = [k for k in range(len(pairs)) for _ in (0, 1)]
-    pick = sp.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(keys), len(pairs)))
-    x = sp.hstack([sp.csc_matrix(x, dtype=np.float64), sp.csc_matrix(x, dtype=np.float64) @ pick])
     sums = np.array([values[column[a]] + values[column[b]] for a, b in pairs])
-    return x.tocsc(), list(keys) + [a for a, _b in pairs], np.concatenate([values, sums])
+    return (sp.hstack([x, _pair_columns(x, column, pairs)]).tocsc(),
+            list(keys) + [a for a, _b in pairs], np.concatenate([values, sums]))
 
 
 def _percentages(protection, keys, primary):
