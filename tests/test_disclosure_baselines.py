@@ -11,28 +11,16 @@ import random
 import numpy as np
 import pytest
 
-from statportal.disclosure import MinimumFrequency, Table, primary_cells
+from statportal.disclosure import MinimumFrequency, primary_cells
 from statportal.disclosure.heuristic import relations, simple_suppress
 from statportal.disclosure.optimal import PatternLP, _cut, _short, optimal_suppress
 from statportal.disclosure.protect import audit_table, protect
 from statportal.disclosure.prune import prune
-from tests.test_disclosure_protect import ACTIVITY, REGIONS, hierarchy  # noqa: E402
+from tests.test_disclosure_protect import ACTIVITY, hierarchy, table  # noqa: E402
 
 TWO = hierarchy("region", {"KZ": "", "r1": "KZ", "r2": "KZ"})
 AB = hierarchy("activity", {"T": "", "a": "T", "b": "T"})
 ABC = ACTIVITY
-
-
-def table(counts, values=None, regions=REGIONS, activity=ACTIVITY):
-    """``counts``: {(region, activity): respondents}, 3 where not given; values default to
-    10 × count + 7 (0 for an empty cell)."""
-    rows = ["region,activity,value,respondents"]
-    for region in regions.leaves():
-        for act in activity.leaves():
-            n = counts.get((region, act), 3)
-            value = (values or {}).get((region, act), 10 * n + 7 if n else 0)
-            rows.append(f"{region},{act},{value},{n}")
-    return Table.from_csv("\n".join(rows) + "\n", {"region": regions, "activity": activity})
 
 
 def secondary(status):

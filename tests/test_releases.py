@@ -89,15 +89,19 @@ def test_a_provisional_date_moves_without_a_log_and_is_confirmed():
     assert item.changes == () and item.release.isoformat() == "2027-04"
     with pytest.raises(EditError):
         entries.confirm(item, NOW, CAL)
+    with pytest.raises(EditError, match="past"):
+        entries.confirm(item, NOW, CAL, parse_release_time("2026-11-30T10:00:00+05:00"))
+    assert item.status == "provisional"
     entries.confirm(item, NOW, CAL, parse_release_time("2027-04-14T10:00:00+05:00"))
     assert item.status == "confirmed" and item.release.exact
 
 
 def test_cancel_needs_a_notice_and_ends_the_entry():
     item = entry()
-    with pytest.raises(EditError) as caught:
-        entries.cancel(item, {"en": " "}, "dana", NOW)
-    assert caught.value.field == "cancel_notice" and item.status == "confirmed"
+    for notice in ({"en": " "}, "Survey suspended", None):
+        with pytest.raises(EditError) as caught:
+            entries.cancel(item, notice, "dana", NOW)
+        assert caught.value.field == "cancel_notice" and item.status == "confirmed"
     entries.cancel(item, {"en": "Survey suspended", "kk": "Зерттеу тоқтатылды"}, "dana", NOW)
     assert item.status == "cancelled" and item.changes[-1]["new"] is None
     with pytest.raises(EditError) as caught:

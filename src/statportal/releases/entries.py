@@ -90,12 +90,7 @@ def confirm(entry, now, calendar, release=None, non_working_confirmed=False):
         raise EditError(_("Only a provisional release can be confirmed."), "status",
                         status=409, type="conflict")
     release = release or entry.release
-    if not release.exact:
-        raise EditError(_("A confirmed release needs a date and time, not only a month."),
-                        "release_at")
-    if release.at <= now:
-        raise EditError(_("The release time is in the past."), "release_at")
-    notes = _working_day(release, calendar, non_working_confirmed)
+    notes = check_new(release, "confirmed", now, calendar, non_working_confirmed)
     entry.release, entry.status = release, "confirmed"
     entry.notes = (*entry.notes, *notes)
 
@@ -106,7 +101,8 @@ def cancel(entry, notice, actor, now):
         raise EditError(_("A ${status} release cannot be cancelled.",
                           mapping={"status": entry.status}), "status", status=409,
                         type="conflict")
-    notice = {lang: text.strip() for lang, text in (notice or {}).items()
+    notice = {lang: text.strip() for lang, text in
+              (notice.items() if isinstance(notice, dict) else ())
               if isinstance(text, str) and text.strip()}
     if not notice:
         raise EditError(_("Cancelling a release needs a public notice."), "cancel_notice",
@@ -117,10 +113,11 @@ def cancel(entry, notice, actor, now):
 
 
 def mark_published(entry, at):
-    """The release went out at ``at``; returns its delay (negative: early)."""
+    """The release went out at ``at``; returns its delay (negative: early), for a
+    provisional period from the end of the period."""
     if entry.status not in ("provisional", "confirmed"):
         raise EditError(_("A ${status} release cannot be published.",
                           mapping={"status": entry.status}), "status", status=409,
                         type="conflict")
     entry.status, entry.published_at = "published", at
-    return at - entry.release.latest() if not entry.release.exact else at - entry.release.at
+    return at - entry.release.latest()
