@@ -34,6 +34,9 @@ def main(global_config=None, **settings):
     from statportal.mail import start_sender
 
     start_sender(config.registry)
+    from statportal.releases.worker import start_in_process
+
+    start_in_process(config.registry)
     return app
 
 
@@ -58,6 +61,7 @@ def includeme(config):
     config.include("statportal.security")
     config.include("statportal.materials")
     config.include("statportal.placement")
+    config.include("statportal.releases")
     config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")

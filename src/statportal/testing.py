@@ -26,6 +26,8 @@ def make_settings(tmp_path, **overrides):
         # Tests deliver mail when they choose (statportal.mail.deliver_pending): a sender
         # thread writing delivery attempts would race with their assertions.
         "statportal.mail.deliver_in_process": "false",
+        # Likewise the release worker: tests run its passes under a frozen clock.
+        "statportal.worker.in_process": "false",
     }
     settings.update(overrides)
     return settings
@@ -38,9 +40,10 @@ def make_app(settings):
 
 
 def close_app(app):
-    sender = getattr(app.registry, "statportal_mail_sender", None)
-    if sender is not None:
-        sender.stop()
+    for name in ("statportal_mail_sender", "statportal_worker"):
+        thread = getattr(app.registry, name, None)
+        if thread is not None:
+            thread.stop()
     for db in getattr(app.registry, "_zodb_databases", {}).values():
         db.close()
 

@@ -43,6 +43,10 @@ def vary_on_accept(event):
 
 @forbidden_view_config(accept=JSON)
 def forbidden_json(exc, request):
+    from statportal.materials.resources import concealed
+
+    if request.authenticated_userid is None and concealed(request.context):
+        return notfound_json(exc, request)  # the embargo: as if it did not exist
     if request.authenticated_userid is None:
         response = json_error(request, 401, _("Log in to do this."))
         if request.authorization is not None:

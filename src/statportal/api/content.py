@@ -116,7 +116,8 @@ class ContentAPI:
                                             type="read_only")
             schema = bound_schema(request, self.context, info)
             appstruct = deserialize(request, schema, payload, current=self.context)
-            editing.update(request.registry, self.context, appstruct)
+            editing.update(request.registry, self.context, appstruct,
+                           actor=request.authenticated_userid)
         except (editing.EditError, PayloadError) as exc:
             request.tm.doom()
             return _error(request, exc)

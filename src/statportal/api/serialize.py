@@ -15,6 +15,7 @@ READ_ONLY_KEYS = frozenset({
     "items_total", "batching", "review_state", "is_folderish",
     "number", "submitted_at", "registered_at", "due", "executed_at", "material",
     "available_languages", "version", "versions", "published_at",
+    "uid", "shown_status", "exact", "changes", "notes", "bundle", "delay_minutes", "year",
 })
 
 

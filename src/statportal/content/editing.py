@@ -62,8 +62,15 @@ def choose_name(container, info, name, appstruct):
 
 
 def create(registry, container, type_name, name, appstruct, creator=None):
-    """Create, fill and add an object; returns it."""
+    """Create, fill and add an object; returns it.
+
+    A type registered with ``create=callable`` (``add_content_type(..., create=…)``) owns
+    its creation: ``create(registry, container, name, appstruct, creator)`` applies its
+    rules (where it goes, what must hold) and returns the added object."""
     info = check_addable(registry, container, type_name)
+    custom = info.meta.get("create")
+    if custom is not None:
+        return custom(registry, container, name, appstruct, creator)
     name = choose_name(container, info, name, appstruct)
     obj = get_content_registry(registry).create(type_name)
     obj.creator = creator
@@ -91,7 +98,13 @@ def apply_fields(obj, appstruct):
     return changed
 
 
-def update(registry, obj, appstruct):
+def update(registry, obj, appstruct, actor=None):
+    """Write the changed fields; a type registered with ``update=callable`` owns its
+    rules: ``update(registry, obj, appstruct, actor)`` returns the changed names."""
+    info = get_content_registry(registry).typeof(obj)
+    custom = info.meta.get("update") if info is not None else None
+    if custom is not None:
+        return custom(registry, obj, appstruct, actor)
     changed = apply_fields(obj, appstruct)
     if changed:
         obj.modified = utcnow()

@@ -16,9 +16,9 @@ FIXED_PLACES = {
                                   "ru": "Пользователи и группы", "en": "Users and groups"}),
     "requests": ("Requests", {"kk": "Орналастыруға өтінімдер", "ru": "Заявки на размещение",
                                "en": "Placement requests"}),
-    "calendar": ("Container", {"kk": "Тарату күнтізбесі", "ru": "Календарь распространения",
+    "calendar": ("ReleaseCalendar", {"kk": "Тарату күнтізбесі", "ru": "Календарь распространения",
                                "en": "Release calendar"}),
-    "plan": ("Container", {"kk": "Статистикалық жұмыстар жоспары",
+    "plan": ("WorkPlan", {"kk": "Статистикалық жұмыстар жоспары",
                            "ru": "План статистических работ", "en": "Statistical works plan"}),
     "questions": ("Container", {"kk": "Сұрақтар", "ru": "Вопросы", "en": "Questions"}),
     "incidents": ("Container", {"kk": "Портал іркілістері", "ru": "Сбои портала",
@@ -69,6 +69,22 @@ def bootstrap_portal(registry):
     return portal
 
 
+def upgrade_fixed_places(portal, registry):
+    """A fixed place made by an older version as a plain, still empty Container gets the
+    type it has now (``/calendar``, ``/plan``); a place that is missing is made."""
+    from statportal.content.registry import get_content_registry
+
+    content = get_content_registry(registry)
+    for name, (type_name, title) in FIXED_PLACES.items():
+        place = portal.get(name)
+        if place is not None and (getattr(place, "__content_type__", None) == type_name
+                                  or len(place)):
+            continue
+        if place is not None:
+            portal.remove(name, send_events=False)
+        portal.add(name, content.create(type_name, title=title), send_events=False)
+
+
 def get_portal(request, get_connection=get_connection):
     """The portal of this request's database, created on first access."""
     # Cached on the request object, not in the environ: pyramid_retry reuses the
@@ -108,6 +124,8 @@ def ensure_portal(db, registry):
             zodb_root = conn.root()
             if ZODB_ROOT_KEY not in zodb_root:
                 zodb_root[ZODB_ROOT_KEY] = bootstrap_portal(registry)
+            else:
+                upgrade_fixed_places(zodb_root[ZODB_ROOT_KEY], registry)
     finally:
         conn.close()
 

@@ -75,13 +75,23 @@ def years(obj, default):
     return [value.year] if value is not None else []
 
 
+def next_update(obj, default):
+    """The day a published material is due to be updated (its ordinal); others are not
+    indexed, so "what is outdated" is one range query."""
+    day = getattr(obj, "next_update", None)
+    if day is None or _state(obj) != "published":
+        return default
+    return day.toordinal()
+
+
 def languages(obj, default):
     return obj.available_languages() if hasattr(obj, "available_languages") else []
 
 
 INDEXES = {"category": (FieldIndex, category), "review_state": (FieldIndex, review_state),
            "published": (FieldIndex, published), "sections": (KeywordIndex, sections),
-           "years": (KeywordIndex, years), "languages": (KeywordIndex, languages)}
+           "years": (KeywordIndex, years), "languages": (KeywordIndex, languages),
+           "next_update": (FieldIndex, next_update)}
 
 WORD = re.compile(r"\w+", re.UNICODE)
 #: Shorter words match exactly, longer ones by prefix.
@@ -166,6 +176,15 @@ class MaterialCatalog(Persistent):
             self.catalog.reindex_doc(docid, obj)
         self.text.index(docid, searchable_text(obj, ""))
         self._changed()
+
+    def outdated(self, today):
+        """Published materials whose next update was due before ``today``."""
+        if "next_update" not in self.catalog:  # a catalog made before the index existed
+            self.catalog["next_update"] = FieldIndex(next_update)
+            for docid, obj in self.objects.items():
+                self.catalog["next_update"].index_doc(docid, obj)
+        ids = self.catalog["next_update"].applyLt(today.toordinal())
+        return [self.objects[docid] for docid in ids]
 
     def unindex(self, obj):
         docid = self.docids.pop(obj.uid, None)

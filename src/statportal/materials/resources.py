@@ -27,6 +27,9 @@ class Material(Content):
     primary_data = False
     bases = ()                  # the tables' bases: checked, never published
     disclosure_override = None  # {"actor", "time", "reason", "fingerprint"}
+    executor_email = ""
+    pending_release = None      # the path of the release entry a placement waits for
+    early_release = None        # a "publish now" asked for, waiting for a second person
 
     def __init__(self, category="latest_data", **kw):
         super().__init__(**kw)
@@ -110,3 +113,11 @@ class Material(Content):
             elif files and max(f.version for f in files) < self.version:
                 problems.append((lang, "outdated", max(f.version for f in files)))
         return problems
+
+
+def concealed(context):
+    """Whether ``context`` is, or is inside, a material: what an anonymous visitor may not
+    see of it must answer 404, as if it did not exist (the embargo; drafts)."""
+    from pyramid.location import lineage
+
+    return any(isinstance(obj, Material) for obj in lineage(context))

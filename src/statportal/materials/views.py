@@ -28,7 +28,7 @@ def category_title(request, name):
     return label(request, CATEGORY_TITLES.get(name), name)
 
 
-def _batch(start, size, shown, total, query=""):
+def batch_info(start, size, shown, total, query=""):
     return {"total": total, "b_start": start, "b_size": size,
             "first": start + 1 if total else 0, "last": start + shown,
             "prev": max(0, start - size) if start > 0 else None,
@@ -69,7 +69,7 @@ def section_view(context, request):
     sections = [(name, child) for name, child in visible(request, context)
                 if getattr(child, "__content_type__", None) == "Section"]
     return {"sections": sections, "materials": materials,
-            "batch": _batch(start, size, len(materials), total),
+            "batch": batch_info(start, size, len(materials), total),
             "category_title": lambda name: category_title(request, name)}
 
 
@@ -303,7 +303,7 @@ def search_page(context, request):
             "facet_url": facet_url, "facet_label": facet_label, "kept": kept,
             "facet_titles": [(name, label(request, FACET_TITLES[name], name))
                              for name in FACETS],
-            "batch": _batch(start, size, len(materials), total, urlencode(kept)),
+            "batch": batch_info(start, size, len(materials), total, urlencode(kept)),
             "category_title": lambda name: category_title(request, name)}
 
 
@@ -338,3 +338,42 @@ def translations_json(context, request):
 def translations_page(context, request):
     return {"rows": translation_rows(request), "language_names": LANGUAGE_NAMES,
             "problem_title": lambda name: label(request, PROBLEM_TITLES[name], name)}
+
+
+# -- sitemap ------------------------------------------------------------------------------
+SITEMAP_MAX = 50000  # the sitemaps protocol's limit per file
+
+
+@view_config(context=Portal, name="sitemap.xml", permission=VIEW)
+def sitemap(context, request):
+    """The public pages for search engines: sections, the calendar, and the published
+    materials, newest first (from the catalog: nothing scheduled or withdrawn)."""
+    from lxml import etree
+    from pyramid.response import Response
+
+    from statportal.content.listing import visible
+
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    urlset = etree.Element("urlset", nsmap={None: namespace})
+
+    def add(url, modified=None):
+        node = etree.SubElement(urlset, "url")
+        etree.SubElement(node, "loc").text = url
+        if modified is not None:
+            etree.SubElement(node, "lastmod").text = modified.date().isoformat()
+
+    add(request.application_url + "/")
+    add(request.resource_url(context["calendar"]).rstrip("/"))
+
+    def walk(folder):
+        for _name, child in visible(request, folder):
+            if getattr(child, "__content_type__", None) == "Section":
+                add(url_of(request, child), child.modified)
+                walk(child)
+
+    walk(context)
+    materials, _total = get_catalog(context).search(size=SITEMAP_MAX)
+    for material in materials:
+        add(url_of(request, material), material.modified)
+    body = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8")
+    return Response(body=body, content_type="application/xml")

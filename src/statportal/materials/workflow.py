@@ -1,6 +1,10 @@
 """The Material workflow: ``private`` → ``published`` → ``withdrawn``; only Moderators
 publish, and publishing is refused with the findings of the material validators.
 
+``scheduled``: placed for a release of the calendar whose time has not come (the
+embargo). Nobody without the right sees it; the worker publishes it at the release time
+(:mod:`statportal.releases.embargo`), or two people release it early ("publish now").
+
 Earlier versions of a material are kept inside it (``Material.versions``) and read back
 as ``superseded``; they are records, not objects with a workflow of their own.
 """
@@ -11,7 +15,9 @@ from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
 PUBLISH, WITHDRAW = "statportal.material.publish", "statportal.material.withdraw"
-REPORTS = "statportal.material.reports"  # translation report, disclosure findings
+REPORTS = "statportal.material.reports"
+#: Release a scheduled material before its calendar time (with a second person).
+PUBLISH_NOW = "statportal.material.publish_now"  # translation report, disclosure findings
 STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator")
 
 MATERIAL_WORKFLOW = Workflow(
@@ -22,6 +28,10 @@ MATERIAL_WORKFLOW = Workflow(
         State("private", _("Private"), {VIEW: STAFF, EDIT: ("Moderator",),
                                         PUBLISH: ("Moderator",),
                                         REPORTS: ("Coordinator", "Moderator")}, inherit=False),
+        State("scheduled", _("Scheduled"), {VIEW: STAFF, EDIT: ("Moderator",),
+                                            WITHDRAW: ("Moderator",), PUBLISH_NOW: ("Moderator",),
+                                            REPORTS: ("Coordinator", "Moderator")},
+              inherit=False),
         State("published", _("Published"), {VIEW: ("Anonymous",), EDIT: ("Moderator",),
                                             WITHDRAW: ("Moderator",)}),
         State("withdrawn", _("Withdrawn"), {VIEW: STAFF, EDIT: ("Moderator",),
@@ -32,7 +42,7 @@ MATERIAL_WORKFLOW = Workflow(
     transitions=(
         Transition("publish", ("private", "withdrawn"), "published", PUBLISH, _("Publish"),
                    guards=(validators_guard,)),
-        Transition("withdraw", ("published",), "withdrawn", WITHDRAW, _("Withdraw"),
+        Transition("withdraw", ("published", "scheduled"), "withdrawn", WITHDRAW, _("Withdraw"),
                    requires_comment=True),
     ),
 )

@@ -58,11 +58,19 @@ def placed_candidate(request_obj):
 
 def place(request, request_obj):
     """New: a published Material in the section; Replace: a new version, the old one kept;
-    Delete: the material withdrawn, kept for the record. Returns the material."""
+    Delete: the material withdrawn, kept for the record. Returns the material.
+
+    A request tied to a release of the calendar whose time has not come is placed under
+    embargo (:mod:`statportal.releases.embargo`): a new material is ``scheduled``, a
+    Replace waits on its request; both go public at the release time."""
+    from statportal.releases import embargo
     from statportal.workflow.engine import _record, workflow_of
 
     registry = request.registry
     actor = request.authenticated_userid
+    now = utcnow()
+    entry = embargo.entry_of(request_obj) if request_obj.placement_type != "delete" else None
+    waiting = entry is not None and embargo.waits(entry, now)
     if request_obj.placement_type == "new":
         section = find_by_path(root_of(request_obj), request_obj.section)
         material = get_content_registry(registry).create(
@@ -76,19 +84,26 @@ def place(request, request_obj):
         material.executor = request_obj.executor
         section.add(name_from_title(request_obj.title, section, section.reserved_names),
                     material)
-        to_state = "published"
+        to_state = "scheduled" if waiting else "published"
     else:
         material = target_material(request_obj)
         if request_obj.placement_type == "replace":
-            material.new_version(request_obj.title, request_obj.files, request_obj.number,
-                                 bases=request_obj.bases)
-            material.primary_data = bool(material.primary_data or request_obj.primary_data)
+            if not waiting:
+                material.new_version(request_obj.title, request_obj.files, request_obj.number,
+                                     bases=request_obj.bases)
+                material.primary_data = bool(material.primary_data or request_obj.primary_data)
             to_state = "published"
         else:
             to_state = "withdrawn"
+    if request_obj.placement_type != "delete":
+        material.executor_email = request_obj.executor_email
     workflow = workflow_of(registry, material)
     from_state = material.__workflow_state__[workflow.name]
+    if waiting and request_obj.placement_type == "replace":
+        to_state = from_state
     comment = f"{request_obj.number} ({request_obj.placement_type})"
+    if waiting:
+        comment += f"; waits for the release {path_of(entry)} at {entry.release_at}"
     removed = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in request_obj.files
                if f.removed_sheets and request_obj.placement_type != "delete"]
     if removed:
@@ -99,9 +114,14 @@ def place(request, request_obj):
         _record(material, workflow, "disclosure_override", override["actor"], from_state,
                 from_state, override["reason"])
     _record(material, workflow, "place", actor, from_state, to_state, comment)
-    if to_state == "published":
-        material.published_at = utcnow()
+    if to_state == "published" and not waiting:
+        material.published_at = now
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
     request_obj.material = path_of(material)
+    if waiting:
+        embargo.add_to_bundle(entry, material, request_obj, request_obj.placement_type)
+        material.pending_release = path_of(entry)
+    elif entry is not None:
+        embargo.placed_at_once(entry, material, request_obj, request_obj.placement_type, now)
     get_catalog(root_of(material)).index(material)
     return material

@@ -65,6 +65,7 @@ class PlacementRequest(Content):
     due = None
     executed_at = None
     material = None
+    release = ""             # the path of the calendar entry it is placed for
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -100,6 +100,15 @@ def replaces_validator(node, kw):
     def validate(node, value):
         placement_type = value.get("placement_type", stored("placement_type"))
         replaces = value["replaces"] if "replaces" in value else stored("replaces")
+        release = value["release"] if "release" in value else stored("release")
+        if placement_type == "delete" and release:
+            message = _("A removal takes effect at once; it is not tied to a release.")
+            if "release" in [child.name for child in node.children]:
+                exc = colander.Invalid(node, "")
+                exc["release"] = message
+            else:
+                exc = colander.Invalid(node, message)
+            raise exc
         if placement_type not in ("replace", "delete"):
             return
         message = None
@@ -116,6 +125,22 @@ def replaces_validator(node, kw):
             else:
                 exc = colander.Invalid(node, message)
             raise exc
+    return validate
+
+
+@colander.deferred
+def release_validator(node, kw):
+    """A release entry that may still come out (not cancelled)."""
+    request = kw["request"]
+
+    def validate(node, value):
+        entry = resolve(request, value)
+        if entry is None or getattr(entry, "__content_type__", None) != "ReleaseEntry":
+            raise colander.Invalid(node, _("No release of the calendar at ${path}.",
+                                           mapping={"path": value}))
+        if entry.status == "cancelled":
+            raise colander.Invalid(node, _("The release ${path} is cancelled.",
+                                           mapping={"path": value}))
     return validate
 
 
@@ -171,6 +196,11 @@ class PlacementRequestSchema(colander.MappingSchema):
     files = Files(title=_("Files"), validator=files_validator, missing=files_missing,
         # Three slots (kk, ru, en) without JavaScript; the API takes any number.
         widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
+    release = colander.SchemaNode(
+        colander.String(), title=_("Release of the calendar"), missing="",
+        validator=release_validator,
+        description=_("The path of the release entry; the material stays scheduled (under "
+                      "embargo) until its time."))
     executor_email = colander.SchemaNode(colander.String(), title=_("Executor's e-mail"),
                                          validator=colander.Email())
     executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),

@@ -1,3 +1,55 @@
-"""The release calendar (art. 6, 19–20): when each statistical release comes out, and the
-public record of every change to a confirmed date. Rules only, without HTTP:
-``timing`` reads and writes release times, ``entries`` changes an entry's date and status."""
+"""The Statistical Works Plan and the release calendar (art. 6, 10, 14–16, 19–20; issue #6).
+
+Rules without HTTP: ``timing`` (release times), ``entries`` (an entry's date and status,
+its public change log), ``plan`` (planned dates from a periodicity), ``service`` (the
+types' create and update hooks), ``listing`` (what the pages list), ``ical`` (the feed).
+Types and places: ``resources`` and ``schemas``; the catalog: ``catalog``; the pages and
+JSON: ``views``.
+"""
+
+from statportal.i18n import _
+from statportal.security.permissions import ADD, EDIT, MANAGE, VIEW
+
+ADD_RELEASE = "statportal.release.add"
+ADD_PLAN_ITEM = "statportal.plan.add"
+STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator", "Support", "IntlCoop")
+
+
+def includeme(config):
+    from statportal.content.events import ObjectAdded, ObjectModified, ObjectRemoved
+    from statportal.releases import catalog, resources, schemas, service
+    from statportal.releases.json import serialize_entry
+
+    config.add_content_type(
+        "ReleaseCalendar", resources.ReleaseCalendar, schemas.year_schema,
+        title=_("Release calendar"),
+        permissions={VIEW: ("Anonymous",), MANAGE: STAFF, ADD_RELEASE: ("Coordinator",)})
+    config.add_content_type(
+        "CalendarYear", resources.CalendarYear, schemas.year_schema,
+        title=_("Calendar year"), addable_to=())
+    config.add_content_type(
+        "ReleaseEntry", resources.ReleaseEntry, schemas.release_entry_schema,
+        title=_("Release"), addable_to=("ReleaseCalendar", "CalendarYear"),
+        add_permission=ADD_RELEASE, permissions={EDIT: ("Coordinator",)},
+        create=service.create_entry, update=service.update_entry, serializer=serialize_entry)
+    config.add_content_type(
+        "WorkPlan", resources.WorkPlan, schemas.year_schema,
+        title=_("Statistical works plan"),
+        permissions={VIEW: STAFF, MANAGE: STAFF, ADD: ("Coordinator",),
+                     ADD_PLAN_ITEM: ("Coordinator",)}, inherit=False)
+    config.add_content_type(
+        "PlanYear", resources.PlanYear, schemas.year_schema, title=_("Plan year"),
+        addable_to=())
+    config.add_content_type(
+        "WorkPlanItem", resources.WorkPlanItem, schemas.plan_item_schema,
+        title=_("Plan item"), addable_to=("WorkPlan", "PlanYear"),
+        add_permission=ADD_PLAN_ITEM, permissions={EDIT: ("Coordinator",)},
+        create=service.create_plan_item, update=service.update_plan_item)
+    config.add_subscriber(catalog.on_added, ObjectAdded)
+    config.add_subscriber(catalog.on_changed, ObjectModified)
+    config.add_subscriber(catalog.on_removed, ObjectRemoved)
+    from statportal.releases.currency import on_request_registered
+    from statportal.workflow.events import AfterTransition
+
+    config.add_subscriber(on_request_registered, AfterTransition)
+    config.scan("statportal.releases.views")

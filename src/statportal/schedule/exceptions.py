@@ -57,13 +57,19 @@ def work_calendar(request):
 
     calendar = getattr(request, "_statportal_work_calendar", None)
     if calendar is None:
-        days = stored_days(get_portal(request))
-        settings = request.registry.settings
-        calendar = request._statportal_work_calendar = WorkCalendar(
-            extra_days_off=[date.fromisoformat(k) for k, v in days.items() if v["kind"] == "off"],
-            extra_working_days=[date.fromisoformat(k) for k, v in days.items()
-                                if v["kind"] == "working"],
-            tz=settings.get("statportal.timezone", "Asia/Almaty"),
-            hours=hours_from_settings(settings),
-        )
+        calendar = request._statportal_work_calendar = calendar_of(
+            get_portal(request), request.registry.settings)
     return calendar
+
+
+def calendar_of(portal, settings):
+    """The ``WorkCalendar`` of ``portal``: the settings and the Manager's exceptions
+    (for code without a request, such as the background worker)."""
+    days = stored_days(portal)
+    return WorkCalendar(
+        extra_days_off=[date.fromisoformat(k) for k, v in days.items() if v["kind"] == "off"],
+        extra_working_days=[date.fromisoformat(k) for k, v in days.items()
+                            if v["kind"] == "working"],
+        tz=settings.get("statportal.timezone", "Asia/Almaty"),
+        hours=hours_from_settings(settings),
+    )

@@ -3,6 +3,9 @@
     statportal init CONFIG [--demo]
     statportal user add CONFIG LOGIN [--role ROLE]... [--local-role ROLE@/path]...
                         [--org-unit /path] [--fullname NAME] [--email ADDR] --password-stdin
+    statportal worker CONFIG [--once] [--interval SECONDS]
+    statportal embargo-probe CONFIG [--url URL]
+    statportal disclosure …
 
 Errors go to stderr with a non-zero exit status, and nothing is stored.
 """
@@ -48,9 +51,10 @@ def portal_transaction(config_uri):
 
 def close_databases(registry):
     """Close the app's databases, releasing FileStorage's lock for the next process."""
-    sender = getattr(registry, "statportal_mail_sender", None)
-    if sender is not None:
-        sender.stop()
+    for name in ("statportal_mail_sender", "statportal_worker"):
+        thread = getattr(registry, name, None)
+        if thread is not None:
+            thread.stop()
     for db in (getattr(registry, "_zodb_databases", None) or {}).values():
         db.close()
 
@@ -150,8 +154,10 @@ def build_parser():
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     from statportal.disclosure.cli import add_parser
+    from statportal.releases.cli import add_parsers
 
     add_parser(commands)
+    add_parsers(commands)
     return parser
 
 
@@ -161,6 +167,10 @@ def main(argv=None, out=None, stdin=None):
     try:
         if args.command == "init":
             cmd_init(args, out)
+        elif args.command in ("worker", "embargo-probe"):
+            from statportal.releases.cli import run as run_releases
+
+            return run_releases(args, out)
         elif args.command == "disclosure":
             from statportal.disclosure.cli import run
 

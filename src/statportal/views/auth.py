@@ -72,8 +72,29 @@ def set_language(context, request):
 
 @forbidden_view_config(accept="text/html", renderer="statportal:templates/forbidden.pt")
 def forbidden(exc, request):
+    from statportal.materials.resources import concealed
+
+    if request.authenticated_userid is None and concealed(request.context):
+        from pyramid.renderers import render_to_response
+
+        request.response.status = 404  # the embargo: as if it did not exist
+        return render_to_response("statportal:templates/notfound.pt", {}, request=request,
+                                  response=request.response)
     if request.authenticated_userid is None:
         query = urlencode({"came_from": request.path_qs})
         return HTTPFound(f"{request.application_url}/login?{query}")
     request.response.status = 403
     return {}
+
+
+@forbidden_view_config()
+def forbidden_other(exc, request):
+    """A client that accepts neither HTML nor JSON (a download tool): a concealed material
+    is not found for it either."""
+    from pyramid.httpexceptions import HTTPNotFound
+
+    from statportal.materials.resources import concealed
+
+    if request.authenticated_userid is None and concealed(request.context):
+        return HTTPNotFound()
+    return exc

@@ -136,7 +136,8 @@ def edit(context, request):
     if "submit" in request.POST:
         try:
             appstruct = validate(form, request)
-            editing.update(registry, context, appstruct)
+            editing.update(registry, context, appstruct,
+                           actor=request.authenticated_userid)
         except deform.ValidationFailure as failure:
             return {"form": failure.render(), "heading": heading}
         except editing.EditError as exc:  # a guard refused the change: nothing is kept

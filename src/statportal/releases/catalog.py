@@ -1,0 +1,166 @@
+"""The catalog of release entries (hypatia): what the pages, the feed and the worker query.
+
+Kept on the portal. The ``open_due`` index holds only the entries still to come out
+(provisional or confirmed), keyed by the latest moment they may come: the worker's
+"what is due" is one range query over it, however long the calendar's past grows.
+"""
+
+import random
+
+from BTrees.IOBTree import IOBTree
+from BTrees.OIBTree import OIBTree
+from hypatia.catalog import Catalog
+from hypatia.field import FieldIndex
+from persistent import Persistent
+
+OPEN = ("provisional", "confirmed")
+
+
+def status(entry, default):
+    from statportal.releases.entries import shown_status
+
+    return shown_status(entry)
+
+
+def earliest(entry, default):
+    return entry.release.earliest().timestamp() if entry.release is not None else default
+
+
+def open_due(entry, default):
+    if entry.status in OPEN and entry.release is not None:
+        return entry.release.latest().timestamp()
+    return default
+
+
+def section(entry, default):
+    return entry.section or default
+
+
+def category(entry, default):
+    return entry.category or default
+
+
+INDEXES = {"status": status, "earliest": earliest, "open_due": open_due,
+           "section": section, "category": category}
+
+
+class ReleaseCatalog(Persistent):
+    def __init__(self):
+        self.catalog = Catalog()
+        for name, discriminator in INDEXES.items():
+            self.catalog[name] = FieldIndex(discriminator)
+        self.docids = OIBTree()     # uid -> docid
+        self.objects = IOBTree()    # docid -> entry
+
+    def __len__(self):
+        return len(self.objects)
+
+    def index(self, entry):
+        docid = self.docids.get(entry.uid)
+        if docid is None:
+            while True:
+                docid = random.randint(1, 2**31 - 1)  # noqa: S311 (spreads writes)
+                if docid not in self.objects:
+                    break
+            self.docids[entry.uid] = docid
+            self.objects[docid] = entry
+            self.catalog.index_doc(docid, entry)
+        else:
+            self.catalog.reindex_doc(docid, entry)
+
+    def unindex(self, entry):
+        docid = self.docids.pop(entry.uid, None)
+        if docid is not None:
+            del self.objects[docid]
+            self.catalog.unindex_doc(docid)
+
+    def due(self, now):
+        """Entries still to come out whose latest moment is ``now`` or before."""
+        ids = self.catalog["open_due"].applyLe(now.timestamp())
+        return [self.objects[docid] for docid in ids]
+
+    def query(self, statuses=None, section=None, category=None, since=None, until=None,
+              reverse=False, start=0, size=None):
+        """``(entries, total)`` by release time (earliest first; ``reverse``: latest first).
+
+        ``since``/``until`` bound the earliest moment (UTC datetimes); ``section`` matches
+        the section and the sections below it."""
+        catalog = self.catalog
+        result = None
+
+        def narrow(ids):
+            nonlocal result
+            from BTrees.IFBTree import intersection
+
+            result = ids if result is None else intersection(result, ids)
+
+        if statuses:
+            narrow(catalog["status"].applyAny(list(statuses)))
+        if category:
+            narrow(catalog["category"].applyEq(category))
+        if section:
+            section = section.rstrip("/")
+            narrow(catalog["section"].applyInRange(section, section + "/\U0010ffff"))
+        if since is not None or until is not None:
+            narrow(catalog["earliest"].applyInRange(
+                since.timestamp() if since is not None else None,
+                until.timestamp() if until is not None else None, excludemax=True))
+        if result is None:
+            from BTrees.IFBTree import IFSet
+
+            result = IFSet(self.objects.keys())
+        total = len(result)
+        if not total:
+            return [], 0
+        limit = start + size if size else None
+        ordered = catalog["earliest"].sort(result, reverse=reverse, limit=limit,
+                                           raise_unsortable=False)
+        chosen = list(ordered)[start:limit]
+        return [self.objects[docid] for docid in chosen], total
+
+
+def get_release_catalog(portal):
+    catalog = getattr(portal, "__release_catalog__", None)
+    if catalog is None:
+        catalog = portal.__release_catalog__ = ReleaseCatalog()
+    return catalog
+
+
+def entries_in(obj):
+    from statportal.content.folder import Folder
+
+    if getattr(obj, "__content_type__", None) == "ReleaseEntry":
+        yield obj
+    elif isinstance(obj, Folder) and getattr(obj, "__content_type__", None) in (
+            "ReleaseCalendar", "CalendarYear"):
+        for child in obj.values():
+            yield from entries_in(child)
+
+
+def _portal_of(obj, parent=None):
+    from statportal.content.paths import root_of
+
+    root = root_of(parent if parent is not None else obj)
+    return root if getattr(root, "__content_type__", None) == "Portal" else None
+
+
+def on_added(event):
+    portal = _portal_of(event.object, event.parent)
+    if portal is not None:
+        for entry in entries_in(event.object):
+            get_release_catalog(portal).index(entry)
+
+
+def on_changed(event):
+    obj = event.object
+    if getattr(obj, "__content_type__", None) == "ReleaseEntry" and obj.__parent__ is not None:
+        portal = _portal_of(obj)
+        if portal is not None:
+            get_release_catalog(portal).index(obj)
+
+
+def on_removed(event):
+    portal = _portal_of(event.object, event.parent)
+    if portal is not None:
+        for entry in entries_in(event.object):
+            get_release_catalog(portal).unindex(entry)

@@ -1,0 +1,112 @@
+"""``statportal worker CONFIG [--once]`` and ``statportal embargo-probe CONFIG``."""
+
+import json
+import os
+import sys
+import time
+
+from statportal.content.resources import ZODB_ROOT_KEY
+
+
+def add_parsers(commands):
+    worker = commands.add_parser(
+        "worker", help="publish due releases and watch currency (a pass every N seconds)")
+    worker.add_argument("config", help="the ini file, e.g. etc/production.ini")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
+    worker.add_argument("--interval", type=float, default=None, metavar="SECONDS",
+                        help="seconds between passes (default: statportal.worker."
+                             "interval_seconds)")
+    probe = commands.add_parser(
+        "embargo-probe", help="request every URL and file of every scheduled material "
+                              "anonymously; exit 1 if any answers other than 404")
+    probe.add_argument("config", help="the ini file of the portal")
+    probe.add_argument("--url", default=None,
+                       help="the portal's address (default: the ini's [server:main] host "
+                            "and port)")
+    probe.add_argument("--timeout", type=float, default=10.0)
+
+
+def server_url(config_uri):
+    """``http://host:port`` of the ini's ``[server:main]``."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(config_uri.partition("#")[0])
+    section = parser["server:main"] if parser.has_section("server:main") else {}
+    listen = section.get("listen", "")
+    host, _sep, port = listen.partition(":") if listen else (
+        section.get("host", "127.0.0.1"), ":", section.get("port", "6543"))
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "*") else host  # noqa: S104
+    return f"http://{host}:{port or 6543}"
+
+
+def open_read_only(config_uri):
+    """The portal of CONFIG from its database opened read-only (a running server keeps
+    FileStorage's lock; a reader needs none). Returns ``(portal, close)``."""
+    from pyramid.paster import get_appsettings
+    from ZODB import DB
+    from zodburi import resolve_uri
+
+    from statportal.settings import apply_environment
+
+    settings = apply_environment(dict(get_appsettings(config_uri)))
+    uri = settings["zodbconn.uri"]
+    if uri.startswith(("file://", "zeo://")):
+        uri += ("&" if "?" in uri else "?") + "read_only=1"
+    storage_factory, dbkw = resolve_uri(uri)
+    db = DB(storage_factory(), **dbkw)
+    conn = db.open()
+
+    def close():
+        conn.close()
+        db.close()
+
+    return conn.root()[ZODB_ROOT_KEY], close
+
+
+def run_worker(args, out):
+    from pyramid.paster import bootstrap, setup_logging
+
+    from statportal.releases.worker import run_pass
+    from statportal.scripts.cli import close_databases
+
+    os.environ["STATPORTAL_WORKER_IN_PROCESS"] = "false"  # this process is the worker
+    setup_logging(args.config)
+    env = bootstrap(args.config)
+    registry = env["registry"]
+    env["closer"]()
+    interval = args.interval or float(registry.settings.get(
+        "statportal.worker.interval_seconds", 20))
+    try:
+        while True:
+            result = run_pass(registry)
+            print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
+            if args.once:
+                _deliver(registry)
+                return 0
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        close_databases(registry)
+
+
+def _deliver(registry):
+    """``--once`` leaves no mail behind: it tries the outbox before exiting."""
+    from pyramid.settings import asbool
+
+    from statportal.mail.outbox import deliver_pending, delivery_from_settings
+
+    if not asbool(registry.settings.get("statportal.mail.deliver_in_process", True)):
+        return
+    db = registry._zodb_databases[""]
+    deliver_pending(db, delivery_from_settings(registry.settings))
+
+
+def run(args, out):
+    if args.command == "worker":
+        return run_worker(args, out)
+    from statportal.releases.probe import run as run_probe
+
+    return run_probe(args.config, args.url or server_url(args.config), out, sys.stderr,
+                     timeout=args.timeout)

@@ -1,0 +1,305 @@
+"""Currency monitoring (art. 10, 14, 15): what is missing or outdated on the portal.
+
+The worker's pass (``scan``) finds
+
+- *missing*: a release of the calendar past its time with nothing published for it
+  (catalog ``open_due``), and
+- *outdated*: a published material past its next-update date (material catalog
+  ``next_update``),
+
+and records each once as a :class:`Finding` in the portal's ``__currency_findings__``
+(key ``missing:<entry uid>`` or ``outdated:<material uid>:<date>``; two workers making
+the same finding insert the same key, and one of them conflicts). The coordinator sends
+the responsible executor a written notice (one click, or at once with the setting
+``statportal.currency.auto_notice``): an e-mail with the deadline of one working day
+(``WorkCalendar``), recorded on the finding. A placement request registered for the
+release or the material resolves it; so does the release going out or the material
+being updated. A notice not answered by its deadline is escalated to the unit's heads.
+"""
+
+from dataclasses import dataclass
+
+from BTrees.OOBTree import OOBTree, OOTreeSet
+from persistent import Persistent
+
+from statportal.content.paths import find_by_path, path_of
+from statportal.i18n import LANGUAGES
+
+FINDINGS_KEY = "__currency_findings__"
+OPEN_KEY = "__currency_open__"
+
+SUBJECTS = {
+    "notice": ("Интернет-ресурстағы ақпараттың өзектілігі туралы хабарлама",
+               "Уведомление об актуальности информации на интернет-ресурсе",
+               "Notice: information on the portal is not current"),
+    "escalation": ("Хабарлама мерзімінде орындалмады", "Уведомление не исполнено в срок",
+                   "A currency notice was not answered in time"),
+}
+BODIES = {
+    "missing": ("«${title}» мерзімі ${when} болған, бірақ интернет-ресурста жарияланбаған.",
+                "«${title}»: срок ${when} прошёл, материал на интернет-ресурсе не размещён.",
+                "“${title}” was due on ${when} and has not been published on the portal."),
+    "outdated": ("«${title}» ${when} жаңартылуы тиіс еді.",
+                 "«${title}» должен был быть обновлён ${when}.",
+                 "“${title}” was due to be updated on ${when}."),
+    "deadline": ("Орналастыруға өтінімді ${deadline} дейін жіберіңіз.\n${url}",
+                 "Направьте заявку на размещение до ${deadline}.\n${url}",
+                 "Send a placement request by ${deadline}.\n${url}"),
+    "escalation": ("Орындаушыға ${sent} жіберілген хабарлама ${deadline} дейін орындалмады.",
+                   "Уведомление, направленное исполнителю ${sent}, не исполнено до ${deadline}.",
+                   "The notice sent to the executor on ${sent} was not answered by ${deadline}."),
+}
+
+
+class Finding(Persistent):
+    notice = None          # {"sent_at", "by", "to", "deadline"}
+    escalated_at = None
+    escalated_to = ()
+    resolved_at = None
+    resolved_by = None
+
+    def __init__(self, key, kind, target, title, unit, executor_email, since, found_at):
+        self.key, self.kind, self.target = key, kind, target
+        self.title, self.unit, self.executor_email = dict(title), unit, executor_email
+        self.since, self.found_at = since, found_at
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+    @property
+    def overdue(self):
+        return self.notice is not None and self.resolved_at is None and \
+            self.escalated_at is not None
+
+    def as_json(self):
+        def iso(value):
+            return value.isoformat() if value is not None else None
+
+        notice = dict(self.notice or {}) or None
+        if notice:
+            notice = {**notice, "sent_at": iso(notice["sent_at"]),
+                      "deadline": iso(notice["deadline"])}
+        return {"key": self.key, "kind": self.kind, "target": self.target,
+                "title": dict(self.title), "unit": self.unit, "since": iso(self.since),
+                "found_at": iso(self.found_at), "notice": notice,
+                "escalated_at": iso(self.escalated_at), "resolved_at": iso(self.resolved_at),
+                "resolved_by": self.resolved_by}
+
+
+def findings(portal):
+    store = getattr(portal, FINDINGS_KEY, None)
+    if store is None:
+        store = OOBTree()
+        setattr(portal, FINDINGS_KEY, store)
+    return store
+
+
+def open_keys(portal):
+    keys = getattr(portal, OPEN_KEY, None)
+    if keys is None:
+        keys = OOTreeSet()
+        setattr(portal, OPEN_KEY, keys)
+    return keys
+
+
+def open_findings(portal):
+    store = findings(portal)
+    return [store[key] for key in open_keys(portal)]
+
+
+@dataclass
+class ScanResult:
+    new: int = 0
+    notices: int = 0
+    escalations: int = 0
+    resolved: int = 0
+
+
+def _responsible(portal, entry):
+    item = find_by_path(portal, entry.plan_item) if entry.plan_item else None
+    if item is None:
+        return "", ""
+    return item.unit, item.executor_email
+
+
+def _add(portal, finding, result):
+    store = findings(portal)
+    if finding.key in store:
+        return None
+    store[finding.key] = finding
+    open_keys(portal).insert(finding.key)
+    result.new += 1
+    return finding
+
+
+def resolve(portal, key, by, now):
+    store = findings(portal)
+    finding = store.get(key)
+    if finding is None or finding.resolved_at is not None:
+        return None
+    finding.resolved_at, finding.resolved_by = now, by
+    keys = open_keys(portal)
+    if key in keys:
+        keys.remove(key)
+    return finding
+
+
+def scan(request, portal, now):
+    """Record new findings, resolve the ones that no longer hold, send automatic notices
+    and escalate overdue ones. Returns a :class:`ScanResult`."""
+    from pyramid.settings import asbool
+
+    from statportal.materials.catalog import get_catalog
+    from statportal.releases.catalog import get_release_catalog
+    from statportal.schedule.exceptions import calendar_of
+
+    result = ScanResult()
+    calendar = calendar_of(portal, request.registry.settings)
+    new = []
+    for entry in get_release_catalog(portal).due(now):
+        if entry.status in ("provisional", "confirmed") and not entry.pending():
+            unit, email = _responsible(portal, entry)
+            added = _add(portal, Finding(f"missing:{entry.uid}", "missing", path_of(entry),
+                                         entry.title, unit, email, entry.release.latest(),
+                                         now), result)
+            if added is not None:
+                new.append(added)
+    today = calendar.local(now).date()
+    for material in get_catalog(portal).outdated(today):
+        key = f"outdated:{material.uid}:{material.next_update.isoformat()}"
+        added = _add(portal, Finding(key, "outdated", path_of(material), material.title,
+                                     material.unit, material.executor_email,
+                                     calendar.at(material.next_update, calendar.hours.opening),
+                                     now), result)
+        if added is not None:
+            new.append(added)
+    for finding in open_findings(portal):
+        if _no_longer_holds(portal, finding, today):
+            resolve(portal, finding.key, "worker", now)
+            result.resolved += 1
+        elif finding.notice and finding.escalated_at is None and \
+                finding.notice["deadline"] <= now:
+            escalate(request, portal, finding, now)
+            result.escalations += 1
+    if asbool(request.registry.settings.get("statportal.currency.auto_notice", False)):
+        for finding in new:
+            if finding.executor_email:
+                send_notice(request, portal, finding, "worker", now)
+                result.notices += 1
+    return result
+
+
+def _no_longer_holds(portal, finding, today):
+    target = find_by_path(portal, finding.target)
+    if target is None:
+        return True
+    if finding.kind == "missing":
+        return target.status not in ("provisional", "confirmed") or bool(target.bundle)
+    state = (getattr(target, "__workflow_state__", None) or {}).get("material")
+    return state != "published" or target.next_update is None or target.next_update >= today
+
+
+def _fill(template, values):
+    from string import Template
+
+    return Template(template).safe_substitute(values)
+
+
+def send_notice(request, portal, finding, actor, now):
+    """E-mail the responsible executor; the deadline is one working day (art. 15)."""
+    from datetime import UTC
+
+    from statportal.content.editing import EditError
+    from statportal.i18n import _
+    from statportal.mail import make_message, queue_mail
+    from statportal.schedule.exceptions import calendar_of
+
+    if not finding.is_open:
+        raise EditError(_("This finding is resolved."), None, status=409, type="conflict")
+    if finding.notice is not None:
+        raise EditError(_("The notice was already sent."), None, status=409, type="conflict")
+    if not finding.executor_email:
+        raise EditError(_("Nobody responsible is known: give the release a plan item with "
+                          "an executor's e-mail."), "executor_email", status=409,
+                        type="no_address")
+    calendar = calendar_of(portal, request.registry.settings)
+    deadline = calendar.add_working_days(now, 1).astimezone(UTC)
+    values = _values(request, finding, calendar, deadline)
+    body = "\n\n".join(_fill(BODIES[finding.kind][i], values) + "\n" +
+                       _fill(BODIES["deadline"][i], values) for i in range(3))
+    subject = " / ".join(SUBJECTS["notice"][:2]) + " / " + SUBJECTS["notice"][2]
+    queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
+                                     [finding.executor_email], subject, body))
+    finding.notice = {"sent_at": now, "by": actor, "to": finding.executor_email,
+                      "deadline": deadline}
+    return finding.notice
+
+
+def _values(request, finding, calendar, deadline, sent=None):
+    def local(moment):
+        return calendar.local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
+
+    title = next((finding.title[lang] for lang in LANGUAGES if finding.title.get(lang)), "")
+    return {"title": title, "when": local(finding.since), "deadline": local(deadline),
+            "sent": local(sent), "url": request.application_url + finding.target}
+
+
+def heads_of(portal, unit_path):
+    """E-mail addresses of the heads of ``unit_path``: users with the role HeadOfUnit there
+    (a local role on the unit) or globally, whose org unit it is."""
+    from statportal.security.principals import user_principal, user_roles
+
+    unit = find_by_path(portal, unit_path) if unit_path else None
+    grants = unit.local_roles() if unit is not None and hasattr(unit, "local_roles") else {}
+    addresses = set()
+    for user in portal["principals"]["users"].values():
+        if not (user.active and user.email):
+            continue
+        local = "HeadOfUnit" in grants.get(user_principal(user.login), ())
+        global_ = "HeadOfUnit" in user_roles(portal, user) and user.org_unit == unit_path
+        if local or global_:
+            addresses.add(user.email)
+    return sorted(addresses)
+
+
+def escalate(request, portal, finding, now):
+    from statportal.mail import make_message, queue_mail
+    from statportal.schedule.exceptions import calendar_of
+
+    heads = heads_of(portal, finding.unit)
+    finding.escalated_at, finding.escalated_to = now, tuple(heads)
+    if not heads:
+        return finding
+    calendar = calendar_of(portal, request.registry.settings)
+    values = _values(request, finding, calendar, finding.notice["deadline"],
+                     finding.notice["sent_at"])
+    body = "\n\n".join(_fill(BODIES[finding.kind][i], values) + "\n" +
+                       _fill(BODIES["escalation"][i], values) for i in range(3))
+    subject = " / ".join(SUBJECTS["escalation"])
+    queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
+                                     heads, subject, body))
+    return finding
+
+
+def on_request_registered(event):
+    """Registering a placement request for the release or the material resolves its
+    finding."""
+    from statportal.content.base import utcnow
+    from statportal.content.paths import root_of
+    from statportal.placement.resources import PlacementRequest
+
+    obj = event.object
+    if not isinstance(obj, PlacementRequest) or event.transition.name != "register":
+        return
+    portal = root_of(obj)
+    now = utcnow()
+    by = f"request {obj.number}"
+    entry = find_by_path(portal, obj.release) if obj.release else None
+    if entry is not None and hasattr(entry, "uid"):
+        resolve(portal, f"missing:{entry.uid}", by, now)
+    material = find_by_path(portal, obj.replaces) if obj.replaces else None
+    if material is not None and hasattr(material, "uid"):
+        for key in list(open_keys(portal).keys(f"outdated:{material.uid}:",
+                                                f"outdated:{material.uid}:\uffff")):
+            resolve(portal, key, by, now)

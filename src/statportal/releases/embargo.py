@@ -1,0 +1,182 @@
+"""The embargo: placements tied to a release of the calendar wait for its time.
+
+- ``schedule``: the moderator's Place of a request whose release is still to come. A new
+  material is made in the ``scheduled`` state (nobody without the right sees it); a
+  Replace leaves the published version alone and keeps the new one on its request. Both
+  join the entry's ``bundle``.
+- ``release_entry``: at the release time (the worker), every waiting placement of the
+  bundle goes public in one transaction, and the entry is marked published.
+- ``request_early`` / ``confirm_early``: "publish now" before the time needs the
+  material's id typed as confirmation and a second person with the right; both are
+  recorded in the material's history and the entry's notes.
+
+Two workers releasing the same entry both write the entry: the second one's commit
+conflicts and is retried against the new state, where nothing is pending any more.
+"""
+
+from statportal.content.editing import EditError
+from statportal.content.paths import find_by_path, path_of, root_of
+from statportal.i18n import _
+from statportal.releases import entries
+
+WORKER = "system:worker"
+
+
+def entry_of(request_obj):
+    """The release entry a placement request is tied to, or None."""
+    path = getattr(request_obj, "release", "") or ""
+    if not path:
+        return None
+    entry = find_by_path(root_of(request_obj), path)
+    if getattr(entry, "__content_type__", None) != "ReleaseEntry":
+        return None
+    return entry
+
+
+def waits(entry, now):
+    """Whether a placement for ``entry`` waits: the entry is still to come out and its
+    time (or, for a provisional month, its confirmation) has not come."""
+    if entry.status not in ("provisional", "confirmed"):
+        return False
+    return entry.status == "provisional" or entry.release.at > now
+
+
+def _state(registry, material):
+    from statportal.workflow.engine import state_of, workflow_of
+
+    workflow = workflow_of(registry, material)
+    return workflow, state_of(material, workflow)
+
+
+def add_to_bundle(entry, material, request_obj, action, done=None):
+    entry.bundle.append({"material": path_of(material), "request": path_of(request_obj),
+                         "action": action, "done": done})
+
+
+def _index(portal, material):
+    from statportal.materials.catalog import get_catalog
+
+    get_catalog(portal).index(material)
+
+
+def _publish_item(registry, portal, entry, item, now, actor, action_name, comment):
+    """Make one waiting placement public; returns the material, or None when it is gone
+    (withdrawn or removed before its time: nothing to release)."""
+    from statportal.workflow.engine import _record
+
+    material = find_by_path(portal, item["material"])
+    if material is None or getattr(material, "__content_type__", None) != "Material":
+        return None
+    workflow, state = _state(registry, material)
+    if item["action"] == "new":
+        if state != "scheduled":
+            return None
+    else:
+        request_obj = find_by_path(portal, item["request"])
+        if request_obj is None or state != "published":
+            return None
+        material.new_version(request_obj.title, request_obj.files, request_obj.number,
+                             bases=request_obj.bases)
+        material.primary_data = bool(material.primary_data or request_obj.primary_data)
+    material.pending_release = None
+    _record(material, workflow, action_name, actor, state, "published", comment)
+    material.published_at = now
+    material.touch()
+    _index(portal, material)
+    return material
+
+
+def _mark_done(entry, item, now):
+    index = list(entry.bundle).index(item)
+    entry.bundle[index] = {**item, "done": now}  # a new dict: persistence sees the change
+
+
+def release_entry(registry, entry, now, actor=WORKER):
+    """Publish the entry's waiting placements together and mark it published; returns the
+    materials released."""
+    portal = root_of(entry)
+    released = []
+    for item in entry.pending():
+        material = _publish_item(registry, portal, entry, item, now, actor, "release",
+                                 path_of(entry))
+        _mark_done(entry, item, now)
+        if material is not None:
+            released.append(material)
+    entries.mark_published(entry, now)
+    _reindex_entry(portal, entry)
+    return released
+
+
+def _reindex_entry(portal, entry):
+    from statportal.releases.catalog import get_release_catalog
+
+    get_release_catalog(portal).index(entry)
+
+
+def placed_at_once(entry, material, request_obj, action, now):
+    """A placement for an entry whose time has come (a late placement): it is public at
+    once, joins the bundle as done, and the entry is published with its delay."""
+    add_to_bundle(entry, material, request_obj, action, done=now)
+    if entry.status in ("provisional", "confirmed"):
+        entries.mark_published(entry, now)
+    _reindex_entry(root_of(entry), entry)
+
+
+# -- publish now ----------------------------------------------------------------------------
+def waiting_item(material):
+    """``(entry, item)`` of the bundle in which ``material`` waits, or ``(None, None)``."""
+    path = getattr(material, "pending_release", None)
+    if not path:
+        return None, None
+    material_path = path_of(material)
+    entry = find_by_path(root_of(material), path)
+    for item in entry.pending() if entry is not None else ():
+        if item["material"] == material_path:
+            return entry, item
+    return None, None
+
+
+def _check_typed(material, typed):
+    if (typed or "").strip() != material.__name__:
+        raise EditError(_("Type the material's id, ${id}, to confirm.",
+                          mapping={"id": material.__name__}), "confirm", type="confirmation")
+
+
+def request_early(material, actor, typed, reason, now):
+    """The first person asks to publish before the release time: recorded, not done."""
+    entry, item = waiting_item(material)
+    if entry is None:
+        raise EditError(_("This material does not wait for a release."), None, status=409,
+                        type="conflict")
+    _check_typed(material, typed)
+    reason = (reason or "").strip()
+    if not reason:
+        raise EditError(_("Publishing before the release time needs a reason."), "reason",
+                        type="required")
+    material.early_release = {"requested_by": actor, "requested_at": now, "reason": reason,
+                              "entry": path_of(entry)}
+    return material.early_release
+
+
+def confirm_early(registry, material, actor, typed, now):
+    """A second person confirms: the material goes public now; recorded on both sides."""
+    entry, item = waiting_item(material)
+    pending = getattr(material, "early_release", None)
+    if entry is None or not pending:
+        raise EditError(_("Nobody has asked to publish this material early."), None,
+                        status=409, type="conflict")
+    if pending["requested_by"] == actor:
+        raise EditError(_("A second person must confirm publishing before the release "
+                          "time."), None, status=403, type="second_person")
+    _check_typed(material, typed)
+    comment = (f"{path_of(entry)}: published before {entry.release_at}; asked by "
+               f"{pending['requested_by']} ({pending['reason']}), confirmed by {actor}")
+    _publish_item(registry, root_of(material), entry, item, now, actor, "publish_now",
+                  comment)
+    _mark_done(entry, item, now)
+    entry.notes = (*entry.notes, comment)
+    material.early_release = None
+    if not entry.pending() and entry.status in ("provisional", "confirmed"):
+        entries.mark_published(entry, now)
+    _reindex_entry(root_of(entry), entry)
+    return comment

@@ -1,0 +1,127 @@
+"""The embargo probe: ask, as an anonymous client over HTTP, for every URL and file of every
+scheduled material; anything but 404 is a leak.
+
+For a new material under embargo: its page, its JSON (``/++api++``), its history, and each
+file's download. For a Replace waiting for its release: the downloads the new files would
+have, and the material's page and JSON, which must not show the new version's title or
+file names. Search, the section's listing and the sitemap must not name it either.
+"""
+
+from dataclasses import dataclass, field
+from urllib.error import HTTPError, URLError
+from urllib.parse import quote, urlencode
+from urllib.request import Request, urlopen
+
+from statportal.content.paths import find_by_path
+from statportal.releases.catalog import get_release_catalog
+
+
+@dataclass
+class Target:
+    """What to ask for: URLs that must answer 404, and pages that must not contain words."""
+
+    material: str
+    must_404: list = field(default_factory=list)
+    must_not_contain: list = field(default_factory=list)   # (url, [words])
+
+
+def targets(portal):
+    """The probe's targets for every placement waiting in the calendar."""
+    found = []
+    catalog = get_release_catalog(portal)
+    entries, _total = catalog.query(statuses=("provisional", "confirmed", "postponed"))
+    for entry in entries:
+        for item in entry.pending():
+            material = find_by_path(portal, item["material"])
+            if material is None:
+                continue
+            path = item["material"]
+            quoted = quote(path)
+            if item["action"] == "new":
+                urls = [quoted, f"/++api++{quoted}", f"{quoted}/@@history",
+                        f"{quoted}/@@download/0"]
+                urls += [f"{quoted}/@@download/{i}/{quote(f.filename)}"
+                         for i, f in enumerate(material.files)]
+                words = [t for t in material.title.values() if t]
+                words += [f.filename for f in material.files]
+                section = path.rsplit("/", 1)[0]
+                listings = [section or "/", f"/++api++{quote(section)}",
+                            "/@@search?" + urlencode({"SearchableText": words[0]})
+                            if words else "/@@search", "/sitemap.xml"]
+                found.append(Target(path, urls, [(url, words) for url in listings]))
+            else:
+                request_obj = find_by_path(portal, item["request"])
+                if request_obj is None:
+                    continue
+                current = {f.filename for f in material.files}
+                new_files = [f for f in request_obj.files if f.filename not in current]
+                urls = [f"{quoted}/@@download/{i}/{quote(f.filename)}"
+                        for i in range(len(material.files) + len(request_obj.files))
+                        for f in new_files]
+                words = [t for lang, t in request_obj.title.items()
+                         if t and t != material.title.get(lang)]
+                words += [f.filename for f in new_files]
+                pages = [quoted, f"/++api++{quoted}", "/sitemap.xml"]
+                found.append(Target(path, urls, [(url, words) for url in pages]))
+    return found
+
+
+def fetch(url, timeout):
+    """``(status, body)`` of an anonymous GET."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an HTTP address: {url}")
+    request = Request(url, headers={"User-Agent": "statportal-embargo-probe"})  # noqa: S310
+    try:
+        with urlopen(request, timeout=timeout) as response:  # noqa: S310 (the portal's URL)
+            return response.status, response.read()
+    except HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def probe(portal, base_url, timeout=10, progress=None):
+    """Run the probe; returns ``(checked, leaks)``, each leak ``(url, what)``."""
+    base_url = base_url.rstrip("/")
+    leaks, checked = [], 0
+    plan = targets(portal)
+    for number, target in enumerate(plan, 1):
+        if progress is not None:
+            progress(number, len(plan), target.material)
+        for url in target.must_404:
+            status, _body = fetch(base_url + url, timeout)
+            checked += 1
+            if status != 404:
+                leaks.append((url, f"answered {status}"))
+        for url, words in target.must_not_contain:
+            status, body = fetch(base_url + url, timeout)
+            checked += 1
+            text = body.decode("utf-8", "replace")
+            shown = [word for word in words if word and word in text]
+            if status == 200 and shown:
+                leaks.append((url, "shows " + ", ".join(shown)))
+    return checked, leaks
+
+
+def run(config_uri, base_url, out, err, timeout=10):
+    """The command: 0 when everything scheduled answers 404, 1 on a leak, 2 on an error."""
+    from statportal.releases.cli import open_read_only
+
+    try:
+        portal, close = open_read_only(config_uri)
+    except Exception as exc:  # noqa: BLE001 (reported to the user)
+        print(f"statportal: error: cannot open {config_uri}: {exc}", file=err)
+        return 2
+    try:
+        def progress(number, total, path):
+            print(f"[{number}/{total}] {path}", file=err)
+
+        try:
+            checked, leaks = probe(portal, base_url, timeout, progress)
+        except URLError as exc:
+            print(f"statportal: error: {base_url}: {exc.reason}", file=err)
+            return 2
+    finally:
+        close()
+    for url, what in leaks:
+        print(f"LEAK {url}: {what}", file=out)
+    print(f"{checked} requests, {len(leaks)} leaks", file=out)
+    return 1 if leaks else 0

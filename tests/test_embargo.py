@@ -1,0 +1,195 @@
+"""The embargo: placements tied to a release wait for its time, nothing leaks before it,
+the worker publishes at it (postponed: later), early release needs two people, and two
+workers racing publish once."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from statportal import clock
+from statportal.releases.worker import run_pass
+from statportal.testing import open_portal
+from tests.test_calendar_api import add as add_entry
+from tests.test_placement import as_user, new_request, run_chain
+
+# Tuesday 1 December 2026, 09:00 in Almaty; the release is on Monday 14th at 10:00.
+NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+RELEASE = datetime(2026, 12, 14, 5, 0, tzinfo=UTC)
+TITLE = "Industrial production, October 2026"
+
+
+@pytest.fixture
+def frozen():
+    with clock.frozen(NOW) as frozen_clock:
+        yield frozen_clock
+
+
+@pytest.fixture
+def scheduled(app, testapp, demo, frozen):
+    """A new material placed for the release of 14 December: ``(material path, entry)``."""
+    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
+    entry_path = entry["@id"].replace("http://localhost/++api++", "")
+    url = new_request(testapp, release=entry_path)
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    return material, entry_path
+
+
+def anonymous_sees(testapp, material):
+    """What an anonymous client gets of the material, by every public way."""
+    as_user(testapp, None)
+    seen = {
+        "page": testapp.get(material, status="*").status_int,
+        "json": testapp.get(f"/++api++{material}", status="*").status_int,
+        "download": testapp.get(f"{material}/@@download/0/report.xlsx", status="*").status_int,
+        "download_any": testapp.get(f"{material}/@@download/0/report.xlsx",
+                                    headers={"Accept": "application/octet-stream"},
+                                    status="*").status_int,
+        "history": testapp.get(f"{material}/@@history", status="*").status_int,
+    }
+    seen["search"] = TITLE in testapp.get("/@@search?SearchableText=Industrial").text
+    seen["search_json"] = testapp.get("/@search?SearchableText=Industrial").json["items_total"]
+    seen["section"] = TITLE in testapp.get("/official-statistics/economy/industry").text
+    seen["section_json"] = len(testapp.get(
+        "/++api++/official-statistics/economy/industry").json["items"])
+    seen["home"] = TITLE in testapp.get("/").text
+    seen["sitemap"] = material in testapp.get("/sitemap.xml").text
+    return seen
+
+
+HIDDEN = {"page": 404, "json": 404, "download": 404, "download_any": 404, "history": 404,
+          "search": False, "search_json": 0, "section": False, "section_json": 0,
+          "home": False, "sitemap": False}
+
+
+def test_placed_for_a_future_release_it_is_scheduled_and_hidden(app, testapp, scheduled,
+                                                                frozen):
+    material, entry = scheduled
+    as_user(testapp, "yerlan")
+    assert testapp.get(f"/++api++{material}").json["review_state"] == "scheduled"
+    assert anonymous_sees(testapp, material) == HIDDEN
+    as_user(testapp, "dana")
+    bundle = testapp.get(f"/++api++{entry}").json["bundle"]
+    assert [b["material"] for b in bundle] == [material] and bundle[0]["done"] is None
+    frozen.set(RELEASE - timedelta(seconds=1))
+    assert run_pass(app.registry).released == []
+    assert anonymous_sees(testapp, material) == HIDDEN
+
+
+def test_released_at_its_time_and_the_entry_published(app, testapp, scheduled, frozen):
+    material, entry = scheduled
+    frozen.set(RELEASE + timedelta(seconds=20))
+    result = run_pass(app.registry)
+    assert result.released == [entry] and result.materials == 1
+    seen = anonymous_sees(testapp, material)
+    assert seen["page"] == 200 and seen["download"] == 200 and seen["search_json"] == 1
+    assert seen["section"] and seen["sitemap"]
+    data = testapp.get(f"/++api++{entry}").json
+    assert data["status"] == "published" and data["delay_minutes"] == 0
+    assert data["published_at"] == (RELEASE + timedelta(seconds=20)).isoformat()
+    past = testapp.get("/++api++/calendar/@releases?view=past").json["items"]
+    assert past[0]["punctual"] is True
+    assert run_pass(app.registry).released == []        # nothing twice
+
+
+def test_postponing_moves_the_publication(app, testapp, scheduled, frozen):
+    material, entry = scheduled
+    as_user(testapp, "dana").patch_json(f"/++api++{entry}", {
+        "release_at": "2026-12-15T10:00:00+05:00", "reason": "Revised source data"})
+    frozen.set(RELEASE + timedelta(minutes=5))
+    assert run_pass(app.registry).released == []
+    assert anonymous_sees(testapp, material) == HIDDEN
+    frozen.set(RELEASE + timedelta(days=1))
+    assert run_pass(app.registry).released == [entry]
+    assert anonymous_sees(testapp, material)["page"] == 200
+
+
+def test_a_replace_waits_on_its_request(app, testapp, demo, frozen):
+    from tests.test_placement import payload  # noqa: F401 (the request's fields)
+
+    url = new_request(testapp)
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
+    entry_path = entry["@id"].replace("http://localhost/++api++", "")
+    revised = "Industrial production, October 2026 (revised)"
+    replacement = new_request(testapp, placement_type="replace", replaces=material,
+                              release=entry_path, title={"en": revised})
+    run_chain(testapp, replacement)
+    as_user(testapp, None)
+    assert revised not in testapp.get(material).text
+    assert testapp.get(f"/++api++{material}").json["title"]["en"] == TITLE
+    frozen.set(RELEASE + timedelta(seconds=5))
+    assert run_pass(app.registry).materials == 1
+    data = as_user(testapp, None).get(f"/++api++{material}").json
+    assert data["title"]["en"] == revised and data["version"] == 2
+
+
+def test_publish_now_needs_typed_confirmation_and_a_second_person(app, testapp, scheduled,
+                                                                 frozen, smtp):
+    material, entry = scheduled
+    name = material.rsplit("/", 1)[1]
+    url = f"/++api++{material}/@publish-now"
+    as_user(testapp, "aigerim").post_json(url, {"confirm": name, "reason": "x"}, status=403)
+    as_user(testapp, "yerlan")
+    wrong = testapp.post_json(url, {"confirm": "yes", "reason": "Minister's request"},
+                              status=400).json
+    assert wrong["errors"][0]["field"] == "confirm"
+    asked = testapp.post_json(url, {"confirm": name, "reason": "Minister's request"}).json
+    assert asked["state"] == "requested"
+    assert anonymous_sees(testapp, material) == HIDDEN
+    as_user(testapp, "yerlan")
+    same = testapp.post_json(url, {"confirm": name}, status=403).json
+    assert "second person" in same["message"]
+    with open_portal(app) as portal:
+        from statportal.security.principals import find_user
+
+        portal["principals"]["users"]["aidos"].roles = ("Moderator",)
+        assert find_user(portal, "aidos") is not None
+    done = as_user(testapp, "aidos").post_json(url, {"confirm": name}).json
+    assert done["state"] == "published"
+    assert anonymous_sees(testapp, material)["page"] == 200
+    history = as_user(testapp, "dana").get(f"/++api++{material}/@workflow").json["history"]
+    last = history[-1]
+    assert last["action"] == "publish_now" and "yerlan" in last["comment"]
+    entry_data = testapp.get(f"/++api++{entry}").json
+    assert entry_data["status"] == "published" and entry_data["delay_minutes"] < 0
+
+
+def test_two_workers_racing_publish_once(app, testapp, scheduled, frozen):
+    material, entry = scheduled
+    frozen.set(RELEASE + timedelta(seconds=1))
+    barrier = threading.Barrier(2)
+    results = []
+
+    from statportal.releases import embargo
+
+    original = embargo.release_entry
+
+    def slow_release(*args, **kw):
+        released = original(*args, **kw)
+        try:
+            barrier.wait(timeout=5)   # both have released in their transaction; now commit
+        except threading.BrokenBarrierError:
+            pass
+        return released
+
+    embargo.release_entry = slow_release
+    try:
+        threads = [threading.Thread(target=lambda: results.append(run_pass(app.registry)))
+                   for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        embargo.release_entry = original
+    assert sorted(len(r.released) for r in results) == [0, 1]
+    assert max(r.attempts for r in results) == 2        # the loser conflicted and retried
+    with open_portal(app) as portal:
+        from statportal.content.paths import find_by_path
+
+        found = find_by_path(portal, material)
+        releases = [h for h in found.__workflow_history__ if h["action"] == "release"]
+        assert len(releases) == 1
