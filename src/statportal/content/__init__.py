@@ -24,7 +24,9 @@ def includeme(config):
     config.add_content_type(
         "Portal", Portal, schemas.container_schema, title=_("Portal"),
         permissions={VIEW: ("Anonymous",), MANAGE: ("Authenticated",), "*": ("Manager",),
-                     "statportal.material.reports": ("Coordinator", "Moderator")},
+                     "statportal.material.reports": ("Coordinator", "Moderator"),
+                     "statportal.currency": ("Coordinator",),
+                     "statportal.timeliness": ("Coordinator", "Moderator", "HeadOfUnit")},
     )
     config.add_content_type(
         "Section", Section, schemas.section_schema, title=_("Section"),

@@ -183,5 +183,12 @@ def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
                                 error)
                 return
         except ConflictError:
+            # A failed commit leaves its transaction open (explicit mode): end it first.
+            from transaction.interfaces import NoTransaction
+
+            try:
+                tm.abort()
+            except NoTransaction:
+                pass
             continue
     log.error("mail %s: could not record the attempt after %d conflicts", key, attempts_left)

@@ -75,6 +75,9 @@ def run_worker(args, out):
     env = bootstrap(args.config)
     registry = env["registry"]
     env["closer"]()
+    sender = getattr(registry, "statportal_mail_sender", None)
+    if args.once and sender is not None:  # one pass: its mail is tried once, below
+        sender.stop()
     interval = args.interval or float(registry.settings.get(
         "statportal.worker.interval_seconds", 20))
     try:

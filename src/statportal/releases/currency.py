@@ -18,6 +18,7 @@ being updated. A notice not answered by its deadline is escalated to the unit's 
 """
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
@@ -170,8 +171,8 @@ def scan(request, portal, now):
         key = f"outdated:{material.uid}:{material.next_update.isoformat()}"
         added = _add(portal, Finding(key, "outdated", path_of(material), material.title,
                                      material.unit, material.executor_email,
-                                     calendar.at(material.next_update, calendar.hours.opening),
-                                     now), result)
+                                     calendar.at(material.next_update, calendar.hours.opening)
+                                     .astimezone(UTC), now), result)
         if added is not None:
             new.append(added)
     for finding in open_findings(portal):
@@ -208,8 +209,6 @@ def _fill(template, values):
 
 def send_notice(request, portal, finding, actor, now):
     """E-mail the responsible executor; the deadline is one working day (art. 15)."""
-    from datetime import UTC
-
     from statportal.content.editing import EditError
     from statportal.i18n import _
     from statportal.mail import make_message, queue_mail
@@ -225,9 +224,10 @@ def send_notice(request, portal, finding, actor, now):
                         type="no_address")
     calendar = calendar_of(portal, request.registry.settings)
     deadline = calendar.add_working_days(now, 1).astimezone(UTC)
-    values = _values(request, finding, calendar, deadline)
-    body = "\n\n".join(_fill(BODIES[finding.kind][i], values) + "\n" +
-                       _fill(BODIES["deadline"][i], values) for i in range(3))
+    body = "\n\n".join(
+        _fill(BODIES[finding.kind][i], values) + "\n" + _fill(BODIES["deadline"][i], values)
+        for i, values in enumerate(_values(request, finding, calendar, deadline, lang=lang)
+                                   for lang in LANGUAGES))
     subject = " / ".join(SUBJECTS["notice"][:2]) + " / " + SUBJECTS["notice"][2]
     queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
                                      [finding.executor_email], subject, body))
@@ -236,13 +236,15 @@ def send_notice(request, portal, finding, actor, now):
     return finding.notice
 
 
-def _values(request, finding, calendar, deadline, sent=None):
+def _values(request, finding, calendar, deadline, sent=None, lang="kk"):
     def local(moment):
         return calendar.local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
 
-    title = next((finding.title[lang] for lang in LANGUAGES if finding.title.get(lang)), "")
+    title = finding.title.get(lang) or next(
+        (finding.title[other] for other in LANGUAGES if finding.title.get(other)), "")
+    base = request.application_url.removesuffix("/++api++")
     return {"title": title, "when": local(finding.since), "deadline": local(deadline),
-            "sent": local(sent), "url": request.application_url + finding.target}
+            "sent": local(sent), "url": base + finding.target}
 
 
 def heads_of(portal, unit_path):
@@ -272,10 +274,12 @@ def escalate(request, portal, finding, now):
     if not heads:
         return finding
     calendar = calendar_of(portal, request.registry.settings)
-    values = _values(request, finding, calendar, finding.notice["deadline"],
-                     finding.notice["sent_at"])
-    body = "\n\n".join(_fill(BODIES[finding.kind][i], values) + "\n" +
-                       _fill(BODIES["escalation"][i], values) for i in range(3))
+    body = "\n\n".join(
+        _fill(BODIES[finding.kind][i], values) + "\n" + _fill(BODIES["escalation"][i], values)
+        for i, values in enumerate(_values(request, finding, calendar,
+                                           finding.notice["deadline"],
+                                           finding.notice["sent_at"], lang=lang)
+                                   for lang in LANGUAGES))
     subject = " / ".join(SUBJECTS["escalation"])
     queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
                                      heads, subject, body))

@@ -44,11 +44,13 @@ def targets(portal):
                          for i, f in enumerate(material.files)]
                 words = [t for t in material.title.values() if t]
                 words += [f.filename for f in material.files]
-                section = path.rsplit("/", 1)[0]
-                listings = [section or "/", f"/++api++{quote(section)}",
-                            "/@@search?" + urlencode({"SearchableText": words[0]})
-                            if words else "/@@search", "/sitemap.xml"]
-                found.append(Target(path, urls, [(url, words) for url in listings]))
+                section = path.rsplit("/", 1)[0] or "/"
+                # A search echoes its words: there only the address must not appear.
+                search = "/@search?" + urlencode({"SearchableText": words[0]}) if words \
+                    else "/@search"
+                found.append(Target(path, urls, [
+                    (section, [*words, quoted]), (f"/++api++{quote(section)}", [*words, quoted]),
+                    (search, [quoted]), ("/sitemap.xml", [quoted])]))
             else:
                 request_obj = find_by_path(portal, item["request"])
                 if request_obj is None:

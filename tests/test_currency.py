@@ -1,0 +1,143 @@
+"""Currency monitoring with the controlled clock: missing releases and outdated materials
+become findings once, notices carry one working day across weekends and holidays, an
+unanswered notice is escalated, a registered request resolves; the timeliness figures."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from statportal import clock
+from statportal.releases.worker import run_pass
+from statportal.testing import open_portal
+from tests.test_calendar_api import add as add_entry
+from tests.test_mail import deliver
+from tests.test_placement import as_user, new_request, run_chain, step
+
+NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)   # Tuesday 1 December, 09:00 in Almaty
+
+
+@pytest.fixture
+def app_settings(tmp_path, smtp_port):
+    from statportal.testing import make_settings
+
+    return make_settings(tmp_path, **{"mail.host": "127.0.0.1", "mail.port": str(smtp_port)})
+
+
+@pytest.fixture
+def frozen():
+    with clock.frozen(NOW) as frozen_clock:
+        yield frozen_clock
+
+
+def plan_item(testapp):
+    as_user(testapp, "dana")
+    return testapp.post_json("/++api++/plan", {
+        "@type": "WorkPlanItem", "year": 2026,
+        "title": {"kk": "Өнеркәсіп өндірісі", "ru": "Промышленное производство",
+                  "en": "Industrial production"},
+        "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
+        "executor_email": "aigerim@stat.example.kz", "category": "express_information",
+        "periodicity": "monthly", "section": "/official-statistics/economy/industry"},
+        status=201).json
+
+
+def missing_release(testapp, at):
+    item = plan_item(testapp)["@id"].replace("http://localhost/++api++", "")
+    entry = add_entry(testapp, release_at=at, plan_item=item,
+                      section="/official-statistics/economy/industry").json
+    return entry["@id"].replace("http://localhost/++api++", "")
+
+
+def test_plan_item_dates_come_from_the_periodicity(testapp, demo, frozen):
+    item = plan_item(testapp)
+    assert item["@id"].startswith("http://localhost/++api++/plan/2026/")
+    dates = item["planned_dates"]
+    assert len(dates) == 12 and dates[0] == "2026-01-15" and dates[2] == "2026-03-16"
+    bad = as_user(testapp, "dana").post_json("/++api++/plan", {
+        "@type": "WorkPlanItem", "year": 2026, "title": {"en": "Census"}, "unit": "/nowhere",
+        "executor": "x", "executor_email": "x@y.kz", "category": "compilation",
+        "periodicity": "one_off", "section": "/official-statistics"}, status=400).json
+    assert "unit" in {e["field"] for e in bad["errors"]}
+
+
+@pytest.mark.parametrize(("release_at", "notice_at", "deadline"), [
+    # Friday 11 December: the deadline is Monday 14th, the same time.
+    ("2026-12-11T10:00:00+05:00", datetime(2026, 12, 11, 6, 0, tzinfo=UTC),
+     datetime(2026, 12, 14, 6, 0, tzinfo=UTC)),
+    # Tuesday 15 December: Wednesday 16th is Independence Day, so Thursday 17th.
+    ("2026-12-15T10:00:00+05:00", datetime(2026, 12, 15, 6, 0, tzinfo=UTC),
+     datetime(2026, 12, 17, 6, 0, tzinfo=UTC)),
+])
+def test_missing_release_notice_and_escalation(app, testapp, demo, frozen, smtp, release_at,
+                                               notice_at, deadline):
+    entry = missing_release(testapp, release_at)
+    frozen.set(notice_at - timedelta(minutes=59))
+    assert run_pass(app.registry).findings == 1
+    assert run_pass(app.registry).findings == 0              # recorded once
+    as_user(testapp, "yerlan").get("/++api++/@currency", status=403)
+    findings = as_user(testapp, "dana").get("/++api++/@currency").json["items"]
+    assert [(f["kind"], f["target"]) for f in findings] == [("missing", entry)]
+    frozen.set(notice_at)
+    notice = testapp.post_json("/++api++/@currency", {"key": findings[0]["key"]}).json
+    assert notice["notice"]["deadline"] == deadline.isoformat()
+    testapp.post_json("/++api++/@currency", {"key": findings[0]["key"]}, status=409)
+    deliver(app)
+    (to, message), = smtp.messages
+    body = message.get_content()
+    assert to == ["aigerim@stat.example.kz"] and "Consumer price index, November 2026" in body
+    assert "Индекс потребительских цен" in body and f"http://localhost{entry}" in body
+    frozen.set(deadline - timedelta(minutes=1))
+    assert run_pass(app.registry).escalations == 0
+    frozen.set(deadline + timedelta(minutes=1))
+    assert run_pass(app.registry).escalations == 1
+    assert run_pass(app.registry).escalations == 0
+    deliver(app)
+    to, message = smtp.messages[-1]
+    assert "marat@stat.example.kz" in to
+    summary = testapp.get("/++api++/@timeliness").json["findings"]
+    assert summary == {"open": 1, "missing": 1, "outdated": 0, "notices_sent": 1,
+                       "escalated": 1, "resolved": 0}
+
+
+def test_a_registered_request_resolves_the_finding(app, testapp, demo, frozen):
+    entry = missing_release(testapp, "2026-12-11T10:00:00+05:00")
+    frozen.set(datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
+    run_pass(app.registry)
+    url = new_request(testapp, release=entry)
+    step(testapp, "aigerim", url, "submit")
+    step(testapp, "marat", url, "approve")
+    step(testapp, "dana", url, "register")
+    assert as_user(testapp, "dana").get("/++api++/@currency").json["items"] == []
+    everything = testapp.get("/++api++/@currency?show=all").json["items"]
+    assert everything[0]["resolved_by"].startswith("request 2026-")
+    step(testapp, "yerlan", url, "place")      # late: public at once, with its delay
+    data = testapp.get(f"/++api++{entry}").json
+    assert data["status"] == "published" and data["delay_minutes"] > 0
+    figures = testapp.get("/++api++/@timeliness").json
+    assert figures["punctuality"]["releases"] == 1 and figures["punctuality"]["on_time"] == 0
+    assert figures["placement_deadlines"]["placed"] == 1
+    page = testapp.get("/timeliness", headers={"Accept-Language": "en"})
+    assert "<svg" in page.text and "Releases out on time" in page.text
+
+
+def test_outdated_materials_and_automatic_notices(app, testapp, demo, frozen, smtp):
+    url = new_request(testapp)
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    with open_portal(app) as portal:
+        from statportal.content.paths import find_by_path
+        from statportal.materials.catalog import get_catalog
+
+        found = find_by_path(portal, material)
+        found.next_update = date(2026, 12, 3)
+        get_catalog(portal).index(found)
+    app.registry.settings["statportal.currency.auto_notice"] = "true"
+    frozen.set(datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
+    assert run_pass(app.registry).findings == 0               # due today: not yet late
+    frozen.set(datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    result = run_pass(app.registry)
+    assert result.findings == 1 and result.notices == 1
+    deliver(app)
+    assert any(to == ["aigerim@stat.example.kz"] for to, _m in smtp.messages)
+    page = as_user(testapp, "dana").get("/currency", headers={"Accept-Language": "en"})
+    assert "Not updated" in page.text and "Industrial production" in page.text

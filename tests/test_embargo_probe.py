@@ -1,0 +1,75 @@
+"""``statportal embargo-probe`` against a real HTTP server: quiet under the embargo, exit 1
+when a scheduled material leaks, and the worker's command line."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from webtest.http import StopableWSGIServer
+
+from statportal.scripts.cli import main
+from statportal.testing import TEST_SECRET, open_portal
+from tests.test_embargo import RELEASE, frozen, scheduled  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def server(app):
+    server = StopableWSGIServer.create(app)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def ini(tmp_path):
+    path = tmp_path / "probe.ini"
+    path.write_text(f"""
+[app:main]
+use = egg:statportal
+zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
+statportal.secret = {TEST_SECRET}
+""")
+    return str(path)
+
+
+def run(*argv):
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys):
+    code, out = run("embargo-probe", ini, "--url", server.application_url)
+    assert code == 0, out
+    checked = int(out.split()[-4])
+    assert checked == 9 and out.strip().endswith("0 leaks")   # 5 addresses, 4 listings
+    assert "[1/1]" in capsys.readouterr().err        # progress
+
+
+def test_probe_finds_a_leak(app, server, ini, scheduled):
+    material, _entry = scheduled
+    with open_portal(app) as portal:
+        from statportal.content.paths import find_by_path
+
+        # A bug publishes the material early, behind the calendar's back.
+        find_by_path(portal, material).__workflow_state__["material"] = "published"
+    code, out = run("embargo-probe", ini, "--url", server.application_url)
+    assert code == 1
+    assert f"LEAK {material}: answered 200" in out
+
+
+def test_probe_reports_an_unreachable_portal(app, ini, scheduled, capsys):
+    code, _out = run("embargo-probe", ini, "--url", "http://127.0.0.1:9")
+    assert code == 2 and "error" in capsys.readouterr().err
+
+
+def test_worker_once_publishes_what_is_due(app, ini, scheduled, frozen):  # noqa: F811
+    from statportal.testing import close_app
+
+    material, entry = scheduled
+    close_app(app)                  # the worker's process opens the FileStorage itself
+    frozen.set(RELEASE + timedelta(seconds=30))
+    code, out = run("worker", ini, "--once")
+    assert code == 0
+    assert json.loads(out)["released"] == [entry]
+    code, out = run("worker", ini, "--once")
+    assert json.loads(out)["released"] == []
