@@ -156,3 +156,22 @@ def test_listings_filters_and_the_feed(testapp, demo, frozen):
         "/calendar/@ical?section=/official-statistics/economy/industry&lang=kk").body)
     assert len(list(industry.walk("VEVENT"))) == 1
     testapp.get("/calendar/@ical?lang=fr", status=400)
+
+
+def test_demo_calendar_has_every_kind_of_release(app, testapp):
+    from statportal.demo import add_demo_content
+    from statportal.testing import DEMO_PASSWORD
+
+    with open_portal(app) as portal:
+        add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
+    as_user(testapp, None)
+    shown = {}
+    for view in ("upcoming", "past", "cancelled"):
+        for item in testapp.get(f"{CAL}/@releases?view={view}").json["items"]:
+            shown[item["title"]["en"]] = item["shown_status"]
+    assert sorted(set(shown.values())) == ["cancelled", "confirmed", "postponed",
+                                           "provisional", "published"]
+    page = testapp.get("/calendar", headers={"Accept-Language": "kk"})
+    assert "Тұтыну бағаларының индексі" in page.text and "Бөлшек сауда" in page.text
+    as_user(testapp, "dana")
+    assert len(testapp.get("/++api++/plan").json["items"]) == 1

@@ -37,7 +37,7 @@ def run(*argv):
     return main(list(argv), out=out), out.getvalue()
 
 
-def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys):
+def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys):  # noqa: F811
     code, out = run("embargo-probe", ini, "--url", server.application_url)
     assert code == 0, out
     checked = int(out.split()[-4])
@@ -45,7 +45,7 @@ def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys):
     assert "[1/1]" in capsys.readouterr().err        # progress
 
 
-def test_probe_finds_a_leak(app, server, ini, scheduled):
+def test_probe_finds_a_leak(app, server, ini, scheduled):  # noqa: F811
     material, _entry = scheduled
     with open_portal(app) as portal:
         from statportal.content.paths import find_by_path
@@ -57,7 +57,7 @@ def test_probe_finds_a_leak(app, server, ini, scheduled):
     assert f"LEAK {material}: answered 200" in out
 
 
-def test_probe_reports_an_unreachable_portal(app, ini, scheduled, capsys):
+def test_probe_reports_an_unreachable_portal(app, ini, scheduled, capsys):  # noqa: F811
     code, _out = run("embargo-probe", ini, "--url", "http://127.0.0.1:9")
     assert code == 2 and "error" in capsys.readouterr().err
 

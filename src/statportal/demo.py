@@ -147,4 +147,7 @@ def add_demo_content(registry, portal, password_factory=None, materials=True):
         from statportal.demo_materials import add_demo_materials
 
         add_demo_materials(registry, portal)
+        from statportal.demo_calendar import add_demo_calendar
+
+        add_demo_calendar(registry, portal)
     return credentials
