@@ -33,7 +33,7 @@ def outdate(app, total, rng):
 
     with open_portal(app) as portal:
         catalog = get_catalog(portal)
-        for docid, material in list(catalog.objects.items()):
+        for material in list(catalog.objects.values()):
             roll = rng.random()
             if roll < 0.02:
                 material.next_update = date(2026, 11, 1) + timedelta(days=rng.randrange(40))

@@ -222,7 +222,7 @@ class TestPlacing:
         removal = new_request(testapp, placement_type="delete", replaces=material)
         run_chain(testapp, removal)
         as_user(testapp, None)
-        testapp.get(f"/++api++{material}", status=401)  # gone from public view
+        testapp.get(f"/++api++{material}", status=404)  # gone from public view
         as_user(testapp, "yerlan")
         assert testapp.get(f"/++api++{material}").json["review_state"] == "withdrawn"
 

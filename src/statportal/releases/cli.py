@@ -24,6 +24,14 @@ def add_parsers(commands):
                        help="the portal's address (default: the ini's [server:main] host "
                             "and port)")
     probe.add_argument("--timeout", type=float, default=10.0)
+    plan = commands.add_parser(
+        "plan-import", help="import the year's work plan from an .xlsx workbook (all rows or "
+                            "none)")
+    plan.add_argument("config", help="the ini file of the portal")
+    plan.add_argument("file", help="the .xlsx workbook")
+    plan.add_argument("--year", type=int, required=True)
+    plan.add_argument("--as", dest="actor", default=None, metavar="LOGIN",
+                      help="recorded as the creator")
 
 
 def server_url(config_uri):
@@ -106,7 +114,43 @@ def _deliver(registry):
     deliver_pending(db, delivery_from_settings(registry.settings))
 
 
+def run_plan_import(args, out):
+    from pathlib import Path
+
+    from statportal.files.policy import FilePolicy, FileRefused, check_upload
+    from statportal.releases.plan_import import PlanImportError, import_plan
+    from statportal.scripts.cli import CommandError, portal_transaction
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{args.file}: no such file")
+    data = path.read_bytes()
+    if not 2000 <= args.year <= 2100:
+        raise CommandError("--year: a year from 2000 to 2100")
+    with portal_transaction(args.config) as (request, portal):
+        translate = request.localizer.translate
+        try:
+            check_upload(path.name, data, FilePolicy(extensions=("xlsx",)))
+            items = import_plan(request.registry, portal, data, args.year, args.actor,
+                                progress=lambda n, total: print(
+                                    f"{n}/{total} plan items", file=sys.stderr))
+        except FileRefused as refused:
+            raise CommandError(translate(refused.message)) from None
+        except PlanImportError as exc:
+            for error in exc.errors:
+                where = ", ".join(part for part in (
+                    f"row {error['row']}" if error["row"] else "",
+                    f"column {error['column']}" if error["column"] else "") if part)
+                print(f"{args.file}: {where}: {translate(error['message'])}", file=sys.stderr)
+            raise CommandError(f"{args.file}: nothing imported ({len(exc.errors)} errors)") \
+                from None
+    print(f"{len(items)} plan items imported into /plan/{args.year}", file=out)
+    return 0
+
+
 def run(args, out):
+    if args.command == "plan-import":
+        return run_plan_import(args, out)
     if args.command == "worker":
         return run_worker(args, out)
     from statportal.releases.probe import run as run_probe

@@ -33,15 +33,21 @@ def release_at_validator(node, value):
         raise colander.Invalid(node, exc.message) from None
 
 
-@colander.deferred
-def plan_item_validator(node, kw):
-    request = kw["request"]
+def path_of_type(type_name, message):
+    """A deferred validator: the value is the path of an object of ``type_name``."""
+    @colander.deferred
+    def deferred(node, kw):
+        request = kw["request"]
 
-    def validate(node, value):
-        item = resolve(request, value)
-        if item is None or getattr(item, "__content_type__", None) != "WorkPlanItem":
-            raise colander.Invalid(node, _("No plan item at ${path}.", mapping={"path": value}))
-    return validate
+        def validate(node, value):
+            found = resolve(request, value)
+            if getattr(found, "__content_type__", None) != type_name:
+                raise colander.Invalid(node, _(message, mapping={"path": value}))
+        return validate
+    return deferred
+
+
+plan_item_validator = path_of_type("WorkPlanItem", _("No plan item at ${path}."))
 
 
 def _writeonly(node):
@@ -90,15 +96,7 @@ class PlannedDates(colander.SequenceSchema):
     day = colander.SchemaNode(colander.Date(), title=_("Date"))
 
 
-@colander.deferred
-def orgunit_validator(node, kw):
-    request = kw["request"]
-
-    def validate(node, value):
-        unit = resolve(request, value)
-        if unit is None or getattr(unit, "__content_type__", None) != "OrgUnit":
-            raise colander.Invalid(node, _("No org unit at ${path}.", mapping={"path": value}))
-    return validate
+orgunit_validator = path_of_type("OrgUnit", _("No org unit at ${path}."))
 
 
 @colander.deferred

@@ -5,6 +5,7 @@
                         [--org-unit /path] [--fullname NAME] [--email ADDR] --password-stdin
     statportal worker CONFIG [--once] [--interval SECONDS]
     statportal embargo-probe CONFIG [--url URL]
+    statportal plan-import CONFIG FILE --year YEAR [--as LOGIN]
     statportal disclosure …
 
 Errors go to stderr with a non-zero exit status, and nothing is stored.
@@ -167,7 +168,7 @@ def main(argv=None, out=None, stdin=None):
     try:
         if args.command == "init":
             cmd_init(args, out)
-        elif args.command in ("worker", "embargo-probe"):
+        elif args.command in ("worker", "embargo-probe", "plan-import"):
             from statportal.releases.cli import run as run_releases
 
             return run_releases(args, out)

@@ -146,6 +146,12 @@ class Layout:
             menu.append((_("Users and groups"), self.url(portal["principals"])))
         if request.has_permission(MANAGE_ORGUNITS, portal["orgunits"]):
             menu.append((_("Org units"), self.url(portal["orgunits"])))
+        if request.has_permission("statportal.currency", portal):
+            menu.append((_("Currency of the portal"), self.url(portal, "@@currency")))
+        if request.has_permission("statportal.timeliness", portal):
+            menu.append((_("Timeliness"), self.url(portal, "@@timeliness")))
+        if request.has_permission("statportal.plan.add", portal["plan"]):
+            menu.append((_("Import the work plan"), self.url(portal["plan"], "@@import")))
         if request.has_permission(MANAGE_SETTINGS, portal):
             menu.append((_("Working calendar"), self.url(portal, "@@working-calendar")))
             menu.append((_("Outgoing mail"), self.url(portal, "@@outbox")))
