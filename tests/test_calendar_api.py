@@ -173,5 +173,18 @@ def test_demo_calendar_has_every_kind_of_release(app, testapp):
                                            "provisional", "published"]
     page = testapp.get("/calendar", headers={"Accept-Language": "kk"})
     assert "Тұтыну бағаларының индексі" in page.text and "Бөлшек сауда" in page.text
+    for view, text in (("past", "Жалпы ішкі өнім"), ("cancelled", "Жылдық жинаққа")):
+        assert text in testapp.get(f"/calendar?view={view}",
+                                   headers={"Accept-Language": "kk"}).text
     as_user(testapp, "dana")
     assert len(testapp.get("/++api++/plan").json["items"]) == 1
+
+
+def test_entry_page_shows_the_public_log(testapp, demo, frozen):
+    url = add(testapp).json["@id"].replace("http://localhost/++api++", "")
+    testapp.patch_json(f"/++api++{url}", {"release_at": "2026-12-15T10:00:00+05:00",
+                                          "reason": "Late survey returns"})
+    as_user(testapp, None)
+    page = testapp.get(url, headers={"Accept-Language": "en"})
+    assert "Changes to this release" in page.text and "Late survey returns" in page.text
+    assert "Postponed" in page.text and "Materials waiting" not in page.text

@@ -141,3 +141,20 @@ def test_outdated_materials_and_automatic_notices(app, testapp, demo, frozen, sm
     assert any(to == ["aigerim@stat.example.kz"] for to, _m in smtp.messages)
     page = as_user(testapp, "dana").get("/currency", headers={"Accept-Language": "en"})
     assert "Not updated" in page.text and "Industrial production" in page.text
+
+
+def test_send_notice_from_the_page(app, testapp, demo, frozen, smtp):
+    from statportal.testing import login_html
+
+    missing_release(testapp, "2026-12-11T10:00:00+05:00")
+    frozen.set(datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
+    run_pass(app.registry)
+    testapp.authorization = None
+    login_html(testapp, "dana")
+    page = testapp.get("/currency", headers={"Accept-Language": "en"})
+    assert "Not published" in page.text
+    form = next(f for f in page.forms.values() if "key" in f.fields)
+    done = form.submit().follow(headers={"Accept-Language": "en"})
+    assert "The notice was sent." in done.text and "Send notice" not in done.text
+    deliver(app)
+    assert smtp.messages[0][0] == ["aigerim@stat.example.kz"]

@@ -193,3 +193,32 @@ def test_two_workers_racing_publish_once(app, testapp, scheduled, frozen):
         found = find_by_path(portal, material)
         releases = [h for h in found.__workflow_history__ if h["action"] == "release"]
         assert len(releases) == 1
+
+
+def test_publish_now_through_the_pages(app, testapp, scheduled, frozen):
+    from statportal.testing import login_html
+
+    material, entry = scheduled
+    name = material.rsplit("/", 1)[1]
+    testapp.authorization = None
+    login_html(testapp, "yerlan")
+    page = testapp.get(f"{material}/@@publish-now", headers={"Accept-Language": "en"})
+    assert "under embargo until" in page.text
+    form = page.forms["publish-now-form"]
+    form["reason"], form["confirm"] = "Minister's request", "wrong"
+    refused = form.submit(status=400, headers={"Accept-Language": "en"})
+    assert "Type the material" in refused.text
+    form = refused.forms["publish-now-form"]
+    form["reason"], form["confirm"] = "Minister's request", name
+    form.submit().follow()
+    with open_portal(app) as portal:
+        from statportal.content.paths import find_by_path
+
+        found = find_by_path(portal, material)
+        assert found.early_release["requested_by"] == "yerlan"
+        assert found.__workflow_state__["material"] == "scheduled"
+    # The entry's page lists the waiting material for the coordinator.
+    testapp.reset()
+    login_html(testapp, "dana")
+    assert "Materials waiting for this release" in testapp.get(
+        entry, headers={"Accept-Language": "en"}).text
