@@ -63,6 +63,11 @@ def _validators(node):
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+def _query(name, values=None):
+    schema = {"type": "string", **({"enum": values} if values else {})}
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
 def _response(description, schema=None):
     body = {"description": description}
     if schema:
@@ -192,6 +197,50 @@ def build_document(request):
                 "post": {"summary": "Set (kind off|working) or clear (kind null) a day",
                          "responses": {"200": _response("Days.", {"type": "object"}),
                                        **errors}}},
+            "/calendar/@releases": {
+                "get": {"summary": "The release calendar: view upcoming|past|cancelled, "
+                                   "category, section, b_start, b_size",
+                        "parameters": [_query("view", ["upcoming", "past", "cancelled"]),
+                                       _query("by", ["week", "month"]), _query("category"),
+                                       _query("section")],
+                        "responses": {"200": _response("Entries.", {"type": "object"}),
+                                      **errors}}},
+            "/calendar/@ical": {
+                "get": {"summary": "The release calendar as iCalendar (RFC 5545)",
+                        "parameters": [_query("section"), _query("category"),
+                                       _query("lang", ["kk", "ru", "en"])],
+                        "responses": {"200": {"description": "text/calendar"},
+                                      "400": {"description": "A bad parameter, named."}}}},
+            "/plan/@import": {
+                "post": {"summary": "Import the work plan from .xlsx: all rows or none; "
+                                    "errors name the row and column",
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"type": "object", "required": ["year", "file"],
+                                        "properties": {"year": {"type": "integer"},
+                                                       "file": {"type": "object"}}}}}},
+                         "responses": {"201": _response("Items.", {"type": "object"}),
+                                       **errors}}},
+            "/{path}/@publish-now": {
+                "parameters": [path_param],
+                "post": {"summary": "Ask (first person) or confirm (a second person) to "
+                                    "publish a scheduled material before its release time",
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"type": "object", "required": ["confirm"],
+                                        "properties": {"confirm": {"type": "string"},
+                                                       "reason": {"type": "string"}}}}}},
+                         "responses": {"200": _response("State.", {"type": "object"}),
+                                       **errors}}},
+            "/@currency": {
+                "get": {"summary": "Currency findings (show=open|all)",
+                        "responses": {"200": _response("Findings.", {"type": "object"}),
+                                      **errors}},
+                "post": {"summary": "Send the notice of a finding (key)",
+                         "responses": {"200": _response("The notice.", {"type": "object"}),
+                                       **errors}}},
+            "/@timeliness": {
+                "get": {"summary": "Punctuality, placement deadlines met, findings (year)",
+                        "responses": {"200": _response("Figures.", {"type": "object"}),
+                                      **errors}}},
             "/@openapi.json": {"get": {"summary": "This document",
                                        "responses": {"200": _response("OpenAPI 3.",
                                                                       {"type": "object"})}}},

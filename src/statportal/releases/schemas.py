@@ -88,6 +88,18 @@ class ReleaseEntrySchema(colander.MappingSchema):
         colander.Boolean(), title=_("Release on a non-working day"), missing=False))
 
 
+    def after_bind(self, node, kw):
+        """A new entry has no reason for a move nor a notice of cancellation, and starts
+        provisional or confirmed; the form offers only that."""
+        if kw.get("adding"):
+            for name in ("reason", "cancel_notice"):
+                if name in self:
+                    del self[name]
+            self["status"].validator = colander.OneOf(("provisional", "confirmed"))
+            self["status"].widget = deform.widget.SelectWidget(values=[
+                (s, STATUS_TITLES[s]) for s in ("provisional", "confirmed")])
+
+
 def release_entry_schema():
     return ReleaseEntrySchema()
 
