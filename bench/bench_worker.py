@@ -92,6 +92,8 @@ def main(argv=None):
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--materials", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true",
+                        help="print the first pass's top functions (cProfile)")
     args = parser.parse_args(argv)
     from statportal.releases.worker import run_pass
 
@@ -105,9 +107,20 @@ def main(argv=None):
             print(f"Building {args.entries:,} release entries …", flush=True)
             calendar(app, args.entries, rng)
             with clock.frozen(NOW):
+                profiler = None
+                if args.profile:
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 began = time.perf_counter()
                 first = run_pass(app.registry)
                 first_s = time.perf_counter() - began
+                if profiler is not None:
+                    import pstats
+
+                    profiler.disable()
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
                 steady = []
                 for _ in range(args.runs):
                     began = time.perf_counter()

@@ -222,3 +222,16 @@ def test_publish_now_through_the_pages(app, testapp, scheduled, frozen):
     login_html(testapp, "dana")
     assert "Materials waiting for this release" in testapp.get(
         entry, headers={"Accept-Language": "en"}).text
+
+
+def test_a_withdrawn_bundle_is_not_a_release(app, testapp, scheduled, frozen):
+    material, entry = scheduled
+    as_user(testapp, "yerlan").post_json(f"/++api++{material}/@workflow/withdraw",
+                                         {"comment": "Errors found in the tables"})
+    frozen.set(RELEASE + timedelta(seconds=5))
+    result = run_pass(app.registry)
+    assert result.released == [] and result.findings == 1     # now missing
+    as_user(testapp, "dana")
+    assert testapp.get(f"/++api++{entry}").json["status"] == "confirmed"
+    assert [f["kind"] for f in testapp.get("/++api++/@currency").json["items"]] == ["missing"]
+    assert anonymous_sees(testapp, material) == HIDDEN

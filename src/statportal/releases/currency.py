@@ -196,7 +196,7 @@ def _no_longer_holds(portal, finding, today):
     if target is None:
         return True
     if finding.kind == "missing":
-        return target.status not in ("provisional", "confirmed") or bool(target.bundle)
+        return target.status not in ("provisional", "confirmed") or bool(target.pending())
     state = (getattr(target, "__workflow_state__", None) or {}).get("material")
     return state != "published" or target.next_update is None or target.next_update >= today
 

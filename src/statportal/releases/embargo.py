@@ -102,7 +102,8 @@ def release_entry(registry, entry, now, actor=WORKER):
         _mark_done(entry, item, now)
         if material is not None:
             released.append(material)
-    entries.mark_published(entry, now)
+    if released:  # a bundle whose materials were all withdrawn meanwhile is not a release
+        entries.mark_published(entry, now)
     _reindex_entry(portal, entry)
     return released
 

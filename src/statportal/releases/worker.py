@@ -55,8 +55,9 @@ def _once(request, now, result):
     for entry in get_release_catalog(portal).due(now):
         if entry.status == "confirmed" and entry.pending():
             released = embargo.release_entry(request.registry, entry, now)
-            result.released.append(path_of(entry))
-            result.materials += len(released)
+            if released:
+                result.released.append(path_of(entry))
+                result.materials += len(released)
     found = currency.scan(request, portal, now)
     result.findings += found.new
     result.notices += found.notices
