@@ -176,6 +176,9 @@ def test_demo_calendar_has_every_kind_of_release(app, testapp):
     for view, text in (("past", "Жалпы ішкі өнім"), ("cancelled", "Жылдық жинаққа")):
         assert text in testapp.get(f"/calendar?view={view}",
                                    headers={"Accept-Language": "kk"}).text
+    feed = icalendar.Calendar.from_ical(testapp.get("/calendar/@ical?lang=en").body)
+    statuses = {str(e["summary"]): str(e["x-statportal-status"]) for e in feed.walk("VEVENT")}
+    assert statuses == shown
     as_user(testapp, "dana")
     assert len(testapp.get("/++api++/plan").json["items"]) == 1
 

@@ -158,3 +158,42 @@ def test_send_notice_from_the_page(app, testapp, demo, frozen, smtp):
     assert "The notice was sent." in done.text and "Send notice" not in done.text
     deliver(app)
     assert smtp.messages[0][0] == ["aigerim@stat.example.kz"]
+
+
+def test_two_workers_racing_send_one_notice(app, testapp, demo, frozen):
+    import threading
+
+    from statportal.mail.outbox import get_outbox
+    from statportal.releases import currency
+
+    missing_release(testapp, "2026-12-11T10:00:00+05:00")
+    app.registry.settings["statportal.currency.auto_notice"] = "true"
+    frozen.set(datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
+    with open_portal(app) as portal:
+        before = len(get_outbox(portal, create=True))
+    barrier = threading.Barrier(2)
+    original = currency.send_notice
+
+    def slow_notice(*args, **kw):
+        notice = original(*args, **kw)
+        try:
+            barrier.wait(timeout=5)    # both queued the mail; now both commit
+        except threading.BrokenBarrierError:
+            pass
+        return notice
+
+    currency.send_notice = slow_notice
+    results = []
+    try:
+        threads = [threading.Thread(target=lambda: results.append(run_pass(app.registry)))
+                   for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        currency.send_notice = original
+    assert sorted(r.notices for r in results) == [0, 1]
+    with open_portal(app) as portal:
+        assert len(get_outbox(portal)) == before + 1
+        assert len(currency.findings(portal)) == 1
