@@ -177,14 +177,22 @@ class MaterialCatalog(Persistent):
         self.text.index(docid, searchable_text(obj, ""))
         self._changed()
 
-    def outdated(self, today):
-        """Published materials whose next update was due before ``today``."""
+    def outdated_keys(self, today):
+        """``(docid, next update's ordinal)`` of the published materials whose next update
+        was due before ``today``, read from the index alone: no material is loaded."""
         if "next_update" not in self.catalog:  # a catalog made before the index existed
             self.catalog["next_update"] = FieldIndex(next_update)
             for docid, obj in self.objects.items():
                 self.catalog["next_update"].index_doc(docid, obj)
-        ids = self.catalog["next_update"].applyLt(today.toordinal())
-        return [self.objects[docid] for docid in ids]
+        # hypatia's FieldIndex keeps value -> docids in ``_fwd_index`` (an OOBTree).
+        forward = self.catalog["next_update"]._fwd_index
+        return [(docid, ordinal)
+                for ordinal, docids in forward.items(None, today.toordinal(), excludemax=True)
+                for docid in docids]
+
+    def outdated(self, today):
+        """Published materials whose next update was due before ``today``."""
+        return [self.objects[docid] for docid, _ordinal in self.outdated_keys(today)]
 
     def unindex(self, obj):
         docid = self.docids.pop(obj.uid, None)

@@ -8,8 +8,11 @@ The worker's pass (``scan``) finds
   ``next_update``),
 
 and records each once as a :class:`Finding` in the portal's ``__currency_findings__``
-(key ``missing:<entry uid>`` or ``outdated:<material uid>:<date>``; two workers making
-the same finding insert the same key, and one of them conflicts). The coordinator sends
+(key ``missing:<entry uid>`` or ``outdated:<material's catalog docid>:<date ordinal>``;
+two workers making the same finding insert the same key, and one of them conflicts).
+A pass reads keys from the catalogs' indexes and loads only what is new or due: the open
+findings that still hold are not loaded, and the notices waiting for their deadline are
+kept by deadline (``__currency_deadlines__``). The coordinator sends
 the responsible executor a written notice (one click, or at once with the setting
 ``statportal.currency.auto_notice``): an e-mail with the deadline of one working day
 (``WorkCalendar``), recorded on the finding. A placement request registered for the
@@ -18,7 +21,7 @@ being updated. A notice not answered by its deadline is escalated to the unit's 
 """
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
@@ -28,6 +31,7 @@ from statportal.i18n import LANGUAGES
 
 FINDINGS_KEY = "__currency_findings__"
 OPEN_KEY = "__currency_open__"
+DEADLINES_KEY = "__currency_deadlines__"
 
 SUBJECTS = {
     "notice": ("Интернет-ресурстағы ақпараттың өзектілігі туралы хабарлама",
@@ -104,6 +108,15 @@ def open_keys(portal):
     return keys
 
 
+def deadlines(portal):
+    """``(deadline timestamp, key)`` of the notices not yet answered, soonest first."""
+    found = getattr(portal, DEADLINES_KEY, None)
+    if found is None:
+        found = OOTreeSet()
+        setattr(portal, DEADLINES_KEY, found)
+    return found
+
+
 def open_findings(portal):
     store = findings(portal)
     return [store[key] for key in open_keys(portal)]
@@ -143,6 +156,11 @@ def resolve(portal, key, by, now):
     keys = open_keys(portal)
     if key in keys:
         keys.remove(key)
+    if finding.notice is not None:
+        waiting = deadlines(portal)
+        entry = (finding.notice["deadline"].timestamp(), key)
+        if entry in waiting:
+            waiting.remove(entry)
     return finding
 
 
@@ -157,48 +175,44 @@ def scan(request, portal, now):
 
     result = ScanResult()
     calendar = calendar_of(portal, request.registry.settings)
+    store = findings(portal)
+    holding = set()
     new = []
     for entry in get_release_catalog(portal).due(now):
         if entry.status in ("provisional", "confirmed") and not entry.pending():
+            key = f"missing:{entry.uid}"
+            holding.add(key)
+            if key in store:
+                continue
             unit, email = _responsible(portal, entry)
-            added = _add(portal, Finding(f"missing:{entry.uid}", "missing", path_of(entry),
-                                         entry.title, unit, email, entry.release.latest(),
-                                         now), result)
-            if added is not None:
-                new.append(added)
+            new.append(_add(portal, Finding(key, "missing", path_of(entry), entry.title, unit,
+                                            email, entry.release.latest(), now), result))
     today = calendar.local(now).date()
-    for material in get_catalog(portal).outdated(today):
-        key = f"outdated:{material.uid}:{material.next_update.isoformat()}"
-        added = _add(portal, Finding(key, "outdated", path_of(material), material.title,
-                                     material.unit, material.executor_email,
-                                     calendar.at(material.next_update, calendar.hours.opening)
-                                     .astimezone(UTC), now), result)
-        if added is not None:
-            new.append(added)
-    for finding in open_findings(portal):
-        if _no_longer_holds(portal, finding, today):
-            resolve(portal, finding.key, "worker", now)
-            result.resolved += 1
-        elif finding.notice and finding.escalated_at is None and \
-                finding.notice["deadline"] <= now:
-            escalate(request, portal, finding, now)
-            result.escalations += 1
+    catalog = get_catalog(portal)
+    for docid, ordinal in catalog.outdated_keys(today):
+        key = f"outdated:{docid}:{ordinal}"
+        holding.add(key)
+        if key in store:
+            continue
+        material = catalog.objects[docid]
+        since = calendar.at(date.fromordinal(ordinal), calendar.hours.opening).astimezone(UTC)
+        new.append(_add(portal, Finding(key, "outdated", path_of(material), material.title,
+                                        material.unit, material.executor_email, since, now),
+                        result))
+    for key in [key for key in open_keys(portal) if key not in holding]:
+        resolve(portal, key, "worker", now)   # released, placed, updated or withdrawn
+        result.resolved += 1
+    waiting = deadlines(portal)
+    for entry in list(waiting.keys(max=(now.timestamp(), "\uffff"))):
+        waiting.remove(entry)
+        escalate(request, portal, store[entry[1]], now)
+        result.escalations += 1
     if asbool(request.registry.settings.get("statportal.currency.auto_notice", False)):
         for finding in new:
             if finding.executor_email:
                 send_notice(request, portal, finding, "worker", now)
                 result.notices += 1
     return result
-
-
-def _no_longer_holds(portal, finding, today):
-    target = find_by_path(portal, finding.target)
-    if target is None:
-        return True
-    if finding.kind == "missing":
-        return target.status not in ("provisional", "confirmed") or bool(target.pending())
-    state = (getattr(target, "__workflow_state__", None) or {}).get("material")
-    return state != "published" or target.next_update is None or target.next_update >= today
 
 
 def _fill(template, values):
@@ -233,6 +247,7 @@ def send_notice(request, portal, finding, actor, now):
                                      [finding.executor_email], subject, body))
     finding.notice = {"sent_at": now, "by": actor, "to": finding.executor_email,
                       "deadline": deadline}
+    deadlines(portal).insert((deadline.timestamp(), finding.key))
     return finding.notice
 
 
@@ -304,6 +319,9 @@ def on_request_registered(event):
         resolve(portal, f"missing:{entry.uid}", by, now)
     material = find_by_path(portal, obj.replaces) if obj.replaces else None
     if material is not None and hasattr(material, "uid"):
-        for key in list(open_keys(portal).keys(f"outdated:{material.uid}:",
-                                                f"outdated:{material.uid}:\uffff")):
+        from statportal.materials.catalog import get_catalog
+
+        docid = get_catalog(portal).docids.get(material.uid)
+        prefix = f"outdated:{docid}:"
+        for key in list(open_keys(portal).keys(prefix, prefix + "\uffff")):
             resolve(portal, key, by, now)
