@@ -235,3 +235,104 @@ def test_a_withdrawn_bundle_is_not_a_release(app, testapp, scheduled, frozen):
     assert testapp.get(f"/++api++{entry}").json["status"] == "confirmed"
     assert [f["kind"] for f in testapp.get("/++api++/@currency").json["items"]] == ["missing"]
     assert anonymous_sees(testapp, material) == HIDDEN
+
+
+# -- regressions found in review ----------------------------------------------------------
+def test_a_late_placement_releases_what_was_waiting(app, testapp, scheduled, frozen):
+    material, entry = scheduled
+    frozen.set(RELEASE + timedelta(seconds=5))     # the worker has not passed yet
+    url = new_request(testapp, release=entry, title={"kk": "Қосымша", "ru": "Приложение",
+                                                     "en": "Industrial production, annex"})
+    run_chain(testapp, url)
+    assert anonymous_sees(testapp, material)["page"] == 200
+    data = as_user(testapp, "dana").get(f"/++api++{entry}").json
+    assert data["status"] == "published" and all(b["done"] for b in data["bundle"])
+
+
+def test_a_renamed_section_does_not_lose_the_material(app, testapp, scheduled, frozen):
+    from statportal.content import editing
+    from statportal.content.paths import find_by_path
+
+    material, entry = scheduled
+    with open_portal(app) as portal:
+        editing.rename(find_by_path(portal, "/official-statistics/economy"), "industry",
+                       "industry-renamed")
+    frozen.set(RELEASE + timedelta(seconds=5))
+    assert run_pass(app.registry).materials == 1
+    moved = material.replace("/industry/", "/industry-renamed/")
+    assert as_user(testapp, None).get(moved).status_int == 200
+
+
+def test_withdraw_then_publish_does_not_get_round_two_people(app, testapp, scheduled, frozen):
+    material, entry = scheduled
+    as_user(testapp, "yerlan").post_json(f"/++api++{material}/@workflow/withdraw",
+                                         {"comment": "Oops"})
+    refused = testapp.post_json(f"/++api++{material}/@workflow/publish", {}, status=409).json
+    assert [e["type"] for e in refused["errors"]] == ["embargo"]
+    assert anonymous_sees(testapp, material) == HIDDEN
+    # Withdrawn, it does not hold the calendar back: the entry may be cancelled.
+    as_user(testapp, "dana").patch_json(f"/++api++{entry}", {
+        "status": "cancelled", "cancel_notice": {"en": "Merged into the bulletin."}})
+    data = testapp.get(f"/++api++{entry}").json
+    assert data["bundle"][0]["skipped"] == "cancelled"
+    as_user(testapp, "yerlan").post_json(f"/++api++{material}/@workflow/publish", {})
+
+
+def test_waiting_placements_are_for_the_entrys_keepers_only(app, testapp, scheduled):
+    material, entry = scheduled
+    for login in ("serik", "zhanar", "aigerim"):
+        data = as_user(testapp, login).get(f"/++api++{entry}").json
+        assert "bundle" not in data and "notes" not in data
+        listing = testapp.get("/++api++/calendar/@releases").json["items"]
+        assert all("bundle" not in item for item in listing)
+    assert "bundle" in as_user(testapp, "dana").get(f"/++api++{entry}").json
+
+
+def test_other_methods_do_not_reveal_a_scheduled_material(testapp, scheduled):
+    material, _entry = scheduled
+    as_user(testapp, None)
+    for method in ("options", "put", "post"):
+        response = getattr(testapp, method)(f"/++api++{material}", status="*")
+        assert response.status_int == 404, method
+    nowhere = testapp.options("/++api++/official-statistics/nothing-here", status="*")
+    assert nowhere.status_int == 404
+
+
+def test_cancelling_with_waiting_placements_is_refused(testapp, scheduled):
+    _material, entry = scheduled
+    response = as_user(testapp, "dana").patch_json(f"/++api++{entry}", {
+        "status": "cancelled", "cancel_notice": {"en": "Merged."}}, status=409)
+    assert "wait for this release" in response.json["message"]
+
+
+def test_a_provisional_period_past_with_waiting_placements_is_missing(app, testapp, demo,
+                                                                    frozen):
+    entry = add_entry(testapp, status="provisional", release_at="2026-12",
+                      section="/official-statistics/economy/industry").json
+    path = entry["@id"].replace("http://localhost/++api++", "")
+    url = new_request(testapp, release=path)
+    run_chain(testapp, url)
+    frozen.set(datetime(2027, 1, 2, 4, 0, tzinfo=UTC))
+    result = run_pass(app.registry)
+    assert result.released == [] and result.findings == 1
+
+
+def test_publish_now_for_a_waiting_replace(app, testapp, demo, frozen):
+    url = new_request(testapp)
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
+    entry_path = entry["@id"].replace("http://localhost/++api++", "")
+    replacement = new_request(testapp, placement_type="replace", replaces=material,
+                              release=entry_path, title={"kk": "Түзетілген", "ru": "Исправлено",
+                                                         "en": "Revised"})
+    run_chain(testapp, replacement)
+    name = material.rsplit("/", 1)[1]
+    as_user(testapp, "yerlan").post_json(f"/++api++{material}/@publish-now",
+                                         {"confirm": name, "reason": "Correction"})
+    with open_portal(app) as portal:
+        portal["principals"]["users"]["aidos"].roles = ("Moderator",)
+    done = as_user(testapp, "aidos").post_json(f"/++api++{material}/@publish-now",
+                                               {"confirm": name}).json
+    assert done["state"] == "published"
+    assert as_user(testapp, None).get(f"/++api++{material}").json["title"]["en"] == "Revised"

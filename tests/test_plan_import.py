@@ -123,3 +123,18 @@ def test_the_command_line(app, tmp_path, capsys):
     code, out = run("plan-import", str(ini), str(good), "--year", "2027", "--as", "dana")
     assert code == 0 and "2 plan items imported" in out
     assert "2/2 plan items" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("day", "title"), [
+    ("2027-01-05", "Consumer price index"), (15.7, "Consumer price index"),
+    ("inf", "Consumer price index"), (None, "x" * 501)])
+def test_odd_cells_are_errors_of_their_row(app, testapp, demo, day, title):
+    from datetime import datetime as moment
+
+    header = [*HEADER, "release_day"]
+    value = moment(2027, 1, 5) if day == "2027-01-05" else day
+    row = [GOOD[0][0], GOOD[0][1], title, *GOOD[0][3:], value]
+    result = post(testapp, workbook([row], header), status=400)
+    fields = {e["field"] for e in result["errors"]}
+    assert fields == ({"release_day"} if day else {"title_ru"})
+    assert plan_items(app) == 0

@@ -137,8 +137,10 @@ class ContentAPI:
             return _error(request, exc)
         return HTTPNoContent()
 
-    @view_config(request_method=("PUT", "OPTIONS", "HEAD", "TRACE", "CONNECT"))
-    @view_config(request_method="POST", context=Content)
+    # VIEW: what a visitor may not see does not exist for them, whatever the method.
+    @view_config(request_method=("PUT", "OPTIONS", "HEAD", "TRACE", "CONNECT"),
+                 permission=VIEW)
+    @view_config(request_method="POST", context=Content, permission=VIEW)
     def not_allowed(self):
         allowed = "GET, PATCH, DELETE" + (", POST" if isinstance(self.context, Folder) else "")
         response = json_error(self.request, 405, _("This method is not allowed here."))

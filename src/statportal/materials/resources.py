@@ -116,8 +116,11 @@ class Material(Content):
 
 
 def concealed(context):
-    """Whether ``context`` is, or is inside, a material: what an anonymous visitor may not
-    see of it must answer 404, as if it did not exist (the embargo; drafts)."""
+    """Whether ``context`` is, or is inside, a material that is not public (scheduled,
+    private, withdrawn): for an anonymous visitor it answers 404, as if it did not exist.
+    A published material's staff pages still send a visitor to the login page."""
     from pyramid.location import lineage
 
-    return any(isinstance(obj, Material) for obj in lineage(context))
+    return any(isinstance(obj, Material) and
+               (getattr(obj, "__workflow_state__", None) or {}).get("material") != "published"
+               for obj in lineage(context))

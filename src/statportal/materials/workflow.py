@@ -11,6 +11,7 @@ as ``superseded``; they are records, not objects with a workflow of their own.
 
 from statportal.i18n import _
 from statportal.materials.validators import validators_guard
+from statportal.releases.embargo import embargo_guard
 from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
@@ -33,7 +34,9 @@ MATERIAL_WORKFLOW = Workflow(
                                             REPORTS: ("Coordinator", "Moderator")},
               inherit=False),
         State("published", _("Published"), {VIEW: ("Anonymous",), EDIT: ("Moderator",),
-                                            WITHDRAW: ("Moderator",)}),
+                                            WITHDRAW: ("Moderator",),
+                                            # a pending Replace's new version
+                                            PUBLISH_NOW: ("Moderator",)}),
         State("withdrawn", _("Withdrawn"), {VIEW: STAFF, EDIT: ("Moderator",),
                                             PUBLISH: ("Moderator",),
                                             REPORTS: ("Coordinator", "Moderator")},
@@ -41,7 +44,7 @@ MATERIAL_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition("publish", ("private", "withdrawn"), "published", PUBLISH, _("Publish"),
-                   guards=(validators_guard,)),
+                   guards=(embargo_guard, validators_guard)),
         Transition("withdraw", ("published", "scheduled"), "withdrawn", WITHDRAW, _("Withdraw"),
                    requires_comment=True),
     ),

@@ -99,8 +99,6 @@ def place(request, request_obj):
         material.executor_email = request_obj.executor_email
     workflow = workflow_of(registry, material)
     from_state = material.__workflow_state__[workflow.name]
-    if waiting and request_obj.placement_type == "replace":
-        to_state = from_state
     comment = f"{request_obj.number} ({request_obj.placement_type})"
     if waiting:
         comment += f"; waits for the release {path_of(entry)} at {entry.release_at}"
@@ -108,6 +106,13 @@ def place(request, request_obj):
                if f.removed_sheets and request_obj.placement_type != "delete"]
     if removed:
         comment += "; sheets without data removed: " + "; ".join(removed)
+    request_obj.material = path_of(material)
+    if waiting and request_obj.placement_type == "replace":
+        # The published version stays as it is, its history too: the new version, its
+        # override and its record come with the release (embargo._publish_item).
+        embargo.add_to_bundle(entry, material, request_obj, "replace")
+        material.pending_release = path_of(entry)
+        return material
     override = getattr(request_obj, "disclosure_override", None)
     if override and request_obj.placement_type != "delete":
         material.disclosure_override = dict(override)
@@ -117,11 +122,11 @@ def place(request, request_obj):
     if to_state == "published" and not waiting:
         material.published_at = now
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
-    request_obj.material = path_of(material)
     if waiting:
         embargo.add_to_bundle(entry, material, request_obj, request_obj.placement_type)
         material.pending_release = path_of(entry)
     elif entry is not None:
-        embargo.placed_at_once(entry, material, request_obj, request_obj.placement_type, now)
+        embargo.placed_at_once(registry, entry, material, request_obj,
+                               request_obj.placement_type, now)
     get_catalog(root_of(material)).index(material)
     return material

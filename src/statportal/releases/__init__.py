@@ -52,4 +52,7 @@ def includeme(config):
     from statportal.workflow.events import AfterTransition
 
     config.add_subscriber(on_request_registered, AfterTransition)
+    from statportal.releases.embargo import on_withdrawn
+
+    config.add_subscriber(on_withdrawn, AfterTransition)
     config.scan("statportal.releases.views")

@@ -90,11 +90,20 @@ def run_worker(args, out):
         "statportal.worker.interval_seconds", 20))
     try:
         while True:
-            result = run_pass(registry)
-            print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
-            if args.once:
-                _deliver(registry)
-                return 0
+            try:
+                result = run_pass(registry)
+            except Exception as exc:  # noqa: BLE001 (a daemon survives; --once reports)
+                import logging
+
+                logging.getLogger(__name__).exception("worker pass failed")
+                if args.once:
+                    print(f"statportal: error: the pass failed: {exc}", file=sys.stderr)
+                    return 1
+            else:
+                print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
+                if args.once:
+                    _deliver(registry)
+                    return 1 if result.currency_error else 0
             time.sleep(interval)
     except KeyboardInterrupt:
         return 0

@@ -179,7 +179,10 @@ def scan(request, portal, now):
     holding = set()
     new = []
     for entry in get_release_catalog(portal).due(now):
-        if entry.status in ("provisional", "confirmed") and not entry.pending():
+        # Confirmed entries with placements waiting were released just before; a
+        # provisional one past its period is missing whatever waits for it.
+        if entry.status == "provisional" or (entry.status == "confirmed"
+                                             and not entry.pending()):
             key = f"missing:{entry.uid}"
             holding.add(key)
             if key in store:

@@ -49,8 +49,24 @@ def _state(registry, material):
 
 
 def add_to_bundle(entry, material, request_obj, action, done=None):
-    entry.bundle.append({"material": path_of(material), "request": path_of(request_obj),
-                         "action": action, "done": done})
+    """Items name the material by its uid (a rename does not lose it) and by its path."""
+    entry.bundle.append({"material": path_of(material), "uid": material.uid,
+                         "request": path_of(request_obj), "action": action, "done": done})
+
+
+def material_of(portal, item):
+    """The item's material: by uid through the catalog, else by its path."""
+    from statportal.materials.catalog import get_catalog
+
+    uid = item.get("uid")
+    if uid:
+        catalog = get_catalog(portal)
+        docid = catalog.docids.get(uid)
+        found = catalog.objects.get(docid) if docid is not None else None
+        if found is not None:
+            return found
+    found = find_by_path(portal, item["material"])
+    return found if getattr(found, "__content_type__", None) == "Material" else None
 
 
 def _index(portal, material):
@@ -60,12 +76,12 @@ def _index(portal, material):
 
 
 def _publish_item(registry, portal, entry, item, now, actor, action_name, comment):
-    """Make one waiting placement public; returns the material, or None when it is gone
-    (withdrawn or removed before its time: nothing to release)."""
+    """Make one waiting placement public; returns the material, or None when it no longer
+    waits (withdrawn or removed before its time): the caller records that."""
     from statportal.workflow.engine import _record
 
-    material = find_by_path(portal, item["material"])
-    if material is None or getattr(material, "__content_type__", None) != "Material":
+    material = material_of(portal, item)
+    if material is None:
         return None
     workflow, state = _state(registry, material)
     if item["action"] == "new":
@@ -78,7 +94,13 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
         material.new_version(request_obj.title, request_obj.files, request_obj.number,
                              bases=request_obj.bases)
         material.primary_data = bool(material.primary_data or request_obj.primary_data)
+        override = getattr(request_obj, "disclosure_override", None)
+        if override:
+            material.disclosure_override = dict(override)
+        material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
+        comment = f"{request_obj.number} (replace); {comment}"
     material.pending_release = None
+    material.early_release = None
     _record(material, workflow, action_name, actor, state, "published", comment)
     material.published_at = now
     material.touch()
@@ -86,26 +108,76 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
     return material
 
 
-def _mark_done(entry, item, now):
+def _mark_done(entry, item, now, skipped=None):
     index = list(entry.bundle).index(item)
-    entry.bundle[index] = {**item, "done": now}  # a new dict: persistence sees the change
+    done = {**item, "done": now}   # a new dict: persistence sees the change
+    if skipped:
+        done["skipped"] = skipped
+    entry.bundle[index] = done
 
 
 def release_entry(registry, entry, now, actor=WORKER):
     """Publish the entry's waiting placements together and mark it published; returns the
-    materials released."""
+    materials released. A placement that no longer waits is recorded as skipped in the
+    bundle and the entry's notes."""
     portal = root_of(entry)
     released = []
     for item in entry.pending():
         material = _publish_item(registry, portal, entry, item, now, actor, "release",
                                  path_of(entry))
-        _mark_done(entry, item, now)
-        if material is not None:
+        if material is None:
+            _mark_done(entry, item, now, skipped="no longer waiting")
+            entry.notes = (*entry.notes, f"{item['material']}: not released, it no longer "
+                                         "waited (withdrawn or removed)")
+            left = material_of(portal, item)
+            if left is not None:
+                left.pending_release = None
+        else:
+            _mark_done(entry, item, now)
             released.append(material)
     if released:  # a bundle whose materials were all withdrawn meanwhile is not a release
         entries.mark_published(entry, now)
     _reindex_entry(portal, entry)
     return released
+
+
+def still_waiting(entry):
+    """The bundle's items whose material still waits to go public with the entry (not
+    withdrawn meanwhile)."""
+    portal = root_of(entry)
+    waiting = []
+    for item in entry.pending():
+        material = material_of(portal, item)
+        if material is None:
+            continue
+        state = (getattr(material, "__workflow_state__", None) or {}).get("material")
+        if state == ("scheduled" if item["action"] == "new" else "published"):
+            waiting.append(item)
+    return waiting
+
+
+def close_bundle(entry, now, why):
+    """The entry will not come out (cancelled): what is left in its bundle is skipped, and
+    its materials no longer wait for it."""
+    portal = root_of(entry)
+    for item in entry.pending():
+        _mark_done(entry, item, now, skipped=why)
+        material = material_of(portal, item)
+        if material is not None:
+            material.pending_release = None
+
+
+def on_withdrawn(event):
+    """A material withdrawn while it waits stays tied to the release: publishing it again
+    before the release time is refused (``embargo_guard``) unless two people do it, and at
+    the release time it is skipped. Recorded in the entry's notes."""
+    material = event.object
+    if getattr(material, "__content_type__", None) != "Material" or \
+            event.transition.name != "withdraw":
+        return
+    entry, item = waiting_item(material)
+    if entry is not None:
+        entry.notes = (*entry.notes, f"{item['material']}: withdrawn before the release")
 
 
 def _reindex_entry(portal, entry):
@@ -114,9 +186,12 @@ def _reindex_entry(portal, entry):
     get_release_catalog(portal).index(entry)
 
 
-def placed_at_once(entry, material, request_obj, action, now):
+def placed_at_once(registry, entry, material, request_obj, action, now):
     """A placement for an entry whose time has come (a late placement): it is public at
-    once, joins the bundle as done, and the entry is published with its delay."""
+    once, and so is whatever was already waiting in the bundle (the worker had not come
+    yet); it joins the bundle as done, and the entry is published with its delay."""
+    if entry.status == "confirmed" and entry.pending():
+        release_entry(registry, entry, now)
     add_to_bundle(entry, material, request_obj, action, done=now)
     if entry.status in ("provisional", "confirmed"):
         entries.mark_published(entry, now)
@@ -129,10 +204,9 @@ def waiting_item(material):
     path = getattr(material, "pending_release", None)
     if not path:
         return None, None
-    material_path = path_of(material)
     entry = find_by_path(root_of(material), path)
     for item in entry.pending() if entry is not None else ():
-        if item["material"] == material_path:
+        if item.get("uid") == material.uid or item["material"] == path_of(material):
             return entry, item
     return None, None
 
@@ -172,8 +246,10 @@ def confirm_early(registry, material, actor, typed, now):
     _check_typed(material, typed)
     comment = (f"{path_of(entry)}: published before {entry.release_at}; asked by "
                f"{pending['requested_by']} ({pending['reason']}), confirmed by {actor}")
-    _publish_item(registry, root_of(material), entry, item, now, actor, "publish_now",
-                  comment)
+    if _publish_item(registry, root_of(material), entry, item, now, actor, "publish_now",
+                     comment) is None:
+        raise EditError(_("This material does not wait for a release."), None, status=409,
+                        type="conflict")
     _mark_done(entry, item, now)
     entry.notes = (*entry.notes, comment)
     material.early_release = None
@@ -181,3 +257,16 @@ def confirm_early(registry, material, actor, typed, now):
         entries.mark_published(entry, now)
     _reindex_entry(root_of(entry), entry)
     return comment
+
+
+def embargo_guard(material, request, transition):
+    """Publishing by the workflow is refused while the material waits for a release: its
+    time, or "publish now" by two people, decides."""
+    from statportal.workflow import Finding
+
+    entry, _item = waiting_item(material)
+    if entry is not None:
+        return [Finding(_("This material waits for the release ${path}; it is published "
+                          "at its time, or earlier by two people (publish now).",
+                          mapping={"path": material.pending_release}), code="embargo")]
+    return []

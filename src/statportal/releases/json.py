@@ -25,7 +25,10 @@ def change_json(change, staff):
 
 
 def entry_json(request, entry):
+    from statportal.security.permissions import EDIT
+
     staff = request.authenticated_userid is not None
+    keepers = request.has_permission(EDIT, entry)  # what waits under embargo: its keepers
     data = {
         "@id": url_of(request, entry), "@type": "ReleaseEntry", "id": entry.__name__,
         "uid": entry.uid, "title": dict(entry.title), "description": dict(entry.description),
@@ -37,10 +40,11 @@ def entry_json(request, entry):
         "published_at": release_json(entry.published_at),
         "delay_minutes": delay_minutes(entry),
     }
-    if staff:
+    if keepers:
         data["notes"] = list(entry.notes)
         data["bundle"] = [{"material": item["material"], "request": item.get("request"),
-                           "action": item["action"], "done": release_json(item.get("done"))}
+                           "action": item["action"], "done": release_json(item.get("done")),
+                           "skipped": item.get("skipped")}
                           for item in entry.bundle]
     return data
 

@@ -37,6 +37,9 @@ ALIASES = {
     "плановые даты": "planned_dates", "жоспарлы күндер": "planned_dates",
 }
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TITLE_MAX = 500   # as the item's form
+LENGTHS = {"executor": 200, "executor_email": 254, "category": 50, "periodicity": 50,
+           "section": 500, "unit": 500}
 MAX_ROWS = 5000
 
 
@@ -94,6 +97,21 @@ def _text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+def _whole(value, default):
+    """A whole number from a cell (an int, an integral float, digits), the default for an
+    empty cell, None for anything else (a date, a fraction, text)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool) or isinstance(value, date | datetime):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 4 else None
 
 
 def _unit(portal, value):
@@ -174,11 +192,18 @@ def check(portal, rows, year, calendar):
         if not values["title"]:
             report.error(number, "title_ru", _("A title is required in at least one "
                                                "language."))
+        if any(len(text) > TITLE_MAX for text in values["title"].values()):
+            report.error(number, "title_ru", _("At most ${max} characters.",
+                                               mapping={"max": TITLE_MAX}))
         for name in ("executor", "executor_email", "category", "periodicity", "section",
                      "unit"):
             values[name] = _text(cell(row, name))
             if not values[name]:
                 report.error(number, name, _("Required."))
+            elif len(values[name]) > LENGTHS[name]:
+                report.error(number, name, _("At most ${max} characters.",
+                                             mapping={"max": LENGTHS[name]}))
+                values[name] = ""
         if values["unit"]:
             unit = _unit(portal, values["unit"])
             if unit is None:
@@ -207,12 +232,8 @@ def check(portal, rows, year, calendar):
         if any(lang not in LANGUAGES for lang in languages):
             report.error(number, "languages", _("The languages are kk, ru and en."))
         values["languages"] = tuple(sorted(set(languages)))
-        day = cell(row, "release_day")
-        try:
-            values["release_day"] = int(float(day)) if _text(day) else 15
-            if not 1 <= values["release_day"] <= 28:
-                raise ValueError
-        except ValueError:
+        values["release_day"] = _whole(cell(row, "release_day"), 15)
+        if values["release_day"] is None or not 1 <= values["release_day"] <= 28:
             report.error(number, "release_day", _("The release day is a number from 1 to "
                                                   "28."))
         try:

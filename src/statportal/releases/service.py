@@ -91,7 +91,18 @@ def update_entry(registry, entry, appstruct, actor):
     elif status == "cancelled":
         if release is not None:
             raise EditError(_("Cancel or move a release, not both at once."), "release_at")
+        from statportal.releases.embargo import still_waiting
+
+        waiting = still_waiting(entry)
+        if waiting:
+            raise EditError(_("${n} placements wait for this release: the moderator "
+                              "withdraws them, or they are published, before it is "
+                              "cancelled.", mapping={"n": len(waiting)}), "status",
+                            status=409, type="conflict")
         entries.cancel(entry, notice, actor, now)
+        from statportal.releases.embargo import close_bundle
+
+        close_bundle(entry, now, "cancelled")
         changed.append("status")
     elif status is not None:
         raise EditError(_("The status ${status} is not set by hand: an entry is confirmed, "

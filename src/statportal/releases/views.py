@@ -203,13 +203,13 @@ class _LangRequest:
 @view_config(context=ReleaseEntry, accept=HTML, permission=VIEW,
              renderer="statportal:templates/release_entry.pt")
 def entry_page(context, request):
-    from statportal.content.paths import find_by_path
+    from statportal.releases.embargo import material_of
 
     portal = get_portal(request)
     bundle = []
     if request.has_permission(EDIT, context):
         for item in context.bundle:
-            material = find_by_path(portal, item["material"])
+            material = material_of(portal, item)
             bundle.append({"item": item, "material": material})
     return {
         "when": when(request, context), "status_title": status_title(request, context),

@@ -1,9 +1,9 @@
 """The background worker: publishes what is due and watches the portal's currency.
 
-One *pass* (``run_pass``) is one transaction: it releases every confirmed entry whose time
-has come with placements waiting (catalog query ``open_due``, no scan), then lets the
-currency monitor record its findings (:mod:`statportal.releases.currency`). Mail that a
-pass causes is queued in the same transaction, so it is sent only if the pass commits.
+One *pass* (``run_pass``) is two transactions: the first releases every confirmed entry
+whose time has come with placements waiting (catalog query ``open_due``, no scan), the
+second lets the currency monitor record its findings (:mod:`statportal.releases.currency`).
+Mail is queued in the transaction that causes it, so it is sent only if that commits.
 
 Two workers at once (two processes on ZEO or RelStorage, or a cron run beside a daemon)
 write the same entry when they release it: one commit wins, the other raises
@@ -38,17 +38,19 @@ class PassResult:
     notices: int = 0
     escalations: int = 0
     attempts: int = 1
+    currency_error: bool = False
 
     def as_dict(self):
         return {"released": self.released, "materials": self.materials,
                 "findings": self.findings, "notices": self.notices,
-                "escalations": self.escalations, "attempts": self.attempts}
+                "escalations": self.escalations, "attempts": self.attempts,
+                "currency_error": self.currency_error}
 
 
-def _once(request, now, result):
+def _release(request, now, result):
     from statportal.content.paths import path_of
     from statportal.content.resources import get_portal
-    from statportal.releases import currency, embargo
+    from statportal.releases import embargo
     from statportal.releases.catalog import get_release_catalog
 
     portal = get_portal(request)
@@ -58,37 +60,66 @@ def _once(request, now, result):
             if released:
                 result.released.append(path_of(entry))
                 result.materials += len(released)
-    found = currency.scan(request, portal, now)
+
+
+def _currency(request, now, result):
+    from statportal.content.resources import get_portal
+    from statportal.releases import currency
+
+    found = currency.scan(request, get_portal(request), now)
     result.findings += found.new
     result.notices += found.notices
     result.escalations += found.escalations
 
 
-def run_pass(registry, now=None, base_url=None):
-    """One pass at ``now`` (the clock's time by default); returns a :class:`PassResult`."""
-    now = now or clock.now()
-    base_url = base_url or registry.settings.get("statportal.public_url") or \
-        "http://localhost"
+def _in_transaction(registry, base_url, step, now, result):
+    """Run ``step`` in its own transaction, retried on a write conflict; returns the
+    attempts it took."""
     for attempt in range(1, ATTEMPTS + 1):
-        result = PassResult(attempts=attempt)
         env = prepare(request=Request.blank("/", base_url=base_url), registry=registry)
         request = env["request"]
         tm = request.tm  # begun by the root factory, which ``prepare`` called
+        partial = PassResult()
         try:
-            _once(request, now, result)
+            step(request, now, partial)
             tm.commit()
-            return result
         except ConflictError:
             tm.abort()
-            log.info("worker pass conflicted (attempt %d); retrying", attempt)
+            log.info("worker %s conflicted (attempt %d); retrying", step.__name__, attempt)
             if attempt == ATTEMPTS:
                 raise
+            continue
         except BaseException:
             tm.abort()
             raise
         finally:
             env["closer"]()
+        result.released += partial.released
+        for name in ("materials", "findings", "notices", "escalations"):
+            setattr(result, name, getattr(result, name) + getattr(partial, name))
+        return attempt
     return None  # pragma: no cover (the loop returns or raises)
+
+
+def run_pass(registry, now=None, base_url=None):
+    """One pass at ``now`` (the clock's time by default); returns a :class:`PassResult`.
+
+    Releases are committed first, in a transaction of their own: a slow or failing
+    currency scan never holds a release back."""
+    now = now or clock.now()
+    base_url = base_url or registry.settings.get("statportal.public_url") or \
+        "http://localhost"
+    result = PassResult()
+    result.attempts = _in_transaction(registry, base_url, _release, now, result)
+    try:
+        result.attempts = max(result.attempts,
+                              _in_transaction(registry, base_url, _currency, now, result))
+    except ConflictError:
+        raise
+    except Exception:  # noqa: BLE001 (logged; the releases are committed, the next pass retries)
+        log.exception("currency scan failed; the releases of this pass are committed")
+        result.currency_error = True
+    return result
 
 
 class Worker:
