@@ -232,6 +232,13 @@ def make_screenshots(out, chromium):
             page = new_page("en")
             log_in(page, "dana", password)
             shoot(page, out, "register", "/requests/@register")
+            # The timeliness dashboard: punctuality, deadlines met, findings, charts.
+            shoot(page, out, "timeliness", "/@@timeliness")
+            page.context.close()
+
+            # The public release calendar, in Russian, by month.
+            page = new_page("ru")
+            shoot(page, out, "calendar", "/calendar?by=month")
             page.context.close()
         finally:
             browser.close()
