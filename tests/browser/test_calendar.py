@@ -36,7 +36,7 @@ def test_public_calendar_filters_and_accessibility(browser, live_server, axe_sou
     expect(page.locator("main")).to_contain_text("Retail trade turnover")
     assert "category=express_information" in page.get_attribute(
         "a[type='text/calendar']", "href")
-    page.get_by_role("link", name="Cancelled").click()         # the filter is kept
+    page.get_by_role("link", name="Cancelled releases").click()         # the filter is kept
     expect(page.locator("main")).to_contain_text("No releases here.")
     page.goto("/calendar?view=cancelled")
     expect(page.locator("ul.cancelled")).to_contain_text("Merged into the annual compilation.")

@@ -83,13 +83,13 @@ def bar_chart(rows, label_key, total_key, part_key, title, width=640, bar=22):
     Returns markup built with lxml, so labels are escaped."""
     from lxml import etree
 
-    height = 30 + bar * len(rows) + 10
+    height = bar * len(rows) + 8
     svg = etree.Element("svg", xmlns="http://www.w3.org/2000/svg", width=str(width),
                         height=str(height), viewBox=f"0 0 {width} {height}", role="img")
     etree.SubElement(svg, "title").text = title
     left, scale = 180, width - 180 - 90
     for i, row in enumerate(rows):
-        y = 20 + i * bar
+        y = 4 + i * bar
         total, part = row[total_key], row[part_key]
         share = part / total if total else 0
         etree.SubElement(svg, "text", x="0", y=str(y + 15), **{"font-size": "13"}).text = \

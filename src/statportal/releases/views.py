@@ -124,7 +124,7 @@ def calendar_page(context, request):
                                           ("category", filters.category),
                                           ("lang", request.locale_name)) if value}),
         "views": [("upcoming", _("Upcoming")), ("past", _("Past")),
-                  ("cancelled", _("Cancelled"))],
+                  ("cancelled", _("Cancelled releases"))],
         "can_add": request.has_permission("statportal.release.add", context),
     }
 
@@ -393,17 +393,17 @@ def timeliness_page(context, request):
     translate = request.localizer.translate
     for row in data["placement_deadlines"]["by_category"]:
         row["label"] = label(request, CATEGORY_TITLES.get(row["category"]), row["category"])
-    charts = {
-        "punctuality": timeliness.bar_chart(
-            data["punctuality"]["by_month"], "month", "releases", "on_time",
-            translate(_("Releases out on time, by month"))),
-        "deadlines": timeliness.bar_chart(
-            data["placement_deadlines"]["by_category"], "label", "placed", "in_time",
-            translate(_("Placements within their deadline, by category"))),
-        "deadlines_by_month": timeliness.bar_chart(
-            data["placement_deadlines"]["by_month"], "month", "placed", "in_time",
-            translate(_("Placements within their deadline, by month"))),
-    }
+    charts = []
+    for rows, key, title in (
+            (data["punctuality"]["by_month"], ("month", "releases", "on_time"),
+             _("Releases out on time, by month")),
+            (data["placement_deadlines"]["by_category"], ("label", "placed", "in_time"),
+             _("Placements within their deadline, by category")),
+            (data["placement_deadlines"]["by_month"], ("month", "placed", "in_time"),
+             _("Placements within their deadline, by month"))):
+        text = translate(title)
+        charts.append({"title": text, "rows": rows,
+                       "svg": timeliness.bar_chart(rows, *key, text) if rows else ""})
     return {"data": data, "charts": charts}
 
 
