@@ -135,7 +135,9 @@ def main(argv=None):
                     run_pass(app.registry)
                     cold.append(time.perf_counter() - began)
             print(f"\nfirst pass: {first_s * 1000:.0f} ms — released {len(first.released)} "
-                  f"entries ({first.materials} materials), {first.findings} findings")
+                  f"entries ({first.materials} materials), {first.findings} findings; "
+                  f"release transaction {first.seconds['release'] * 1000:.0f} ms, "
+                  f"currency transaction {first.seconds['currency'] * 1000:.0f} ms")
             print(f"steady pass: median {statistics.median(steady) * 1000:.0f} ms, "
                   f"worst {max(steady) * 1000:.0f} ms — released {len(again.released)}, "
                   f"{again.findings} new findings")

@@ -18,6 +18,7 @@ starts it for FileStorage, ``true`` always, ``false`` never).
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from pyramid.request import Request
@@ -39,12 +40,14 @@ class PassResult:
     escalations: int = 0
     attempts: int = 1
     currency_error: bool = False
+    seconds: dict = field(default_factory=dict)     # step -> wall time
 
     def as_dict(self):
         return {"released": self.released, "materials": self.materials,
                 "findings": self.findings, "notices": self.notices,
                 "escalations": self.escalations, "attempts": self.attempts,
-                "currency_error": self.currency_error}
+                "currency_error": self.currency_error,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
 def _release(request, now, result):
@@ -75,6 +78,7 @@ def _currency(request, now, result):
 def _in_transaction(registry, base_url, step, now, result):
     """Run ``step`` in its own transaction, retried on a write conflict; returns the
     attempts it took."""
+    began = time.perf_counter()
     for attempt in range(1, ATTEMPTS + 1):
         env = prepare(request=Request.blank("/", base_url=base_url), registry=registry)
         request = env["request"]
@@ -94,6 +98,7 @@ def _in_transaction(registry, base_url, step, now, result):
             raise
         finally:
             env["closer"]()
+        result.seconds[step.__name__.lstrip("_")] = time.perf_counter() - began
         result.released += partial.released
         for name in ("materials", "findings", "notices", "escalations"):
             setattr(result, name, getattr(result, name) + getattr(partial, name))
