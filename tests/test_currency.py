@@ -161,8 +161,6 @@ def test_send_notice_from_the_page(app, testapp, demo, frozen, smtp):
 
 
 def test_two_workers_racing_send_one_notice(app, testapp, demo, frozen):
-    import threading
-
     from statportal.mail.outbox import get_outbox
     from statportal.releases import currency
 
@@ -171,28 +169,9 @@ def test_two_workers_racing_send_one_notice(app, testapp, demo, frozen):
     frozen.set(datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
     with open_portal(app) as portal:
         before = len(get_outbox(portal, create=True))
-    barrier = threading.Barrier(2)
-    original = currency.send_notice
+    from tests.test_embargo import race_two_passes
 
-    def slow_notice(*args, **kw):
-        notice = original(*args, **kw)
-        try:
-            barrier.wait(timeout=5)    # both queued the mail; now both commit
-        except threading.BrokenBarrierError:
-            pass
-        return notice
-
-    currency.send_notice = slow_notice
-    results = []
-    try:
-        threads = [threading.Thread(target=lambda: results.append(run_pass(app.registry)))
-                   for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        currency.send_notice = original
+    results = race_two_passes(app, currency, "send_notice")
     assert sorted(r.notices for r in results) == [0, 1]
     with open_portal(app) as portal:
         assert len(get_outbox(portal)) == before + 1

@@ -157,25 +157,22 @@ def test_publish_now_needs_typed_confirmation_and_a_second_person(app, testapp, 
     assert entry_data["status"] == "published" and entry_data["delay_minutes"] < 0
 
 
-def test_two_workers_racing_publish_once(app, testapp, scheduled, frozen):
-    material, entry = scheduled
-    frozen.set(RELEASE + timedelta(seconds=1))
+def race_two_passes(app, module, name):
+    """Two worker passes at once, each holding after ``module.name`` until the other has
+    done it too, so both commit the same change: returns their results."""
     barrier = threading.Barrier(2)
-    results = []
+    original = getattr(module, name)
 
-    from statportal.releases import embargo
-
-    original = embargo.release_entry
-
-    def slow_release(*args, **kw):
-        released = original(*args, **kw)
+    def held(*args, **kw):
+        value = original(*args, **kw)
         try:
-            barrier.wait(timeout=5)   # both have released in their transaction; now commit
+            barrier.wait(timeout=5)   # both did it in their transaction; now both commit
         except threading.BrokenBarrierError:
             pass
-        return released
+        return value
 
-    embargo.release_entry = slow_release
+    results = []
+    setattr(module, name, held)
     try:
         threads = [threading.Thread(target=lambda: results.append(run_pass(app.registry)))
                    for _ in range(2)]
@@ -184,7 +181,16 @@ def test_two_workers_racing_publish_once(app, testapp, scheduled, frozen):
         for thread in threads:
             thread.join(30)
     finally:
-        embargo.release_entry = original
+        setattr(module, name, original)
+    return results
+
+
+def test_two_workers_racing_publish_once(app, testapp, scheduled, frozen):
+    from statportal.releases import embargo
+
+    material, entry = scheduled
+    frozen.set(RELEASE + timedelta(seconds=1))
+    results = race_two_passes(app, embargo, "release_entry")
     assert sorted(len(r.released) for r in results) == [0, 1]
     assert max(r.attempts for r in results) == 2        # the loser conflicted and retried
     with open_portal(app) as portal:
