@@ -55,4 +55,5 @@ def includeme(config):
     from statportal.releases.embargo import on_withdrawn
 
     config.add_subscriber(on_withdrawn, AfterTransition)
-    config.scan("statportal.releases.views")
+    for module in ("views", "publish_views", "dashboard_views", "plan_views"):
+        config.scan(f"statportal.releases.{module}")
