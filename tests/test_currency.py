@@ -176,3 +176,15 @@ def test_two_workers_racing_send_one_notice(app, testapp, demo, frozen):
     with open_portal(app) as portal:
         assert len(get_outbox(portal)) == before + 1
         assert len(currency.findings(portal)) == 1
+
+
+def test_a_release_missed_again_after_a_move_is_a_new_finding(app, testapp, demo, frozen):
+    entry = missing_release(testapp, "2026-12-11T10:00:00+05:00")
+    frozen.set(datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
+    assert run_pass(app.registry).findings == 1
+    as_user(testapp, "dana").patch_json(f"/++api++{entry}", {
+        "release_at": "2026-12-14T10:00:00+05:00", "reason": "Late returns"})
+    assert run_pass(app.registry).findings == 0      # moved: the old finding is resolved
+    assert testapp.get("/++api++/@currency").json["items"] == []
+    frozen.set(datetime(2026, 12, 14, 6, 0, tzinfo=UTC))
+    assert run_pass(app.registry).findings == 1      # missed again

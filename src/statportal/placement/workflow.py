@@ -4,6 +4,7 @@ from statportal.i18n import _
 from statportal.placement.permissions import APPROVE, PLACE, REGISTER, REJECT, RETURN, SUBMIT
 from statportal.placement.placing import placement_guard
 from statportal.placement.queue import out_of_order_guard
+from statportal.releases.embargo import replace_guard
 from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
@@ -33,7 +34,7 @@ PLACEMENT_WORKFLOW = Workflow(
         Transition("approve", ("awaiting_approval",), "submitted", APPROVE, _("Approve")),
         Transition("register", ("submitted",), "registered", REGISTER, _("Register")),
         Transition("place", ("registered",), "placed", PLACE, _("Place"),
-                   guards=(out_of_order_guard, placement_guard)),
+                   guards=(out_of_order_guard, placement_guard, replace_guard)),
         Transition("return", ("awaiting_approval", "submitted", "registered"), "draft", RETURN,
                    _("Return"), requires_comment=True),
         Transition("reject", ("submitted", "registered"), "rejected", REJECT, _("Reject"),

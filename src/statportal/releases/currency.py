@@ -8,8 +8,9 @@ The worker's pass (``scan``) finds
   ``next_update``),
 
 and records each once as a :class:`Finding` in the portal's ``__currency_findings__``
-(key ``missing:<entry uid>`` or ``outdated:<material's catalog docid>:<date ordinal>``;
-two workers making the same finding insert the same key, and one of them conflicts).
+(key ``missing:<entry uid>:<due timestamp>`` or
+``outdated:<material's catalog docid>:<date ordinal>``; two workers making the same
+finding insert the same key, and one of them conflicts).
 A pass reads keys from the catalogs' indexes and loads only what is new or due: the open
 findings that still hold are not loaded, and the notices waiting for their deadline are
 kept by deadline (``__currency_deadlines__``). The coordinator sends
@@ -183,7 +184,8 @@ def scan(request, portal, now):
         # provisional one past its period is missing whatever waits for it.
         if entry.status == "provisional" or (entry.status == "confirmed"
                                              and not entry.pending()):
-            key = f"missing:{entry.uid}"
+            # The due time is in the key: moved and missed again, it is a new finding.
+            key = f"missing:{entry.uid}:{int(entry.release.latest().timestamp())}"
             holding.add(key)
             if key in store:
                 continue
@@ -319,7 +321,9 @@ def on_request_registered(event):
     by = f"request {obj.number}"
     entry = find_by_path(portal, obj.release) if obj.release else None
     if entry is not None and hasattr(entry, "uid"):
-        resolve(portal, f"missing:{entry.uid}", by, now)
+        prefix = f"missing:{entry.uid}:"
+        for key in list(open_keys(portal).keys(prefix, prefix + "\uffff")):
+            resolve(portal, key, by, now)
     material = find_by_path(portal, obj.replaces) if obj.replaces else None
     if material is not None and hasattr(material, "uid"):
         from statportal.materials.catalog import get_catalog

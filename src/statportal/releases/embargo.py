@@ -131,7 +131,7 @@ def release_entry(registry, entry, now, actor=WORKER):
                                          "waited (withdrawn or removed)")
             left = material_of(portal, item)
             if left is not None:
-                left.pending_release = None
+                left.pending_release = left.early_release = None
         else:
             _mark_done(entry, item, now)
             released.append(material)
@@ -142,16 +142,17 @@ def release_entry(registry, entry, now, actor=WORKER):
 
 
 def still_waiting(entry):
-    """The bundle's items whose material still waits to go public with the entry (not
-    withdrawn meanwhile)."""
+    """The bundle's new materials still scheduled for the entry (not withdrawn meanwhile):
+    cancelling the entry would leave them hidden for good. A waiting Replace is not among
+    them: cancelling drops it, and the published version stays."""
     portal = root_of(entry)
     waiting = []
     for item in entry.pending():
         material = material_of(portal, item)
-        if material is None:
+        if material is None or item["action"] != "new":
             continue
-        state = (getattr(material, "__workflow_state__", None) or {}).get("material")
-        if state == ("scheduled" if item["action"] == "new" else "published"):
+        if (getattr(material, "__workflow_state__", None) or {}).get("material") == \
+                "scheduled":
             waiting.append(item)
     return waiting
 
@@ -164,13 +165,14 @@ def close_bundle(entry, now, why):
         _mark_done(entry, item, now, skipped=why)
         material = material_of(portal, item)
         if material is not None:
-            material.pending_release = None
+            material.pending_release = material.early_release = None
 
 
 def on_withdrawn(event):
-    """A material withdrawn while it waits stays tied to the release: publishing it again
-    before the release time is refused (``embargo_guard``) unless two people do it, and at
-    the release time it is skipped. Recorded in the entry's notes."""
+    """A new material withdrawn while it waits stays tied to the release: publishing it
+    again before the release time is refused (``embargo_guard``), and at the release time
+    it is skipped (after which it may be published as any other). Recorded in the entry's
+    notes."""
     material = event.object
     if getattr(material, "__content_type__", None) != "Material" or \
             event.transition.name != "withdraw":
@@ -237,7 +239,8 @@ def confirm_early(registry, material, actor, typed, now):
     """A second person confirms: the material goes public now; recorded on both sides."""
     entry, item = waiting_item(material)
     pending = getattr(material, "early_release", None)
-    if entry is None or not pending:
+    if entry is None or not pending or pending.get("entry") != path_of(entry):
+        # An ask made for another release (cancelled, or already out) does not count.
         raise EditError(_("Nobody has asked to publish this material early."), None,
                         status=409, type="conflict")
     if pending["requested_by"] == actor:
@@ -264,9 +267,28 @@ def embargo_guard(material, request, transition):
     time, or "publish now" by two people, decides."""
     from statportal.workflow import Finding
 
-    entry, _item = waiting_item(material)
-    if entry is not None:
+    entry, item = waiting_item(material)
+    if entry is not None and item["action"] == "new":
         return [Finding(_("This material waits for the release ${path}; it is published "
                           "at its time, or earlier by two people (publish now).",
                           mapping={"path": material.pending_release}), code="embargo")]
     return []
+
+
+def replace_guard(request_obj, request, transition):
+    """A Replace is refused while another Replace of the same material waits for a
+    release: applied later, the older version would land on top of the newer one."""
+    from statportal.workflow import Finding
+
+    if request_obj.placement_type != "replace":
+        return []
+    from statportal.placement.placing import target_material
+
+    material = target_material(request_obj)
+    entry, item = waiting_item(material) if material is not None else (None, None)
+    if entry is None or item["action"] != "replace" or item.get("request") == path_of(
+            request_obj):
+        return []
+    return [Finding(_("A replacement of this material already waits for the release "
+                      "${path}; place this one after it, or tie it to the same release.",
+                      mapping={"path": path_of(entry)}), field="replaces", code="embargo")]

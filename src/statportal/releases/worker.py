@@ -119,8 +119,6 @@ def run_pass(registry, now=None, base_url=None):
     try:
         result.attempts = max(result.attempts,
                               _in_transaction(registry, base_url, _currency, now, result))
-    except ConflictError:
-        raise
     except Exception:  # noqa: BLE001 (logged; the releases are committed, the next pass retries)
         log.exception("currency scan failed; the releases of this pass are committed")
         result.currency_error = True
