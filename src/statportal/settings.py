@@ -42,6 +42,7 @@ DEFAULTS = {
     "statportal.worker.in_process": "auto",
     "statportal.worker.interval_seconds": "20",
     "statportal.currency.auto_notice": "false",
+    "statportal.incidents.escalate_hours": "24",
     "mail.host": "localhost",
     "mail.port": "25",
     "mail.default_sender": "statportal@localhost",

@@ -21,7 +21,7 @@ FIXED_PLACES = {
     "plan": ("WorkPlan", {"kk": "Статистикалық жұмыстар жоспары",
                            "ru": "План статистических работ", "en": "Statistical works plan"}),
     "questions": ("Container", {"kk": "Сұрақтар", "ru": "Вопросы", "en": "Questions"}),
-    "incidents": ("Container", {"kk": "Портал іркілістері", "ru": "Сбои портала",
+    "incidents": ("Incidents", {"kk": "Портал іркілістері", "ru": "Сбои портала",
                                 "en": "Portal incidents"}),
 }
 

@@ -40,13 +40,14 @@ class PassResult:
     escalations: int = 0
     attempts: int = 1
     currency_error: bool = False
+    incidents: int = 0                               # escalated by this pass
     seconds: dict = field(default_factory=dict)     # step -> wall time
 
     def as_dict(self):
         return {"released": self.released, "materials": self.materials,
                 "findings": self.findings, "notices": self.notices,
                 "escalations": self.escalations, "attempts": self.attempts,
-                "currency_error": self.currency_error,
+                "currency_error": self.currency_error, "incidents": self.incidents,
                 "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
@@ -75,6 +76,13 @@ def _currency(request, now, result):
     result.escalations += found.escalations
 
 
+def _incidents(request, now, result):
+    from statportal.content.resources import get_portal
+    from statportal.incidents.rules import escalate_due
+
+    result.incidents += escalate_due(request, get_portal(request), now)
+
+
 def _in_transaction(registry, base_url, step, now, result):
     """Run ``step`` in its own transaction, retried on a write conflict; returns the
     attempts it took."""
@@ -100,7 +108,7 @@ def _in_transaction(registry, base_url, step, now, result):
             env["closer"]()
         result.seconds[step.__name__.lstrip("_")] = time.perf_counter() - began
         result.released += partial.released
-        for name in ("materials", "findings", "notices", "escalations"):
+        for name in ("materials", "findings", "notices", "escalations", "incidents"):
             setattr(result, name, getattr(result, name) + getattr(partial, name))
         return attempt
     return None  # pragma: no cover (the loop returns or raises)
@@ -116,6 +124,8 @@ def run_pass(registry, now=None, base_url=None):
         "http://localhost"
     result = PassResult()
     result.attempts = _in_transaction(registry, base_url, _release, now, result)
+    result.attempts = max(result.attempts,
+                          _in_transaction(registry, base_url, _incidents, now, result))
     try:
         result.attempts = max(result.attempts,
                               _in_transaction(registry, base_url, _currency, now, result))

@@ -180,6 +180,12 @@ class Layout:
             if permission is None or request.has_permission(permission, context)
         ]
 
+    def incident_notices(self):
+        """Escalated portal incidents: every page shows them (art. 18)."""
+        from statportal.incidents.rules import public_notices
+
+        return public_notices(self.portal)
+
     def messages(self):
         if "statportal_session" not in self.request.cookies:
             return []  # no session, no messages: keep anonymous pages cookie-free

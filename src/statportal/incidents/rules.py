@@ -1,0 +1,129 @@
+"""What happens to an incident, without HTTP: Support told at once, the escalation after
+``statportal.incidents.escalate_hours`` (a worker pass), the coordinators' written
+notice, the public notice's data, the duration."""
+
+from datetime import timedelta
+
+from statportal.content.paths import root_of
+from statportal.i18n import _
+from statportal.security.principals import user_roles
+
+WORKER = "system:worker"
+SUBJECTS = {
+    "reported": "Интернет-ресурс іркілісі / Сбой интернет-ресурса / Portal incident",
+    "escalated": ("Интернет-ресурс бір тәуліктен астам тұрақты жұмыс істемейді / "
+                  "Интернет-ресурс не работает устойчиво более суток / "
+                  "The portal has not been working steadily for over a day"),
+}
+
+
+def addresses(portal, role):
+    return sorted(u.email for u in portal["principals"]["users"].values()
+                  if u.active and u.email and role in user_roles(portal, u))
+
+
+def _title(incident):
+    return next((incident.title[lang] for lang in ("kk", "ru", "en")
+                 if incident.title.get(lang)), "")
+
+
+def _mail(request, portal, role, subject, body):
+    from statportal.mail import make_message, queue_mail
+
+    recipients = addresses(portal, role)
+    if recipients:
+        queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
+                                         recipients, subject, body))
+
+
+def escalation_guard(incident, request, transition):
+    """Support escalating by hand gives the public the cause and the restoration time."""
+    from statportal.workflow import Finding
+
+    findings = []
+    if not any((incident.cause or {}).values()):
+        findings.append(Finding(_("Give the cause before escalating: it is shown on "
+                                  "every public page."), field="cause", code="required"))
+    if incident.restore_by is None:
+        findings.append(Finding(_("Give the expected restoration time before escalating: "
+                                  "it is shown on every public page."), field="restore_by",
+                                code="required"))
+    return findings
+
+
+def on_reported(event):
+    """A new incident: open, and Support e-mailed at once."""
+    from pyramid.threadlocal import get_current_request
+
+    incident = event.object
+    if getattr(incident, "__content_type__", None) != "Incident":
+        return
+    incident.__parent__.sets()[0].insert(incident.__name__)
+    request = get_current_request()
+    if request is not None:
+        portal = root_of(incident)
+        _mail(request, portal, "Support", SUBJECTS["reported"],
+              f"{_title(incident)}\n\n{request.application_url.removesuffix('/++api++')}"
+              f"/incidents/{incident.__name__}")
+
+
+def on_transition(event):
+    incident, name = event.object, event.transition.name
+    if getattr(incident, "__content_type__", None) != "Incident":
+        return
+    from statportal.content.base import utcnow
+
+    now = utcnow()
+    if name == "acknowledge":
+        incident.acknowledged_at = now
+    elif name == "escalate":
+        _escalated(event.request, incident, now)
+    elif name == "resolve":
+        incident.resolved_at = now
+        open_names, escalated = incident.__parent__.sets()
+        for names in (open_names, escalated):
+            if incident.__name__ in names:
+                names.remove(incident.__name__)
+
+
+def _escalated(request, incident, now):
+    incident.escalated_at = now
+    incident.__parent__.sets()[1].insert(incident.__name__)
+    portal = root_of(incident)
+    reported = incident.reported_at.isoformat(timespec="minutes")
+    _mail(request, portal, "Coordinator", SUBJECTS["escalated"],
+          f"{_title(incident)}\nReported / Хабарланды / Сообщено: {reported}\n\n"
+          f"{request.application_url.removesuffix('/++api++')}/incidents/"
+          f"{incident.__name__}")
+
+
+def escalate_due(request, portal, now):
+    """Escalate the open incidents reported ``escalate_hours`` ago or more; returns how
+    many. Without a cause yet, the public notice says it is being established."""
+    from statportal.settings import as_int
+    from statportal.workflow.engine import _record, get_workflows
+
+    hours = as_int(request.registry.settings, "statportal.incidents.escalate_hours")
+    folder = portal["incidents"]
+    workflow = get_workflows(request.registry).workflows["incident"]
+    count = 0
+    for name in list(folder.sets()[0]):
+        incident = folder.get(name)
+        state = (getattr(incident, "__workflow_state__", None) or {}).get("incident")
+        if state not in ("reported", "acknowledged"):
+            continue
+        if incident.reported_at + timedelta(hours=hours) > now:
+            continue
+        _record(incident, workflow, "escalate", WORKER, state, "escalated",
+                f"not resolved within {hours} hours")
+        _escalated(request, incident, now)
+        count += 1
+    return count
+
+
+def public_notices(portal):
+    """The escalated incidents every public page shows."""
+    folder = portal.get("incidents")
+    if folder is None or not hasattr(folder, "sets"):
+        return []
+    return [folder[name] for name in folder.sets()[1] if name in folder]
