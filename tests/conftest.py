@@ -5,6 +5,7 @@ import email.policy
 import os
 import socket
 import tempfile
+from datetime import UTC, datetime
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -34,6 +35,27 @@ class Collect:
         self.messages.append((envelope.rcpt_tos, email.message_from_bytes(
             envelope.original_content, policy=email.policy.default)))
         return "250 OK"
+
+
+#: The tests' "now": Tuesday 1 December 2026, 09:00 in Almaty.
+NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    """The portal's clock frozen at ``NOW``; ``frozen.set`` and ``frozen.advance`` move it."""
+    from statportal import clock
+
+    with clock.frozen(NOW) as frozen_clock:
+        yield frozen_clock
+
+
+def mail_settings(tmp_path, smtp_port, **overrides):
+    """Test settings whose mail goes to the ``smtp`` fixture's server."""
+    from statportal.testing import make_settings
+
+    return make_settings(tmp_path, **{"mail.host": "127.0.0.1", "mail.port": str(smtp_port),
+                                      **overrides})
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 
-from statportal import clock
-from statportal.testing import basic_auth, open_portal
+from statportal.testing import open_portal
+from tests.conftest import NOW
+from tests.test_placement import as_user
 
 CAL = "/++api++/calendar"
 # Tuesday 1 December 2026, 09:00 in Almaty.
-NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 
 
 def entry_payload(**changes):
@@ -25,15 +25,6 @@ def entry_payload(**changes):
     return data
 
 
-@pytest.fixture
-def frozen():
-    with clock.frozen(NOW) as frozen_clock:
-        yield frozen_clock
-
-
-def as_user(client, login):
-    client.authorization = basic_auth(login) if login else None
-    return client
 
 
 def add(client, expect=201, **changes):

@@ -6,27 +6,18 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from statportal import clock
 from statportal.releases.worker import run_pass
 from statportal.testing import open_portal
+from tests.conftest import mail_settings
 from tests.test_calendar_api import add as add_entry
 from tests.test_mail import deliver
 from tests.test_placement import as_user, new_request, run_chain, step
 
-NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)   # Tuesday 1 December, 09:00 in Almaty
-
 
 @pytest.fixture
 def app_settings(tmp_path, smtp_port):
-    from statportal.testing import make_settings
+    return mail_settings(tmp_path, smtp_port)
 
-    return make_settings(tmp_path, **{"mail.host": "127.0.0.1", "mail.port": str(smtp_port)})
-
-
-@pytest.fixture
-def frozen():
-    with clock.frozen(NOW) as frozen_clock:
-        yield frozen_clock
 
 
 def plan_item(testapp):

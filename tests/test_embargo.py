@@ -7,22 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from statportal import clock
 from statportal.releases.worker import run_pass
 from statportal.testing import open_portal
 from tests.test_calendar_api import add as add_entry
 from tests.test_placement import as_user, new_request, run_chain
 
 # Tuesday 1 December 2026, 09:00 in Almaty; the release is on Monday 14th at 10:00.
-NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 RELEASE = datetime(2026, 12, 14, 5, 0, tzinfo=UTC)
 TITLE = "Industrial production, October 2026"
 
-
-@pytest.fixture
-def frozen():
-    with clock.frozen(NOW) as frozen_clock:
-        yield frozen_clock
 
 
 @pytest.fixture

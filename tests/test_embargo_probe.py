@@ -10,7 +10,7 @@ from webtest.http import StopableWSGIServer
 
 from statportal.scripts.cli import main
 from statportal.testing import TEST_SECRET, open_portal
-from tests.test_embargo import RELEASE, frozen, scheduled  # noqa: F401 (fixtures)
+from tests.test_embargo import RELEASE, scheduled  # noqa: F401 (a fixture)
 
 
 @pytest.fixture

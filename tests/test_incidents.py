@@ -2,36 +2,24 @@
 public notice only after 24 hours unresolved, on every public page, gone when resolved;
 a manual escalation needs the cause and the restoration time."""
 
-from datetime import UTC, datetime
 
 import pytest
 
-from statportal import clock
 from statportal.releases.worker import run_pass
-from statportal.testing import basic_auth, open_portal
+from statportal.testing import open_portal
+from tests.conftest import mail_settings
 from tests.test_mail import deliver
+from tests.test_placement import as_user
 
-NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 PAGES = ("/", "/calendar", "/official-statistics/economy/industry", "/@@search",
          "/incidents")
 
 
 @pytest.fixture
 def app_settings(tmp_path, smtp_port):
-    from statportal.testing import make_settings
-
-    return make_settings(tmp_path, **{"mail.host": "127.0.0.1", "mail.port": str(smtp_port)})
+    return mail_settings(tmp_path, smtp_port)
 
 
-@pytest.fixture
-def frozen():
-    with clock.frozen(NOW) as frozen_clock:
-        yield frozen_clock
-
-
-def as_user(client, login):
-    client.authorization = basic_auth(login) if login else None
-    return client
 
 
 def report(testapp, status=201, **changes):

@@ -73,11 +73,6 @@ class Finding(Persistent):
     def is_open(self):
         return self.resolved_at is None
 
-    @property
-    def overdue(self):
-        return self.notice is not None and self.resolved_at is None and \
-            self.escalated_at is not None
-
     def as_json(self):
         def iso(value):
             return value.isoformat() if value is not None else None
@@ -93,29 +88,27 @@ class Finding(Persistent):
                 "resolved_by": self.resolved_by}
 
 
+def _kept(portal, name, factory):
+    """The portal's structure ``name``, made on first use."""
+    value = getattr(portal, name, None)
+    if value is None:
+        value = factory()
+        setattr(portal, name, value)
+    return value
+
+
 def findings(portal):
-    store = getattr(portal, FINDINGS_KEY, None)
-    if store is None:
-        store = OOBTree()
-        setattr(portal, FINDINGS_KEY, store)
-    return store
+    """key -> :class:`Finding`, every finding ever made."""
+    return _kept(portal, FINDINGS_KEY, OOBTree)
 
 
 def open_keys(portal):
-    keys = getattr(portal, OPEN_KEY, None)
-    if keys is None:
-        keys = OOTreeSet()
-        setattr(portal, OPEN_KEY, keys)
-    return keys
+    return _kept(portal, OPEN_KEY, OOTreeSet)
 
 
 def deadlines(portal):
     """``(deadline timestamp, key)`` of the notices not yet answered, soonest first."""
-    found = getattr(portal, DEADLINES_KEY, None)
-    if found is None:
-        found = OOTreeSet()
-        setattr(portal, DEADLINES_KEY, found)
-    return found
+    return _kept(portal, DEADLINES_KEY, OOTreeSet)
 
 
 def open_findings(portal):

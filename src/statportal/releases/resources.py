@@ -15,12 +15,16 @@ from statportal.content.base import Content
 from statportal.content.folder import Folder
 
 
-class ReleaseCalendar(Folder):
-    """``/calendar``: one ``CalendarYear`` folder per year."""
+class YearPlace(Folder):
+    """A fixed place of one folder per year (ids are years, and paths name them)."""
 
     ordered = False
     renamable = False
     __is_fixed__ = True
+
+
+class ReleaseCalendar(YearPlace):
+    """``/calendar``: one ``CalendarYear`` folder per year."""
 
 
 class CalendarYear(Folder):
@@ -57,12 +61,8 @@ class ReleaseEntry(Content):
         return [item for item in self.bundle if not item.get("done")]
 
 
-class WorkPlan(Folder):
+class WorkPlan(YearPlace):
     """``/plan``: one ``PlanYear`` folder per year."""
-
-    ordered = False
-    renamable = False
-    __is_fixed__ = True
 
 
 class PlanYear(Folder):

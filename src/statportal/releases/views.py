@@ -15,7 +15,7 @@ from statportal.i18n import LANGUAGES, _, format_datetime, label, pick, timezone
 from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
 from statportal.releases import listing
 from statportal.releases.entries import shown_status
-from statportal.releases.json import entry_json
+from statportal.releases.json import delay_minutes, entry_json
 from statportal.releases.resources import ReleaseCalendar, ReleaseEntry
 from statportal.releases.schemas import STATUS_TITLES
 from statportal.security.permissions import EDIT, VIEW
@@ -116,8 +116,7 @@ def calendar_page(context, request):
         "status": shown_status,
         "category_title": lambda name: label(request, CATEGORY_TITLES.get(name), name),
         "punctual": lambda entry: listing.is_punctual(entry, punctual_minutes(request)),
-        "delay": lambda entry: round((entry.published_at - entry.release.latest())
-                                     .total_seconds() / 60),
+        "delay": delay_minutes,
         "change_line": lambda change: change_line(request, change),
         "ical_url": request.resource_url(context, "@ical", query={
             key: value for key, value in (("section", filters.section),
@@ -196,7 +195,7 @@ class _LangRequest:
     """A request read in another language (the feed's ``?lang=``)."""
 
     def __init__(self, request, lang, localizer):
-        self._request, self.locale_name, self.localizer = request, lang, localizer
+        self.locale_name, self.localizer = lang, localizer
         self.registry = request.registry
 
 
