@@ -63,6 +63,7 @@ def includeme(config):
     config.include("statportal.placement")
     config.include("statportal.releases")
     config.include("statportal.incidents")
+    config.include("statportal.questions")
     config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")

@@ -16,6 +16,7 @@ READ_ONLY_KEYS = frozenset({
     "number", "submitted_at", "registered_at", "due", "executed_at", "material",
     "available_languages", "version", "versions", "published_at",
     "uid", "shown_status", "exact", "changes", "notes", "bundle", "delay_minutes", "year",
+    "received_at", "routed_at", "answered_at", "sent_at", "closed_at",
 })
 
 

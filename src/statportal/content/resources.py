@@ -20,7 +20,8 @@ FIXED_PLACES = {
                                "en": "Release calendar"}),
     "plan": ("WorkPlan", {"kk": "Статистикалық жұмыстар жоспары",
                            "ru": "План статистических работ", "en": "Statistical works plan"}),
-    "questions": ("Container", {"kk": "Сұрақтар", "ru": "Вопросы", "en": "Questions"}),
+    "questions": ("Questions", {"kk": "Сұрақ-жауап", "ru": "Вопросы и ответы",
+                                "en": "Questions and answers"}),
     "incidents": ("Incidents", {"kk": "Портал іркілістері", "ru": "Сбои портала",
                                 "en": "Portal incidents"}),
 }

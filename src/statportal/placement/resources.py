@@ -2,44 +2,21 @@
 
 import uuid
 
-from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from persistent.list import PersistentList
 
 from statportal.content.base import Content
 from statportal.content.folder import Folder
+from statportal.content.numbering import YearCounter, YearNumbering  # noqa: F401 (old pickles)
 from statportal.content.paths import find_by_path, root_of
 from statportal.files import StoredFile
 
 
-class YearCounter(Persistent):
-    """The last number given in a year. Two registrations at once both write it, one
-    conflicts and is retried: numbers stay unique and without gaps."""
-
-    def __init__(self):
-        self.value = 0
-
-
-class Requests(Folder):
+class Requests(YearNumbering, Folder):
     """``/requests``: unordered, with random ids, so concurrent submitters do not collide."""
 
     ordered = False
     renamable = False
     __is_fixed__ = True
-
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self._counters = OOBTree()
-
-    def next_number(self, year):
-        counters = getattr(self, "_counters", None)
-        if counters is None:
-            counters = self._counters = OOBTree()
-        counter = counters.get(year)
-        if counter is None:
-            counter = counters[year] = YearCounter()
-        counter.value += 1
-        return f"{year}-{counter.value:06d}"
 
     def visible_batch(self, request, start, size):
         """The requests this user may see, newest submission first, from the catalog."""

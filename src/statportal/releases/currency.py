@@ -261,21 +261,10 @@ def _values(request, finding, calendar, deadline, sent=None, lang="kk"):
 
 
 def heads_of(portal, unit_path):
-    """E-mail addresses of the heads of ``unit_path``: users with the role HeadOfUnit there
-    (a local role on the unit) or globally, whose org unit it is."""
-    from statportal.security.principals import user_principal, user_roles
+    """E-mail addresses of the heads of ``unit_path``."""
+    from statportal.security.principals import addresses_in_unit
 
-    unit = find_by_path(portal, unit_path) if unit_path else None
-    grants = unit.local_roles() if unit is not None and hasattr(unit, "local_roles") else {}
-    addresses = set()
-    for user in portal["principals"]["users"].values():
-        if not (user.active and user.email):
-            continue
-        local = "HeadOfUnit" in grants.get(user_principal(user.login), ())
-        global_ = "HeadOfUnit" in user_roles(portal, user) and user.org_unit == unit_path
-        if local or global_:
-            addresses.add(user.email)
-    return sorted(addresses)
+    return addresses_in_unit(portal, unit_path, "HeadOfUnit")
 
 
 def escalate(request, portal, finding, now):

@@ -98,6 +98,17 @@ class WorkCalendar:
             day = self.next_working_day(day)
         return self.at(day, local.timetz().replace(tzinfo=None))
 
+    def answer_deadline(self, received_at, days):
+        """When a question received at ``received_at`` must be answered (art. 25): the
+        close of business (18:00) of the ``days``-th working day after the day of receipt.
+        The term runs from the next day, so the hour of receipt does not shorten it."""
+        if days < 1:
+            raise ValueError("days must be at least 1")
+        day = self.local(received_at).date()
+        for _ in range(days):
+            day = self.next_working_day(day)
+        return self.at(day, self.hours.closing)
+
     def placement_deadline(self, registered_at):
         """When a request registered at ``registered_at`` must be placed (art. 9, 16).
 

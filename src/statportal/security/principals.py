@@ -95,6 +95,24 @@ def user_roles(portal, user):
     return roles
 
 
+def addresses_in_unit(portal, unit_path, role):
+    """E-mail addresses of the users who hold ``role`` in the org unit ``unit_path``: as a
+    local role on the unit, or globally with the unit as their own."""
+    from statportal.content.paths import find_by_path
+
+    unit = find_by_path(portal, unit_path) if unit_path else None
+    grants = unit.local_roles() if unit is not None and hasattr(unit, "local_roles") else {}
+    addresses = set()
+    for user in portal["principals"]["users"].values():
+        if not (user.active and user.email):
+            continue
+        local = role in grants.get(user_principal(user.login), ())
+        global_ = role in user_roles(portal, user) and user.org_unit == unit_path
+        if local or global_:
+            addresses.add(user.email)
+    return sorted(addresses)
+
+
 def members_of(portal, group_name):
     # Users are few (hundreds); this listing is for the admin page only.
     return [u for u in portal["principals"]["users"].values() if group_name in u.groups]

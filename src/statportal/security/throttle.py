@@ -106,3 +106,43 @@ class CredentialCache:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
             self._entries[self._key(login, password, password_hash)] = self.clock() + self.ttl
+
+
+class RateLimit:
+    """At most ``limit`` events per key within ``window`` seconds (a sliding window).
+
+    ``retry_after(key)`` says how long until one more is allowed (0: now); ``hit(key)``
+    records one. Counts live in the process, like the login throttle.
+    """
+
+    def __init__(self, limit, window, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._events = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._calls = 0
+
+    def _current(self, key, now):
+        events = self._events[key]
+        while events and events[0] <= now - self.window:
+            events.popleft()
+        return events
+
+    def retry_after(self, key):
+        now = self.clock()
+        with self._lock:
+            events = self._current(key, now)
+            if len(events) < self.limit:
+                return 0
+            return max(1, int(events[0] + self.window - now + 0.999))
+
+    def hit(self, key):
+        now = self.clock()
+        with self._lock:
+            self._calls += 1
+            if self._calls % 1000 == 0:  # forget keys whose window has passed
+                for stale in [k for k, ev in self._events.items()
+                              if not ev or ev[-1] <= now - self.window]:
+                    del self._events[stale]
+            self._current(key, now).append(now)

@@ -39,6 +39,13 @@ class Transition:
     guards: tuple = ()
     #: A comment (the reason) is required, e.g. for "return" and "reject".
     requires_comment: bool = False
+    #: ``((state, predicate), ...)``: the first ``predicate(obj)`` that holds sends the
+    #: object to its ``state`` instead of ``to_state`` (an answer to an international
+    #: organisation goes on to be agreed, the others go out).
+    branches: tuple = ()
+
+    def target(self, obj):
+        return next((state for state, holds in self.branches if holds(obj)), self.to_state)
 
 
 class WorkflowDefinitionError(ValueError):
@@ -76,7 +83,8 @@ class Workflow:
         if len(set(names)) != len(names):
             raise WorkflowDefinitionError(f"workflow {self.name!r}: duplicate transition names")
         for transition in self.transitions:
-            unknown = [s for s in (*transition.from_states, transition.to_state)
+            unknown = [s for s in (*transition.from_states, transition.to_state,
+                                   *(state for state, _holds in transition.branches))
                        if s not in states]
             if unknown:
                 raise WorkflowDefinitionError(

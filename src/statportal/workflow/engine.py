@@ -115,7 +115,7 @@ def transition(request, obj, name, comment=None):
                             status=409, findings=findings)
     registry.notify(BeforeTransition(obj, workflow, chosen, request, comment))
     entry = _record(obj, workflow, chosen.name, request.authenticated_userid, state,
-                    chosen.to_state, comment)
+                    chosen.target(obj), comment)
     obj.touch()
     registry.notify(AfterTransition(obj, workflow, chosen, request, comment, entry))
     return entry

@@ -1,0 +1,45 @@
+"""Questions from the public (art. 24–26; issue #7): the asker's form and status link, the
+coordinator's routing to units, the executor's answer, the head's approval (and
+international cooperation's, for international organisations), the answer e-mailed and,
+where the asker agreed, published in the public Q&A section; a dashboard of deadlines.
+
+``topics`` (registered data), ``resources`` (``/questions`` and the Question),
+``schemas`` (one schema for the form and the API), ``workflow`` (the states, as data),
+``rules`` (deadlines, hooks, guards, mail; no HTTP), ``messages`` (the e-mails and the
+document-management format), ``limits`` (spam defence), ``dashboard`` (the figures),
+``views`` (thin).
+"""
+
+from statportal.i18n import _
+from statportal.security.permissions import ADD, MANAGE, VIEW
+
+ASK = "statportal.question.ask"
+DASHBOARD = "statportal.question.dashboard"
+
+
+def includeme(config):
+    from statportal.questions import resources, rules, schemas
+    from statportal.questions.json import serialize_question
+    from statportal.questions.limits import QuestionLimits
+    from statportal.questions.workflow import QUESTION_WORKFLOW
+    from statportal.workflow.events import AfterTransition
+
+    config.include("statportal.questions.topics")
+    config.registry.statportal_question_limits = QuestionLimits.from_settings(
+        config.registry.settings)
+    config.add_content_type(
+        "Questions", resources.Questions, schemas.container_schema,
+        title=_("Questions and answers"),
+        permissions={VIEW: ("Anonymous",), ASK: ("Anonymous",), MANAGE: ("Coordinator",),
+                     ADD: ("Coordinator",), DASHBOARD: ("Authenticated",)})
+    config.add_content_type(
+        "Question", resources.Question, schemas.question_schema, title=_("Question"),
+        addable_to=("Questions",), add_permission=ASK,
+        name_factory=resources.Questions.new_id,
+        create=rules.create_question, update=rules.update_question,
+        serializer=serialize_question,
+        read_only=("number", "received_at", "due", "routed_at", "answered_at", "sent_at",
+                   "published_at", "closed_at"))
+    config.add_workflow(QUESTION_WORKFLOW, content_types=("Question",))
+    config.add_subscriber(rules.on_transition, AfterTransition)
+    config.scan("statportal.questions.views")

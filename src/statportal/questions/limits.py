@@ -1,0 +1,49 @@
+"""Spam defence without a third-party service: how many questions one client address
+(``statportal.questions.per_address_per_hour``) and one e-mail address
+(``per_email_per_day``) may send. Counted in the process, like the login throttle; the
+address is the connection's (``REMOTE_ADDR``, which waitress sets from a trusted proxy),
+never a header the client writes."""
+
+from statportal.i18n import _
+from statportal.security.throttle import RateLimit
+
+
+class QuestionLimits:
+    def __init__(self, per_address_per_hour, per_email_per_day):
+        self.by_address = RateLimit(per_address_per_hour, 3600)
+        self.by_email = RateLimit(per_email_per_day, 86400)
+
+    @classmethod
+    def from_settings(cls, settings):
+        from statportal.settings import as_int
+
+        return cls(as_int(settings, "statportal.questions.per_address_per_hour"),
+                   as_int(settings, "statportal.questions.per_email_per_day"))
+
+    @staticmethod
+    def _keys(request, email):
+        return request.remote_addr or "-", str(email or "").strip().lower()
+
+    def refusal(self, request, email):
+        """None, or ``(field, message, seconds)`` when this question must wait."""
+        address, email = self._keys(request, email)
+        wait = self.by_address.retry_after(address)
+        if wait:
+            return None, _("Too many questions from your address: try again in "
+                           "${minutes} minutes.", mapping={"minutes": -(-wait // 60)}), wait
+        wait = self.by_email.retry_after(email) if email else 0
+        if wait:
+            return "email", _("Too many questions from this e-mail address today: try "
+                              "again in ${hours} hours.",
+                              mapping={"hours": -(-wait // 3600)}), wait
+        return None
+
+    def record(self, request, email):
+        address, email = self._keys(request, email)
+        self.by_address.hit(address)
+        if email:
+            self.by_email.hit(email)
+
+
+def get_limits(request):
+    return request.registry.statportal_question_limits

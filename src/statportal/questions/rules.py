@@ -1,0 +1,237 @@
+"""What happens to a question, without HTTP: its number and deadline, which fields may
+change in which state, the guards, and the mail each step sends.
+
+The deadline (art. 25) is the close of business of the third working day after the day of
+receipt (``statportal.questions.answer_days``), the fifth when several units must agree
+(``agreed_answer_days``); ``WorkCalendar.answer_deadline`` skips weekends and holidays.
+"""
+
+from datetime import UTC
+
+from statportal import clock
+from statportal.content.editing import EditError, apply_fields, choose_name, normalise
+from statportal.content.events import ObjectModified
+from statportal.content.paths import path_of, root_of
+from statportal.content.registry import get_content_registry
+from statportal.i18n import _
+from statportal.settings import as_int
+from statportal.workflow import Finding
+
+#: What the office may change in each state; the asker's fields never change.
+STATE_FIELDS = {
+    "received": ("units",),
+    "routed": ("answer",),
+    "answered": ("answer",),
+    "awaiting_international": ("answer",),
+}
+OPEN_STATES = ("received", "routed", "answered", "awaiting_international")
+TITLE_CHARS = 120
+
+
+def answer_days(settings, units):
+    key = "agreed_answer_days" if len(units or ()) > 1 else "answer_days"
+    return as_int(settings, f"statportal.questions.{key}")
+
+
+def deadline(portal, settings, received_at, units=()):
+    from statportal.schedule.exceptions import calendar_of
+
+    calendar = calendar_of(portal, settings)
+    return calendar.answer_deadline(received_at, answer_days(settings, units)).astimezone(UTC)
+
+
+def state_of_question(question):
+    return (getattr(question, "__workflow_state__", None) or {}).get("question", "received")
+
+
+def _short(text):
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS - 1].rstrip() + "…"
+
+
+# -- the type's hooks -------------------------------------------------------------------
+def create_question(registry, container, name, appstruct, creator):
+    """A new question: numbered, dated, with its deadline and the asker's secret link;
+    the confirmation is queued with it (it goes out after the commit, retried until the
+    mail server takes it: a question accepted is never lost to a mail failure)."""
+    from pyramid.threadlocal import get_current_request
+
+    from statportal.schedule.exceptions import calendar_of
+
+    content = get_content_registry(registry)
+    name = choose_name(container, content["Question"], name, appstruct)
+    question = content.create("Question")
+    question.creator = creator
+    apply_fields(question, appstruct)
+    portal = root_of(container)
+    now = clock.now()
+    question.received_at = now
+    question.number = container.next_number(
+        calendar_of(portal, registry.settings).local(now).year)
+    question.title = {question.language: _short(question.text)}
+    question.due = deadline(portal, registry.settings, now)
+    question.new_token()
+    container.add(name, question)
+    request = get_current_request()
+    if request is not None:
+        _mail_asker(request, question, "received")
+    return question
+
+
+def update_question(registry, question, appstruct, actor):
+    """Only the fields of the state change (``STATE_FIELDS``); anything else sent must be
+    what is stored (a client may send back what it read), or the change is refused."""
+    state = state_of_question(question)
+    allowed = STATE_FIELDS.get(state, ())
+    for key, value in appstruct.items():
+        if key in allowed:
+            continue
+        if key == "attachment":
+            if value not in (None, ""):
+                raise EditError(_("The asker's attachment cannot be replaced."), key,
+                                status=409, type="read_only")
+            continue
+        stored = getattr(question, key, None)
+        if key == "units":
+            value, stored = tuple(value or ()), tuple(stored or ())
+        if normalise(value) != stored:
+            raise EditError(_("${field} cannot be changed in the state ${state}.",
+                              mapping={"field": key, "state": state}), key, status=409,
+                            type="read_only")
+    changed = apply_fields(question, {k: v for k, v in appstruct.items() if k in allowed})
+    if changed:
+        question.modified = clock.now()
+        registry.notify(ObjectModified(question, changed))
+    return changed
+
+
+# -- guards -----------------------------------------------------------------------------
+def units_guard(question, request, transition):
+    if not question.units:
+        return [Finding(_("Choose the units that answer before routing."), field="units",
+                        code="required")]
+    return []
+
+
+def answer_guard(question, request, transition):
+    if not (question.answer or "").strip():
+        return [Finding(_("Write the answer before sending it for approval."),
+                        field="answer", code="required")]
+    return []
+
+
+def publish_guard(question, request, transition):
+    if not question.may_publish:
+        return [Finding(_("The asker did not agree to publication."), field="may_publish",
+                        code="not_agreed")]
+    return []
+
+
+def is_international(question):
+    return bool(question.international)
+
+
+# -- after each step --------------------------------------------------------------------
+def on_transition(event):
+    question, name = event.object, event.transition.name
+    if getattr(question, "__content_type__", None) != "Question":
+        return
+    request, now = event.request, clock.now()
+    portal = root_of(question)
+    if name == "route":
+        question.routed_at = now
+        question.due = deadline(portal, request.registry.settings, question.received_at,
+                                question.units)
+        _forward_to_edms(request, question)
+        _mail_units(request, question, "Executor", "routed")
+    elif name == "answer":
+        question.answered_at = now
+        _mail_units(request, question, "HeadOfUnit", "answered")
+    elif name == "return":
+        question.answered_at = None
+    elif name in ("approve", "approve_international"):
+        if state_of_question(question) == "sent":
+            question.sent_at = now
+            _mail_asker(request, question, "answer")
+        else:
+            from statportal.incidents.rules import addresses
+
+            _mail_office(request, addresses(portal, "IntlCoop"), question, "international")
+    elif name == "publish":
+        question.published_at = now
+        question.__parent__.published().insert(question.__name__)
+    elif name == "close":
+        question.closed_at = now
+
+
+def base_url(request):
+    return request.application_url.removesuffix("/++api++")
+
+
+def status_link(request, question):
+    return f"{base_url(request)}/{path_of(question).lstrip('/')}/@@status?t={question.status_token}"
+
+
+def staff_link(request, question):
+    return f"{base_url(request)}/{path_of(question).lstrip('/')}"
+
+
+def _local(portal, request, moment):
+    from statportal.schedule.exceptions import calendar_of
+
+    return calendar_of(portal, request.registry.settings).local(moment)
+
+
+def _values(request, question):
+    portal = root_of(question)
+    received, due = (_local(portal, request, m) for m in (question.received_at, question.due))
+    return {"name": question.name, "number": question.number, "text": question.text,
+            "answer": question.answer, "link": status_link(request, question),
+            "staff_link": staff_link(request, question),
+            "received": received.strftime("%d.%m.%Y %H:%M"),
+            "due": due.strftime("%d.%m.%Y %H:%M"),
+            "received_iso": received.isoformat(), "due_iso": due.isoformat()}
+
+
+def _sender(request):
+    return request.registry.settings["mail.default_sender"]
+
+
+def _mail_asker(request, question, kind):
+    from statportal.mail import make_message, queue_mail
+    from statportal.questions.messages import asker_message
+
+    subject, body = asker_message(kind, question.language, _values(request, question))
+    queue_mail(request, make_message(_sender(request), [question.email], subject, body))
+
+
+def _mail_office(request, recipients, question, kind):
+    from statportal.mail import make_message, queue_mail
+    from statportal.questions.messages import office_subject
+
+    if recipients:
+        queue_mail(request, make_message(_sender(request), recipients,
+                                         office_subject(kind, question.number),
+                                         staff_link(request, question)))
+
+
+def _mail_units(request, question, role, kind):
+    from statportal.security.principals import addresses_in_unit
+
+    portal = root_of(question)
+    recipients = sorted({address for unit in question.units
+                         for address in addresses_in_unit(portal, unit, role)})
+    _mail_office(request, recipients, question, kind)
+
+
+def _forward_to_edms(request, question):
+    """Art. 24: the question goes to the units through the document management system."""
+    from statportal.mail import make_message, queue_mail
+    from statportal.questions.messages import edms_message
+
+    address = request.registry.settings.get("statportal.questions.edms_address", "").strip()
+    if not address:
+        return
+    subject, body, attachments = edms_message(question, _values(request, question))
+    queue_mail(request, make_message(_sender(request), [address], subject, body,
+                                     attachments=attachments))

@@ -1,0 +1,165 @@
+"""The Question schema: the public ask form, the staff's routing and answer, the JSON API.
+
+Adding (the asker) has the asker's fields and the attachment; editing (the office) adds
+``units`` and ``answer``, which the workflow's state lets change (``rules.STATE_FIELDS``).
+"""
+
+import colander
+import deform.widget
+
+from statportal.content.schemas import container_schema
+from statportal.files.upload import Upload, UploadStore
+from statportal.i18n import LANGUAGES, _
+
+__all__ = ["container_schema", "question_schema"]
+
+NAME_MAX = 200
+ORGANISATION_MAX = 300
+ANSWER_MAX = 20000
+UNITS_MAX = 10
+#: Refused in an attachment even where the portal's policy accepts them for materials.
+ACTIVE_FORMATS = ("html", "htm")
+
+
+def _setting(request, name):
+    from statportal.settings import as_int
+
+    return as_int(request.registry.settings, name)
+
+
+class QuestionUpload(Upload):
+    """One file under the portal's format policy, less HTML, within the question's limit."""
+
+    def policy_for(self, request):
+        from dataclasses import replace
+
+        from statportal.files.upload import policy_of
+
+        policy = policy_of(request)
+        if request is None:
+            return policy
+        limit = _setting(request, "statportal.questions.attachment_max_mb") * 1024 * 1024
+        return replace(policy, max_bytes=min(policy.max_bytes, limit),
+                       extensions=tuple(e for e in policy.extensions
+                                        if e not in ACTIVE_FORMATS))
+
+
+@colander.deferred
+def topic_widget(node, kw):
+    from statportal.i18n import pick
+    from statportal.questions.topics import get_topics
+
+    request = kw["request"]
+    return deform.widget.SelectWidget(values=[("", "—")] + [
+        (name, pick(request, title)[0]) for name, title in
+        get_topics(request.registry).items()])
+
+
+@colander.deferred
+def topic_validator(node, kw):
+    from statportal.questions.topics import get_topics
+
+    return colander.OneOf(list(get_topics(kw["request"].registry)))
+
+
+@colander.deferred
+def text_validator(node, kw):
+    maximum = _setting(kw["request"], "statportal.questions.max_chars")
+    return colander.Length(min=10, max=maximum, min_err=_(
+        "Write the question: at least ${min} characters."), max_err=_(
+        "The question is longer than ${max} characters: shorten it or attach a file."))
+
+
+@colander.deferred
+def language_default(node, kw):
+    locale = getattr(kw["request"], "locale_name", None)
+    return locale if locale in LANGUAGES else LANGUAGES[0]
+
+
+@colander.deferred
+def units_widget(node, kw):
+    from statportal.security.schemas import orgunit_paths
+
+    return deform.widget.CheckboxChoiceWidget(values=orgunit_paths(kw["request"]))
+
+
+@colander.deferred
+def units_validator(node, kw):
+    from statportal.content.paths import find_by_path
+    from statportal.content.resources import get_portal
+
+    request = kw["request"]
+
+    def validate(node, value):
+        if len(value) > UNITS_MAX:
+            raise colander.Invalid(node, _("At most ${n} units.", mapping={"n": UNITS_MAX}))
+        for path in value:
+            unit = find_by_path(get_portal(request), path)
+            if getattr(unit, "__content_type__", None) != "OrgUnit":
+                raise colander.Invalid(node, _("No org unit at ${path}.",
+                                               mapping={"path": path}))
+    return validate
+
+
+class Units(colander.List):
+    """Org-unit paths, in the order given, each once."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None):
+            return colander.null
+        if isinstance(cstruct, str) or not isinstance(cstruct, list | tuple | set):
+            raise colander.Invalid(node, _("A list of org-unit paths is expected."))
+        if not all(isinstance(item, str) for item in cstruct):
+            raise colander.Invalid(node, _("A list of org-unit paths is expected."))
+        return list(dict.fromkeys(p.strip() for p in cstruct if p.strip()))
+
+
+class QuestionSchema(colander.MappingSchema):
+    name = colander.SchemaNode(colander.String(), title=_("Your name"),
+                               validator=colander.Length(1, NAME_MAX))
+    email = colander.SchemaNode(colander.String(), title=_("E-mail"),
+                                validator=colander.All(colander.Length(max=254),
+                                                       colander.Email(_("Not a valid e-mail "
+                                                                        "address."))),
+                                description=_("The answer and the link to follow it come "
+                                              "here."))
+    organisation = colander.SchemaNode(colander.String(), title=_("Organisation"),
+                                       missing="",
+                                       validator=colander.Length(max=ORGANISATION_MAX))
+    international = colander.SchemaNode(
+        colander.Boolean(), title=_("I write on behalf of an international organisation"),
+        missing=False, widget=deform.widget.CheckboxWidget())
+    topic = colander.SchemaNode(colander.String(), title=_("Topic"), widget=topic_widget,
+                                validator=topic_validator)
+    language = colander.SchemaNode(
+        colander.String(), title=_("Language of the question"), missing=language_default,
+        default=language_default, validator=colander.OneOf(LANGUAGES),
+        widget=deform.widget.SelectWidget(values=[("kk", "Қазақша"), ("ru", "Русский"),
+                                                  ("en", "English")]))
+    text = colander.SchemaNode(colander.String(), title=_("Question"),
+                               validator=text_validator,
+                               widget=deform.widget.TextAreaWidget(rows=8))
+    attachment = colander.SchemaNode(
+        QuestionUpload(), title=_("Attachment (optional)"), missing=colander.null,
+        widget=deform.widget.FileUploadWidget(UploadStore()),
+        description=_("One file: a document, a table or an image."))
+    may_publish = colander.SchemaNode(
+        colander.Boolean(), missing=False, widget=deform.widget.CheckboxWidget(),
+        title=_("The question and its answer may be published, without my name and "
+                "e-mail"))
+    units = colander.SchemaNode(Units(), title=_("Units that answer"), missing=colander.drop,
+                                widget=units_widget, validator=units_validator,
+                                description=_("Several units: they must agree, and the "
+                                              "answer is due in five working days."))
+    answer = colander.SchemaNode(colander.String(), title=_("Answer"), missing=colander.drop,
+                                 validator=colander.Length(max=ANSWER_MAX),
+                                 widget=deform.widget.TextAreaWidget(rows=10))
+
+    def after_bind(self, node, kw):
+        if kw.get("adding"):
+            for name in ("units", "answer"):
+                del self[name]
+
+
+def question_schema():
+    return QuestionSchema()

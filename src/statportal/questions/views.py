@@ -1,0 +1,332 @@
+"""The questions' pages and endpoints; the rules live in ``rules``.
+
+Public: ``/questions`` (the published answers, searchable by words, topic and language),
+``/questions/@@ask`` (the form), ``POST /questions`` (JSON), ``<question>/@@status?t=``
+and ``@status`` (the asker's link). Office: the question's page (route, answer, approve,
+publish in one place), ``@@attachment``, ``/questions/@@dashboard`` and ``@dashboard``.
+"""
+
+from datetime import datetime
+
+import colander
+import deform
+import deform.widget
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+
+from statportal import clock
+from statportal.api.errors import json_error
+from statportal.api.serialize import bound_schema
+from statportal.content import editing
+from statportal.content.registry import get_content_registry
+from statportal.i18n import _, label, pick
+from statportal.questions import ASK, DASHBOARD
+from statportal.questions.limits import get_limits
+from statportal.questions.resources import Question, Questions
+from statportal.questions.rules import STATE_FIELDS, state_of_question, status_link
+from statportal.questions.topics import get_topics
+from statportal.questions.workflow import PERSONAL, QUESTION_WORKFLOW, TRACK
+from statportal.security.permissions import EDIT, VIEW
+from statportal.views.content import flash
+from statportal.views.forms import form_schema, make_form, set_field_error, validate
+from statportal.workflow import Finding, WorkflowError, available_transitions, transition
+
+HTML = "text/html"
+JSON = "application/json"
+HONEYPOT = "website"
+PUBLIC_PAGE = 20
+#: What the asker reads about the state of the question.
+ASKER_STATES = {
+    "received": _("Received: it will be routed to the units that answer."),
+    "routed": _("Being answered."), "answered": _("Being answered."),
+    "awaiting_international": _("Being answered."),
+    "sent": _("Answered: the answer was sent to your e-mail."),
+    "published": _("Answered and published."),
+    "closed": _("Closed without an answer."),
+}
+
+
+def _topic_title(request, name):
+    title = get_topics(request.registry).get(name)
+    return pick(request, title)[0] if title else name
+
+
+# -- the public Q&A section -------------------------------------------------------------
+def published(request, folder, words="", topic="", language=""):
+    """The published questions, newest first, filtered by words, topic and language."""
+    found = []
+    terms = [w.casefold() for w in words.split() if w.strip()]
+    for name in folder.published():
+        question = folder.get(name)
+        if question is None or state_of_question(question) != "published":
+            continue
+        if topic and question.topic != topic or language and question.language != language:
+            continue
+        text = f"{question.text}\n{question.answer}".casefold()
+        if all(term in text for term in terms):
+            found.append(question)
+    found.sort(key=lambda q: q.published_at, reverse=True)
+    return found
+
+
+def _query(request):
+    return {key: request.GET.get(key, "").strip()[:200] for key in ("q", "topic", "language")}
+
+
+@view_config(context=Questions, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/questions.pt")
+def questions_page(context, request):
+    query = _query(request)
+    items = published(request, context, query["q"], query["topic"], query["language"])
+    try:
+        start = max(0, int(request.GET.get("b_start", 0)))
+    except ValueError:
+        start = 0
+    return {"items": items[start:start + PUBLIC_PAGE], "total": len(items), "start": start,
+            "size": PUBLIC_PAGE, "query": query,
+            "topics": [(n, pick(request, t)[0]) for n, t in get_topics(request.registry).items()],
+            "topic_title": lambda name: _topic_title(request, name),
+            "can_ask": request.has_permission(ASK, context),
+            "dashboard": request.has_permission(DASHBOARD, context)}
+
+
+@view_config(context=Questions, name="@published", accept=JSON, renderer="json",
+             permission=VIEW, request_method="GET")
+def published_json(context, request):
+    query = _query(request)
+    items = published(request, context, query["q"], query["topic"], query["language"])
+    return {"items": [{"@id": request.resource_url(q).rstrip("/"), "number": q.number,
+                       "topic": q.topic, "language": q.language, "text": q.text,
+                       "answer": q.answer, "published_at": q.published_at.isoformat()}
+                      for q in items[:200]], "items_total": len(items)}
+
+
+# -- asking -----------------------------------------------------------------------------
+def _ask_schema(request, context):
+    info = get_content_registry(request.registry)["Question"]
+    schema = form_schema(bound_schema(request, context, info, adding=True), request)
+    schema.add(colander.SchemaNode(
+        colander.String(), name=HONEYPOT, missing="", title=_("Leave this field empty"),
+        widget=deform.widget.TextInputWidget(item_css_class="honeypot",
+                                             attributes={"autocomplete": "off",
+                                                         "tabindex": "-1"})))
+    return schema
+
+
+@view_config(context=Questions, name="ask", accept=HTML, permission=ASK,
+             renderer="statportal:templates/ask.pt")
+def ask_page(context, request):
+    form = make_form(_ask_schema(request, context), request, _("Send the question"))
+    if "submit" not in request.POST:
+        return {"form": form.render()}
+    try:
+        appstruct = validate(form, request)
+    except deform.ValidationFailure as failure:
+        request.response.status = 400
+        return {"form": failure.render()}
+    if appstruct.pop(HONEYPOT, ""):
+        request.response.status = 400
+        return {"form": set_field_error(form, HONEYPOT, _(
+            "This field must stay empty: it catches automated senders.")).render()}
+    refused = get_limits(request).refusal(request, appstruct.get("email"))
+    if refused:
+        request.response.status = 429
+        request.response.headers["Retry-After"] = str(refused[2])
+        return {"form": set_field_error(form, refused[0], refused[1]).render()}
+    try:
+        question = editing.create(request.registry, context, "Question", None, appstruct,
+                                  creator=request.authenticated_userid)
+    except editing.EditError as exc:
+        request.tm.doom()
+        request.response.status = exc.status
+        return {"form": set_field_error(form, exc.field, exc.message).render()}
+    get_limits(request).record(request, appstruct.get("email"))
+    flash(request, _("Thank you. Your question is registered as No. ${number}; the link to "
+                     "this page was sent to your e-mail.", mapping={"number": question.number}))
+    return HTTPFound(status_link(request, question))
+
+
+@view_config(context=Questions, request_method="POST", accept=JSON, renderer="json",
+             permission=ASK)
+def ask_json(context, request):
+    from statportal.api.content import ContentAPI
+
+    try:
+        payload = request.json_body
+    except ValueError:
+        payload = None
+    email = payload.get("email") if isinstance(payload, dict) else None
+    refused = get_limits(request).refusal(request, email if isinstance(email, str) else "")
+    if refused:
+        response = json_error(request, 429, refused[1], [
+            {"field": refused[0], "message": refused[1], "type": "rate_limited"}])
+        response.headers["Retry-After"] = str(refused[2])
+        return response
+    result = ContentAPI(context, request).post()
+    if request.response.status_int != 201 or not isinstance(result, dict):
+        return result
+    get_limits(request).record(request, email)
+    result["@status"] = status_link(request, context[result["id"]])
+    return result
+
+
+# -- the asker's status link ------------------------------------------------------------
+def status_data(request, question):
+    state = state_of_question(question)
+    answered = state in ("sent", "published")
+    return {"number": question.number, "review_state": state,
+            "state_title": request.localizer.translate(ASKER_STATES.get(state, state)),
+            "received_at": question.received_at.isoformat(), "due": question.due.isoformat(),
+            "topic": question.topic, "text": question.text,
+            "answer": question.answer if answered else None,
+            "sent_at": question.sent_at.isoformat() if question.sent_at else None,
+            "published": request.resource_url(question).rstrip("/")
+            if state == "published" else None}
+
+
+def _private(request):
+    request.response.headers["Referrer-Policy"] = "no-referrer"
+    request.response.cache_control.private = True
+    request.response.cache_control.no_store = True
+
+
+@view_config(context=Question, name="status", accept=HTML, permission=TRACK,
+             renderer="statportal:templates/question_status.pt")
+def status_page(context, request):
+    if not context.token_matches(request.GET.get("t")):
+        raise HTTPNotFound()
+    _private(request)
+    return {"status": status_data(request, context), "question": context,
+            "topic_title": _topic_title(request, context.topic)}
+
+
+@view_config(context=Question, name="@status", accept=JSON, renderer="json",
+             permission=TRACK, request_method="GET")
+def status_json(context, request):
+    if not context.token_matches(request.GET.get("t")):
+        return json_error(request, 404, _("Not found."))
+    _private(request)
+    return status_data(request, context)
+
+
+# -- the office's page ------------------------------------------------------------------
+def _apply_post(request, question):
+    """Save the fields this state lets change, then take the chosen transition."""
+    state = state_of_question(question)
+    editable = STATE_FIELDS.get(state, ())
+    info = get_content_registry(request.registry)["Question"]
+    schema = bound_schema(request, question, info)
+    changes = {}
+    if "units" in editable and "units-shown" in request.POST:
+        changes["units"] = request.POST.getall("units")
+    if "answer" in editable and "answer" in request.POST:
+        changes["answer"] = request.POST["answer"]
+    for key, value in list(changes.items()):
+        try:
+            changes[key] = schema[key].deserialize(value)
+        except colander.Invalid as invalid:
+            raise editing.EditError(invalid.asdict()[key], key) from None
+    if changes:
+        if not request.has_permission(EDIT, question):
+            raise editing.EditError(_("You may not do this here."), None, status=403)
+        editing.update(request.registry, question, changes, actor=request.authenticated_userid)
+    name = request.POST.get("transition")
+    if name:
+        transition(request, question, name, request.POST.get("comment"))
+
+
+@view_config(context=Question, accept=HTML, permission=VIEW,
+             renderer="statportal:templates/question.pt")
+def question_page(context, request):
+    error, findings = None, ()
+    if request.method == "POST" and request.authenticated_userid is not None:
+        try:
+            _apply_post(request, context)
+        except editing.EditError as exc:
+            request.tm.doom()
+            request.response.status = exc.status
+            error, findings = exc.message, ()
+            if exc.field:
+                findings = (Finding(exc.message, field=exc.field),)
+        except WorkflowError as exc:
+            request.tm.doom()
+            request.response.status = exc.status
+            error, findings = exc.message, exc.findings
+        else:
+            flash(request, _("Done."))
+            return HTTPFound(request.resource_url(context))
+    from statportal.content.paths import find_by_path
+    from statportal.content.resources import get_portal
+    from statportal.security.schemas import orgunit_paths
+
+    state = state_of_question(context)
+    editable = STATE_FIELDS.get(state, ()) if request.has_permission(EDIT, context) else ()
+    portal = get_portal(request)
+
+    def unit_title(path):
+        unit = find_by_path(portal, path)
+        return pick(request, unit.title)[0] if unit is not None else path
+
+    return {
+        "question": context, "state": state,
+        "state_title": label(request, QUESTION_WORKFLOW.state(state).title, state),
+        "personal": request.has_permission(PERSONAL, context),
+        "staff": request.authenticated_userid is not None,
+        "topic_title": _topic_title(request, context.topic),
+        "units": [unit_title(path) for path in context.units],
+        "unit_options": orgunit_paths(request) if "units" in editable else (),
+        "edit_units": "units" in editable, "edit_answer": "answer" in editable,
+        "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
+                        for t in available_transitions(request, context)],
+        "error": error, "findings": findings,
+        "answer": request.POST.get("answer", context.answer) if error else context.answer,
+        "overdue": state in ("received", "routed", "answered", "awaiting_international")
+        and context.due < clock.now(),
+    }
+
+
+@view_config(context=Question, name="attachment", permission=PERSONAL)
+def attachment(context, request):
+    from statportal.files.download import file_response
+
+    if context.attachment is None:
+        raise HTTPNotFound()
+    return file_response(request, context.attachment)
+
+
+# -- the dashboard ----------------------------------------------------------------------
+def dashboard_data(request, folder):
+    from statportal.content.paths import find_by_path
+    from statportal.content.resources import get_portal
+    from statportal.questions.dashboard import figures
+
+    data = figures(folder.values(), clock.now(),
+                   visible=lambda q: request.has_permission(VIEW, q))
+    portal = get_portal(request)
+    for row in data["units"]:
+        unit = find_by_path(portal, row["unit"])
+        row["title"] = pick(request, unit.title)[0] if unit is not None else row["unit"]
+    for item in (*data["new"], *data["open"]):
+        item["@id"] = request.resource_url(folder[item["id"]]).rstrip("/")
+    return data
+
+
+@view_config(context=Questions, name="@dashboard", accept=JSON, renderer="json",
+             permission=DASHBOARD, request_method="GET")
+def dashboard_json(context, request):
+    return dashboard_data(request, context)
+
+
+@view_config(context=Questions, name="dashboard", accept=HTML, permission=DASHBOARD,
+             renderer="statportal:templates/questions_dashboard.pt")
+def dashboard_page(context, request):
+    from statportal.releases.timeliness import bar_chart
+
+    data = dashboard_data(request, context)
+    rows = [row for row in data["units"] if row["answered"]]
+    title = request.localizer.translate(_("Answers sent on time, by unit"))
+    return {"data": data, "title": title,
+            "chart": bar_chart(rows, "title", "answered", "on_time", title) if rows else "",
+            "topic_title": lambda name: _topic_title(request, name),
+            "when": datetime.fromisoformat,
+            "state_title": lambda s: label(request, QUESTION_WORKFLOW.state(s).title, s)}

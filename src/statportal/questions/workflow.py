@@ -1,0 +1,79 @@
+"""The question workflow (art. 24–26), as data.
+
+received —route (Coordinator, with ``units``)→ routed —answer (Executor of a routed unit,
+with ``answer``)→ answered —approve (its head)→ sent, or awaiting_international when the
+asker is an international organisation —approve_international (IntlCoop)→ sent
+—publish (Coordinator, only when the asker agreed)→ published. A head or IntlCoop may
+return the answer with a reason; a coordinator may close a question that needs no answer
+(spam), with a reason: nothing accepted is ever deleted.
+"""
+
+from statportal.i18n import _
+from statportal.questions.rules import (
+    answer_guard,
+    is_international,
+    publish_guard,
+    units_guard,
+)
+from statportal.security.permissions import EDIT, VIEW
+from statportal.workflow import State, Transition, Workflow
+
+TRACK = "statportal.question.track"          # the asker's status page (with its secret)
+PERSONAL = "statportal.question.personal"    # the asker's name and address
+ROUTE = "statportal.question.route"
+ANSWER = "statportal.question.answer"
+APPROVE = "statportal.question.approve"
+APPROVE_INTERNATIONAL = "statportal.question.approve_international"
+RETURN = "statportal.question.return"
+PUBLISH = "statportal.question.publish"
+CLOSE = "statportal.question.close"
+
+UNIT = ("Executor", "HeadOfUnit", "Coordinator")
+OFFICE = (*UNIT, "IntlCoop")
+ASKER = {TRACK: ("Anonymous",)}
+
+
+def _state(name, title, **permissions):
+    return State(name, title, {**ASKER, **permissions}, inherit=False)
+
+
+QUESTION_WORKFLOW = Workflow(
+    name="question",
+    title=_("Question"),
+    initial_state="received",
+    states=(
+        _state("received", _("Received"), **{
+            VIEW: ("Coordinator",), PERSONAL: ("Coordinator",), EDIT: ("Coordinator",),
+            ROUTE: ("Coordinator",), CLOSE: ("Coordinator",)}),
+        _state("routed", _("Routed"), **{
+            VIEW: UNIT, PERSONAL: UNIT, EDIT: ("Executor",), ANSWER: ("Executor",),
+            CLOSE: ("Coordinator",)}),
+        _state("answered", _("Answered, awaiting approval"), **{
+            VIEW: UNIT, PERSONAL: UNIT, EDIT: ("HeadOfUnit",), APPROVE: ("HeadOfUnit",),
+            RETURN: ("HeadOfUnit",)}),
+        _state("awaiting_international", _("Awaiting international cooperation"), **{
+            VIEW: OFFICE, PERSONAL: OFFICE, EDIT: ("IntlCoop",),
+            APPROVE_INTERNATIONAL: ("IntlCoop",), RETURN: ("IntlCoop",)}),
+        _state("sent", _("Answer sent"), **{
+            VIEW: OFFICE, PERSONAL: OFFICE, PUBLISH: ("Coordinator",)}),
+        _state("published", _("Published"), **{VIEW: ("Anonymous",), PERSONAL: OFFICE}),
+        _state("closed", _("Closed without an answer"), **{
+            VIEW: ("Coordinator",), PERSONAL: ("Coordinator",)}),
+    ),
+    transitions=(
+        Transition("route", ("received",), "routed", ROUTE, _("Route"),
+                   guards=(units_guard,)),
+        Transition("answer", ("routed",), "answered", ANSWER, _("Send for approval"),
+                   guards=(answer_guard,)),
+        Transition("approve", ("answered",), "sent", APPROVE, _("Approve and send"),
+                   branches=(("awaiting_international", is_international),)),
+        Transition("approve_international", ("awaiting_international",), "sent",
+                   APPROVE_INTERNATIONAL, _("Agree and send")),
+        Transition("return", ("answered", "awaiting_international"), "routed", RETURN,
+                   _("Return"), requires_comment=True),
+        Transition("publish", ("sent",), "published", PUBLISH, _("Publish"),
+                   guards=(publish_guard,)),
+        Transition("close", ("received", "routed"), "closed", CLOSE,
+                   _("Close without an answer"), requires_comment=True),
+    ),
+)
