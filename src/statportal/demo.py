@@ -53,10 +53,6 @@ SECTIONS = [
     ("bulletins", T("Бюллетеньдер", "Бюллетени", "Bulletins"), None, []),
     ("compilations", T("Статистикалық жинақтар", "Статистические сборники",
                        "Statistical compilations"), None, []),
-    ("questions-and-answers", T("Сұрақ-жауап", "Вопросы и ответы", "Questions and answers"),
-     T("Статистика туралы жиі қойылатын сұрақтарға жауаптар.",
-       "Ответы на часто задаваемые вопросы о статистике.",
-       "Answers to frequently asked questions about statistics."), []),
 ]
 
 ORGUNITS = [
@@ -150,4 +146,7 @@ def add_demo_content(registry, portal, password_factory=None, materials=True):
         from statportal.demo_calendar import add_demo_calendar
 
         add_demo_calendar(registry, portal)
+        from statportal.demo_questions import add_demo_questions
+
+        add_demo_questions(registry, portal)
     return credentials
