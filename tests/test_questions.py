@@ -138,10 +138,19 @@ def test_the_full_path_by_the_api(app, testapp, demo, frozen, smtp):
 
 def test_international_answers_are_agreed_before_they_go(app, testapp, demo, frozen, smtp):
     url = path(ask(testapp, international=True, may_publish=False).json)
-    as_user(testapp, "dana").patch_json(url, {"units": [UNIT]})
-    step(testapp, "dana", url, "route")
-    as_user(testapp, "aigerim").patch_json(url, {"answer": "See the attached methodology."})
-    step(testapp, "aigerim", url, "answer")
+    # The transitions take their fields in the body: route with units, answer with answer.
+    as_user(testapp, "dana")
+    bad = testapp.post_json(f"{url}/@workflow/route", {"answer": "x"}, status=400).json
+    assert '"units"' in bad["errors"][0]["message"]
+    testapp.post_json(f"{url}/@workflow/route", {"units": ["/orgunits/nowhere"]},
+                      status=400)
+    testapp.post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    as_user(testapp, "aigerim")
+    testapp.post_json(f"{url}/@workflow/answer", {"answer": "   "}, status=409)
+    assert testapp.get(url).json["answer"] == ""              # nothing kept from a refusal
+    testapp.post_json(f"{url}/@workflow/answer", {"answer": "See the attached methodology."})
+    as_user(testapp, "marat").post_json(f"{url}/@workflow/return",
+                                        {"answer": "x", "comment": "no"}, status=400)
     deliver(app)
     sent_before = len(smtp.messages)
     step(testapp, "marat", url, "approve")

@@ -3,7 +3,8 @@
 from pyramid.view import view_config
 
 from statportal.api.errors import json_error
-from statportal.api.serialize import url_of
+from statportal.api.serialize import PayloadError, bound_schema, deserialize, url_of
+from statportal.content.editing import EditError
 from statportal.content.base import Content
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
@@ -56,18 +57,31 @@ def workflow_get(context, request):
 def workflow_post(context, request):
     if len(request.subpath) != 1:
         return json_error(request, 404, _("Name the transition: @workflow/<transition>."))
+    workflow = workflow_of(request.registry, context)
+    chosen = workflow.transition(request.subpath[0]) if workflow is not None else None
+    fields = set(chosen.fields) if chosen is not None else set()
     try:
         payload = request.json_body if request.body else {}
     except ValueError:
         payload = None
-    if not isinstance(payload, dict) or set(payload) - {"comment"} or \
+    if not isinstance(payload, dict) or set(payload) - {"comment", *fields} or \
             not isinstance(payload.get("comment", ""), str):
         request.tm.doom()
+        allowed = ", ".join(f'"{name}"' for name in sorted(fields))
         return json_error(request, 400, _("The request has errors."), [
             {"field": "comment", "type": "invalid",
-             "message": _("The body is an object with an optional text \"comment\".")}])
+             "message": _("The body is an object with an optional text \"comment\"${more}.",
+                          mapping={"more": f" and {allowed}" if allowed else ""})}])
     try:
+        changes = {key: value for key, value in payload.items() if key in fields}
+        if changes:
+            _write_fields(request, context, changes)
         transition(request, context, request.subpath[0], payload.get("comment"))
+    except (EditError, PayloadError) as exc:
+        request.tm.doom()
+        from statportal.api.content import _error
+
+        return _error(request, exc)
     except WorkflowError as exc:
         request.tm.doom()
         errors = [{"field": f.field, "message": f.message, "type": f.code,
@@ -75,3 +89,19 @@ def workflow_post(context, request):
             {"field": exc.field, "message": exc.message, "type": "workflow"}]
         return json_error(request, exc.status, exc.message, errors)
     return describe(request, context)
+
+
+def _write_fields(request, context, changes):
+    """The transition's fields, through the type's schema and update rules (EDIT needed)."""
+    from pyramid.httpexceptions import HTTPForbidden
+
+    from statportal.content.editing import update
+    from statportal.content.registry import get_content_registry
+    from statportal.security.permissions import EDIT
+
+    if not request.has_permission(EDIT, context):
+        raise HTTPForbidden()
+    info = get_content_registry(request.registry).typeof(context)
+    schema = bound_schema(request, context, info)
+    update(request.registry, context, deserialize(request, schema, changes, current=context),
+           actor=request.authenticated_userid)

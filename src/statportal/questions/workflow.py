@@ -62,9 +62,9 @@ QUESTION_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition("route", ("received",), "routed", ROUTE, _("Route"),
-                   guards=(units_guard,)),
+                   guards=(units_guard,), fields=("units",)),
         Transition("answer", ("routed",), "answered", ANSWER, _("Send for approval"),
-                   guards=(answer_guard,)),
+                   guards=(answer_guard,), fields=("answer",)),
         Transition("approve", ("answered",), "sent", APPROVE, _("Approve and send"),
                    branches=(("awaiting_international", is_international),)),
         Transition("approve_international", ("awaiting_international",), "sent",

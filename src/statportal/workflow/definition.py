@@ -43,6 +43,9 @@ class Transition:
     #: object to its ``state`` instead of ``to_state`` (an answer to an international
     #: organisation goes on to be agreed, the others go out).
     branches: tuple = ()
+    #: Fields of the type's schema the transition's body may set on the way, written by
+    #: the type's own update rules first (an answer sent for approval with its text).
+    fields: tuple = ()
 
     def target(self, obj):
         return next((state for state, holds in self.branches if holds(obj)), self.to_state)
