@@ -353,3 +353,15 @@ def test_the_dashboard_marks_overdue_questions(app, testapp, demo, frozen):
     mine = as_user(testapp, "aigerim").get("/++api++/questions/@dashboard").json
     assert [i["number"] for i in mine["open"]] == ["2026-000001"]
     as_user(testapp, None).get("/++api++/questions/@dashboard", status=401)
+
+
+def test_my_work_lists_the_questions_waiting_for_each_person(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    mine = as_user(testapp, "dana").get("/my-work").html.find(id="my-questions")
+    assert "2026-000001" in mine.text and "Route" in mine.text
+    assert as_user(testapp, "aigerim").get("/my-work").html.find(id="my-questions") is None
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    frozen.set(datetime(2026, 12, 4, 14, 0, tzinfo=UTC))      # Friday 19:00: an hour late
+    row = as_user(testapp, "aigerim").get("/my-work").html.find(id="my-questions")
+    assert "Send for approval" in row.text and "overdue by 1 h 0 min" in row.text
+    assert as_user(testapp, "dana").get("/my-work").html.find(id="my-questions") is None

@@ -1,8 +1,8 @@
 """"My work": what waits for this person, oldest first, with the time left.
 
 Everyone who logs in lands here. For now it lists placement requests on which
-the person can act (submit, approve, register, place, …); questions and
-currency notices join the list when they arrive.
+the person can act (submit, approve, register, place, …) and the questions from the
+public they may route, answer, approve or publish.
 """
 
 from pyramid.view import view_config
@@ -80,4 +80,8 @@ def my_requests(request, limit=200):
 @view_config(context=Portal, name="my-work", accept="text/html", permission=MANAGE,
              renderer="statportal:templates/mywork.pt")
 def my_work(context, request):
-    return {"requests": my_requests(request)}
+    from statportal.questions.mywork import my_questions
+
+    return {"requests": my_requests(request),
+            "questions": my_questions(request, context["questions"])
+            if "questions" in context else []}
