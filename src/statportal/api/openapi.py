@@ -156,9 +156,11 @@ def build_document(request):
                                       **errors}}},
             "/{path}/@workflow/{transition}": {
                 "parameters": [path_param, transition_param],
-                "post": {"summary": "Take a transition; guards' findings come as errors (409)",
+                "post": {"summary": "Take a transition; guards' findings come as errors (409). "
+                                    "A transition with fields takes them too (a question's "
+                                    "route: units; answer: answer)",
                          "requestBody": {"content": {"application/json": {"schema": {
-                             "type": "object", "additionalProperties": False,
+                             "type": "object",
                              "properties": {"comment": {"type": "string"}}}}}},
                          "responses": {"200": _response("The workflow after it.",
                                                         {"type": "object"}), **errors}}},
@@ -240,6 +242,34 @@ def build_document(request):
             "/@timeliness": {
                 "get": {"summary": "Punctuality, placement deadlines met, findings (year)",
                         "responses": {"200": _response("Figures.", {"type": "object"}),
+                                      **errors}}},
+            "/questions": {
+                "post": {"summary": "Ask a question (anyone): @type Question, name, email, "
+                                    "organisation, international, topic, text, may_publish, "
+                                    "language, attachment; the answer has @status, the "
+                                    "asker's link. 429 with Retry-After past the limits",
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"type": "object",
+                                        "required": ["@type", "name", "email", "topic",
+                                                     "text"]}}}},
+                         "responses": {"201": _response("The question.", {"type": "object"}),
+                                       "429": {"description": "Too many questions."},
+                                       **errors}}},
+            "/questions/@published": {
+                "get": {"summary": "Published questions and answers (q, topic, language)",
+                        "parameters": [_query("q"), _query("topic"),
+                                       _query("language", ["kk", "ru", "en"])],
+                        "responses": {"200": _response("Answers.", {"type": "object"})}}},
+            "/questions/@dashboard": {
+                "get": {"summary": "New and open questions by due date, overdue marked; per "
+                                   "unit: count, median answer time, share on time",
+                        "responses": {"200": _response("Figures.", {"type": "object"}),
+                                      **errors}}},
+            "/questions/{id}/@status": {
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}, _query("t")],
+                "get": {"summary": "The asker's view of a question (t: the secret of the link)",
+                        "responses": {"200": _response("Status.", {"type": "object"}),
                                       **errors}}},
             "/@openapi.json": {"get": {"summary": "This document",
                                        "responses": {"200": _response("OpenAPI 3.",
