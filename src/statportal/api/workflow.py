@@ -4,8 +4,8 @@ from pyramid.view import view_config
 
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, bound_schema, deserialize, url_of
-from statportal.content.editing import EditError
 from statportal.content.base import Content
+from statportal.content.editing import EditError
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
 from statportal.workflow import (

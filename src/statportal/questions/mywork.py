@@ -7,7 +7,6 @@ from statportal.questions.rules import OPEN_STATES, state_of_question
 from statportal.questions.workflow import QUESTION_WORKFLOW
 from statportal.workflow import available_transitions
 
-
 #: The steps that make a question wait for someone (closing and returning are possible,
 #: but nobody waits for them).
 WAITING = ("route", "answer", "approve", "approve_international", "publish")
