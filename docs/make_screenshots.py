@@ -239,6 +239,16 @@ def make_screenshots(out, chromium):
             # The public release calendar, in Russian, by month.
             page = new_page("ru")
             shoot(page, out, "calendar", "/calendar?by=month")
+            # Questions and answers: the public section in Russian, the form in Kazakh,
+            # the coordinator's dashboard in English.
+            shoot(page, out, "questions", "/questions")
+            page.context.close()
+            page = new_page("kk")
+            shoot(page, out, "ask", "/questions/@@ask")
+            page.context.close()
+            page = new_page("en")
+            log_in(page, "dana", password)
+            shoot(page, out, "questions-dashboard", "/questions/@@dashboard")
             page.context.close()
         finally:
             browser.close()
