@@ -365,3 +365,27 @@ def test_my_work_lists_the_questions_waiting_for_each_person(app, testapp, demo,
     row = as_user(testapp, "aigerim").get("/my-work").html.find(id="my-questions")
     assert "Send for approval" in row.text and "overdue by 1 h 0 min" in row.text
     assert as_user(testapp, "dana").get("/my-work").html.find(id="my-questions") is None
+
+
+def test_the_coordinators_morning_list(app, testapp, demo, frozen, smtp):
+    from statportal.releases.worker import run_pass
+
+    frozen.set(datetime(2026, 12, 5, 5, 0, tzinfo=UTC))      # Saturday 10:00
+    url = path(ask(testapp).json)
+    deliver(app)
+    smtp.messages.clear()
+    assert run_pass(app.registry).digests == 0               # not a working day
+    frozen.set(datetime(2026, 12, 7, 3, 59, tzinfo=UTC))     # Monday 08:59
+    assert run_pass(app.registry).digests == 0
+    frozen.advance(minutes=1)
+    assert run_pass(app.registry).digests == 1
+    assert run_pass(app.registry).digests == 0               # once a day
+    deliver(app)
+    (to, message), = smtp.messages
+    assert to == ["dana@stat.example.kz"]
+    body = message.get_content()
+    assert "2026-000001 · 05.12.2026 10:00 · 09.12.2026 18:00" in body
+    assert url.replace("/++api++", "") in body
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    frozen.advance(days=1)
+    assert run_pass(app.registry).digests == 0               # nothing waits

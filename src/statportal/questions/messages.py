@@ -53,6 +53,19 @@ OFFICE = {
 }
 
 
+DIGEST = ("Жіберілуі тиіс сұрақтар", "Вопросы, ожидающие направления",
+          "Questions waiting to be routed")
+DIGEST_HEAD = ("№ · қабылданды / получен / received · мерзімі / срок / due")
+
+
+def digest_message(lines, dashboard):
+    """(subject, body) of the coordinators' morning list: (number, received, due, link)."""
+    rows = "\n".join(f"{number} · {received} · {due}\n  {link}"
+                      for number, received, due, link in lines)
+    return (" / ".join(DIGEST) + f": {len(lines)}",
+            f"{DIGEST_HEAD}\n\n{rows}\n\n{dashboard}\n")
+
+
 def _fill(text, values):
     return Template(text).safe_substitute(values)
 

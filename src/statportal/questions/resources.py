@@ -24,6 +24,7 @@ class Questions(YearNumbering, Folder):
     __is_fixed__ = True
 
     published_names = None
+    digest_sent_on = None      # the Almaty date of the coordinators' last morning list
 
     @staticmethod
     def new_id():

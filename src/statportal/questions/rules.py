@@ -235,3 +235,35 @@ def _forward_to_edms(request, question):
     subject, body, attachments = edms_message(question, _values(request, question))
     queue_mail(request, make_message(_sender(request), [address], subject, body,
                                      attachments=attachments))
+
+
+def morning_digest(request, portal, now):
+    """Art. 24: once a working day, from opening time, the coordinators get the list of the
+    questions waiting to be routed (a worker pass calls this; returns 1 when it sent)."""
+    from statportal.incidents.rules import addresses
+    from statportal.questions.messages import digest_message
+    from statportal.schedule.exceptions import calendar_of
+
+    folder = portal.get("questions")
+    if folder is None or not hasattr(folder, "published"):
+        return 0
+    calendar = calendar_of(portal, request.registry.settings)
+    local = calendar.local(now)
+    if not calendar.is_working_day(local.date()) or local.time() < calendar.hours.opening:
+        return 0
+    if folder.digest_sent_on == local.date():
+        return 0
+    folder.digest_sent_on = local.date()
+    waiting = sorted((q for q in folder.values() if state_of_question(q) == "received"),
+                     key=lambda q: q.received_at)
+    recipients = addresses(portal, "Coordinator")
+    if not waiting or not recipients:
+        return 0
+    from statportal.mail import make_message, queue_mail
+
+    lines = [(q.number, calendar.local(q.received_at).strftime("%d.%m.%Y %H:%M"),
+              calendar.local(q.due).strftime("%d.%m.%Y %H:%M"), staff_link(request, q))
+             for q in waiting]
+    subject, body = digest_message(lines, f"{base_url(request)}/questions/@@dashboard")
+    queue_mail(request, make_message(_sender(request), recipients, subject, body))
+    return 1

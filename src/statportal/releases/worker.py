@@ -41,6 +41,7 @@ class PassResult:
     attempts: int = 1
     currency_error: bool = False
     incidents: int = 0                               # escalated by this pass
+    digests: int = 0                                 # the coordinators' morning list
     seconds: dict = field(default_factory=dict)     # step -> wall time
 
     def as_dict(self):
@@ -48,6 +49,7 @@ class PassResult:
                 "findings": self.findings, "notices": self.notices,
                 "escalations": self.escalations, "attempts": self.attempts,
                 "currency_error": self.currency_error, "incidents": self.incidents,
+                "digests": self.digests,
                 "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
@@ -83,6 +85,13 @@ def _incidents(request, now, result):
     result.incidents += escalate_due(request, get_portal(request), now)
 
 
+def _questions(request, now, result):
+    from statportal.content.resources import get_portal
+    from statportal.questions.rules import morning_digest
+
+    result.digests += morning_digest(request, get_portal(request), now)
+
+
 def _in_transaction(registry, base_url, step, now, result):
     """Run ``step`` in its own transaction, retried on a write conflict; returns the
     attempts it took."""
@@ -108,7 +117,8 @@ def _in_transaction(registry, base_url, step, now, result):
             env["closer"]()
         result.seconds[step.__name__.lstrip("_")] = time.perf_counter() - began
         result.released += partial.released
-        for name in ("materials", "findings", "notices", "escalations", "incidents"):
+        for name in ("materials", "findings", "notices", "escalations", "incidents",
+                     "digests"):
             setattr(result, name, getattr(result, name) + getattr(partial, name))
         return attempt
     return None  # pragma: no cover (the loop returns or raises)
@@ -126,6 +136,8 @@ def run_pass(registry, now=None, base_url=None):
     result.attempts = _in_transaction(registry, base_url, _release, now, result)
     result.attempts = max(result.attempts,
                           _in_transaction(registry, base_url, _incidents, now, result))
+    result.attempts = max(result.attempts,
+                          _in_transaction(registry, base_url, _questions, now, result))
     try:
         result.attempts = max(result.attempts,
                               _in_transaction(registry, base_url, _currency, now, result))
