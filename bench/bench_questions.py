@@ -75,7 +75,9 @@ def build(app, total, rng, batch=1000):
                 if roll < 0.5:
                     question.published_at = question.sent_at + timedelta(hours=1)
                     _record(question, workflow, "publish", "bench", "sent", "published", "")
-                    folder.published().insert(question.__name__)
+                    question.public_text = question.text
+                    question.public_answer = question.answer
+                    folder.set_published(question.__name__, True)
                 made += 1
         print(f"  {made:,} / {total:,} questions", file=sys.stderr)
 

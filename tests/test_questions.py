@@ -31,10 +31,10 @@ def question(**changes):
             "may_publish": True, "language": "en", **changes}
 
 
-def ask(testapp, status=201, **changes):
+def ask(testapp, status=201, remote="203.0.113.7", **changes):
     as_user(testapp, None)
     return testapp.post_json(QUESTIONS, question(**changes), status=status,
-                             extra_environ={"REMOTE_ADDR": "203.0.113.7"})
+                             extra_environ={"REMOTE_ADDR": remote})
 
 
 def path(data):
@@ -141,7 +141,7 @@ def test_international_answers_are_agreed_before_they_go(app, testapp, demo, fro
     # The transitions take their fields in the body: route with units, answer with answer.
     as_user(testapp, "dana")
     bad = testapp.post_json(f"{url}/@workflow/route", {"answer": "x"}, status=400).json
-    assert '"units"' in bad["errors"][0]["message"]
+    assert [(e["field"], e["type"]) for e in bad["errors"]] == [("answer", "unknown_field")]
     testapp.post_json(f"{url}/@workflow/route", {"units": ["/orgunits/nowhere"]},
                       status=400)
     testapp.post_json(f"{url}/@workflow/route", {"units": [UNIT]})
@@ -389,3 +389,135 @@ def test_the_coordinators_morning_list(app, testapp, demo, frozen, smtp):
     as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {"units": [UNIT]})
     frozen.advance(days=1)
     assert run_pass(app.registry).digests == 0               # nothing waits
+
+
+# -- regressions of the review (each failed before its fix) ------------------------------
+def test_consent_is_true_or_false_only(app, testapp, demo, frozen):
+    for field in ("may_publish", "international"):
+        for n, value in enumerate(("no", "off", [], {}, 1)):
+            errors = ask(testapp, status=400, remote=f"192.0.2.{n}",
+                         **{field: value}).json["errors"]
+            assert [e["field"] for e in errors] == [field], (field, value)
+    assert ask(testapp, email="ok@example.kz", may_publish=False).json["may_publish"] is False
+    assert len(stored_questions(app)) == 1
+
+
+def test_an_address_written_oddly_is_refused(app, testapp, demo, frozen):
+    for address in ("asel@bank.example.kz\n", " asel@bank.example.kz", "a b@example.kz"):
+        assert ask(testapp, status=400, email=address).json["errors"][0]["field"] == "email"
+    assert stored_questions(app) == []
+
+
+def test_the_asker_cannot_choose_the_id(app, testapp, demo, frozen):
+    errors = ask(testapp, status=400, id="dashboard").json["errors"]
+    assert errors[0]["field"] == "id"
+    assert stored_questions(app) == []
+
+
+def test_one_unit_written_three_ways_is_one_unit(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {
+        "units": [UNIT, UNIT + "/", UNIT.lstrip("/")]})
+    data = testapp.get(url).json
+    assert data["units"] == [UNIT]
+    assert almaty(data["due"]) == datetime(2026, 12, 4, 13, 0, tzinfo=UTC)    # 3 days, not 5
+
+
+def test_clearing_the_draft_in_the_form_keeps_an_empty_answer(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    page = url.replace("/++api++", "")
+    as_user(testapp, "aigerim")
+    for text in ("A first draft.", ""):
+        form = testapp.get(page).forms["question-form"]
+        form["answer"] = text
+        form.submit("save").follow()
+    assert testapp.get(url).json["answer"] == ""
+    refused = testapp.post_json(f"{url}/@workflow/answer", {}, status=409).json
+    assert refused["errors"][0]["field"] == "answer"
+
+
+def test_bad_attempts_count_against_the_address_not_the_email(app, testapp, demo, frozen):
+    for _ in range(9):
+        ask(testapp, status=400, text="")             # nine bad attempts from one address
+    ask(testapp, email="same@example.kz")             # the tenth is a good one
+    ask(testapp, status=429, email="same@example.kz")
+    as_user(testapp, None)
+    for _ in range(4):                                # refused ones do not count the e-mail
+        testapp.post_json(QUESTIONS, question(email="same@example.kz", topic="x"),
+                          status=400, extra_environ={"REMOTE_ADDR": "198.51.100.9"})
+    for _ in range(4):
+        testapp.post_json(QUESTIONS, question(email="same@example.kz"), status=201,
+                          extra_environ={"REMOTE_ADDR": "198.51.100.9"})
+    testapp.post_json(QUESTIONS, question(email="same@example.kz"), status=429,
+                      extra_environ={"REMOTE_ADDR": "198.51.100.9"})
+    assert len(stored_questions(app)) == 5
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(app, testapp, demo, frozen):
+    as_user(testapp, None)
+    big = {"filename": "big.pdf", "data": "A" * (15 * 1024 * 1024)}
+    refused = testapp.post_json(QUESTIONS, question(attachment=big), status=413,
+                                extra_environ={"REMOTE_ADDR": "203.0.113.8"}).json
+    assert refused["errors"][0]["field"] == "attachment" and "10 MB" in \
+        refused["errors"][0]["message"]
+    assert stored_questions(app) == []
+
+
+def test_asking_the_rate_limit_stores_no_key():
+    from statportal.security.throttle import RateLimit
+
+    limit = RateLimit(2, 60, clock=lambda: 100.0)
+    for n in range(1000):
+        assert limit.retry_after(f"x{n}@example.kz") == 0
+    assert limit._events == {}
+    assert [limit.take("a"), limit.take("a"), limit.take("a") > 0] == [0, 0, True]
+
+
+def test_misrouted_closed_and_withdrawn_questions_come_back(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {"units": [OTHER_UNIT]})
+    testapp.post_json(f"{url}/@workflow/reroute", {}, status=400)          # needs a reason
+    testapp.post_json(f"{url}/@workflow/reroute", {"comment": "Prices are industry's."})
+    testapp.post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    assert testapp.get(url).json["units"] == [UNIT]
+    testapp.post_json(f"{url}/@workflow/close", {"comment": "Asked twice."})
+    testapp.post_json(f"{url}/@workflow/reopen", {})
+    testapp.post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    as_user(testapp, "aigerim").post_json(f"{url}/@workflow/answer", {
+        "answer": "Dear Ms Nurova, food prices rose by 1.2 %."})
+    step(testapp, "marat", url, "approve")
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/publish", {
+        "public_answer": "Food prices rose by 1.2 %."})
+    public = as_user(testapp, None).get(url).json
+    assert public["answer"] == "Food prices rose by 1.2 %." and "public_answer" not in public
+    assert "Nurova" not in testapp.get("/questions").text
+    assert testapp.get("/++api++/questions/@published?q=nurova").json["items_total"] == 0
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/withdraw", {"comment": "Outdated."})
+    as_user(testapp, None).get(url, status=401)
+    assert testapp.get("/++api++/questions/@published").json["items_total"] == 0
+
+
+def test_intlcoop_sees_only_the_international_questions(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    as_user(testapp, "dana").post_json(f"{url}/@workflow/route", {"units": [UNIT]})
+    as_user(testapp, "aigerim").post_json(f"{url}/@workflow/answer", {"answer": "Yes."})
+    step(testapp, "marat", url, "approve")
+    as_user(testapp, "zhanar").get(url, status=403)
+
+
+def test_what_was_read_may_be_sent_back(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    data = as_user(testapp, "dana").get(url).json
+    data["units"] = [UNIT]
+    assert testapp.patch_json(url, data).json["units"] == [UNIT]
+
+
+def test_reading_the_public_section_writes_nothing(app, testapp, demo, frozen):
+    from statportal.testing import last_transaction
+
+    as_user(testapp, None).get("/questions")
+    before = last_transaction(app)
+    testapp.get("/questions?q=R%26D&topic=prices")
+    testapp.get("/++api++/questions/@published")
+    assert last_transaction(app) == before

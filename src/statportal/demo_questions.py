@@ -90,4 +90,5 @@ def add_demo_questions(registry, portal):
                 question.sent_at = moment
             elif step == "publish":
                 question.published_at = moment
-                folder.published().insert(question.__name__)
+                question.public_text, question.public_answer = question.text, answer
+                folder.set_published(question.__name__, True)

@@ -64,14 +64,19 @@ def workflow_post(context, request):
         payload = request.json_body if request.body else {}
     except ValueError:
         payload = None
-    if not isinstance(payload, dict) or set(payload) - {"comment", *fields} or \
-            not isinstance(payload.get("comment", ""), str):
+    errors = []
+    if not isinstance(payload, dict):
+        errors.append({"field": None, "type": "invalid", "message": _(
+            "The body must be a JSON object.")})
+    else:
+        errors += [{"field": key, "type": "unknown_field", "message": _("Unknown field.")}
+                   for key in sorted(set(payload) - {"comment", *fields})]
+        if not isinstance(payload.get("comment", ""), str):
+            errors.append({"field": "comment", "type": "invalid",
+                           "message": _("The comment is a text.")})
+    if errors:
         request.tm.doom()
-        allowed = ", ".join(f'"{name}"' for name in sorted(fields))
-        return json_error(request, 400, _("The request has errors."), [
-            {"field": "comment", "type": "invalid",
-             "message": _("The body is an object with an optional text \"comment\"${more}.",
-                          mapping={"more": f" and {allowed}" if allowed else ""})}])
+        return json_error(request, 400, _("The request has errors."), errors)
     try:
         changes = {key: value for key, value in payload.items() if key in fields}
         if changes:

@@ -4,7 +4,7 @@ median answer time and the share answered on time."""
 
 from statistics import median
 
-from statportal.questions.rules import OPEN_STATES, state_of_question
+from statportal.questions.rules import OPEN_STATES, short, state_of_question
 
 
 def _iso(moment):
@@ -17,7 +17,7 @@ def _item(question, now):
             "language": question.language, "international": bool(question.international),
             "units": list(question.units), "received_at": _iso(question.received_at),
             "due": _iso(question.due), "overdue": question.due < now,
-            "title": dict(question.title)}
+            "text": short(question.text)}
 
 
 def figures(questions, now, visible=lambda question: True):

@@ -10,6 +10,9 @@ def serialize_question(request, question, data):
         for key in PERSONAL_FIELDS:
             data.pop(key, None)
     if request.authenticated_userid is None:
-        data.pop("units", None)
-        data.pop("creator", None)
+        # The public reads the published wording (the coordinator may have taken out
+        # names and personal details), never the office's working fields.
+        data["text"], data["answer"] = question.public_text, question.public_answer
+        for key in ("units", "creator", "public_text", "public_answer"):
+            data.pop(key, None)
     return data

@@ -7,8 +7,14 @@ never a header the client writes."""
 from statportal.i18n import _
 from statportal.security.throttle import RateLimit
 
+#: Marks a request already counted: a retry after a write conflict reuses its environ.
+COUNTED = "statportal.question_counted"
+
 
 class QuestionLimits:
+    """Every attempt from an address counts (a burst of bad requests is stopped too); an
+    e-mail address counts when its question is stored (after the commit)."""
+
     def __init__(self, per_address_per_hour, per_email_per_day):
         self.by_address = RateLimit(per_address_per_hour, 3600)
         self.by_email = RateLimit(per_email_per_day, 86400)
@@ -21,16 +27,18 @@ class QuestionLimits:
                    as_int(settings, "statportal.questions.per_email_per_day"))
 
     @staticmethod
-    def _keys(request, email):
-        return request.remote_addr or "-", str(email or "").strip().lower()
+    def _email(email):
+        return str(email or "").strip().lower()[:254] if isinstance(email, str) else ""
 
-    def refusal(self, request, email):
+    def admit(self, request, email):
         """None, or ``(field, message, seconds)`` when this question must wait."""
-        address, email = self._keys(request, email)
-        wait = self.by_address.retry_after(address)
-        if wait:
-            return None, _("Too many questions from your address: try again in "
-                           "${minutes} minutes.", mapping={"minutes": -(-wait // 60)}), wait
+        if not request.environ.get(COUNTED):
+            wait = self.by_address.take(request.remote_addr or "-")
+            if wait:
+                return None, _("Too many questions from your address: try again in "
+                               "${minutes} minutes.", mapping={"minutes": -(-wait // 60)}), wait
+            request.environ[COUNTED] = True
+        email = self._email(email)
         wait = self.by_email.retry_after(email) if email else 0
         if wait:
             return "email", _("Too many questions from this e-mail address today: try "
@@ -38,11 +46,12 @@ class QuestionLimits:
                               mapping={"hours": -(-wait // 3600)}), wait
         return None
 
-    def record(self, request, email):
-        address, email = self._keys(request, email)
-        self.by_address.hit(address)
+    def stored(self, request, email):
+        """Count the e-mail address once the question is committed."""
+        email = self._email(email)
         if email:
-            self.by_email.hit(email)
+            request.tm.get().addAfterCommitHook(
+                lambda ok: ok and self.by_email.hit(email))
 
 
 def get_limits(request):

@@ -3,7 +3,7 @@ step now (route, answer, approve, agree, publish), by due date."""
 
 from statportal import clock
 from statportal.i18n import label
-from statportal.questions.rules import OPEN_STATES, state_of_question
+from statportal.questions.rules import OPEN_STATES, short, state_of_question
 from statportal.questions.workflow import QUESTION_WORKFLOW
 from statportal.workflow import available_transitions
 
@@ -26,7 +26,7 @@ def my_questions(request, folder, limit=200):
         if not actions:
             continue
         found.append({
-            "obj": question, "number": question.number, "title": question.title,
+            "obj": question, "number": question.number, "text": short(question.text),
             "state": label(request, QUESTION_WORKFLOW.state(state).title, state),
             "actions": [label(request, t.title, t.name) for t in actions],
             "due": question.due, "overdue": state != "sent" and question.due < now,

@@ -32,9 +32,15 @@ class Questions(YearNumbering, Folder):
 
     def published(self):
         """The names of the published questions (the public section reads only these)."""
+        return self.published_names if self.published_names is not None else ()
+
+    def set_published(self, name, published):
         if self.published_names is None:
             self.published_names = OOTreeSet()
-        return self.published_names
+        if published:
+            self.published_names.insert(name)
+        elif name in self.published_names:
+            self.published_names.remove(name)
 
 
 class Question(Content):
@@ -43,6 +49,7 @@ class Question(Content):
     attachment = None
     units = ()
     answer = ""
+    public_text = public_answer = ""   # what the public reads; set on publishing
     number = received_at = due = None
     routed_at = answered_at = sent_at = published_at = None
     status_token = None     # the secret of the asker's status link; never serialised

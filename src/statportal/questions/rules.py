@@ -8,6 +8,8 @@ receipt (``statportal.questions.answer_days``), the fifth when several units mus
 
 from datetime import UTC
 
+import colander
+
 from statportal import clock
 from statportal.content.editing import EditError, apply_fields, choose_name, normalise
 from statportal.content.events import ObjectModified
@@ -23,6 +25,8 @@ STATE_FIELDS = {
     "routed": ("answer",),
     "answered": ("answer",),
     "awaiting_international": ("answer",),
+    "sent": ("public_text", "public_answer"),
+    "published": ("public_text", "public_answer"),
 }
 OPEN_STATES = ("received", "routed", "answered", "awaiting_international")
 TITLE_CHARS = 120
@@ -44,7 +48,7 @@ def state_of_question(question):
     return (getattr(question, "__workflow_state__", None) or {}).get("question", "received")
 
 
-def _short(text):
+def short(text):
     text = " ".join(text.split())
     return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS - 1].rstrip() + "…"
 
@@ -59,7 +63,10 @@ def create_question(registry, container, name, appstruct, creator):
     from statportal.schedule.exceptions import calendar_of
 
     content = get_content_registry(registry)
-    name = choose_name(container, content["Question"], name, appstruct)
+    if name:
+        raise EditError(_("A question's id is given by the portal."), "id",
+                        type="read_only")
+    name = choose_name(container, content["Question"], None, appstruct)
     question = content.create("Question")
     question.creator = creator
     apply_fields(question, appstruct)
@@ -68,7 +75,9 @@ def create_question(registry, container, name, appstruct, creator):
     question.received_at = now
     question.number = container.next_number(
         calendar_of(portal, registry.settings).local(now).year)
-    question.title = {question.language: _short(question.text)}
+    # The title is public once published: the number only, never the asker's words.
+    question.title = {"kk": f"Сұрақ № {question.number}", "ru": f"Вопрос № {question.number}",
+                      "en": f"Question No. {question.number}"}
     question.due = deadline(portal, registry.settings, now)
     question.new_token()
     container.add(name, question)
@@ -87,7 +96,7 @@ def update_question(registry, question, appstruct, actor):
         if key in allowed:
             continue
         if key == "attachment":
-            if value not in (None, ""):
+            if value not in (None, "", colander.null, colander.drop):
                 raise EditError(_("The asker's attachment cannot be replaced."), key,
                                 status=409, type="read_only")
             continue
@@ -98,7 +107,8 @@ def update_question(registry, question, appstruct, actor):
             raise EditError(_("${field} cannot be changed in the state ${state}.",
                               mapping={"field": key, "state": state}), key, status=409,
                             type="read_only")
-    changed = apply_fields(question, {k: v for k, v in appstruct.items() if k in allowed})
+    changed = apply_fields(question, {k: v for k, v in appstruct.items() if k in allowed
+                                      and v is not colander.drop})
     if changed:
         question.modified = clock.now()
         registry.notify(ObjectModified(question, changed))
@@ -149,6 +159,8 @@ def on_transition(event):
         _mail_units(request, question, "HeadOfUnit", "answered")
     elif name == "return":
         question.answered_at = None
+    elif name == "reroute":
+        question.routed_at = None
     elif name in ("approve", "approve_international"):
         if state_of_question(question) == "sent":
             question.sent_at = now
@@ -159,9 +171,16 @@ def on_transition(event):
             _mail_office(request, addresses(portal, "IntlCoop"), question, "international")
     elif name == "publish":
         question.published_at = now
-        question.__parent__.published().insert(question.__name__)
+        question.public_text = question.public_text or question.text
+        question.public_answer = question.public_answer or question.answer
+        question.__parent__.set_published(question.__name__, True)
+    elif name == "withdraw":
+        question.published_at = None
+        question.__parent__.set_published(question.__name__, False)
     elif name == "close":
         question.closed_at = now
+    elif name == "reopen":
+        question.closed_at = None
 
 
 def base_url(request):

@@ -17,6 +17,8 @@ NAME_MAX = 200
 ORGANISATION_MAX = 300
 ANSWER_MAX = 20000
 UNITS_MAX = 10
+#: Set by the office, never by the asker.
+OFFICE_FIELDS = ("units", "answer", "public_text", "public_answer")
 #: Refused in an attachment even where the portal's policy accepts them for materials.
 ACTIVE_FORMATS = ("html", "htm")
 
@@ -101,8 +103,13 @@ def units_validator(node, kw):
     return validate
 
 
+def unit_path(value):
+    """``/orgunits/a/b``, however it was written (``orgunits/a/b/``, ``//orgunits/a``)."""
+    return "/" + "/".join(part for part in value.strip().split("/") if part)
+
+
 class Units(colander.List):
-    """Org-unit paths, in the order given, each once."""
+    """Org-unit paths, written one way, in the order given, each once."""
 
     def deserialize(self, node, cstruct):
         if cstruct in (colander.null, None):
@@ -111,14 +118,33 @@ class Units(colander.List):
             raise colander.Invalid(node, _("A list of org-unit paths is expected."))
         if not all(isinstance(item, str) for item in cstruct):
             raise colander.Invalid(node, _("A list of org-unit paths is expected."))
-        return list(dict.fromkeys(p.strip() for p in cstruct if p.strip()))
+        return list(dict.fromkeys(unit_path(p) for p in cstruct if p.strip()))
+
+
+class YesNo(colander.Boolean):
+    """true or false, nothing else: ``"no"`` must not become consent. The form's
+    checkbox sends ``"true"`` or ``"false"``."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if isinstance(cstruct, bool):
+            return cstruct
+        if cstruct in ("true", "false"):
+            return cstruct == "true"
+        raise colander.Invalid(node, _("Must be true or false."))
+
+
+def _email(node, value):
+    if value != value.strip() or any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise colander.Invalid(node, _("Not a valid e-mail address."))
 
 
 class QuestionSchema(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), title=_("Your name"),
                                validator=colander.Length(1, NAME_MAX))
     email = colander.SchemaNode(colander.String(), title=_("E-mail"),
-                                validator=colander.All(colander.Length(max=254),
+                                validator=colander.All(colander.Length(max=254), _email,
                                                        colander.Email(_("Not a valid e-mail "
                                                                         "address."))),
                                 description=_("The answer and the link to follow it come "
@@ -127,7 +153,7 @@ class QuestionSchema(colander.MappingSchema):
                                        missing="",
                                        validator=colander.Length(max=ORGANISATION_MAX))
     international = colander.SchemaNode(
-        colander.Boolean(), title=_("I write on behalf of an international organisation"),
+        YesNo(), title=_("I write on behalf of an international organisation"),
         missing=False, widget=deform.widget.CheckboxWidget())
     topic = colander.SchemaNode(colander.String(), title=_("Topic"), widget=topic_widget,
                                 validator=topic_validator)
@@ -144,7 +170,7 @@ class QuestionSchema(colander.MappingSchema):
         widget=deform.widget.FileUploadWidget(UploadStore()),
         description=_("One file: a document, a table or an image."))
     may_publish = colander.SchemaNode(
-        colander.Boolean(), missing=False, widget=deform.widget.CheckboxWidget(),
+        YesNo(), missing=False, widget=deform.widget.CheckboxWidget(),
         title=_("The question and its answer may be published, without my name and "
                 "e-mail"))
     units = colander.SchemaNode(Units(), title=_("Units that answer"), missing=colander.drop,
@@ -154,10 +180,19 @@ class QuestionSchema(colander.MappingSchema):
     answer = colander.SchemaNode(colander.String(), title=_("Answer"), missing=colander.drop,
                                  validator=colander.Length(max=ANSWER_MAX),
                                  widget=deform.widget.TextAreaWidget(rows=10))
+    public_text = colander.SchemaNode(
+        colander.String(), title=_("Question as published"), missing=colander.drop,
+        validator=colander.Length(max=ANSWER_MAX), widget=deform.widget.TextAreaWidget(rows=5),
+        description=_("What the public reads: the coordinator may take out names and "
+                      "personal details. Empty: the question as asked."))
+    public_answer = colander.SchemaNode(
+        colander.String(), title=_("Answer as published"), missing=colander.drop,
+        validator=colander.Length(max=ANSWER_MAX), widget=deform.widget.TextAreaWidget(rows=8),
+        description=_("Empty: the answer as sent."))
 
     def after_bind(self, node, kw):
         if kw.get("adding"):
-            for name in ("units", "answer"):
+            for name in OFFICE_FIELDS:
                 del self[name]
 
 

@@ -62,7 +62,7 @@ def published(request, folder, words="", topic="", language=""):
             continue
         if topic and question.topic != topic or language and question.language != language:
             continue
-        text = f"{question.text}\n{question.answer}".casefold()
+        text = f"{question.public_text}\n{question.public_answer}".casefold()
         if all(term in text for term in terms):
             found.append(question)
     found.sort(key=lambda q: q.published_at, reverse=True)
@@ -82,8 +82,13 @@ def questions_page(context, request):
         start = max(0, int(request.GET.get("b_start", 0)))
     except ValueError:
         start = 0
+    from urllib.parse import urlencode
+
+    def page_url(at):
+        return "?" + urlencode({**{k: v for k, v in query.items() if v}, "b_start": at})
+
     return {"items": items[start:start + PUBLIC_PAGE], "total": len(items), "start": start,
-            "size": PUBLIC_PAGE, "query": query,
+            "size": PUBLIC_PAGE, "query": query, "page_url": page_url,
             "topics": [(n, pick(request, t)[0]) for n, t in get_topics(request.registry).items()],
             "topic_title": lambda name: _topic_title(request, name),
             "can_ask": request.has_permission(ASK, context),
@@ -96,8 +101,8 @@ def published_json(context, request):
     query = _query(request)
     items = published(request, context, query["q"], query["topic"], query["language"])
     return {"items": [{"@id": request.resource_url(q).rstrip("/"), "number": q.number,
-                       "topic": q.topic, "language": q.language, "text": q.text,
-                       "answer": q.answer, "published_at": q.published_at.isoformat()}
+                       "topic": q.topic, "language": q.language, "text": q.public_text,
+                       "answer": q.public_answer, "published_at": q.published_at.isoformat()}
                       for q in items[:200]], "items_total": len(items)}
 
 
@@ -113,12 +118,32 @@ def _ask_schema(request, context):
     return schema
 
 
+def _too_big(request):
+    """A body larger than a question can be (the attachment in base64, and the text) is
+    refused before it is read."""
+    from statportal.settings import as_int
+
+    limit = as_int(request.registry.settings, "statportal.questions.attachment_max_mb")
+    if (request.content_length or 0) > (limit * 4 // 3 + 1) * 1024 * 1024:
+        return _("The question is too large: an attachment may have at most ${mb} MB.",
+                 mapping={"mb": limit})
+    return None
+
+
 @view_config(context=Questions, name="ask", accept=HTML, permission=ASK,
              renderer="statportal:templates/ask.pt")
 def ask_page(context, request):
     form = make_form(_ask_schema(request, context), request, _("Send the question"))
+    if request.method == "POST" and _too_big(request):
+        request.response.status = 413
+        return {"form": set_field_error(form, "attachment", _too_big(request)).render()}
     if "submit" not in request.POST:
         return {"form": form.render()}
+    refused = get_limits(request).admit(request, None)     # every attempt counts
+    if refused:
+        request.response.status = 429
+        request.response.headers["Retry-After"] = str(refused[2])
+        return {"form": set_field_error(form, refused[0], refused[1]).render()}
     try:
         appstruct = validate(form, request)
     except deform.ValidationFailure as failure:
@@ -128,7 +153,7 @@ def ask_page(context, request):
         request.response.status = 400
         return {"form": set_field_error(form, HONEYPOT, _(
             "This field must stay empty: it catches automated senders.")).render()}
-    refused = get_limits(request).refusal(request, appstruct.get("email"))
+    refused = get_limits(request).admit(request, appstruct.get("email"))
     if refused:
         request.response.status = 429
         request.response.headers["Retry-After"] = str(refused[2])
@@ -140,7 +165,7 @@ def ask_page(context, request):
         request.tm.doom()
         request.response.status = exc.status
         return {"form": set_field_error(form, exc.field, exc.message).render()}
-    get_limits(request).record(request, appstruct.get("email"))
+    get_limits(request).stored(request, appstruct.get("email"))
     flash(request, _("Thank you. Your question is registered as No. ${number}; the link to "
                      "this page was sent to your e-mail.", mapping={"number": question.number}))
     return HTTPFound(status_link(request, question))
@@ -151,12 +176,16 @@ def ask_page(context, request):
 def ask_json(context, request):
     from statportal.api.content import ContentAPI
 
+    too_big = _too_big(request)
+    if too_big:
+        return json_error(request, 413, too_big, [
+            {"field": "attachment", "message": too_big, "type": "too_large"}])
     try:
         payload = request.json_body
     except ValueError:
         payload = None
     email = payload.get("email") if isinstance(payload, dict) else None
-    refused = get_limits(request).refusal(request, email if isinstance(email, str) else "")
+    refused = get_limits(request).admit(request, email)
     if refused:
         response = json_error(request, 429, refused[1], [
             {"field": refused[0], "message": refused[1], "type": "rate_limited"}])
@@ -165,7 +194,7 @@ def ask_json(context, request):
     result = ContentAPI(context, request).post()
     if request.response.status_int != 201 or not isinstance(result, dict):
         return result
-    get_limits(request).record(request, email)
+    get_limits(request).stored(request, email)
     result["@status"] = status_link(request, context[result["id"]])
     return result
 
@@ -219,13 +248,15 @@ def _apply_post(request, question):
     changes = {}
     if "units" in editable and "units-shown" in request.POST:
         changes["units"] = request.POST.getall("units")
-    if "answer" in editable and "answer" in request.POST:
-        changes["answer"] = request.POST["answer"]
+    for key in ("answer", "public_text", "public_answer"):
+        if key in editable and key in request.POST:
+            changes[key] = request.POST[key]
     for key, value in list(changes.items()):
         try:
-            changes[key] = schema[key].deserialize(value)
+            value = schema[key].deserialize(value)
         except colander.Invalid as invalid:
             raise editing.EditError(invalid.asdict()[key], key) from None
+        changes[key] = "" if value in (colander.drop, colander.null) else value
     if changes:
         if not request.has_permission(EDIT, question):
             raise editing.EditError(_("You may not do this here."), None, status=403)
@@ -276,6 +307,7 @@ def question_page(context, request):
         "units": [unit_title(path) for path in context.units],
         "unit_options": orgunit_paths(request) if "units" in editable else (),
         "edit_units": "units" in editable, "edit_answer": "answer" in editable,
+        "edit_public": "public_text" in editable,
         "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
                         for t in available_transitions(request, context)],
         "error": error, "findings": findings,

@@ -5,7 +5,8 @@ with ``answer``)→ answered —approve (its head)→ sent, or awaiting_internat
 asker is an international organisation —approve_international (IntlCoop)→ sent
 —publish (Coordinator, only when the asker agreed)→ published. A head or IntlCoop may
 return the answer with a reason; a coordinator may close a question that needs no answer
-(spam), with a reason: nothing accepted is ever deleted.
+(spam), with a reason, and reopen it; send a misrouted one back to be routed again; and
+withdraw a published answer from the site. Nothing accepted is ever deleted.
 """
 
 from statportal.i18n import _
@@ -27,6 +28,9 @@ APPROVE_INTERNATIONAL = "statportal.question.approve_international"
 RETURN = "statportal.question.return"
 PUBLISH = "statportal.question.publish"
 CLOSE = "statportal.question.close"
+REROUTE = "statportal.question.reroute"
+WITHDRAW = "statportal.question.withdraw"
+REOPEN = "statportal.question.reopen"
 
 UNIT = ("Executor", "HeadOfUnit", "Coordinator")
 OFFICE = (*UNIT, "IntlCoop")
@@ -47,7 +51,7 @@ QUESTION_WORKFLOW = Workflow(
             ROUTE: ("Coordinator",), CLOSE: ("Coordinator",)}),
         _state("routed", _("Routed"), **{
             VIEW: UNIT, PERSONAL: UNIT, EDIT: ("Executor",), ANSWER: ("Executor",),
-            CLOSE: ("Coordinator",)}),
+            CLOSE: ("Coordinator",), REROUTE: ("Coordinator",)}),
         _state("answered", _("Answered, awaiting approval"), **{
             VIEW: UNIT, PERSONAL: UNIT, EDIT: ("HeadOfUnit",), APPROVE: ("HeadOfUnit",),
             RETURN: ("HeadOfUnit",)}),
@@ -55,10 +59,12 @@ QUESTION_WORKFLOW = Workflow(
             VIEW: OFFICE, PERSONAL: OFFICE, EDIT: ("IntlCoop",),
             APPROVE_INTERNATIONAL: ("IntlCoop",), RETURN: ("IntlCoop",)}),
         _state("sent", _("Answer sent"), **{
-            VIEW: OFFICE, PERSONAL: OFFICE, PUBLISH: ("Coordinator",)}),
-        _state("published", _("Published"), **{VIEW: ("Anonymous",), PERSONAL: OFFICE}),
+            VIEW: UNIT, PERSONAL: UNIT, EDIT: ("Coordinator",), PUBLISH: ("Coordinator",)}),
+        _state("published", _("Published"), **{
+            VIEW: ("Anonymous",), PERSONAL: UNIT, EDIT: ("Coordinator",),
+            WITHDRAW: ("Coordinator",)}),
         _state("closed", _("Closed without an answer"), **{
-            VIEW: ("Coordinator",), PERSONAL: ("Coordinator",)}),
+            VIEW: ("Coordinator",), PERSONAL: ("Coordinator",), REOPEN: ("Coordinator",)}),
     ),
     transitions=(
         Transition("route", ("received",), "routed", ROUTE, _("Route"),
@@ -72,8 +78,13 @@ QUESTION_WORKFLOW = Workflow(
         Transition("return", ("answered", "awaiting_international"), "routed", RETURN,
                    _("Return"), requires_comment=True),
         Transition("publish", ("sent",), "published", PUBLISH, _("Publish"),
-                   guards=(publish_guard,)),
+                   guards=(publish_guard,), fields=("public_text", "public_answer")),
+        Transition("withdraw", ("published",), "sent", WITHDRAW, _("Withdraw from the site"),
+                   requires_comment=True),
+        Transition("reroute", ("routed",), "received", REROUTE, _("Route again"),
+                   requires_comment=True),
         Transition("close", ("received", "routed"), "closed", CLOSE,
                    _("Close without an answer"), requires_comment=True),
+        Transition("reopen", ("closed",), "received", REOPEN, _("Reopen")),
     ),
 )

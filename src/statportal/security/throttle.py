@@ -124,25 +124,39 @@ class RateLimit:
         self._calls = 0
 
     def _current(self, key, now):
-        events = self._events[key]
+        events = self._events.get(key)  # asking never stores a key
         while events and events[0] <= now - self.window:
             events.popleft()
-        return events
+        return events or ()
+
+    def _wait(self, events, now):
+        if len(events) < self.limit:
+            return 0
+        return max(1, int(events[0] + self.window - now + 0.999))
 
     def retry_after(self, key):
         now = self.clock()
         with self._lock:
-            events = self._current(key, now)
-            if len(events) < self.limit:
-                return 0
-            return max(1, int(events[0] + self.window - now + 0.999))
+            return self._wait(self._current(key, now), now)
 
     def hit(self, key):
         now = self.clock()
         with self._lock:
-            self._calls += 1
-            if self._calls % 1000 == 0:  # forget keys whose window has passed
-                for stale in [k for k, ev in self._events.items()
-                              if not ev or ev[-1] <= now - self.window]:
-                    del self._events[stale]
-            self._current(key, now).append(now)
+            self._record(key, now)
+
+    def take(self, key):
+        """Check and count in one step: 0 (counted) or the seconds to wait (not counted)."""
+        now = self.clock()
+        with self._lock:
+            wait = self._wait(self._current(key, now), now)
+            if not wait:
+                self._record(key, now)
+            return wait
+
+    def _record(self, key, now):
+        self._calls += 1
+        if self._calls % 1000 == 0:  # forget keys whose window has passed
+            for stale in [k for k, ev in self._events.items()
+                          if not ev or ev[-1] <= now - self.window]:
+                del self._events[stale]
+        self._events[key].append(now)
