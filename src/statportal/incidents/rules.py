@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from statportal.content.paths import root_of
 from statportal.i18n import _
-from statportal.security.principals import user_roles
+from statportal.security.principals import addresses_with_role as addresses
 
 WORKER = "system:worker"
 SUBJECTS = {
@@ -15,11 +15,6 @@ SUBJECTS = {
                   "Интернет-ресурс не работает устойчиво более суток / "
                   "The portal has not been working steadily for over a day"),
 }
-
-
-def addresses(portal, role):
-    return sorted(u.email for u in portal["principals"]["users"].values()
-                  if u.active and u.email and role in user_roles(portal, u))
 
 
 def _title(incident):

@@ -11,7 +11,7 @@ document-management format), ``limits`` (spam defence), ``dashboard`` (the figur
 """
 
 from statportal.i18n import _
-from statportal.security.permissions import ADD, MANAGE, VIEW
+from statportal.security.permissions import ADD, VIEW
 
 ASK = "statportal.question.ask"
 DASHBOARD = "statportal.question.dashboard"
@@ -30,8 +30,10 @@ def includeme(config):
     config.add_content_type(
         "Questions", resources.Questions, schemas.container_schema,
         title=_("Questions and answers"),
-        permissions={VIEW: ("Anonymous",), ASK: ("Anonymous",), MANAGE: ("Coordinator",),
-                     ADD: ("Coordinator",), DASHBOARD: ("Authenticated",)})
+        # The staff pages (MANAGE) follow the portal's grant to every logged-in user; a
+        # question is added by asking (ASK), or by a coordinator for one that came by post.
+        permissions={VIEW: ("Anonymous",), ASK: ("Anonymous",), ADD: ("Coordinator",),
+                     DASHBOARD: ("Authenticated",)})
     config.add_content_type(
         "Question", resources.Question, schemas.question_schema, title=_("Question"),
         addable_to=("Questions",), add_permission=ASK,

@@ -166,7 +166,7 @@ def on_transition(event):
             question.sent_at = now
             _mail_asker(request, question, "answer")
         else:
-            from statportal.incidents.rules import addresses
+            from statportal.security.principals import addresses_with_role as addresses
 
             _mail_office(request, addresses(portal, "IntlCoop"), question, "international")
     elif name == "publish":
@@ -259,9 +259,9 @@ def _forward_to_edms(request, question):
 def morning_digest(request, portal, now):
     """Art. 24: once a working day, from opening time, the coordinators get the list of the
     questions waiting to be routed (a worker pass calls this; returns 1 when it sent)."""
-    from statportal.incidents.rules import addresses
     from statportal.questions.messages import digest_message
     from statportal.schedule.exceptions import calendar_of
+    from statportal.security.principals import addresses_with_role as addresses
 
     folder = portal.get("questions")
     if folder is None or not hasattr(folder, "published"):

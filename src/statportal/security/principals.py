@@ -95,6 +95,12 @@ def user_roles(portal, user):
     return roles
 
 
+def addresses_with_role(portal, role):
+    """E-mail addresses of the active users who hold ``role`` globally."""
+    return sorted(u.email for u in portal["principals"]["users"].values()
+                  if u.active and u.email and role in user_roles(portal, u))
+
+
 def addresses_in_unit(portal, unit_path, role):
     """E-mail addresses of the users who hold ``role`` in the org unit ``unit_path``: as a
     local role on the unit, or globally with the unit as their own."""
