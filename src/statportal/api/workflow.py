@@ -80,7 +80,7 @@ def workflow_post(context, request):
     try:
         changes = {key: value for key, value in payload.items() if key in fields}
         if changes:
-            _write_fields(request, context, changes)
+            _write_fields(request, context, changes, chosen.permission)
         transition(request, context, request.subpath[0], payload.get("comment"))
     except (EditError, PayloadError) as exc:
         request.tm.doom()
@@ -96,15 +96,18 @@ def workflow_post(context, request):
     return describe(request, context)
 
 
-def _write_fields(request, context, changes):
-    """The transition's fields, through the type's schema and update rules (EDIT needed)."""
+def _write_fields(request, context, changes, permission=None):
+    """The transition's fields, through the type's schema and update rules (EDIT needed,
+    or the transition's own permission: the fields it declares are its actor's to set, as
+    the register's note is the registering coordinator's)."""
     from pyramid.httpexceptions import HTTPForbidden
 
     from statportal.content.editing import update
     from statportal.content.registry import get_content_registry
     from statportal.security.permissions import EDIT
 
-    if not request.has_permission(EDIT, context):
+    if not (request.has_permission(EDIT, context)
+            or (permission and request.has_permission(permission, context))):
         raise HTTPForbidden()
     info = get_content_registry(request.registry).typeof(context)
     schema = bound_schema(request, context, info)

@@ -27,7 +27,9 @@ LABELS = {
     "number": ("Өтінімнің нөмірі", "Номер заявки", "Request number"),
     "unit": ("Құрылымдық бөлімше", "Структурное подразделение", "Structural unit"),
     "title": ("Материалдың атауы", "Наименование материала", "Title of the material"),
-    "section": ("Интернет-ресурс бөлімі", "Раздел интернет-ресурса", "Section of the portal"),
+    "section": ("Интернет-ресурстағы орны (бөлім → ішкі бөлік)",
+                "Место размещения на интернет-ресурсе (раздел → подраздел)",
+                "Location on the portal (section → subsection)"),
     "executor_email": ("Орындаушының электрондық поштасы", "Электронная почта исполнителя",
                        "Executor's e-mail"),
     "files": ("Файлдар (толық атауы, көлемі)", "Файлы (полное имя, размер)",
@@ -44,7 +46,9 @@ LABELS = {
     "registered_at": ("Тіркелген уақыты", "Время регистрации", "Registered"),
     "due": ("Орналастыру мерзімі", "Срок размещения", "To be placed by"),
     "note": ("Ескертпе", "Примечание", "Note"),
+    "register_note": ("Тізілімдегі ескертпе", "Примечание в реестре", "Register note"),
 }
+STEP = " → "
 PLACEMENT_TYPES = {"new": ("Жаңа", "Новый", "New"), "replace": ("Ауыстыру", "Замена", "Replace"),
                    "delete": ("Алып тастау", "Удаление", "Delete")}
 
@@ -52,6 +56,29 @@ PLACEMENT_TYPES = {"new": ("Жаңа", "Новый", "New"), "replace": ("Ауы
 def language_of(request_obj):
     """The request's language: the first of kk, ru, en that it declares."""
     return next((lang for lang in LANGUAGES if lang in (request_obj.languages or ())), "kk")
+
+
+def location_steps(portal, path, lang):
+    """The placement location step by step (art. 8): the title of every section on
+    ``path``, from the top, in ``lang`` (another language's title where it has none, the
+    id where it has no title at all). A path that no longer leads anywhere keeps its
+    remaining ids, so the form still says where the material was meant to go."""
+    steps, obj = [], portal
+    for name in [part for part in str(path or "").split("/") if part]:
+        getter = getattr(obj, "get", None)
+        obj = getter(name) if getter is not None else None
+        if obj is None:
+            steps.append(name)
+            continue
+        title = getattr(obj, "title", None) or {}
+        steps.append(title.get(lang) or next((title[o] for o in LANGUAGES if title.get(o)),
+                                              name))
+    return steps
+
+
+def location(portal, path, lang):
+    """``location_steps`` as one line: "Экономика → Цены → Индексы потребительских цен"."""
+    return STEP.join(location_steps(portal, path, lang))
 
 
 def _register_font(path):
@@ -86,7 +113,7 @@ def render_annex(request_obj, titles, format_datetime, font_path=DEFAULT_FONT):
         ("number", request_obj.number or "—"),
         ("unit", titles.get(request_obj.unit, request_obj.unit)),
         ("title", title),
-        ("section", titles.get(request_obj.section, request_obj.section)),
+        ("section", _location_of(request_obj, lang)),
         ("executor_email", request_obj.executor_email),
         ("files", None),
         ("placement_type", PLACEMENT_TYPES[request_obj.placement_type][column]),
@@ -101,6 +128,7 @@ def render_annex(request_obj, titles, format_datetime, font_path=DEFAULT_FONT):
         ("registered_at", when(request_obj.registered_at)),
         ("due", when(request_obj.due)),
         ("note", request_obj.note or "—"),
+        ("register_note", getattr(request_obj, "register_note", "") or "—"),
     ]
     table = Table(
         [[Paragraph(escape(label(key)), text),
@@ -118,3 +146,11 @@ def render_annex(request_obj, titles, format_datetime, font_path=DEFAULT_FONT):
     with PDF_LOCK:
         document.build([Paragraph(escape(label("heading")), head), Spacer(1, 4 * mm), table])
     return buffer.getvalue()
+
+
+def _location_of(request_obj, lang):
+    from statportal.content.paths import root_of
+
+    if request_obj.__parent__ is None:  # not stored: only the path is known
+        return request_obj.section
+    return location(root_of(request_obj), request_obj.section, lang)

@@ -1,10 +1,15 @@
-"""The coordinator's register, ``/requests/@register``: filters, sorting, batching, .xlsx."""
+"""The coordinator's register, ``/requests/@register``: filters, sorting, batching, .xlsx
+and .csv; and the register's note (art. 12.5), the coordinator's own, apart from the
+executor's ``note``: written in the ``register`` transition's body, by PATCH, or on
+``@@register-note``, by whoever holds the register permission on the request."""
 
+import csv
 import io
 
 from hypatia.query import Any, Eq
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -15,11 +20,14 @@ from statportal.content.base import utcnow
 from statportal.content.paths import path_of
 from statportal.content.resources import get_portal
 from statportal.i18n import _, format_datetime, label
+from statportal.placement.annex import location
 from statportal.placement.catalog import SORTS, get_catalog
-from statportal.placement.resources import Requests
+from statportal.placement.permissions import REGISTER
+from statportal.placement.resources import PlacementRequest, Requests
 from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
 from statportal.placement.workflow import PLACEMENT_WORKFLOW
 from statportal.security.localroles import local_roles_in
+from statportal.security.permissions import EDIT, VIEW
 from statportal.security.principals import user_roles
 
 STATES = tuple(state.name for state in PLACEMENT_WORKFLOW.states)
@@ -123,7 +131,8 @@ def row(request, obj, now):
             "registered_at": obj.registered_at.isoformat() if obj.registered_at else None,
             "due": obj.due.isoformat() if obj.due else None,
             "executed_at": obj.executed_at.isoformat() if obj.executed_at else None,
-            "note": obj.note, "overdue": overdue}
+            "section": obj.section, "note": obj.note,
+            "register_note": getattr(obj, "register_note", "") or "", "overdue": overdue}
 
 
 def page(request, context):
@@ -147,8 +156,8 @@ def register_json(context, request):
         filters, rows, total, b_start, b_size = page(request, context)
     except PayloadError as exc:
         return json_error(request, 400, _("The request has errors."), exc.errors)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(request, context, filters)
+    if request.GET.get("format") in EXPORTS:
+        return EXPORTS[request.GET["format"]](request, context, filters)
     return {"@id": f"{url_of(request, context)}/@register", "items": rows,
             "items_total": total, "b_start": b_start, "b_size": b_size}
 
@@ -164,8 +173,12 @@ def register_page(context, request):
         errors = exc.errors
     else:
         errors = []
-    if request.GET.get("format") == "xlsx" and not errors:
-        return xlsx_response(request, context, filters)
+    if request.GET.get("format") in EXPORTS and not errors:
+        return EXPORTS[request.GET["format"]](request, context, filters)
+    for data in rows:  # the note's form, for those who write it
+        obj = context.get(data["@id"].rsplit("/", 1)[-1])
+        data["note_url"] = request.resource_url(obj, "@@register-note") \
+            if obj is not None and request.has_permission(REGISTER, obj) else None
     return {
         "rows": rows, "total": total, "filters": filters, "errors": errors,
         "states": [(s.name, label(request, s.title, s.name)) for s in PLACEMENT_WORKFLOW.states],
@@ -179,6 +192,8 @@ def register_page(context, request):
         "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),
         "unit_title": unit_titles(request),
         "xlsx_url": request.path_qs + ("&" if request.query_string else "?") + "format=xlsx",
+        "csv_url": request.path_qs + ("&" if request.query_string else "?") + "format=csv",
+        "location": lambda path: location(get_portal(request), path, request.locale_name),
     }
 
 
@@ -203,36 +218,62 @@ def _parse(iso):
     return datetime.fromisoformat(iso)
 
 
-def xlsx_response(request, context, filters):
-    """Every matching row (not one page) as a spreadsheet to print."""
+EXPORT_HEADERS = (_("Number"), _("Title"), _("Structural unit"), _("Category"), _("State"),
+                  _("Submitted"), _("Registered"), _("Due"), _("Placed"), _("Overdue"),
+                  _("Note"), _("Location on the portal"), _("Register note"))
+
+
+def export_rows(request, context, filters):
+    """The header and every matching row (not one page), in the page's language; the
+    location step by step, section → subsection (art. 8)."""
     translate = request.localizer.translate
     names, _total = search(request, context, filters)
     now = utcnow()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = translate(_("Register of requests"))[:31]
-    headers = [_("Number"), _("Title"), _("Structural unit"), _("Category"), _("State"),
-               _("Submitted"), _("Registered"), _("Due"), _("Placed"), _("Overdue"), _("Note")]
-    sheet.append([translate(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     lang = request.locale_name
+    portal = get_portal(request)
+    yield [translate(h) for h in EXPORT_HEADERS]
     for name in names:
         data = row(request, context[name], now)
-        sheet.append([
+        yield [
             data["number"] or "",
             data["title"].get(lang) or next(iter(data["title"].values()), ""),
             data["unit"], translate(CATEGORY_TITLES[data["category"]]),
             label(request, PLACEMENT_WORKFLOW.state(data["review_state"]).title),
             *[format_datetime(request, _parse(data[k])) if data[k] else "" for k in
               ("submitted_at", "registered_at", "due", "executed_at")],
-            translate(_("Yes")) if data["overdue"] else "", data["note"]])
+            translate(_("Yes")) if data["overdue"] else "", data["note"],
+            location(portal, data["section"], lang), data["register_note"]]
+
+
+def csv_response(request, context, filters):
+    """The same rows as the .xlsx, as UTF-8 CSV (with a BOM, which spreadsheets need to
+    read Cyrillic). A cell that a spreadsheet would run as a formula starts with ``'``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for values in export_rows(request, context, filters):
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")
+                         else v for v in values])
+    return Response(body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
+                    content_type="text/csv", charset="utf-8",
+                    content_disposition='attachment; filename="requests-register.csv"')
+
+
+def xlsx_response(request, context, filters):
+    """Every matching row (not one page) as a spreadsheet to print."""
+    translate = request.localizer.translate
+    book = Workbook()
+    sheet = book.active
+    sheet.title = translate(_("Register of requests"))[:31]
+    for values in export_rows(request, context, filters):
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text: "=HYPERLINK(…)" is no formula here
-    for column, width in zip("ABCDEFGHIJK", (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40),
-                             strict=True):
+    for column, width in zip("ABCDEFGHIJKLM",
+                             (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40, 60, 40), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
@@ -240,3 +281,60 @@ def xlsx_response(request, context, filters):
         body=buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         content_disposition='attachment; filename="requests-register.xlsx"')
+
+
+EXPORTS = {"xlsx": xlsx_response, "csv": csv_response}
+
+
+@view_config(context=PlacementRequest, request_method="PATCH", accept="application/json",
+             renderer="json", permission=VIEW)
+def patch_request(context, request):
+    """PATCH of a request: the register's note alone needs the register permission (the
+    coordinator's, also after registration, when nobody may edit the request); anything
+    else needs EDIT, as for all content, and is the common PATCH."""
+    from statportal.api.content import ContentAPI
+    from statportal.api.serialize import READ_ONLY_KEYS
+
+    try:
+        payload = request.json_body
+    except ValueError:
+        payload = None
+    keys = set(payload) - READ_ONLY_KEYS if isinstance(payload, dict) else None
+    if not (keys == {"register_note"} and request.has_permission(REGISTER, context)) and \
+            not request.has_permission(EDIT, context):
+        raise HTTPForbidden()
+    return ContentAPI(context, request).patch()
+
+
+@view_config(context=PlacementRequest, name="register-note", accept="text/html",
+             permission=REGISTER, renderer="statportal:templates/form.pt")
+def register_note_form(context, request):
+    """The register's note in the browser: before, at and after registration."""
+    import colander
+    import deform
+
+    from statportal.api.serialize import bound_schema
+    from statportal.content.editing import update
+    from statportal.content.registry import get_content_registry
+    from statportal.views.content import flash
+    from statportal.views.forms import form_schema, make_form, validate
+
+    info = get_content_registry(request.registry).typeof(context)
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(bound_schema(request, context, info)["register_note"].clone())
+    form = make_form(form_schema(schema, request), request, _("Save"))
+    heading = _("Register note: ${number}", mapping={
+        "number": context.number or label(request, context.title)})
+    if "submit" in request.POST:
+        try:
+            appstruct = validate(form, request)
+        except deform.ValidationFailure as failure:
+            return {"form": failure.render(), "heading": heading}
+        # An emptied text area clears the note (deform reads it as "not given").
+        update(request.registry, context,
+               {"register_note": appstruct.get("register_note") or ""},
+               actor=request.authenticated_userid)
+        flash(request, _("Saved."))
+        return HTTPFound(request.resource_url(context))
+    return {"form": form.render({"register_note": context.register_note or colander.null}),
+            "heading": heading}

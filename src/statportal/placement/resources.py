@@ -43,6 +43,7 @@ class PlacementRequest(Content):
     executed_at = None
     material = None
     release = ""             # the path of the calendar entry it is placed for
+    register_note = ""       # the coordinator's note in the register (art. 12.5)
 
     def __init__(self, **kw):
         super().__init__(**kw)

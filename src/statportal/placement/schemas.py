@@ -157,6 +157,48 @@ def files_missing(node, kw):
     return colander.required if kw.get("adding") else colander.drop
 
 
+class StrictText(colander.String):
+    """A JSON string and nothing else: ``""`` clears it; ``0``, ``false`` or ``[]`` are
+    refused by name instead of being read as "not given"."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, str):
+            raise colander.Invalid(node, _("A text is expected."))
+        return cstruct.strip()
+
+
+@colander.deferred
+def register_note_validator(node, kw):
+    """Only who holds the register permission on the request writes the register's note
+    (art. 12.5): the coordinator, before, at and after registration. Others may send the
+    note back unchanged (a PATCH of what a GET returned)."""
+    from statportal.placement.permissions import REGISTER
+
+    request, context = kw["request"], kw.get("context")
+
+    def validate(node, value):
+        if len(value) > 2000:
+            raise colander.Invalid(node, _("At most ${n} characters.", mapping={"n": 2000}))
+        current = getattr(context, "register_note", "") if \
+            getattr(context, "__content_type__", None) == "PlacementRequest" else ""
+        if value != (current or "") and not request.has_permission(REGISTER, context):
+            raise colander.Invalid(node, _("The register's note is written by the "
+                                           "coordinator who registers the request."))
+    return validate
+
+
+@colander.deferred
+def register_note_widget(node, kw):
+    """A text area for the coordinator; the executor's form carries it unseen, unchanged."""
+    from statportal.placement.permissions import REGISTER
+
+    if kw["request"].has_permission(REGISTER, kw.get("context")):
+        return deform.widget.TextAreaWidget(rows=3)
+    return deform.widget.HiddenWidget()
+
+
 class Files(colander.SequenceSchema):
     # Empty slots of the form are dropped; the JSON API sends only what it has.
     file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget,
@@ -217,6 +259,11 @@ class PlacementRequestSchema(colander.MappingSchema):
     note = colander.SchemaNode(colander.String(), title=_("Note"), missing="",
                                validator=colander.Length(max=2000),
                                widget=deform.widget.TextAreaWidget(rows=3))
+    register_note = colander.SchemaNode(
+        StrictText(), title=_("Register note"), missing=colander.drop,
+        validator=register_note_validator, widget=register_note_widget,
+        description=_("The coordinator's note in the register (art. 12); the executor's "
+                      "note stays apart."))
 
 
 def placement_request_schema():

@@ -1,4 +1,9 @@
-"""The placement request workflow (art. 6–18): draft → … → placed, as data."""
+"""The placement request workflow (art. 6–18): draft → … → placed, as data.
+
+REGISTER stays with the coordinator after registration: it is also the permission to
+write the register's note (art. 12.5, ``register_note``) on a registered, placed or
+rejected request; no transition leaves those states by it.
+"""
 
 from statportal.i18n import _
 from statportal.placement.permissions import APPROVE, PLACE, REGISTER, REJECT, RETURN, SUBMIT
@@ -24,15 +29,18 @@ PLACEMENT_WORKFLOW = Workflow(
               {VIEW: (*UNIT, *OFFICE), REGISTER: ("Coordinator",), RETURN: ("Coordinator",),
                REJECT: ("Coordinator",)}, inherit=False),
         State("registered", _("Registered"),
-              {VIEW: (*UNIT, *OFFICE), PLACE: ("Moderator",),
+              {VIEW: (*UNIT, *OFFICE), PLACE: ("Moderator",), REGISTER: ("Coordinator",),
                RETURN: ("Coordinator", "Moderator"), REJECT: ("Coordinator",)}, inherit=False),
-        State("placed", _("Placed"), {VIEW: (*UNIT, *OFFICE)}, inherit=False),
-        State("rejected", _("Rejected"), {VIEW: (*UNIT, *OFFICE)}, inherit=False),
+        State("placed", _("Placed"), {VIEW: (*UNIT, *OFFICE), REGISTER: ("Coordinator",)},
+              inherit=False),
+        State("rejected", _("Rejected"), {VIEW: (*UNIT, *OFFICE), REGISTER: ("Coordinator",)},
+              inherit=False),
     ),
     transitions=(
         Transition("submit", ("draft",), "awaiting_approval", SUBMIT, _("Submit for approval")),
         Transition("approve", ("awaiting_approval",), "submitted", APPROVE, _("Approve")),
-        Transition("register", ("submitted",), "registered", REGISTER, _("Register")),
+        Transition("register", ("submitted",), "registered", REGISTER, _("Register"),
+                   fields=("register_note",)),
         Transition("place", ("registered",), "placed", PLACE, _("Place"),
                    guards=(out_of_order_guard, placement_guard, replace_guard)),
         Transition("return", ("awaiting_approval", "submitted", "registered"), "draft", RETURN,

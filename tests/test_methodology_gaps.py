@@ -1,0 +1,263 @@
+"""Issue 15, item 6: small gaps of the methodology.
+
+The register's note (art. 12.5), the placement location step by step in the moderators'
+PDF and the register's export (art. 8), the placed materials of an executor's unit
+(art. 10.1), and texts given in three languages shown in the page's language.
+"""
+
+import csv
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from statportal.testing import last_transaction, login_html, make_settings, open_portal
+from tests.test_mail import deliver
+from tests.test_placement import REQUESTS, as_user, b64, step
+from tests.test_placement import new_request as _new_request
+
+HTML = {"Accept": "text/html"}
+CPI = "/official-statistics/economy/prices/cpi"
+
+
+def new_request(client, **changes):
+    """A request with a text document: no table, so no basis is needed to place it."""
+    return _new_request(client, **{"files": [b64("report.docx")], **changes})
+
+
+def submitted(client, **changes):
+    url = new_request(client, **changes)
+    step(client, "aigerim", url, "submit")
+    step(client, "marat", url, "approve")
+    return url
+
+
+def register(client, url, body, status=200, login="dana"):
+    as_user(client, login)
+    return client.post_json(f"{url}/@workflow/register", body, status=status)
+
+
+def patch(client, url, body, login, status=200):
+    as_user(client, login)
+    return client.patch_json(url, body, status=status)
+
+
+def add_cpi_section(client):
+    as_user(client, "admin")
+    client.post_json("/++api++/official-statistics/economy/prices", {
+        "@type": "Section", "id": "cpi",
+        "title": {"kk": "Тұтыну бағаларының индекстері", "ru": "Индексы потребительских цен",
+                  "en": "Consumer price indices"}}, status=201)
+
+
+# -- 1. the register's note ---------------------------------------------------------------
+
+
+class TestRegisterNote:
+    def test_written_at_registration_and_later_apart_from_the_executors_note(
+            self, testapp, demo):
+        url = submitted(testapp, note="Ағылшын нұсқасы кейін")
+        register(testapp, url, {"register_note": "Қағаз нұсқасы 28.11 алынды"})
+        data = testapp.get(url).json
+        assert data["review_state"] == "registered"
+        assert data["register_note"] == "Қағаз нұсқасы 28.11 алынды"
+        assert data["note"] == "Ағылшын нұсқасы кейін"
+        # After registration the coordinator still writes it; nobody else does.
+        patch(testapp, url, {"register_note": "Scan sent to the moderator"}, "dana")
+        step(testapp, "yerlan", url, "place")
+        patch(testapp, url, {"register_note": "Placed late: portal failure"}, "dana")
+        for login in ("aigerim", "marat", "yerlan"):
+            patch(testapp, url, {"register_note": "mine"}, login, status=403)
+        # The executor cannot edit a placed request at all, the note included.
+        patch(testapp, url, {"note": "x"}, "aigerim", status=403)
+        as_user(testapp, "dana")
+        data = testapp.get(url).json
+        assert (data["register_note"], data["note"]) == ("Placed late: portal failure",
+                                                         "Ағылшын нұсқасы кейін")
+        row, = testapp.get(f"{REQUESTS}/@register").json["items"]
+        assert row["register_note"] == "Placed late: portal failure"
+        assert row["note"] == "Ағылшын нұсқасы кейін"
+        # An empty text clears it.
+        patch(testapp, url, {"register_note": ""}, "dana")
+        assert testapp.get(url).json["register_note"] == ""
+
+    def test_the_executor_may_send_it_back_unchanged_but_not_write_it(self, app, testapp,
+                                                                       demo):
+        url = new_request(testapp)
+        as_user(testapp, "aigerim")
+        whole = testapp.get(url).json
+        assert whole["register_note"] == ""
+        testapp.patch_json(url, {"register_note": "", "page_count": 4})
+        before = last_transaction(app)
+        response = testapp.patch_json(url, {"register_note": "I register myself",
+                                            "page_count": 5}, status=400)
+        assert [e["field"] for e in response.json["errors"]] == ["register_note"]
+        assert last_transaction(app) == before
+        response = testapp.post_json(REQUESTS, {**_payload(), "register_note": "x"},
+                                     status=400)
+        assert [e["field"] for e in response.json["errors"]] == ["register_note"]
+        assert last_transaction(app) == before
+
+    @pytest.mark.parametrize("value", [5, False, 0, [], ["a"], {"kk": "a"}])
+    def test_not_a_string_is_refused_by_name(self, app, testapp, demo, value):
+        url = submitted(testapp)
+        register(testapp, url, {"register_note": "first"})
+        before = last_transaction(app)
+        response = patch(testapp, url, {"register_note": value}, "dana", status=400)
+        assert [e["field"] for e in response.json["errors"]] == ["register_note"]
+        assert last_transaction(app) == before
+        assert testapp.get(url).json["register_note"] == "first"
+
+    def test_a_bad_note_in_the_transition_body_registers_nothing(self, app, testapp, demo):
+        url = submitted(testapp)
+        before = last_transaction(app)
+        response = register(testapp, url, {"register_note": 12}, status=400)
+        assert [e["field"] for e in response.json["errors"]] == ["register_note"]
+        response = register(testapp, url, {"register_note": "x" * 2001}, status=400)
+        assert [e["field"] for e in response.json["errors"]] == ["register_note"]
+        assert last_transaction(app) == before
+        data = testapp.get(url).json
+        assert data["review_state"] == "submitted" and data["number"] is None
+        # Another unit's coordinator may not register it, note or not.
+        register(testapp, url, {"register_note": "x"}, status=403, login="aidos")
+        assert last_transaction(app) == before
+
+    def test_html_form_register_page_and_request_page(self, testapp, demo):
+        api = submitted(testapp)
+        register(testapp, api, {})
+        url = api.replace("/++api++", "")
+        testapp.authorization = None
+        login_html(testapp, "dana")
+        page = testapp.get("/requests/@register", headers=HTML)
+        assert "Write a note" in page.text
+        form = testapp.get(f"{url}/@@register-note", headers=HTML).forms["edit-form"]
+        form["register_note"] = "Қағаз нұсқасы <b>алынды</b>"
+        form.submit("submit").follow(headers=HTML)
+        page = testapp.get("/requests/@register", headers=HTML)
+        cell = page.html.select_one("td.register-note")
+        assert "Қағаз нұсқасы <b>алынды</b>" in cell.text  # escaped, shown as typed
+        assert "Edit note" in cell.text
+        shown = testapp.get(url, headers=HTML).html.select_one("dd.register-note").text
+        assert "Қағаз нұсқасы <b>алынды</b>" in shown
+        # Emptied in the form, it is cleared.
+        form = testapp.get(f"{url}/@@register-note", headers=HTML).forms["edit-form"]
+        form["register_note"] = ""
+        form.submit("submit")
+        as_user(testapp, "dana")
+        assert testapp.get(api).json["register_note"] == ""
+        # The executor has no such form, and no such field on the edit form of a draft.
+        testapp.reset()
+        testapp.authorization = None
+        login_html(testapp, "aigerim")
+        testapp.get(f"{url}/@@register-note", headers=HTML, status=403)
+        draft = new_request(testapp).replace("/++api++", "")
+        testapp.authorization = None
+        edit = testapp.get(f"{draft}/@@edit", headers=HTML)
+        assert edit.forms["edit-form"]["register_note"].attrs.get("type") == "hidden"
+
+    def test_without_csrf_nothing_is_written(self, app, testapp, demo):
+        url = submitted(testapp).replace("/++api++", "")
+        testapp.authorization = None
+        login_html(testapp, "dana")
+        before = last_transaction(app)
+        testapp.post(f"{url}/@@register-note", {"register_note": "x", "submit": "submit"},
+                     headers=HTML, status=400)
+        assert last_transaction(app) == before
+
+
+def _payload(**changes):
+    from tests.test_placement import payload
+
+    return payload(**changes)
+
+
+# -- 2. the location, step by step ---------------------------------------------------------
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", text)
+
+
+class TestLocation:
+    def test_register_exports_read_back(self, testapp, demo):
+        from openpyxl import load_workbook
+
+        add_cpi_section(testapp)
+        url = submitted(testapp, section=CPI, note="=1+1")
+        register(testapp, url, {"register_note": "Скан отправлен модератору"})
+        as_user(testapp, "dana")
+        body = testapp.get(f"{REQUESTS}/@register?format=xlsx",
+                           headers={"Accept-Language": "ru"}).body
+        sheet = load_workbook(io.BytesIO(body)).active
+        header = [cell.value for cell in sheet[1]]
+        values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+        assert values["Примечание"] == "=1+1" and sheet["K2"].data_type == "s"
+        location = "Официальная статистика → Экономика → Цены → Индексы потребительских цен"
+        assert sheet.cell(row=2, column=12).value == location
+        assert sheet.cell(row=2, column=13).value == "Скан отправлен модератору"
+        response = testapp.get(f"{REQUESTS}/@register?format=csv",
+                               headers={"Accept-Language": "en"})
+        assert response.content_type == "text/csv"
+        text = response.body.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert len(rows) == 2
+        row = dict(zip(rows[0], rows[1], strict=True))
+        assert row["Location on the portal"] == (
+            "Official statistics → Economy → Prices → Consumer price indices")
+        assert row["Register note"] == "Скан отправлен модератору"
+        assert row["Note"] == "'=1+1"  # not a formula in a spreadsheet
+        page = testapp.get("/requests/@register", headers={**HTML, "Accept-Language": "kk"})
+        assert "Экономика → Бағалар → Тұтыну бағаларының индекстері" in page.text
+
+    def test_a_title_missing_in_the_language_falls_back(self, testapp, demo):
+        from statportal.placement.annex import location
+
+        add_cpi_section(testapp)
+        as_user(testapp, "admin")
+        testapp.post_json(f"/++api++{CPI}", {"@type": "Section", "id": "monthly",
+                                              "title": {"ru": "Ежемесячно"}}, status=201)
+        app = testapp.app
+        with open_portal(app) as portal:
+            assert location(portal, CPI + "/monthly", "en") == (
+                "Official statistics → Economy → Prices → Consumer price indices → "
+                "Ежемесячно")
+            assert location(portal, "/official-statistics/gone", "en") == (
+                "Official statistics → gone")
+
+
+@pytest.fixture
+def mail_app_settings(tmp_path, smtp_port):
+    return make_settings(tmp_path, **{
+        "mail.host": "127.0.0.1", "mail.port": str(smtp_port),
+        "mail.default_sender": "portal@stat.example.kz",
+        "statportal.mail.deliver_in_process": "false"})
+
+
+class TestPdf:
+    @pytest.fixture
+    def app_settings(self, mail_app_settings):
+        return mail_app_settings
+
+    @pytest.mark.parametrize(("languages", "title", "expected"), [
+        (["ru"], {"ru": "ИПЦ, ноябрь 2026"},
+         ("Место размещения на интернет-ресурсе (раздел → подраздел)",
+          "Официальная статистика → Экономика → Цены → Индексы потребительских цен",
+          "Примечание в реестре", "Скан отправлен")),
+        (["kk", "ru"], {"kk": "ТБИ, қараша 2026"},
+         ("Интернет-ресурстағы орны (бөлім → ішкі бөлік)",
+          "Ресми статистика → Экономика → Бағалар → Тұтыну бағаларының индекстері",
+          "Тізілімдегі ескертпе", "Скан отправлен")),
+    ])
+    def test_the_form_names_the_location_step_by_step(self, app, testapp, demo, smtp,
+                                                      languages, title, expected):
+        add_cpi_section(testapp)
+        url = submitted(testapp, section=CPI, languages=languages, title=title)
+        register(testapp, url, {"register_note": "Скан отправлен"})
+        assert deliver(app) == (1, 0)
+        (_recipients, message), = smtp.messages
+        pdf, = message.iter_attachments()
+        text = flat(PdfReader(io.BytesIO(pdf.get_payload(decode=True))).pages[0]
+                    .extract_text())
+        for words in expected:
+            assert words in text, (words, text)
