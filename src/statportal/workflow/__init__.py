@@ -26,6 +26,7 @@ from statportal.workflow.engine import (
     get_workflows,
     history_of,
     initialize,
+    note,
     state_of,
     transition,
     workflow_of,
@@ -76,5 +77,5 @@ def includeme(config):
 
 __all__ = [
     "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_workflow",
-    "available_transitions", "history_of", "state_of", "transition", "workflow_of",
+    "available_transitions", "history_of", "note", "state_of", "transition", "workflow_of",
 ]

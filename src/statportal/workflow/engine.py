@@ -121,4 +121,22 @@ def transition(request, obj, name, comment=None):
     return entry
 
 
-__all__ = ["Finding", "WorkflowError", "available_transitions", "transition", "state_of"]
+def note(obj, action, comment="", actor=None, request=None):
+    """Record in the history a step that is not a transition (a correction, a
+    declaration): in the object's current state, by ``actor`` (by default the request's
+    user). Returns the history entry."""
+    from pyramid.threadlocal import get_current_registry, get_current_request
+
+    request = request if request is not None else get_current_request()
+    registry = request.registry if request is not None else get_current_registry()
+    workflow = workflow_of(registry, obj)
+    if workflow is None:
+        raise WorkflowError(_("This object has no workflow."), status=404)
+    if actor is None and request is not None:
+        actor = request.authenticated_userid
+    state = state_of(obj, workflow)
+    return _record(obj, workflow, action, actor, state, state, comment)
+
+
+__all__ = ["Finding", "WorkflowError", "available_transitions", "note", "transition",
+           "state_of"]
