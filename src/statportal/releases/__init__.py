@@ -48,6 +48,11 @@ def includeme(config):
     config.add_subscriber(catalog.on_added, ObjectAdded)
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
+    from statportal.releases.worker import WakeOnReleaseChange
+
+    wake = WakeOnReleaseChange(config.registry)  # the in-process worker waits for the change
+    for event in (ObjectAdded, ObjectModified, ObjectRemoved):
+        config.add_subscriber(wake, event)
     from statportal.releases.currency import on_request_registered
     from statportal.workflow.events import AfterTransition
 

@@ -79,6 +79,14 @@ class ReleaseCatalog(Persistent):
         ids = self.catalog["open_due"].applyLe(now.timestamp())
         return [self.objects[docid] for docid in ids]
 
+    def next_due(self, now):
+        """The earliest moment after ``now`` at which an entry still to come out falls due
+        (its ``open_due`` key), or None: the worker waits until then."""
+        index = self.catalog["open_due"]
+        later = index.applyGt(now.timestamp())
+        first = next(iter(index.sort(later, limit=1)), None) if later else None
+        return self.objects[first].release.latest() if first is not None else None
+
     def query(self, statuses=None, section=None, category=None, since=None, until=None,
               reverse=False, start=0, size=None):
         """``(entries, total)`` by release time (earliest first; ``reverse``: latest first).

@@ -1,9 +1,7 @@
 """``statportal worker CONFIG [--once]`` and ``statportal embargo-probe CONFIG``."""
 
 import json
-import os
 import sys
-import time
 
 from statportal.content.resources import ZODB_ROOT_KEY
 
@@ -73,14 +71,13 @@ def open_read_only(config_uri):
 
 
 def run_worker(args, out):
-    from pyramid.paster import bootstrap, setup_logging
+    from statportal.releases.worker import Worker, run_pass
+    from statportal.scripts.cli import close_databases, open_app
 
-    from statportal.releases.worker import run_pass
-    from statportal.scripts.cli import close_databases
-
-    os.environ["STATPORTAL_WORKER_IN_PROCESS"] = "false"  # this process is the worker
-    setup_logging(args.config)
-    env = bootstrap(args.config)
+    # This process is the worker (no thread of its own); a FileStorage held by the running
+    # portal means the portal runs the worker itself.
+    env = open_app(args.config, "leave it to the running portal, whose own worker publishes "
+                                "the releases (statportal.worker.in_process)")
     registry = env["registry"]
     env["closer"]()
     sender = getattr(registry, "statportal_mail_sender", None)
@@ -88,23 +85,27 @@ def run_worker(args, out):
         sender.stop()
     interval = args.interval or float(registry.settings.get(
         "statportal.worker.interval_seconds", 20))
+
+    def report(result):
+        print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
+
     try:
-        while True:
+        if args.once:
             try:
                 result = run_pass(registry)
-            except Exception as exc:  # noqa: BLE001 (a daemon survives; --once reports)
+            except Exception as exc:  # noqa: BLE001 (reported; cron runs it again)
                 import logging
 
                 logging.getLogger(__name__).exception("worker pass failed")
-                if args.once:
-                    print(f"statportal: error: the pass failed: {exc}", file=sys.stderr)
-                    return 1
-            else:
-                print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
-                if args.once:
-                    _deliver(registry)
-                    return 1 if result.currency_error else 0
-            time.sleep(interval)
+                print(f"statportal: error: the pass failed: {exc}", file=sys.stderr)
+                return 1
+            report(result)
+            _deliver(registry)
+            return 1 if result.currency_error else 0
+        # A full pass every interval, each release at its second; the calendar is read
+        # again every second, since the web processes that change it are others.
+        Worker(registry, interval, watch=1.0, report=report).loop()
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
@@ -136,7 +137,8 @@ def run_plan_import(args, out):
     data = path.read_bytes()
     if not 2000 <= args.year <= 2100:
         raise CommandError("--year: a year from 2000 to 2100")
-    with portal_transaction(args.config) as (request, portal):
+    with portal_transaction(args.config, "import the plan at /plan/@@import while the "
+                                         "portal runs") as (request, portal):
         translate = request.localizer.translate
         try:
             check_upload(path.name, data, FilePolicy(extensions=("xlsx",)))

@@ -1,25 +1,37 @@
 """The background worker: publishes what is due and watches the portal's currency.
 
-One *pass* (``run_pass``) is two transactions: the first releases every confirmed entry
+One *pass* (``run_pass``) is four transactions: the first releases every confirmed entry
 whose time has come with placements waiting (catalog query ``open_due``, no scan), the
-second lets the currency monitor record its findings (:mod:`statportal.releases.currency`).
-Mail is queued in the transaction that causes it, so it is sent only if that commits.
+others escalate incidents, send the coordinators' morning list and let the currency
+monitor record its findings (:mod:`statportal.releases.currency`). Mail is queued in the
+transaction that causes it, so it is sent only if that commits.
+
+Between passes the worker waits for the earlier of the next full pass
+(``statportal.worker.interval_seconds``) and the next release's second (the earliest
+``open_due`` moment still to come, :meth:`ReleaseCatalog.next_due`); at that second it
+runs the release transaction alone (``run_releases``), so a release is public at its
+announced time, not "within 20 s of it". A release entry added, moved or confirmed in
+this process wakes the waiting worker after its commit (:class:`WakeOnReleaseChange`), so
+it waits for the new moment; ``statportal worker CONFIG``, another process, looks at the
+calendar again every second instead.
 
 Two workers at once (two processes on ZEO or RelStorage, or a cron run beside a daemon)
 write the same entry when they release it: one commit wins, the other raises
 ``ConflictError``, is aborted with its mail and retried against the new state, in which
 nothing is pending. Nothing is published or mailed twice.
 
-``statportal worker CONFIG`` runs passes every ``statportal.worker.interval_seconds``
-(``--once``: one pass, for cron). With the single-process FileStorage of ``make serve``
-the web process runs them in a thread (``statportal.worker.in_process``: ``auto``
-starts it for FileStorage, ``true`` always, ``false`` never).
+Where it runs (``statportal.worker.in_process``): ``auto`` starts the worker in the web
+process when the storage is that process's own (:func:`own_storage`: a FileStorage,
+whatever wraps it, or memory), ``true`` always, ``false`` never; otherwise
+``statportal worker CONFIG`` (``--once``: one pass, for cron) must run. The start-up log
+says which.
 """
 
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from pyramid.request import Request
 from pyramid.scripting import prepare
@@ -124,16 +136,28 @@ def _in_transaction(registry, base_url, step, now, result):
     return None  # pragma: no cover (the loop returns or raises)
 
 
+def _base_url(registry, base_url):
+    return base_url or registry.settings.get("statportal.public_url") or "http://localhost"
+
+
+def run_releases(registry, now=None, base_url=None):
+    """The release transaction of a pass alone: what the worker runs at a release's
+    second. Returns a :class:`PassResult`."""
+    now = now or clock.now()
+    result = PassResult()
+    result.attempts = _in_transaction(registry, _base_url(registry, base_url), _release,
+                                      now, result)
+    return result
+
+
 def run_pass(registry, now=None, base_url=None):
     """One pass at ``now`` (the clock's time by default); returns a :class:`PassResult`.
 
     Releases are committed first, in a transaction of their own: a slow or failing
     currency scan never holds a release back."""
     now = now or clock.now()
-    base_url = base_url or registry.settings.get("statportal.public_url") or \
-        "http://localhost"
-    result = PassResult()
-    result.attempts = _in_transaction(registry, base_url, _release, now, result)
+    base_url = _base_url(registry, base_url)
+    result = run_releases(registry, now, base_url)
     result.attempts = max(result.attempts,
                           _in_transaction(registry, base_url, _incidents, now, result))
     result.attempts = max(result.attempts,
@@ -147,14 +171,42 @@ def run_pass(registry, now=None, base_url=None):
     return result
 
 
-class Worker:
-    """Passes in a thread of the web process (``make serve``'s single FileStorage)."""
+def next_due(registry, now):
+    """The next moment after ``now`` at which a release falls due, read from the release
+    catalog in a transaction of its own (nothing written), or None."""
+    import transaction
 
-    def __init__(self, registry, interval):
+    from statportal.content.resources import ZODB_ROOT_KEY
+
+    db = registry._zodb_databases[""]
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    try:
+        tm.begin()  # a fresh view: what other processes committed is seen
+        portal = conn.root().get(ZODB_ROOT_KEY)
+        catalog = getattr(portal, "__release_catalog__", None)
+        return catalog.next_due(now) if catalog is not None else None
+    finally:
+        tm.abort()
+        conn.close()
+
+
+class Worker:
+    """Passes every ``interval`` seconds, and the release transaction at each release's
+    second. ``start()`` runs it in a thread of the web process; ``statportal worker``
+    calls ``loop()`` in its own. ``watch``: look at the calendar again every so many
+    seconds while waiting (another process changes it); ``report``: called with each
+    pass's :class:`PassResult`."""
+
+    def __init__(self, registry, interval, watch=None, report=None):
         self.registry = registry
         self.interval = interval
+        self.watch = watch
+        self.report = report
+        self.waiting_for = None          # the release moment the worker waits for
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="statportal-worker",
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self.loop, name="statportal-worker",
                                         daemon=True)
 
     def start(self):
@@ -163,36 +215,149 @@ class Worker:
 
     def stop(self, timeout=5):
         self._stop.set()
-        self._thread.join(timeout)
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
-    def _run(self):
+    def wake(self):
+        """The calendar changed: compute again what to wait for."""
+        self._wake.set()
+
+    def loop(self):
+        full_at = None
         while not self._stop.is_set():
+            self._wake.clear()
+            now = clock.now()
+            full = full_at is None or now >= full_at
             try:
-                run_pass(self.registry)
-            except Exception:  # noqa: BLE001 (the thread must survive; the next pass retries)
+                result = (run_pass if full else run_releases)(self.registry, now)
+            except Exception:  # noqa: BLE001 (the worker survives; the next pass retries)
                 log.exception("worker pass failed")
-            self._stop.wait(self.interval)
+            else:
+                if self.report is not None:
+                    self.report(result)
+            if full:
+                full_at = now + timedelta(seconds=self.interval)
+            self._wait(full_at)
+
+    def _wait(self, full_at):
+        """Until ``full_at`` or the next release's second, whichever comes first."""
+        while not self._stop.is_set():
+            now = clock.now()
+            try:
+                due = next_due(self.registry, now)
+            except Exception:  # noqa: BLE001 (the full pass comes in any case)
+                log.exception("worker: the next release time could not be read")
+                due = None
+            self.waiting_for = due
+            until = min(full_at, due) if due is not None else full_at
+            remaining = (until - now).total_seconds()
+            if remaining <= 0:
+                return
+            step = remaining if self.watch is None else min(remaining, self.watch)
+            if self._wake.wait(step):
+                self._wake.clear()
+                continue                 # woken: the calendar changed, or stop
+            if step == remaining:
+                return
+
+
+class WakeOnReleaseChange:
+    """Subscriber of ObjectAdded/ObjectModified/ObjectRemoved: a release entry added,
+    moved, confirmed or removed wakes the in-process worker once the change commits."""
+
+    def __init__(self, registry):
+        self.registry = registry
+
+    def __call__(self, event):
+        from statportal.content.paths import root_of
+        from statportal.releases.catalog import entries_in
+
+        worker = getattr(self.registry, "statportal_worker", None)
+        if worker is None or next(entries_in(event.object), None) is None:
+            return
+        jar = getattr(root_of(event.parent if event.parent is not None else event.object),
+                      "_p_jar", None)
+        if jar is None:
+            worker.wake()
+            return
+        jar.transaction_manager.get().addAfterCommitHook(
+            lambda committed: committed and worker.wake())
+
+
+# -- where the worker runs ---------------------------------------------------------------------
+# Attributes by which storages that wrap another hold it: BlobStorage (a proxy), DemoStorage
+# (its writes go to ``changes``), and the ``base``/``storage`` of other wrappers (zlib,
+# before-storage).  Read from the instance itself, past any ``__getattr__`` proxying.
+_WRAPPED = ("_BlobStorage__storage", "changes", "base", "storage", "_storage")
+
+
+def _is_storage(obj):
+    return hasattr(obj, "tpc_begin") and hasattr(obj, "getName")
+
+
+def written_storage(storage):
+    """The storage that ``storage``'s writes end in, through any wrappers."""
+    seen = set()
+    while id(storage) not in seen:
+        seen.add(id(storage))
+        attributes = getattr(storage, "__dict__", {})
+        inner = next((attributes[name] for name in _WRAPPED
+                      if _is_storage(attributes.get(name))), None)
+        if inner is None:
+            break
+        storage = inner
+    return storage
+
+
+def own_storage(storage):
+    """``(own, description)``: whether the database's writes stay with this process —
+    a FileStorage open for writing (it locks its file: no other process may write it) or
+    memory (MappingStorage, a DemoStorage's changes) — rather than going to a server that
+    other processes share (a ZEO client, RelStorage, anything else)."""
+    from ZODB.FileStorage import FileStorage
+    from ZODB.MappingStorage import MappingStorage
+
+    leaf = written_storage(storage)
+    description = f"{type(leaf).__name__} {leaf.getName()}"
+    if leaf is not storage:
+        description += f" in {type(storage).__name__}"
+    if isinstance(leaf, MappingStorage):
+        return True, description
+    if isinstance(leaf, FileStorage):
+        return not leaf.isReadOnly(), description
+    return False, description
 
 
 def single_process_storage(registry):
     db = (getattr(registry, "_zodb_databases", None) or {}).get("")
-    if db is None:
-        return False
-    storage = db.storage
-    names = {type(storage).__name__, type(getattr(storage, "base", None)).__name__}
-    return bool(names & {"FileStorage", "DemoStorage", "MappingStorage"})
+    return db is not None and own_storage(db.storage)[0]
 
 
 def start_in_process(registry):
-    """Start the in-process worker as ``statportal.worker.in_process`` says."""
+    """Start the in-process worker as ``statportal.worker.in_process`` says, and log
+    whether it runs here."""
     from pyramid.settings import asbool
 
     from statportal.settings import as_int
 
     setting = str(registry.settings.get("statportal.worker.in_process", "auto")).lower()
-    wanted = single_process_storage(registry) if setting == "auto" else asbool(setting)
-    if not wanted:
+    db = (getattr(registry, "_zodb_databases", None) or {}).get("")
+    own, storage = own_storage(db.storage) if db is not None else (False, "no database")
+    if setting == "auto":
+        wanted = own
+        why = f"statportal.worker.in_process = auto; {storage}" + (
+            "" if own else ", shared with other processes")
+    else:
+        wanted = asbool(setting)
+        why = f"statportal.worker.in_process = {setting}; {storage}"
+    if not wanted or db is None:
+        log.info("The release worker does not run in this process (%s): run "
+                 "`statportal worker CONFIG` beside it, or releases are not published.", why)
         return None
-    worker = Worker(registry, as_int(registry.settings, "statportal.worker.interval_seconds"))
+    interval = as_int(registry.settings, "statportal.worker.interval_seconds")
+    log.info("The release worker runs in this process (%s): each release at its second, "
+             "a full pass every %s s.", why, interval)
+    worker = Worker(registry, interval)
     registry.statportal_worker = worker
     return worker.start()

@@ -8,11 +8,14 @@
     statportal plan-import CONFIG FILE --year YEAR [--as LOGIN]
     statportal disclosure …
 
-Errors go to stderr with a non-zero exit status, and nothing is stored.
+Errors go to stderr with a non-zero exit status, and nothing is stored. A command that
+writes the database while a running portal holds its FileStorage says so in one line and
+exits with status 2 (``open_app``).
 """
 
 import argparse
 import os
+import re
 import sys
 from contextlib import contextmanager
 
@@ -25,11 +28,43 @@ class CommandError(Exception):
     pass
 
 
-@contextmanager
-def portal_transaction(config_uri):
-    """The portal of CONFIG inside one transaction, committed when the block succeeds."""
+def open_app(config_uri, instead="do this in the web interface while the portal runs"):
+    """``bootstrap(CONFIG)`` for a command, which is not the web process: no release worker
+    thread of its own. A FileStorage that a running portal (or another command) holds is a
+    :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback.
+
+    Logging is set up after the app is made, so the command does not repeat the web
+    process's start-up lines (such as where the release worker runs)."""
+    from zc.lockfile import LockError
+
+    from statportal.settings import env_name
+
+    name = env_name("statportal.worker.in_process")
+    saved = os.environ.get(name)
+    os.environ[name] = "false"
+    try:
+        env = bootstrap(config_uri)
+    except LockError as exc:
+        locked = re.search(r"'(.+?)(\.lock)?'", str(exc))
+        raise CommandError(
+            f"{locked.group(1) if locked else 'the database'} is in use by the running "
+            "portal (or another statportal command): stop it (Ctrl-C where `make serve` or "
+            f"`pserve` runs) and run this command again, or {instead}; to run commands "
+            "beside a running portal, serve it from ZEO (docs/administrators.md, "
+            "Storage).") from None
+    finally:
+        if saved is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = saved
     setup_logging(config_uri)
-    env = bootstrap(config_uri)
+    return env
+
+
+@contextmanager
+def portal_transaction(config_uri, instead=None):
+    """The portal of CONFIG inside one transaction, committed when the block succeeds."""
+    env = open_app(config_uri, *([instead] if instead else []))
     sender = getattr(env["registry"], "statportal_mail_sender", None)
     if sender is not None:  # a command does its work and exits: no mail thread for it
         sender.stop()
@@ -103,7 +138,8 @@ def cmd_user_add(args, out, stdin):
     if problem:
         raise CommandError("The password may not start or end with a space.")
     local_roles = [_parse_local_role(spec) for spec in args.local_role]
-    with portal_transaction(args.config) as (request, portal):
+    instead = "add the user as a Manager at /principals/users/@@add?type=User"
+    with portal_transaction(args.config, instead) as (request, portal):
         known = get_roles(request.registry)
         for role in [*args.role, *(r for r, _p in local_roles)]:
             if role not in known:
