@@ -97,3 +97,177 @@ def _text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+# -- the tables a basis covers ------------------------------------------------------------------
+def stem_of(basis):
+    """``wages.basis.xlsx`` → ``wages``, lower-cased: the names of its tables start so."""
+    return (basis_name(basis.filename) or basis.filename.rsplit(".", 1)[0]).lower()
+
+
+def listed_tables(basis):
+    """The file names a basis was given explicitly (``tables``), in order; () for none."""
+    return tuple(getattr(basis, "tables", None) or ())
+
+
+def stem_matches(stem, filename):
+    """``wages`` matches ``wages.xlsx``, ``wages-kk.xlsx``, ``wages_ru.xls``, ``wages 2.csv``."""
+    name = filename.rsplit(".", 1)[0].lower()
+    return name == stem or (name.startswith(stem) and name[len(stem)] in "-_. ")
+
+
+def assign_tables(bases, tables):
+    """``[(table, basis or None)]``: a table a basis lists (``tables``) is that basis's;
+    else the basis without a list whose stem is the longest prefix of the table's name;
+    else, when the material has one basis and it lists nothing, that basis."""
+    bases = list(bases or ())
+    listing = {}
+    for basis in bases:
+        for name in listed_tables(basis):
+            listing.setdefault(name, basis)
+    by_stem = [basis for basis in bases if not listed_tables(basis)]
+    only = by_stem[0] if len(bases) == 1 and by_stem else None
+    result = []
+    for stored in tables:
+        match = listing.get(stored.filename)
+        if match is None:
+            longest = -1
+            for basis in by_stem:
+                stem = stem_of(basis)
+                if stem_matches(stem, stored.filename) and len(stem) > longest:
+                    match, longest = basis, len(stem)
+        result.append((stored, match if match is not None else only))
+    return result
+
+
+# -- art. 22's other methods, as the CMS applies them -------------------------------------------
+#: method → its parameters (beside ``rows``, ``cols`` and ``basis``); "suppress" is X alone
+METHODS = {"suppress": (), "collapse": ("dim", "depth"),
+           "transfer": ("dim", "code", "to", "where"),
+           "combine": ("dim", "codes", "new_code", "label")}
+
+
+class MethodError(ValueError):
+    """A method's parameter that cannot be used: ``field`` names it."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def method_of(params, dims):
+    """The method asked for, checked against the basis's dimensions: a plain dict
+    ``{"method", …its parameters}`` (stored on the basis after Generate), or raises
+    :class:`MethodError` naming the parameter."""
+    method = params.get("method") or "suppress"
+    if method not in METHODS:
+        raise MethodError("method", f"the method {method!r} is none of "
+                                    f"{', '.join(METHODS)}")
+    if method == "suppress":
+        return {"method": "suppress"}
+    dim = params.get("dim")
+    if not isinstance(dim, str) or dim not in dims:
+        raise MethodError("dim", f"choose the dimension the method applies to, one of "
+                                 f"{', '.join(dims)}")
+    found = {"method": method, "dim": dim}
+    if method == "collapse":
+        depth = params.get("depth")
+        if isinstance(depth, str) and depth.strip().lstrip("-").isdigit():
+            depth = int(depth.strip())
+        if isinstance(depth, bool) or not isinstance(depth, int):
+            raise MethodError("depth", "the depth is a whole number (0 = the total)")
+        found["depth"] = depth
+    elif method == "transfer":
+        for name in ("code", "to"):
+            value = params.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise MethodError(name, f"give the code ({name}) of {dim}")
+            found[name] = value.strip()
+        where = params.get("where") or {}
+        if isinstance(where, str):  # the form: DIM=CODE, DIM=CODE
+            pairs = [part.partition("=") for part in where.split(",") if part.strip()]
+            if any(not sep or not k.strip() or not v.strip() for k, sep, v in pairs):
+                raise MethodError("where", "write where as DIM=CODE, such as region=ABAI-1")
+            where = {k.strip(): v.strip() for k, _sep, v in pairs}
+        if not isinstance(where, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in where.items()):
+            raise MethodError("where", "where is an object {dimension: code}")
+        unknown = [k for k in where if k not in dims]
+        if unknown:
+            raise MethodError("where", f"{unknown[0]!r} is not a dimension of the basis")
+        found["where"] = dict(where)
+    else:
+        codes = params.get("codes")
+        if isinstance(codes, str):  # the form: codes separated by commas
+            codes = [code.strip() for code in codes.split(",") if code.strip()]
+        if not isinstance(codes, list) or not all(isinstance(c, str) and c.strip()
+                                                  for c in codes) or len(codes) < 2:
+            raise MethodError("codes", f"give at least two codes of {dim} to combine")
+        new_code = params.get("new_code")
+        if not isinstance(new_code, str) or not new_code.strip():
+            raise MethodError("new_code", f"give the code of the combined element of {dim}")
+        label = params.get("label")
+        if label is not None and not isinstance(label, str):
+            raise MethodError("label", "the label is a text")
+        found.update(codes=[c.strip() for c in codes], new_code=new_code.strip(),
+                     label=(label or "").strip() or None)
+    return found
+
+
+def apply_method(table, method):
+    """``table`` with the method applied (the basis itself is never changed); an
+    :class:`InputError` of the engine becomes a :class:`MethodError` naming the
+    parameter at fault."""
+    from statportal.disclosure import operations as ops
+
+    kind = (method or {}).get("method", "suppress")
+    try:
+        if kind == "collapse":
+            return ops.collapse(table, method["dim"], method["depth"])
+        if kind == "transfer":
+            hierarchy = table.hierarchies[method["dim"]]
+            for name in ("code", "to"):
+                if method[name] not in hierarchy:
+                    raise MethodError(name, f"{method[name]!r} is not a code of "
+                                            f"{method['dim']}")
+                if not hierarchy.is_leaf(method[name]):
+                    raise MethodError(name, f"{method[name]!r} is a total of "
+                                            f"{method['dim']}, not a finest-level element")
+            if method["code"] == method["to"]:
+                raise MethodError("to", f"{method['dim']} {method['code']!r} cannot be "
+                                        "transferred onto itself")
+            for other, code in method["where"].items():
+                if other == method["dim"]:
+                    raise MethodError("where", f"where cannot restrict {other}, the "
+                                               "dimension transferred in")
+                if code not in table.hierarchies[other]:
+                    raise MethodError("where", f"{code!r} is not a code of {other}")
+            return ops.transfer(table, method["dim"], method["code"], method["to"],
+                                method["where"] or None)
+        if kind == "combine":
+            return ops.combine(table, method["dim"], method["codes"], method["new_code"],
+                               method.get("label"))
+    except InputError as exc:
+        field = {"collapse": "depth", "transfer": "code", "combine": "codes"}[kind]
+        if kind == "combine" and "new code" in exc.message:
+            field = "new_code"
+        raise MethodError(field, exc.message) from None
+    return table
+
+
+def methods_of(basis):
+    """The methods the published tables of a basis were made with (by Generate): the check
+    applies them to the basis before it reads the tables."""
+    return tuple(m for m in getattr(basis, "methods", None) or ()
+                 if m.get("method") not in (None, "suppress"))
+
+
+def read_basis_as_published(filename, data, classifications=None, methods=()):
+    """The basis read, with the methods its tables were made with applied."""
+    table = read_basis(filename, data, classifications)
+    for method in methods:
+        try:
+            table = apply_method(table, method)
+        except MethodError as exc:
+            raise InputError(f"{method['method']}: {exc.message}", filename) from None
+    return table

@@ -2,7 +2,9 @@
 
 A basis is a .csv or .xlsx (checked by content), read whole when it is uploaded so that
 an error names the file, the sheet, the line and the column; it is stored as
-``NAME.basis.xlsx`` (the published tables it belongs to are ``NAME*.xlsx``)."""
+``NAME.basis.xlsx``. The published tables it belongs to are ``NAME*.xlsx`` (``NAME.xlsx``,
+``NAME-kk.xlsx``…), or those its ``tables`` lists (JSON: a list of file names in the basis's
+file object; the form: a choice of the item's tables)."""
 
 import colander
 import deform.widget
@@ -31,6 +33,7 @@ class BasisUpload(Upload):
         if cstruct is colander.null or cstruct in ("", None):
             return colander.null
         filename, data, _language = self.decode(node, cstruct)
+        tables_given(node, cstruct.get("tables"))  # a bad list is named before the file
         request = (node.bindings or {}).get("request")
         policy = FilePolicy(extensions=BASIS_FORMATS, max_bytes=policy_of(request).max_bytes)
         try:
@@ -47,12 +50,128 @@ class BasisUpload(Upload):
             raise colander.Invalid(node, _("The basis is not valid: ${error}",
                                            mapping={"error": str(exc)})) from None
         return {"filename": filename, "data": data, "extension": extension,
-                "language": None, "removed_sheets": []}
+                "language": None, "removed_sheets": [],
+                "tables": tables_given(node, cstruct.get("tables"))}
+
+
+TABLES_NODE = colander.SchemaNode(colander.List(), name="tables")
+
+
+def tables_invalid(node, message):
+    """An Invalid for ``tables`` inside a basis (JSON ``bases.<i>.tables``)."""
+    exc = colander.Invalid(node, "")
+    exc.add(colander.Invalid(TABLES_NODE, message))
+    return exc
+
+
+def tables_given(node, value):
+    """The ``tables`` of a basis upload: file names (JSON list of texts; the form's
+    multi-choice), without repeats; () when not given."""
+    if value in (None, colander.null, ""):
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise tables_invalid(node, _("tables is a list of the material's file names."))
+    return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+
+def stored_bases(uploads, version=1):
+    """The bases to store from their uploads: each keeps the tables it was given."""
+    from persistent.list import PersistentList
+
+    from statportal.files import StoredFile
+
+    stored = PersistentList()
+    for upload in uploads:
+        basis = StoredFile.from_upload(upload, version=version)
+        if upload.get("tables"):
+            basis.tables = tuple(upload["tables"])
+        stored.append(basis)
+    return stored
+
+
+def check_basis_tables(node, value):
+    """A mapping validator: each name in a basis's ``tables`` is a table file the material
+    (or request) has — the files of this body when it sends them, else the stored ones —
+    and no table is listed by two bases. Errors name ``bases.<i>.tables`` and the file."""
+    from statportal.confidentiality.published import TABLE_EXTENSIONS
+
+    bases = value.get("bases") if isinstance(value, dict) else None
+    if not bases or not any(b.get("tables") for b in bases if isinstance(b, dict)):
+        return
+    sent = [f for f in value.get("files") or () if isinstance(f, dict) and f.get("filename")]
+    bindings = node.bindings or {}
+    context = None if bindings.get("adding") else bindings.get("context")
+    if sent:
+        names = [safe_name(f["filename"]) for f in sent]
+    else:
+        names = [f.filename for f in getattr(context, "files", None) or ()]
+    tables = {n for n in names if n.rsplit(".", 1)[-1].lower() in TABLE_EXTENSIONS}
+    bases_node = node.get("bases")
+    item = bases_node.children[0] if bases_node is not None else node
+    problems, claimed = [], {}
+    for index, basis in enumerate(bases):
+        for name in basis.get("tables") or ():
+            if name not in names:
+                message = _("tables: the material has no file ${file}.",
+                            mapping={"file": name})
+            elif name not in tables:
+                message = _("tables: ${file} is not a table (.xlsx, .xls or .csv).",
+                            mapping={"file": name})
+            elif name in claimed and claimed[name] != index:
+                message = _("tables: ${file} is listed by two bases.",
+                            mapping={"file": name})
+            else:
+                claimed[name] = index
+                continue
+            problems.append((index, message))
+            break
+    if problems:
+        exc = colander.Invalid(node, "")
+        sequence = colander.Invalid(bases_node, "") if bases_node is not None else exc
+        for index, message in problems:
+            sequence.add(tables_invalid(item, message), index)
+        if sequence is not exc:
+            exc.add(sequence, [c.name for c in node.children].index("bases"))
+        raise exc
+
+
+class BasisUploadWidget(deform.widget.FileUploadWidget):
+    """The basis file and, when the item has table files, a choice of the tables it
+    covers (none chosen: the tables named after it)."""
+
+    template = "basis_upload"
+    _pstruct_schema = deform.widget.FileUploadWidget._pstruct_schema.clone()
+    _pstruct_schema.add(colander.SchemaNode(colander.List(), name="tables", missing=()))
+
+    def __init__(self, tmpstore, choices=(), **kw):
+        super().__init__(tmpstore, **kw)
+        self.choices = tuple(choices)
+
+    def deserialize(self, field, pstruct):
+        data = super().deserialize(field, pstruct)
+        if data is colander.null or not isinstance(pstruct, dict):
+            return data
+        data = dict(data)
+        data["tables"] = [v for v in pstruct.get("tables") or () if isinstance(v, str)]
+        return data
+
+    def handle_error(self, field, error):
+        """The message of ``tables`` shows at the basis."""
+        if not error.msg and error.children:
+            error = error.children[0]
+        super().handle_error(field, error)
 
 
 @colander.deferred
 def basis_widget(node, kw):
-    return deform.widget.FileUploadWidget(UploadStore())
+    from statportal.confidentiality.published import TABLE_EXTENSIONS
+
+    context = None if kw.get("adding") else kw.get("context")
+    choices = [f.filename for f in getattr(context, "files", None) or ()
+               if f.extension in TABLE_EXTENSIONS]
+    return BasisUploadWidget(UploadStore(), choices=choices)
 
 
 class Bases(colander.SequenceSchema):
@@ -60,12 +179,105 @@ class Bases(colander.SequenceSchema):
                                 missing=colander.drop)
 
 
+class Declaration(colander.SchemaType):
+    """Whether the tables are derived from primary data: JSON ``true``, ``false`` or
+    ``null`` (not declared: presumed by the category); the form sends ``"true"``,
+    ``"false"`` or ``""``. Nothing else is read as a boolean."""
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None):
+            return colander.null
+        return "true" if appstruct else "false"
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return colander.null
+        if cstruct in (True, "true"):
+            return True
+        if cstruct in (False, "false"):
+            return False
+        raise colander.Invalid(node, _("true, false or null is expected."))
+
+
 def primary_data_node():
     return colander.SchemaNode(
-        colander.Boolean(), name="primary_data", missing=False, default=False,
-        title=_("The tables are derived from primary data"),
-        description=_("Then every table needs its basis, and publishing checks that no "
-                      "confidential cell is shown or can be worked out (art. 22–23)."))
+        Declaration(), name="primary_data", missing=None, default=None,
+        title=_("Primary data"),
+        description=_("Tables of statistical materials are presumed derived from primary "
+                      "data: then every table needs its basis, and publishing checks that no "
+                      "confidential cell is shown or can be worked out (art. 22–23)."),
+        widget=deform.widget.RadioChoiceWidget(values=[
+            ("", _("Presumed from the category (tables of statistical materials are "
+                   "derived from primary data)")),
+            ("true", _("The tables are derived from primary data")),
+            ("false", _("The tables are not derived from primary data (give the "
+                        "reason)"))]))
+
+
+REASON_MAX = 1000
+
+
+def _reason(node, value):
+    if len(value) > REASON_MAX:
+        raise colander.Invalid(node, _("At most ${n} characters.", mapping={"n": REASON_MAX}))
+
+
+def primary_data_reason_node():
+    return colander.SchemaNode(
+        colander.String(), name="primary_data_reason", missing="", default="",
+        preparer=lambda value: " ".join(value.split()) if isinstance(value, str) else value,
+        validator=_reason, title=_("Why the tables are not derived from primary data"),
+        description=_("Required when they are not, for example: administrative data of "
+                      "the Ministry of Finance."),
+        widget=deform.widget.TextAreaWidget(rows=2))
+
+
+def declaration_comment(obj):
+    """The history's words for an object's declaration (kept in English, as the other
+    history comments)."""
+    value = getattr(obj, "primary_data", None)
+    reason = (getattr(obj, "primary_data_reason", "") or "").strip()
+    if value is True:
+        return "derived from primary data"
+    if value is False and reason:
+        return f"not derived from primary data: {reason}"
+    return "not declared: presumed by the category"
+
+
+def take_declaration(target, source):
+    """Copy ``source``'s declaration onto ``target`` when ``source`` makes one (a request
+    onto its material); returns whether ``target``'s declaration changed."""
+    value = getattr(source, "primary_data", None)
+    if value is None:
+        return False
+    reason = (getattr(source, "primary_data_reason", "") or "") if value is False else ""
+    if getattr(target, "primary_data", None) is value and \
+            (getattr(target, "primary_data_reason", "") or "") == reason:
+        return False
+    target.primary_data, target.primary_data_reason = value, reason
+    return True
+
+
+def check_declaration(node, value):
+    """A mapping validator: ``primary_data: false`` needs ``primary_data_reason`` (a text,
+    not only spaces), in the same body or already stored (a PATCH sends some fields)."""
+    if "primary_data" not in value and "primary_data_reason" not in value:
+        return
+    context = (node.bindings or {}).get("context")
+    stored = context if not (node.bindings or {}).get("adding") else None
+    declared = value["primary_data"] if "primary_data" in value else \
+        getattr(stored, "primary_data", None)
+    reason = value["primary_data_reason"] if "primary_data_reason" in value else \
+        getattr(stored, "primary_data_reason", "")
+    if declared is False and not (reason or "").strip():
+        exc = colander.Invalid(node, "")
+        child = node.get("primary_data_reason") or colander.SchemaNode(
+            colander.String(), name="primary_data_reason")
+        exc.add(colander.Invalid(child, _(
+            "Say why the tables are not derived from primary data (for example: "
+            "administrative data of the Ministry of Finance); without a reason they are "
+            "presumed to be.")))
+        raise exc
 
 
 def bases_node():

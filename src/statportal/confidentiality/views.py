@@ -51,11 +51,13 @@ def describe(request, context):
     findings = rules.disclosure_findings(subject, request.registry, request.locale_name)
     override = rules.override_of(subject, settings)
     return {
-        "primary_data": bool(getattr(context, "primary_data", False)),
+        # primary_data (true/false/null), primary_data_reason, presumed, derived
+        **rules.declaration_of(subject, request.registry),
         "tables": [{"file": stored.filename, "basis": basis.filename if basis else None}
                    for stored, basis in rules.pairs(subject)],
         "bases": [{"@id": request.resource_url(context, "@@basis", str(i), b.filename),
-                   **b.describe()} for i, b in enumerate(getattr(context, "bases", ()) or ())],
+                   **b.describe(), **basis_links(subject, b)}
+                  for i, b in enumerate(getattr(context, "bases", ()) or ())],
         "findings": [finding_json(request, f) for f in findings],
         "blocks_publishing": bool(findings) and override is None,
         "allow_override": settings.allow_override,
@@ -63,6 +65,19 @@ def describe(request, context):
         "rules": {"threshold": settings.threshold, "dominance": settings.dominance,
                   "p_percent": settings.p_percent, "protection": settings.protection},
     }
+
+
+def basis_links(subject, basis):
+    """A basis's ``tables`` (as given; none: by its name), the files it ``covers`` now,
+    those it lists that are ``missing``, and the ``methods`` its tables were made with."""
+    from statportal.confidentiality.basis import listed_tables, methods_of
+
+    listed = list(listed_tables(basis))
+    present = {f.filename for f in getattr(subject, "files", ()) or ()}
+    return {"tables": listed,
+            "covers": [t.filename for t, b in rules.pairs(subject) if b is basis],
+            "missing": [name for name in listed if name not in present],
+            "methods": [dict(m) for m in methods_of(basis)]}
 
 
 def is_manager(request):
@@ -155,6 +170,9 @@ def disclosure_page(context, request):
             "may_override": data["allow_override"] and is_manager(request),
             "may_generate": bool(bases) and request.has_permission(EDIT, context),
             "dimensions": _dimensions(request, bases),
+            "form": form_params(request) if error and "generate" in request.POST else {},
+            "method_choices": list(METHOD_TITLES.items()),
+            "method_title": lambda method: method_text(request, method),
             "rule_title": lambda name: request.localizer.translate(
                 RULE_TITLES.get(name, name))}
 
@@ -163,9 +181,14 @@ PAGE_ACTIONS = (
     ("override", lambda request, context: record_override(request, context,
                                                           request.POST.get("reason")),
      _("The override is recorded in the history.")),
-    ("generate", lambda request, context: generate(request, context),
-     _("The protected tables were added to the files.")),
+    ("generate", lambda request, context: _generated(generate(request, context,
+                                                              form_params(request))),
+     _("The protected tables took the place of the tables the basis covers.")),
 )
+
+
+def _generated(names):
+    return 200, None
 
 
 def _dimensions(request, bases):
@@ -179,48 +202,223 @@ def _dimensions(request, bases):
         return []
 
 
-def generate(request, context):
-    """The first basis protected with the portal's rules, as an .xlsx pivot per declared
-    language (labels and footnote in it), added to the files in place of the ones of the
-    same name."""
-    from statportal.confidentiality.basis import basis_name
+def read_plain(request, basis):
+    """The basis as uploaded (no method applied): what Generate starts from."""
+    from statportal.confidentiality.basis import read_basis
+
+    return read_basis(basis.filename, basis.read(), rules.classifications_of(request.registry))
+
+
+METHOD_TITLES = {
+    "suppress": _("Suppression: confidential cells and their complements shown as X"),
+    "collapse": _("Collapse a level (global recoding): publish a dimension only down to a "
+                  "level"),
+    "transfer": _("Transfer a cell: publish an element's data under another element"),
+    "combine": _("Combine elements: publish sibling elements as one"),
+}
+
+
+def method_text(request, method):
+    """One line on a method the tables were made with, in the reader's language."""
+    translate = request.localizer.translate
+    kind = method.get("method")
+    if kind == "collapse":
+        return translate(_("${dim} collapsed to level ${depth}",
+                           mapping={"dim": method["dim"], "depth": method["depth"]}))
+    if kind == "transfer":
+        where = ", ".join(f"{k}={v}" for k, v in (method.get("where") or {}).items())
+        return translate(_("${dim} ${code} transferred to ${to}", mapping={
+            "dim": method["dim"], "code": method["code"], "to": method["to"]})) + \
+            (f" ({where})" if where else "")
+    if kind == "combine":
+        return translate(_("${dim} ${codes} combined into ${code}", mapping={
+            "dim": method["dim"], "codes": "+".join(method["codes"]),
+            "code": method["new_code"]}))
+    return translate(METHOD_TITLES.get(kind, kind))
+
+
+# -- Generate -------------------------------------------------------------------------------
+#: what the JSON body of ``@generate`` may carry
+GENERATE_FIELDS = ("basis", "rows", "cols", "method", "dim", "depth", "code", "to", "where",
+                   "codes", "new_code", "label")
+
+
+def form_params(request):
+    """The Generate form's fields, as the JSON body names them; empty ones left out."""
+    return {name: request.POST.get(name) for name in GENERATE_FIELDS
+            if (request.POST.get(name) or "").strip()}
+
+
+def coverage(context, basis):
+    """What Generate would write for ``basis``: ``[(file replaced or None, new name,
+    language)]`` — each table the basis covers, in its place and language, or, when it
+    covers none, one new ``<stem>-<language>.xlsx`` per declared language. Refuses
+    (EditError, 409, field ``tables``) when a table it names is gone, or when the tables
+    it covers by name are ambiguous."""
+    from statportal.confidentiality.basis import (
+        assign_tables,
+        basis_name,
+        is_basis,
+        listed_tables,
+    )
+
+    files = list(getattr(context, "files", ()) or ())
+    present = {f.filename for f in files}
+    listed = listed_tables(basis)
+    gone = [name for name in listed if name not in present]
+    if gone:
+        raise EditError(_("The basis ${basis} is the basis of ${file}, which is no longer "
+                          "among the files: upload the basis again with the tables it "
+                          "covers.", mapping={"basis": basis.filename, "file": gone[0]}),
+                        field="tables", status=409, type="table_missing")
+    tables = [t for t in rules.tables_of(context) if not is_basis(t.filename)]
+    covered = [t for t, b in assign_tables(context.bases, tables) if b is basis]
+    languages = [lang for lang in ("kk", "ru", "en") if lang in (context.languages or ())] \
+        or ["kk"]
+    if not covered:
+        stem = basis_name(basis.filename) or basis.filename.rsplit(".", 1)[0]
+        plan = [(None, f"{stem}-{lang}.xlsx", lang) for lang in languages]
+    else:
+        if not listed:
+            by_language = {}
+            for stored in covered:
+                by_language.setdefault(stored.language, []).append(stored.filename)
+            double = next((names for names in by_language.values() if len(names) > 1), None)
+            if double:
+                raise EditError(_("The basis ${basis} covers ${files} by their names, in the "
+                                  "same language: which one does the generated table "
+                                  "replace? Upload the basis with its tables listed.",
+                                  mapping={"basis": basis.filename,
+                                           "files": ", ".join(double)}),
+                                field="tables", status=409, type="tables_ambiguous")
+        plan = [(stored, stored.filename.rsplit(".", 1)[0] + ".xlsx",
+                 stored.language if stored.language in ("kk", "ru", "en") else languages[0])
+                for stored in covered]
+    replaced = {id(old) for old, _name, _lang in plan if old is not None}
+    kept = {f.filename for f in files if id(f) not in replaced}
+    made = [name for _old, name, _lang in plan]
+    clash = next((name for name in made if name in kept or made.count(name) > 1), None)
+    if clash:
+        raise EditError(_("The generated table ${file} would stand beside a file of the same "
+                          "name: upload the basis with the tables it covers listed.",
+                          mapping={"file": clash}),
+                        field="tables", status=409, type="tables_ambiguous")
+    return plan
+
+
+def choose_basis(context, params):
+    bases = list(getattr(context, "bases", ()) or ())
+    if not bases:
+        raise EditError(_("Upload a basis first."), field="bases", status=409,
+                        type="missing_basis")
+    wanted = params.get("basis")
+    if wanted in (None, ""):
+        if len(bases) > 1:
+            raise EditError(_("Choose the basis to generate from: ${names}.",
+                              mapping={"names": ", ".join(b.filename for b in bases)}),
+                            field="basis", type="required")
+        return bases[0]
+    found = [b for b in bases if b.filename == wanted]
+    if not isinstance(wanted, str) or not found:
+        raise EditError(_("${name} is not a basis of this item; its bases: ${names}.",
+                          mapping={"name": str(wanted)[:200],
+                                   "names": ", ".join(b.filename for b in bases)}),
+                        field="basis")
+    return found[0]
+
+
+def generate(request, context, params):
+    """Protect a basis — by suppression alone, or after collapsing a level, transferring a
+    cell or combining elements (art. 22) — and put the protected table, an .xlsx pivot in
+    the table's language, in the place of each table the basis covers (same name with
+    .xlsx, same language, same place among the files). Returns the names written; every
+    refusal is an EditError naming the field, raised before anything changes."""
+    from persistent.list import PersistentList
+
+    from statportal.confidentiality.basis import MethodError, apply_method, method_of
+    from statportal.content.events import ObjectModified
     from statportal.disclosure.errors import InputError
     from statportal.disclosure.output import xlsx_bytes
     from statportal.disclosure.protect import protect
     from statportal.files import StoredFile
 
     if not request.has_permission(EDIT, context):
-        return 403, _("You may not change the files of this item.")
-    bases = list(getattr(context, "bases", ()) or ())
-    if not bases:
-        return 409, _("Upload a basis first.")
-    basis = bases[0]
+        raise EditError(_("You may not change the files of this item."), status=403,
+                        type="forbidden")
+    basis = choose_basis(context, params)
     try:
-        table = rules.basis_table(request.registry, basis)
+        table = read_plain(request, basis)
     except InputError as exc:
-        return 400, _("The basis is not valid: ${error}", mapping={"error": str(exc)})
-    rows, cols = request.POST.get("rows"), request.POST.get("cols")
-    if rows not in table.dims or cols not in table.dims or rows == cols:
-        return 400, _("Choose two different dimensions of the basis for rows and columns.")
+        raise EditError(_("The basis is not valid: ${error}", mapping={"error": str(exc)}),
+                        field="bases") from None
+    for name in ("rows", "cols"):
+        if params.get(name) not in table.dims:
+            raise EditError(_("Choose a dimension of the basis for ${field}: ${dims}.",
+                              mapping={"field": name, "dims": ", ".join(table.dims)}),
+                            field=name, type="required" if not params.get(name) else "invalid")
+    rows, cols = params["rows"], params["cols"]
+    if rows == cols:
+        raise EditError(_("Choose two different dimensions of the basis for rows and "
+                          "columns."), field="cols")
+    try:
+        method = method_of(params, table.dims)
+        published = apply_method(table, method)
+    except MethodError as exc:
+        raise EditError(_("${field}: ${error}", mapping={"field": exc.field,
+                                                          "error": exc.message}),
+                        field=exc.field) from None
+    plan = coverage(context, basis)
     settings = rules.settings_of(request.registry)
-    result = protect(table, settings.rules(), protection=settings.protection)
-    stem = basis_name(basis.filename)
+    status = protect(published, settings.rules(), protection=settings.protection).status
     version = getattr(context, "version", 1)
-    made = [StoredFile(f"{stem}-{lang}.xlsx",
-                       xlsx_bytes(table, result.status, rows, cols, lang), "xlsx",
-                       language=lang, version=version)
-            for lang in ("kk", "ru", "en") if lang in (context.languages or ())]
-    names = {f.filename for f in made}
-    kept = [f for f in context.files if f.filename not in names]
-    from persistent.list import PersistentList
-
-    context.files = PersistentList([*kept, *made])
+    contents = {}
+    made = {}
+    for old, name, language in plan:
+        if language not in contents:
+            contents[language] = xlsx_bytes(published, status, rows, cols, language)
+        made[id(old) if old is not None else name] = StoredFile(
+            name, contents[language], "xlsx", language=language, version=version)
+    files = [made.pop(id(f), f) for f in context.files]
+    files.extend(made.values())  # new tables, when the basis covered none
+    context.files = PersistentList(files)
+    basis.methods = (method,) if method["method"] != "suppress" else ()
     context.primary_data = True
-    from statportal.content.events import ObjectModified
-
     context.touch()
     request.registry.notify(ObjectModified(context, ("files", "primary_data")))
-    return 200, None
+    return [name for _old, name, _lang in plan]
+
+
+@view_config(context=Material, name="@generate", permission=EDIT, renderer="json",
+             request_method="POST")
+@view_config(context=PlacementRequest, name="@generate", permission=EDIT,
+             renderer="json", request_method="POST")
+def generate_json(context, request):
+    """``POST …/@generate {"rows", "cols", "method", …}``: the check after it, with
+    ``generated`` (the files written)."""
+    from statportal.api.errors import json_error
+
+    try:
+        payload = request.json_body
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        request.tm.doom()
+        return json_error(request, 400, _("The body must be a JSON object."))
+    unknown = sorted(k for k in payload if k not in GENERATE_FIELDS)
+    if unknown:
+        request.tm.doom()
+        return json_error(request, 400, _("The request has errors."), [
+            {"field": key, "message": _("Unknown field."), "type": "unknown_field"}
+            for key in unknown])
+    try:
+        names = generate(request, context, payload)
+    except EditError as exc:
+        request.tm.doom()
+        return json_error(request, exc.status, exc.message, [
+            {"field": f.field, "message": f.message, "type": f.code, "location": f.location}
+            for f in exc.findings] or [
+            {"field": exc.field, "message": exc.message, "type": exc.type}])
+    return {**describe(request, context), "generated": names}
 
 
 @view_config(context=Material, name="basis", permission=REPORTS)
