@@ -69,9 +69,9 @@ def add_demo_calendar(registry, portal):
     later = working_day(6)
     from statportal.releases.timing import parse_release_time
 
-    entries.move(trade, parse_release_time(later), "Екі облыстан есептер кешігіп түсті / "
-                 "Отчёты двух областей поступили с опозданием / Late returns from two regions",
-                 "dana", now, calendar)
+    entries.move(trade, parse_release_time(later), T(
+        "Екі облыстан есептер кешігіп түсті.", "Отчёты двух областей поступили с опозданием.",
+        "Late returns from two regions."), "dana", now, calendar)
     hes = add(T("Үй шаруашылықтарының шығыстары", "Расходы домашних хозяйств",
                 "Household expenditure"), working_day(12), category="compilation",
               section="/official-statistics/social/living-standards")

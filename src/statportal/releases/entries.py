@@ -63,7 +63,7 @@ def move(entry, release: ReleaseTime, reason, actor, now, calendar,
                         type="conflict")
     if release == entry.release:
         raise EditError(_("The release time is unchanged."), "release_at")
-    reason = (reason or "").strip()
+    reason = reason_text(reason)
     if entry.status == "confirmed":
         if not release.exact:
             raise EditError(_("A confirmed release needs a date and time, not only a "
@@ -71,7 +71,8 @@ def move(entry, release: ReleaseTime, reason, actor, now, calendar,
         if not reason:
             raise EditError(_("Moving a confirmed release needs a reason; it is shown to "
                               "the public."), "reason", type="required")
-        if len(reason) > MAX_REASON:
+        if any(len(text) > MAX_REASON for text in
+               (reason.values() if isinstance(reason, dict) else (reason,))):
             raise EditError(_("The reason is longer than ${n} characters.",
                               mapping={"n": MAX_REASON}), "reason")
     if release.latest() <= now:
@@ -82,6 +83,15 @@ def move(entry, release: ReleaseTime, reason, actor, now, calendar,
                                           "reason": reason, "by": actor, "at": now})
     entry.release = release
     entry.notes = (*entry.notes, *notes)
+
+
+def reason_text(reason):
+    """A reason as kept in the log: one text, stripped, or ``{lang: text}`` of the
+    languages given (kk, ru, en), without the empty ones; empty when none is given."""
+    if isinstance(reason, dict):
+        return {lang: text.strip() for lang, text in reason.items()
+                if lang in ("kk", "ru", "en") and isinstance(text, str) and text.strip()}
+    return (reason or "").strip() if isinstance(reason, str) else ""
 
 
 def confirm(entry, now, calendar, release=None, non_working_confirmed=False):

@@ -50,6 +50,34 @@ def path_of_type(type_name, message):
 plan_item_validator = path_of_type("WorkPlanItem", _("No plan item at ${path}."))
 
 
+class TextOrTexts(colander.Mapping):
+    """A text given in the languages it has, ``{"kk": …, "ru": …, "en": …}``, or one text
+    whose language is not said (kept as it is); pages show it in their language."""
+
+    def __init__(self):
+        super().__init__(unknown="raise")
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, str):
+            return cstruct
+        if cstruct is not colander.null and not isinstance(cstruct, dict):
+            raise colander.Invalid(node, _("A text, or texts by language (kk, ru, en), "
+                                           "is expected."))
+        return super().deserialize(node, cstruct)
+
+
+def reason_node():
+    """The reason of a move: one field per language in the form; JSON takes a text or
+    ``{"kk", "ru", "en"}``."""
+    node = multilingual("reason", _("Reason for the change of date"), max_length=1000,
+                        textarea=True, description=_(
+                            "Shown to the public with the change, in the page's language "
+                            "(another one where it is not given)."))
+    node.typ = TextOrTexts()
+    node.missing = ""
+    return node
+
+
 def _writeonly(node):
     node.writeonly = True
     return node
@@ -80,10 +108,7 @@ class ReleaseEntrySchema(colander.MappingSchema):
                                   validator=section_validator, widget=section_widget)
     plan_item = colander.SchemaNode(colander.String(), title=_("Plan item"), missing="",
                                     validator=plan_item_validator)
-    reason = _writeonly(colander.SchemaNode(
-        colander.String(), title=_("Reason for the change of date"), missing="",
-        validator=colander.Length(max=1000),
-        description=_("Shown to the public with the change.")))
+    reason = _writeonly(reason_node())
     non_working_confirmed = _writeonly(colander.SchemaNode(
         colander.Boolean(), title=_("Release on a non-working day"), missing=False))
 

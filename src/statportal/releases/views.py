@@ -44,10 +44,24 @@ def when(request, entry):
 
 
 def change_line(request, change):
+    """The move as one line of plain text (the feed), its reason in the request's
+    language."""
+    parts = change_parts(request, change)
     translate = request.localizer.translate
     return translate(_("Moved from ${previous} to ${new}: ${reason}", mapping={
-        "previous": _release_text(request, change["previous"]),
-        "new": _release_text(request, change["new"]), "reason": change["reason"]}))
+        "previous": parts["previous"], "new": parts["new"], "reason": parts["reason"]}))
+
+
+def change_parts(request, change):
+    """A move's times and reason for a page: the reason in the page's language, else in
+    another that it was given in, with ``lang`` saying which (None: one text whose
+    language was not said). The log keeps every language given."""
+    reason, lang = change["reason"], None
+    if isinstance(reason, dict):
+        reason, lang = pick(request, reason)
+    return {"previous": _release_text(request, change["previous"]),
+            "new": _release_text(request, change["new"]), "reason": reason or "",
+            "lang": lang}
 
 
 def _release_text(request, release):
@@ -117,7 +131,7 @@ def calendar_page(context, request):
         "category_title": lambda name: label(request, CATEGORY_TITLES.get(name), name),
         "punctual": lambda entry: listing.is_punctual(entry, punctual_minutes(request)),
         "delay": delay_minutes,
-        "change_line": lambda change: change_line(request, change),
+        "change_parts": lambda change: change_parts(request, change),
         "ical_url": request.resource_url(context, "@ical", query={
             key: value for key, value in (("section", filters.section),
                                           ("category", filters.category),
@@ -215,7 +229,9 @@ def entry_page(context, request):
         "status": shown_status(context),
         "category": label(request, CATEGORY_TITLES.get(context.category), context.category),
         "section_title": dict(section_titles(request)).get(context.section, context.section),
-        "changes": [{"change": c, "line": change_line(request, c) if c["new"] else None,
+        "changes": [{"change": c, "move": change_parts(request, c) if c["new"] else None,
+                     "notice": None if c["new"] else pick(request, c["reason"])
+                     if isinstance(c["reason"], dict) else (c["reason"], None),
                      "at": format_datetime(request, c["at"])} for c in context.changes],
         "punctual": listing.is_punctual(context, punctual_minutes(request)),
         "published": format_datetime(request, context.published_at)
