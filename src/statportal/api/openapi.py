@@ -193,6 +193,32 @@ def build_document(request):
                                                        "maxLength": 2000}}}}}},
                          "responses": {"200": _response("The check.", {"type": "object"}),
                                        **errors}}},
+            "/{path}/@generate": {
+                "parameters": [path_param],
+                "post": {"summary": "Protect a basis (art. 22: suppress, collapse, transfer, "
+                                    "combine) and put the protected table in the place of "
+                                    "each table the basis covers",
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"type": "object", "required": ["rows", "cols"],
+                                        "additionalProperties": False, "properties": {
+                                            "basis": {"type": "string"},
+                                            "rows": {"type": "string"},
+                                            "cols": {"type": "string"},
+                                            "method": {"type": "string", "enum": [
+                                                "suppress", "collapse", "transfer",
+                                                "combine"]},
+                                            "dim": {"type": "string"},
+                                            "depth": {"type": "integer", "minimum": 0},
+                                            "code": {"type": "string"},
+                                            "to": {"type": "string"},
+                                            "where": {"type": "object"},
+                                            "codes": {"type": "array",
+                                                      "items": {"type": "string"}},
+                                            "new_code": {"type": "string"},
+                                            "label": {"type": "string"}}}}}},
+                         "responses": {"200": _response("The check after it, with generated "
+                                                        "(the files written).",
+                                                        {"type": "object"}), **errors}}},
             "/@working-calendar": {
                 "get": {"summary": "The Manager's exceptions and the public holidays of a year",
                         "responses": {"200": _response("Days.", {"type": "object"}), **errors}},
