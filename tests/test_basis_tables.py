@@ -415,3 +415,41 @@ class TestMethods:
         form.submit("generate", headers=HTML, status=302)
         shown = cells(stored(testapp.app, url)[0][0][2])
         assert "Mining, Manufacturing" in shown
+
+
+# -- a placement request: the same rules, and the basis follows it to the material ------------
+def test_a_request_lists_its_tables_generates_and_places(testapp, demo):
+    from tests.test_placement import REQUESTS, payload, run_chain
+
+    changes = {"files": [upload("wages-en.xlsx", published_xlsx(status={}), "en"),
+                         upload("wages-kk.xlsx", published_xlsx(status={}, language="kk"),
+                                "kk")],
+               "languages": ["kk", "en"], "primary_data": True, "primary_data_reason": ""}
+    as_user(testapp, "aigerim")
+    before = last_transaction(testapp.app)
+    response = testapp.post_json(REQUESTS, payload(
+        **changes, bases=[basis(tables=["wages-ru.xlsx"])]), status=400)
+    assert field_of(response) == ["bases.0.tables"]
+    assert "wages-ru.xlsx" in response.json["errors"][0]["message"]
+    assert last_transaction(testapp.app) == before
+
+    url = testapp.post_json(REQUESTS, payload(
+        **changes, bases=[basis(tables=["wages-en.xlsx", "wages-kk.xlsx"])]),
+        status=201).json["@id"].replace("http://localhost", "")
+    path = url.replace("/++api++", "")
+    files_before, _b = stored(testapp.app, path)
+    data = testapp.post_json(f"{url}/@generate", {"rows": "region", "cols": "activity",
+                                                  "method": "collapse", "dim": "region",
+                                                  "depth": 1}).json
+    assert data["generated"] == ["wages-en.xlsx", "wages-kk.xlsx"]
+    assert data["findings"] == []
+    files_after, _b = stored(testapp.app, path)
+    assert [(n, lang) for n, lang, _d in files_after] == \
+        [(n, lang) for n, lang, _d in files_before]
+    assert "Semey" not in cells(files_after[0][2])
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    assert testapp.get(f"/++api++{material}").json["review_state"] == "published"
+    _files, bases = stored(testapp.app, material)
+    assert bases == [("wages.basis.xlsx", ("wages-en.xlsx", "wages-kk.xlsx"),
+                      ({"method": "collapse", "dim": "region", "depth": 1},))]
