@@ -59,6 +59,7 @@ def includeme(config):
     config.include("statportal.content")
     config.include("statportal.workflow")
     config.include("statportal.security")
+    config.include("statportal.files.kept")
     config.include("statportal.materials")
     config.include("statportal.placement")
     config.include("statportal.releases")

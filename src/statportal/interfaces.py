@@ -21,3 +21,8 @@ class ICredentialCache(Interface):
 
 class IWorkflowRegistry(Interface):
     """The workflows and the content types they are attached to (``statportal.workflow``)."""
+
+
+class IUploadStore(Interface):
+    """Uploads kept for forms between a refused submit and the corrected one
+    (``statportal.files.kept.KeptUploads``)."""

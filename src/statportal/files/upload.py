@@ -9,10 +9,12 @@ sheets (art. 5.3), and the appstruct is ``{"filename", "data", "extension", "lan
 
 import base64
 import binascii
+import io
 
 import colander
 import deform.widget
 
+from statportal.files.kept import UploadStore, new_uid
 from statportal.files.policy import FilePolicy, FileRefused, check_upload
 from statportal.files.spreadsheets import clean_workbook
 from statportal.i18n import LANGUAGES, _
@@ -69,32 +71,301 @@ class Upload(colander.SchemaType):
 
 
 class LanguageUploadWidget(deform.widget.FileUploadWidget):
-    """A file input with the language of the file beside it (empty: guessed)."""
+    """One file slot of a ``files`` field: a file input with the file's language (empty:
+    guessed), or a current file's row (name, language, size) with keep / replace / remove.
+
+    A chosen file is kept server-side (``UploadStore``) and shown by name when the form
+    comes back with an error: ticked, it is sent again without being chosen again. A file
+    chosen in a current file's row replaces that file, unless the row says remove.
+    Rendering writes nothing.
+    """
 
     template = "language_upload"
     _pstruct_schema = deform.widget.FileUploadWidget._pstruct_schema.clone()
-    _pstruct_schema.add(colander.SchemaNode(colander.String(), name="language",
-                                            missing=None))
+    for _name in ("language", "current", "action"):
+        _pstruct_schema.add(colander.SchemaNode(colander.String(), name=_name,
+                                                missing=None))
+    del _name
+
+    def random_id(self):
+        return new_uid()
 
     def deserialize(self, field, pstruct):
-        data = super().deserialize(field, pstruct)
-        if data is colander.null or not isinstance(pstruct, dict):
-            return data
-        data = dict(data)
-        data["language"] = pstruct.get("language") or None
+        if pstruct is colander.null:
+            return colander.null
+        try:
+            validated = self._pstruct_schema.deserialize(pstruct)
+        except colander.Invalid as exc:
+            raise colander.Invalid(field.schema, f"Invalid pstruct: {exc}") from None
+        upload, uid = validated["upload"], validated["uid"]
+        chosen = hasattr(upload, "file")
+        if chosen:
+            data = self.take(upload, uid)
+        elif uid:
+            data = self.tmpstore.get(uid)
+        else:
+            data = None
+        language = validated["language"] or None
+        current = validated["current"]
+        if current:
+            action = validated["action"] or ACTION_KEEP
+            if chosen and action == ACTION_KEEP:
+                action = ACTION_REPLACE  # a file chosen in a row replaces that file
+            result = {"current": current, "action": action}
+            if data is not None and action == ACTION_REPLACE:
+                result["upload"] = data
+            return result
+        if data is None:
+            return colander.null
+        data = deform.widget.filedict(data)
+        data["language"] = language
         return data
 
+    def take(self, upload, uid):
+        """The upload just sent, kept for the form (under its earlier id when it had one)."""
+        filename = upload.filename or ""
+        filename = filename[filename.rfind("\\") + 1:].strip()
+        upload.file.seek(0)
+        data = upload.file.read()
+        uid = uid or self.random_id()
+        keep = getattr(self.tmpstore, "keep", None)
+        kept = keep(uid, filename, upload.type, data) if keep is not None else False
+        return deform.widget.filedict(fp=io.BytesIO(data), filename=filename,
+                                      mimetype=upload.type, size=len(data),
+                                      uid=uid if kept else None, preview_url=None)
 
-class UploadStore(dict):
-    """deform's upload store for one form: nothing outlives the form that was sent."""
+    def serialize(self, field, cstruct, **kw):
+        if cstruct in (colander.null, None):
+            cstruct = {}
+        values = self.get_template_values(field, cstruct, kw)
+        values["slot"] = self.slot(field, cstruct)
+        return field.renderer(self.template, **values)
 
-    def preview_url(self, uid):
-        return None
+    def slot(self, field, cstruct):
+        """What the template shows: a current file's row, or a new file's slot; the
+        upload kept for it, if any."""
+        translate = field.translate
+        request = (field.schema.bindings or {}).get("request")
+        slot = {"current": None, "action": None, "kept": None,
+                "language": cstruct.get("language") if isinstance(cstruct, dict) else None}
+        if not isinstance(cstruct, dict):
+            return slot
+        kept = cstruct.get("upload") if cstruct.get("current") else cstruct
+        if isinstance(kept, dict) and kept.get("uid") and not field.error:
+            slot["kept"] = {"uid": kept["uid"], "filename": kept.get("filename") or "",
+                            "size": size_text(request, translate, kept.get("size") or 0)}
+        if cstruct.get("current"):
+            stored = find_current(field.schema, cstruct["current"])
+            slot["action"] = cstruct.get("action") or ACTION_KEEP
+            slot["current"] = {
+                "ref": cstruct["current"],
+                "filename": stored.filename if stored is not None else "",
+                "language": translate(LANGUAGE_NAMES[stored.language])
+                if stored is not None and stored.language in LANGUAGE_NAMES else "",
+                "size": size_text(request, translate, stored.size)
+                if stored is not None else "",
+            }
+        return slot
+
+
+class FilesWidget(deform.widget.SequenceWidget):
+    """The ``files`` field without JavaScript: the current files' rows, then empty slots
+    for new files (three on a new form, at least one more on an edit)."""
+
+    template = "file_sequence"
+    item_template = "file_sequence_item"
+    category = "structural"  # the fieldset's legend is its title
+    new_slots = 3
+
+    def serialize(self, field, cstruct, **kw):
+        if not getattr(field, "sequence_fields", None):  # first rendering: add empty slots
+            cstruct = [] if cstruct in (colander.null, None) else list(cstruct)
+            cstruct += [colander.null] * max(1, self.new_slots - len(cstruct))
+        return super().serialize(field, cstruct, **kw)
+
+
+ACTION_KEEP, ACTION_REPLACE, ACTION_REMOVE = "keep", "replace", "remove"
+ACTIONS = (ACTION_KEEP, ACTION_REPLACE, ACTION_REMOVE)
+LANGUAGE_NAMES = {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")}
+
+
+def size_text(request, translate, size):
+    from babel.numbers import format_decimal
+
+    locale = getattr(request, "locale_name", None) or "en"
+    if size < 1024:
+        return translate(_("${n} bytes", mapping={"n": size}))
+    if size < 1024 * 1024:
+        return translate(_("${n} KB", mapping={"n": format_decimal(round(size / 1024, 1),
+                                                                     locale=locale)}))
+    return translate(_("${n} MB", mapping={"n": format_decimal(round(size / 2**20, 1),
+                                                                 locale=locale)}))
+
+
+def file_ref(stored):
+    """How the form names a current file: its object id (stable while others edit)."""
+    oid = getattr(stored, "_p_oid", None)
+    return oid.hex() if oid else f"name:{stored.filename}"
+
+
+def current_files(node):
+    """The files the object being edited has now (none when adding)."""
+    bindings = node.bindings or {}
+    if bindings.get("adding"):
+        return []
+    return list(getattr(bindings.get("context"), "files", None) or ())
+
+
+def find_current(node, ref):
+    for stored in current_files(node):
+        if file_ref(stored) == ref:
+            return stored
+    return None
+
+
+def find_current_by_name(node, filename):
+    for stored in current_files(node):
+        if stored.filename == filename:
+            return stored
+    return None
 
 
 @colander.deferred
 def upload_widget(node, kw):
-    return LanguageUploadWidget(UploadStore())
+    return LanguageUploadWidget(UploadStore(kw.get("request")))
+
+
+class FileSlot(Upload):
+    """One item of a ``files`` field, for the form and JSON alike.
+
+    - a new file (JSON's file object, the form's empty slot): the upload appstruct;
+      ``"replaces": "<a current file's name>"`` puts it in that file's place and language;
+    - a current file named by ``filename`` without ``data`` (JSON; what a GET returned):
+      ``{"keep": stored}``, or ``{"remove": stored}`` with ``"remove": true``;
+    - the form's row of a current file: ``{"current": ref, "action": keep|replace|remove}``
+      with the replacement upload.
+    """
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None) or not hasattr(appstruct, "blob"):
+            return colander.null
+        return {"current": file_ref(appstruct), "action": ACTION_KEEP}
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null or cstruct in ("", None):
+            return colander.null
+        if not isinstance(cstruct, dict):
+            raise colander.Invalid(node, _("A file object is expected."))
+        if cstruct.get("current"):  # the form's row of a current file
+            stored = find_current(node, cstruct["current"])
+            if stored is None:
+                raise colander.Invalid(node, _(
+                    "This file is no longer among the files (someone changed them): "
+                    "open the form again."))
+            action = cstruct.get("action") or ACTION_KEEP
+            if action not in ACTIONS:
+                raise colander.Invalid(node, _("Keep, replace or remove ${file}.",
+                                               mapping={"file": stored.filename}))
+            if action == ACTION_KEEP:
+                return kept_marker(stored)
+            if action == ACTION_REMOVE:
+                return {"remove": stored}
+            if not cstruct.get("upload"):
+                raise colander.Invalid(node, _("Choose the file that replaces ${file}.",
+                                               mapping={"file": stored.filename}))
+            return replacing(super().deserialize(node, cstruct["upload"]), stored)
+        if "data" not in cstruct and "fp" not in cstruct and "filename" in cstruct:
+            name = cstruct.get("filename")
+            stored = find_current_by_name(node, name) if isinstance(name, str) else None
+            if stored is None:
+                raise colander.Invalid(node, _(
+                    '${file}: no current file has this name; a new file needs "data".',
+                    mapping={"file": str(name)}))
+            remove = cstruct.get("remove", False)
+            if remove not in (True, False):
+                raise colander.Invalid(node, _('"remove" is true or false.'))
+            return {"remove": stored} if remove else kept_marker(stored)
+        replaces = cstruct.get("replaces")
+        result = super().deserialize(node, cstruct)
+        if replaces not in (None, colander.null, ""):
+            stored = find_current_by_name(node, replaces) if isinstance(replaces, str) \
+                else None
+            if stored is None:
+                raise colander.Invalid(node, _("${file}: no current file has this name.",
+                                               mapping={"file": str(replaces)}))
+            result = replacing(result, stored)
+        return result
+
+
+def kept_marker(stored):
+    # The name travels along so that checks of "the files of this body" see kept files.
+    return {"keep": stored, "filename": stored.filename, "language": stored.language}
+
+
+def replacing(upload, stored):
+    return {**upload, "replaces": stored, "language": upload.get("language") or stored.language}
+
+
+class FileSequence(colander.Sequence):
+    """The ``files`` list: a current file is named at most once; a list that keeps every
+    current file as it is changes nothing (``null``: the field is left alone)."""
+
+    def deserialize(self, node, cstruct, accept_scalar=None):
+        items = super().deserialize(node, cstruct, accept_scalar)
+        if items is colander.null:
+            return items
+        seen = set()
+        for item in items:
+            stored = item.get("keep") or item.get("remove") or item.get("replaces")
+            if stored is None:
+                continue
+            if id(stored) in seen:
+                raise colander.Invalid(node, _("${file} is named twice.",
+                                               mapping={"file": stored.filename}))
+            seen.add(id(stored))
+        current = current_files(node)
+        if current and [item.get("keep") for item in items] == current:
+            return colander.null
+        return items
+
+
+class FilesSchema(colander.SequenceSchema):
+    """A ``files`` field: new files, and on an edit the current ones kept, replaced or
+    removed (``merge_files``). Empty slots of the form are dropped."""
+
+    schema_type = FileSequence
+    file = colander.SchemaNode(FileSlot(), title=_("File"), widget=upload_widget,
+                               missing=colander.drop)
+
+
+def merge_files(items, make, languages=None):
+    """The new list of an object's files from a ``files`` appstruct, or None to leave
+    them as they are.
+
+    Only new files (the JSON API's original shape) replace all the files; ``[]`` keeps
+    them. A list that names a current file (kept, replaced or removed) is the whole new
+    list: kept files stay in their place, a replacement takes its file's place, new files
+    follow. ``make(upload)`` stores an upload (a ``StoredFile``)."""
+    items = list(items or ())
+    if not items:
+        return None
+    uploads = [item for item in items if "data" in item]
+    kept = [item["keep"] for item in items if "keep" in item]
+    taken = {stored.language for stored in kept if stored.language}
+    named = assign_languages(uploads, languages, taken=taken)
+    by_item = {id(item): upload for item, upload in zip(uploads, named, strict=True)}
+    result = []
+    for item in items:
+        if "keep" in item:
+            result.append(item["keep"])
+        elif "data" in item:
+            result.append(make(by_item[id(item)]))
+    return result
+
+
+@colander.deferred
+def files_widget(node, kw):
+    return FilesWidget()
 
 
 def guess_language(filename):
@@ -109,16 +380,17 @@ def guess_language(filename):
     return None
 
 
-def assign_languages(uploads, languages):
+def assign_languages(uploads, languages, taken=()):
     """Give every upload a language: its own, the one its name tells, else the first
-    declared language that has no file yet (kk, ru, en order)."""
+    declared language that has no file yet (kk, ru, en order; ``taken``: the languages
+    of files kept beside them)."""
     declared = [lang for lang in LANGUAGES if lang in (languages or LANGUAGES)] or \
         list(LANGUAGES)
     result = [dict(u, language=u.get("language") or guess_language(u["filename"]))
               for u in uploads]
     for upload in result:
         if not upload["language"]:
-            taken = {u["language"] for u in result if u["language"]}
-            free = [lang for lang in declared if lang not in taken]
+            used = {u["language"] for u in result if u["language"]} | set(taken)
+            free = [lang for lang in declared if lang not in used]
             upload["language"] = free[0] if free else declared[0]
     return result

@@ -41,13 +41,15 @@ class Material(Content):
 
     # -- fields written by forms and the API (``editing.apply_fields`` calls set_<name>)
     def set_files(self, uploads):
-        """Files sent with an edit replace the files of the current version."""
-        if not uploads:
-            return
-        from statportal.files.upload import assign_languages
+        """New files sent with an edit replace the files of the current version; a list
+        naming current files keeps, replaces or removes them (``merge_files``)."""
+        from statportal.files.upload import merge_files
 
-        self.files = PersistentList(StoredFile.from_upload(u, version=self.version)
-                                    for u in assign_languages(uploads, self.languages))
+        files = merge_files(uploads,
+                            lambda u: StoredFile.from_upload(u, version=self.version),
+                            self.languages)
+        if files is not None:
+            self.files = PersistentList(files)
 
     def set_bases(self, uploads):
         """Bases sent with an edit replace the bases; an edit without them keeps them."""

@@ -4,7 +4,7 @@ import colander
 import deform.widget
 
 from statportal.content.schemas import DESCRIPTION_MAX, multilingual
-from statportal.files.upload import Upload, upload_widget
+from statportal.files.upload import FilesSchema, files_widget
 from statportal.i18n import LANGUAGES, _
 from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
 
@@ -35,9 +35,8 @@ class Keywords(colander.SchemaType):
         return tuple(words)
 
 
-class MaterialFiles(colander.SequenceSchema):
-    file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget,
-                               missing=colander.drop)
+class MaterialFiles(FilesSchema):
+    """New files; on an edit the current ones kept, replaced or removed."""
 
 
 def _period_check(node, value):
@@ -70,8 +69,7 @@ class MaterialSchema(colander.MappingSchema):
             min=1, min_err=_("Choose at least one language."))),
         widget=deform.widget.CheckboxChoiceWidget(values=[
             ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]))
-    files = MaterialFiles(title=_("Files"), missing=colander.drop,
-                          widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
+    files = MaterialFiles(title=_("Files"), missing=colander.drop, widget=files_widget)
     period_start = colander.SchemaNode(colander.Date(), title=_("Period covered: from"),
                                        missing=None)
     period_end = colander.SchemaNode(colander.Date(), title=_("Period covered: to"),

@@ -56,17 +56,20 @@ class PlacementRequest(Content):
         self.page_count = value
 
     def set_files(self, uploads):
-        if not uploads:  # an edit that sends no file keeps the files
+        """New files replace the files; a list naming current files keeps, replaces or
+        removes them (``merge_files``); an edit that sends no file keeps the files."""
+        from statportal.files.upload import merge_files
+
+        files = merge_files(uploads, StoredFile.from_upload,
+                            getattr(self, "languages", None))
+        if files is None:
             return
         if getattr(self, "page_count", None) is None:
             from statportal.files.pages import total_pages
 
-            self.page_count = total_pages(uploads)  # pre-filled where the formats tell
-        from statportal.files.upload import assign_languages
-
-        self.files = PersistentList(
-            StoredFile.from_upload(u)
-            for u in assign_languages(uploads, getattr(self, "languages", None)))
+            # pre-filled where the formats tell
+            self.page_count = total_pages([u for u in uploads if "data" in u])
+        self.files = PersistentList(files)
 
     primary_data = False
     bases = ()

@@ -5,7 +5,7 @@ import deform.widget
 
 from statportal.content.paths import find_by_path
 from statportal.content.schemas import multilingual
-from statportal.files.upload import Upload, upload_widget
+from statportal.files.upload import FilesSchema, files_widget
 from statportal.i18n import LANGUAGES, _
 
 CATEGORIES = ("latest_data", "press_release", "express_information", "bulletin", "compilation")
@@ -146,10 +146,15 @@ def release_validator(node, kw):
 
 @colander.deferred
 def files_validator(node, kw):
-    """A new request needs a file; an edit without uploads keeps the files it has."""
+    """A new request needs a file; an edit without uploads keeps the files it has, and
+    one that removes files leaves at least one."""
     if kw.get("adding"):
         return colander.Length(min=1, min_err=_("Attach at least one file."))
-    return None
+
+    def validate(node, value):
+        if value and all("remove" in item for item in value):
+            raise colander.Invalid(node, _("Attach at least one file."))
+    return validate
 
 
 @colander.deferred
@@ -199,10 +204,9 @@ def register_note_widget(node, kw):
     return deform.widget.HiddenWidget()
 
 
-class Files(colander.SequenceSchema):
-    # Empty slots of the form are dropped; the JSON API sends only what it has.
-    file = colander.SchemaNode(Upload(), title=_("File"), widget=upload_widget,
-                               missing=colander.drop)
+class Files(FilesSchema):
+    """New files; on an edit the current ones kept, replaced or removed (the JSON API sends
+    only what it has; empty slots of the form are dropped)."""
 
 
 class PlacementRequestSchema(colander.MappingSchema):
@@ -236,8 +240,9 @@ class PlacementRequestSchema(colander.MappingSchema):
         widget=deform.widget.CheckboxChoiceWidget(values=[
             ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]))
     files = Files(title=_("Files"), validator=files_validator, missing=files_missing,
-        # Three slots (kk, ru, en) without JavaScript; the API takes any number.
-        widget=deform.widget.SequenceWidget(min_len=3, max_len=3))
+        # The current files' rows and slots for new ones, without JavaScript; the API
+        # takes any number.
+        widget=files_widget)
     release = colander.SchemaNode(
         colander.String(), title=_("Release of the calendar"), missing="",
         validator=release_validator,
