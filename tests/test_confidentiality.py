@@ -14,6 +14,8 @@ def with_table(table_bytes, basis=True, primary_data=True, name="wages.xlsx"):
     changes = {"files": [upload(name, table_bytes, "en")], "languages": ["en"],
                "title": {"en": "Wages by region and activity"}, "description": {},
                "primary_data": primary_data}
+    if primary_data is False:
+        changes["primary_data_reason"] = "Administrative data of the Ministry of Finance"
     if basis:
         changes["bases"] = [upload("wages.basis.xlsx", basis_xlsx())]
     return changes
@@ -457,9 +459,11 @@ def test_a_published_material_cannot_be_changed_into_an_unsafe_one(testapp, demo
 def test_switching_primary_data_is_in_the_history(testapp, demo):
     url = add(testapp, **with_table(published_xlsx(), basis=False))
     as_user(testapp, "yerlan")
-    testapp.patch_json(f"/++api++{url}", {"primary_data": False})
+    testapp.patch_json(f"/++api++{url}", {"primary_data": False,
+                                          "primary_data_reason": "Ministry of Finance"})
     history = testapp.get(f"/++api++{url}/@workflow").json["history"]
-    assert any(h["action"] == "primary_data" and h["comment"] == "off" and
+    assert any(h["action"] == "primary_data" and
+               h["comment"] == "not derived from primary data: Ministry of Finance" and
                h["actor"] == "yerlan" for h in history)
 
 

@@ -31,7 +31,10 @@ def material(**changes):
                       upload("table.xlsx", samples.xlsx_table(samples.TABLE), "en")],
             "period_start": "2026-01-01", "period_end": "2026-10-31",
             "next_update": "2026-12-15", "keywords": ["өнеркәсіп", "индекс"],
-            "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова"}
+            "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
+            # its tables need no basis (issue 15: otherwise presumed primary data)
+            "primary_data": False,
+            "primary_data_reason": "Administrative data of the Ministry of Finance"}
     data.update(changes)
     return data
 

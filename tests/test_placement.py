@@ -36,6 +36,9 @@ def payload(**changes):
         "page_count": 3,
         "paper_number": "05-12/345",
         "paper_date": "2026-11-26",
+        # its table needs no basis (issue 15: tables are otherwise presumed primary data)
+        "primary_data": False,
+        "primary_data_reason": "Administrative data of the Ministry of Finance",
     }
     data.update(changes)
     return data
@@ -213,8 +216,10 @@ class TestPlacing:
                 ("report.docx", "en", 2), ("report.xlsx", "kk", 1)]
             assert [f.filename for f in obj.versions[0]["files"]] == ["report.xlsx"]
             assert obj.versions[0]["by_request"].endswith("-000002")
-            # created private, placed published, replaced (still published)
-            assert [e["action"] for e in obj.__workflow_history__] == ["create", "place", "place"]
+            # created private with the request's declaration, placed published, replaced
+            # (still published)
+            assert [e["action"] for e in obj.__workflow_history__] == [
+                "create", "primary_data", "place", "place"]
 
     def test_delete_withdraws_and_keeps(self, app, testapp, draft):
         run_chain(testapp, draft)

@@ -9,7 +9,7 @@ The engine is :mod:`statportal.disclosure`, which knows nothing of Pyramid.
 
 def includeme(config):
     from statportal.confidentiality import checks, material
-    from statportal.content.events import ObjectModified
+    from statportal.content.events import ObjectAdded, ObjectModified
 
     # A wrong setting stops the start, not the first publication.
     config.registry.statportal_disclosure_settings = \
@@ -21,16 +21,44 @@ def includeme(config):
     config.add_disclosure_validator(checks.audit_validator, name="audit")
     config.add_material_validator("confidentiality", material.confidentiality_validator)
     config.add_subscriber(guard_published_changes, ObjectModified)
+    config.add_subscriber(record_declaration, ObjectAdded)
     config.scan("statportal.confidentiality.views")
+    config.scan("statportal.confidentiality.report")
 
 
-WATCHED = {"files", "bases", "primary_data"}
+WATCHED = {"files", "bases", "primary_data", "primary_data_reason"}
+DECLARATION = {"primary_data", "primary_data_reason"}
+#: states whose material is public, or goes public without a person's publish (the
+#: release worker): a change is checked as publishing checks it
+CHECKED_STATES = ("published", "scheduled")
+
+
+def record_declaration(event):
+    """A material or request added with a declaration (or a request's copied at Place)
+    has it in its history, with who made it."""
+    from pyramid.threadlocal import get_current_request
+
+    from statportal.confidentiality.upload import declaration_comment
+    from statportal.workflow.engine import _record, workflow_of
+
+    obj = event.object
+    if getattr(obj, "primary_data", None) is None or not hasattr(obj, "bases"):
+        return
+    request = get_current_request()
+    workflow = workflow_of(request.registry, obj) if request is not None else None
+    state = (getattr(obj, "__workflow_state__", None) or {}).get(
+        getattr(workflow, "name", None))
+    if state is None:  # not in its workflow yet: nothing to record against
+        return
+    _record(obj, workflow, "primary_data", request.authenticated_userid, state, state,
+            declaration_comment(obj))
 
 
 def guard_published_changes(event):
-    """A published material whose files, bases or primary data change is checked again,
-    as publishing checks it (every material validator); a refusal keeps nothing. A change
-    of ``primary_data`` is recorded in the history."""
+    """A published (or scheduled) material whose files, bases or declaration change is
+    checked again, as publishing checks it (every material validator); a refusal keeps
+    nothing. A change of the declaration (``primary_data``, its reason) is recorded in
+    the history, with who made it."""
     from pyramid.threadlocal import get_current_request
 
     from statportal.content.editing import EditError
@@ -49,12 +77,17 @@ def guard_published_changes(event):
     if workflow is None:
         return
     state = (getattr(obj, "__workflow_state__", None) or {}).get(workflow.name)
-    if "primary_data" in changed:
+    if DECLARATION & changed:
+        from statportal.confidentiality.upload import declaration_comment
+
         _record(obj, workflow, "primary_data", request.authenticated_userid, state, state,
-                "on" if obj.primary_data else "off")
-    if isinstance(obj, Material) and state == "published":
+                declaration_comment(obj))
+    if isinstance(obj, Material) and state in CHECKED_STATES:
         findings = get_validators(registry).check(obj, request)
         if findings:
-            raise EditError(_("The material is published: the change would publish what "
-                              "the checks refuse."), field="files", status=409,
+            message = _("The material is published: the change would publish what the "
+                        "checks refuse.") if state == "published" else \
+                _("The material waits for its release: the change would publish what the "
+                  "checks refuse.")
+            raise EditError(message, field="files", status=409,
                             type="refused", findings=findings)

@@ -19,6 +19,7 @@ from functools import cached_property
 
 from statportal.disclosure.rules import Dominance, MinimumFrequency, PPercent, primary_cells
 from statportal.i18n import _
+from statportal.placement.schemas import CATEGORIES
 from statportal.workflow import Finding
 
 #: finding codes of the confidentiality checks (pages link them to ``@@disclosure``)
@@ -26,6 +27,10 @@ CODES = frozenset({"confidential_shown", "differs_from_basis", "not_in_basis", "
                    "unreadable_cell", "unchecked_file",
                    "missing_basis", "basis_unreadable", "table_unreadable",
                    "basis_in_public_files"})
+
+#: The statistical categories (placement/materials' vocabulary): a material of one of
+#: them that carries a table is presumed derived from primary data (fail closed).
+STATISTICAL_CATEGORIES = frozenset(CATEGORIES)
 
 RULE_TITLES = {"frequency": _("fewer respondents than allowed"),
                "dominance": _("one or two respondents dominate"),
@@ -39,17 +44,27 @@ class DisclosureSettings:
     p_percent: float | None = None
     protection: float | None = None    # percent
     allow_override: bool = False
+    #: categories whose tables are presumed derived from primary data
+    presumed_categories: frozenset = STATISTICAL_CATEGORIES
 
     @classmethod
     def from_settings(cls, settings):
         """``statportal.disclosure.threshold`` (2: a sole respondent is confidential),
         ``.dominance`` (``n,k``), ``.p_percent``, ``.protection`` (percent),
-        ``.allow_override`` (a Manager may publish despite findings, with a reason)."""
-        from pyramid.settings import asbool
+        ``.allow_override`` (a Manager may publish despite findings, with a reason),
+        ``.presumed_categories`` (the categories whose tables are presumed derived from
+        primary data; default: every statistical category)."""
+        from pyramid.settings import asbool, aslist
 
         get = settings.get
         prefix = "statportal.disclosure."
         dominance = (get(prefix + "dominance") or "").strip()
+        presumed = get(prefix + "presumed_categories")
+        presumed = STATISTICAL_CATEGORIES if presumed is None else \
+            frozenset(aslist(presumed.replace(",", " ")))
+        if presumed - STATISTICAL_CATEGORIES:
+            raise ValueError(f"{prefix}presumed_categories: unknown categories "
+                             f"{sorted(presumed - STATISTICAL_CATEGORIES)}")
         try:
             result = cls(
                 threshold=int(get(prefix + "threshold") or 2),
@@ -57,7 +72,8 @@ class DisclosureSettings:
                 p_percent=float(get(prefix + "p_percent")) if get(prefix + "p_percent") else None,
                 protection=float(get(prefix + "protection")) if get(prefix + "protection")
                 else None,
-                allow_override=asbool(get(prefix + "allow_override", False)))
+                allow_override=asbool(get(prefix + "allow_override", False)),
+                presumed_categories=presumed)
             result.rules()
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{prefix}*: {exc}") from None

@@ -11,6 +11,7 @@ a Manager publish despite the findings, with a reason, for exactly these files.
 """
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 
@@ -206,6 +207,75 @@ def _translator(registry, language):
 
         return interpolate
     localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories,
+# -- failing closed: which materials are derived from primary data -----------------------
+#: tables beyond those read cell by cell (TABLE_EXTENSIONS): checked as documents
+OTHER_TABLE_EXTENSIONS = ("ods",)
+HTML_EXTENSIONS = ("html", "htm")
+_HTML_TABLE = re.compile(rb"<table[\s>/]", re.IGNORECASE)
+
+
+def is_table(stored):
+    """An .xlsx, .xls, .ods or .csv file, or a web page with a ``<table>``."""
+    extension = (getattr(stored, "extension", "") or "").lower()
+    if extension in TABLE_EXTENSIONS or extension in OTHER_TABLE_EXTENSIONS:
+        return True
+    if extension in HTML_EXTENSIONS:
+        return _cached(("html table", _sha(stored)),
+                       lambda: bool(_HTML_TABLE.search(stored.read())))
+    return False
+
+
+def declared(candidate):
+    """``True``, ``False`` or ``None`` (not declared). ``False`` counts only with a reason:
+    an unticked box of an older form declares nothing."""
+    value = getattr(candidate, "primary_data", None)
+    if value is False and not (getattr(candidate, "primary_data_reason", "") or "").strip():
+        return None
+    return value if value is True or value is False else None
+
+
+def presumed(candidate, settings):
+    """A material of a statistical category (``presumed_categories``) with a table."""
+    return getattr(candidate, "category", None) in settings.presumed_categories and \
+        any(is_table(f) and not is_basis(f.filename)
+            for f in getattr(candidate, "files", ()) or ())
+
+
+def derived_from_primary(candidate, settings):
+    """Whether every table needs its basis: given a basis, declared so, or — when nothing
+    is declared — presumed by its category (fail closed)."""
+    if getattr(candidate, "bases", None):
+        return True
+    value = declared(candidate)
+    return presumed(candidate, settings) if value is None else value
+
+
+def declaration_of(candidate, registry):
+    """What pages and reports show: the declaration, its reason, and what follows."""
+    settings = settings_of(registry)
+    value = declared(candidate)
+    return {"primary_data": value,
+            "primary_data_reason": (getattr(candidate, "primary_data_reason", "") or "")
+            if value is False else "",
+            "presumed": value is None and presumed(candidate, settings),
+            "derived": derived_from_primary(candidate, settings)}
+
+
+def _missing_basis(stored, presumption):
+    expected = stored.filename.rsplit(".", 1)[0] + ".basis.xlsx"
+    if presumption:
+        message = _("${file} has no basis: the tables of a statistical material are "
+                    "presumed derived from primary data. Upload its basis (name it like "
+                    "${expected}), or declare that the tables are not derived from primary "
+                    "data, with the reason.",
+                    mapping={"file": stored.filename, "expected": expected})
+    else:
+        message = _("${file}: no basis (name it like ${expected}).",
+                    mapping={"file": stored.filename, "expected": expected})
+    return Finding(message, field="bases", code="missing_basis",
+                   location={"file": stored.filename})
+
+
                                                                default=[]))
     return localizer.translate
 
@@ -213,13 +283,16 @@ def _translator(registry, language):
 def disclosure_findings(candidate, registry, language=None):
     """Every finding, before any override; labels and numbers in ``language``.
 
-    A material with primary data — declared, or given a basis — has every table checked
-    against its basis; a file of a format that cannot be read as a table cannot be
-    checked, so it is a finding too."""
+    A material with primary data — declared, presumed (a statistical category with a
+    table and no declaration otherwise) or given a basis — has every table checked
+    against its basis, and each table without one is a finding naming the file; a file
+    of a format that cannot be read as a table cannot be checked, so it is a finding
+    too."""
     findings = []
     files = list(getattr(candidate, "files", ()) or ())
     bases = list(getattr(candidate, "bases", None) or ())
-    primary = bool(getattr(candidate, "primary_data", False) or bases)
+    primary = derived_from_primary(candidate, settings_of(registry))
+    presumption = primary and not bases and declared(candidate) is None
     for stored in files:
         if is_basis(stored.filename) or _looks_like_basis(stored):
             findings.append(Finding(
@@ -229,20 +302,20 @@ def disclosure_findings(candidate, registry, language=None):
                 location={"file": stored.filename}))
         elif primary and stored.extension not in TABLE_EXTENSIONS + IMAGES:
             findings.extend(_document_findings(registry, stored, bases, language))
-    if getattr(candidate, "primary_data", False) and not bases:
-        findings.append(Finding(
-            _("The tables are derived from primary data but no basis was uploaded: the "
-              "confidential cells cannot be checked."), field="bases", code="missing_basis"))
-    groups = {}
+    groups, lacking = {}, []
     for stored, basis in pairs(candidate):
+    if primary:
+        if not bases:  # .ods and web-page tables: checked as documents against the bases
+            lacking.extend(f for f in files if f.extension not in TABLE_EXTENSIONS and
+                           not is_basis(f.filename) and is_table(f))
+        findings.extend(_missing_basis(stored, presumption) for stored in lacking)
+        if not lacking and not bases:
+            findings.append(Finding(
+                _("The tables are derived from primary data but no basis was uploaded: the "
+                  "confidential cells cannot be checked."), field="bases",
+                code="missing_basis"))
         if basis is None:
-            if bases:
-                findings.append(Finding(
-                    _("${file}: no basis (name it like ${expected}).",
-                      mapping={"file": stored.filename,
-                               "expected": stored.filename.rsplit(".", 1)[0] +
-                               ".basis.xlsx"}),
-                    field="bases", code="missing_basis", location={"file": stored.filename}))
+            lacking.append(stored)
             continue
         groups.setdefault(id(basis), (basis, []))[1].append(stored)
     for basis, tables in groups.values():

@@ -27,9 +27,16 @@ def serialize_material(request, material, data):
 
     if request.has_permission(REPORTS, material):  # bases hold primary data: staff only
         data["bases"] = [{"@id": request.resource_url(material, "@@basis", str(i), b.filename),
-                          **b.describe()} for i, b in enumerate(material.bases or ())]
+                          **b.describe(), "tables": list(getattr(b, "tables", ()) or ())}
+                         for i, b in enumerate(material.bases or ())]
+        from statportal.confidentiality.material import declared
+
+        # an unticked box of an older form declared nothing: null, as the checks read it
+        data["primary_data"] = declared(material)
     else:
         data.pop("bases", None)
+        data.pop("primary_data", None)  # the declaration and its reason: staff only
+        data.pop("primary_data_reason", None)
     data["languages"] = [lang for lang in LANGUAGES if lang in material.languages]
     data["available_languages"] = material.available_languages()
     data["version"] = material.version

@@ -24,7 +24,8 @@ class Material(Content):
     unit = executor = ""
     keywords = ()
     placed_by = ()
-    primary_data = False
+    primary_data = None         # True / False (with a reason) / None: presumed by category
+    primary_data_reason = ""
     bases = ()                  # the tables' bases: checked, never published
     disclosure_override = None  # {"actor", "time", "reason", "fingerprint"}
     executor_email = ""

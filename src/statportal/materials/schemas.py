@@ -49,12 +49,16 @@ def _period_check(node, value):
 
 class MaterialSchema(colander.MappingSchema):
     def __init__(self, *args, **kw):
-        super().__init__(*args, validator=_period_check, **kw)
+        super().__init__(*args, validator=_material_check, **kw)
         self.insert(0, multilingual("title", _("Title"), required=True, max_length=500))
         self.insert(1, multilingual("description", _("Description"),
                                     max_length=DESCRIPTION_MAX, textarea=True))
         self.insert(2, multilingual("body", _("Text"), max_length=BODY_MAX, textarea=True))
-        from statportal.confidentiality.upload import bases_node, primary_data_node
+        from statportal.confidentiality.upload import (
+            bases_node,
+            primary_data_node,
+            primary_data_reason_node,
+        )
 
         at = [child.name for child in self.children].index("files") + 1
         self.insert(at, bases_node())
@@ -85,3 +89,12 @@ class MaterialSchema(colander.MappingSchema):
 
 def material_schema():
     return MaterialSchema()
+def _material_check(node, value):
+    from statportal.confidentiality.upload import check_basis_tables, check_declaration
+
+    _period_check(node, value)
+    check_declaration(node, value)
+    check_basis_tables(node, value)
+
+
+        self.insert(at, primary_data_reason_node())

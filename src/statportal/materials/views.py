@@ -140,7 +140,18 @@ def material_page(context, request):
                         for t in available_transitions(request, context)],
         "versions": len(context.versions) if may_see_versions(request) else 0,
         "format_size": lambda size: format_size(request, size),
+        "declaration": declaration(request, context),
     }
+
+
+def declaration(request, material):
+    """The primary-data declaration, for those who see the reports (coordinators,
+    moderators); None for the others."""
+    if not request.has_permission(REPORTS, material):
+        return None
+    from statportal.confidentiality.material import declaration_of
+
+    return declaration_of(material, request.registry)
 
 
 def format_size(request, size):

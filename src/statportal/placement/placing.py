@@ -47,12 +47,16 @@ def placed_candidate(request_obj):
         return request_obj
     material = target_material(request_obj)
     brought = {f.language for f in request_obj.files}
+    # The request's declaration when it makes one, else the material's (None: presumed).
+    declaring = getattr(request_obj, "primary_data", None) is not None
+    source = request_obj if declaring else material
     return SimpleNamespace(
         title={**material.title, **request_obj.title},
         languages=tuple(request_obj.languages or material.languages),
         files=[*request_obj.files, *(f for f in material.files if f.language not in brought)],
         bases=list(request_obj.bases or material.bases or ()),
-        primary_data=bool(request_obj.primary_data or material.primary_data),
+        primary_data=getattr(source, "primary_data", None),
+        primary_data_reason=getattr(source, "primary_data_reason", "") or "",
         disclosure_override=request_obj.disclosure_override)
 
 
@@ -64,10 +68,12 @@ def place(request, request_obj):
     embargo (:mod:`statportal.releases.embargo`): a new material is ``scheduled``, a
     Replace waits on its request; both go public at the release time."""
     from statportal.releases import embargo
+    from statportal.confidentiality.upload import declaration_comment, take_declaration
     from statportal.workflow.engine import _record, workflow_of
 
     registry = request.registry
     actor = request.authenticated_userid
+    declaration_changed = False
     now = utcnow()
     entry = embargo.entry_of(request_obj) if request_obj.placement_type != "delete" else None
     waiting = entry is not None and embargo.waits(entry, now)
@@ -78,7 +84,7 @@ def place(request, request_obj):
             creator=actor)
         material.files.extend(request_obj.files)
         material.bases = list(request_obj.bases or ())
-        material.primary_data = bool(request_obj.primary_data)
+        take_declaration(material, request_obj)  # recorded when the material is added
         material.languages = tuple(sorted(request_obj.languages or ()))
         material.unit = request_obj.unit
         material.executor = request_obj.executor
@@ -91,7 +97,7 @@ def place(request, request_obj):
             if not waiting:
                 material.new_version(request_obj.title, request_obj.files, request_obj.number,
                                      bases=request_obj.bases)
-                material.primary_data = bool(material.primary_data or request_obj.primary_data)
+                declaration_changed = take_declaration(material, request_obj)
             to_state = "published"
         else:
             to_state = "withdrawn"
@@ -119,6 +125,9 @@ def place(request, request_obj):
         _record(material, workflow, "disclosure_override", override["actor"], from_state,
                 from_state, override["reason"])
     _record(material, workflow, "place", actor, from_state, to_state, comment)
+    if declaration_changed:
+        _record(material, workflow, "primary_data", actor, from_state, from_state,
+                f"{declaration_comment(material)} ({request_obj.number})")
     if to_state == "published" and not waiting:
         material.published_at = now
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)

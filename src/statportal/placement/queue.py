@@ -68,6 +68,21 @@ def queued(requests, limit=None):
     return found
 
 
+def declaration(registry, request_obj):
+    """The request's primary-data declaration as the queue shows it: ``primary_data``
+    (true, false or null), ``primary_data_reason`` and ``presumed`` (nothing declared,
+    and a statistical category with a table: each table needs its basis)."""
+    from statportal.confidentiality.material import declaration_of
+    from statportal.placement.placing import placed_candidate
+
+    try:
+        subject = placed_candidate(request_obj)
+    except AttributeError:  # the material to replace is gone: the request alone
+        subject = request_obj
+    found = declaration_of(subject, registry)
+    return {key: found[key] for key in ("primary_data", "primary_data_reason", "presumed")}
+
+
 def out_of_order_guard(request_obj, request, transition):
     """Placing anything but the first of the queue needs a comment, which history keeps."""
     index = _index(request_obj.__parent__)
@@ -79,4 +94,4 @@ def out_of_order_guard(request_obj, request, transition):
                       "is placed out of order."), field="comment", code="out_of_order")]
 
 
-__all__ = ["enqueue", "dequeue", "queued", "out_of_order_guard", "PRIORITY"]
+__all__ = ["enqueue", "dequeue", "queued", "out_of_order_guard", "declaration", "PRIORITY"]

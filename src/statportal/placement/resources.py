@@ -71,7 +71,8 @@ class PlacementRequest(Content):
             self.page_count = total_pages([u for u in uploads if "data" in u])
         self.files = PersistentList(files)
 
-    primary_data = False
+    primary_data = None         # as on the Material: None is presumed by the category
+    primary_data_reason = ""
     bases = ()
     disclosure_override = None
 

@@ -129,6 +129,20 @@ def replaces_validator(node, kw):
 
 
 @colander.deferred
+def request_validator(node, kw):
+    """The references (``replaces_validator``), then the primary-data declaration."""
+    from statportal.confidentiality.upload import check_basis_tables, check_declaration
+
+    references = replaces_validator(node, kw)
+
+    def validate(node, value):
+        references(node, value)
+        check_declaration(node, value)
+        check_basis_tables(node, value)
+    return validate
+
+
+@colander.deferred
 def release_validator(node, kw):
     """A release entry that may still come out (not cancelled)."""
     request = kw["request"]
@@ -211,13 +225,18 @@ class Files(FilesSchema):
 
 class PlacementRequestSchema(colander.MappingSchema):
     def __init__(self, *args, **kw):
-        super().__init__(*args, validator=replaces_validator, **kw)
+        super().__init__(*args, validator=request_validator, **kw)
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
-        from statportal.confidentiality.upload import bases_node, primary_data_node
+        from statportal.confidentiality.upload import (
+            bases_node,
+            primary_data_node,
+            primary_data_reason_node,
+        )
 
         at = [child.name for child in self.children].index("files") + 1
         self.insert(at, bases_node())
+        self.insert(at, primary_data_reason_node())
         self.insert(at, primary_data_node())
 
     category = colander.SchemaNode(

@@ -5,7 +5,7 @@ from pyramid.view import view_config
 from statportal.api.serialize import url_of
 from statportal.content.base import utcnow
 from statportal.i18n import _, format_datetime, label
-from statportal.placement.queue import queued
+from statportal.placement.queue import declaration, queued
 from statportal.placement.resources import Requests
 from statportal.placement.schemas import CATEGORY_TITLES
 
@@ -34,6 +34,7 @@ def rows(request, context):
             "seconds_left": int((item.due - now).total_seconds()),
             "overdue": item.due < now, "obj": item,
             "time_left": request.localizer.translate(time_left(request, item.due, now)),
+            **declaration(request.registry, item),
         })
     return found
 

@@ -75,9 +75,44 @@ def _index(portal, material):
     get_catalog(portal).index(material)
 
 
+class Refused(Exception):
+    """The checks of publishing refuse a waiting placement at its release time."""
+
+    def __init__(self, findings):
+        super().__init__(findings)
+        self.findings = tuple(findings)
+
+
+def _checks_request(registry):
+    """The request the material validators read: the worker's (or the placing one's)
+    when there is one, else the registry alone (a script)."""
+    from types import SimpleNamespace
+
+    from pyramid.threadlocal import get_current_request
+
+    request = get_current_request()
+    if request is None or request.registry is not registry:
+        request = SimpleNamespace(registry=registry, locale_name=None,
+                                  authenticated_userid=WORKER)
+    return request
+
+
+def check_publishable(registry, candidate):
+    """Nothing reaches the public unchecked: the material validators (the disclosure check
+    among them) run again when a waiting placement goes public — its files, bases or the
+    portal's rules may have changed since the Place that scheduled it."""
+    from statportal.materials.validators import get_validators
+
+    findings = get_validators(registry).check(candidate, _checks_request(registry))
+    if findings:
+        raise Refused(findings)
+
+
 def _publish_item(registry, portal, entry, item, now, actor, action_name, comment):
     """Make one waiting placement public; returns the material, or None when it no longer
-    waits (withdrawn or removed before its time): the caller records that."""
+    waits (withdrawn or removed before its time): the caller records that. Raises
+    ``Refused`` when the checks of publishing refuse it (nothing is changed)."""
+    from statportal.confidentiality.upload import declaration_comment, take_declaration
     from statportal.workflow.engine import _record
 
     material = material_of(portal, item)
@@ -87,13 +122,17 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
     if item["action"] == "new":
         if state != "scheduled":
             return None
+        check_publishable(registry, material)
     else:
         request_obj = find_by_path(portal, item["request"])
         if request_obj is None or state != "published":
             return None
         material.new_version(request_obj.title, request_obj.files, request_obj.number,
                              bases=request_obj.bases)
-        material.primary_data = bool(material.primary_data or request_obj.primary_data)
+        check_publishable(registry, placed_candidate(request_obj))
+        if take_declaration(material, request_obj):
+            _record(material, workflow, "primary_data", actor, state, state,
+                    f"{declaration_comment(material)} ({request_obj.number})")
         override = getattr(request_obj, "disclosure_override", None)
         if override:
             material.disclosure_override = dict(override)
@@ -123,8 +162,12 @@ def release_entry(registry, entry, now, actor=WORKER):
     portal = root_of(entry)
     released = []
     for item in entry.pending():
-        material = _publish_item(registry, portal, entry, item, now, actor, "release",
-                                 path_of(entry))
+        try:
+            material = _publish_item(registry, portal, entry, item, now, actor, "release",
+                                     path_of(entry))
+        except Refused as refused:
+            _refused_at_release(registry, portal, entry, item, now, actor, refused)
+            continue
         if material is None:
             _mark_done(entry, item, now, skipped="no longer waiting")
             entry.notes = (*entry.notes, f"{item['material']}: not released, it no longer "
@@ -143,6 +186,25 @@ def release_entry(registry, entry, now, actor=WORKER):
 
 def still_waiting(entry):
     """The bundle's new materials still scheduled for the entry (not withdrawn meanwhile):
+def _refused_at_release(registry, portal, entry, item, now, actor, refused):
+    """A waiting placement the checks refuse stays where it is (a new material scheduled,
+    a Replace's published version unchanged); the bundle, the entry's notes and the
+    material's history say why, for the moderator to correct and publish it."""
+    from statportal.workflow.engine import _record
+
+    texts = "; ".join(f.message.interpolate() if hasattr(f.message, "interpolate")
+                      else str(f.message) for f in refused.findings)
+    _mark_done(entry, item, now, skipped="refused by the checks of publishing")
+    entry.notes = (*entry.notes, f"{item['material']}: not released, the checks of "
+                                 f"publishing refuse it: {texts}")
+    material = material_of(portal, item)
+    if material is not None:
+        material.pending_release = material.early_release = None
+        workflow, state = _state(registry, material)
+        _record(material, workflow, "release_refused", actor, state, state,
+                f"{path_of(entry)}: {texts}")
+
+
     cancelling the entry would leave them hidden for good. A waiting Replace is not among
     them: cancelling drops it, and the published version stays."""
     portal = root_of(entry)
@@ -249,8 +311,13 @@ def confirm_early(registry, material, actor, typed, now):
     _check_typed(material, typed)
     comment = (f"{path_of(entry)}: published before {entry.release_at}; asked by "
                f"{pending['requested_by']} ({pending['reason']}), confirmed by {actor}")
-    if _publish_item(registry, root_of(material), entry, item, now, actor, "publish_now",
-                     comment) is None:
+    try:
+        published = _publish_item(registry, root_of(material), entry, item, now, actor,
+                                  "publish_now", comment)
+    except Refused as refused:
+        raise EditError(_("Publishing is refused: see the findings."), None, status=409,
+                        type="refused", findings=refused.findings) from None
+    if published is None:
         raise EditError(_("This material does not wait for a release."), None, status=409,
                         type="conflict")
     _mark_done(entry, item, now)
