@@ -14,6 +14,7 @@ import io
 from statportal.disclosure.errors import InputError
 from statportal.disclosure.hierarchy import Hierarchy
 from statportal.disclosure.table import Table
+from statportal.i18n import _
 
 MEASURES = ("value", "respondents", "top1", "top2", "consent", "consent_ref")
 
@@ -161,40 +162,44 @@ def method_of(params, dims):
     :class:`MethodError` naming the parameter."""
     method = params.get("method") or "suppress"
     if method not in METHODS:
-        raise MethodError("method", f"the method {method!r} is none of "
-                                    f"{', '.join(METHODS)}")
+        raise MethodError("method", _("the method ${method} is none of ${methods}",
+                                      mapping={"method": str(method)[:40],
+                                               "methods": ", ".join(METHODS)}))
     if method == "suppress":
         return {"method": "suppress"}
     dim = params.get("dim")
     if not isinstance(dim, str) or dim not in dims:
-        raise MethodError("dim", f"choose the dimension the method applies to, one of "
-                                 f"{', '.join(dims)}")
+        raise MethodError("dim", _("choose the dimension the method applies to, one of "
+                                   "${dims}", mapping={"dims": ", ".join(dims)}))
     found = {"method": method, "dim": dim}
     if method == "collapse":
         depth = params.get("depth")
         if isinstance(depth, str) and depth.strip().lstrip("-").isdigit():
             depth = int(depth.strip())
         if isinstance(depth, bool) or not isinstance(depth, int):
-            raise MethodError("depth", "the depth is a whole number (0 = the total)")
+            raise MethodError("depth", _("the depth is a whole number (0 = the total)"))
         found["depth"] = depth
     elif method == "transfer":
         for name in ("code", "to"):
             value = params.get(name)
             if not isinstance(value, str) or not value.strip():
-                raise MethodError(name, f"give the code ({name}) of {dim}")
+                raise MethodError(name, _("give the code (${field}) of ${dim}",
+                                          mapping={"field": name, "dim": dim}))
             found[name] = value.strip()
         where = params.get("where") or {}
         if isinstance(where, str):  # the form: DIM=CODE, DIM=CODE
             pairs = [part.partition("=") for part in where.split(",") if part.strip()]
             if any(not sep or not k.strip() or not v.strip() for k, sep, v in pairs):
-                raise MethodError("where", "write where as DIM=CODE, such as region=ABAI-1")
+                raise MethodError("where", _("write where as DIM=CODE, such as "
+                                             "region=ABAI-1"))
             where = {k.strip(): v.strip() for k, _sep, v in pairs}
         if not isinstance(where, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in where.items()):
-            raise MethodError("where", "where is an object {dimension: code}")
+            raise MethodError("where", _("where is an object {dimension: code}"))
         unknown = [k for k in where if k not in dims]
         if unknown:
-            raise MethodError("where", f"{unknown[0]!r} is not a dimension of the basis")
+            raise MethodError("where", _("${dim} is not a dimension of the basis",
+                                         mapping={"dim": unknown[0]}))
         found["where"] = dict(where)
     else:
         codes = params.get("codes")
@@ -202,13 +207,15 @@ def method_of(params, dims):
             codes = [code.strip() for code in codes.split(",") if code.strip()]
         if not isinstance(codes, list) or not all(isinstance(c, str) and c.strip()
                                                   for c in codes) or len(codes) < 2:
-            raise MethodError("codes", f"give at least two codes of {dim} to combine")
+            raise MethodError("codes", _("give at least two codes of ${dim} to combine",
+                                         mapping={"dim": dim}))
         new_code = params.get("new_code")
         if not isinstance(new_code, str) or not new_code.strip():
-            raise MethodError("new_code", f"give the code of the combined element of {dim}")
+            raise MethodError("new_code", _("give the code of the combined element of "
+                                            "${dim}", mapping={"dim": dim}))
         label = params.get("label")
         if label is not None and not isinstance(label, str):
-            raise MethodError("label", "the label is a text")
+            raise MethodError("label", _("the label is a text"))
         found.update(codes=[c.strip() for c in codes], new_code=new_code.strip(),
                      label=(label or "").strip() or None)
     return found
@@ -227,21 +234,24 @@ def apply_method(table, method):
         if kind == "transfer":
             hierarchy = table.hierarchies[method["dim"]]
             for name in ("code", "to"):
+                mapping = {"code": method[name], "dim": method["dim"]}
                 if method[name] not in hierarchy:
-                    raise MethodError(name, f"{method[name]!r} is not a code of "
-                                            f"{method['dim']}")
+                    raise MethodError(name, _("${code} is not a code of ${dim}",
+                                              mapping=mapping))
                 if not hierarchy.is_leaf(method[name]):
-                    raise MethodError(name, f"{method[name]!r} is a total of "
-                                            f"{method['dim']}, not a finest-level element")
+                    raise MethodError(name, _("${code} is a total of ${dim}, not a "
+                                              "finest-level element", mapping=mapping))
             if method["code"] == method["to"]:
-                raise MethodError("to", f"{method['dim']} {method['code']!r} cannot be "
-                                        "transferred onto itself")
+                raise MethodError("to", _("${code} cannot be transferred onto itself",
+                                          mapping={"code": method["code"]}))
             for other, code in method["where"].items():
                 if other == method["dim"]:
-                    raise MethodError("where", f"where cannot restrict {other}, the "
-                                               "dimension transferred in")
+                    raise MethodError("where", _("where cannot restrict ${dim}, the "
+                                                 "dimension transferred in",
+                                                 mapping={"dim": other}))
                 if code not in table.hierarchies[other]:
-                    raise MethodError("where", f"{code!r} is not a code of {other}")
+                    raise MethodError("where", _("${code} is not a code of ${dim}",
+                                                 mapping={"code": code, "dim": other}))
             return ops.transfer(table, method["dim"], method["code"], method["to"],
                                 method["where"] or None)
         if kind == "combine":
@@ -269,5 +279,7 @@ def read_basis_as_published(filename, data, classifications=None, methods=()):
         try:
             table = apply_method(table, method)
         except MethodError as exc:
-            raise InputError(f"{method['method']}: {exc.message}", filename) from None
+            message = exc.message.interpolate() if hasattr(exc.message, "interpolate") \
+                else str(exc.message)
+            raise InputError(f"{method['method']}: {message}", filename) from None
     return table

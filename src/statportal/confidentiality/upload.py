@@ -171,7 +171,7 @@ def basis_widget(node, kw):
     context = None if kw.get("adding") else kw.get("context")
     choices = [f.filename for f in getattr(context, "files", None) or ()
                if f.extension in TABLE_EXTENSIONS]
-    return BasisUploadWidget(UploadStore(), choices=choices)
+    return BasisUploadWidget(UploadStore(kw.get("request")), choices=choices)
 
 
 class Bases(colander.SequenceSchema):

@@ -364,9 +364,9 @@ def generate(request, context, params):
         method = method_of(params, table.dims)
         published = apply_method(table, method)
     except MethodError as exc:
-        raise EditError(_("${field}: ${error}", mapping={"field": exc.field,
-                                                          "error": exc.message}),
-                        field=exc.field) from None
+        raise EditError(_("${field}: ${error}", mapping={
+            "field": exc.field, "error": request.localizer.translate(exc.message)}),
+            field=exc.field) from None
     plan = coverage(context, basis)
     settings = rules.settings_of(request.registry)
     status = protect(published, settings.rules(), protection=settings.protection).status
