@@ -240,8 +240,9 @@ def demo_materials():
                              "Million tenge. Data of a sole enterprise are hidden as X "
                              "(art. 22–23)."),
             "period_start": date(2026, 1, 1), "period_end": date(2026, 10, 31),
-            "next_update": date(2026, 12, 15), "keywords": ("өнеркәсіп", "промышленность",
-                                                            "industry", "аудандар"),
+            "next_update": date(2026, 12, 15), "keywords": {
+                "kk": ("өнеркәсіп", "аудандар"), "ru": ("промышленность", "районы"),
+                "en": ("industry", "districts")},
             "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
             "primary_data": True,
             "bases": [_upload("output_2026_10.basis.xlsx", output_basis_data, None)],
@@ -259,8 +260,8 @@ def demo_materials():
                              "Volume index by region, per cent of the same period of the "
                              "previous year."),
             "period_start": date(2026, 1, 1), "period_end": date(2026, 10, 31),
-            "next_update": date(2026, 12, 15), "keywords": ("өнеркәсіп", "промышленность",
-                                                            "industry"),
+            "next_update": date(2026, 12, 15), "keywords": {
+                "kk": ("өнеркәсіп",), "ru": ("промышленность",), "en": ("industry",)},
             "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
         }, [_upload(f"industry_2026_10_{lang}.xlsx",
                     _table(lang, industry_cols, _industry_rows()), lang)
@@ -274,7 +275,9 @@ def demo_materials():
                              "Изменение цен на товары и услуги.",
                              "Change in the prices of goods and services."),
             "period_start": date(2026, 10, 1), "period_end": date(2026, 10, 31),
-            "next_update": date(2026, 12, 1), "keywords": ("инфляция", "бағалар", "цены"),
+            "next_update": date(2026, 12, 1), "keywords": {
+                "kk": ("инфляция", "бағалар"), "ru": ("инфляция", "цены"),
+                "en": ("inflation", "prices")},
             "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
         }, [_upload(f"cpi_2026_10_{lang}.xlsx", _table(lang, cpi_cols, _cpi_rows(), False),
                     lang) for lang in ("kk", "ru", "en")],
@@ -297,8 +300,8 @@ def demo_materials():
                       "In the third quarter of 2026 there were 437.2 thousand unemployed."
                       "\n\nThe unemployment rate was unchanged on the previous quarter."),
             "period_start": date(2026, 7, 1), "period_end": date(2026, 9, 30),
-            "next_update": date(2027, 2, 15), "keywords": ("жұмыссыздық", "безработица",
-                                                           "unemployment"),
+            "next_update": date(2027, 2, 15), "keywords": {
+                "kk": ("жұмыссыздық",), "ru": ("безработица",), "en": ("unemployment",)},
         }, [_upload(f"labour_2026_q3_{lang}.xlsx",
                     _table(lang, labour_cols, _labour_rows(), False), lang)
             for lang in ("kk", "ru", "en")]
@@ -310,7 +313,8 @@ def demo_materials():
                              "По состоянию на 1 октября 2026 года.",
                              "As of 1 October 2026."),
             "period_start": date(2026, 1, 1), "period_end": date(2026, 9, 30),
-            "next_update": today + timedelta(days=70), "keywords": ("халық", "население"),
+            "next_update": today + timedelta(days=70), "keywords": {
+                "kk": ("халық",), "ru": ("население",)},
         }, [_upload(f"population_2026_10_{lang}.pdf",
                     _pdf(lang, bulletin_title, bulletin_lines[lang]), lang)
             for lang in ("kk", "ru")], None),  # English file missing: in the report

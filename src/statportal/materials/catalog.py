@@ -34,7 +34,9 @@ def searchable_text(obj, default):
     parts = []
     for field in ("title", "description", "body"):
         parts.extend((getattr(obj, field, None) or {}).values())
-    parts.extend(getattr(obj, "keywords", ()) or ())
+    keywords = getattr(obj, "keywords", ()) or ()
+    for words in (keywords.values() if isinstance(keywords, dict) else (keywords,)):
+        parts.extend(words)  # every language's keywords find the material
     parts.extend(f.filename for f in getattr(obj, "files", ()))
     return " ".join(parts) or default
 

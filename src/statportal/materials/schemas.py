@@ -1,5 +1,7 @@
 """The Material schema: one colander schema for the deform form and the JSON API."""
 
+import re
+
 import colander
 import deform.widget
 
@@ -12,15 +14,48 @@ BODY_MAX = 20000
 
 
 class Keywords(colander.SchemaType):
-    """A list of keywords: a JSON list, or one comma-separated line in the form."""
+    """Keywords: a list (a JSON list, or one comma-separated line in the form), or lists by
+    language, ``{"kk": [...], "ru": [...], "en": [...]}`` (in the form one line
+    ``kk: …; ru: …; en: …``), which pages show in their language."""
 
     def serialize(self, node, appstruct):
         if appstruct in (colander.null, None):
             return colander.null
+        if isinstance(appstruct, dict):
+            return "; ".join(f"{lang}: {', '.join(appstruct[lang])}" for lang in LANGUAGES
+                             if appstruct.get(lang))
         return ", ".join(appstruct)
 
     def deserialize(self, node, cstruct):
         if cstruct in (colander.null, None, ""):
+            return ()
+        if isinstance(cstruct, str) and _BY_LANGUAGE.match(cstruct):
+            cstruct = self._split_languages(node, cstruct)
+        if isinstance(cstruct, dict):
+            unknown = sorted(set(cstruct) - set(LANGUAGES))
+            if unknown:
+                raise colander.Invalid(node, _("Keywords are given by language: kk, ru, en "
+                                               "(not ${names}).",
+                                               mapping={"names": ", ".join(unknown)}))
+            by_language = {lang: self._words(node, cstruct[lang]) for lang in LANGUAGES
+                           if lang in cstruct}
+            return {lang: words for lang, words in by_language.items() if words} or ()
+        return self._words(node, cstruct)
+
+    @staticmethod
+    def _split_languages(node, line):
+        found = {}
+        for part in filter(None, (p.strip() for p in line.split(";"))):
+            match = _BY_LANGUAGE.match(part)
+            if match is None or match.group(1) in found:
+                raise colander.Invalid(node, _("Write the keywords of each language once, "
+                                               "as kk: …; ru: …; en: …"))
+            found[match.group(1)] = part[match.end():]
+        return found
+
+    @staticmethod
+    def _words(node, cstruct):
+        if cstruct in (None, ""):
             return ()
         if isinstance(cstruct, str):
             cstruct = cstruct.split(",")
@@ -33,6 +68,9 @@ class Keywords(colander.SchemaType):
         if len(words) > 30 or any(len(w) > 80 for w in words):
             raise colander.Invalid(node, _("At most 30 keywords of 80 characters each."))
         return tuple(words)
+
+
+_BY_LANGUAGE = re.compile(r"\s*(kk|ru|en)\s*:")
 
 
 class MaterialFiles(FilesSchema):
@@ -84,7 +122,8 @@ class MaterialSchema(colander.MappingSchema):
     executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),
                                    missing="", validator=colander.Length(max=200))
     keywords = colander.SchemaNode(Keywords(), title=_("Keywords"), missing=(),
-                                   description=_("Separated by commas."))
+                                   description=_("Separated by commas; by language: "
+                                                 "kk: …; ru: …; en: …"))
 
 
 def material_schema():
