@@ -15,7 +15,12 @@ import re
 import threading
 from collections import OrderedDict
 
-from statportal.confidentiality.basis import basis_name, is_basis, read_basis
+from statportal.confidentiality.basis import (
+    assign_tables,
+    is_basis,
+    methods_of,
+    read_basis_as_published,
+)
 from statportal.confidentiality.checks import (
     DisclosureSettings,
     TableCheck,
@@ -69,23 +74,11 @@ def tables_of(candidate):
 
 def pairs(candidate):
     """``[(published file, basis file or None)]`` for every table of the candidate: the
-    basis whose name is the longest prefix of the table's, or the only basis."""
+    basis whose ``tables`` lists it, else the basis (without a list) whose name is the
+    longest prefix of the table's, else the only basis (``basis.assign_tables``)."""
     bases = list(getattr(candidate, "bases", None) or ())
-    result = []
-    for stored in tables_of(candidate):
-        if is_basis(stored.filename):
-            continue
-        stem = stored.filename.rsplit(".", 1)[0].lower()
-        match, longest = None, -1
-        for basis in bases:
-            name = (basis_name(basis.filename) or basis.filename.rsplit(".", 1)[0]).lower()
-            if (stem == name or (stem.startswith(name) and stem[len(name)] in "-_. ")) \
-                    and len(name) > longest:
-                match, longest = basis, len(name)
-        if match is None and len(bases) == 1:
-            match = bases[0]
-        result.append((stored, match))
-    return result
+    tables = [t for t in tables_of(candidate) if not is_basis(t.filename)]
+    return assign_tables(bases, tables)
 
 
 def fingerprint(candidate):
@@ -134,11 +127,13 @@ def basis_table(registry, basis):
     """The basis read (cached by its content); raises InputError."""
     def read():
         try:
-            return read_basis(basis.filename, basis.read(), classifications_of(registry))
+            return read_basis_as_published(basis.filename, basis.read(),
+                                           classifications_of(registry), methods_of(basis))
         except InputError as exc:
             return exc
     result = _cached(("basis", _sha(basis), basis.filename,
-                      tuple(sorted(classifications_of(registry)))), read)
+                      tuple(sorted(classifications_of(registry))), repr(methods_of(basis))),
+                     read)
     if isinstance(result, InputError):
         raise result
     return result
@@ -166,7 +161,8 @@ def check_basis(registry, basis, tables, language=None):
                 return read_shown(stored.filename, stored.read(), table)
             except Exception as exc:  # noqa: BLE001 - a file the format check let through
                 return exc
-        shown = _cached(("shown", _sha(stored), stored.filename, _sha(basis)), read)
+        shown = _cached(("shown", _sha(stored), stored.filename, _sha(basis),
+                         repr(methods_of(basis))), read)
         if isinstance(shown, Exception):
             findings.append(Finding(_("${file} cannot be read as a table: ${error}",
                                       mapping={"file": stored.filename, "error": str(shown)}),
@@ -177,7 +173,7 @@ def check_basis(registry, basis, tables, language=None):
         checks.append((stored, shown))
 
     def audit(suppressed):
-        return _cached(("audit", _sha(basis), suppressed, settings),
+        return _cached(("audit", _sha(basis), repr(methods_of(basis)), suppressed, settings),
                        lambda: audit_pattern(table, suppressed, settings.rules(),
                                              settings.protection))
 
@@ -207,6 +203,10 @@ def _translator(registry, language):
 
         return interpolate
     localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories,
+                                                               default=[]))
+    return localizer.translate
+
+
 # -- failing closed: which materials are derived from primary data -----------------------
 #: tables beyond those read cell by cell (TABLE_EXTENSIONS): checked as documents
 OTHER_TABLE_EXTENSIONS = ("ods",)
@@ -276,10 +276,6 @@ def _missing_basis(stored, presumption):
                    location={"file": stored.filename})
 
 
-                                                               default=[]))
-    return localizer.translate
-
-
 def disclosure_findings(candidate, registry, language=None):
     """Every finding, before any override; labels and numbers in ``language``.
 
@@ -304,6 +300,10 @@ def disclosure_findings(candidate, registry, language=None):
             findings.extend(_document_findings(registry, stored, bases, language))
     groups, lacking = {}, []
     for stored, basis in pairs(candidate):
+        if basis is None:
+            lacking.append(stored)
+            continue
+        groups.setdefault(id(basis), (basis, []))[1].append(stored)
     if primary:
         if not bases:  # .ods and web-page tables: checked as documents against the bases
             lacking.extend(f for f in files if f.extension not in TABLE_EXTENSIONS and
@@ -314,10 +314,6 @@ def disclosure_findings(candidate, registry, language=None):
                 _("The tables are derived from primary data but no basis was uploaded: the "
                   "confidential cells cannot be checked."), field="bases",
                 code="missing_basis"))
-        if basis is None:
-            lacking.append(stored)
-            continue
-        groups.setdefault(id(basis), (basis, []))[1].append(stored)
     for basis, tables in groups.values():
         findings.extend(check_basis(registry, basis, tables, language))
     return findings

@@ -55,8 +55,9 @@ class Material(Content):
     def set_bases(self, uploads):
         """Bases sent with an edit replace the bases; an edit without them keeps them."""
         if uploads:
-            self.bases = PersistentList(StoredFile.from_upload(u, version=self.version)
-                                        for u in uploads)
+            from statportal.confidentiality.upload import stored_bases
+
+            self.bases = stored_bases(uploads, version=self.version)
 
     def set_body(self, value):
         self.body = multilingual(value)

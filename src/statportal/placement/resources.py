@@ -79,7 +79,9 @@ class PlacementRequest(Content):
     def set_bases(self, uploads):
         """Bases sent with an edit replace the bases; an edit without them keeps them."""
         if uploads:
-            self.bases = PersistentList(StoredFile.from_upload(u) for u in uploads)
+            from statportal.confidentiality.upload import stored_bases
+
+            self.bases = stored_bases(uploads)
 
     def local_role_sources(self):
         """The org unit whose grants apply to this request (its executors, its coordinator)."""
