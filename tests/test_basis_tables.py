@@ -120,6 +120,23 @@ class TestTablesOfABasis:
             [upload("wages-kk.xlsx", published_xlsx(language="kk"), "kk")],
             [basis(tables=["wages-kk.xlsx"])]))
 
+    def test_names_follow_the_files_kept_and_removed_in_the_same_body(self, testapp, demo):
+        url = add(testapp, **material_with(
+            [upload("wages-en.xlsx", published_xlsx(), "en"),
+             upload("wages-kk.xlsx", published_xlsx(language="kk"), "kk")], [basis()]))
+        as_user(testapp, "yerlan")
+        change = [{"filename": "wages-en.xlsx"}, {"filename": "wages-kk.xlsx", "remove": True}]
+        before = last_transaction(testapp.app)
+        response = testapp.patch_json(f"/++api++{url}", {
+            "files": change, "bases": [basis(tables=["wages-kk.xlsx"])]}, status=400)
+        assert field_of(response) == ["bases.0.tables"]
+        assert last_transaction(testapp.app) == before
+        testapp.patch_json(f"/++api++{url}", {
+            "files": change, "bases": [basis(tables=["wages-en.xlsx"])]})
+        files, bases = stored(testapp.app, url)
+        assert [n for n, _lang, _d in files] == ["wages-en.xlsx"]
+        assert bases == [("wages.basis.xlsx", ("wages-en.xlsx",), ())]
+
     @pytest.mark.parametrize("tables", [5, "", [3], {"a": 1}])
     def test_tables_must_be_a_list_of_names(self, testapp, demo, tables):
         if tables == "":

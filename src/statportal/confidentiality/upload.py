@@ -100,11 +100,12 @@ def check_basis_tables(node, value):
     bases = value.get("bases") if isinstance(value, dict) else None
     if not bases or not any(b.get("tables") for b in bases if isinstance(b, dict)):
         return
-    sent = [f for f in value.get("files") or () if isinstance(f, dict) and f.get("filename")]
+    sent = list(value.get("files") or ())  # the new list: kept, replacing and new files
     bindings = node.bindings or {}
     context = None if bindings.get("adding") else bindings.get("context")
     if sent:
-        names = [safe_name(f["filename"]) for f in sent]
+        names = [safe_name(f["filename"]) for f in sent
+                 if isinstance(f, dict) and f.get("filename") and "remove" not in f]
     else:
         names = [f.filename for f in getattr(context, "files", None) or ()]
     tables = {n for n in names if n.rsplit(".", 1)[-1].lower() in TABLE_EXTENSIONS}
@@ -190,11 +191,11 @@ class Declaration(colander.SchemaType):
         return "true" if appstruct else "false"
 
     def deserialize(self, node, cstruct):
-        if cstruct in (colander.null, None, ""):
+        if cstruct is colander.null or cstruct is None or cstruct == "":
             return colander.null
-        if cstruct in (True, "true"):
+        if cstruct is True or cstruct == "true":  # not 1: 1 == True in Python
             return True
-        if cstruct in (False, "false"):
+        if cstruct is False or cstruct == "false":
             return False
         raise colander.Invalid(node, _("true, false or null is expected."))
 
