@@ -15,7 +15,10 @@ VERSION = "0.1.0"
 def json_schema(node):
     """A JSON Schema (OpenAPI 3.0 dialect) for a colander node."""
     typ = node.typ
-    if isinstance(typ, colander.Mapping):
+    custom = getattr(typ, "json_schema", None)  # a type that says what JSON it takes
+    if custom is not None:
+        schema = custom(node)
+    elif isinstance(typ, colander.Mapping):
         schema = {"type": "object", "additionalProperties": False,
                   "properties": {child.name: json_schema(child) for child in node.children}}
         required = [c.name for c in node.children if c.required]

@@ -43,6 +43,14 @@ class Keywords(colander.SchemaType):
         return self._words(node, cstruct)
 
     @staticmethod
+    def json_schema(node):
+        line, words = {"type": "string"}, {"type": "array", "items": {"type": "string",
+                                                                      "maxLength": 80}}
+        return {"oneOf": [line, words, {
+            "type": "object", "additionalProperties": False,
+            "properties": {lang: {"oneOf": [line, words]} for lang in LANGUAGES}}]}
+
+    @staticmethod
     def _split_languages(node, line):
         found = {}
         for part in filter(None, (p.strip() for p in line.split(";"))):

@@ -65,6 +65,12 @@ class TextOrTexts(colander.Mapping):
                                            "is expected."))
         return super().deserialize(node, cstruct)
 
+    @staticmethod
+    def json_schema(node):
+        text = {"type": "string", "maxLength": 1000}
+        return {"oneOf": [text, {"type": "object", "additionalProperties": False,
+                                 "properties": {lang: text for lang in LANGUAGES}}]}
+
 
 def reason_node():
     """The reason of a move: one field per language in the form; JSON takes a text or
