@@ -16,8 +16,13 @@ import pytest
 import webtest.forms
 from webtest import TestApp, Upload
 
-from statportal.testing import basic_auth, last_transaction, login_html, make_settings, \
-    open_portal
+from statportal.testing import (
+    basic_auth,
+    last_transaction,
+    login_html,
+    make_settings,
+    open_portal,
+)
 from tests.test_files import SAMPLES
 
 REQUESTS = "/++api++/requests"
@@ -357,6 +362,33 @@ def test_a_material_add_form_error_keeps_the_files(app, testapp, demo):
     done = form.submit("submit")
     assert done.status_int == 302, done.text[-2000:]
     assert stored(app, done.location[len("http://localhost"):])[0][0] == "esep-kaz.docx"
+
+
+def test_a_basis_survives_a_validation_error(app, testapp, demo):
+    """The basis field (the confidentiality package's widget) keeps its upload too."""
+    from tests.disclosure_samples import basis_xlsx, published_xlsx
+
+    login_html(testapp, "yerlan")
+    form = testapp.get(f"{SECTION}/@@add?type=Material", headers=HTML).forms["edit-form"]
+    form.set("en", "Wages", index=0)
+    form["category"] = "press_release"
+    form.set("upload", Upload("wages.xlsx", published_xlsx()), index=0)
+    form.set("upload", Upload("wages.basis.xlsx", basis_xlsx()), index=3)  # the basis slot
+    form.set("date", "2026-10-31", index=0)
+    form.set("date", "2026-10-01", index=1)
+    refused = form.submit("submit")
+    assert "The period ends before it starts." in refused.text
+    form = refused.forms["edit-form"]
+    assert len([f for f in form.fields.get("uid", ()) if f.value]) == 2
+    form.set("date", "2026-10-31", index=1)
+    done = form.submit("submit")
+    assert done.status_int == 302, done.text[-2000:]
+    with open_portal(app) as portal:
+        obj = portal
+        for name in done.location[len("http://localhost"):].strip("/").split("/"):
+            obj = obj[name]
+        assert [f.filename for f in obj.files] == ["wages.xlsx"]
+        assert [b.filename for b in obj.bases] == ["wages.basis.xlsx"]
 
 
 # -- the question's attachment (deform's own upload widget, the portal's store) ---------
