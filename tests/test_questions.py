@@ -82,7 +82,7 @@ def test_the_full_path_by_the_api(app, testapp, demo, frozen, smtp):
     refused = step(testapp, "dana", url, "route", status=409).json
     assert refused["errors"][0]["field"] == "units"
     testapp.patch_json(url, {"units": ["/orgunits/nowhere"]}, status=400)
-    testapp.patch_json(url, {"text": "Something else"}, status=409)
+    testapp.patch_json(url, {"text": "Something else"}, status=400)   # the asker's
     testapp.patch_json(url, {"units": [UNIT]})
     step(testapp, "dana", url, "route")
     deliver(app)

@@ -26,3 +26,7 @@ class IWorkflowRegistry(Interface):
 class IUploadStore(Interface):
     """Uploads kept for forms between a refused submit and the corrected one
     (``statportal.files.kept.KeptUploads``)."""
+
+
+class IBodyLimits(Interface):
+    """The early per-path limits on request bodies (``statportal.security.bodylimit``)."""

@@ -20,13 +20,19 @@ DASHBOARD = "statportal.question.dashboard"
 def includeme(config):
     from statportal.questions import resources, rules, schemas
     from statportal.questions.json import serialize_question
-    from statportal.questions.limits import QuestionLimits
+    from statportal.questions.limits import QuestionLimits, body_max_bytes, refuse_body
     from statportal.questions.workflow import QUESTION_WORKFLOW
     from statportal.workflow.events import AfterTransition
 
     config.include("statportal.questions.topics")
     config.registry.statportal_question_limits = QuestionLimits.from_settings(
         config.registry.settings)
+    # Asking: a body too large to be a question is refused before anything reads it.
+    config.include("statportal.security.bodylimit")
+    config.add_body_limit("questions", paths=("/questions", "/questions/@@ask",
+                                              "/questions/ask"),
+                          max_bytes=body_max_bytes(config.registry.settings),
+                          methods=("POST",), refuse=refuse_body)
     config.add_content_type(
         "Questions", resources.Questions, schemas.container_schema,
         title=_("Questions and answers"),

@@ -11,8 +11,9 @@ def serialize_question(request, question, data):
             data.pop(key, None)
     if request.authenticated_userid is None:
         # The public reads the published wording (the coordinator may have taken out
-        # names and personal details), never the office's working fields.
-        data["text"], data["answer"] = question.public_text, question.public_answer
+        # names and personal details; emptied, the question as asked), never the office's
+        # working fields.
+        data["text"], data["answer"] = question.shown_text(), question.shown_answer()
         for key in ("units", "creator", "public_text", "public_answer"):
             data.pop(key, None)
     return data

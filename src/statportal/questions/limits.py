@@ -2,7 +2,12 @@
 (``statportal.questions.per_address_per_hour``) and one e-mail address
 (``per_email_per_day``) may send. Counted in the process, like the login throttle; the
 address is the connection's (``REMOTE_ADDR``, which waitress sets from a trusted proxy),
-never a header the client writes."""
+never a header the client writes.
+
+Those who may add questions to ``/questions`` for others (ADD: the coordinators, who
+enter the questions that came by post) are not the public and are not limited. A body
+larger than a question can be is refused unread, and counts as an attempt
+(``refuse_body``, through ``statportal.security.bodylimit``)."""
 
 from statportal.i18n import _
 from statportal.security.throttle import RateLimit
@@ -30,6 +35,20 @@ class QuestionLimits:
     def _email(email):
         return str(email or "").strip().lower()[:254] if isinstance(email, str) else ""
 
+    @staticmethod
+    def exempt(request, questions):
+        """Whether this user enters questions for others (decided by permission)."""
+        from statportal.security.permissions import ADD
+
+        return request.authenticated_userid is not None and bool(
+            request.has_permission(ADD, questions))
+
+    def count_address(self, request):
+        """Count one attempt from the request's address (a refused one too)."""
+        if not request.environ.get(COUNTED):
+            self.by_address.take(request.remote_addr or "-")
+            request.environ[COUNTED] = True
+
     def admit(self, request, email):
         """None, or ``(field, message, seconds)`` when this question must wait."""
         if not request.environ.get(COUNTED):
@@ -56,3 +75,35 @@ class QuestionLimits:
 
 def get_limits(request):
     return request.registry.statportal_question_limits
+
+
+def body_max_bytes(settings):
+    """The largest body a question can be: the attachment in base64, and the text."""
+    from statportal.settings import as_int
+
+    return (as_int(settings, "statportal.questions.attachment_max_mb") * 4 // 3 + 1) \
+        * 1024 * 1024
+
+
+def refuse_body(request, limit):
+    """The answer to a question too large to read (called before anything reads it):
+    413 naming the attachment, in JSON or as a page; the attempt counts."""
+    from statportal.settings import as_int
+
+    get_limits(request).count_address(request)
+    message = _("The question is too large: an attachment may have at most ${mb} MB.",
+                mapping={"mb": as_int(request.registry.settings,
+                                      "statportal.questions.attachment_max_mb")})
+    accept = request.headers.get("Accept", "")
+    if request.path_info.startswith("/++api++/") or "application/json" in accept \
+            or request.content_type == "application/json":
+        from statportal.api.errors import json_error
+
+        return json_error(request, 413, message, [
+            {"field": "attachment", "message": message, "type": "too_large"}])
+    from pyramid.httpexceptions import HTTPRequestEntityTooLarge
+
+    from statportal.views.errors import render_error
+
+    return render_error(request, HTTPRequestEntityTooLarge(
+        request.localizer.translate(message)))

@@ -5,11 +5,22 @@ from statportal import clock
 from statportal.i18n import label
 from statportal.questions.rules import OPEN_STATES, short, state_of_question
 from statportal.questions.workflow import QUESTION_WORKFLOW
-from statportal.workflow import available_transitions
+from statportal.workflow import available_transitions, history_of
 
 #: The steps that make a question wait for someone (closing and returning are possible,
 #: but nobody waits for them).
 WAITING = ("route", "answer", "approve", "approve_international", "publish")
+
+
+def waits_for_publishing(question):
+    """Sent, the asker agreed, and not withdrawn from the site by a coordinator (it may be
+    published again, but nobody waits for that)."""
+    if not question.may_publish:
+        return False
+    for entry in reversed(history_of(question)):
+        if entry["action"] in ("withdraw", "approve", "approve_international"):
+            return entry["action"] != "withdraw"
+    return True
 
 
 def my_questions(request, folder, limit=200):
@@ -22,7 +33,8 @@ def my_questions(request, folder, limit=200):
         if state not in OPEN_STATES and state != "sent":
             continue
         actions = [t for t in available_transitions(request, question)
-                   if t.name in WAITING and (t.name != "publish" or question.may_publish)]
+                   if t.name in WAITING and (t.name != "publish" or waits_for_publishing(
+                       question))]
         if not actions:
             continue
         found.append({

@@ -16,10 +16,12 @@ from statportal.content.events import ObjectModified
 from statportal.content.paths import path_of, root_of
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
+from statportal.questions.schemas import plain_line_ends
 from statportal.settings import as_int
 from statportal.workflow import Finding
 
-#: What the office may change in each state; the asker's fields never change.
+#: What the office may change in each state (those who may edit it there); the asker's
+#: fields never change.
 STATE_FIELDS = {
     "received": ("units",),
     "routed": ("answer",),
@@ -28,6 +30,9 @@ STATE_FIELDS = {
     "sent": ("public_text", "public_answer"),
     "published": ("public_text", "public_answer"),
 }
+#: The asker's flag a coordinator may correct (art. 26: it decides whether international
+#: cooperation agrees the answer), and the states in which it may be.
+CORRECTABLE = {"international": ("received", "routed")}
 OPEN_STATES = ("received", "routed", "answered", "awaiting_international")
 TITLE_CHARS = 120
 
@@ -87,32 +92,76 @@ def create_question(registry, container, name, appstruct, creator):
     return question
 
 
+def same_value(key, value, stored):
+    """Whether ``value`` is what is stored, however a client wrote it back: units in any
+    order, text with the CRLF line ends a browser's textarea sends."""
+    if key == "units":
+        return sorted(value or ()) == sorted(stored or ())
+    if isinstance(value, str) and isinstance(stored, str):
+        return plain_line_ends(value) == plain_line_ends(stored)
+    return normalise(value) == stored
+
+
 def update_question(registry, question, appstruct, actor):
-    """Only the fields of the state change (``STATE_FIELDS``); anything else sent must be
-    what is stored (a client may send back what it read), or the change is refused."""
+    """Only the fields of the state change (``STATE_FIELDS``), by those who may edit the
+    question there; the coordinator may correct ``international`` while it is received or
+    routed (noted in the history). Anything else sent must be what is stored (a client may
+    send back what it read): the asker's fields are refused (400), the office's fields of
+    another state too (409), before anything is written."""
+    from pyramid.threadlocal import get_current_request
+
+    from statportal.questions.resources import ASKER_FIELDS
+    from statportal.questions.workflow import CORRECT
+    from statportal.security.permissions import EDIT
+
+    request = get_current_request()
     state = state_of_question(question)
     allowed = STATE_FIELDS.get(state, ())
+    changes = {}
     for key, value in appstruct.items():
-        if key in allowed:
+        if value is colander.drop or (key == "attachment" and value in (None, colander.null)):
             continue
-        if key == "attachment":
-            if value not in (None, "", colander.null, colander.drop):
-                raise EditError(_("The asker's attachment cannot be replaced."), key,
-                                status=409, type="read_only")
+        if same_value(key, value, getattr(question, key, None)):
             continue
-        stored = getattr(question, key, None)
-        if key == "units":
-            value, stored = tuple(value or ()), tuple(stored or ())
-        if normalise(value) != stored:
+        if key in CORRECTABLE:
+            if state not in CORRECTABLE[key]:
+                raise EditError(_("${field} can be corrected only while the question is "
+                                  "received or routed, not in the state ${state}.",
+                                  mapping={"field": key, "state": state}), key, status=409,
+                                type="read_only")
+            if request is not None and not request.has_permission(CORRECT, question):
+                raise EditError(_("Only a coordinator may correct ${field}.",
+                                  mapping={"field": key}), key, status=403, type="forbidden")
+        elif key in ASKER_FIELDS:
+            raise EditError(_("The asker's ${field} is never changed.",
+                              mapping={"field": key}), key, status=400, type="read_only")
+        elif key not in allowed:
             raise EditError(_("${field} cannot be changed in the state ${state}.",
                               mapping={"field": key, "state": state}), key, status=409,
                             type="read_only")
-    changed = apply_fields(question, {k: v for k, v in appstruct.items() if k in allowed
-                                      and v is not colander.drop})
+        elif request is not None and not request.has_permission(EDIT, question):
+            raise EditError(_("You may not change ${field} in the state ${state}.",
+                              mapping={"field": key, "state": state}), key, status=403,
+                            type="forbidden")
+        changes[key] = value
+    before = {key: getattr(question, key, None) for key in CORRECTABLE}
+    changed = apply_fields(question, changes)
     if changed:
         question.modified = clock.now()
+        for key in changed:
+            if key in CORRECTABLE and request is not None:
+                from statportal.workflow import note
+
+                note(question, key, f"{key}: {_json(before[key])} → "
+                                    f"{_json(getattr(question, key))}", request=request)
         registry.notify(ObjectModified(question, changed))
     return changed
+
+
+def _json(value):
+    import json
+
+    return json.dumps(value)
 
 
 # -- guards -----------------------------------------------------------------------------
@@ -159,8 +208,14 @@ def on_transition(event):
         _mail_units(request, question, "HeadOfUnit", "answered")
     elif name == "return":
         question.answered_at = None
-    elif name == "reroute":
-        question.routed_at = None
+    elif name in ("reroute", "reopen"):
+        # Routed afresh: the unit that had it loses it (and the asker's details) at once,
+        # its draft goes with it, and the term is the single unit's again, from receipt.
+        question.units, question.answer = (), ""
+        question.routed_at = question.answered_at = None
+        question.due = deadline(portal, request.registry.settings, question.received_at)
+        if name == "reopen":
+            question.closed_at = None
     elif name in ("approve", "approve_international"):
         if state_of_question(question) == "sent":
             question.sent_at = now
@@ -173,14 +228,12 @@ def on_transition(event):
         question.published_at = now
         question.public_text = question.public_text or question.text
         question.public_answer = question.public_answer or question.answer
-        question.__parent__.set_published(question.__name__, True)
+        question.__parent__.set_published(question.__name__, True, now)
     elif name == "withdraw":
+        question.__parent__.set_published(question.__name__, False, question.published_at)
         question.published_at = None
-        question.__parent__.set_published(question.__name__, False)
     elif name == "close":
         question.closed_at = now
-    elif name == "reopen":
-        question.closed_at = None
 
 
 def base_url(request):

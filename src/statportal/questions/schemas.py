@@ -29,8 +29,27 @@ def _setting(request, name):
     return as_int(request.registry.settings, name)
 
 
+def plain_line_ends(value):
+    """Text with ``\\n`` line ends, however it came (a browser's textarea sends CRLF)."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class QuestionUpload(Upload):
-    """One file under the portal's format policy, less HTML, within the question's limit."""
+    """One file under the portal's format policy, less HTML, within the question's limit.
+
+    The description a GET returned (``{"filename", "size", …}``, no ``data``) sent back
+    unchanged is not a new file: it keeps the stored one."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, dict) and "data" not in cstruct and "fp" not in cstruct:
+            stored = getattr((node.bindings or {}).get("context"), "attachment", None)
+            sent = {key: None if value is colander.null else value   # JSON null came as
+                    for key, value in cstruct.items()}               # colander.null
+            if stored is not None and sent == stored.describe():
+                return colander.drop
+        return super().deserialize(node, cstruct)
 
     def policy_for(self, request):
         from dataclasses import replace
@@ -142,6 +161,7 @@ def _email(node, value):
 
 class QuestionSchema(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), title=_("Your name"),
+                               preparer=plain_line_ends,
                                validator=colander.Length(1, NAME_MAX))
     email = colander.SchemaNode(colander.String(), title=_("E-mail"),
                                 validator=colander.All(colander.Length(max=254), _email,
@@ -150,7 +170,7 @@ class QuestionSchema(colander.MappingSchema):
                                 description=_("The answer and the link to follow it come "
                                               "here."))
     organisation = colander.SchemaNode(colander.String(), title=_("Organisation"),
-                                       missing="",
+                                       missing="", preparer=plain_line_ends,
                                        validator=colander.Length(max=ORGANISATION_MAX))
     international = colander.SchemaNode(
         YesNo(), title=_("I write on behalf of an international organisation"),
@@ -163,7 +183,7 @@ class QuestionSchema(colander.MappingSchema):
         widget=deform.widget.SelectWidget(values=[("kk", "Қазақша"), ("ru", "Русский"),
                                                   ("en", "English")]))
     text = colander.SchemaNode(colander.String(), title=_("Question"),
-                               validator=text_validator,
+                               validator=text_validator, preparer=plain_line_ends,
                                widget=deform.widget.TextAreaWidget(rows=8))
     attachment = colander.SchemaNode(
         QuestionUpload(), title=_("Attachment (optional)"), missing=colander.null,
@@ -177,16 +197,20 @@ class QuestionSchema(colander.MappingSchema):
                                 widget=units_widget, validator=units_validator,
                                 description=_("Several units: they must agree, and the "
                                               "answer is due in five working days."))
-    answer = colander.SchemaNode(colander.String(), title=_("Answer"), missing=colander.drop,
+    # "" clears a draft (JSON and the form alike); null, like leaving it out, changes nothing.
+    answer = colander.SchemaNode(colander.String(allow_empty=True), title=_("Answer"),
+                                 missing=colander.drop, preparer=plain_line_ends,
                                  validator=colander.Length(max=ANSWER_MAX),
                                  widget=deform.widget.TextAreaWidget(rows=10))
     public_text = colander.SchemaNode(
-        colander.String(), title=_("Question as published"), missing=colander.drop,
+        colander.String(allow_empty=True), title=_("Question as published"),
+        missing=colander.drop, preparer=plain_line_ends,
         validator=colander.Length(max=ANSWER_MAX), widget=deform.widget.TextAreaWidget(rows=5),
         description=_("What the public reads: the coordinator may take out names and "
                       "personal details. Empty: the question as asked."))
     public_answer = colander.SchemaNode(
-        colander.String(), title=_("Answer as published"), missing=colander.drop,
+        colander.String(allow_empty=True), title=_("Answer as published"),
+        missing=colander.drop, preparer=plain_line_ends,
         validator=colander.Length(max=ANSWER_MAX), widget=deform.widget.TextAreaWidget(rows=8),
         description=_("Empty: the answer as sent."))
 

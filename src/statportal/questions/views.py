@@ -23,9 +23,14 @@ from statportal.i18n import _, label, pick
 from statportal.questions import ASK, DASHBOARD
 from statportal.questions.limits import get_limits
 from statportal.questions.resources import Question, Questions
-from statportal.questions.rules import STATE_FIELDS, state_of_question, status_link
+from statportal.questions.rules import (
+    CORRECTABLE,
+    STATE_FIELDS,
+    state_of_question,
+    status_link,
+)
 from statportal.questions.topics import get_topics
-from statportal.questions.workflow import PERSONAL, QUESTION_WORKFLOW, TRACK
+from statportal.questions.workflow import CORRECT, PERSONAL, QUESTION_WORKFLOW, TRACK
 from statportal.security.permissions import EDIT, VIEW
 from statportal.views.content import flash
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
@@ -62,7 +67,7 @@ def published(request, folder, words="", topic="", language=""):
             continue
         if topic and question.topic != topic or language and question.language != language:
             continue
-        text = f"{question.public_text}\n{question.public_answer}".casefold()
+        text = f"{question.shown_text()}\n{question.shown_answer()}".casefold()
         if all(term in text for term in terms):
             found.append(question)
     found.sort(key=lambda q: q.published_at, reverse=True)
@@ -101,8 +106,8 @@ def published_json(context, request):
     query = _query(request)
     items = published(request, context, query["q"], query["topic"], query["language"])
     return {"items": [{"@id": request.resource_url(q).rstrip("/"), "number": q.number,
-                       "topic": q.topic, "language": q.language, "text": q.public_text,
-                       "answer": q.public_answer, "published_at": q.published_at.isoformat()}
+                       "topic": q.topic, "language": q.language, "text": q.shown_text(),
+                       "answer": q.shown_answer(), "published_at": q.published_at.isoformat()}
                       for q in items[:200]], "items_total": len(items)}
 
 
@@ -118,28 +123,15 @@ def _ask_schema(request, context):
     return schema
 
 
-def _too_big(request):
-    """A body larger than a question can be (the attachment in base64, and the text) is
-    refused before it is read."""
-    from statportal.settings import as_int
-
-    limit = as_int(request.registry.settings, "statportal.questions.attachment_max_mb")
-    if (request.content_length or 0) > (limit * 4 // 3 + 1) * 1024 * 1024:
-        return _("The question is too large: an attachment may have at most ${mb} MB.",
-                 mapping={"mb": limit})
-    return None
-
-
 @view_config(context=Questions, name="ask", accept=HTML, permission=ASK,
              renderer="statportal:templates/ask.pt")
 def ask_page(context, request):
     form = make_form(_ask_schema(request, context), request, _("Send the question"))
-    if request.method == "POST" and _too_big(request):
-        request.response.status = 413
-        return {"form": set_field_error(form, "attachment", _too_big(request)).render()}
     if "submit" not in request.POST:
         return {"form": form.render()}
-    refused = get_limits(request).admit(request, None)     # every attempt counts
+    limits = get_limits(request)
+    office = limits.exempt(request, context)        # a question that came by post
+    refused = None if office else limits.admit(request, None)    # every attempt counts
     if refused:
         request.response.status = 429
         request.response.headers["Retry-After"] = str(refused[2])
@@ -153,7 +145,7 @@ def ask_page(context, request):
         request.response.status = 400
         return {"form": set_field_error(form, HONEYPOT, _(
             "This field must stay empty: it catches automated senders.")).render()}
-    refused = get_limits(request).admit(request, appstruct.get("email"))
+    refused = None if office else limits.admit(request, appstruct.get("email"))
     if refused:
         request.response.status = 429
         request.response.headers["Retry-After"] = str(refused[2])
@@ -165,7 +157,8 @@ def ask_page(context, request):
         request.tm.doom()
         request.response.status = exc.status
         return {"form": set_field_error(form, exc.field, exc.message).render()}
-    get_limits(request).stored(request, appstruct.get("email"))
+    if not office:
+        limits.stored(request, appstruct.get("email"))
     flash(request, _("Thank you. Your question is registered as No. ${number}; the link to "
                      "this page was sent to your e-mail.", mapping={"number": question.number}))
     return HTTPFound(status_link(request, question))
@@ -176,16 +169,15 @@ def ask_page(context, request):
 def ask_json(context, request):
     from statportal.api.content import ContentAPI
 
-    too_big = _too_big(request)
-    if too_big:
-        return json_error(request, 413, too_big, [
-            {"field": "attachment", "message": too_big, "type": "too_large"}])
+    # (A body too large to be a question never comes here: see limits.refuse_body.)
     try:
         payload = request.json_body
     except ValueError:
         payload = None
     email = payload.get("email") if isinstance(payload, dict) else None
-    refused = get_limits(request).admit(request, email)
+    limits = get_limits(request)
+    office = limits.exempt(request, context)        # questions that came by post
+    refused = None if office else limits.admit(request, email)
     if refused:
         response = json_error(request, 429, refused[1], [
             {"field": refused[0], "message": refused[1], "type": "rate_limited"}])
@@ -194,7 +186,8 @@ def ask_json(context, request):
     result = ContentAPI(context, request).post()
     if request.response.status_int != 201 or not isinstance(result, dict):
         return result
-    get_limits(request).stored(request, email)
+    if not office:
+        limits.stored(request, email)
     result["@status"] = status_link(request, context[result["id"]])
     return result
 
@@ -251,6 +244,8 @@ def _apply_post(request, question):
     for key in ("answer", "public_text", "public_answer"):
         if key in editable and key in request.POST:
             changes[key] = request.POST[key]
+    if "international-shown" in request.POST:
+        changes["international"] = "true" if request.POST.get("international") else "false"
     for key, value in list(changes.items()):
         try:
             value = schema[key].deserialize(value)
@@ -258,8 +253,7 @@ def _apply_post(request, question):
             raise editing.EditError(invalid.asdict()[key], key) from None
         changes[key] = "" if value in (colander.drop, colander.null) else value
     if changes:
-        if not request.has_permission(EDIT, question):
-            raise editing.EditError(_("You may not do this here."), None, status=403)
+        # Who may change which field in this state is the type's rule (rules.update_question).
         editing.update(request.registry, question, changes, actor=request.authenticated_userid)
     name = request.POST.get("transition")
     if name:
@@ -292,6 +286,8 @@ def question_page(context, request):
 
     state = state_of_question(context)
     editable = STATE_FIELDS.get(state, ()) if request.has_permission(EDIT, context) else ()
+    correct = state in CORRECTABLE["international"] and request.has_permission(
+        CORRECT, context)
     portal = get_portal(request)
 
     def unit_title(path):
@@ -307,7 +303,7 @@ def question_page(context, request):
         "units": [unit_title(path) for path in context.units],
         "unit_options": orgunit_paths(request) if "units" in editable else (),
         "edit_units": "units" in editable, "edit_answer": "answer" in editable,
-        "edit_public": "public_text" in editable,
+        "edit_public": "public_text" in editable, "edit_international": correct,
         "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
                         for t in available_transitions(request, context)],
         "error": error, "findings": findings,
@@ -315,6 +311,41 @@ def question_page(context, request):
         "overdue": state in ("received", "routed", "answered", "awaiting_international")
         and context.due < clock.now(),
     }
+
+
+@view_config(context=Question, request_method="PATCH", accept=JSON, renderer="json",
+             permission=VIEW)
+def patch_json(context, request):
+    """PATCH, for the staff who see the question: which field each may change, in which
+    state, is the type's rule (``rules.update_question``: EDIT for the state's fields,
+    CORRECT for ``international``, never the asker's), so a refusal names the field and
+    the state. A PATCH that changes nothing writes nothing."""
+    from pyramid.httpexceptions import HTTPForbidden
+
+    from statportal.api.content import ContentAPI
+
+    if request.authenticated_userid is None:
+        raise HTTPForbidden()
+    return ContentAPI(context, request).patch()
+
+
+NEVER_DELETED = _("A question is never deleted: close it (with the reason) if it needs no "
+                  "answer.")
+
+
+@view_config(context=Question, request_method="DELETE", accept=JSON, renderer="json",
+             permission=VIEW)
+def delete_json(context, request):
+    response = json_error(request, 405, NEVER_DELETED)
+    response.headers["Allow"] = "GET, PATCH"
+    return response
+
+
+@view_config(context=Question, name="delete", permission=VIEW)
+def delete_page(context, request):
+    from pyramid.httpexceptions import HTTPMethodNotAllowed
+
+    raise HTTPMethodNotAllowed(NEVER_DELETED, headers={"Allow": "GET"})
 
 
 @view_config(context=Question, name="attachment", permission=PERSONAL)

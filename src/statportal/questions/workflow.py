@@ -6,7 +6,9 @@ asker is an international organisation —approve_international (IntlCoop)→ se
 —publish (Coordinator, only when the asker agreed)→ published. A head or IntlCoop may
 return the answer with a reason; a coordinator may close a question that needs no answer
 (spam), with a reason, and reopen it; send a misrouted one back to be routed again; and
-withdraw a published answer from the site. Nothing accepted is ever deleted.
+withdraw a published answer from the site; while a question is received or routed, a
+coordinator may correct the asker's ``international`` flag (CORRECT, noted in the
+history). Nothing accepted is ever deleted (the Question's ACL denies DELETE to all).
 """
 
 from statportal.i18n import _
@@ -31,6 +33,7 @@ CLOSE = "statportal.question.close"
 REROUTE = "statportal.question.reroute"
 WITHDRAW = "statportal.question.withdraw"
 REOPEN = "statportal.question.reopen"
+CORRECT = "statportal.question.correct"      # the asker's ``international`` flag (art. 26)
 
 UNIT = ("Executor", "HeadOfUnit", "Coordinator")
 OFFICE = (*UNIT, "IntlCoop")
@@ -48,10 +51,10 @@ QUESTION_WORKFLOW = Workflow(
     states=(
         _state("received", _("Received"), **{
             VIEW: ("Coordinator",), PERSONAL: ("Coordinator",), EDIT: ("Coordinator",),
-            ROUTE: ("Coordinator",), CLOSE: ("Coordinator",)}),
+            ROUTE: ("Coordinator",), CLOSE: ("Coordinator",), CORRECT: ("Coordinator",)}),
         _state("routed", _("Routed"), **{
             VIEW: UNIT, PERSONAL: UNIT, EDIT: ("Executor",), ANSWER: ("Executor",),
-            CLOSE: ("Coordinator",), REROUTE: ("Coordinator",)}),
+            CLOSE: ("Coordinator",), REROUTE: ("Coordinator",), CORRECT: ("Coordinator",)}),
         _state("answered", _("Answered, awaiting approval"), **{
             VIEW: UNIT, PERSONAL: UNIT, EDIT: ("HeadOfUnit",), APPROVE: ("HeadOfUnit",),
             RETURN: ("HeadOfUnit",)}),
