@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["UnprotectedCellsWarning", "audit", "gauss_suppress"]
+__all__ = ["InconsistentCells", "UnprotectedCellsWarning", "audit", "gauss_suppress"]
 
 Progress = Callable[[int, int], object] | None
 
@@ -52,6 +52,19 @@ class UnprotectedCellsWarning(UserWarning):
     def __init__(self, message: str, cells: list[int]):
         super().__init__(message)
         self.cells = cells
+
+
+class InconsistentCells(ValueError):
+    """The published cells cannot all hold: no inner values within the bounds add up to
+    them. ``cells`` lists the published cells (indices into the columns of ``x``) whose
+    equalities are in the contradiction: one cell whose parts cannot reach its value
+    given the other published cells and the bounds, two cells that fix one inner cell to
+    different values, or (when no smaller culprit is found) the published cells of the
+    independent part of the table in which the LP found no solution."""
+
+    def __init__(self, message: str, cells=()):
+        super().__init__(message)
+        self.cells = [int(c) for c in cells]
 
 
 # ----------------------------------------------------------------------------------------
@@ -730,6 +743,7 @@ class _HighsLP:
 
     def __init__(self, api, A: sp.csc_matrix, b: np.ndarray, lo: np.ndarray, hi: np.ndarray):
         highs_cls, core = api
+        self.data = (A, b, lo, hi)
         self.core = core
         self.h = h = highs_cls()
         h.setOptionValue("output_flag", False)
@@ -769,7 +783,10 @@ class _HighsLP:
                       core.HighsModelStatus.kUnboundedOrInfeasible):
             return (np.inf if maximize else -np.inf), None
         if status == core.HighsModelStatus.kInfeasible:
-            raise ValueError(_INFEASIBLE)
+            if self.warm:  # the warm start's numerics: once more from scratch
+                self.__init__((type(h), core), *self.data)
+                return self.solve(idx, coef, maximize)
+            raise InconsistentCells(_INFEASIBLE)
         raise RuntimeError(  # pragma: no cover - no time or iteration limits are set
             f"HiGHS stopped with {h.modelStatusToString(status)}")
 
@@ -794,7 +811,7 @@ class _LinprogLP:
         if res.status == 3:
             return (np.inf if maximize else -np.inf), None
         if res.status == 2:
-            raise ValueError(_INFEASIBLE)
+            raise InconsistentCells(_INFEASIBLE)
         raise RuntimeError(res.message)  # pragma: no cover
 
 
@@ -876,10 +893,30 @@ def _certified_bounds(A: sp.csr_matrix, rhs: np.ndarray, lo: np.ndarray, hi: np.
     return lb, ub
 
 
+SCALE_TO = 2.0 ** 20   # a block's largest magnitude is brought down to about this
+
+
+def _block_scale(rhs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    """A power of two by which a block's right-hand sides and bounds are divided before
+    HiGHS sees them, so that its absolute tolerances (1e-7) are tolerances relative to the
+    block's magnitudes (about 1e-13): totals of billions are then solved as accurately as
+    totals of hundreds. A power of two divides without rounding: exact data stays exact."""
+    finite = [np.abs(a[np.isfinite(a)]) for a in (rhs, lo, hi)]
+    largest = max((float(a.max()) for a in finite if a.size), default=0.0)
+    if largest <= SCALE_TO:
+        return 1.0
+    return 2.0 ** math.floor(math.log2(largest / SCALE_TO))
+
+
 def _block_bounds(A: sp.csc_matrix, rhs: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                   objs: list[tuple[np.ndarray, np.ndarray]], use_highs: bool, tol: float,
                   progress: Progress = None, offset: int = 0, total: int = 0):
     """Minimum and maximum of each objective over ``{z : A z = rhs, lo <= z <= hi}``."""
+    factor = _block_scale(rhs, lo, hi)
+    if factor != 1.0:
+        low, high = _block_bounds(A, rhs / factor, lo / factor, hi / factor, objs, use_highs,
+                                  tol, progress, offset, total)
+        return low * factor, high * factor
     lb, ub = _certified_bounds(A.tocsr(), rhs, lo, hi, objs)
     n = len(objs)
     low, high = np.full(n, np.nan), np.full(n, np.nan)
@@ -950,12 +987,23 @@ def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
         first = np.ones(var.size, dtype=bool)
         first[1:] = var[1:] != var[:-1]
         base = np.repeat(val[first], np.diff(np.append(np.flatnonzero(first), var.size)))
-        if np.any(np.abs(val - base) > tol * np.maximum(1.0, np.abs(base))):
-            raise ValueError(_INFEASIBLE)
+        source = ones[order]
+        apart = np.flatnonzero(np.abs(val - base) > tol * np.maximum(1.0, np.abs(base)))
+        if apart.size:
+            k = int(apart[0])
+            other = int(source[np.flatnonzero(var == var[k])[0]])
+            raise InconsistentCells(
+                f"{_INFEASIBLE}: two published cells give one inner cell two values "
+                f"({base[k]:.15g} and {val[k]:.15g})", [pub[other], pub[source[k]]])
         v0, x0 = var[first], val[first]
-        if np.any(x0 < lo[v0] - tol * np.maximum(1.0, np.abs(x0))) or \
-                np.any(x0 > hi[v0] + tol * np.maximum(1.0, np.abs(x0))):
-            raise ValueError(_INFEASIBLE)
+        outside = np.flatnonzero((x0 < lo[v0] - tol * np.maximum(1.0, np.abs(x0))) |
+                                 (x0 > hi[v0] + tol * np.maximum(1.0, np.abs(x0))))
+        if outside.size:
+            k = int(outside[0])
+            raise InconsistentCells(
+                f"{_INFEASIBLE}: the published cells leave one inner cell the value "
+                f"{x0[k]:.15g}, outside its bounds [{lo[v0[k]]:g}, {hi[v0[k]]:g}]",
+                [pub[source[first][k]]])
         known[v0] = x0
     return known, C, b
 
@@ -1012,6 +1060,7 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     if cells.size == 0:
         return []
     known, C, b = _known_inner(x, values, ~suppressed, lo, hi, tol)
+    pub = np.flatnonzero(~suppressed)   # the cell of each row of C
     unknown = np.isnan(known)
     var_of_row = np.full(n_inner, -1, dtype=np.int64)
     var_rows = np.flatnonzero(unknown)
@@ -1020,9 +1069,13 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     K = C[:, unknown].tocsr()
     has = np.diff(K.indptr) > 0
     scale = np.maximum(1.0, np.abs(b))
-    if np.any(np.abs(rhs[~has]) > tol * scale[~has]):
-        raise ValueError(_INFEASIBLE)
-    K, rhs = K[has], rhs[has]
+    wrong = np.flatnonzero(~has & (np.abs(rhs) > tol * scale))
+    if wrong.size:
+        k = int(wrong[0])
+        raise InconsistentCells(
+            f"{_INFEASIBLE}: a published cell is {b[k]:.15g} but its parts, all known, add "
+            f"up to {b[k] - rhs[k]:.15g}", [pub[k]])
+    K, rhs, pub = K[has], rhs[has], pub[has]
     nv, nc = var_rows.size, K.shape[0]
     # independent blocks: connected components of the variables-constraints graph
     if nv:
@@ -1074,10 +1127,13 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
         else:
             A = K[ccons][:, cvars].tocsc()
             if workers > 1 and len(objs) >= 200:
-                jobs.append((items, A, rhs[ccons], clo, chi, objs))
+                jobs.append((items, A, rhs[ccons], clo, chi, objs, pub[ccons]))
                 continue
-            mins, maxs = _block_bounds(A, rhs[ccons], clo, chi, objs, use_highs, tol,
-                                       progress, done, total)
+            try:
+                mins, maxs = _block_bounds(A, rhs[ccons], clo, chi, objs, use_highs, tol,
+                                           progress, done, total)
+            except InconsistentCells:
+                raise _diagnose(A, rhs[ccons], clo, chi, pub[ccons], tol) from None
         for (_v, _c, owners), mn, mx in zip(items, mins, maxs, strict=True):
             for i in owners:
                 low[i] += mn
@@ -1103,6 +1159,29 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     return out
 
 
+def _diagnose(A: sp.csc_matrix, rhs: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+              cells: np.ndarray, tol: float) -> InconsistentCells:
+    """Which published cells of a block the LP found infeasible are to blame: the first
+    whose equality alone cannot hold within the bounds of its unknown parts, else all."""
+    R = A.tocsr()
+    row_of = np.repeat(np.arange(R.shape[0]), np.diff(R.indptr))
+    mn, mx = _box_terms(R.data, lo[R.indices], hi[R.indices])
+    with np.errstate(invalid="ignore"):
+        low = np.bincount(row_of, mn, R.shape[0])
+        high = np.bincount(row_of, mx, R.shape[0])
+    eps = tol * np.maximum(1.0, np.abs(rhs))
+    alone = np.flatnonzero((rhs < low - eps) | (rhs > high + eps))
+    if alone.size:
+        k = int(alone[0])
+        return InconsistentCells(
+            f"{_INFEASIBLE}: a published cell needs its unknown parts to add up to "
+            f"{rhs[k]:.15g}, but they can only reach [{low[k]:.15g}, {high[k]:.15g}]",
+            [cells[k]])
+    return InconsistentCells(
+        f"{_INFEASIBLE}: no values of the {A.shape[1]} unknown inner cells agree with "
+        f"the {A.shape[0]} published cells they make up", cells.tolist())
+
+
 def _run_parallel(jobs, workers, use_highs, tol, low, high, progress, done, total):
     """Large blocks: their objectives in ``workers`` chunks, one process each (spawned, so
     that it is safe in a threaded server)."""
@@ -1110,18 +1189,21 @@ def _run_parallel(jobs, workers, use_highs, tol, low, high, progress, done, tota
     from concurrent.futures import ProcessPoolExecutor
 
     tasks = []
-    for items, A, rhs, clo, chi, objs in jobs:
+    for items, A, rhs, clo, chi, objs, cells in jobs:
         mat = (A.indptr, A.indices, A.data, A.shape)
         for k in range(workers):
             sel = list(range(k, len(objs), workers))
             tasks.append((items, sel, (mat, rhs, clo, chi, [objs[s] for s in sel], use_highs,
-                                       tol)))
+                                       tol), (A, rhs, clo, chi, cells)))
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [(items, sel, pool.submit(_block_bounds_job, args))
-                   for items, sel, args in tasks]
-        for items, sel, fut in futures:
-            mins, maxs = fut.result()
+        futures = [(items, sel, pool.submit(_block_bounds_job, args), block)
+                   for items, sel, args, block in tasks]
+        for items, sel, fut, block in futures:
+            try:
+                mins, maxs = fut.result()
+            except InconsistentCells:
+                raise _diagnose(*block, tol) from None
             for s, mn, mx in zip(sel, mins, maxs, strict=True):
                 for i in items[s][2]:
                     low[i] += mn

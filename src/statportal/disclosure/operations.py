@@ -4,8 +4,9 @@ elements combined into one (``combine``).
 
 Each operation takes a Table and returns a new one, built from new Hierarchy objects and
 copies of the inner cells: the input is never changed. Cells that come together are
-merged: values and respondents add up, ``top1``/``top2`` are the two largest of the parts'
-``top1``/``top2``, and the merged cell has consent only if every non-empty part has. The
+merged: values (exactly, at the input's precision) and respondents add up, ``top1`` and
+``top2`` are the two largest of the parts' ``top1``/``top2``, and the merged cell has
+consent only if every non-empty part has. The
 new table's ``notes`` is the input's (if any) followed by an ``Operation``: plain data on
 what was done, for the published table's footnote and the report.
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from statportal.disclosure.errors import InputError
 from statportal.disclosure.hierarchy import Hierarchy
-from statportal.disclosure.table import Cell, Table
+from statportal.disclosure.table import Cell, Table, exact_sum
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,14 @@ def combine(table, dim, codes, new_code, label=None):
 
 
 def merge_cells(key, parts):
-    """One inner cell from ``parts``: sums, the two largest top contributions, consent
-    only if every non-empty part consented (none if all are empty)."""
+    """One inner cell from ``parts``: sums (exact for decimal values: 0.1 + 0.2 is 0.3),
+    the two largest top contributions, consent only if every non-empty part consented
+    (none if all are empty)."""
     tops = sorted((top for part in parts for top in (part.top1, part.top2)), reverse=True)
     tops += [0.0, 0.0]
     filled = [part for part in parts if not part.empty]
-    return Cell(key, sum(part.value for part in parts), sum(part.respondents for part in parts),
+    return Cell(key, exact_sum(part.value for part in parts),
+                sum(part.respondents for part in parts),
                 tops[0], tops[1], bool(filled) and all(part.consent for part in filled),
                 inner=True)
 
@@ -269,6 +272,6 @@ def _result(table, dim, hierarchy, cells, record):
                             [(c, p, table.hierarchies[d].labels[c])
                              for c, p in table.hierarchies[d].parents.items()])
                    for d in table.dims}
-    result = Table(hierarchies, cells)
+    result = Table(hierarchies, cells, decimals=getattr(table, "decimals", None))
     result.notes = [*getattr(table, "notes", ()), record]
     return result

@@ -1,5 +1,11 @@
 """The published table: long form (CSV) and a formatted pivot (.xlsx, .html) with ``X``
-marks and the footnote that explains them. Files are written whole or not at all."""
+marks and the footnote that explains them. Files are written whole or not at all.
+
+Values are written with the precision of the basis (``Table.decimals``: the most digits
+after the point any of its values has): ``7471.9`` and ``120.0`` for a basis with one
+decimal, ``120`` for a basis of whole numbers; never floating-point noise such as
+``7471.900000000001``. The .xlsx holds numbers (rounded to that precision) with a number
+format showing that many decimals."""
 
 import csv
 import html
@@ -22,14 +28,15 @@ def long_rows(table, status):
         state = status.get(key, "published")
         cell = table.cells[key]
         row = dict(zip(table.dims, key, strict=True))
-        row["shown"] = "X" if state != "published" else _plain(cell.value)
+        row["shown"] = "X" if state != "published" else table.text(cell.value)
         row["status"] = state
         rows.append(row)
     return rows
 
 
-def _plain(value):
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def number_format(decimals):
+    """The .xlsx number format for ``decimals`` digits after the point."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def write_atomically(path, write):
@@ -62,7 +69,8 @@ def write_csv(path, table, status):
 
 def pivot(table, status, rows_dim, cols_dim):
     """``(row codes, column codes, {(row, col): shown})``; other dimensions at their
-    total (the root)."""
+    total (the root). A shown value is the number rounded to the table's precision
+    (``Table.rounded``: an int for a basis of whole numbers), or ``"X"``."""
     others = {d: table.hierarchies[d].root for d in table.dims if d not in (rows_dim, cols_dim)}
     from statportal.disclosure.table import _depth_first
 
@@ -75,7 +83,8 @@ def pivot(table, status, rows_dim, cols_dim):
             cell = table.cells.get(key)
             if cell is None:
                 continue
-            shown[(r, c)] = "X" if status.get(key, "published") != "published" else cell.value
+            shown[(r, c)] = "X" if status.get(key, "published") != "published" \
+                else table.rounded(cell.value)
     return row_codes, col_codes, shown
 
 
@@ -106,8 +115,7 @@ def xlsx_bytes(table, status, rows_dim, cols_dim, language="kk"):
             if cell.value == "X":
                 cell.alignment = Alignment(horizontal="center")
             elif isinstance(cell.value, float | int):
-                cell.number_format = "#,##0.0" if not float(cell.value).is_integer() \
-                    else "#,##0"
+                cell.number_format = number_format(table.decimals)
     sheet.append([])
     sheet.append([FOOTNOTE[language]])
     sheet.column_dimensions["A"].width = 40
@@ -129,7 +137,7 @@ def to_html(table, status, rows_dim, cols_dim, language="kk"):
         for c in col_codes:
             value = shown.get((r, c), "")
             parts.append('<td class="confidential">X</td>' if value == "X"
-                         else f"<td>{e(_plain(value)) if value != '' else ''}</td>")
+                         else f"<td>{e(table.text(value)) if value != '' else ''}</td>")
         parts.append("</tr>")
     parts.append(f'</tbody></table><p class="footnote">{e(FOOTNOTE[language])}</p>')
     return "".join(parts)

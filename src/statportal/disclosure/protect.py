@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy
 
+from statportal.disclosure.errors import InconsistentTable
 from statportal.disclosure.rules import primary_cells
+
+EXACT_LIMIT = 2 ** 53   # integers below this add up exactly in floating point
 
 
 @dataclass
@@ -218,15 +221,79 @@ def optimise_pattern(table, rules, result, seconds, protection=None, singletons=
     return result
 
 
+def lp_values(table, keys):
+    """``(values, scale)``: the cells' values for the LP, in whole units of the table's
+    precision (``scale`` = 10**decimals) when every sum of them stays below 2**53, so
+    that the published cells' equalities hold exactly in floating point; else the
+    values themselves (``scale`` 1), with the LP's relative tolerances."""
+    cells = table.cells
+    inner = sum(abs(table.units(cell.value)) for cell in cells.values() if cell.inner)
+    if inner < EXACT_LIMIT and all(abs(table.units(cells[key].value)) < EXACT_LIMIT
+                                   for key in keys):
+        return numpy.array([table.units(cells[key].value) for key in keys],
+                           dtype=float), table.scale
+    return numpy.array([cells[key].value for key in keys], dtype=float), 1
+
+
+def _unscaled(findings, scale):
+    if scale != 1:
+        for finding in findings:
+            for name in ("value", "low", "high"):
+                finding[name] = finding[name] / scale
+    return findings
+
+
+def run_audit(table, keys, status, *args, **kwargs):
+    """``gauss.audit(*args, **kwargs)``; a contradiction among the published cells is an
+    :class:`InconsistentTable` naming the relation (``keys``: the audited columns;
+    ``status``: what is hidden, for the message)."""
+    from statportal.disclosure.gauss import InconsistentCells, audit
+
+    try:
+        return audit(*args, **kwargs)
+    except InconsistentCells as exc:
+        culprits = [keys[c] for c in exc.cells if c < len(keys)]
+        raise inconsistency(table, culprits, status) from None
+
+
+def inconsistency(table, culprits, status):
+    """An :class:`InconsistentTable` naming the relations of ``culprits`` (at most
+    three) with their values as published."""
+    def shown(key):
+        cell = table.cells.get(key)
+        if status.get(key, "published") != "published" or cell is None:
+            return "X"
+        return table.text(cell.value)
+
+    def relation(key):
+        head = f"{' × '.join(key)} = {shown(key)}"
+        for n, dim in enumerate(table.dims):
+            children = table.hierarchies[dim].children.get(key[n])
+            parts = [k for k in (key[:n] + (c,) + key[n + 1:] for c in children or ())
+                     if k in table.cells]
+            if parts:
+                listed = ", ".join(f"{' × '.join(k)} = {shown(k)}" for k in parts[:6])
+                more = f" and {len(parts) - 6} more" if len(parts) > 6 else ""
+                return f"{head}, the sum of {listed}{more}"
+        return f"{head} (a finest-level cell)"
+
+    if not culprits:
+        return InconsistentTable("the published cells contradict each other or the bounds "
+                                 "on the inner cells")
+    more = f" (and {len(culprits) - 3} more cells)" if len(culprits) > 3 else ""
+    return InconsistentTable(
+        "the published cells contradict each other or the bounds on the inner cells "
+        f"(values are non-negative unless the basis has a negative one), in "
+        f"{'; '.join(relation(key) for key in culprits[:3])}{more}", culprits)
+
+
 def _widen(table, result, x, progress=None):
     """Add complementary cells, round by round, until each primary cell's LP range reaches
     its protection level. Adding a suppression only widens ranges, so a cell protected
     once stays protected and each round audits only the cells still short."""
-    from statportal.disclosure.gauss import audit
-
     keys, status = result.keys, result.status
     column = {key: n for n, key in enumerate(keys)}
-    values = numpy.array([table.cells[key].value for key in keys], dtype=float)
+    values, scale = lp_values(table, keys)
     percent = numpy.zeros(len(keys))
     for key, level in result.required.items():
         percent[column[key]] = level
@@ -238,8 +305,10 @@ def _widen(table, result, x, progress=None):
         result.rounds += 1
         suppressed = numpy.array([key in status for key in keys])
         targets = numpy.array([key in pending for key in keys])
-        short = [r for r in audit(x, values, suppressed, lower=lower, protection=percent,
-                                  targets=targets, progress=progress) if r["exposed"]]
+        short = _unscaled([r for r in run_audit(table, keys, status, x, values, suppressed,
+                                                lower=lower, protection=percent,
+                                                targets=targets, progress=progress)
+                           if r["exposed"]], scale)
         pending, stuck = set(), []
         for finding in short:
             key = keys[finding["cell"]]
@@ -311,11 +380,12 @@ def audit_table(table, status, protection=None, progress=None, values_known=True
     the published ones: ``[{"key", "value", "low", "high", "exposed"}]`` of the exposed
     ones. Secondary cells are bounded too (the audit is about the whole pattern) but are
     not findings: their values are not confidential. Without the true values
-    (``values_known=False``: a published table alone) only exact disclosure is judged."""
-    from statportal.disclosure.gauss import audit
-
+    (``values_known=False``: a published table alone) exact disclosure is judged and,
+    with a ``protection`` percentage P, intervals too narrow to hold any value that is P %
+    of itself away from both ends (such a cell is exposed whatever its value; its finding
+    has ``"narrow": True``)."""
     x, keys, _inner = table.model_matrix()
-    values = numpy.array([table.cells[key].value for key in keys], dtype=float)
+    values, scale = lp_values(table, keys)
     suppressed = numpy.array([status.get(key, "published") != "published" for key in keys])
     targets = numpy.array([status.get(key) == "primary" for key in keys])
     if not targets.any():  # a pattern made elsewhere without the distinction
@@ -326,10 +396,36 @@ def audit_table(table, status, protection=None, progress=None, values_known=True
                                 else protection) if targets[n] else 0.0
                                for n, key in enumerate(keys)], dtype=float)
     negative = any(table.cells[key].value < 0 for key in _inner)
-    results = audit(x, values, suppressed, lower=None if negative else 0.0,
-                    protection=percent, progress=progress, targets=targets)
-    return [{**result, "key": keys[result["cell"]]} for result in results
-            if result["exposed"]]
+    results = run_audit(table, keys, status, x, values, suppressed,
+                        lower=None if negative else 0.0, protection=percent,
+                        progress=progress, targets=targets)
+    if protection and not values_known:
+        for result in results:
+            level = protection.get(keys[result["cell"]], 0.0) \
+                if isinstance(protection, dict) else protection
+            if not result["exposed"] and level and \
+                    not room_for(result["low"], result["high"], level):
+                result["exposed"] = result["narrow"] = True
+    return _unscaled([{**result, "key": keys[result["cell"]]} for result in results
+                      if result["exposed"]], scale)
+
+
+def room_for(low, high, percent):
+    """Whether some value v in [low, high] is at least ``percent`` % of |v| away from
+    both ends: if not, whatever a hidden cell's value is, its range is short of that
+    protection level."""
+    p = percent / 100.0
+    if low > high:
+        return False
+    # v >= 0: v - low >= p v and high - v >= p v
+    top = high / (1 + p)
+    bottom = max(0.0, low / (1 - p) if p < 1 else (0.0 if low <= 0 else float("inf")))
+    if bottom <= top:
+        return True
+    # v < 0: v - low >= -p v and high - v >= -p v
+    bottom = low / (1 + p)
+    top = min(0.0, high / (1 - p) if p < 1 else (0.0 if high >= 0 else float("-inf")))
+    return bottom <= top and bottom < 0
 
 
 def audit_pattern(table, suppressed, rules, protection=None, progress=None, singletons=True):
@@ -392,20 +488,20 @@ def _audit_pairs(table, suppressed, hidden_primary, rules):
     worked out exactly: ``[{"key": (a, b), "low", "high", "by": None}]``."""
     from scipy.sparse import hstack
 
-    from statportal.disclosure.gauss import audit
-
     pairs = small_pairs(table, hidden_primary, rules)
     if not pairs:
         return []
     x, keys, inner = table.model_matrix()
     column = {key: n for n, key in enumerate(keys)}
-    values = [table.cells[key].value for key in keys] + \
-        [table.cells[a].value + table.cells[b].value for a, b in pairs]
+    values, scale = lp_values(table, keys)
+    sums = [values[column[a]] + values[column[b]] for a, b in pairs]
     hidden = [key in suppressed for key in keys] + [True] * len(pairs)
     targets = [False] * len(keys) + [True] * len(pairs)
     negative = any(table.cells[key].value < 0 for key in inner)
-    results = audit(hstack([x, _pair_columns(x, column, pairs)]).tocsc(),
-                    numpy.array(values, dtype=float), numpy.array(hidden),
-                    lower=None if negative else 0.0, targets=numpy.array(targets))
-    return [{"key": pairs[item["cell"] - len(keys)], "low": item["low"],
-             "high": item["high"], "by": None} for item in results if item["exposed"]]
+    status = {key: "secondary" for key in suppressed}
+    results = run_audit(table, keys, status, hstack([x, _pair_columns(x, column, pairs)]).tocsc(),
+                        numpy.concatenate([values, numpy.array(sums, dtype=float)]),
+                        numpy.array(hidden), lower=None if negative else 0.0,
+                        targets=numpy.array(targets))
+    return [{"key": pairs[item["cell"] - len(keys)], "low": item["low"] / scale,
+             "high": item["high"] / scale, "by": None} for item in results if item["exposed"]]

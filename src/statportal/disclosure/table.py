@@ -8,18 +8,29 @@ hierarchy, for every combination of the other dimensions, and the grand total ar
 inner cells: cells like any other, with their respondents and top contributions (the two
 largest contributions of a total are among the two largest of its parts, since an
 enterprise belongs to one inner cell).
+
+Totals are exact: the basis's values are decimal numbers with at most ``decimals``
+digits after the point (the most any value has; 0 when all are whole), and sums are
+computed in whole units of ``10**-decimals`` (Python integers, which do not round) before
+each cell's ``value`` is set to the float nearest to the exact sum. ``units(value)``,
+``exact(value)`` and ``text(value)`` give a value in those units, as a
+``decimal.Decimal`` and as the text a published table shows (``decimals`` digits after
+the point, whole numbers without a point when the basis is whole).
 """
 
 import csv
+import decimal
 import io
 import itertools
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from statportal.disclosure.errors import InputError
 
 TRUE = {"1", "true", "yes", "y", "да", "иә"}
 MAX_VALUE = 1e18  # so that every total stays a finite, exactly comparable number
+MAX_DECIMALS = 9  # more digits after the point than this are taken as noise, not precision
 FALSE = {"", "0", "false", "no", "n", "нет", "жоқ"}
 
 
@@ -38,16 +49,74 @@ class Cell:
         return self.respondents == 0
 
 
+def decimals_of(value):
+    """The digits after the point of ``value`` (a float as its shortest text, which is
+    how it was written: ``0.1`` has 1; a Decimal as it is; an int 0), at most
+    ``MAX_DECIMALS``."""
+    if isinstance(value, int):
+        return 0
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not number.is_finite():
+        return 0
+    exponent = number.normalize().as_tuple().exponent
+    return min(MAX_DECIMALS, max(0, -exponent))
+
+
+def exact_sum(values):
+    """The exact sum of decimal values (floats read as their shortest text), as a float:
+    ``exact_sum([0.1, 0.2]) == 0.3``."""
+    with decimal.localcontext() as context:
+        context.prec = 60
+        return float(sum((v if isinstance(v, Decimal) else Decimal(repr(float(v)))
+                          for v in values), Decimal(0)))
+
+
 class Table:
-    def __init__(self, hierarchies, cells):
+    def __init__(self, hierarchies, cells, decimals=None):
         """``hierarchies``: ``{dimension: Hierarchy}`` in the table's dimension order;
-        ``cells``: the inner cells (Cell with ``inner=True``)."""
+        ``cells``: the inner cells (Cell with ``inner=True``); ``decimals``: the values'
+        precision (digits after the point), by default the most any inner value has."""
         self.hierarchies = dict(hierarchies)
         self.dims = list(self.hierarchies)
         self.cells = {}
         for cell in cells:
             self.cells[cell.key] = cell
+        if decimals is None:
+            decimals = max((decimals_of(cell.value) for cell in self.cells.values()),
+                           default=0)
+        self.decimals = decimals
+        self.scale = 10 ** decimals
         self._derive()
+
+    # -- the values' precision ---------------------------------------------------------------
+    def units(self, value):
+        """``value`` in whole units of ``10**-decimals`` (an int; rounded half to even
+        where the value has more digits than the table's precision)."""
+        number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        with decimal.localcontext() as context:
+            context.prec = 60
+            return int(number.scaleb(self.decimals).to_integral_value(decimal.ROUND_HALF_EVEN))
+
+    def exact(self, value):
+        """``value`` as the Decimal it stands for, with the table's ``decimals``."""
+        return Decimal(self.units(value)).scaleb(-self.decimals)
+
+    def text(self, value):
+        """``value`` as a published table writes it: ``decimals`` digits after the
+        point (``7471.9``, ``120.0``), a whole number without one when the basis is
+        whole; never ``7471.900000000001``."""
+        units = self.units(value)
+        if not self.decimals:
+            return str(units)
+        sign = "-" if units < 0 else ""
+        whole, part = divmod(abs(units), self.scale)
+        return f"{sign}{whole}.{part:0{self.decimals}d}"
+
+    def rounded(self, value):
+        """``value`` to the table's precision: the float nearest to ``exact(value)``
+        (an int when the basis is whole)."""
+        units = self.units(value)
+        return units if not self.decimals else units / self.scale
 
     # -- reading ---------------------------------------------------------------------------
     @classmethod
@@ -60,7 +129,7 @@ class Table:
         for column in (*hierarchies, "value", "respondents"):
             if column not in columns:
                 raise InputError(f"missing column {column!r}", file, 1, column)
-        cells, seen = [], {}
+        cells, seen, decimals = [], {}, 0
         for line, row in enumerate(reader, start=2):
             key = []
             for dim, hierarchy in hierarchies.items():
@@ -80,6 +149,7 @@ class Table:
             if respondents < 0:
                 raise InputError("respondents cannot be negative", file, line, "respondents")
             value = _number(row, "value", file, line)
+            decimals = max(decimals, _decimals_of_text(row.get("value")))
             top1 = _number(row, "top1", file, line, default=value if respondents == 1 else 0)
             top2 = _number(row, "top2", file, line, default=0.0)
             consent = (row.get("consent") or "").strip().lower()
@@ -90,13 +160,15 @@ class Table:
                               consent in TRUE and respondents > 0, inner=True))
         if not cells:
             raise InputError("the basis has no rows", file, 1)
-        return cls(hierarchies, cells)
+        return cls(hierarchies, cells, decimals=decimals)
 
     # -- totals ----------------------------------------------------------------------------
     def _derive(self):
+        """Every total, its value summed exactly in units (see the module's doc)."""
         inner = list(self.cells.values())
-        totals = {}
+        totals, sums = {}, {}
         for cell in inner:
+            units = self.units(cell.value)
             lineages = [self.hierarchies[d].lineage(code) for d, code in zip(self.dims, cell.key,
                                                                              strict=True)]
             for key in itertools.product(*lineages):
@@ -105,12 +177,14 @@ class Table:
                 total = totals.get(key)
                 if total is None:
                     total = totals[key] = Cell(key, consent=True)
-                total.value += cell.value
+                    sums[key] = 0
+                sums[key] += units
                 total.respondents += cell.respondents
                 total.top1, total.top2 = _top_two(total.top1, total.top2, cell.top1, cell.top2)
                 if cell.respondents:
                     total.consent = total.consent and cell.consent
         for key, total in totals.items():
+            total.value = sums[key] / self.scale  # int / int: correctly rounded
             if not total.respondents:
                 total.consent = False
             self.cells[key] = total
@@ -158,6 +232,22 @@ def _depth_first(hierarchy):
         result.append(code)
         stack.extend(reversed(hierarchy.children.get(code, ())))
     return result
+
+
+def _raw(text):
+    return (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+
+
+def _decimals_of_text(text):
+    """The digits after the point of a number as written (``12.50`` has 2: the basis
+    says it is given to the hundredth), at most ``MAX_DECIMALS``."""
+    try:
+        number = Decimal(_raw(text))
+    except decimal.InvalidOperation:
+        return 0
+    if not number.is_finite():
+        return 0
+    return min(MAX_DECIMALS, max(0, -number.as_tuple().exponent))
 
 
 def _number(row, column, file, line, integer=False, default=None):
