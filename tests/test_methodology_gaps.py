@@ -367,6 +367,24 @@ class TestReasons:
         assert "Late returns" in html.text
         assert not [s for s in html.select("span[lang]") if s.text == "Late returns"]
 
+    def test_the_entrys_description_and_notice_say_their_language(self, testapp, demo,
+                                                                  frozen):
+        from tests.test_calendar_api import add
+
+        url = add(testapp, description={"en": "The monthly index."}).json["@id"].replace(
+            "http://localhost", "")
+        testapp.patch_json(url, {"status": "cancelled",
+                                 "cancel_notice": {"ru": "Объединено с бюллетенем."}})
+        html = page_of(testapp, url, "kk")
+        lead = html.select_one("p.lead")
+        assert (lead.text, lead["lang"]) == ("The monthly index.", "en")
+        notices = html.select("[lang]")
+        assert [(n.name, n["lang"]) for n in notices
+                if n.text.strip() == "Объединено с бюллетенем."] == [("p", "ru"), ("span", "ru")]
+        cancelled = page_of(testapp, "/calendar?view=cancelled", "en")
+        notice = cancelled.select_one("p.notice")
+        assert (notice.text, notice["lang"]) == ("Объединено с бюллетенем.", "ru")
+
     @pytest.mark.parametrize(("reason", "field"), [
         (5, "reason"), (["a"], "reason"), ({"de": "Verspätung"}, "reason"),
         ({"kk": 5}, "reason.kk"), ({"kk": " ", "ru": ""}, "reason"), ({"ru": "x" * 1001},
