@@ -302,6 +302,21 @@ class TestGenerateReplaces:
         testapp.post_json(f"/++api++{url}/@generate", {"rows": "region", "cols": "activity"},
                           status=(403, 404))
 
+    def test_an_engine_refusal_is_a_409_not_a_traceback(self, testapp, demo, monkeypatch):
+        from statportal.disclosure import protect
+        from statportal.disclosure.errors import InputError
+
+        def refuse(*args, **kw):
+            raise InputError("the published cells contradict each other (region KZ)")
+
+        url = add(testapp, **material_with(
+            [upload("wages-en.xlsx", published_xlsx(status={}), "en")], [basis()]))
+        monkeypatch.setattr(protect, "protect", refuse)
+        before = last_transaction(testapp.app)
+        response = generate(testapp, url, status=409, rows="region", cols="activity")
+        assert "region KZ" in response.json["message"]
+        assert last_transaction(testapp.app) == before
+
     def test_the_page_refuses_with_the_reason_and_generates(self, testapp, demo):
         url = add(testapp, **material_with(
             [upload("wages.xlsx", published_xlsx(status={}), "en"),
@@ -360,6 +375,19 @@ class TestMethods:
         shown = cells(stored(testapp.app, url)[0][0][2])
         assert "532.5" in shown  # Kurchatov × Mining: 120 + Semey's 412.5
         publish(testapp, url)
+
+    def test_a_published_material_is_checked_again_and_stays_published(self, testapp, demo):
+        url = add(testapp, **material_with(
+            [upload("wages-en.xlsx", published_xlsx(), "en")], [basis()], languages=("en",)))
+        publish(testapp, url)
+        data = generate(testapp, url, rows="region", cols="activity", method="collapse",
+                        dim="region", depth=1).json
+        assert data["findings"] == [] and data["generated"] == ["wages-en.xlsx"]
+        as_user(testapp, None)
+        public = testapp.get(f"/++api++{url}").json
+        assert public["review_state"] == "published"
+        download = public["files"][0]["@id"].replace("http://localhost", "")
+        assert "Semey" not in cells(testapp.get(download).body)
 
     def test_suppress_after_a_method_forgets_the_method(self, testapp, url):
         generate(testapp, url, rows="region", cols="activity", method="collapse",

@@ -369,7 +369,12 @@ def generate(request, context, params):
             field=exc.field) from None
     plan = coverage(context, basis)
     settings = rules.settings_of(request.registry)
-    status = protect(published, settings.rules(), protection=settings.protection).status
+    try:
+        status = protect(published, settings.rules(), protection=settings.protection).status
+    except ValueError as exc:  # the engine's InputError and its numerical refusals
+        raise EditError(_("The protected table could not be made: ${error}",
+                          mapping={"error": str(exc)}), field="bases", status=409,
+                        type="protection_failed") from None
     version = getattr(context, "version", 1)
     contents = {}
     made = {}
