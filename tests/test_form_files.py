@@ -118,7 +118,8 @@ def test_saving_unchanged_keeps_every_file(app, testapp, three_files):
     assert stored(app, three_files) == before
 
 
-def test_a_file_chosen_in_the_first_row_replaces_only_it(app, testapp, three_files):
+def test_a_file_chosen_in_the_first_row_replaces_only_it(app, testapp, three_files,
+                                                         tmp_path):
     """The issue's path: a corrected file in the first slot, the rows left on "keep"."""
     form = edit_form(testapp, three_files)
     form.set("upload", Upload(*CORRECTED), index=0)
@@ -126,6 +127,7 @@ def test_a_file_chosen_in_the_first_row_replaces_only_it(app, testapp, three_fil
     assert response.status_int == 302, response.text[-2000:]
     assert [(name, lang) for name, lang, _data in stored(app, three_files)] == [
         ("esep-corrected.docx", "kk"), ("otchet-rus.pdf", "ru"), ("report-eng.txt", "en")]
+    assert kept_files(tmp_path) == []  # an accepted form never wrote its file aside
 
 
 def test_replace_remove_and_append_in_one_edit(app, testapp, three_files):

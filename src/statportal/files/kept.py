@@ -10,8 +10,9 @@ sent it: another person who learns the id reaches nothing, and cannot overwrite 
 
 Bounds: an upload is kept ``statportal.upload_keep_minutes`` at most; one owner keeps at
 most ``statportal.upload_keep_mb``, the whole store ``statportal.upload_keep_total_mb``
-(the oldest go first). Every write sweeps what is older; a form that is accepted (the
-portal answers with a redirect) removes the uploads it used at once.
+(the oldest go first). Every write sweeps what is older. Files are written only when a
+form comes back (the portal does not answer with a redirect); a form that is accepted
+removes the uploads it used at once.
 
 ``UploadStore(request)`` is the per-request face deform's ``FileUploadWidget`` talks to.
 """
@@ -20,6 +21,7 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import os
 import secrets
 import stat
@@ -31,6 +33,7 @@ from pyramid.exceptions import ConfigurationError
 from statportal.interfaces import IUploadStore
 
 SESSION_KEY = "statportal.upload_owner"
+log = logging.getLogger(__name__)
 
 
 class KeptUploads:
@@ -46,6 +49,9 @@ class KeptUploads:
         make_private_directory(directory)
 
     # -- keys
+    def fits(self, size):
+        return size <= min(self.max_owner_bytes, self.max_total_bytes)
+
     def _mac(self, *parts):
         message = "\0".join(parts).encode("utf-8")
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
@@ -58,7 +64,7 @@ class KeptUploads:
     # -- the store
     def put(self, owner, uid, filename, mimetype, data):
         """Keep ``data`` for ``owner`` under ``uid``; False when it is too large to keep."""
-        if len(data) > min(self.max_owner_bytes, self.max_total_bytes):
+        if not self.fits(len(data)):
             self.discard(owner, [uid])
             return False
         meta_path, data_path = self._paths(owner, uid)
@@ -218,6 +224,10 @@ class UploadStore:
     Bound to the request (``UploadStore(request)``) or, made without one (a widget built
     at import time), to the request being served. Values are dicts with a fresh ``fp``
     (deform's and ``Upload``'s shape); without a request or a store nothing is kept.
+
+    A file chosen in this request is written to the store only when the answer is not a
+    redirect (the form came back); an accepted form (a redirect) writes nothing and removes
+    the kept files it used.
     """
 
     def __init__(self, request=None):
@@ -255,17 +265,21 @@ class UploadStore:
     # -- deform's tmpstore interface
     def get(self, uid, default=None):
         request, store = self._store()
-        if store is None or not isinstance(uid, str):
+        if store is None or not isinstance(uid, str) or not uid:
             return default
-        kept = store.get(self.owner(request), uid)
-        if kept is None:
-            return default
-        _used(request, store, uid)
+        state = _state(request, store)
+        if uid in state["pending"]:
+            filename, mimetype, data = state["pending"][uid]
+        else:
+            kept = store.get(self.owner(request), uid)
+            if kept is None:
+                return default
+            state["used"].add(uid)
+            filename, mimetype, data = kept["filename"], kept["mimetype"], kept["data"]
         from deform.widget import filedict
 
-        return filedict(fp=io.BytesIO(kept["data"]), filename=kept["filename"],
-                        mimetype=kept["mimetype"], size=kept["size"], uid=uid,
-                        preview_url=None)
+        return filedict(fp=io.BytesIO(data), filename=filename, mimetype=mimetype,
+                        size=len(data), uid=uid, preview_url=None)
 
     def __getitem__(self, uid):
         value = self.get(uid)
@@ -278,47 +292,46 @@ class UploadStore:
 
     def __setitem__(self, uid, cstruct):
         fp = cstruct.get("fp") if isinstance(cstruct, dict) else None
-        request, store = self._store()
-        if fp is None or store is None or not isinstance(uid, str):
+        if fp is None or not isinstance(uid, str):
             return
         start = fp.tell() if hasattr(fp, "tell") else 0
         data = fp.read()
         fp.seek(start)  # the form reads the upload after the store
-        if store.put(self.owner(request, create=True), uid, cstruct.get("filename"),
-                     cstruct.get("mimetype"), data):
-            _used(request, store, uid)
+        self.keep(uid, cstruct.get("filename"), cstruct.get("mimetype"), data)
 
     def keep(self, uid, filename, mimetype, data):
-        """Keep bytes under ``uid``; whether they were kept."""
+        """Keep bytes under ``uid`` if the form comes back; whether they will be kept."""
         request, store = self._store()
-        if store is None:
+        if store is None or request is None or not store.fits(len(data)):
             return False
-        kept = store.put(self.owner(request, create=True), uid, filename, mimetype, data)
-        if kept:
-            _used(request, store, uid)
-        return kept
-
-    def forget(self, uid):
-        request, store = self._store()
-        if store is not None:
-            store.discard(self.owner(request) or "", [uid])
+        if self.owner(request, create=True) is None:
+            return False
+        _state(request, store)["pending"][uid] = (str(filename or ""), mimetype or "", data)
+        return True
 
 
-def _used(request, store, uid):
-    """Remember the uploads a request used; an accepted form (a redirect) removes them."""
-    if request is None:
-        return
-    used = request.__dict__.get("_statportal_kept_uploads")
-    if used is None:
-        used = request.__dict__["_statportal_kept_uploads"] = set()
-        owner = UploadStore.owner(request)
+def _state(request, store):
+    """The uploads this request chose (``pending``) and took from the store (``used``);
+    written or removed once the answer is known."""
+    state = request.__dict__.get("_statportal_kept_uploads")
+    if state is None:
+        state = request.__dict__["_statportal_kept_uploads"] = {"pending": {}, "used": set()}
 
-        def forget_when_accepted(request, response):
-            if 300 <= response.status_int < 400:
-                store.discard(UploadStore.owner(request) or owner or "", used)
+        def settle(request, response):
+            owner = UploadStore.owner(request)
+            if owner is None:
+                return
+            if 300 <= response.status_int < 400:  # accepted: nothing more to keep
+                store.discard(owner, state["used"])
+                return
+            for uid, (filename, mimetype, data) in state["pending"].items():
+                try:
+                    store.put(owner, uid, filename, mimetype, data)
+                except OSError:
+                    log.exception("could not keep the upload %s for its form", filename)
 
-        request.add_response_callback(forget_when_accepted)
-    used.add(uid)
+        request.add_response_callback(settle)
+    return state
 
 
 def new_uid():

@@ -5,6 +5,12 @@ JSON sends plone.restapi's file object ``{"data", "encoding": "base64", "filenam
 bytes are checked against the format policy by content, spreadsheets lose their empty
 sheets (art. 5.3), and the appstruct is ``{"filename", "data", "extension", "language",
 "removed_sheets"}``.
+
+A ``files`` field (``FilesSchema``) also names the current files of the object edited:
+``{"keep": stored}``, ``{"remove": stored}``, or a new file with ``"replaces": stored``
+(``FileSlot``); ``merge_files`` makes the new list. Its form (``FilesWidget``,
+``LanguageUploadWidget``) shows a row per current file with keep / replace / remove and
+slots for new files; chosen files wait in ``statportal.files.kept`` across a refused submit.
 """
 
 import base64
