@@ -1,6 +1,7 @@
 """A question from the public to its published answer, in the browser: the asker's form
-and status page (axe-core), the coordinator routing it from the dashboard, the executor
-answering, the head approving, the coordinator publishing, the public finding it."""
+and status page (axe-core), the coordinator routing it from the dashboard (and
+correcting the international flag), the executor answering, the head approving, the
+coordinator publishing, the public finding it."""
 
 import re
 
@@ -67,7 +68,18 @@ def test_from_asking_to_a_published_answer(browser, live_server, axe_source, tmp
         desk.get_by_role("button", name="Route").click()
     expect(desk.locator("dd.state")).to_have_text("Routed")
     question_url = desk.url
-    assert_accessible(desk, axe_source)
+    assert_accessible(desk, axe_source)            # with the international check box
+    # Art. 26: the coordinator corrects the asker's international flag while it is routed.
+    flag = desk.get_by_label("The asker writes on behalf of an international organisation")
+    for checked, shown in ((True, "Yes"), (False, "No")):
+        flag.set_checked(checked)
+        with desk.expect_navigation():
+            desk.locator("#international ~ button[name=save]").click()
+        expect(desk.locator("dl.figures")).to_contain_text(
+            f"International organisation{shown}")
+        flag = desk.get_by_label("The asker writes on behalf of an international "
+                                 "organisation")
+        expect(flag).to_be_checked(checked=checked)
 
     executor, work = as_staff(browser, live_server, "aigerim")
     work.goto(question_url)

@@ -282,6 +282,8 @@ def build_document(request):
                                         "required": ["@type", "name", "email", "topic",
                                                      "text"]}}}},
                          "responses": {"201": _response("The question.", {"type": "object"}),
+                                       "413": {"description": "Larger than a question can "
+                                               "be: refused unread, naming attachment."},
                                        "429": {"description": "Too many questions."},
                                        **errors}}},
             "/questions/@published": {
