@@ -132,3 +132,48 @@ def test_console_script_exit_status(ini):
                           text=True, timeout=60)
     assert done.returncode == 2
     assert "statportal: error: Unknown role 'Nope'" in done.stderr
+
+
+@pytest.mark.parametrize(("argv", "instead"), [
+    (["init", "--demo"], "or do this in the web interface while the portal runs"),
+    (["user", "add", "--password-stdin"],
+     "or add the user as a Manager at /principals/users/@@add?type=User"),
+    (["plan-import", "plan.xlsx", "--year", "2027"],
+     "or import the plan at /plan/@@import while the portal runs"),
+    (["worker", "--once"], "or leave it to the running portal, whose own worker publishes "
+                           "the releases"),
+    (["worker"], "or leave it to the running portal"),
+])
+def test_a_running_portal_holding_the_database_is_said_plainly(ini, tmp_path, capsys, argv,
+                                                               instead):
+    """The portal of the ini runs (its FileStorage locked, as under `make serve`): every
+    command that writes the database says so in one line and exits 2, storing nothing."""
+    from pyramid.paster import get_app
+
+    from statportal.testing import close_app
+
+    assert run("init", ini)[0] == 0
+    (tmp_path / "plan.xlsx").write_bytes(b"not read: the database is opened first")
+    command = [*argv[:2], ini, "newbie", *argv[2:]] if argv[0] == "user" else \
+        [argv[0], ini, *[str(tmp_path / a) if a == "plan.xlsx" else a for a in argv[1:]]]
+    capsys.readouterr()
+    portal = get_app(ini)                        # the running portal
+    try:
+        code, out = run(*command, stdin="a long password\n")
+    finally:
+        close_app(portal)
+    err = capsys.readouterr().err
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert err.startswith(f"statportal: error: {tmp_path}/Data.fs is in use by the running "
+                          "portal (or another statportal command): stop it (Ctrl-C where "
+                          "`make serve` or `pserve` runs) and run this command again, ")
+    assert instead in err
+    assert err.rstrip().endswith("serve it from ZEO (docs/administrators.md, Storage).")
+    env, portal = portal_of(ini)                 # once it has stopped: nothing was stored
+    try:
+        assert "newbie" not in portal["principals"]["users"]
+        assert not portal.sections() and "2027" not in portal["plan"]
+    finally:
+        env["request"].tm.abort()
+        env["closer"]()

@@ -45,7 +45,7 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
     try:
         env = bootstrap(config_uri)
     except LockError as exc:
-        locked = re.search(r"'(.+?)(\.lock)?'", str(exc))
+        locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
         raise CommandError(
             f"{locked.group(1) if locked else 'the database'} is in use by the running "
             "portal (or another statportal command): stop it (Ctrl-C where `make serve` or "
