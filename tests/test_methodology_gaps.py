@@ -261,6 +261,9 @@ class TestPdf:
                     .extract_text())
         for words in expected:
             assert words in text, (words, text)
+        # The mail itself states the location too (art. 8, when sent by e-mail).
+        body = message.get_body(("plain",)).get_content()
+        assert expected[1] in body, body
 
 
 # -- 3. the placed materials of the executor's unit (art. 10.1) -----------------------------

@@ -7,7 +7,7 @@ from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
 from statportal.i18n import LANGUAGES, format_datetime
 from statportal.mail import make_message, queue_mail
-from statportal.placement.annex import DEFAULT_FONT, language_of, render_annex
+from statportal.placement.annex import DEFAULT_FONT, language_of, location, render_annex
 from statportal.security.principals import user_roles
 
 SUBJECTS = {
@@ -22,9 +22,12 @@ SUBJECTS = {
               "Material placed: ${title}"),
 }
 BODIES = {
-    "register": ("${number} өтінімі тіркелді, орналастыру мерзімі: ${due}.\n${url}",
-                 "Заявка ${number} зарегистрирована, срок размещения: ${due}.\n${url}",
-                 "Request ${number} is registered; place it by ${due}.\n${url}"),
+    "register": ("${number} өтінімі тіркелді, орналастыру мерзімі: ${due}.\n"
+                 "Орналастыру орны: ${location}\n${url}",
+                 "Заявка ${number} зарегистрирована, срок размещения: ${due}.\n"
+                 "Место размещения: ${location}\n${url}",
+                 "Request ${number} is registered; place it by ${due}.\n"
+                 "Location: ${location}\n${url}"),
     "return": ("Өтінім түзетуге қайтарылды.\nСебебі: ${comment}\n${url}",
                "Заявка возвращена на доработку.\nПричина: ${comment}\n${url}",
                "The request was returned for correction.\nReason: ${comment}\n${url}"),
@@ -66,7 +69,9 @@ def on_request_transition(event):
               next(iter(obj.title.values()), ""), "comment": event.comment,
               "url": request.resource_url(obj, "@@workflow"),
               "due": when(obj.due) if obj.due else "",
-              "material": request.application_url + (obj.material or "")}
+              "material": request.application_url + (obj.material or ""),
+              # art. 8: the place on the portal, step by step (section → subsection)
+              "location": location(portal, obj.section, lang)}
     sender = request.registry.settings["mail.default_sender"]
     subject = _fill(SUBJECTS[name][column], values)
     body = _fill(BODIES[name][column], values)
