@@ -263,6 +263,9 @@ def demo_materials():
             "next_update": date(2026, 12, 15), "keywords": {
                 "kk": ("өнеркәсіп",), "ru": ("промышленность",), "en": ("industry",)},
             "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
+            "primary_data": False,
+            "primary_data_reason": "Indices computed from the published regional output "
+                                   "totals, whose basis is checked with that material",
         }, [_upload(f"industry_2026_10_{lang}.xlsx",
                     _table(lang, industry_cols, _industry_rows()), lang)
             for lang in ("kk", "ru", "en")], None),
@@ -279,6 +282,9 @@ def demo_materials():
                 "kk": ("инфляция", "бағалар"), "ru": ("инфляция", "цены"),
                 "en": ("inflation", "prices")},
             "unit": "/orgunits/industry-statistics", "executor": "Әйгерім Сейітова",
+            "primary_data": False,
+            "primary_data_reason": "Prices registered by the office's own price collectors "
+                                   "in shops: no respondent's data",
         }, [_upload(f"cpi_2026_10_{lang}.xlsx", _table(lang, cpi_cols, _cpi_rows(), False),
                     lang) for lang in ("kk", "ru", "en")],
             [_upload(f"cpi_2026_10_{lang}.xlsx",
@@ -302,6 +308,9 @@ def demo_materials():
             "period_start": date(2026, 7, 1), "period_end": date(2026, 9, 30),
             "next_update": date(2027, 2, 15), "keywords": {
                 "kk": ("жұмыссыздық",), "ru": ("безработица",), "en": ("unemployment",)},
+            "primary_data": False,
+            "primary_data_reason": "Weighted estimates of the labour force survey for the "
+                                   "whole country: no cell of a few respondents",
         }, [_upload(f"labour_2026_q3_{lang}.xlsx",
                     _table(lang, labour_cols, _labour_rows(), False), lang)
             for lang in ("kk", "ru", "en")]
@@ -322,9 +331,11 @@ def demo_materials():
 
 
 def add_demo_materials(registry, portal):
+    from statportal.confidentiality.upload import declaration_comment
     from statportal.content.registry import get_content_registry
     from statportal.files import StoredFile
     from statportal.materials.catalog import get_catalog
+    from statportal.workflow import note
     from statportal.workflow.engine import _record, workflow_of
 
     content = get_content_registry(registry)
@@ -335,6 +346,8 @@ def add_demo_materials(registry, portal):
                                   category=fields.pop("category"), creator="yerlan")
         material.body = fields.pop("body", {})
         material.bases = [StoredFile.from_upload(u) for u in fields.pop("bases", ())]
+        declaration = {key: fields.pop(key) for key in ("primary_data", "primary_data_reason")
+                       if key in fields}
         for key, value in fields.items():
             setattr(material, key, value)
         first = earlier or uploads
@@ -342,6 +355,10 @@ def add_demo_materials(registry, portal):
         section.add(name_from_title({"en": material.title["en"].split(",")[0]}, section,
                                     section.reserved_names), material)
         workflow = workflow_of(registry, material)
+        if declaration:  # every table has its basis, or the reason it needs none
+            for key, value in declaration.items():
+                setattr(material, key, value)
+            note(material, "primary_data", declaration_comment(material), actor="yerlan")
         _record(material, workflow, "publish", "yerlan", "private", "published", None)
         material.published_at = utcnow() - timedelta(days=len(material.title["en"]) % 9)
         if earlier is not None:

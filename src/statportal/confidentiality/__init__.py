@@ -39,19 +39,17 @@ def record_declaration(event):
     from pyramid.threadlocal import get_current_request
 
     from statportal.confidentiality.upload import declaration_comment
-    from statportal.workflow.engine import _record, workflow_of
+    from statportal.workflow import note, workflow_of
 
     obj = event.object
     if getattr(obj, "primary_data", None) is None or not hasattr(obj, "bases"):
         return
     request = get_current_request()
     workflow = workflow_of(request.registry, obj) if request is not None else None
-    state = (getattr(obj, "__workflow_state__", None) or {}).get(
-        getattr(workflow, "name", None))
-    if state is None:  # not in its workflow yet: nothing to record against
-        return
-    _record(obj, workflow, "primary_data", request.authenticated_userid, state, state,
-            declaration_comment(obj))
+    if workflow is None or workflow.name not in (getattr(obj, "__workflow_state__", None)
+                                                 or {}):
+        return  # not in its workflow yet: nothing to record against
+    note(obj, "primary_data", declaration_comment(obj), request=request)
 
 
 def guard_published_changes(event):
@@ -65,7 +63,7 @@ def guard_published_changes(event):
     from statportal.i18n import _
     from statportal.materials.resources import Material
     from statportal.materials.validators import get_validators
-    from statportal.workflow.engine import _record, workflow_of
+    from statportal.workflow import note, workflow_of
 
     obj = event.object
     changed = WATCHED & set(event.changed or ())
@@ -80,8 +78,7 @@ def guard_published_changes(event):
     if DECLARATION & changed:
         from statportal.confidentiality.upload import declaration_comment
 
-        _record(obj, workflow, "primary_data", request.authenticated_userid, state, state,
-                declaration_comment(obj))
+        note(obj, "primary_data", declaration_comment(obj), request=request)
     if isinstance(obj, Material) and state in CHECKED_STATES:
         findings = get_validators(registry).check(obj, request)
         if findings:

@@ -93,6 +93,14 @@ def _period_check(node, value):
         raise exc
 
 
+def _material_check(node, value):
+    from statportal.confidentiality.upload import check_basis_tables, check_declaration
+
+    _period_check(node, value)
+    check_declaration(node, value)
+    check_basis_tables(node, value)
+
+
 class MaterialSchema(colander.MappingSchema):
     def __init__(self, *args, **kw):
         super().__init__(*args, validator=_material_check, **kw)
@@ -108,6 +116,7 @@ class MaterialSchema(colander.MappingSchema):
 
         at = [child.name for child in self.children].index("files") + 1
         self.insert(at, bases_node())
+        self.insert(at, primary_data_reason_node())
         self.insert(at, primary_data_node())
 
     category = colander.SchemaNode(
@@ -136,12 +145,3 @@ class MaterialSchema(colander.MappingSchema):
 
 def material_schema():
     return MaterialSchema()
-def _material_check(node, value):
-    from statportal.confidentiality.upload import check_basis_tables, check_declaration
-
-    _period_check(node, value)
-    check_declaration(node, value)
-    check_basis_tables(node, value)
-
-
-        self.insert(at, primary_data_reason_node())

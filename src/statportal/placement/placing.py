@@ -53,6 +53,7 @@ def placed_candidate(request_obj):
     return SimpleNamespace(
         title={**material.title, **request_obj.title},
         languages=tuple(request_obj.languages or material.languages),
+        category=getattr(material, "category", None),
         files=[*request_obj.files, *(f for f in material.files if f.language not in brought)],
         bases=list(request_obj.bases or material.bases or ()),
         primary_data=getattr(source, "primary_data", None),
@@ -67,13 +68,14 @@ def place(request, request_obj):
     A request tied to a release of the calendar whose time has not come is placed under
     embargo (:mod:`statportal.releases.embargo`): a new material is ``scheduled``, a
     Replace waits on its request; both go public at the release time."""
-    from statportal.releases import embargo
     from statportal.confidentiality.upload import declaration_comment, take_declaration
+    from statportal.releases import embargo
+    from statportal.workflow import note
     from statportal.workflow.engine import _record, workflow_of
 
     registry = request.registry
-    actor = request.authenticated_userid
     declaration_changed = False
+    actor = request.authenticated_userid
     now = utcnow()
     entry = embargo.entry_of(request_obj) if request_obj.placement_type != "delete" else None
     waiting = entry is not None and embargo.waits(entry, now)
@@ -124,10 +126,11 @@ def place(request, request_obj):
         material.disclosure_override = dict(override)
         _record(material, workflow, "disclosure_override", override["actor"], from_state,
                 from_state, override["reason"])
-    _record(material, workflow, "place", actor, from_state, to_state, comment)
     if declaration_changed:
-        _record(material, workflow, "primary_data", actor, from_state, from_state,
-                f"{declaration_comment(material)} ({request_obj.number})")
+        note(material, "primary_data",
+             f"{declaration_comment(material)} ({request_obj.number})", actor=actor,
+             request=request)
+    _record(material, workflow, "place", actor, from_state, to_state, comment)
     if to_state == "published" and not waiting:
         material.published_at = now
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)

@@ -113,6 +113,7 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
     waits (withdrawn or removed before its time): the caller records that. Raises
     ``Refused`` when the checks of publishing refuse it (nothing is changed)."""
     from statportal.confidentiality.upload import declaration_comment, take_declaration
+    from statportal.workflow import note
     from statportal.workflow.engine import _record
 
     material = material_of(portal, item)
@@ -124,15 +125,17 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
             return None
         check_publishable(registry, material)
     else:
+        from statportal.placement.placing import placed_candidate
+
         request_obj = find_by_path(portal, item["request"])
         if request_obj is None or state != "published":
             return None
+        check_publishable(registry, placed_candidate(request_obj))
         material.new_version(request_obj.title, request_obj.files, request_obj.number,
                              bases=request_obj.bases)
-        check_publishable(registry, placed_candidate(request_obj))
         if take_declaration(material, request_obj):
-            _record(material, workflow, "primary_data", actor, state, state,
-                    f"{declaration_comment(material)} ({request_obj.number})")
+            note(material, "primary_data",
+                 f"{declaration_comment(material)} ({request_obj.number})", actor=actor)
         override = getattr(request_obj, "disclosure_override", None)
         if override:
             material.disclosure_override = dict(override)
@@ -184,13 +187,11 @@ def release_entry(registry, entry, now, actor=WORKER):
     return released
 
 
-def still_waiting(entry):
-    """The bundle's new materials still scheduled for the entry (not withdrawn meanwhile):
 def _refused_at_release(registry, portal, entry, item, now, actor, refused):
     """A waiting placement the checks refuse stays where it is (a new material scheduled,
     a Replace's published version unchanged); the bundle, the entry's notes and the
     material's history say why, for the moderator to correct and publish it."""
-    from statportal.workflow.engine import _record
+    from statportal.workflow import note
 
     texts = "; ".join(f.message.interpolate() if hasattr(f.message, "interpolate")
                       else str(f.message) for f in refused.findings)
@@ -200,11 +201,11 @@ def _refused_at_release(registry, portal, entry, item, now, actor, refused):
     material = material_of(portal, item)
     if material is not None:
         material.pending_release = material.early_release = None
-        workflow, state = _state(registry, material)
-        _record(material, workflow, "release_refused", actor, state, state,
-                f"{path_of(entry)}: {texts}")
+        note(material, "release_refused", f"{path_of(entry)}: {texts}", actor=actor)
 
 
+def still_waiting(entry):
+    """The bundle's new materials still scheduled for the entry (not withdrawn meanwhile):
     cancelling the entry would leave them hidden for good. A waiting Replace is not among
     them: cancelling drops it, and the published version stays."""
     portal = root_of(entry)
