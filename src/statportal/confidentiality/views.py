@@ -181,13 +181,14 @@ PAGE_ACTIONS = (
     ("override", lambda request, context: record_override(request, context,
                                                           request.POST.get("reason")),
      _("The override is recorded in the history.")),
-    ("generate", lambda request, context: _generated(generate(request, context,
-                                                              form_params(request))),
+    ("generate", lambda request, context: generate_from_form(request, context),
      _("The protected tables took the place of the tables the basis covers.")),
 )
 
 
-def _generated(names):
+def generate_from_form(request, context):
+    """The page's Generate: refusals are EditErrors, shown on the page with their status."""
+    generate(request, context, form_params(request))
     return 200, None
 
 
