@@ -86,7 +86,8 @@ def action_fields(form):
 
 
 def edit_form(testapp, path, login="aigerim"):
-    login_html(testapp, login)
+    if login:
+        login_html(testapp, login)
     return testapp.get(f"{path}/@@edit", headers=HTML).forms["edit-form"]
 
 
@@ -183,6 +184,27 @@ def test_a_row_changed_by_someone_else_meanwhile_is_named(app, testapp, three_fi
     refused = form.submit("submit")
     assert "no longer among the files" in refused.text
     assert [name for name, _l, _d in stored(app, three_files)] == ["otchet-rus.pdf"]
+
+
+def test_a_tampered_row_is_refused_and_cannot_reach_another_objects_file(app, testapp,
+                                                                          three_files):
+    """The row's action is one of three; its reference finds only this object's files (a
+    file of another request, named by its id, is not taken)."""
+    testapp.authorization = basic_auth("aigerim")
+    other = testapp.post_json(REQUESTS, request_payload(files=[b64("secret.txt", b"x")]),
+                              status=201).json["@id"].replace("http://localhost/++api++", "")
+    testapp.authorization = None
+    other_ref = edit_form(testapp, other).get("current", index=0).value
+    form = edit_form(testapp, three_files, login=None)
+    action_fields(form)[0].force_value("destroy")
+    refused = form.submit("submit")
+    assert "Keep, replace or remove esep-kaz.docx." in refused.text
+    form = edit_form(testapp, three_files, login=None)
+    form.get("current", index=2).force_value(other_ref)
+    refused = form.submit("submit")
+    assert "no longer among the files" in refused.text
+    assert [name for name, _l, _d in stored(app, three_files)] == \
+        ["esep-kaz.docx", "otchet-rus.pdf", "report-eng.txt"]
 
 
 # -- uploads survive a validation error -------------------------------------------------
@@ -476,7 +498,7 @@ def test_the_store_binds_uploads_to_their_owner_and_bounds_them(tmp_path):
     assert os.listdir(tmp_path / "kept") == []
     # the form's id never reaches the file system as a path
     assert store.get("alice", "../../etc/passwd") is None
-    assert all(re.fullmatch(r"[0-9a-f]{64}\.(json|data)", name)
+    assert all(re.fullmatch(r"[0-9a-f]{32}-[0-9a-f]{64}\.(json|data)", name)
                for name in os.listdir(tmp_path / "kept"))
 
 

@@ -57,9 +57,12 @@ class KeptUploads:
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
     def _paths(self, owner, uid):
-        key = self._mac("upload", owner, uid)
-        base = os.path.join(self.directory, key)
+        base = os.path.join(self.directory, f"{self._owner_mark(owner)}-"
+                                            f"{self._mac('upload', owner, uid)}")
         return base + ".json", base + ".data"
+
+    def _owner_mark(self, owner):
+        return self._mac("owner", owner)[:32]
 
     # -- the store
     def put(self, owner, uid, filename, mimetype, data):
@@ -69,7 +72,7 @@ class KeptUploads:
             return False
         meta_path, data_path = self._paths(owner, uid)
         meta = {"filename": str(filename or ""), "mimetype": mimetype or "",
-                "size": len(data), "time": time.time(), "owner": self._mac("owner", owner)}
+                "size": len(data), "time": time.time()}
         _write(data_path, data)
         _write(meta_path, json.dumps(meta).encode("utf-8"))
         self.sweep(keep=meta_path)
@@ -81,7 +84,7 @@ class KeptUploads:
             return None
         meta_path, data_path = self._paths(owner, uid)
         meta = _read_meta(meta_path)
-        if meta is None or meta.get("owner") != self._mac("owner", owner):
+        if meta is None:
             return None
         if time.time() - meta.get("time", 0) > self.max_age:
             _remove(meta_path, data_path)
@@ -101,23 +104,26 @@ class KeptUploads:
             _remove(*self._paths(owner, uid))
 
     def entries(self):
-        """``[(time, size, owner mark, meta path, data path)]``, oldest first."""
-        found = []
+        """``[(time, size, owner mark, meta path, data path)]``, oldest first, from the
+        directory's listing alone (names and file times; no file is read)."""
+        found, orphans, now = [], [], time.time()
         try:
-            names = os.listdir(self.directory)
+            listing = {entry.name: entry for entry in os.scandir(self.directory)}
         except OSError:
             return found
-        for name in names:
-            if not name.endswith(".json"):
+        for name, entry in listing.items():
+            stem, _dot, suffix = name.rpartition(".")
+            try:
+                info = entry.stat()
+            except OSError:
                 continue
-            meta_path = os.path.join(self.directory, name)
-            meta = _read_meta(meta_path)
-            data_path = meta_path[:-len(".json")] + ".data"
-            if meta is None:
-                _remove(meta_path, data_path)
-                continue
-            found.append((meta.get("time", 0), meta.get("size", 0), meta.get("owner"),
-                          meta_path, data_path))
+            if suffix == "data" and f"{stem}.json" in listing:
+                found.append((info.st_mtime, info.st_size, stem.split("-", 1)[0],
+                              os.path.join(self.directory, f"{stem}.json"), entry.path))
+            elif suffix in ("data", "json", "tmp") and now - info.st_mtime > 60 and \
+                    not (suffix == "json" and f"{stem}.data" in listing):
+                orphans.append(entry.path)  # half of a write that stopped
+        _remove(*orphans)
         return sorted(found)
 
     def sweep(self, keep=None, now=None):
@@ -141,14 +147,6 @@ class KeptUploads:
                 _remove(entry[3], entry[4])
                 by_owner[entry[2]] -= entry[1]
                 total -= entry[1]
-        try:  # data without its description (a write that stopped half-way)
-            for name in os.listdir(self.directory):
-                path = os.path.join(self.directory, name)
-                if name.endswith(".data") and not os.path.exists(path[:-5] + ".json") and \
-                        now - os.path.getmtime(path) > 60:
-                    _remove(path)
-        except OSError:
-            pass
 
 
 def make_private_directory(directory):
