@@ -63,3 +63,59 @@ def test_an_unprotected_table_is_refused_then_protected(browser, live_server, tm
     expect(public.locator("h1")).to_have_text("Wages by region (browser)")
     expect(public.locator("td.confidential").first).to_have_text("X")
     public.context.close()
+
+
+def test_a_table_uploaded_without_a_basis_is_refused(browser, live_server, tmp_path,
+                                                     axe_source):
+    """Fail closed (issue 15): the editor leaves the declaration as it is and uploads no
+    basis; the table is presumed derived from primary data and publishing is refused,
+    naming the file. Declaring why it is not (with the reason) lets it through."""
+    table = tmp_path / "costs-en.xlsx"
+    table.write_bytes(published_xlsx())
+
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    log_in(page, "yerlan")
+    page.goto(f"{SECTION}/@@add?type=Material")
+    title = page.locator("fieldset.multilingual").first
+    title.locator("input[type=text]").nth(0).fill("Шығындар өңірлер бойынша (браузер)")
+    title.locator("input[type=text]").nth(1).fill("Затраты по регионам (браузер)")
+    title.locator("input[type=text]").nth(2).fill("Costs by region (browser)")
+    page.select_option("select[name=category]", "press_release")
+    page.locator("input[type=file]").nth(0).set_input_files(str(table))
+    page.locator("select[name=language]").nth(0).select_option("en")
+    presumed = page.get_by_role("radio", name="Presumed from the category")
+    expect(presumed).to_be_checked()  # nothing ticked is no declaration
+    with page.expect_navigation():
+        page.click("form#edit-form button[name=submit]")
+    url = page.url
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("costs-en.xlsx has no basis")
+    expect(alert).to_contain_text("presumed derived from primary data")
+    violations = [v for v in run_axe(page, axe_source)["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert violations == [], format_violations(violations)
+
+    # Declaring "not derived" without a reason is refused at the field, nothing kept.
+    page.goto(url.rstrip("/") + "/@@edit")
+    page.get_by_role("radio", name="The tables are not derived from primary data").check()
+    with page.expect_navigation():
+        page.click("form#edit-form button[name=submit]")
+    expect(page.locator("form#edit-form")).to_contain_text(
+        "Say why the tables are not derived from primary data")
+    violations = [v for v in run_axe(page, axe_source)["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert violations == [], format_violations(violations)
+    page.get_by_role("radio", name="The tables are not derived from primary data").check()
+    page.get_by_label("Why the tables are not derived from primary data").fill(
+        "Administrative data of the Ministry of Finance")
+    with page.expect_navigation():
+        page.click("form#edit-form button[name=submit]")
+    expect(page.locator("#primary-data")).to_contain_text("Ministry of Finance")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    context.close()
