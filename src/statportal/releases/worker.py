@@ -223,12 +223,22 @@ class Worker:
         """The calendar changed: compute again what to wait for."""
         self._wake.set()
 
+    #: A full pass (its currency scan can take a second or more) that would start this
+    #: close before a release waits for the release's second, and runs then, releases first.
+    HOLD = timedelta(seconds=5)
+
     def loop(self):
         full_at = None
         while not self._stop.is_set():
             self._wake.clear()
             now = clock.now()
             full = full_at is None or now >= full_at
+            if full:
+                due = self._next_due(now)
+                if due is not None and due - now < self.HOLD:
+                    full_at = due
+                    self._wait(full_at)
+                    continue
             try:
                 result = (run_pass if full else run_releases)(self.registry, now)
             except Exception:  # noqa: BLE001 (the worker survives; the next pass retries)
@@ -240,16 +250,20 @@ class Worker:
                 full_at = now + timedelta(seconds=self.interval)
             self._wait(full_at)
 
+    def _next_due(self, now):
+        try:
+            due = next_due(self.registry, now)
+        except Exception:  # noqa: BLE001 (the full pass comes in any case)
+            log.exception("worker: the next release time could not be read")
+            due = None
+        self.waiting_for = due
+        return due
+
     def _wait(self, full_at):
         """Until ``full_at`` or the next release's second, whichever comes first."""
         while not self._stop.is_set():
             now = clock.now()
-            try:
-                due = next_due(self.registry, now)
-            except Exception:  # noqa: BLE001 (the full pass comes in any case)
-                log.exception("worker: the next release time could not be read")
-                due = None
-            self.waiting_for = due
+            due = self._next_due(now)
             until = min(full_at, due) if due is not None else full_at
             remaining = (until - now).total_seconds()
             if remaining <= 0:
@@ -278,11 +292,12 @@ class WakeOnReleaseChange:
             return
         jar = getattr(root_of(event.parent if event.parent is not None else event.object),
                       "_p_jar", None)
-        if jar is None:
+        try:
+            current = jar.transaction_manager.get()
+        except Exception:  # noqa: BLE001 (not in a database, or no transaction: wake now)
             worker.wake()
             return
-        jar.transaction_manager.get().addAfterCommitHook(
-            lambda committed: committed and worker.wake())
+        current.addAfterCommitHook(lambda committed: committed and worker.wake())
 
 
 # -- where the worker runs ---------------------------------------------------------------------
