@@ -8,7 +8,9 @@ units), then times through the real WSGI app (WebTest):
 - ``POST /questions`` (an anonymous question, its number, deadline and confirmation);
 - ``GET /questions/@dashboard`` as the coordinator (every question, each permission
   checked), warm and with the object cache emptied first;
-- ``GET /questions/@published?q=…`` (the public search over the published ones).
+- ``GET /questions/@published?q=…`` (the public search over the published ones);
+- anonymous ``GET /++api++/questions`` (a page of the published ones, from their index),
+  warm and with the object cache emptied.
 A statistics office receives a few thousand questions a year.
 """
 
@@ -131,11 +133,23 @@ def main():
                     client.authorization = None
                     client.get("/++api++/questions/@published?q=wages+regions&language=ru")
 
+                def listing():
+                    client.authorization = None
+                    client.get("/++api++/questions?b_size=25")
+
+                def cold_listing():
+                    db.cacheMinimize()
+                    listing()
+
                 dashboard()
                 rows = [("POST /questions (anonymous)", *timed(post, args.runs)),
                         ("GET @dashboard, warm", *timed(dashboard, args.runs)),
                         ("GET @dashboard, cache emptied", *timed(cold_dashboard, args.runs)),
-                        ("GET @published?q=…, warm", *timed(search, args.runs))]
+                        ("GET @published?q=…, warm", *timed(search, args.runs)),
+                        ("GET /++api++/questions (anonymous), warm", *timed(listing,
+                                                                            args.runs)),
+                        ("GET /++api++/questions (anonymous), cache emptied",
+                         *timed(cold_listing, args.runs))]
             print(f"\n| request ({args.questions:,} questions) | median ms | worst ms |")
             print("|---|---|---|")
             for name, median, worst in rows:

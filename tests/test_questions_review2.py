@@ -439,3 +439,29 @@ def test_the_coordinator_corrects_the_flag_in_the_question_page(app, testapp, de
     assert history[-1]["action"] == "international"
     assert "international" not in as_user(testapp, "aigerim").get(page).forms[
         "question-form"].fields
+
+
+def test_the_published_index_of_an_older_database(app, testapp, demo, frozen):
+    """A database from before the order was kept has the published names only: the
+    listing sorts those (writing nothing), and the next publication builds the order."""
+    first = published_question(testapp)
+    frozen.advance(hours=1)
+    second = published_question(testapp)
+    frozen.advance(hours=1)
+    third = routed(testapp, email="third@example.kz")
+    with open_portal(app) as portal:
+        portal["questions"].published_order = None
+    before = last_transaction(app)
+    listed = as_user(testapp, None).get(QUESTIONS).json["items"]
+    assert [i["@id"].replace("http://localhost", "") for i in listed] == [second, first]
+    assert last_transaction(app) == before
+    as_user(testapp, "aigerim").post_json(f"{third}/@workflow/answer", {"answer": "Yes."})
+    step(testapp, "marat", third, "approve")
+    as_user(testapp, "dana").post_json(f"{third}/@workflow/publish", {})
+    as_user(testapp, "dana").post_json(f"{first}/@workflow/withdraw", {"comment": "Old."})
+    with open_portal(app) as portal:
+        order = portal["questions"].published_order
+        assert [name for _at, name in order.keys()] == [second.rsplit("/", 1)[1],
+                                                        third.rsplit("/", 1)[1]]
+    listed = as_user(testapp, None).get(QUESTIONS + "?b_size=1").json
+    assert listed["items_total"] == 2 and listed["items"][0]["@id"].endswith(third)
