@@ -308,6 +308,9 @@ def test_nobody_deletes_a_question(app, testapp, demo, frozen, login):
         with pytest.raises(editing.EditError) as refused:
             editing.remove(portal["questions"], url.rsplit("/", 1)[1], actor="admin")
         assert refused.value.status in (403, 405, 409)
+        with pytest.raises(editing.EditError) as refused:      # nor a script, directly
+            portal["questions"].remove(url.rsplit("/", 1)[1])
+        assert refused.value.status == 405 and "close" in refused.value.message
     assert len(stored_questions(app)) == 1
 
 

@@ -11,7 +11,11 @@ from statportal.content.base import Content
 from statportal.content.folder import Folder
 from statportal.content.numbering import YearNumbering
 from statportal.content.paths import find_by_path, root_of
+from statportal.i18n import _
 from statportal.security.permissions import DELETE
+
+NEVER_DELETED = _("A question is never deleted: close it (with the reason) if it needs no "
+                  "answer.")
 
 #: The asker's details: kept from the public, never changed after the question is asked
 #: (but ``international``, which a coordinator may correct while it is received or routed).
@@ -50,6 +54,12 @@ class Questions(YearNumbering, Folder):
                     items.append((name, child))
                 total += 1
         return items, total
+
+    def remove(self, name, send_events=True):
+        """Nothing accepted is ever deleted: whatever calls this (a view, a script)."""
+        from statportal.content.editing import EditError
+
+        raise EditError(NEVER_DELETED, "id", status=405, type="never_deleted")
 
     def published(self):
         """The names of the published questions (the public section reads only these)."""

@@ -149,7 +149,7 @@ def update_question(registry, question, appstruct, actor):
     if changed:
         question.modified = clock.now()
         for key in changed:
-            if key in CORRECTABLE and request is not None:
+            if key in CORRECTABLE:
                 from statportal.workflow import note
 
                 note(question, key, f"{key}: {_json(before[key])} → "

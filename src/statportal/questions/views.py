@@ -22,7 +22,7 @@ from statportal.content.registry import get_content_registry
 from statportal.i18n import _, label, pick
 from statportal.questions import ASK, DASHBOARD
 from statportal.questions.limits import get_limits
-from statportal.questions.resources import Question, Questions
+from statportal.questions.resources import NEVER_DELETED, Question, Questions
 from statportal.questions.rules import (
     CORRECTABLE,
     STATE_FIELDS,
@@ -329,8 +329,6 @@ def patch_json(context, request):
     return ContentAPI(context, request).patch()
 
 
-NEVER_DELETED = _("A question is never deleted: close it (with the reason) if it needs no "
-                  "answer.")
 
 
 @view_config(context=Question, request_method="DELETE", accept=JSON, renderer="json",
