@@ -512,3 +512,15 @@ def test_the_store_refuses_a_directory_others_may_write(tmp_path):
     shared.chmod(0o777)
     with pytest.raises(ConfigurationError, match="may be written by other users"):
         KeptUploads(str(shared), "secret")
+
+
+def test_the_store_settings_are_checked_at_start_up(tmp_path):
+    from pyramid.exceptions import ConfigurationError
+
+    from statportal.testing import make_app
+
+    for name, value in (("statportal.upload_keep_minutes", "0"),
+                        ("statportal.upload_keep_mb", "many")):
+        with pytest.raises(ConfigurationError, match=name):
+            make_app(make_settings(tmp_path, **{name: value,
+                                                "statportal.upload_dir": str(tmp_path / "u")}))
