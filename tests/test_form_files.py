@@ -515,12 +515,15 @@ def test_the_store_refuses_a_directory_others_may_write(tmp_path):
 
 
 def test_the_store_settings_are_checked_at_start_up(tmp_path):
+    """``includeme`` builds the store from the settings; a bad one stops the start."""
     from pyramid.exceptions import ConfigurationError
 
-    from statportal.testing import make_app
+    from statportal.files.kept import kept_uploads_from_settings
 
+    settings = make_settings(tmp_path, **{"statportal.upload_dir": str(tmp_path / "u")})
+    store = kept_uploads_from_settings({**settings, "statportal.upload_keep_minutes": "5"})
+    assert store.max_age == 300 and store.directory == str(tmp_path / "u")
     for name, value in (("statportal.upload_keep_minutes", "0"),
                         ("statportal.upload_keep_mb", "many")):
         with pytest.raises(ConfigurationError, match=name):
-            make_app(make_settings(tmp_path, **{name: value,
-                                                "statportal.upload_dir": str(tmp_path / "u")}))
+            kept_uploads_from_settings({**settings, name: value})
