@@ -468,3 +468,15 @@ def test_the_published_index_of_an_older_database(app, testapp, demo, frozen):
                                                         third.rsplit("/", 1)[1]]
     listed = as_user(testapp, None).get(QUESTIONS + "?b_size=1").json
     assert listed["items_total"] == 2 and listed["items"][0]["@id"].endswith(third)
+
+
+def test_the_edit_form_refuses_a_changed_asker_field(app, testapp, demo, frozen):
+    url = path(ask(testapp).json)
+    before = stored(app, url)
+    form = as_user(testapp, "dana").get(url.replace("/++api++", "") + "/@@edit").forms[
+        "edit-form"]
+    form["email"] = "someone.else@example.kz"
+    refused = form.submit("submit", status=400)
+    field = refused.html.find("div", class_="item-email")
+    assert "The asker's email is never changed." in field.find(class_="invalid-feedback").text
+    assert stored(app, url) == before
