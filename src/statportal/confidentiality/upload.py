@@ -190,6 +190,11 @@ class Declaration(colander.SchemaType):
             return colander.null
         return "true" if appstruct else "false"
 
+    def json_schema(self, node):
+        return {"type": "boolean", "description": "null: not declared (tables of a "
+                "statistical category are then presumed derived from primary data); false "
+                "needs primary_data_reason"}
+
     def deserialize(self, node, cstruct):
         if cstruct is colander.null or cstruct is None or cstruct == "":
             return colander.null
@@ -218,16 +223,12 @@ def primary_data_node():
 REASON_MAX = 1000
 
 
-def _reason(node, value):
-    if len(value) > REASON_MAX:
-        raise colander.Invalid(node, _("At most ${n} characters.", mapping={"n": REASON_MAX}))
-
-
 def primary_data_reason_node():
     return colander.SchemaNode(
         colander.String(), name="primary_data_reason", missing="", default="",
         preparer=lambda value: " ".join(value.split()) if isinstance(value, str) else value,
-        validator=_reason, title=_("Why the tables are not derived from primary data"),
+        validator=colander.Length(max=REASON_MAX),
+        title=_("Why the tables are not derived from primary data"),
         description=_("Required when they are not, for example: administrative data of "
                       "the Ministry of Finance."),
         widget=deform.widget.TextAreaWidget(rows=2))
@@ -271,13 +272,15 @@ def check_declaration(node, value):
     reason = value["primary_data_reason"] if "primary_data_reason" in value else \
         getattr(stored, "primary_data_reason", "")
     if declared is False and not (reason or "").strip():
+        message = _("Say why the tables are not derived from primary data (for example: "
+                    "administrative data of the Ministry of Finance); without a reason they "
+                    "are presumed to be.")
         exc = colander.Invalid(node, "")
-        child = node.get("primary_data_reason") or colander.SchemaNode(
-            colander.String(), name="primary_data_reason")
-        exc.add(colander.Invalid(child, _(
-            "Say why the tables are not derived from primary data (for example: "
-            "administrative data of the Ministry of Finance); without a reason they are "
-            "presumed to be.")))
+        if node.get("primary_data_reason") is not None:
+            exc["primary_data_reason"] = message  # at its position: the form shows it there
+        else:  # a PATCH that does not send the reason: the error still names it
+            exc.add(colander.Invalid(colander.SchemaNode(
+                colander.String(), name="primary_data_reason"), message))
         raise exc
 
 
