@@ -347,3 +347,44 @@ def test_the_worker_command_publishes_at_the_second_too(tmp_path, zeo):
             command.wait(10)
     finally:
         close_app(app)
+
+
+def test_a_full_pass_due_just_before_a_release_waits_for_its_second(tmp_path):
+    """Passes every 2 s, a release 3–4 s ahead: the full pass due a second or two before
+    it (its currency scan may take a while) is held until the release's second, where it
+    publishes first. Between the first pass and the release no pass runs."""
+    from statportal import clock
+    from statportal.demo import add_demo_content
+    from statportal.releases.worker import Worker
+    from statportal.testing import DEMO_PASSWORD
+
+    app = make_app(make_settings(tmp_path))
+    try:
+        with open_portal(app) as portal:
+            logins = [login for login, _p, _r in add_demo_content(
+                app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
+                materials=False)]
+        client = Client(app, dict.fromkeys(logins, DEMO_PASSWORD))
+        entry, material = schedule_material(
+            client, datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10))
+        passes = []
+        worker = Worker(app.registry, 2, report=lambda result: passes.append(
+            (clock.now(), result.released)))
+        worker.start()
+        try:
+            assert wait_for(lambda: passes, 5)            # its first pass
+            announced = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)
+            client.as_user("dana").patch_json(f"/++api++{entry}", {
+                "release_at": announced.isoformat(), "reason": "Brought forward"})
+            assert material_state(app, material)[0] == "scheduled"
+            assert wait_for(lambda: material_state(app, material)[0] == "published",
+                            (announced - datetime.now(UTC)).total_seconds() + 10)
+        finally:
+            worker.stop()
+        _state, published_at, _last = material_state(app, material)
+        assert timedelta(0) <= published_at - announced < timedelta(seconds=1)
+        before = [released for at, released in passes if at < announced]
+        assert before == [[]]
+        assert passes[1][1] == [entry]
+    finally:
+        close_app(app)
