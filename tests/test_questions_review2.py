@@ -42,7 +42,7 @@ def stored(app, url):
 
 
 # -- 1. reroute and reopen --------------------------------------------------------------
-@pytest.mark.parametrize("way", ["reroute", "reopen"])
+@pytest.mark.parametrize("way", ["reroute", "reopen", "reroute in the page"])
 def test_reroute_and_reopen_clear_units_draft_and_deadline(app, testapp, demo, frozen, way):
     url = routed(testapp, units=(UNIT, OTHER_UNIT))          # two units: five working days
     as_user(testapp, "aigerim").patch_json(url, {"answer": "A draft naming Ms Nurova."})
@@ -51,6 +51,10 @@ def test_reroute_and_reopen_clear_units_draft_and_deadline(app, testapp, demo, f
     as_user(testapp, "dana")
     if way == "reroute":
         testapp.post_json(f"{url}/@workflow/reroute", {"comment": "Not industry's."})
+    elif way == "reroute in the page":
+        form = testapp.get(url.replace("/++api++", "")).forms["question-form"]
+        form["comment"] = "Not industry's."
+        form.submit("transition", value="reroute").follow()
     else:
         testapp.post_json(f"{url}/@workflow/close", {"comment": "Spam?"})
         testapp.post_json(f"{url}/@workflow/reopen", {})
@@ -267,6 +271,16 @@ def test_coordinators_entering_postal_questions_are_not_rate_limited(app, testap
     as_user(testapp, "aigerim")
     testapp.post_json(QUESTIONS, question(), status=429,
                       extra_environ={"REMOTE_ADDR": "10.0.0.5"})
+    # The ask form is the same: the coordinator enters a letter from the exhausted address.
+    as_user(testapp, "dana")
+    form = testapp.get("/questions/@@ask", extra_environ={"REMOTE_ADDR": "10.0.0.5"}).forms[
+        "edit-form"]
+    for key, value in {"name": "By post", "email": "post@example.kz", "topic": "labour",
+                       "text": "A letter received by post, in the form.",
+                       "language": "en"}.items():
+        form[key] = value
+    form.submit("submit", status=302, extra_environ={"REMOTE_ADDR": "10.0.0.5"})
+    assert len(stored_questions(app)) == 23
 
 
 # -- 6. a withdrawn answer ----------------------------------------------------------------
