@@ -10,9 +10,10 @@ largest contributions of a total are among the two largest of its parts, since a
 enterprise belongs to one inner cell).
 
 Totals are exact: the basis's values are decimal numbers with at most ``decimals``
-digits after the point (the most any value has; 0 when all are whole), and sums are
-computed in whole units of ``10**-decimals`` (Python integers, which do not round) before
-each cell's ``value`` is set to the float nearest to the exact sum. ``units(value)``,
+digits after the point (the most any value has, floating-point noise aside; 0 when all
+are whole), and sums are computed in whole units of ``10**-decimals`` (Python integers,
+which do not round) before each cell's ``value`` is set to the float nearest to the
+exact sum. ``units(value)``,
 ``exact(value)`` and ``text(value)`` give a value in those units, as a
 ``decimal.Decimal`` and as the text a published table shows (``decimals`` digits after
 the point, whole numbers without a point when the basis is whole).
@@ -49,17 +50,28 @@ class Cell:
         return self.respondents == 0
 
 
+NOISE = 1e-12     # relative: a float this close to a shorter decimal is that decimal
+
+
 def decimals_of(value):
-    """The digits after the point of ``value`` (a float as its shortest text, which is
-    how it was written: ``0.1`` has 1; a Decimal as it is; an int 0), at most
-    ``MAX_DECIMALS``."""
+    """The digits after the point of ``value``: for a float the fewest that give it to
+    within floating-point noise (``0.1`` has 1, and so has ``7471.900000000001``, a sum
+    computed in floats), for a Decimal those it has (trailing zeros aside), 0 for an
+    int; at most ``MAX_DECIMALS``."""
     if isinstance(value, int):
         return 0
-    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    if not number.is_finite():
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return 0
+        return min(MAX_DECIMALS, max(0, -value.normalize().as_tuple().exponent))
+    value = float(value)
+    if not math.isfinite(value):
         return 0
-    exponent = number.normalize().as_tuple().exponent
-    return min(MAX_DECIMALS, max(0, -exponent))
+    tolerance = NOISE * max(1.0, abs(value))
+    for decimals in range(MAX_DECIMALS):
+        if abs(value - round(value, decimals)) <= tolerance:
+            return decimals
+    return MAX_DECIMALS
 
 
 def exact_sum(values):
@@ -240,14 +252,16 @@ def _raw(text):
 
 def _decimals_of_text(text):
     """The digits after the point of a number as written (``12.50`` has 2: the basis
-    says it is given to the hundredth), at most ``MAX_DECIMALS``."""
+    says it is given to the hundredth); more than ``MAX_DECIMALS`` are a float's noise
+    written out (``7471.900000000001``: 1) or, failing that, ``MAX_DECIMALS``."""
     try:
         number = Decimal(_raw(text))
     except decimal.InvalidOperation:
         return 0
     if not number.is_finite():
         return 0
-    return min(MAX_DECIMALS, max(0, -number.as_tuple().exponent))
+    written = max(0, -number.as_tuple().exponent)
+    return written if written <= MAX_DECIMALS else decimals_of(float(number))
 
 
 def _number(row, column, file, line, integer=False, default=None):
