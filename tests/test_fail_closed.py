@@ -485,3 +485,24 @@ class TestTheEmbargo:
         assert any("report.xlsx has no basis" in note for note in data["notes"])
         as_user(testapp, None)
         testapp.get(f"/++api++{material}", status=404)
+
+
+def test_the_staff_pages_write_nothing(app, testapp, demo):
+    """Showing the declaration (a web-page table is found by reading it) stores nothing:
+    the material's page, the report and the queue are GETs."""
+    from statportal.testing import last_transaction
+
+    url = add(testapp, files=[upload("wages.html", HTML_WITH_TABLE, "en")],
+              languages=["en"])
+    for login in ("yerlan", "dana"):  # a user's first request keeps when they were seen
+        as_user(testapp, login)
+        testapp.get("/++api++/")
+    before = last_transaction(app)
+    page = testapp.get(url, headers={"Accept": "text/html"})
+    assert "Presumed derived from primary data" in page.text
+    testapp.get("/++api++/@primary-data")
+    testapp.get("/@@primary-data", headers={"Accept": "text/html"})
+    as_user(testapp, "yerlan")
+    testapp.get("/requests/@queue", headers={"Accept": "application/json"})
+    testapp.get("/requests/@queue", headers={"Accept": "text/html"})
+    assert last_transaction(app) == before

@@ -220,7 +220,12 @@ def is_table(stored):
     if extension in TABLE_EXTENSIONS or extension in OTHER_TABLE_EXTENSIONS:
         return True
     if extension in HTML_EXTENSIONS:
-        return _cached(("html table", _sha(stored)),
+        if (getattr(stored, "preview", None) or {}).get("kind") == "table":
+            return True
+        digest = getattr(stored, "sha256", None)  # never computed here: a GET writes nothing
+        if digest is None:
+            return bool(_HTML_TABLE.search(stored.read()))
+        return _cached(("html table", digest),
                        lambda: bool(_HTML_TABLE.search(stored.read())))
     return False
 

@@ -60,7 +60,9 @@ def requeue(request_obj):
 def queued(requests, limit=None):
     """[(position, request)] in queue order."""
     found = []
-    names = (name for name in _index(requests).values() if name in requests)
+    index = getattr(requests, "_queue", None)  # a GET creates nothing: none queued yet
+    names = (name for name in (index.values() if index is not None else ())
+             if name in requests)
     for position, name in enumerate(names, start=1):
         found.append((position, requests[name]))
         if limit is not None and len(found) >= limit:
