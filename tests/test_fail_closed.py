@@ -145,6 +145,11 @@ class TestThePresumption:
             material.primary_data = False
         data = testapp.get(f"/++api++{url}").json
         assert data["primary_data"] is None and data["primary_data_reason"] == ""
+        # sent back as it is stored, the old false is no new declaration: not refused
+        testapp.patch_json(f"/++api++{url}", {"primary_data": False,
+                                              "primary_data_reason": ""})
+        assert errors(publish(testapp, url, status=409)) == [
+            ("missing_basis", "bases", "wages.xlsx")]
         testapp.patch_json(f"/++api++{url}", {"primary_data": data["primary_data"],
                                               "primary_data_reason": ""})
         assert errors(publish(testapp, url, status=409)) == [
@@ -368,6 +373,9 @@ class TestPlacement:
         assert REASON in queue.text and "presumed derived" in queue.text
         step(testapp, "yerlan", declared, "place", comment="the first one waits for a basis")
         material = testapp.get(declared).json["material"]
+        history = testapp.get(f"{declared}/@workflow").json["history"]
+        assert [(h["actor"], h["comment"]) for h in history if h["action"] == "primary_data"
+                ] == [("aigerim", f"not derived from primary data: {REASON}")]
         found = stored(app, material)
         assert (found["primary_data"], found["primary_data_reason"]) == (False, REASON)
         assert any(h["action"] == "primary_data" and REASON in h["comment"]

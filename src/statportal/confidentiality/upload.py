@@ -271,7 +271,11 @@ def check_declaration(node, value):
         getattr(stored, "primary_data", None)
     reason = value["primary_data_reason"] if "primary_data_reason" in value else \
         getattr(stored, "primary_data_reason", "")
-    if declared is False and not (reason or "").strip():
+    unchanged = stored is not None and getattr(stored, "primary_data", None) is False and \
+        not (getattr(stored, "primary_data_reason", "") or "").strip()
+    if declared is False and not (reason or "").strip() and not unchanged:
+        # (``unchanged``: an older form's unticked box sent back as it is stored — no
+        # declaration, and the checks presume; a new ``false`` needs its reason)
         message = _("Say why the tables are not derived from primary data (for example: "
                     "administrative data of the Ministry of Finance); without a reason they "
                     "are presumed to be.")
