@@ -514,3 +514,34 @@ def test_the_staff_pages_write_nothing(app, testapp, demo):
     testapp.get("/requests/@queue", headers={"Accept": "application/json"})
     testapp.get("/requests/@queue", headers={"Accept": "text/html"})
     assert last_transaction(app) == before
+
+
+def test_publish_now_is_checked_too(app, testapp, scheduled, frozen):
+    """Two people releasing early cannot publish what the checks refuse: 409 with the
+    findings (JSON), and the page lists them."""
+    from statportal.security.principals import find_user
+
+    material, _entry = scheduled
+    name = material.rsplit("/", 1)[1]
+    with open_portal(app) as portal:
+        obj = portal
+        for part in material.strip("/").split("/"):
+            obj = obj[part]
+        obj.primary_data_reason = ""  # an older portal's unticked box: nothing declared
+        portal["principals"]["users"]["aidos"].roles = ("Moderator",)
+        assert find_user(portal, "aidos") is not None
+    as_user(testapp, "yerlan")
+    testapp.post_json(f"/++api++{material}/@publish-now",
+                      {"confirm": name, "reason": "Minister's request"})
+    response = as_user(testapp, "aidos").post_json(f"/++api++{material}/@publish-now",
+                                                   {"confirm": name}, status=409)
+    assert errors(response) == [("missing_basis", "bases", "report.xlsx")]
+    testapp.authorization = None
+    login_html(testapp, "aidos")
+    form = testapp.get(f"{material}/@@publish-now",
+                       headers={"Accept": "text/html"}).forms["publish-now-form"]
+    form["confirm"] = name
+    page = form.submit(status=409)
+    assert "Publishing is refused" in page.text and "report.xlsx has no basis" in page.text
+    as_user(testapp, "aidos")
+    assert testapp.get(f"/++api++{material}").json["review_state"] == "scheduled"
