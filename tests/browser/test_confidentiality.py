@@ -118,4 +118,11 @@ def test_a_table_uploaded_without_a_basis_is_refused(browser, live_server, tmp_p
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("alert")).to_have_count(0)
+    page.goto("/@@primary-data")  # the report lists the declaration, with who made it
+    row = page.locator("#primary-data-report tr", has_text="Costs by region (browser)")
+    expect(row).to_contain_text("Administrative data of the Ministry of Finance")
+    expect(row).to_contain_text("yerlan")
+    violations = [v for v in run_axe(page, axe_source)["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert violations == [], format_violations(violations)
     context.close()
