@@ -68,13 +68,18 @@ class PatternLP:
     ``bound(j, maximize)`` -> ``(value, point, duals)``: the extreme of cell ``j``, an inner
     point attaining it (None when unbounded) and ``{cell: dual}`` (HiGHS's row duals:
     ``x_j = Σ_k dual_k · row_k + reduced costs``; for a maximum, positive duals sit on
-    upper row bounds, negative on lower ones, and the other way round for a minimum)."""
+    upper row bounds, negative on lower ones, and the other way round for a minimum).
+
+    HiGHS sees the values divided by a power of two (``factor``, as the audit's blocks:
+    ``gauss._block_scale``), so that its absolute tolerances are relative to the table's
+    magnitudes; bounds and points are given back in value units, duals are unchanged."""
 
     def __init__(self, x, values, suppressed=None, lower=0.0):
-        from statportal.disclosure.gauss import _highs_api, set_colwise_matrix
+        from statportal.disclosure.gauss import _block_scale, _highs_api, set_colwise_matrix
 
         self.x = sp.csc_matrix(x, dtype=np.float64)
         self.values = np.asarray(values, dtype=np.float64)
+        self.factor = _block_scale(self.values, np.zeros(0), np.zeros(0))
         n_inner, n = self.x.shape
         self.n = n
         self.nonneg = lower is not None and lower >= 0
@@ -118,16 +123,17 @@ class PatternLP:
             lo[part] = self.values[part] * (1.0 - s[part])
         changed = np.flatnonzero((lo != self.row_lo) | (hi != self.row_hi))
         if changed.size:
+            f = self.factor
             for j, a, b in zip(changed.tolist(), lo[changed].tolist(), hi[changed].tolist(),
                                strict=True):
-                self.h.changeRowBounds(j, a, b)
+                self.h.changeRowBounds(j, a / f, b / f)
             self.row_lo, self.row_hi = lo, hi
             self.h.setOptionValue("simplex_strategy", 1)  # dual: the basis stays dual feasible
 
     def set_row(self, j, published):
         """Publish (fix) or suppress (free) cell ``j`` alone."""
         lo, hi = (self.values[j], self.values[j]) if published else (-np.inf, np.inf)
-        self.h.changeRowBounds(int(j), lo, hi)
+        self.h.changeRowBounds(int(j), lo / self.factor, hi / self.factor)
         self.row_lo[j], self.row_hi[j] = lo, hi
         self.h.setOptionValue("simplex_strategy", 1)
 
@@ -145,13 +151,19 @@ class PatternLP:
         if status in (core.HighsModelStatus.kUnbounded,
                       core.HighsModelStatus.kUnboundedOrInfeasible):
             return (math.inf if maximize else -math.inf), None, None
+        if status == core.HighsModelStatus.kInfeasible:
+            from statportal.disclosure.gauss import _INFEASIBLE, InconsistentCells
+
+            raise InconsistentCells(_INFEASIBLE)
         if status != core.HighsModelStatus.kOptimal:
             raise RuntimeError(f"HiGHS stopped with {h.modelStatusToString(status)}")
         h.setOptionValue("simplex_strategy", 4)  # primal: only the objective changes next
         solution = h.getSolution()
         y = np.asarray(solution.row_dual, dtype=np.float64)
         nz = np.flatnonzero(np.abs(y) > DUAL_TOL)
-        return (h.getInfo().objective_function_value, np.asarray(solution.col_value),
+        f = self.factor
+        return (h.getInfo().objective_function_value * f,
+                np.asarray(solution.col_value) * f,
                 dict(zip(nz.tolist(), y[nz].tolist(), strict=True)))
 
 

@@ -165,6 +165,7 @@ def optimise_pattern(table, rules, result, seconds, protection=None, singletons=
     cells."""
     import time
 
+    from statportal.disclosure.gauss import InconsistentCells
     from statportal.disclosure.optimal import optimal_suppress
 
     if len(table.cells) > OPTIMISE_MAX_CELLS:
@@ -184,12 +185,23 @@ def optimise_pattern(table, rules, result, seconds, protection=None, singletons=
     began = time.perf_counter()
     before, was = result.count("secondary"), price(result.status)
     levels = {key: result.required.get(key, 0.0) for key in result.primary}
-    found = optimal_suppress(
-        table, result.primary, protection=levels, time_limit=seconds, start=result.status,
-        cost=cost,
-        pairs=small_pairs(table, result.primary, rules),
-        progress=None if progress is None else
-        lambda _phase, _round, _cuts, best, bound: progress(best, bound))
+    try:
+        found = optimal_suppress(
+            table, result.primary, protection=levels, time_limit=seconds,
+            start=result.status, cost=cost,
+            pairs=small_pairs(table, result.primary, rules),
+            progress=None if progress is None else
+            lambda _phase, _round, _cuts, best, bound: progress(best, bound))
+    except InconsistentCells:
+        # the search's LP failed on numbers GAUSS's exact pattern does not depend on
+        result.optimisation = {
+            "cost": cost, "before": before, "after": before,
+            "value_before": value(result.status), "value_after": value(result.status),
+            "optimal": False, "bound": None, "kept": False, "via": "search",
+            "reason": "the search stopped: its LP found the published cells inconsistent "
+                      "(a numerical failure); the pattern found first is kept",
+            "seconds": round(time.perf_counter() - began, 3)}
+        return result
     record = {"cost": cost, "before": before, "after": before,
               "value_before": value(result.status), "value_after": value(result.status),
               "optimal": found.optimal, "bound": round(found.bound, 6), "kept": False,
