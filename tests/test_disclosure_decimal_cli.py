@@ -295,3 +295,24 @@ def test_optimise_on_large_decimal_values(tmp_path, monkeypatch):
     assert data["optimisation"]["kept"] is False
     assert data["optimisation"]["reason"].startswith("the search stopped: its LP found")
     assert data["exposed"] == []
+
+
+@pytest.mark.parametrize(("shown", "agrees"), [
+    ("211.0", True),
+    ("211", True),                      # rounded to the decimals it shows
+    ("211.00", True),
+    ("211.00000000000003", True),       # an older file's floating-point noise
+    ("211.04", False),                  # more decimals than the basis, and wrong
+    ("210", False),
+    ("211.1", False),
+])
+def test_check_compares_shown_values_at_the_basis_precision(files, shown, agrees):
+    (files / "published.csv").write_text(PUBLISHED.replace("KZ,T,211.0", f"KZ,T,{shown}"),
+                                         encoding="utf-8")
+    code, text, err = run("disclosure", "check", str(files / "published.csv"), "--basis",
+                          str(files / "basis.csv"), *dims(files))
+    if agrees:
+        assert code == 0 and "differs" not in text, text + err
+    else:  # the audit works on the basis's values: the shown number is a difference
+        assert code == 1 and f"differs from the basis: KZ, T: {float(shown):g}" in text
+        assert "(basis 211.0)" in text
