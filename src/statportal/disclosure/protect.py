@@ -295,7 +295,7 @@ def inconsistency(table, culprits, status):
     more = f" (and {len(culprits) - 3} more cells)" if len(culprits) > 3 else ""
     return InconsistentTable(
         "the published cells contradict each other or the bounds on the inner cells "
-        f"(values are non-negative unless the basis has a negative one), in "
+        f"(taken as non-negative unless a value is negative), in "
         f"{'; '.join(relation(key) for key in culprits[:3])}{more}", culprits)
 
 
