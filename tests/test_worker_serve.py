@@ -241,7 +241,8 @@ def test_a_release_is_public_within_a_second_of_its_time(served):
                      (announced - datetime.now(UTC)).total_seconds() + 10)
     assert state
     _state, published_at, last = material_state(app, material)
-    assert timedelta(0) <= published_at - announced < timedelta(seconds=1)
+    assert timedelta(0) <= published_at - announced < timedelta(seconds=1), (
+        published_at, announced)
     assert last["action"] == "release" and last["actor"] == "system:worker"
     data = client.as_user("dana").get(f"/++api++{entry}").json
     assert data["status"] == "published"
@@ -340,7 +341,8 @@ def test_the_worker_command_publishes_at_the_second_too(tmp_path, zeo):
             # ZEO's invalidations reach this process a moment after that commit.
             assert wait_for(lambda: material_state(app, material)[0] == "published", 5)
             _state, published_at, last = material_state(app, material)
-            assert timedelta(0) <= published_at - announced < timedelta(seconds=1)
+            assert timedelta(0) <= published_at - announced < timedelta(seconds=1), (
+                published_at, announced, line)
             assert last["action"] == "release" and last["actor"] == "system:worker"
         finally:
             command.terminate()
@@ -382,7 +384,8 @@ def test_a_full_pass_due_just_before_a_release_waits_for_its_second(tmp_path):
         finally:
             worker.stop()
         _state, published_at, _last = material_state(app, material)
-        assert timedelta(0) <= published_at - announced < timedelta(seconds=1)
+        assert timedelta(0) <= published_at - announced < timedelta(seconds=1), (
+            published_at, announced)
         before = [released for at, released in passes if at < announced]
         assert before == [[]]
         assert passes[1][1] == [entry]
