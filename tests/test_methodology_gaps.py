@@ -81,6 +81,12 @@ class TestRegisterNote:
         # An empty text clears it.
         patch(testapp, url, {"register_note": ""}, "dana")
         assert testapp.get(url).json["register_note"] == ""
+        # Every change is kept in the history, with who wrote it.
+        notes = [(h["actor"], h["comment"]) for h in testapp.get(f"{url}/@workflow").json[
+            "history"] if h["action"] == "register_note"]
+        assert notes == [("dana", "Қағаз нұсқасы 28.11 алынды"),
+                         ("dana", "Scan sent to the moderator"),
+                         ("dana", "Placed late: portal failure"), ("dana", "")]
 
     def test_the_executor_may_send_it_back_unchanged_but_not_write_it(self, app, testapp,
                                                                        demo):

@@ -41,6 +41,14 @@ def on_transition(event):
         dequeue(request_obj)
 
 
+def on_register_note(event):
+    """A change of the register's note is kept in the history, with who wrote it (art. 12)."""
+    from statportal.workflow import note
+
+    if isinstance(event.object, PlacementRequest) and "register_note" in event.changed:
+        note(event.object, "register_note", event.object.register_note or "")
+
+
 def includeme(config):
     from pyramid.exceptions import ConfigurationError
 
@@ -80,6 +88,7 @@ def includeme(config):
     config.add_subscriber(catalog.on_changed, AfterTransition)
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
+    config.add_subscriber(on_register_note, ObjectModified)
     config.scan("statportal.placement.views")
     config.scan("statportal.placement.register")
     config.scan("statportal.placement.pages")
