@@ -40,6 +40,13 @@ class TestApplyEnvironment:
         assert result["statportal.secret"] == "s"
         assert result["statportal.batch_size"] == "50"
 
+    def test_short_form_of_a_dotted_statportal_setting(self):
+        result = self._callFUT({}, {"STATPORTAL_WORKER_IN_PROCESS": "false",
+                                    "STATPORTAL_STATPORTAL_WORKER_INTERVAL_SECONDS": "5"})
+        assert result["statportal.worker.in_process"] == "false"
+        assert result["statportal.worker.interval_seconds"] == "5"
+        assert "statportal.worker_in_process" not in result
+
 
 def test_main_reads_environment(tmp_path, monkeypatch):
     from statportal.testing import close_app, make_app, make_settings

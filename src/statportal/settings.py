@@ -84,7 +84,12 @@ def apply_environment(settings, environ=None):
     environ = os.environ if environ is None else environ
     merged = dict(DEFAULTS)
     merged.update(settings)
-    by_env = {env_name(name): name for name in (*KNOWN, *merged)}
+    names = (*KNOWN, *merged)
+    # statportal's own settings may drop their prefix (STATPORTAL_WORKER_IN_PROCESS is
+    # statportal.worker.in_process); a full name wins where both would map.
+    by_env = {env_name(name[len("statportal."):]): name for name in names
+              if name.startswith("statportal.")}
+    by_env.update({env_name(name): name for name in names})
     for var, value in environ.items():
         if not var.startswith(ENV_PREFIX):
             continue
