@@ -157,7 +157,8 @@ def test_audit_with_a_protection_level_finds_intervals_too_narrow(files):
     assert "rules: protection 10 %" in text
     code, text, _err = run("disclosure", "audit", published, *dims(files), "--protection", "50")
     assert code == 1
-    assert "exposed: A1, C: between 40.0 and 101.0" in text
+    assert "exposed: A1, C: between 40.0 and 101.0 (too narrow to hold any value with the " \
+           "protection level on both sides)" in text
     code, _text, _err = run("disclosure", "audit", published, *dims(files))
     assert code == 0
 

@@ -449,6 +449,8 @@ def _exposed_text(table, item):
         else ", ".join(key)
     by = " (by the sole respondent of another hidden cell)" \
         if item.get("by") == "sole respondent" else ""
+    if item.get("narrow"):
+        by = " (too narrow to hold any value with the protection level on both sides)"
     return (f"exposed: {cells}: between {value_text(table, item['low'])} and "
             f"{value_text(table, item['high'])}{by}")
 
