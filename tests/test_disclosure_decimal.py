@@ -334,3 +334,33 @@ def test_a_contradiction_names_the_relation():
     assert "contradict" in str(caught.value)
     assert caught.value.keys
     assert " × " in str(caught.value) and "the sum of" in str(caught.value)
+
+
+# inner a, b, c, d of a 2 × 2 table; then R1 = a+b, R2 = c+d, C1 = a+c, C2 = b+d, T
+X22 = np.array([[1, 0, 0, 0, 1, 0, 1, 0, 1],
+                [0, 1, 0, 0, 1, 0, 0, 1, 1],
+                [0, 0, 1, 0, 0, 1, 1, 0, 1],
+                [0, 0, 0, 1, 0, 1, 0, 1, 1]])
+VALUES22 = np.array([1, 2, 3, 4, 3, 7, 4, 6, 10], dtype=float)
+
+
+@pytest.mark.parametrize(("hidden", "change", "cells", "words"), [
+    ([0], {7: 7}, [7], "a published cell is 7 but its parts, all known, add up to 6"),
+    ([0], {6: 5}, [4, 6], "give one inner cell two values"),
+    ([0], {8: 11}, [4, 8], "give one inner cell two values"),
+    ([0, 2], {4: 1}, [4], "outside its bounds"),
+    ([0, 1, 2, 3], {4: -1, 5: 11}, [4], "can only reach [0, inf]"),
+    ([0, 1, 2, 3], {8: 11}, [4, 5, 6, 7, 8], "no values of the 4 unknown inner cells"),
+])
+def test_the_audit_says_which_published_cells_contradict(hidden, change, cells, words):
+    from statportal.disclosure.gauss import InconsistentCells, audit
+
+    values = VALUES22.copy()
+    for j, v in change.items():
+        values[j] = v
+    suppressed = np.zeros(9, dtype=bool)
+    suppressed[hidden] = True
+    with pytest.raises(InconsistentCells) as caught:
+        audit(X22, values, suppressed)
+    assert sorted(caught.value.cells) == cells
+    assert "contradict" in str(caught.value) and words in str(caught.value)
