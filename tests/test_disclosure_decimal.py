@@ -364,3 +364,28 @@ def test_the_audit_says_which_published_cells_contradict(hidden, change, cells, 
         audit(X22, values, suppressed)
     assert sorted(caught.value.cells) == cells
     assert "contradict" in str(caught.value) and words in str(caught.value)
+
+
+@pytest.mark.parametrize(("value", "top1", "top2", "rule"), [
+    (102.1, 61.26, 0.0, "dominance 1,60"),     # 61.26 is exactly 60 % of 102.1
+    (7471.9, 5603.925, 0.0, "dominance 1,75"),
+    (102.1, 40.84, 20.42, "dominance 2,60"),
+    (105.6, 96.0, 0.0, "p 10"),                # 105.6 − 96.0 is exactly 10 % of 96.0
+    (102.1, 81.68, 0.0, "p 25"),
+])
+def test_rules_decide_at_their_boundary_in_exact_decimals(value, top1, top2, rule):
+    from statportal.disclosure.rules import Dominance, PPercent
+
+    name, parameter = rule.split()
+    if name == "dominance":
+        n, k = parameter.split(",")
+        checker = Dominance(n=int(n), k=float(k))
+        floats = top1 + (top2 if n == "2" else 0.0) > float(k) / 100 * value
+    else:
+        checker = PPercent(p=float(parameter))
+        floats = value - top1 - top2 < float(parameter) / 100 * top1
+    assert floats  # in floats the cell is (wrongly) on the unsafe side of the boundary
+    cell = Cell(("x",), value, 5, top1, top2, consent=False, inner=True)
+    assert not checker.unsafe(cell)  # exactly at the boundary: not beyond it
+    nudged = Cell(("x",), value, 5, top1 + 0.001, top2, consent=False, inner=True)
+    assert checker.unsafe(nudged)  # a thousandth beyond it

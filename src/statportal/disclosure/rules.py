@@ -14,12 +14,30 @@ Built-ins: ``frequency`` (fewer than ``threshold`` respondents; default 2, so a 
 respondent is confidential), ``dominance`` (the n largest contributions exceed k % of
 the value, n ≤ 2 from ``top1``/``top2``), ``p_percent`` (the value minus the two largest
 contributions is less than p % of the largest: the second largest respondent could
-estimate the largest within p %).
+estimate the largest within p %). Their comparisons are decided in exact decimals (a
+value at exactly k % does not exceed it), not in floats.
 """
 
+import decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 RULES = {}
+
+
+def exact(number):
+    """A number as the decimal it stands for (a float as its shortest text: 0.1 is 0.1),
+    so that a rule's comparison is decided exactly: 61.26 is 60 % of 102.1, not more."""
+    if isinstance(number, Decimal):
+        return number
+    if isinstance(number, int):
+        return Decimal(number)
+    return Decimal(repr(float(number)))
+
+
+def _context():
+    context = decimal.Context(prec=80)
+    return decimal.localcontext(context)
 
 
 def primary_rule(name):
@@ -56,8 +74,12 @@ class Dominance:
         return cell.top1 + (cell.top2 if self.n == 2 else 0.0)
 
     def unsafe(self, cell):
-        return cell.respondents > 0 and cell.value > 0 and \
-            self._largest(cell) > self.k / 100 * cell.value
+        """The n largest exceed k % of the value (decided in exact decimals)."""
+        if cell.respondents <= 0 or cell.value <= 0:
+            return False
+        largest = exact(cell.top1) + (exact(cell.top2) if self.n == 2 else 0)
+        with _context():
+            return 100 * largest > exact(self.k) * exact(cell.value)
 
     def protection(self, cell):
         """Handbook: (100 / k) · (sum of the n largest) − value."""
@@ -74,7 +96,9 @@ class PPercent:
             return False
         if cell.respondents <= 2:
             return True  # one respondent knows the other's value exactly
-        return cell.value - cell.top1 - cell.top2 < self.p / 100 * cell.top1
+        top1 = exact(cell.top1)
+        with _context():
+            return 100 * (exact(cell.value) - top1 - exact(cell.top2)) < exact(self.p) * top1
 
     def protection(self, cell):
         """Handbook: p/100 · x1 − (value − x1 − x2)."""
