@@ -215,8 +215,6 @@ def read_dims(specs):
 def rules_from(args):
     """The primary rules of ``--threshold``, ``--dominance`` and ``--p-percent``, with
     ``--protection`` checked too: a bad value is an InputError naming the option."""
-    import math
-
     from statportal.disclosure.rules import Dominance, MinimumFrequency, PPercent
 
     if args.threshold < 1:
@@ -285,8 +283,6 @@ def rules_text(rules, protection, applied=None):
 
 def value_text(table, value):
     """A value (an LP bound too) at the table's precision; infinite bounds as such."""
-    import math
-
     if math.isinf(value):
         return "-inf" if value < 0 else "inf"
     return table.text(value)
