@@ -5,7 +5,7 @@ long form and its derived totals), ``rules`` (primary rules, registered), ``gaus
 (secondary suppression by Gaussian elimination and the linear-programming audit).
 """
 
-from statportal.disclosure.errors import InputError
+from statportal.disclosure.errors import InconsistentTable, InputError
 from statportal.disclosure.hierarchy import Hierarchy
 from statportal.disclosure.rules import (
     RULES,
@@ -16,5 +16,5 @@ from statportal.disclosure.rules import (
 )
 from statportal.disclosure.table import Cell, Table
 
-__all__ = ["RULES", "Cell", "Dominance", "Hierarchy", "InputError", "MinimumFrequency",
-           "PPercent", "Table", "primary_cells"]
+__all__ = ["RULES", "Cell", "Dominance", "Hierarchy", "InconsistentTable", "InputError",
+           "MinimumFrequency", "PPercent", "Table", "primary_cells"]
