@@ -31,6 +31,9 @@ def test_upload_preview_publish_read_download(browser, live_server, tmp_path):
     page.locator("input[type=file]").nth(0).set_input_files(str(table))
     page.locator("input[type=file]").nth(1).set_input_files(str(chart))
     page.locator("select[name=language]").nth(1).select_option("kk")
+    page.get_by_role("radio", name="The tables are not derived from primary data").check()
+    page.get_by_label("Why the tables are not derived from primary data").fill(
+        "Administrative data of the Ministry of Industry and Construction")
     with page.expect_navigation():
         page.click("form#edit-form button[name=submit]")
     url = page.url

@@ -40,6 +40,11 @@ def test_request_chain_in_the_browser(browser, live_server, tmp_path):
     page.fill("input[name=executor_email]", "aigerim@stat.example.kz")
     page.fill("input[name=executor]", "Әйгерім Сейітова")
     page.fill("input[name=head_of_unit]", "Марат Жұмабаев")
+    # Its table is an index computed from published series, not from primary data: said
+    # with the reason, or the Place below is refused (tables are presumed confidential).
+    page.get_by_role("radio", name="The tables are not derived from primary data").check()
+    page.get_by_label("Why the tables are not derived from primary data").fill(
+        "Индекс есептелген жарияланған қатарлардан")
     with page.expect_navigation():
         page.click("form#edit-form button[name=submit]")
     url = page.url
