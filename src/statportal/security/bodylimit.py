@@ -15,8 +15,12 @@ refused with 413 before anything reads it:
   (which parses a form) and the view: ``refuse(request, limit)`` returns the response (the
   feature words it, and may count the attempt), or None for a plain 413.
 
-``paths`` are exact paths; the JSON API's ``/++api++`` prefix is matched too. The
-registered limits are a registry utility (``IBodyLimits``), listed in the introspector.
+``paths`` are paths as traversal reads them: empty and ``.`` segments and ``..`` are
+resolved, ``@@name`` and ``name`` are one view, and a path that names a view
+(``/questions/@@ask``) covers that view with any subpath (``/questions/ask/x``); the JSON
+API's ``/++api++`` prefix is matched too. A body of unknown length (chunked, or a
+``Content-Length`` that is no number) sent to a limited path is refused. The registered
+limits are a registry utility (``IBodyLimits``), listed in the introspector.
 """
 
 from typing import NamedTuple
@@ -30,7 +34,7 @@ REFUSED = "statportal.body_refused"   # the environ key: the name of the limit t
 
 class BodyLimit(NamedTuple):
     name: str
-    paths: frozenset
+    paths: frozenset                # of (segments, names a view)
     max_bytes: int
     methods: tuple
     refuse: object = None
@@ -43,7 +47,7 @@ class BodyLimits:
         self.limits = {}
 
     def add(self, name, paths, max_bytes, methods=("POST", "PUT", "PATCH"), refuse=None):
-        self.limits[name] = BodyLimit(name, frozenset(_normal(p) for p in paths),
+        self.limits[name] = BodyLimit(name, frozenset(_traversed(p) for p in paths),
                                       int(max_bytes), tuple(m.upper() for m in methods),
                                       refuse)
 
@@ -52,28 +56,46 @@ class BodyLimits:
         when the body is chunked) sent to ``path``; else None."""
         if length is None and not chunked:
             return None
-        path = _normal(path)
-        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
-            path = path[len(API_PREFIX):] or "/"
+        segments, view = _traversed(path, api=True)
         for limit in self.limits.values():
-            if method in limit.methods and path in limit.paths and (
+            if method in limit.methods and _covers(limit.paths, segments, view) and (
                     length is None or length > limit.max_bytes):
                 return limit
         return None
 
     def for_environ(self, environ):
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or "")
-        except ValueError:
-            length = None
+        raw = str(environ.get("CONTENT_LENGTH") or "").strip()
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        length = int(raw) if raw.isdigit() and raw.isascii() else None
+        # A length that is no number is a body of unknown length: refused like a chunked one.
         return self.refusing(environ.get("REQUEST_METHOD", "GET").upper(),
-                             environ.get("PATH_INFO", "/"), length, chunked)
+                             environ.get("PATH_INFO", "/"), length,
+                             chunked or (bool(raw) and length is None))
 
 
-def _normal(path):
-    path = "/" + path.strip("/")
-    return path
+def _traversed(path, api=False):
+    """``(segments, names a view)`` as traversal reads ``path``: a ``@@name`` segment is
+    the view (what follows it is its subpath, dropped); ``@@`` alone is the default view."""
+    from pyramid.traversal import split_path_info
+
+    segments = list(split_path_info(path or "/"))
+    if api and segments[:1] == [API_PREFIX.strip("/")]:
+        segments = segments[1:]
+    for i, segment in enumerate(segments):
+        if segment.startswith("@@"):
+            return tuple(segments[:i]) + ((segment[2:],) if segment[2:] else ()), True
+    return tuple(segments), False
+
+
+def _covers(paths, segments, view):
+    """Whether a request to ``segments`` reaches one of ``paths``: the same resource or
+    view, or a limited view (configured as ``@@name``) with a subpath."""
+    for limited, limited_view in paths:
+        if segments == limited:
+            return True
+        if limited_view and segments[:len(limited)] == limited:
+            return True
+    return False
 
 
 def get_body_limits(registry):
