@@ -26,7 +26,8 @@ def includeme(config):
     config.scan("statportal.confidentiality.report")
 
 
-WATCHED = {"files", "bases", "primary_data", "primary_data_reason"}
+#: ``category`` too: a category the presumption covers may follow publishing
+WATCHED = {"files", "bases", "primary_data", "primary_data_reason", "category"}
 DECLARATION = {"primary_data", "primary_data_reason"}
 #: states whose material is public, or goes public without a person's publish (the
 #: release worker): a change is checked as publishing checks it

@@ -214,19 +214,52 @@ HTML_EXTENSIONS = ("html", "htm")
 _HTML_TABLE = re.compile(rb"<table[\s>/]", re.IGNORECASE)
 
 
+#: plain text, which the upload check takes as the same format as .csv
+TEXT_EXTENSIONS = ("txt",)
+_DELIMITERS = (";", "\t", ",", "|")
+_NUMBER = re.compile(r"^[-+−]?\d[\d \u00a0\u202f]*(?:[.,]\d+)?\s*%?$")
+
+
 def is_table(stored):
-    """An .xlsx, .xls, .ods or .csv file, or a web page with a ``<table>``."""
+    """An .xlsx, .xls, .ods or .csv file, a web page with a ``<table>``, or a text file
+    that holds a table (.csv content is accepted under the name .txt)."""
     extension = (getattr(stored, "extension", "") or "").lower()
     if extension in TABLE_EXTENSIONS or extension in OTHER_TABLE_EXTENSIONS:
         return True
     if extension in HTML_EXTENSIONS:
         if (getattr(stored, "preview", None) or {}).get("kind") == "table":
             return True
-        digest = getattr(stored, "sha256", None)  # never computed here: a GET writes nothing
-        if digest is None:
-            return bool(_HTML_TABLE.search(stored.read()))
-        return _cached(("html table", digest),
-                       lambda: bool(_HTML_TABLE.search(stored.read())))
+        test = _has_html_table
+    elif extension in TEXT_EXTENSIONS:
+        test = _text_is_table
+    else:
+        return False
+    digest = getattr(stored, "sha256", None)  # never computed here: a GET writes nothing
+    if digest is None:
+        return test(stored.read())
+    return _cached((test.__name__, digest), lambda: test(stored.read()))
+
+
+def _has_html_table(data):
+    return bool(_HTML_TABLE.search(data))
+
+
+def _text_is_table(data):
+    """A web-page table, or delimited rows: at least two lines split alike by one
+    delimiter, one of them with a number in a cell of its own (prose has no such cell)."""
+    if _has_html_table(data):
+        return True
+    text = data[:65536].decode("utf-8", "ignore")  # delimiters and digits are ASCII
+    lines = [line for line in text.splitlines() if line.strip()][:500]
+    for delimiter in _DELIMITERS:
+        counts = {}
+        for line in lines:
+            if line.count(delimiter):
+                counts.setdefault(line.count(delimiter), []).append(line)
+        rows = max(counts.values(), key=len, default=[])
+        if len(rows) >= 2 and any(_NUMBER.match(cell.strip().strip('"'))
+                                  for row in rows for cell in row.split(delimiter)):
+            return True
     return False
 
 
