@@ -1,4 +1,4 @@
-"""Steps the browser tests share: logging in, running axe-core."""
+"""Steps the browser tests share: logging in, running axe-core, starting a material."""
 
 from statportal.testing import DEMO_PASSWORD
 
@@ -11,6 +11,26 @@ def log_in(page, login, password=DEMO_PASSWORD):
     with page.expect_navigation() as navigation:
         page.click("form.login button[type=submit]")
     return navigation.value
+
+
+def staff_page(browser, live_server, login, timeout=15_000):
+    """A new English browser context with ``login`` logged in; returns its page (close it
+    with ``page.context.close()``)."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(timeout)
+    page = context.new_page()
+    log_in(page, login)
+    return page
+
+
+def start_material(page, section, titles, category):
+    """Open the add form of a Material in ``section`` and fill in its titles (kk, ru, en)
+    and ``category``; the files and the rest are the caller's."""
+    page.goto(f"{section}/@@add?type=Material")
+    title = page.locator("fieldset.multilingual").first
+    for index, text in enumerate(titles):
+        title.locator("input[type=text]").nth(index).fill(text)
+    page.select_option("select[name=category]", category)
 
 
 def run_axe(page, axe_path):
@@ -35,3 +55,19 @@ def format_violations(violations):
             if node.get("failureSummary"):
                 lines.extend("      " + s for s in node["failureSummary"].splitlines())
     return "\n".join(lines)
+
+
+def serious(violations):
+    """The violations no page may have: the serious and critical ones."""
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def assert_no_serious_violations(page, axe_source):
+    violations = serious(run_axe(page, axe_source)["violations"])
+    assert violations == [], format_violations(violations)
+
+
+def assert_accessible(page, axe_source):
+    """No axe-core violation at all, whatever its impact."""
+    violations = run_axe(page, axe_source)["violations"]
+    assert not violations, format_violations(violations)

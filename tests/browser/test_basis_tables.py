@@ -1,26 +1,15 @@
 """In the browser: the edit form offers the tables a basis covers; Generate with a method
 (collapse) replaces exactly the chosen table; both pages pass axe-core."""
 
-import base64
-
 from playwright.sync_api import expect
 from webtest import TestApp
 
 from statportal.testing import basic_auth
-from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.browser.helpers import assert_no_serious_violations, staff_page
 from tests.disclosure_samples import basis_xlsx, published_xlsx
+from tests.test_materials import upload
 
 SECTION = "/official-statistics/economy/construction"
-
-
-def upload(name, data, language=None):
-    body = {"data": base64.b64encode(data).decode(), "encoding": "base64", "filename": name}
-    return {**body, "language": language} if language else body
-
-
-def serious(page, axe_source):
-    return [v for v in run_axe(page, axe_source)["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def test_choose_the_tables_then_generate_with_a_method(browser, live_server, tmp_path,
@@ -38,15 +27,11 @@ def test_choose_the_tables_then_generate_with_a_method(browser, live_server, tmp
     basis = tmp_path / "wages.basis.xlsx"
     basis.write_bytes(basis_xlsx())
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    log_in(page, "yerlan")
+    page = staff_page(browser, live_server, "yerlan")
     page.goto(f"{url}/@@edit")
     tables = page.get_by_label("Tables it is the basis of")
     expect(tables.locator("option")).to_have_text(["wages-en.xlsx", "wages-kk.xlsx"])
-    violations = serious(page, axe_source)
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
     tables.select_option(["wages-en.xlsx"])
     tables.locator("xpath=preceding-sibling::input[@type='file']").set_input_files(str(basis))
     with page.expect_navigation():
@@ -59,14 +44,13 @@ def test_choose_the_tables_then_generate_with_a_method(browser, live_server, tmp
     page.get_by_label("How the confidential data are concealed").select_option("collapse")
     page.select_option("select#dim", "region")
     page.fill("#depth", "1")
-    violations = serious(page, axe_source)
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
     with page.expect_navigation():
         page.get_by_role("button", name="Generate").click()
     expect(page.locator(".message.success").first).to_contain_text(
         "took the place of the tables the basis covers")
     expect(page.locator("ul.files")).to_contain_text("region collapsed to level 1")
-    context.close()
+    page.context.close()
 
     files = {f["filename"]: f for f in api.get(f"/++api++{url}").json["files"]}
     assert list(files) == ["wages-en.xlsx", "wages-kk.xlsx"]

@@ -3,7 +3,7 @@ the cell; the portal makes the protected table from the basis, and that one publ
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.browser.helpers import assert_no_serious_violations, staff_page, start_material
 from tests.disclosure_samples import basis_xlsx, published_xlsx
 
 SECTION = "/official-statistics/economy/construction"
@@ -16,16 +16,10 @@ def test_an_unprotected_table_is_refused_then_protected(browser, live_server, tm
     basis = tmp_path / "wages.basis.xlsx"
     basis.write_bytes(basis_xlsx())
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    log_in(page, "yerlan")
-    page.goto(f"{SECTION}/@@add?type=Material")
-    title = page.locator("fieldset.multilingual").first
-    title.locator("input[type=text]").nth(0).fill("Жалақы өңірлер бойынша (браузер)")
-    title.locator("input[type=text]").nth(1).fill("Заработная плата по регионам (браузер)")
-    title.locator("input[type=text]").nth(2).fill("Wages by region (browser)")
-    page.select_option("select[name=category]", "latest_data")
+    page = staff_page(browser, live_server, "yerlan")
+    start_material(page, SECTION, ("Жалақы өңірлер бойынша (браузер)",
+                                   "Заработная плата по регионам (браузер)",
+                                   "Wages by region (browser)"), "latest_data")
     page.locator("input[type=file]").nth(0).set_input_files(str(table))
     page.locator("select[name=language]").nth(0).select_option("en")
     page.get_by_label("The tables are derived from primary data").check()
@@ -42,9 +36,7 @@ def test_an_unprotected_table_is_refused_then_protected(browser, live_server, tm
     findings = page.locator("table.listing tr.finding-confidential_shown")
     expect(findings).to_have_count(1)
     expect(findings).to_contain_text("ABAI-1")
-    violations = [v for v in run_axe(page, axe_source)["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
 
     page.select_option("select#rows", "region")
     page.select_option("select#cols", "activity")
@@ -57,7 +49,7 @@ def test_an_unprotected_table_is_refused_then_protected(browser, live_server, tm
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("alert")).to_have_count(0)
-    context.close()
+    page.context.close()
     public = browser.new_context(base_url=live_server.url, locale="en-US").new_page()
     public.goto(url)
     expect(public.locator("h1")).to_have_text("Wages by region (browser)")
@@ -73,16 +65,10 @@ def test_a_table_uploaded_without_a_basis_is_refused(browser, live_server, tmp_p
     table = tmp_path / "costs-en.xlsx"
     table.write_bytes(published_xlsx())
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    log_in(page, "yerlan")
-    page.goto(f"{SECTION}/@@add?type=Material")
-    title = page.locator("fieldset.multilingual").first
-    title.locator("input[type=text]").nth(0).fill("Шығындар өңірлер бойынша (браузер)")
-    title.locator("input[type=text]").nth(1).fill("Затраты по регионам (браузер)")
-    title.locator("input[type=text]").nth(2).fill("Costs by region (browser)")
-    page.select_option("select[name=category]", "press_release")
+    page = staff_page(browser, live_server, "yerlan")
+    start_material(page, SECTION, ("Шығындар өңірлер бойынша (браузер)",
+                                   "Затраты по регионам (браузер)",
+                                   "Costs by region (browser)"), "press_release")
     page.locator("input[type=file]").nth(0).set_input_files(str(table))
     page.locator("select[name=language]").nth(0).select_option("en")
     presumed = page.get_by_role("radio", name="Presumed from the category")
@@ -95,9 +81,7 @@ def test_a_table_uploaded_without_a_basis_is_refused(browser, live_server, tmp_p
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("costs-en.xlsx has no basis")
     expect(alert).to_contain_text("presumed derived from primary data")
-    violations = [v for v in run_axe(page, axe_source)["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
 
     # Declaring "not derived" without a reason is refused at the field, nothing kept.
     page.goto(url.rstrip("/") + "/@@edit")
@@ -106,9 +90,7 @@ def test_a_table_uploaded_without_a_basis_is_refused(browser, live_server, tmp_p
         page.click("form#edit-form button[name=submit]")
     expect(page.locator("form#edit-form")).to_contain_text(
         "Say why the tables are not derived from primary data")
-    violations = [v for v in run_axe(page, axe_source)["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
     page.get_by_role("radio", name="The tables are not derived from primary data").check()
     page.get_by_label("Why the tables are not derived from primary data").fill(
         "Administrative data of the Ministry of Finance")
@@ -122,7 +104,5 @@ def test_a_table_uploaded_without_a_basis_is_refused(browser, live_server, tmp_p
     row = page.locator("#primary-data-report tr", has_text="Costs by region (browser)")
     expect(row).to_contain_text("Administrative data of the Ministry of Finance")
     expect(row).to_contain_text("yerlan")
-    violations = [v for v in run_axe(page, axe_source)["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert violations == [], format_violations(violations)
-    context.close()
+    assert_no_serious_violations(page, axe_source)
+    page.context.close()

@@ -5,25 +5,10 @@ and the edit form lists the current files with keep / replace / remove (axe-core
 from playwright.sync_api import expect
 
 from statportal.testing import open_portal
-from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.browser.helpers import assert_no_serious_violations, log_in
 from tests.test_files import SAMPLES
 
 TITLE = "Өнеркәсіп өндірісі, қараша 2026 (файлдар)"
-
-
-def serious(violations):
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
-
-
-def axe_outside_the_bases(page, axe_source):
-    """axe-core on the form, leaving out the bases' deform sequence (the confidentiality
-    package's widget, whose file input has no label of its own: reported, not ours)."""
-    run_axe(page, axe_source)  # loads axe-core
-    return page.evaluate(
-        """() => axe.run({exclude: [['.item-bases'], ['.deform-seq']]}, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
-                                            'wcag22aa', 'best-practice']},
-            resultTypes: ['violations']})""")
 
 
 def request_files(live_server, url):
@@ -63,8 +48,7 @@ def test_files_survive_an_error_and_the_edit_form_keeps_the_others(page, live_se
     expect(kept.nth(0)).to_contain_text("esep-kaz.pdf")
     expect(kept.nth(1)).to_contain_text("otchet-rus.docx")
     expect(page.get_by_label("Send the file chosen before: esep-kaz.pdf")).to_be_checked()
-    violations = serious(axe_outside_the_bases(page, axe_source)["violations"])
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
 
     page.fill("input[name=executor_email]", "aigerim@stat.example.kz")
     with page.expect_navigation():
@@ -85,8 +69,7 @@ def test_files_survive_an_error_and_the_edit_form_keeps_the_others(page, live_se
     expect(rows.nth(0).locator("legend")).to_contain_text("Kazakh")
     expect(rows.nth(1).locator("legend")).to_contain_text("Russian")
     expect(rows.nth(0).get_by_label("Keep")).to_be_checked()
-    violations = serious(axe_outside_the_bases(page, axe_source)["violations"])
-    assert violations == [], format_violations(violations)
+    assert_no_serious_violations(page, axe_source)
     rows.nth(0).get_by_label("Corrected file").set_input_files(str(corrected))
     with page.expect_navigation():
         page.click("form#edit-form button[name=submit]")

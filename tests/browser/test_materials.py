@@ -7,7 +7,13 @@ import re
 from playwright.sync_api import expect
 
 from tests import samples
-from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.browser.helpers import (
+    format_violations,
+    log_in,
+    run_axe,
+    staff_page,
+    start_material,
+)
 
 SECTION = "/official-statistics/economy/construction"
 
@@ -18,16 +24,10 @@ def test_upload_preview_publish_read_download(browser, live_server, tmp_path):
     chart = tmp_path / "construction_chart.png"
     chart.write_bytes(samples.image("PNG", (120, 60)))
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, "yerlan")
-    page.goto(f"{SECTION}/@@add?type=Material")
-    title = page.locator("fieldset.multilingual").first
-    title.locator("input[type=text]").nth(0).fill("Құрылыс жұмыстарының көлемі (браузер)")
-    title.locator("input[type=text]").nth(1).fill("Объём строительных работ (браузер)")
-    title.locator("input[type=text]").nth(2).fill("Construction output (browser)")
-    page.select_option("select[name=category]", "latest_data")
+    page = staff_page(browser, live_server, "yerlan", timeout=10_000)
+    start_material(page, SECTION, ("Құрылыс жұмыстарының көлемі (браузер)",
+                                   "Объём строительных работ (браузер)",
+                                   "Construction output (browser)"), "latest_data")
     page.locator("input[type=file]").nth(0).set_input_files(str(table))
     page.locator("input[type=file]").nth(1).set_input_files(str(chart))
     page.locator("select[name=language]").nth(1).select_option("kk")
@@ -45,7 +45,7 @@ def test_upload_preview_publish_read_download(browser, live_server, tmp_path):
     expect(page.locator(".table-preview p.footnote")).to_contain_text("X – деректер құпия")
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()
-    context.close()
+    page.context.close()
 
     # The public: home page, search, the material page in English, the download.
     context = browser.new_context(base_url=live_server.url, locale="en-US",

@@ -5,7 +5,7 @@ language; each page passes axe-core."""
 import base64
 
 from statportal.testing import DEMO_PASSWORD
-from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.browser.helpers import assert_accessible, log_in
 from tests.test_files import SAMPLES
 
 TITLE = "Methodology gaps (browser), October 2026"
@@ -18,11 +18,6 @@ def api(context, method, path, login, body=None):
         headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
     assert response.ok, (path, response.status, response.text())
     return response.json()
-
-
-def no_violations(page, axe_source):
-    violations = run_axe(page, axe_source)["violations"]
-    assert not violations, format_violations(violations)
 
 
 def test_register_note_and_placed_materials(browser, live_server, axe_source):
@@ -49,10 +44,10 @@ def test_register_note_and_placed_materials(browser, live_server, axe_source):
     row = page.locator("tr", has_text=TITLE)
     assert "Official statistics → Economy → Prices" in row.inner_text()
     assert "Paper copy received" in row.locator("td.register-note").inner_text()
-    no_violations(page, axe_source)
+    assert_accessible(page, axe_source)
     with page.expect_navigation():
         row.get_by_role("link", name="Edit note").click()
-    no_violations(page, axe_source)
+    assert_accessible(page, axe_source)
     page.get_by_label("Register note").fill("Paper copy received; scan sent")
     with page.expect_navigation():
         page.click("form#edit-form button[name=submit]")
@@ -65,7 +60,7 @@ def test_register_note_and_placed_materials(browser, live_server, axe_source):
     placed = page.locator("#placed-materials")
     link = placed.get_by_role("link", name=TITLE)
     assert link.count() == 1
-    no_violations(page, axe_source)
+    assert_accessible(page, axe_source)
     with page.expect_navigation():
         link.click()
     assert page.locator("h1").inner_text() == TITLE
@@ -83,5 +78,5 @@ def test_the_calendar_shows_the_reason_in_the_pages_language(browser, live_serve
     text = page.locator("main").inner_text()
     assert "Late returns from two regions" not in text
     assert "Екі облыстан есептер кешігіп түсті" not in text
-    no_violations(page, axe_source)
+    assert_accessible(page, axe_source)
     context.close()

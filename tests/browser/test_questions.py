@@ -7,14 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import format_violations, log_in, run_axe
+from tests.browser.helpers import assert_accessible, log_in
 
 QUESTION = "How is the browser-tested index of pine cone prices weighted by region?"
-
-
-def assert_accessible(page, axe_source):
-    violations = run_axe(page, axe_source)["violations"]
-    assert not violations, format_violations(violations)
 
 
 def as_staff(browser, live_server, login):
