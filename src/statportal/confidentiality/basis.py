@@ -161,7 +161,7 @@ def method_of(params, dims):
     ``{"method", …its parameters}`` (stored on the basis after Generate), or raises
     :class:`MethodError` naming the parameter."""
     method = params.get("method") or "suppress"
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise MethodError("method", _("the method ${method} is none of ${methods}",
                                       mapping={"method": str(method)[:40],
                                                "methods": ", ".join(METHODS)}))
