@@ -121,3 +121,23 @@ def test_generate_refuses_parameters_of_any_type(testapp, demo, body, field):
                         **{"rows": "region", "cols": "activity", **body})
     assert field_of(response) == [field]
     assert last_transaction(testapp.app) == before
+
+
+# -- the register's CSV: no cell a spreadsheet runs as a formula --------------------------
+def test_the_register_csv_neutralises_every_formula_start(testapp, demo):
+    import csv
+    import io
+
+    from tests.test_methodology_gaps import register, submitted
+    from tests.test_placement import REQUESTS, as_user
+
+    url = submitted(testapp, note="\t=1+1")
+    register(testapp, url, {"register_note": "\r=HYPERLINK(\"http://x.example\",\"y\")"})
+    as_user(testapp, "dana")
+    text = testapp.get(f"{REQUESTS}/@register?format=csv",
+                       headers={"Accept-Language": "en"}).body.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text)))
+    values = dict(zip(header, row, strict=True))
+    assert values["Note"].startswith("'") and values["Register note"].startswith("'")
+    for value in row:
+        assert not value[:1] in ("=", "+", "-", "@", "\t", "\r"), value

@@ -245,13 +245,17 @@ def export_rows(request, context, filters):
             location(portal, data["section"], lang), data["register_note"]]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_response(request, context, filters):
     """The same rows as the .xlsx, as UTF-8 CSV (with a BOM, which spreadsheets need to
-    read Cyrillic). A cell that a spreadsheet would run as a formula starts with ``'``."""
+    read Cyrillic). A cell that a spreadsheet would run as a formula starts with ``'``
+    (OWASP's list: ``= + - @``, and a tab or carriage return before them)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for values in export_rows(request, context, filters):
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in FORMULA_STARTS
                          else v for v in values])
     return Response(body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
                     content_type="text/csv", charset="utf-8",
