@@ -140,4 +140,4 @@ def test_the_register_csv_neutralises_every_formula_start(testapp, demo):
     values = dict(zip(header, row, strict=True))
     assert values["Note"].startswith("'") and values["Register note"].startswith("'")
     for value in row:
-        assert not value[:1] in ("=", "+", "-", "@", "\t", "\r"), value
+        assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), value
