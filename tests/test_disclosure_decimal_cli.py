@@ -9,18 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.disclosure_decimal_samples import write_table
-from tests.test_disclosure_cli import run
-
-
-def dims(path):
-    return ["--dim", f"region={path / 'regions.csv'}", "--dim",
-            f"activity={path / 'activity.csv'}"]
-
-
-def read(path):
-    with open(path, encoding="utf-8") as stream:
-        return {(r["region"], r["activity"]): (r["shown"], r["status"])
-                for r in csv.DictReader(stream)}
+from tests.test_disclosure_cli import dims, read, run
 
 
 def basis_values(path):

@@ -12,7 +12,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from statportal.testing import last_transaction, login_html, make_settings, open_portal
+from statportal.testing import last_transaction, login_html, open_portal
+from tests.conftest import mail_settings
 from tests.test_mail import deliver
 from tests.test_placement import REQUESTS, as_user, b64, step
 from tests.test_placement import new_request as _new_request
@@ -234,8 +235,7 @@ class TestLocation:
 
 @pytest.fixture
 def mail_app_settings(tmp_path, smtp_port):
-    return make_settings(tmp_path, **{
-        "mail.host": "127.0.0.1", "mail.port": str(smtp_port),
+    return mail_settings(tmp_path, smtp_port, **{
         "mail.default_sender": "portal@stat.example.kz",
         "statportal.mail.deliver_in_process": "false"})
 

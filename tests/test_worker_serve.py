@@ -112,6 +112,17 @@ class Client:
         return self.app
 
 
+def demo_client(app):
+    """The demo's users (no materials) added to the app's database; a Client of them."""
+    from statportal.demo import add_demo_content
+    from statportal.testing import DEMO_PASSWORD
+
+    with open_portal(app) as portal:
+        logins = [login for login, _p, _r in add_demo_content(
+            app.registry, portal, password_factory=lambda: DEMO_PASSWORD, materials=False)]
+    return Client(app, dict.fromkeys(logins, DEMO_PASSWORD))
+
+
 def schedule_material(client, release_at):
     """A confirmed release at ``release_at`` and a new material placed for it (a .docx: no
     table, so no disclosure basis is needed); returns ``(entry path, material path)``."""
@@ -307,17 +318,12 @@ def test_the_worker_command_publishes_at_the_second_too(tmp_path, zeo):
     """Web process and `statportal worker CONFIG` on one ZEO server, two processes: the
     command, which reads the calendar again every second, publishes a release moved to
     3–4 s ahead within a second of its time."""
-    from statportal.demo import add_demo_content
-    from statportal.testing import DEMO_PASSWORD, TEST_SECRET
+    from statportal.testing import TEST_SECRET
 
     app = make_app(make_settings(tmp_path / "web", **{"zodbconn.uri": zeo,
                                                       "statportal.worker.in_process": "auto"}))
     try:
-        with open_portal(app) as portal:
-            logins = [login for login, _p, _r in add_demo_content(
-                app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
-                materials=False)]
-        client = Client(app, dict.fromkeys(logins, DEMO_PASSWORD))
+        client = demo_client(app)
         later = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
         entry, material = schedule_material(client, later)
         ini = tmp_path / "worker.ini"
@@ -356,17 +362,11 @@ def test_a_full_pass_due_just_before_a_release_waits_for_its_second(tmp_path):
     it (its currency scan may take a while) is held until the release's second, where it
     publishes first. Between the first pass and the release no pass runs."""
     from statportal import clock
-    from statportal.demo import add_demo_content
     from statportal.releases.worker import Worker
-    from statportal.testing import DEMO_PASSWORD
 
     app = make_app(make_settings(tmp_path))
     try:
-        with open_portal(app) as portal:
-            logins = [login for login, _p, _r in add_demo_content(
-                app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
-                materials=False)]
-        client = Client(app, dict.fromkeys(logins, DEMO_PASSWORD))
+        client = demo_client(app)
         entry, material = schedule_material(
             client, datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10))
         passes = []
