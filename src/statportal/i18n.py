@@ -21,6 +21,8 @@ LOCALE_COOKIE = "_LOCALE_"
 
 # The names of the languages in themselves, for the language switch.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+# The names of the languages in the page's language, for messages and forms.
+LANGUAGE_TITLES = {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")}
 
 DATE_FORMAT = "d MMMM y"
 DATETIME_FORMAT = "d MMMM y, HH:mm"
@@ -69,6 +71,26 @@ def format_datetime(request, value):
 
 def format_number(request, value):
     return format_decimal(value, locale=request.locale_name)
+
+
+def format_size(request, size, translate=None):
+    """A file's size in the request's language: ``12 bytes``, ``3.4 KB``, ``1.2 MB``.
+    ``translate`` is a deform field's where there is no localizer to use."""
+    translate = translate or request.localizer.translate
+    locale = getattr(request, "locale_name", None) or "en"
+    if size < 1024:
+        return translate(_("${n} bytes", mapping={"n": size}))
+    if size < 1024 * 1024:
+        return translate(_("${n} KB", mapping={
+            "n": format_decimal(round(size / 1024, 1), locale=locale)}))
+    return translate(_("${n} MB", mapping={
+        "n": format_decimal(round(size / (1024 * 1024), 1), locale=locale)}))
+
+
+def interpolate(message):
+    """A translation string's default text with its mapping (no catalog); other values
+    as text."""
+    return message.interpolate() if hasattr(message, "interpolate") else str(message)
 
 
 def to_local(request, value):

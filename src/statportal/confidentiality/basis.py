@@ -14,7 +14,7 @@ import io
 from statportal.disclosure.errors import InputError
 from statportal.disclosure.hierarchy import Hierarchy
 from statportal.disclosure.table import Table
-from statportal.i18n import _
+from statportal.i18n import _, interpolate
 
 MEASURES = ("value", "respondents", "top1", "top2", "consent", "consent_ref")
 
@@ -279,7 +279,6 @@ def read_basis_as_published(filename, data, classifications=None, methods=()):
         try:
             table = apply_method(table, method)
         except MethodError as exc:
-            message = exc.message.interpolate() if hasattr(exc.message, "interpolate") \
-                else str(exc.message)
-            raise InputError(f"{method['method']}: {message}", filename) from None
+            raise InputError(f"{method['method']}: {interpolate(exc.message)}",
+                             filename) from None
     return table

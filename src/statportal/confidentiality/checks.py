@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from statportal.disclosure.rules import Dominance, MinimumFrequency, PPercent, primary_cells
-from statportal.i18n import _
+from statportal.i18n import _, interpolate
 from statportal.placement.schemas import CATEGORIES
 from statportal.workflow import Finding
 
@@ -144,11 +144,6 @@ class TableCheck:
         if key is not None:
             location["cell"] = self.cell(key)
         return location
-
-
-def interpolate(text):
-    """A translation string's default text with its mapping (no catalog)."""
-    return text.interpolate() if hasattr(text, "interpolate") else str(text)
 
 
 def _rules_text(check, names):

@@ -199,7 +199,7 @@ def _translator(registry, language):
     from pyramid.interfaces import ITranslationDirectories
 
     if not language:
-        from statportal.confidentiality.checks import interpolate
+        from statportal.i18n import interpolate
 
         return interpolate
     localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories,

@@ -23,7 +23,7 @@ import deform.widget
 from statportal.files.kept import UploadStore, new_uid
 from statportal.files.policy import FilePolicy, FileRefused, check_upload
 from statportal.files.spreadsheets import clean_workbook
-from statportal.i18n import LANGUAGES, _
+from statportal.i18n import LANGUAGE_TITLES, LANGUAGES, _, format_size
 
 
 def policy_of(request):
@@ -159,16 +159,16 @@ class LanguageUploadWidget(deform.widget.FileUploadWidget):
         kept = cstruct.get("upload") if cstruct.get("current") else cstruct
         if isinstance(kept, dict) and kept.get("uid") and not field.error:
             slot["kept"] = {"uid": kept["uid"], "filename": kept.get("filename") or "",
-                            "size": size_text(request, translate, kept.get("size") or 0)}
+                            "size": format_size(request, kept.get("size") or 0, translate)}
         if cstruct.get("current"):
             stored = find_current(field.schema, cstruct["current"])
             slot["action"] = cstruct.get("action") or ACTION_KEEP
             slot["current"] = {
                 "ref": cstruct["current"],
                 "filename": stored.filename if stored is not None else "",
-                "language": translate(LANGUAGE_NAMES[stored.language])
-                if stored is not None and stored.language in LANGUAGE_NAMES else "",
-                "size": size_text(request, translate, stored.size)
+                "language": translate(LANGUAGE_TITLES[stored.language])
+                if stored is not None and stored.language in LANGUAGE_TITLES else "",
+                "size": format_size(request, stored.size, translate)
                 if stored is not None else "",
             }
         return slot
@@ -192,20 +192,6 @@ class FilesWidget(deform.widget.SequenceWidget):
 
 ACTION_KEEP, ACTION_REPLACE, ACTION_REMOVE = "keep", "replace", "remove"
 ACTIONS = (ACTION_KEEP, ACTION_REPLACE, ACTION_REMOVE)
-LANGUAGE_NAMES = {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")}
-
-
-def size_text(request, translate, size):
-    from babel.numbers import format_decimal
-
-    locale = getattr(request, "locale_name", None) or "en"
-    if size < 1024:
-        return translate(_("${n} bytes", mapping={"n": size}))
-    if size < 1024 * 1024:
-        return translate(_("${n} KB", mapping={"n": format_decimal(round(size / 1024, 1),
-                                                                     locale=locale)}))
-    return translate(_("${n} MB", mapping={"n": format_decimal(round(size / 2**20, 1),
-                                                                 locale=locale)}))
 
 
 def file_ref(stored):

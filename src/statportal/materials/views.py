@@ -10,7 +10,7 @@ from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
 from statportal.content.paths import path_of
 from statportal.content.resources import Portal, Section, get_portal
-from statportal.i18n import LANGUAGES, _, label, pick
+from statportal.i18n import LANGUAGES, _, format_size, label, pick
 from statportal.materials import REPORTS
 from statportal.materials.catalog import get_catalog
 from statportal.materials.json import download_url, file_json, may_see_versions
@@ -152,18 +152,6 @@ def declaration(request, material):
     from statportal.confidentiality.material import declaration_of
 
     return declaration_of(material, request.registry)
-
-
-def format_size(request, size):
-    from statportal.i18n import format_number
-
-    if size < 1024:
-        return request.localizer.translate(_("${n} bytes", mapping={"n": size}))
-    if size < 1024 * 1024:
-        return request.localizer.translate(_("${n} KB", mapping={
-            "n": format_number(request, round(size / 1024, 1))}))
-    return request.localizer.translate(_("${n} MB", mapping={
-        "n": format_number(request, round(size / (1024 * 1024), 1))}))
 
 
 @view_config(context=Material, name="history", accept=HTML, permission=VIEW,

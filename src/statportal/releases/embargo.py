@@ -16,7 +16,7 @@ conflicts and is retried against the new state, where nothing is pending any mor
 
 from statportal.content.editing import EditError
 from statportal.content.paths import find_by_path, path_of, root_of
-from statportal.i18n import _
+from statportal.i18n import _, interpolate
 from statportal.releases import entries
 
 WORKER = "system:worker"
@@ -193,8 +193,7 @@ def _refused_at_release(registry, portal, entry, item, now, actor, refused):
     material's history say why, for the moderator to correct and publish it."""
     from statportal.workflow import note
 
-    texts = "; ".join(f.message.interpolate() if hasattr(f.message, "interpolate")
-                      else str(f.message) for f in refused.findings)
+    texts = "; ".join(interpolate(f.message) for f in refused.findings)
     _mark_done(entry, item, now, skipped="refused by the checks of publishing")
     entry.notes = (*entry.notes, f"{item['material']}: not released, the checks of "
                                  f"publishing refuse it: {texts}")
