@@ -90,6 +90,7 @@ class TestCategoryAfterPublishing:
 # -- Generate: parameters of any JSON type are a 400 naming the field -----------------------
 from tests.test_basis_tables import basis, field_of, generate, material_with  # noqa: E402
 from tests.test_materials import add as add_material  # noqa: E402
+from tests.test_materials import as_user  # noqa: E402
 
 
 @pytest.mark.parametrize("body, field", [
@@ -141,3 +142,31 @@ def test_the_register_csv_neutralises_every_formula_start(testapp, demo):
     assert values["Note"].startswith("'") and values["Register note"].startswith("'")
     for value in row:
         assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), value
+
+
+# -- a GET writes nothing ------------------------------------------------------------------
+@pytest.mark.parametrize("older", [False, True])
+def test_the_disclosure_pages_write_nothing(app, testapp, demo, older):
+    """The disclosure page and its JSON read the tables and bases (their digests key the
+    cache) but store nothing."""
+    from tests.disclosure_samples import basis_xlsx
+
+    url = add_material(testapp, **material_with(
+        [upload("wages-en.xlsx", published_xlsx(), "en")],
+        [upload("wages.basis.xlsx", basis_xlsx())], languages=("en",)))
+    if older:  # files stored before their digest was kept with them
+        from pyramid.traversal import find_resource
+
+        from statportal.testing import open_portal
+
+        with open_portal(app) as portal:
+            material = find_resource(portal, url)
+            for stored in [*material.files, *material.bases]:
+                del stored.sha256
+    as_user(testapp, "dana")
+    testapp.get("/++api++/")           # a user's first request keeps when they were seen
+    before = last_transaction(app)
+    testapp.get(f"/++api++{url}/@disclosure")
+    testapp.get(f"{url}/@@disclosure", headers={"Accept": "text/html"})
+    testapp.get(f"/++api++{url}")
+    assert last_transaction(app) == before

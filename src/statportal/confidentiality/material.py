@@ -98,13 +98,9 @@ def override_of(candidate, settings):
 
 
 def _sha(stored):
-    digest = getattr(stored, "sha256", None)
-    if digest is None:
+    digest = getattr(stored, "sha256", None)  # kept when the file was stored
+    if digest is None:  # a file stored before: computed, never written (a GET checks too)
         digest = hashlib.sha256(stored.read()).hexdigest()
-        try:
-            stored.sha256 = digest  # computed once per stored file
-        except AttributeError:
-            pass
     return digest
 
 

@@ -5,6 +5,8 @@ every later page view reads it, none recomputes it. The file object is shared by
 request that brought it and the material it was placed in.
 """
 
+import hashlib
+
 from persistent import Persistent
 from ZODB.blob import Blob
 
@@ -34,6 +36,8 @@ class StoredFile(Persistent):
         self.extension = extension or extension_of(self.filename)
         self.content_type = CONTENT_TYPES.get(self.extension, "application/octet-stream")
         self.size = len(data)
+        # what the checks' caches know the content by (computed here: a check writes nothing)
+        self.sha256 = hashlib.sha256(data).hexdigest()
         self.language = language
         self.removed_sheets = tuple(removed_sheets or ())
         self.version = version
