@@ -35,9 +35,10 @@ def read_basis(filename, data, classifications=None):
     classifications = classifications or {}
     if extension == "csv":
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError("the file is not UTF-8 text", filename) from None
+            text = _comma_separated(data)
+        except ValueError:
+            raise InputError("the file is neither UTF-8 nor Windows-1251 text",
+                             filename) from None
         sheets = {}
         basis_text, basis_file = text, filename
     elif extension == "xlsx":
@@ -65,6 +66,21 @@ def read_basis(filename, data, classifications=None):
             raise InputError(f"no hierarchy for the dimension {dim!r}: add a sheet named "
                              f"{dim!r} with code,parent,label", basis_file, 1, dim)
     return Table.from_csv(basis_text, hierarchies, basis_file)
+
+
+def _comma_separated(data):
+    """A .csv as a spreadsheet program saves it (UTF-8 or Windows-1251, ``,`` or ``;``
+    between fields, as the preview reads it) in the comma-separated UTF-8 form read here."""
+    from statportal.files.tables import csv_delimiter, decode_text
+
+    text = decode_text(data)
+    delimiter = csv_delimiter(text)
+    if delimiter == ",":
+        return text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        csv.reader(io.StringIO(text), delimiter=delimiter))
+    return out.getvalue()
 
 
 def _workbook_sheets(filename, data):

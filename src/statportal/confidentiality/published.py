@@ -52,8 +52,11 @@ def sheets_of(filename, data):
     """``[(sheet name, rows)]``: every sheet's rows as lists of cell values (None for
     blanks; formulas as their text, ``=…``)."""
     extension = filename.rsplit(".", 1)[-1].lower()
-    if extension == "csv":
-        reader = csv.reader(io.StringIO(data.decode("utf-8-sig", "replace")))
+    if extension == "csv":  # read as the preview reads it: UTF-8 or Windows-1251, ; or ,
+        from statportal.files.tables import csv_delimiter, decode_text
+
+        text = decode_text(data)
+        reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))
         return [("", [[v if v != "" else None for v in row] for row in reader])]
     if extension == "xlsx":
         from openpyxl import load_workbook
