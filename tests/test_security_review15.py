@@ -170,3 +170,27 @@ def test_the_disclosure_pages_write_nothing(app, testapp, demo, older):
     testapp.get(f"{url}/@@disclosure", headers={"Accept": "text/html"})
     testapp.get(f"/++api++{url}")
     assert last_transaction(app) == before
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_another_method_escapes_neither_the_limit_nor_the_csrf_check(app, testapp, demo,
+                                                                     frozen, method):
+    """The ask page answers only GET and POST: a form body PUT to it is neither read
+    unlimited nor taken as a question without the CSRF token."""
+    from webtest import TestRequest
+
+    before = last_transaction(app)
+    request = TestRequest.blank("/questions/@@ask", method=method, headers={
+        "Accept-Language": "en", "Content-Type": "multipart/form-data; boundary=x"})
+    from tests.test_questions_review2 import Unreadable
+
+    request.environ.update({"REMOTE_ADDR": "203.0.113.91", "wsgi.input": Unreadable(),
+                            "CONTENT_LENGTH": str(20 * 1024 * 1024)})
+    response = testapp.do_request(request, status="*", expect_errors=True)
+    assert response.status_int in (404, 405, 413)
+    assert last_transaction(app) == before and stored_questions(app) == []
+    small = testapp.request("/questions/@@ask", method=method, body=b"submit=submit",
+                            headers={"Accept": "text/html",
+                                     "Content-Type": "application/x-www-form-urlencoded"},
+                            expect_errors=True)
+    assert small.status_int in (404, 405)

@@ -32,7 +32,7 @@ def includeme(config):
     config.add_body_limit("questions", paths=("/questions", "/questions/@@ask",
                                               "/questions/ask"),
                           max_bytes=body_max_bytes(config.registry.settings),
-                          methods=("POST",), refuse=refuse_body)
+                          methods=("POST", "PUT", "PATCH"), refuse=refuse_body)
     config.add_content_type(
         "Questions", resources.Questions, schemas.container_schema,
         title=_("Questions and answers"),

@@ -124,7 +124,7 @@ def _ask_schema(request, context):
 
 
 @view_config(context=Questions, name="ask", accept=HTML, permission=ASK,
-             renderer="statportal:templates/ask.pt")
+             request_method=("GET", "POST"), renderer="statportal:templates/ask.pt")
 def ask_page(context, request):
     form = make_form(_ask_schema(request, context), request, _("Send the question"))
     if "submit" not in request.POST:
