@@ -66,6 +66,13 @@ KNOWN = (
     "pyramid.reload_templates",
     "pyramid.debug_authorization",
     "pyramid.default_locale_name",
+    # Disclosure control (statportal.confidentiality): no default here, the package's own.
+    "statportal.disclosure.threshold",
+    "statportal.disclosure.dominance",
+    "statportal.disclosure.p_percent",
+    "statportal.disclosure.protection",
+    "statportal.disclosure.allow_override",
+    "statportal.disclosure.presumed_categories",
 )
 
 

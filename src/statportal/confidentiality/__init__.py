@@ -8,12 +8,17 @@ The engine is :mod:`statportal.disclosure`, which knows nothing of Pyramid.
 
 
 def includeme(config):
+    from pyramid.exceptions import ConfigurationError
+
     from statportal.confidentiality import checks, material
     from statportal.content.events import ObjectAdded, ObjectModified
 
     # A wrong setting stops the start, not the first publication.
-    config.registry.statportal_disclosure_settings = \
-        checks.DisclosureSettings.from_settings(config.get_settings() or {})
+    try:
+        config.registry.statportal_disclosure_settings = \
+            checks.DisclosureSettings.from_settings(config.get_settings() or {})
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
     config.add_directive("add_disclosure_validator", checks.add_disclosure_validator)
     config.add_directive("add_classification", material.add_classification)
     config.add_disclosure_validator(checks.primary_validator, name="primary")

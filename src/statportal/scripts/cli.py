@@ -31,10 +31,12 @@ class CommandError(Exception):
 def open_app(config_uri, instead="do this in the web interface while the portal runs"):
     """``bootstrap(CONFIG)`` for a command, which is not the web process: no release worker
     thread of its own. A FileStorage that a running portal (or another command) holds is a
-    :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback.
+    :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback; so
+    is a wrong setting (a ``ConfigurationError``).
 
     Logging is set up after the app is made, so the command does not repeat the web
     process's start-up lines (such as where the release worker runs)."""
+    from pyramid.exceptions import ConfigurationError
     from zc.lockfile import LockError
 
     from statportal.settings import env_name
@@ -52,6 +54,8 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
             f"`pserve` runs) and run this command again, or {instead}; to run commands "
             "beside a running portal, serve it from ZEO (docs/administrators.md, "
             "Storage).") from None
+    except ConfigurationError as exc:  # a wrong setting: one line, not a traceback
+        raise CommandError(f"{config_uri}: {exc}") from None
     finally:
         if saved is None:
             del os.environ[name]

@@ -110,8 +110,10 @@ def add_body_limit(config, name, paths, max_bytes, methods=("POST", "PUT", "PATC
 
     Discriminator ``('statportal-body-limit', name)``; ``refuse`` is a dotted name or a
     callable ``refuse(request, limit) -> Response | None``."""
-    if not paths or not isinstance(max_bytes, int) or max_bytes < 0:
-        raise ConfigurationError(f"add_body_limit {name!r}: paths and max_bytes >= 0 needed")
+    if not paths or isinstance(paths, str) or isinstance(methods, str) or \
+            not isinstance(max_bytes, int) or max_bytes < 0:
+        raise ConfigurationError(f"add_body_limit {name!r}: paths and methods (sequences "
+                                 "of strings) and max_bytes >= 0 needed")
     refuse = config.maybe_dotted(refuse)
     limits = get_body_limits(config.registry)
     intr = config.introspectable("statportal body limits", name, name, "statportal body limit")
