@@ -194,3 +194,14 @@ def test_another_method_escapes_neither_the_limit_nor_the_csrf_check(app, testap
                                      "Content-Type": "application/x-www-form-urlencoded"},
                             expect_errors=True)
     assert small.status_int in (404, 405)
+
+
+def test_reading_a_text_for_a_table_takes_no_time_whatever_its_cells():
+    import time
+
+    from statportal.confidentiality.material import _text_is_table
+
+    hostile = ("1" + " " * 60000 + "x;y\n").encode() * 2
+    started = time.monotonic()
+    assert _text_is_table(hostile) is False
+    assert time.monotonic() - started < 1

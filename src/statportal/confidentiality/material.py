@@ -213,7 +213,8 @@ _HTML_TABLE = re.compile(rb"<table[\s>/]", re.IGNORECASE)
 #: plain text, which the upload check takes as the same format as .csv
 TEXT_EXTENSIONS = ("txt",)
 _DELIMITERS = (";", "\t", ",", "|")
-_NUMBER = re.compile(r"^[-+−]?\d[\d \u00a0\u202f]*(?:[.,]\d+)?\s*%?$")
+#: a number in a cell of its own (one run of digits and spaces: no backtracking to speak of)
+_NUMBER = re.compile(r"[-+−]?\d[\d \u00a0\u202f]*(?:[.,]\d+)?%?")
 
 
 def is_table(stored):
@@ -253,7 +254,7 @@ def _text_is_table(data):
             if line.count(delimiter):
                 counts.setdefault(line.count(delimiter), []).append(line)
         rows = max(counts.values(), key=len, default=[])
-        if len(rows) >= 2 and any(_NUMBER.match(cell.strip().strip('"'))
+        if len(rows) >= 2 and any(_NUMBER.fullmatch(cell.strip().strip('"'))
                                   for row in rows for cell in row.split(delimiter)):
             return True
     return False
