@@ -45,16 +45,15 @@ def record_declaration(event):
     from pyramid.threadlocal import get_current_request
 
     from statportal.confidentiality.upload import declaration_comment
-    from statportal.workflow import note, workflow_of
+    from statportal.workflow import history_of, note, workflow_of
 
     obj = event.object
     if getattr(obj, "primary_data", None) is None or not hasattr(obj, "bases"):
         return
     request = get_current_request()
     workflow = workflow_of(request.registry, obj) if request is not None else None
-    if workflow is None or workflow.name not in (getattr(obj, "__workflow_state__", None)
-                                                 or {}):
-        return  # not in its workflow yet: nothing to record against
+    if workflow is None or not history_of(obj):
+        return  # not in its workflow yet (no "create"): nothing to record against
     note(obj, "primary_data", declaration_comment(obj), request=request)
 
 
