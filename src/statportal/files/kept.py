@@ -10,9 +10,9 @@ sent it: another person who learns the id reaches nothing, and cannot overwrite 
 
 Bounds: an upload is kept ``statportal.upload_keep_minutes`` at most; one owner keeps at
 most ``statportal.upload_keep_mb``, the whole store ``statportal.upload_keep_total_mb``
-(the oldest go first). Every write sweeps what is older. Files are written only when a
-form comes back (the portal does not answer with a redirect); a form that is accepted
-removes the uploads it used at once.
+(the oldest go first). Every write, the start and each pass of the worker sweep what is
+older. Files are written only when a form comes back (the portal does not answer with a
+redirect); a form that is accepted removes the uploads it used at once.
 
 ``UploadStore(request)`` is the per-request face deform's ``FileUploadWidget`` talks to.
 """
@@ -338,5 +338,9 @@ def new_uid():
 
 
 def includeme(config):
-    config.registry.registerUtility(kept_uploads_from_settings(config.registry.settings),
-                                    IUploadStore)
+    store = kept_uploads_from_settings(config.registry.settings)
+    try:
+        store.sweep()  # what an earlier run left past its time (the worker sweeps after)
+    except OSError:
+        log.exception("the kept uploads could not be swept")
+    config.registry.registerUtility(store, IUploadStore)

@@ -168,7 +168,22 @@ def run_pass(registry, now=None, base_url=None):
     except Exception:  # noqa: BLE001 (logged; the releases are committed, the next pass retries)
         log.exception("currency scan failed; the releases of this pass are committed")
         result.currency_error = True
+    _sweep_kept_uploads(registry)
     return result
+
+
+def _sweep_kept_uploads(registry):
+    """Uploads kept for forms that never came back go when their time is up, not only
+    when someone's next form error writes (they may hold a basis or an asker's file)."""
+    from statportal.files.kept import get_kept_uploads
+
+    store = get_kept_uploads(registry)
+    if store is None:
+        return
+    try:
+        store.sweep()
+    except OSError:
+        log.exception("worker: the kept uploads could not be swept")
 
 
 def next_due(registry, now):
