@@ -331,7 +331,7 @@ def demo_materials():
 
 
 def add_demo_materials(registry, portal):
-    from statportal.confidentiality.upload import declaration_comment
+    from statportal.confidentiality.declaration import declaration_comment
     from statportal.content.registry import get_content_registry
     from statportal.files import StoredFile
     from statportal.materials.catalog import get_catalog

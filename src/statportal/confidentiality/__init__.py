@@ -44,7 +44,7 @@ def record_declaration(event):
     has it in its history, with who made it."""
     from pyramid.threadlocal import get_current_request
 
-    from statportal.confidentiality.upload import declaration_comment
+    from statportal.confidentiality.declaration import declaration_comment
     from statportal.workflow import history_of, note, workflow_of
 
     obj = event.object
@@ -81,7 +81,7 @@ def guard_published_changes(event):
         return
     state = (getattr(obj, "__workflow_state__", None) or {}).get(workflow.name)
     if DECLARATION & changed:
-        from statportal.confidentiality.upload import declaration_comment
+        from statportal.confidentiality.declaration import declaration_comment
 
         note(obj, "primary_data", declaration_comment(obj), request=request)
     if isinstance(obj, Material) and state in CHECKED_STATES:

@@ -94,7 +94,8 @@ def _period_check(node, value):
 
 
 def _material_check(node, value):
-    from statportal.confidentiality.upload import check_basis_tables, check_declaration
+    from statportal.confidentiality.declaration import check_declaration
+    from statportal.confidentiality.upload import check_basis_tables
 
     _period_check(node, value)
     check_declaration(node, value)
@@ -108,11 +109,11 @@ class MaterialSchema(colander.MappingSchema):
         self.insert(1, multilingual("description", _("Description"),
                                     max_length=DESCRIPTION_MAX, textarea=True))
         self.insert(2, multilingual("body", _("Text"), max_length=BODY_MAX, textarea=True))
-        from statportal.confidentiality.upload import (
-            bases_node,
+        from statportal.confidentiality.declaration import (
             primary_data_node,
             primary_data_reason_node,
         )
+        from statportal.confidentiality.upload import bases_node
 
         at = [child.name for child in self.children].index("files") + 1
         self.insert(at, bases_node())

@@ -68,7 +68,7 @@ def place(request, request_obj):
     A request tied to a release of the calendar whose time has not come is placed under
     embargo (:mod:`statportal.releases.embargo`): a new material is ``scheduled``, a
     Replace waits on its request; both go public at the release time."""
-    from statportal.confidentiality.upload import declaration_comment, take_declaration
+    from statportal.confidentiality.declaration import declaration_comment, take_declaration
     from statportal.releases import embargo
     from statportal.workflow import note
     from statportal.workflow.engine import _record, workflow_of

@@ -131,7 +131,8 @@ def replaces_validator(node, kw):
 @colander.deferred
 def request_validator(node, kw):
     """The references (``replaces_validator``), then the primary-data declaration."""
-    from statportal.confidentiality.upload import check_basis_tables, check_declaration
+    from statportal.confidentiality.declaration import check_declaration
+    from statportal.confidentiality.upload import check_basis_tables
 
     references = replaces_validator(node, kw)
 
@@ -228,11 +229,11 @@ class PlacementRequestSchema(colander.MappingSchema):
         super().__init__(*args, validator=request_validator, **kw)
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
-        from statportal.confidentiality.upload import (
-            bases_node,
+        from statportal.confidentiality.declaration import (
             primary_data_node,
             primary_data_reason_node,
         )
+        from statportal.confidentiality.upload import bases_node
 
         at = [child.name for child in self.children].index("files") + 1
         self.insert(at, bases_node())

@@ -112,7 +112,7 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
     """Make one waiting placement public; returns the material, or None when it no longer
     waits (withdrawn or removed before its time): the caller records that. Raises
     ``Refused`` when the checks of publishing refuse it (nothing is changed)."""
-    from statportal.confidentiality.upload import declaration_comment, take_declaration
+    from statportal.confidentiality.declaration import declaration_comment, take_declaration
     from statportal.workflow import note
     from statportal.workflow.engine import _record
 
