@@ -149,3 +149,31 @@ def test_the_guides_body_limit_example_registers(tmp_path, monkeypatch):
         assert response.status_int != 413
     finally:
         close_app(app)
+
+
+def _anchors(path):
+    """GitHub's anchors of a Markdown file's headings."""
+    found = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading:
+            text = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower())
+            found.add(text.replace(" ", "-"))
+    return found
+
+
+def test_the_docs_links_lead_somewhere():
+    """Every relative link of the README and docs/*.md names a file that exists and, with
+    ``#…``, a heading of it (issue 15 added links between the guides)."""
+    broken = []
+    for page in [DOCS.parent / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for link in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", link):
+                continue
+            target, _hash, anchor = link.partition("#")
+            path = (page.parent / target) if target else page
+            if not path.exists() or (anchor and path.suffix == ".md"
+                                     and anchor not in _anchors(path)):
+                broken.append(f"{page.name}: {link}")
+    assert broken == []
