@@ -249,3 +249,23 @@ class TestKeptUploadsSwept:
             os.utime(entry.path, (old, old))
         Configurator(settings=dict(app_settings)).include("statportal.files.kept")
         assert os.listdir(store.directory) == []
+
+
+# -- the 413 counts, but another site cannot spend a visitor's allowance --------------------
+def test_another_site_cannot_use_up_a_visitors_allowance(app, testapp, demo, frozen):
+    """A page elsewhere may make its visitors' browsers send large bodies to the ask form
+    (a no-cors fetch needs no preflight): such a refusal, which says where it came from,
+    does not count against the visitor's address; one from the portal's own pages does."""
+    from tests.test_questions import ask
+
+    form = {"Content-Type": "multipart/form-data; boundary=x"}
+    for _ in range(12):
+        post_unread(testapp, "/questions/@@ask", remote="203.0.113.92",
+                    Origin="https://evil.example", **form)
+        post_unread(testapp, "/questions/@@ask", remote="203.0.113.92", Origin="null",
+                    **form)
+    ask(testapp, status=201, remote="203.0.113.92")
+    for _ in range(10):
+        post_unread(testapp, "/questions/@@ask", remote="203.0.113.93",
+                    Origin="http://localhost", **form)
+    ask(testapp, status=429, remote="203.0.113.93")

@@ -85,12 +85,22 @@ def body_max_bytes(settings):
         * 1024 * 1024
 
 
+def sent_from_elsewhere(request):
+    """Whether the browser says the request comes from another site's page (``Origin``,
+    which browsers send with every POST; ``null`` from an opaque origin)."""
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.rstrip("/") != request.host_url
+
+
 def refuse_body(request, limit):
     """The answer to a question too large to read (called before anything reads it):
-    413 naming the attachment, in JSON or as a page; the attempt counts."""
+    413 naming the attachment, in JSON or as a page; the attempt counts — unless another
+    site's page sent it: that site must not use up its visitors' allowance (the CSRF
+    check, which such a request would fail, comes only after this refusal)."""
     from statportal.settings import as_int
 
-    get_limits(request).count_address(request)
+    if not sent_from_elsewhere(request):
+        get_limits(request).count_address(request)
     message = _("The question is too large: an attachment may have at most ${mb} MB.",
                 mapping={"mb": as_int(request.registry.settings,
                                       "statportal.questions.attachment_max_mb")})
