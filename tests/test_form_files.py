@@ -7,7 +7,6 @@ error (kept server-side, shown by name, saved by the corrected submit) and nobod
 claim them. The JSON API keeps its shape of ``files`` and gains references to current files.
 """
 
-import base64
 import os
 import re
 import time
@@ -24,6 +23,7 @@ from statportal.testing import (
     open_portal,
 )
 from tests.test_files import SAMPLES
+from tests.test_materials import upload
 
 REQUESTS = "/++api++/requests"
 SECTION = "/official-statistics/economy/industry"
@@ -44,11 +44,6 @@ def kept_files(tmp_path):
     return sorted(name for name in os.listdir(tmp_path / "uploads") if name.endswith(".data"))
 
 
-def b64(name, data, **extra):
-    return {"data": base64.b64encode(data).decode(), "encoding": "base64", "filename": name,
-            **extra}
-
-
 def request_payload(**changes):
     return {
         "@type": "PlacementRequest",
@@ -56,7 +51,7 @@ def request_payload(**changes):
                   "en": "Industrial production"},
         "category": "express_information", "unit": "/orgunits/industry-statistics",
         "section": SECTION, "placement_type": "new",
-        "files": [b64(*KK), b64(*RU), b64(*EN)], "languages": ["kk", "ru", "en"],
+        "files": [upload(*KK), upload(*RU), upload(*EN)], "languages": ["kk", "ru", "en"],
         "executor_email": "aigerim@stat.example.kz", "executor": "Әйгерім Сейітова",
         "head_of_unit": "Марат Жұмабаев", **changes}
 
@@ -180,7 +175,7 @@ def test_a_row_changed_by_someone_else_meanwhile_is_named(app, testapp, three_fi
     form.set("upload", Upload(*CORRECTED), index=0)
     other = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en"})
     other.authorization = basic_auth("aigerim")
-    other.patch_json(f"/++api++{three_files}", {"files": [b64(*RU)]})
+    other.patch_json(f"/++api++{three_files}", {"files": [upload(*RU)]})
     refused = form.submit("submit")
     assert "no longer among the files" in refused.text
     assert [name for name, _l, _d in stored(app, three_files)] == ["otchet-rus.pdf"]
@@ -191,7 +186,7 @@ def test_a_tampered_row_is_refused_and_cannot_reach_another_objects_file(app, te
     """The row's action is one of three; its reference finds only this object's files (a
     file of another request, named by its id, is not taken)."""
     testapp.authorization = basic_auth("aigerim")
-    other = testapp.post_json(REQUESTS, request_payload(files=[b64("secret.txt", b"x")]),
+    other = testapp.post_json(REQUESTS, request_payload(files=[upload("secret.txt", b"x")]),
                               status=201).json["@id"].replace("http://localhost/++api++", "")
     testapp.authorization = None
     other_ref = edit_form(testapp, other).get("current", index=0).value
@@ -344,7 +339,7 @@ def test_a_material_edit_keeps_replaces_removes_and_appends(app, testapp, demo, 
     testapp.authorization = basic_auth("yerlan")
     url = testapp.post_json(f"/++api++{SECTION}", {
         "@type": "Material", "title": {"kk": "Индекс", "ru": "Индекс", "en": "Index"},
-        "category": "press_release", "files": [b64(*KK), b64(*RU), b64(*EN)]},
+        "category": "press_release", "files": [upload(*KK), upload(*RU), upload(*EN)]},
         status=201).json["@id"].replace("http://localhost/++api++", "")
     testapp.authorization = None
     form = edit_form(testapp, url, "yerlan")
@@ -453,13 +448,13 @@ def test_json_files_old_shape_and_references(app, testapp, three_files):
     assert len(testapp.get(api).json["files"]) == 3
     # references keep, a new file is appended, "replaces" takes a file's place and language
     testapp.patch_json(api, {"files": [
-        b64("esep-new.docx", KK[1], replaces="esep-kaz.docx"), {"filename": "otchet-rus.pdf"},
-        {"filename": "report-eng.txt", "remove": True}, b64("scan.bmp", SAMPLES["scan.bmp"],
+        upload("esep-new.docx", KK[1], replaces="esep-kaz.docx"), {"filename": "otchet-rus.pdf"},
+        {"filename": "report-eng.txt", "remove": True}, upload("scan.bmp", SAMPLES["scan.bmp"],
                                                             language="en")]})
     assert [(f["filename"], f["language"]) for f in testapp.get(api).json["files"]] == [
         ("esep-new.docx", "kk"), ("otchet-rus.pdf", "ru"), ("scan.bmp", "en")]
     # only new files: they replace all the files, as before
-    testapp.patch_json(api, {"files": [b64(*EN)]})
+    testapp.patch_json(api, {"files": [upload(*EN)]})
     assert [f["filename"] for f in testapp.get(api).json["files"]] == ["report-eng.txt"]
     # bad references are 400s naming the item, and change nothing
     before = last_transaction(app)
@@ -469,7 +464,7 @@ def test_json_files_old_shape_and_references(app, testapp, three_files):
                           "named twice"),
                          ([{"filename": "report-eng.txt", "remove": True}],
                           "Attach at least one file."),
-                         ([b64(*KK, replaces="nope.txt")], "nope.txt")):
+                         ([upload(*KK, replaces="nope.txt")], "nope.txt")):
         errors = testapp.patch_json(api, {"files": files}, status=400).json["errors"]
         assert errors[0]["field"].startswith("files"), errors
         assert words in errors[0]["message"], errors

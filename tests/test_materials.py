@@ -12,8 +12,10 @@ from tests import samples
 SECTION = "/official-statistics/economy/industry"
 
 
-def upload(name, data, language=None):
-    body = {"data": base64.b64encode(data).decode(), "encoding": "base64", "filename": name}
+def upload(name, data, language=None, **extra):
+    """A JSON file object; ``extra`` adds keys such as ``replaces`` or ``tables``."""
+    body = {"data": base64.b64encode(data).decode(), "encoding": "base64", "filename": name,
+            **extra}
     if language:
         body["language"] = language
     return body
