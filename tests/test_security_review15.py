@@ -269,3 +269,26 @@ def test_another_site_cannot_use_up_a_visitors_allowance(app, testapp, demo, fro
         post_unread(testapp, "/questions/@@ask", remote="203.0.113.93",
                     Origin="http://localhost", **form)
     ask(testapp, status=429, remote="203.0.113.93")
+
+
+def test_the_new_staff_pages_write_nothing(app, testapp, demo):
+    """My work with placed materials, the register (page, .xlsx, .csv) and the note's form
+    are GETs: nothing is stored."""
+    from statportal.testing import login_html
+    from tests.test_methodology_gaps import placed
+
+    first = placed(testapp)
+    for login in ("aigerim", "dana"):
+        testapp.authorization = None
+        testapp.reset()
+        login_html(testapp, login)
+        testapp.get("/my-work", headers={"Accept": "text/html"})
+    before = last_transaction(app)
+    testapp.get("/my-work", headers={"Accept": "text/html"})
+    testapp.get("/requests/@register", headers={"Accept": "text/html"})
+    testapp.get("/requests/@register?format=xlsx", headers={"Accept": "text/html"})
+    testapp.get("/requests/@register?format=csv", headers={"Accept": "text/html"})
+    request_url = first["@id"].replace("http://localhost", "").replace("/++api++", "")
+    testapp.get(f"{request_url}/@@register-note", headers={"Accept": "text/html"})
+    testapp.get("/@@primary-data", status="*", headers={"Accept": "text/html"})
+    assert last_transaction(app) == before
