@@ -337,6 +337,29 @@ def new_uid():
     return secrets.token_urlsafe(24)
 
 
+def warn_if_not_shared(event):
+    """At start-up: a database shared with other processes (ZEO, RelStorage) while kept
+    uploads wait in this host's temporary directory (``statportal.upload_dir`` unset). A
+    form refused by one web process may come back to another: on another host, or under a
+    private /tmp (systemd's ``PrivateTmp``, a container), it finds nothing kept."""
+    from statportal.storage import own_storage
+
+    registry = event.app.registry
+    store = get_kept_uploads(registry)
+    db = (getattr(registry, "_zodb_databases", None) or {}).get("")
+    if store is None or db is None or (registry.settings.get("statportal.upload_dir") or
+                                       "").strip():
+        return
+    own, storage = own_storage(db.storage)
+    if not own:
+        log.warning(
+            "Uploads kept for forms wait in %s, under this host's temporary directory "
+            "(statportal.upload_dir is not set), but the database is shared with other "
+            "processes (%s): a web process on another host, or with a /tmp of its own, "
+            "does not find the files kept by this one. Set statportal.upload_dir to one "
+            "directory that every web process shares.", store.directory, storage)
+
+
 def includeme(config):
     store = kept_uploads_from_settings(config.registry.settings)
     try:
@@ -344,3 +367,4 @@ def includeme(config):
     except OSError:
         log.exception("the kept uploads could not be swept")
     config.registry.registerUtility(store, IUploadStore)
+    config.add_subscriber(warn_if_not_shared, "pyramid.interfaces.IApplicationCreated")

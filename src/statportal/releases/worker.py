@@ -38,6 +38,7 @@ from pyramid.scripting import prepare
 from ZODB.POSException import ConflictError
 
 from statportal import clock
+from statportal.storage import own_storage
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
@@ -316,49 +317,6 @@ class WakeOnReleaseChange:
 
 
 # -- where the worker runs ---------------------------------------------------------------------
-# Attributes by which storages that wrap another hold it: BlobStorage (a proxy), DemoStorage
-# (its writes go to ``changes``), and the ``base``/``storage`` of other wrappers (zlib,
-# before-storage).  Read from the instance itself, past any ``__getattr__`` proxying.
-_WRAPPED = ("_BlobStorage__storage", "changes", "base", "storage", "_storage")
-
-
-def _is_storage(obj):
-    return hasattr(obj, "tpc_begin") and hasattr(obj, "getName")
-
-
-def written_storage(storage):
-    """The storage that ``storage``'s writes end in, through any wrappers."""
-    seen = set()
-    while id(storage) not in seen:
-        seen.add(id(storage))
-        attributes = getattr(storage, "__dict__", {})
-        inner = next((attributes[name] for name in _WRAPPED
-                      if _is_storage(attributes.get(name))), None)
-        if inner is None:
-            break
-        storage = inner
-    return storage
-
-
-def own_storage(storage):
-    """``(own, description)``: whether the database's writes stay with this process —
-    a FileStorage open for writing (it locks its file: no other process may write it) or
-    memory (MappingStorage, a DemoStorage's changes) — rather than going to a server that
-    other processes share (a ZEO client, RelStorage, anything else)."""
-    from ZODB.FileStorage import FileStorage
-    from ZODB.MappingStorage import MappingStorage
-
-    leaf = written_storage(storage)
-    description = f"{type(leaf).__name__} {leaf.getName()}"
-    if leaf is not storage:
-        description += f" in {type(storage).__name__}"
-    if isinstance(leaf, MappingStorage):
-        return True, description
-    if isinstance(leaf, FileStorage):
-        return not leaf.isReadOnly(), description
-    return False, description
-
-
 def single_process_storage(registry):
     db = (getattr(registry, "_zodb_databases", None) or {}).get("")
     return db is not None and own_storage(db.storage)[0]

@@ -1,0 +1,46 @@
+"""What the database's storage is: whose writes it holds (this process's, or a server's
+that other processes share), through whatever wraps it. Used where the portal decides what
+runs in the web process (the release worker) and what its processes must share (kept
+uploads)."""
+
+# Attributes by which storages that wrap another hold it: BlobStorage (a proxy), DemoStorage
+# (its writes go to ``changes``), and the ``base``/``storage`` of other wrappers (zlib,
+# before-storage).  Read from the instance itself, past any ``__getattr__`` proxying.
+_WRAPPED = ("_BlobStorage__storage", "changes", "base", "storage", "_storage")
+
+
+def _is_storage(obj):
+    return hasattr(obj, "tpc_begin") and hasattr(obj, "getName")
+
+
+def written_storage(storage):
+    """The storage that ``storage``'s writes end in, through any wrappers."""
+    seen = set()
+    while id(storage) not in seen:
+        seen.add(id(storage))
+        attributes = getattr(storage, "__dict__", {})
+        inner = next((attributes[name] for name in _WRAPPED
+                      if _is_storage(attributes.get(name))), None)
+        if inner is None:
+            break
+        storage = inner
+    return storage
+
+
+def own_storage(storage):
+    """``(own, description)``: whether the database's writes stay with this process —
+    a FileStorage open for writing (it locks its file: no other process may write it) or
+    memory (MappingStorage, a DemoStorage's changes) — rather than going to a server that
+    other processes share (a ZEO client, RelStorage, anything else)."""
+    from ZODB.FileStorage import FileStorage
+    from ZODB.MappingStorage import MappingStorage
+
+    leaf = written_storage(storage)
+    description = f"{type(leaf).__name__} {leaf.getName()}"
+    if leaf is not storage:
+        description += f" in {type(storage).__name__}"
+    if isinstance(leaf, MappingStorage):
+        return True, description
+    if isinstance(leaf, FileStorage):
+        return not leaf.isReadOnly(), description
+    return False, description
