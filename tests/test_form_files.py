@@ -410,6 +410,39 @@ def test_a_basis_survives_a_validation_error(app, testapp, demo):
         assert [b.filename for b in obj.bases] == ["wages.basis.xlsx"]
 
 
+def test_a_kept_basis_is_shown_by_name_and_may_be_dropped(app, testapp, demo):
+    """After a validation error the basis is named like the other kept files (not only
+    kept unseen), and unticking it sends the form without it."""
+    from tests.disclosure_samples import basis_xlsx, published_xlsx
+
+    login_html(testapp, "yerlan")
+    form = testapp.get(f"{SECTION}/@@add?type=Material", headers=HTML).forms["edit-form"]
+    form.set("en", "Wages", index=0)
+    form["category"] = "press_release"
+    form.set("upload", Upload("wages.xlsx", published_xlsx()), index=0)
+    form.set("upload", Upload("wages.basis.xlsx", basis_xlsx()), index=3)  # the basis slot
+    form.set("date", "2026-10-31", index=0)
+    form.set("date", "2026-10-01", index=1)
+    refused = form.submit("submit")
+    assert "The period ends before it starts." in refused.text
+    basis_slot = refused.html.select_one(".item-basis")
+    assert [" ".join(p.text.split()) for p in basis_slot.select("p.kept-upload")] == \
+        ["Send the file chosen before: wages.basis.xlsx"]
+    form = refused.forms["edit-form"]
+    basis_uid = basis_slot.select_one("p.kept-upload input[name=uid]")["value"]
+    uids = form.fields["uid"]
+    next(f for f in uids if f._value == basis_uid or f.value == basis_uid).checked = False
+    form.set("date", "2026-10-31", index=1)
+    done = form.submit("submit")
+    assert done.status_int == 302, done.text[-2000:]
+    with open_portal(app) as portal:
+        obj = portal
+        for name in done.location[len("http://localhost"):].strip("/").split("/"):
+            obj = obj[name]
+        assert [f.filename for f in obj.files] == ["wages.xlsx"]
+        assert list(obj.bases or ()) == []
+
+
 # -- the question's attachment (deform's own upload widget, the portal's store) ---------
 
 def test_a_question_form_with_an_error_keeps_the_attachment(app, testapp, demo):
