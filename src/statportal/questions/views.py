@@ -34,7 +34,8 @@ from statportal.questions.workflow import CORRECT, PERSONAL, QUESTION_WORKFLOW, 
 from statportal.security.permissions import EDIT, VIEW
 from statportal.views.content import flash
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
-from statportal.workflow import Finding, WorkflowError, available_transitions, transition
+from statportal.views.workflow import in_words
+from statportal.workflow import WorkflowError, available_transitions, transition
 
 HTML = "text/html"
 JSON = "application/json"
@@ -271,12 +272,10 @@ def question_page(context, request):
             request.tm.doom()
             request.response.status = exc.status
             error, findings = exc.message, ()
-            if exc.field:
-                findings = (Finding(exc.message, field=exc.field),)
         except WorkflowError as exc:
             request.tm.doom()
             request.response.status = exc.status
-            error, findings = exc.message, exc.findings
+            error, findings = in_words(request, context, exc.message), exc.findings
         else:
             flash(request, _("Done."))
             return HTTPFound(request.resource_url(context))

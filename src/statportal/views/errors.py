@@ -4,6 +4,8 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPError
 from pyramid.view import exception_view_config, notfound_view_config
 
+from statportal.i18n import _
+
 
 @notfound_view_config(accept="text/html", renderer="statportal:templates/notfound.pt")
 def notfound(exc, request):
@@ -18,10 +20,27 @@ def bad_csrf(exc, request):
     return {}
 
 
+#: the heading of an error page in the reader's language (webob's titles are English)
+TITLES = {
+    400: _("Bad request"),
+    403: _("Not allowed"),
+    404: _("Page not found"),
+    405: _("Not possible"),
+    409: _("Conflict"),
+    413: _("Too large"),
+    429: _("Too many requests"),
+}
+
+
+def error_title(request, exc):
+    title = TITLES.get(getattr(exc, "code", None))
+    return request.localizer.translate(title) if title is not None else exc.title
+
+
 @exception_view_config(HTTPError, accept="text/html", renderer="statportal:templates/error.pt")
 def http_error(exc, request):
     request.response.status = exc.status
-    return {"title": exc.title, "detail": exc.detail}
+    return {"title": error_title(request, exc), "detail": exc.detail}
 
 
 def undecodable_input(request):
@@ -42,8 +61,6 @@ def bad_encoding(exc, request):
     """An address or form that is not UTF-8 is the client's mistake: 400, not 500."""
     from pyramid.httpexceptions import HTTPBadRequest
 
-    from statportal.i18n import _
-
     if not undecodable_input(request):
         raise exc
     message = _("The address or the form is not valid UTF-8.")
@@ -59,6 +76,7 @@ def render_error(request, exc):
     from pyramid.renderers import render_to_response
 
     response = render_to_response("statportal:templates/error.pt",
-                                  {"title": exc.title, "detail": exc.detail}, request=request)
+                                  {"title": error_title(request, exc), "detail": exc.detail},
+                                  request=request)
     response.status = exc.status
     return response

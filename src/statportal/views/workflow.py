@@ -17,6 +17,24 @@ from statportal.workflow import (
 )
 
 
+def in_words(request, context, message):
+    """A workflow refusal as the page says it: the transition's and the state's titles in
+    the reader's language ("Place", "Орналастыру"), not their names ("place")."""
+    from translationstring import TranslationString
+
+    workflow = workflow_of(request.registry, context)
+    mapping = dict(getattr(message, "mapping", None) or {})
+    if workflow is None or not mapping:
+        return message
+    chosen = workflow.transition(mapping.get("name")) if "name" in mapping else None
+    if chosen is not None:
+        mapping["name"] = label(request, chosen.title, chosen.name)
+    state = workflow.state(mapping.get("state")) if "state" in mapping else None
+    if state is not None:
+        mapping["state"] = label(request, state.title, state.name)
+    return TranslationString(message, mapping=mapping)
+
+
 @view_config(context=Content, name="workflow", accept="text/html", permission=VIEW,
              renderer="statportal:templates/workflow.pt")
 def workflow_page(context, request):
@@ -31,7 +49,7 @@ def workflow_page(context, request):
         except WorkflowError as exc:
             request.tm.doom()
             request.response.status = exc.status
-            error, findings = exc.message, exc.findings
+            error, findings = in_words(request, context, exc.message), exc.findings
         else:
             request.session.flash(request.localizer.translate(_("Done.")), "success")
             return HTTPFound(request.resource_url(context, "@@workflow"))

@@ -1,0 +1,75 @@
+"""What a walk through the portal as each role found (issue 15's review): the pages say
+their refusals in the reader's language, and the declaration is the executor's."""
+
+from statportal.testing import login_html
+from tests.test_materials import as_user
+from tests.test_placement import REQUESTS, payload, step
+
+KK = {"Accept": "text/html", "Accept-Language": "kk"}
+
+
+def registered_request(testapp, **changes):
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(**changes), status=201).json["@id"].replace(
+        "http://localhost", "")
+    step(testapp, "aigerim", url, "submit")
+    step(testapp, "marat", url, "approve")
+    step(testapp, "dana", url, "register")
+    return url
+
+
+def html_as(testapp, login):
+    as_user(testapp, None)
+    testapp.set_cookie("statportal_lang", "kk")
+    login_html(testapp, login)
+
+
+def test_a_refused_place_is_said_in_the_pages_language(testapp, demo):
+    """The moderator's Place refused for a table without a basis: the Kazakh page names the
+    action by its Kazakh title and lists the findings' words, with no English field names
+    (``place``, ``bases``, ``comment``) among them."""
+    url = registered_request(testapp, primary_data=None, primary_data_reason="")
+    html_as(testapp, "yerlan")
+    page = testapp.get(f"{url.replace('/++api++', '')}/@@workflow", headers=KK)
+    form = page.forms["workflow-form"]
+    refused = form.submit("transition", index=[b._value for b in form.fields["transition"]
+                                               ].index("place"), headers=KK, status=409)
+    alert = refused.html.select_one(".message.error")
+    text = " ".join(alert.text.split())
+    assert text.startswith("Орналастыру әрекеті қабылданбады"), text
+    assert "place" not in text.split()
+    assert alert.select("code") == []
+    assert "report.xlsx" in text  # the finding names the file
+
+
+def test_a_refused_route_is_said_in_the_pages_language(testapp, demo):
+    """The coordinator routes a question without choosing a unit: the Kazakh page gives the
+    action's Kazakh title and the finding without the field's name ``units``."""
+    url = received_question(testapp)
+    html_as(testapp, "dana")
+    page = testapp.get(url, headers=KK)
+    form = page.forms["question-form"]
+    index = [b._value for b in form.fields["transition"]].index("route")
+    refused = form.submit("transition", index=index, headers=KK, status=409)
+    alert = refused.html.select_one(".message.error")
+    text = " ".join(alert.text.split())
+    assert not text.startswith("route") and "units" not in text.split(), text
+    assert alert.select("code") == []
+
+
+def test_the_delete_of_a_question_is_refused_in_the_pages_language(testapp, demo):
+    """A question is never deleted: the 405 page has a Kazakh heading, not webob's
+    English "Method Not Allowed"."""
+    url = received_question(testapp)
+    html_as(testapp, "admin")
+    refused = testapp.get(f"{url}/@@delete", headers=KK, status=405)
+    assert "Method Not Allowed" not in refused.text
+    assert refused.html.select_one("h1").text.strip() != "Method Not Allowed"
+    assert "Сұрақ ешқашан жойылмайды" in refused.text
+
+
+def received_question(testapp):
+    """A question asked through the API, waiting to be routed, as its page's path."""
+    from tests.test_questions import ask, path
+
+    return path(ask(testapp).json).replace("/++api++", "")
