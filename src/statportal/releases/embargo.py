@@ -187,13 +187,28 @@ def release_entry(registry, entry, now, actor=WORKER):
     return released
 
 
+#: findings whose text carries values of a basis (primary data) or of the refused table
+VALUE_CODES = frozenset({"confidential_shown", "differs_from_basis", "exposed"})
+
+
+def _recorded(finding):
+    """A finding as the history and the entry's notes keep it: those who see them need
+    not see the basis (the disclosure page, for those who may, shows the cells)."""
+    if finding.code in VALUE_CODES:
+        return interpolate(_("${file}: refused by the confidentiality check (${code}); its "
+                             "disclosure page shows the cells.", mapping={
+                                 "file": (finding.location or {}).get("file") or "",
+                                 "code": finding.code}))
+    return interpolate(finding.message)
+
+
 def _refused_at_release(registry, portal, entry, item, now, actor, refused):
     """A waiting placement the checks refuse stays where it is (a new material scheduled,
     a Replace's published version unchanged); the bundle, the entry's notes and the
     material's history say why, for the moderator to correct and publish it."""
     from statportal.workflow import note
 
-    texts = "; ".join(interpolate(f.message) for f in refused.findings)
+    texts = "; ".join(_recorded(f) for f in refused.findings)
     _mark_done(entry, item, now, skipped="refused by the checks of publishing")
     entry.notes = (*entry.notes, f"{item['material']}: not released, the checks of "
                                  f"publishing refuse it: {texts}")
