@@ -73,3 +73,26 @@ def received_question(testapp):
     from tests.test_questions import ask, path
 
     return path(ask(testapp).json).replace("/++api++", "")
+
+
+def test_the_material_names_the_executor_who_declared(app, testapp, demo):
+    """The executor declares her tables not derived from primary data in the request; the
+    moderator only places it: the material's history and the /@primary-data report name
+    her, not him, as the issue's "recorded with who made it" asks."""
+    from tests.test_placement import run_chain
+
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(
+        primary_data=False, primary_data_reason="Administrative data of the Ministry of "
+        "Finance"), status=201).json["@id"].replace("http://localhost", "")
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    as_user(testapp, "dana")
+    history = testapp.get(f"/++api++{material}/@workflow").json["history"]
+    assert [(h["actor"], h["comment"].split(" (")[0]) for h in history
+            if h["action"] == "primary_data"] == [
+        ("aigerim", "not derived from primary data: Administrative data of the Ministry "
+         "of Finance")]
+    report = testapp.get("/++api++/@primary-data").json["items"]
+    row = next(item for item in report if item["@id"].endswith(material))
+    assert row["declared_by"] == "aigerim"

@@ -76,6 +76,15 @@ def declaration_comment(obj):
     return "not declared: presumed by the category"
 
 
+def declarer(obj):
+    """Who made ``obj``'s declaration (the actor of its latest ``primary_data`` entry in
+    the history), or None: a request's executor, whose words the material takes at Place."""
+    from statportal.workflow import history_of
+
+    return next((entry.get("actor") for entry in reversed(history_of(obj))
+                 if entry.get("action") == "primary_data"), None)
+
+
 def take_declaration(target, source):
     """Copy ``source``'s declaration onto ``target`` when ``source`` makes one (a request
     onto its material); returns whether ``target``'s declaration changed."""

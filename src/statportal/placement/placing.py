@@ -68,7 +68,11 @@ def place(request, request_obj):
     A request tied to a release of the calendar whose time has not come is placed under
     embargo (:mod:`statportal.releases.embargo`): a new material is ``scheduled``, a
     Replace waits on its request; both go public at the release time."""
-    from statportal.confidentiality.declaration import declaration_comment, take_declaration
+    from statportal.confidentiality.declaration import (
+        declaration_comment,
+        declarer,
+        take_declaration,
+    )
     from statportal.releases import embargo
     from statportal.workflow import note
     from statportal.workflow.engine import _record, workflow_of
@@ -86,12 +90,14 @@ def place(request, request_obj):
             creator=actor)
         material.files.extend(request_obj.files)
         material.bases = list(request_obj.bases or ())
-        take_declaration(material, request_obj)  # recorded when the material is added
         material.languages = tuple(sorted(request_obj.languages or ()))
         material.unit = request_obj.unit
         material.executor = request_obj.executor
         section.add(name_from_title(request_obj.title, section, section.reserved_names),
                     material)
+        # taken once added: its history names who declared it (the request's executor),
+        # not the moderator who places it
+        declaration_changed = take_declaration(material, request_obj)
         to_state = "scheduled" if waiting else "published"
     else:
         material = target_material(request_obj)
@@ -128,8 +134,8 @@ def place(request, request_obj):
                 from_state, override["reason"])
     if declaration_changed:
         note(material, "primary_data",
-             f"{declaration_comment(material)} ({request_obj.number})", actor=actor,
-             request=request)
+             f"{declaration_comment(material)} ({request_obj.number})",
+             actor=declarer(request_obj) or actor, request=request)
     _record(material, workflow, "place", actor, from_state, to_state, comment)
     if to_state == "published" and not waiting:
         material.published_at = now

@@ -112,7 +112,11 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
     """Make one waiting placement public; returns the material, or None when it no longer
     waits (withdrawn or removed before its time): the caller records that. Raises
     ``Refused`` when the checks of publishing refuse it (nothing is changed)."""
-    from statportal.confidentiality.declaration import declaration_comment, take_declaration
+    from statportal.confidentiality.declaration import (
+        declaration_comment,
+        declarer,
+        take_declaration,
+    )
     from statportal.workflow import note
     from statportal.workflow.engine import _record
 
@@ -135,7 +139,8 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
                              bases=request_obj.bases)
         if take_declaration(material, request_obj):
             note(material, "primary_data",
-                 f"{declaration_comment(material)} ({request_obj.number})", actor=actor)
+                 f"{declaration_comment(material)} ({request_obj.number})",
+                 actor=declarer(request_obj) or actor)
         override = getattr(request_obj, "disclosure_override", None)
         if override:
             material.disclosure_override = dict(override)
