@@ -96,3 +96,23 @@ def test_the_material_names_the_executor_who_declared(app, testapp, demo):
     report = testapp.get("/++api++/@primary-data").json["items"]
     row = next(item for item in report if item["@id"].endswith(material))
     assert row["declared_by"] == "aigerim"
+
+
+def test_a_generate_refusal_names_the_field_by_its_label(testapp, demo):
+    """Generate with collapse and no dimension: the Kazakh page names the field by the
+    label the page shows (not ``dim``, an English name of the JSON body)."""
+    from tests.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.test_materials import add, upload
+
+    url = add(testapp, files=[upload("wages-en.xlsx", published_xlsx(status={}), "en")],
+              bases=[upload("wages.basis.xlsx", basis_xlsx())], languages=["en"],
+              title={"en": "Wages"}, description={}, primary_data=True)
+    html_as(testapp, "yerlan")
+    page = testapp.get(f"{url}/@@disclosure", headers=KK)
+    form = page.forms["generate-form"]
+    form["rows"], form["cols"], form["method"] = "region", "activity", "collapse"
+    label = page.html.select_one("label[for=dim]").text.strip()
+    refused = form.submit("generate", headers=KK, status=400)
+    alert = " ".join(refused.html.select_one("[role=alert]").text.split())
+    assert alert.startswith(f"{label}:"), alert
+    assert not alert.startswith("dim")

@@ -11,6 +11,33 @@ from statportal.security.permissions import EDIT
 #: what the JSON body of ``@generate`` may carry
 GENERATE_FIELDS = ("basis", "rows", "cols", "method", "dim", "depth", "code", "to", "where",
                    "codes", "new_code", "label")
+#: how the page's refusal names a field: by the label the page gives it, in the reader's
+#: language (JSON's messages begin with the field's name, as its ``field`` says)
+FIELD_TITLES = {
+    "basis": _("Basis"), "rows": _("Rows"), "cols": _("Columns"),
+    "method": _("How the confidential data are concealed"),
+    "dim": _("Dimension (collapse, transfer, combine)"),
+    "depth": _("Collapse: publish down to level (0 = the total)"),
+    "code": _("Transfer: the code whose data move"),
+    "to": _("Transfer: the code they are published under"),
+    "where": _("Transfer: only where (optional, such as region=ABAI-1)"),
+    "codes": _("Combine: the codes, separated by commas"),
+    "new_code": _("Combine: the new code"),
+    "label": _("Combine: its label (optional)"),
+}
+
+
+def in_page_words(request, message):
+    """A refusal as the page says it: the field by its label (``Rows``, ``Жолдар``), not by
+    the JSON body's name (``rows``)."""
+    from translationstring import TranslationString
+
+    mapping = dict(getattr(message, "mapping", None) or {})
+    title = FIELD_TITLES.get(mapping.get("field"))
+    if title is None:
+        return message
+    mapping["field"] = request.localizer.translate(title)
+    return TranslationString(message, mapping=mapping)
 
 
 

@@ -14,7 +14,7 @@ from pyramid.view import view_config
 
 from statportal.confidentiality import material as rules
 from statportal.confidentiality.checks import RULE_TITLES
-from statportal.confidentiality.generate import GENERATE_FIELDS, generate
+from statportal.confidentiality.generate import GENERATE_FIELDS, generate, in_page_words
 from statportal.content.base import utcnow
 from statportal.content.editing import EditError
 from statportal.i18n import _
@@ -158,7 +158,7 @@ def disclosure_page(context, request):
             try:
                 status, error = action(request, context)
             except EditError as exc:  # a published material would become unsafe
-                status, error = exc.status, exc.message
+                status, error = exc.status, in_page_words(request, exc.message)
             if status == 200:
                 request.session.flash(request.localizer.translate(done), "success")
                 return HTTPFound(request.resource_url(context, "@@disclosure"))
