@@ -1,0 +1,78 @@
+"""Issue 15's pages on a phone (390 px wide), in Kazakh, whose words are the longest: the
+page never scrolls sideways (a wide listing scrolls by itself, a filter's long choices stay
+on the screen), and every page passes axe-core — a listing that scrolls can be reached by
+the keyboard."""
+
+import base64
+
+import pytest
+
+from statportal.testing import DEMO_PASSWORD
+from tests.browser.helpers import assert_accessible, log_in
+from tests.test_files import SAMPLES
+
+PHONE = {"width": 390, "height": 800}
+TITLE = {"kk": "Өнеркәсіп өнімі, телефон сынағы", "ru": "Промышленная продукция, телефон",
+         "en": "Industrial output, phone test"}
+
+
+def api(context, method, path, login, body=None):
+    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
+    response = context.request.fetch(
+        f"/++api++{path}", method=method, data=body,
+        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
+    assert response.ok, (path, response.status, response.text())
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def registered(browser, live_server):
+    """A request in the moderator's queue, with a history of four steps."""
+    context = browser.new_context(base_url=live_server.url)
+    created = api(context, "POST", "/requests", "aigerim", {
+        "@type": "PlacementRequest", "title": TITLE, "category": "latest_data",
+        "unit": "/orgunits/industry-statistics",
+        "section": "/official-statistics/economy/industry", "placement_type": "new",
+        "files": [{"data": base64.b64encode(SAMPLES["report.docx"]).decode(),
+                   "encoding": "base64", "filename": "report.docx", "language": "kk"}],
+        "languages": ["kk"], "executor_email": "aigerim@stat.example.kz",
+        "executor": "Әйгерім Сейітова", "head_of_unit": "Марат Жұмабаев",
+        "primary_data": False, "primary_data_reason": "Қаржы министрлігінің әкімшілік "
+        "деректері"})
+    path = created["@id"].split("/++api++", 1)[1]
+    api(context, "POST", f"{path}/@workflow/submit", "aigerim", {})
+    api(context, "POST", f"{path}/@workflow/approve", "marat", {})
+    api(context, "POST", f"{path}/@workflow/register", "dana",
+        {"register_note": "Қағаз көшірмесі алынды"})
+    context.close()
+    return path
+
+
+def fits_the_screen(page):
+    width, viewport = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport, (page.url, width, viewport)
+
+
+@pytest.mark.parametrize("login, paths", [
+    ("yerlan", ["/requests/@queue", "{request}/@@workflow", "{request}/@@disclosure",
+                "/@@primary-data", "/my-work"]),
+    ("dana", ["/requests/@register", "/calendar", "/questions/@@dashboard"]),
+    ("aigerim", ["/my-work", "/requests/@@add?type=PlacementRequest"]),
+])
+def test_the_pages_fit_a_phone_in_kazakh(browser, live_server, axe_source, registered,
+                                        login, paths):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="kk-KZ",
+                                  extra_http_headers={"Accept-Language": "kk"})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, login)
+    try:
+        for path in paths:
+            response = page.goto(path.format(request=registered))
+            assert response.ok, (path, response.status)
+            assert page.locator("html").get_attribute("lang") == "kk"
+            fits_the_screen(page)
+            assert_accessible(page, axe_source)
+    finally:
+        context.close()
