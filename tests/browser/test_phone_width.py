@@ -76,3 +76,33 @@ def test_the_pages_fit_a_phone_in_kazakh(browser, live_server, axe_source, regis
             assert_accessible(page, axe_source)
     finally:
         context.close()
+
+
+def test_a_generated_table_on_its_material_page_passes_axe(browser, live_server, axe_source):
+    """Generate writes a pivot whose top-left cell is empty: the preview on the material's
+    page gives it no empty column header, and the preview's section is no second landmark
+    of the same name as its scrolling table (axe-core: empty-table-header,
+    landmark-unique)."""
+    from tests.disclosure_samples import basis_xlsx, published_xlsx
+
+    def b64(name, data, language=None):
+        body = {"data": base64.b64encode(data).decode(), "encoding": "base64",
+                "filename": name}
+        return {**body, "language": language} if language else body
+
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(10_000)
+    created = api(context, "POST", "/official-statistics/economy/industry", "yerlan", {
+        "@type": "Material", "title": {"en": "Wages by region, generated (phone test)"},
+        "category": "press_release", "languages": ["en"],
+        "files": [b64("wages-en.xlsx", published_xlsx(status={}), "en")],
+        "bases": [b64("wages.basis.xlsx", basis_xlsx())], "primary_data": True})
+    path = created["@id"].split("/++api++", 1)[1]
+    api(context, "POST", f"{path}/@generate", "yerlan",
+        {"rows": "region", "cols": "activity"})
+    page = context.new_page()
+    log_in(page, "dana")
+    page.goto(path)
+    assert page.locator(".table-preview table").count() == 1
+    assert_accessible(page, axe_source)
+    context.close()

@@ -150,8 +150,11 @@ def _element(parent, tag, text=None, **attributes):
 
 def _cell(tr, cell, language, header, first, rows_left):
     classes = []
-    if header:
+    text = _text_of(cell, language)
+    if header and text.strip():
         tag, scope = "th", "col"
+    elif header:  # an empty corner heads nothing: a header cell must have a text
+        tag, scope = "td", None
     elif first and cell.kind == "text" and not cell.is_x:
         tag, scope = "th", "row"
     else:
@@ -160,7 +163,7 @@ def _cell(tr, cell, language, header, first, rows_left):
         classes.append("confidential")
     elif cell.kind == "number" and not header:
         classes.append("number")
-    _element(tr, tag, _text_of(cell, language), class_=" ".join(classes) or None, scope=scope,
+    _element(tr, tag, text, class_=" ".join(classes) or None, scope=scope,
              colspan=cell.colspan, rowspan=min(cell.rowspan, rows_left))
 
 
