@@ -116,3 +116,24 @@ def test_a_generate_refusal_names_the_field_by_its_label(testapp, demo):
     alert = " ".join(refused.html.select_one("[role=alert]").text.split())
     assert alert.startswith(f"{label}:"), alert
     assert not alert.startswith("dim")
+
+
+def test_a_protected_table_names_its_sheet_in_its_language():
+    """The Kazakh table Generate writes had openpyxl's English sheet name ("Sheet"), shown
+    as the caption of its preview on the Kazakh page."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from statportal.confidentiality.basis import read_basis
+    from statportal.disclosure import MinimumFrequency
+    from statportal.disclosure.output import xlsx_bytes
+    from statportal.disclosure.protect import protect
+    from tests.disclosure_samples import basis_xlsx
+
+    table = read_basis("wages.basis.xlsx", basis_xlsx(), {})
+    status = protect(table, [MinimumFrequency(threshold=2)]).status
+    names = {language: load_workbook(io.BytesIO(xlsx_bytes(
+        table, status, "region", "activity", language))).sheetnames
+        for language in ("kk", "ru", "en")}
+    assert names == {"kk": ["Кесте"], "ru": ["Таблица"], "en": ["Table"]}

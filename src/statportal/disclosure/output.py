@@ -18,6 +18,8 @@ FOOTNOTE = {
     "ru": "X – данные конфиденциальны (статья 8 Закона «О государственной статистике»).",
     "en": "X – confidential data (article 8 of the Law on State Statistics).",
 }
+#: the name of the sheet of a protected table, in its language (not openpyxl's "Sheet")
+SHEET_TITLE = {"kk": "Кесте", "ru": "Таблица", "en": "Table"}
 STATUSES = ("published", "primary", "secondary")
 
 
@@ -103,6 +105,7 @@ def xlsx_bytes(table, status, rows_dim, cols_dim, language="kk"):
     rows_h, cols_h = table.hierarchies[rows_dim], table.hierarchies[cols_dim]
     book = Workbook()
     sheet = book.active
+    sheet.title = SHEET_TITLE.get(language, SHEET_TITLE["en"])
     sheet.append(["", *[cols_h.label(c, language) for c in col_codes]])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
