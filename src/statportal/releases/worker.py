@@ -151,6 +151,27 @@ def run_releases(registry, now=None, base_url=None):
     return result
 
 
+def prepare_releases(registry, due, base_url=None):
+    """The checks of what is released at ``due`` (and still waits before it), run ahead of
+    the second in a transaction that is aborted: nothing is written, and the release
+    transaction then finds the disclosure check's work cached (see
+    ``embargo.prepare_entry``). Returns the number of placements checked."""
+    from statportal.content.resources import get_portal
+    from statportal.releases import embargo
+    from statportal.releases.catalog import get_release_catalog
+
+    env = prepare(request=Request.blank("/", base_url=_base_url(registry, base_url)),
+                  registry=registry)
+    request = env["request"]
+    try:
+        return sum(embargo.prepare_entry(request.registry, entry)
+                   for entry in get_release_catalog(get_portal(request)).due(due)
+                   if entry.status == "confirmed" and entry.pending())
+    finally:
+        request.tm.abort()
+        env["closer"]()
+
+
 def run_pass(registry, now=None, base_url=None):
     """One pass at ``now`` (the clock's time by default); returns a :class:`PassResult`.
 
@@ -220,6 +241,7 @@ class Worker:
         self.watch = watch
         self.report = report
         self.waiting_for = None          # the release moment the worker waits for
+        self.prepared = (None, None)     # (release moment, when) whose checks ran ahead
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self.loop, name="statportal-worker",
@@ -275,11 +297,30 @@ class Worker:
         self.waiting_for = due
         return due
 
+    def _should_prepare(self, due, now):
+        """A release moment not yet prepared, or prepared a full interval ago (what was
+        placed for it since is checked ahead too)."""
+        moment, at = self.prepared
+        return due is not None and due > now and (
+            moment != due or now - at >= timedelta(seconds=self.interval))
+
+    def _prepare(self, due, now):
+        """Check what is released at ``due`` ahead of it."""
+        self.prepared = (due, now)
+        try:
+            prepare_releases(self.registry, due)
+        except Exception:  # noqa: BLE001 (the release transaction checks in any case)
+            log.exception("worker: the checks of the release at %s could not run ahead", due)
+
     def _wait(self, full_at):
-        """Until ``full_at`` or the next release's second, whichever comes first."""
+        """Until ``full_at`` or the next release's second, whichever comes first; the
+        checks of that release run first (ahead of its second)."""
         while not self._stop.is_set():
             now = clock.now()
             due = self._next_due(now)
+            if self._should_prepare(due, now):
+                self._prepare(due, now)
+                continue
             until = min(full_at, due) if due is not None else full_at
             remaining = (until - now).total_seconds()
             if remaining <= 0:
