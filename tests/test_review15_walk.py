@@ -137,3 +137,24 @@ def test_a_protected_table_names_its_sheet_in_its_language():
         table, status, "region", "activity", language))).sheetnames
         for language in ("kk", "ru", "en")}
     assert names == {"kk": ["Кесте"], "ru": ["Таблица"], "en": ["Table"]}
+
+
+def test_the_request_page_shows_the_declaration_and_the_way_to_the_check(testapp, demo):
+    """The head of unit approving, the coordinator registering: the request's page says what
+    the executor declared and links its confidentiality check (where Generate is); before,
+    only a refused Place led there."""
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(
+        primary_data=False, primary_data_reason="Administrative data of the Ministry of "
+        "Finance"), status=201).json["@id"].replace("http://localhost", "")
+    step(testapp, "aigerim", url, "submit")
+    as_user(testapp, None)
+    login_html(testapp, "marat")
+    page = testapp.get(url.replace("/++api++", ""), headers={"Accept": "text/html",
+                                                             "Accept-Language": "en"})
+    shown = " ".join(page.html.select_one("#primary-data").text.split())
+    assert shown.startswith("Not derived from primary data: Administrative data of the "
+                            "Ministry of Finance"), shown
+    link = page.html.select_one("#primary-data a")["href"]
+    assert link.endswith("/@@disclosure")
+    testapp.get(link, headers={"Accept": "text/html"}, status=200)

@@ -7,6 +7,7 @@ from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
 from statportal.files.download import file_response
 from statportal.i18n import format_datetime, label
+from statportal.placement.queue import declaration
 from statportal.placement.resources import PlacementRequest
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.security.permissions import VIEW
@@ -33,6 +34,9 @@ def request_page(context, request):
         "when": lambda value: format_datetime(request, value) if value else "—",
         "transitions": [(t.name, label(request, t.title, t.name))
                         for t in available_transitions(request, context)],
+        # the executor's declaration, as the queue shows it, and the way to the check (and
+        # Generate), which those who see the request may use
+        "declaration": declaration(request.registry, context),
     }
 
 
