@@ -158,3 +158,21 @@ def test_the_request_page_shows_the_declaration_and_the_way_to_the_check(testapp
     link = page.html.select_one("#primary-data a")["href"]
     assert link.endswith("/@@disclosure")
     testapp.get(link, headers={"Accept": "text/html"}, status=200)
+
+
+def test_the_reason_of_a_move_is_explained_once(testapp, demo):
+    """The release's edit form: the help of "Reason for the change of date" (three fields,
+    one per language) was printed twice, inside the fieldset and under it; once now, and
+    the fieldset is described by it."""
+    from tests.test_calendar_api import add as add_entry
+
+    entry = add_entry(testapp, release_at="2027-03-12T10:00:00+05:00").json["@id"].replace(
+        "http://localhost/++api++", "")
+    html_as(testapp, "dana")
+    page = testapp.get(f"{entry}/@@edit",
+                       headers={"Accept": "text/html", "Accept-Language": "en"})
+    helps = [p for p in page.html.select("p.form-text")
+             if "Shown to the public with the change" in p.text]
+    assert len(helps) == 1
+    fieldset = page.html.find("legend", string="Reason for the change of date").parent
+    assert helps[0]["id"] in fieldset["aria-describedby"].split()
