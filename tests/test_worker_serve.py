@@ -391,3 +391,18 @@ def test_a_full_pass_due_just_before_a_release_waits_for_its_second(tmp_path):
         assert passes[1][1] == [entry]
     finally:
         close_app(app)
+
+
+def test_a_release_is_said_in_the_log(served, said):
+    """Under `make serve` the console shows the start-up line, and then nothing when a
+    release came out: an administrator watching pserve now sees which release was
+    published, when, and how many placements went public."""
+    from statportal.releases.worker import run_releases
+
+    app, passwords = served
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
+    entry, material = schedule_material(Client(app, passwords), later)
+    said.clear()
+    run_releases(app.registry, now=later)
+    assert material_state(app, material)[0] == "published"
+    assert said == [f"Released {entry} at {later.isoformat()}: 1 placement(s) made public."]

@@ -148,6 +148,10 @@ def run_releases(registry, now=None, base_url=None):
     result = PassResult()
     result.attempts = _in_transaction(registry, _base_url(registry, base_url), _release,
                                       now, result)
+    if result.released:  # committed: what an administrator watching the log sees
+        log.info("Released %s at %s: %d placement(s) made public.",
+                 ", ".join(result.released), now.isoformat(timespec="seconds"),
+                 result.materials)
     return result
 
 
