@@ -133,3 +133,41 @@ def test_a_50_mb_upload_is_kept_and_saved_whole_in_bounded_memory(app, testapp, 
     assert name == "report.txt" and data == BIG
     if upload_dir:
         assert [n for n in os.listdir(upload_dir) if n.endswith(".data")] == []
+
+
+def test_three_large_files_kept_replaced_and_removed_after_an_error(app, testapp, demo):
+    """A request with three 16 MB files: keep the first, replace the second (a 40 MB file
+    chosen in a form that comes back with an error), remove the third. No 500; the
+    corrected submit stores exactly that; memory stays within a few times the upload."""
+    from statportal.testing import basic_auth, login_html
+    from tests.test_form_files import HTML, REQUESTS, action_fields, request_payload
+    from tests.test_materials import upload
+
+    parts = [BIG[n * 16 * MB:(n + 1) * 16 * MB] for n in range(3)]
+    testapp.authorization = basic_auth("aigerim")
+    files = [upload(f"part{n}.txt", data, language)
+             for n, (data, language) in enumerate(zip(parts, ("kk", "ru", "en"), strict=True))]
+    url = testapp.post_json(REQUESTS, request_payload(files=files), status=201).json[
+        "@id"].replace("http://localhost/++api++", "")
+    testapp.authorization = None
+    login_html(testapp, "aigerim")
+    form = testapp.get(f"{url}/@@edit", headers=HTML).forms["edit-form"]
+    keep, replace, remove = action_fields(form)
+    replace.value, remove.value = "replace", "remove"
+    replacement = BIG[:40 * MB]
+    form.set("upload", Upload("replacement.txt", replacement), index=1)
+    form["executor"] = ""
+    tracemalloc.start()
+    try:
+        refused = form.submit("submit")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.status_int == 200 and "Required" in refused.text
+    assert peak < 4 * len(replacement), peak // MB  # the current files are not read
+    form = refused.forms["edit-form"]
+    assert [radio.value for radio in action_fields(form)] == ["keep", "replace", "remove"]
+    form["executor"] = "Әйгерім Сейітова"
+    assert form.submit("submit").status_int == 302
+    assert stored(app, url) == [("part0.txt", "kk", parts[0]),
+                                ("replacement.txt", "ru", replacement)]
