@@ -176,3 +176,25 @@ def test_the_reason_of_a_move_is_explained_once(testapp, demo):
     assert len(helps) == 1
     fieldset = page.html.find("legend", string="Reason for the change of date").parent
     assert helps[0]["id"] in fieldset["aria-describedby"].split()
+
+
+def test_the_edit_form_names_the_current_basis(testapp, demo):
+    """Editing a material (or request) with a basis: its empty basis slot said nothing of
+    the basis it has, which an edit keeps unless another is chosen."""
+    from tests.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.test_materials import add, upload
+
+    url = add(testapp, files=[upload("wages-en.xlsx", published_xlsx(status={}), "en")],
+              bases=[upload("wages.basis.xlsx", basis_xlsx())], languages=["en"],
+              title={"en": "Wages"}, description={}, primary_data=True)
+    html_as(testapp, "yerlan")
+    page = testapp.get(f"{url}/@@edit", headers={"Accept": "text/html",
+                                                 "Accept-Language": "en"})
+    current = page.html.select_one(".item-basis .current-bases")
+    assert " ".join(current.text.split()).startswith(
+        "The bases now: wages.basis.xlsx. They are kept when no basis is chosen here")
+    done = page.forms["edit-form"].submit("submit")  # saved unchanged: the basis stays
+    assert done.status_int == 302
+    as_user(testapp, "yerlan")
+    assert [b["filename"] for b in testapp.get(f"/++api++{url}").json["bases"]] == [
+        "wages.basis.xlsx"]

@@ -146,9 +146,10 @@ class BasisUploadWidget(deform.widget.FileUploadWidget):
     _pstruct_schema = deform.widget.FileUploadWidget._pstruct_schema.clone()
     _pstruct_schema.add(colander.SchemaNode(colander.List(), name="tables", missing=()))
 
-    def __init__(self, tmpstore, choices=(), **kw):
+    def __init__(self, tmpstore, choices=(), current=(), **kw):
         super().__init__(tmpstore, **kw)
         self.choices = tuple(choices)
+        self.current = tuple(current)  # the bases the item has: kept unless one is chosen
 
     def deserialize(self, field, pstruct):
         data = super().deserialize(field, pstruct)
@@ -172,7 +173,8 @@ def basis_widget(node, kw):
     context = None if kw.get("adding") else kw.get("context")
     choices = [f.filename for f in getattr(context, "files", None) or ()
                if f.extension in TABLE_EXTENSIONS]
-    return BasisUploadWidget(UploadStore(kw.get("request")), choices=choices)
+    current = [b.filename for b in getattr(context, "bases", None) or ()]
+    return BasisUploadWidget(UploadStore(kw.get("request")), choices=choices, current=current)
 
 
 class Bases(colander.SequenceSchema):
