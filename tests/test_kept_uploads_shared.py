@@ -1,7 +1,7 @@
 """Kept uploads beyond one web process: a form refused by one process and corrected in
 another (two processes on one ZEO server) finds the kept file when both have the same
 ``statportal.upload_dir``; the default (this host's temporary directory) is named in a
-start-up warning when the database is shared with other processes. And a 50 MB upload
+start-up line of the log when the database is shared with other processes. And a 50 MB upload
 kept after a validation error is stored whole by the corrected submit, in bounded memory."""
 
 import logging
@@ -77,17 +77,17 @@ def test_a_form_refused_by_one_process_is_saved_by_another(two_processes, caplog
 
 
 @pytest.mark.parametrize("two_processes", [False], indirect=True)
-def test_each_process_own_temporary_directory_loses_the_file_and_is_warned(two_processes,
+def test_each_process_own_temporary_directory_loses_the_file(two_processes,
                                                                            caplog):
-    """What the warning is about: without the shared setting the other process finds
+    """What the start-up line is about: without the shared setting the other process finds
     nothing kept (its form asks for the file again; nothing is stored)."""
     done = refused_by_a_corrected_in_b(two_processes)
     assert done.status_int == 200 and "Attach at least one file." in done.text
 
 
-def test_the_default_directory_on_a_shared_database_is_warned_at_start_up(tmp_path, zeo,
+def test_the_default_directory_on_a_shared_database_is_named_at_start_up(tmp_path, zeo,
                                                                           caplog):
-    caplog.set_level(logging.WARNING, logger="statportal.files.kept")
+    caplog.set_level(logging.INFO, logger="statportal.files.kept")
     for name, settings in (("zeo", {"zodbconn.uri": zeo}),
                            ("zeo-shared", {"zodbconn.uri": zeo,
                                            "statportal.upload_dir": str(tmp_path / "up")}),
@@ -171,3 +171,23 @@ def test_three_large_files_kept_replaced_and_removed_after_an_error(app, testapp
     assert form.submit("submit").status_int == 302
     assert stored(app, url) == [("part0.txt", "kk", parts[0]),
                                 ("replacement.txt", "ru", replacement)]
+
+
+def test_a_command_on_the_shared_database_does_not_print_it(tmp_path, zeo):
+    """`statportal worker CONFIG --once` beside the web processes: its output is its
+    pass, not the web process's start-up lines."""
+    import subprocess
+    import sys
+
+    from statportal.testing import TEST_SECRET
+
+    ini = tmp_path / "worker.ini"
+    ini.write_text(f"[app:main]\nuse = egg:statportal\nzodbconn.uri = {zeo}\n"
+                   f"statportal.secret = {TEST_SECRET}\n"
+                   "statportal.mail.deliver_in_process = false\n")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("STATPORTAL_")}
+    done = subprocess.run(  # noqa: S603 (our own console script)
+        [sys.executable, "-m", "statportal.scripts.cli", "worker", str(ini), "--once"],
+        capture_output=True, text=True, env=environ, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Uploads kept" not in done.stdout + done.stderr

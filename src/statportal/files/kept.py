@@ -337,11 +337,13 @@ def new_uid():
     return secrets.token_urlsafe(24)
 
 
-def warn_if_not_shared(event):
+def say_if_not_shared(event):
     """At start-up: a database shared with other processes (ZEO, RelStorage) while kept
     uploads wait in this host's temporary directory (``statportal.upload_dir`` unset). A
     form refused by one web process may come back to another: on another host, or under a
-    private /tmp (systemd's ``PrivateTmp``, a container), it finds nothing kept."""
+    private /tmp (systemd's ``PrivateTmp``, a container), it finds nothing kept. Said at
+    INFO, as where the release worker runs: a command (logging set up after its app is
+    made) does not print it."""
     from statportal.storage import own_storage
 
     registry = event.app.registry
@@ -352,7 +354,7 @@ def warn_if_not_shared(event):
         return
     own, storage = own_storage(db.storage)
     if not own:
-        log.warning(
+        log.info(
             "Uploads kept for forms wait in %s, under this host's temporary directory "
             "(statportal.upload_dir is not set), but the database is shared with other "
             "processes (%s): a web process on another host, or with a /tmp of its own, "
@@ -367,4 +369,4 @@ def includeme(config):
     except OSError:
         log.exception("the kept uploads could not be swept")
     config.registry.registerUtility(store, IUploadStore)
-    config.add_subscriber(warn_if_not_shared, "pyramid.interfaces.IApplicationCreated")
+    config.add_subscriber(say_if_not_shared, "pyramid.interfaces.IApplicationCreated")
