@@ -54,14 +54,31 @@ def fits_the_screen(page):
     assert width <= viewport, (page.url, width, viewport)
 
 
+@pytest.fixture(scope="module")
+def asked(browser, live_server):
+    """A question from the public with a long e-mail address, as its page's path."""
+    context = browser.new_context(base_url=live_server.url)
+    response = context.request.post("/++api++/questions", data={
+        "@type": "Question", "name": "Мария Иванова",
+        "email": "m.ivanova.statistics-department@example.kz", "topic": "population",
+        "text": "Алматы халқының саны жыл басында қанша болды?", "may_publish": True,
+        "language": "kk", "international": False},
+        headers={"Accept": "application/json"})
+    assert response.ok, response.text()
+    path = response.json()["@id"].split("/++api++", 1)[1]
+    context.close()
+    return path
+
+
 @pytest.mark.parametrize("login, paths", [
     ("yerlan", ["/requests/@queue", "{request}/@@workflow", "{request}/@@disclosure",
                 "/@@primary-data", "/my-work"]),
-    ("dana", ["/requests/@register", "/calendar", "/questions/@@dashboard"]),
+    ("dana", ["/requests/@register", "/calendar", "/questions/@@dashboard", "{question}",
+              "/@@timeliness"]),
     ("aigerim", ["/my-work", "/requests/@@add?type=PlacementRequest"]),
 ])
 def test_the_pages_fit_a_phone_in_kazakh(browser, live_server, axe_source, registered,
-                                        login, paths):
+                                        asked, login, paths):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="kk-KZ",
                                   extra_http_headers={"Accept-Language": "kk"})
     context.set_default_timeout(10_000)
@@ -69,7 +86,7 @@ def test_the_pages_fit_a_phone_in_kazakh(browser, live_server, axe_source, regis
     log_in(page, login)
     try:
         for path in paths:
-            response = page.goto(path.format(request=registered))
+            response = page.goto(path.format(request=registered, question=asked))
             assert response.ok, (path, response.status)
             assert page.locator("html").get_attribute("lang") == "kk"
             fits_the_screen(page)
