@@ -198,3 +198,33 @@ def test_the_edit_form_names_the_current_basis(testapp, demo):
     as_user(testapp, "yerlan")
     assert [b["filename"] for b in testapp.get(f"/++api++{url}").json["bases"]] == [
         "wages.basis.xlsx"]
+
+
+def test_a_missing_basis_suggests_one_basis_for_the_languages(testapp, demo):
+    """Three tables, wages-kk/-ru/-en.xlsx, without a basis: the findings suggested three
+    bases (wages-kk.basis.xlsx…) where one, wages.basis.xlsx, covers them all."""
+    from tests.disclosure_samples import published_xlsx
+    from tests.test_materials import add, publish, upload
+
+    url = add(testapp, files=[upload(f"wages-{lang}.xlsx", published_xlsx(status={}), lang)
+                              for lang in ("kk", "ru", "en")],
+              languages=["kk", "ru", "en"], title={"en": "Wages"}, description={},
+              category="press_release", primary_data=None, primary_data_reason="")
+    refused = publish(testapp, url, status=409).json["errors"]
+    messages = [e["message"] for e in refused if e["type"] == "missing_basis"]
+    assert len(messages) == 3
+    assert all("wages.basis.xlsx" in m and "-kk.basis" not in m and "-ru.basis" not in m
+               for m in messages), messages
+
+
+def test_a_published_table_given_as_its_basis_is_named_as_such(testapp, demo):
+    """Choosing the published table in the basis slot said "no hierarchy for the dimension
+    'Mining'"; it now says a basis is the long form with value and respondents."""
+    from tests.disclosure_samples import published_xlsx
+    from tests.test_materials import add, upload
+
+    response = add(testapp, status=400, files=[upload("wages-en.xlsx", published_xlsx(), "en")],
+                   bases=[upload("wages.basis.xlsx", published_xlsx())], languages=["en"],
+                   title={"en": "Wages"}, description={}, primary_data=True)
+    message = " ".join(e["message"] for e in response.json["errors"])
+    assert "no column 'value' and 'respondents'" in message and "long form" in message

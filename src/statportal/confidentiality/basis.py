@@ -49,6 +49,12 @@ def read_basis(filename, data, classifications=None):
     else:
         raise InputError("a basis is a .csv or .xlsx file", filename)
     header = next(csv.reader(io.StringIO(basis_text)), [])
+    missing = [name for name in ("value", "respondents")
+               if name not in (column.strip() for column in header)]
+    if missing:  # e.g. the published table chosen as its basis: say so, not "no hierarchy"
+        raise InputError(f"no column {' and '.join(map(repr, missing))}: a basis is the long "
+                         "form, one row per cell (the dimension columns, value, respondents), "
+                         "not the published table", basis_file, 1)
     dims = [column.strip() for column in header if column.strip() and
             column.strip() not in MEASURES]
     if not dims:

@@ -296,8 +296,15 @@ def declaration_of(candidate, registry):
             "derived": derived_from_primary(candidate, settings)}
 
 
+#: a table's language at the end of its name (wages-kk.xlsx, wages_ru.xls, wages.en.csv)
+LANGUAGE_SUFFIX = re.compile(r"[-_. ](kk|kz|kaz|ru|rus|en|eng)$", re.IGNORECASE)
+
+
 def _missing_basis(stored, presumption):
-    expected = stored.filename.rsplit(".", 1)[0] + ".basis.xlsx"
+    # one basis covers the tables named after it in every language: wages.basis.xlsx is
+    # the basis of wages-kk.xlsx and wages-ru.xlsx (not one basis per language)
+    stem = stored.filename.rsplit(".", 1)[0]
+    expected = (LANGUAGE_SUFFIX.sub("", stem) or stem) + ".basis.xlsx"
     if presumption:
         message = _("${file} has no basis: the tables of a statistical material are "
                     "presumed derived from primary data. Upload its basis (name it like "
