@@ -228,3 +228,20 @@ def test_a_published_table_given_as_its_basis_is_named_as_such(testapp, demo):
                    title={"en": "Wages"}, description={}, primary_data=True)
     message = " ".join(e["message"] for e in response.json["errors"])
     assert "no column 'value' and 'respondents'" in message and "long form" in message
+
+
+def test_a_missing_basis_beside_a_basis_of_that_name_suggests_its_own(testapp, demo):
+    """wages.basis.xlsx lists only wages-kk.xlsx: wages-en.xlsx is told to have its own
+    basis (wages-en.basis.xlsx), not the name that is already taken."""
+    from tests.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.test_materials import add, publish, upload
+
+    basis = upload("wages.basis.xlsx", basis_xlsx())
+    basis["tables"] = ["wages-kk.xlsx"]
+    url = add(testapp, files=[upload(f"wages-{lang}.xlsx", published_xlsx(status={}), lang)
+                              for lang in ("kk", "en")], bases=[basis],
+              languages=["kk", "en"], title={"en": "Wages"}, description={},
+              category="press_release", primary_data=True)
+    refused = publish(testapp, url, status=409).json["errors"]
+    messages = [e["message"] for e in refused if e["type"] == "missing_basis"]
+    assert len(messages) == 1 and "wages-en.basis.xlsx" in messages[0], messages

@@ -300,11 +300,14 @@ def declaration_of(candidate, registry):
 LANGUAGE_SUFFIX = re.compile(r"[-_. ](kk|kz|kaz|ru|rus|en|eng)$", re.IGNORECASE)
 
 
-def _missing_basis(stored, presumption):
+def _missing_basis(stored, presumption, taken=()):
     # one basis covers the tables named after it in every language: wages.basis.xlsx is
-    # the basis of wages-kk.xlsx and wages-ru.xlsx (not one basis per language)
+    # the basis of wages-kk.xlsx and wages-ru.xlsx (not one basis per language) — unless a
+    # basis of that name is there already (listing other tables): then the table's own
     stem = stored.filename.rsplit(".", 1)[0]
     expected = (LANGUAGE_SUFFIX.sub("", stem) or stem) + ".basis.xlsx"
+    if expected in taken:
+        expected = stem + ".basis.xlsx"
     if presumption:
         message = _("${file} has no basis: the tables of a statistical material are "
                     "presumed derived from primary data. Upload its basis (name it like "
@@ -350,7 +353,8 @@ def disclosure_findings(candidate, registry, language=None):
         if not bases:  # .ods and web-page tables: checked as documents against the bases
             lacking.extend(f for f in files if f.extension not in TABLE_EXTENSIONS and
                            not is_basis(f.filename) and is_table(f))
-        findings.extend(_missing_basis(stored, presumption) for stored in lacking)
+        taken = {basis.filename for basis in bases}
+        findings.extend(_missing_basis(stored, presumption, taken) for stored in lacking)
         if not lacking and not bases:
             findings.append(Finding(
                 _("The tables are derived from primary data but no basis was uploaded: the "
