@@ -27,7 +27,8 @@ def api(context, method, path, login, body=None):
 
 @pytest.fixture(scope="module")
 def registered(browser, live_server):
-    """A request in the moderator's queue, with a history of four steps."""
+    """A request in the moderator's queue, with a history of four steps (returned to its
+    draft afterwards)."""
     context = browser.new_context(base_url=live_server.url)
     created = api(context, "POST", "/requests", "aigerim", {
         "@type": "PlacementRequest", "title": TITLE, "category": "latest_data",
@@ -44,8 +45,10 @@ def registered(browser, live_server):
     api(context, "POST", f"{path}/@workflow/approve", "marat", {})
     api(context, "POST", f"{path}/@workflow/register", "dana",
         {"register_note": "Қағаз көшірмесі алынды"})
+    yield path
+    # out of the queue again: the other tests place the first request of the queue
+    api(context, "POST", f"{path}/@workflow/return", "dana", {"comment": "phone test done"})
     context.close()
-    return path
 
 
 def fits_the_screen(page):
