@@ -245,3 +245,18 @@ def test_a_missing_basis_beside_a_basis_of_that_name_suggests_its_own(testapp, d
     refused = publish(testapp, url, status=409).json["errors"]
     messages = [e["message"] for e in refused if e["type"] == "missing_basis"]
     assert len(messages) == 1 and "wages-en.basis.xlsx" in messages[0], messages
+
+
+def test_the_request_page_names_the_placement_in_the_pages_language(testapp, demo):
+    """The request's page said ``new`` (the JSON value) under "Placement" on every page;
+    it says the add form's word, in the reader's language."""
+    url = registered_request(testapp)
+    html_as(testapp, "dana")
+    page = testapp.get(url.replace("/++api++", ""), headers=KK)
+    dd = next(dt.find_next_sibling("dd") for dt in page.html.select("dl.fields dt")
+              if dt.text.strip() == "Орналастыру түрі")
+    assert dd.text.strip() and dd.text.split()[0] != "new" and not dd.select("code"), dd
+    en = testapp.get(url.replace("/++api++", ""), headers={"Accept": "text/html",
+                                                          "Accept-Language": "en"})
+    assert next(dt.find_next_sibling("dd") for dt in en.html.select("dl.fields dt")
+                if dt.text.strip() == "Placement").text.split()[0] == "New"

@@ -6,12 +6,15 @@ from pyramid.view import view_config
 from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
 from statportal.files.download import file_response
-from statportal.i18n import format_datetime, label
+from statportal.i18n import _, format_datetime, label
 from statportal.placement.queue import declaration
 from statportal.placement.resources import PlacementRequest
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.security.permissions import VIEW
 from statportal.workflow import available_transitions, state_of, workflow_of
+
+#: the placement's kind as the add form names it ("New", not "new")
+PLACEMENT_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
 
 
 @view_config(context=PlacementRequest, accept="text/html", permission=VIEW,
@@ -29,6 +32,8 @@ def request_page(context, request):
         "state": label(request, state.title, state.name),
         "state_id": state.name,
         "category": label(request, CATEGORY_TITLES.get(context.category), context.category),
+        "placement": label(request, PLACEMENT_TITLES.get(context.placement_type),
+                           context.placement_type),
         "unit_title": place_title(context.unit),
         "section_title": place_title(context.section),
         "when": lambda value: format_datetime(request, value) if value else "—",
