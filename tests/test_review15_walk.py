@@ -260,3 +260,20 @@ def test_the_request_page_names_the_placement_in_the_pages_language(testapp, dem
                                                           "Accept-Language": "en"})
     assert next(dt.find_next_sibling("dd") for dt in en.html.select("dl.fields dt")
                 if dt.text.strip() == "Placement").text.split()[0] == "New"
+
+
+def test_the_history_names_its_steps_in_the_pages_language(testapp, demo):
+    """The history's Action column gave names (``place``, ``primary_data``,
+    ``register_note``) on a Kazakh page; it gives the transitions' and the notes' titles."""
+    url = registered_request(testapp, primary_data=False,
+                             primary_data_reason="Administrative data")
+    as_user(testapp, "dana")
+    testapp.patch_json(url, {"register_note": "Paper copy received"}, status=(200, 204))
+    html_as(testapp, "dana")
+    page = testapp.get(f"{url.replace('/++api++', '')}/@@workflow", headers=KK)
+    actions = [row.select("td")[2].text.strip() for row in page.html.select("tbody tr")]
+    assert len(actions) == 6, actions
+    assert not {"create", "submit", "approve", "register", "primary_data",
+                "register_note"} & set(actions), actions
+    assert actions[:5] == ["Тізілімдегі ескертпе", "Тіркеу", "Келісу", "Келісуге жіберу",
+                           "Алғашқы деректер"], actions

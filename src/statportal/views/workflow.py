@@ -16,6 +16,29 @@ from statportal.workflow import (
     workflow_of,
 )
 
+#: history entries that are no transition of the object's workflow, as the page names them
+NOTE_TITLES = {
+    "create": _("Created"),
+    "primary_data": _("Primary data"),
+    "register_note": _("Register note"),
+    "international": _("International organisation"),
+    "disclosure_override": _("Override"),
+    "place": _("Place"),
+    "release": _("Release"),
+    "publish_now": _("Published before the release"),
+    "release_refused": _("Release refused"),
+    "remove_empty_sheets": _("Empty sheets removed"),
+}
+
+
+def action_title(request, workflow, action):
+    """A history entry's action in the reader's words: the transition's title, or the
+    note's; an action unknown here keeps its name."""
+    chosen = workflow.transition(action)
+    if chosen is not None and chosen.title:
+        return label(request, chosen.title, action)
+    return label(request, NOTE_TITLES.get(action), action)
+
 
 def in_words(request, context, message):
     """A workflow refusal as the page says it: the transition's and the state's titles in
@@ -63,7 +86,8 @@ def workflow_page(context, request):
         "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
                         for t in available_transitions(request, context)],
         "history": [dict(entry, from_title=state_title(entry["from"]),
-                         to_title=state_title(entry["to"]))
+                         to_title=state_title(entry["to"]),
+                         action_title=action_title(request, workflow, entry["action"]))
                     for entry in reversed(history_of(context))],
         "error": error,
         "findings": findings,
