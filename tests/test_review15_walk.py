@@ -277,3 +277,16 @@ def test_the_history_names_its_steps_in_the_pages_language(testapp, demo):
                 "register_note"} & set(actions), actions
     assert actions[:5] == ["Тізілімдегі ескертпе", "Тіркеу", "Келісу", "Келісуге жіберу",
                            "Алғашқы деректер"], actions
+
+
+def test_a_release_entry_names_its_section_without_indentation(testapp, demo):
+    """The entry's page showed its section as the filter indents it ("  Prices")."""
+    from tests.test_calendar_api import add as add_entry
+
+    entry = add_entry(testapp, release_at="2027-03-12T10:00:00+05:00").json["@id"].replace(
+        "http://localhost/++api++", "")
+    as_user(testapp, None)
+    page = testapp.get(entry, headers={"Accept": "text/html", "Accept-Language": "en"})
+    dd = next(dt.find_next_sibling("dd") for dt in page.html.select("dl.facts dt")
+              if dt.text.strip() == "Section")
+    assert dd.text == "Prices", repr(dd.text)

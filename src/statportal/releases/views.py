@@ -228,7 +228,9 @@ def entry_page(context, request):
         "when": when(request, context), "status_title": status_title(request, context),
         "status": shown_status(context),
         "category": label(request, CATEGORY_TITLES.get(context.category), context.category),
-        "section_title": dict(section_titles(request)).get(context.section, context.section),
+        # the title alone, without the filter's indentation of the section's depth
+        "section_title": dict(section_titles(request)).get(context.section,
+                                                           context.section).strip(),
         "changes": [{"change": c, "move": change_parts(request, c) if c["new"] else None,
                      "notice": None if c["new"] else pick(request, c["reason"])
                      if isinstance(c["reason"], dict) else (c["reason"], None),
