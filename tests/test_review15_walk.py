@@ -290,3 +290,12 @@ def test_a_release_entry_names_its_section_without_indentation(testapp, demo):
     dd = next(dt.find_next_sibling("dd") for dt in page.html.select("dl.facts dt")
               if dt.text.strip() == "Section")
     assert dd.text == "Prices", repr(dd.text)
+
+
+def test_the_bases_field_is_titled_once(testapp, demo):
+    """The add form said "Bases of the tables (never published)" twice, a label (of no
+    input) above the sequence's own heading."""
+    html_as(testapp, "aigerim")
+    page = testapp.get("/requests/@@add?type=PlacementRequest",
+                       headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert page.text.count("Bases of the tables (never published)") == 1

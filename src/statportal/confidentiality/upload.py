@@ -189,4 +189,5 @@ def bases_node():
                                "(top1, top2, consent optional); an .xlsx adds a sheet per "
                                "dimension with code, parent, label. The basis of wages.xlsx "
                                "is named wages.basis.xlsx."),
-                 widget=deform.widget.SequenceWidget(min_len=1, max_len=5))
+                 widget=deform.widget.SequenceWidget(min_len=1, max_len=5,
+                                                     category="structural"))  # titled once
