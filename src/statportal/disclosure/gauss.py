@@ -956,6 +956,18 @@ def _block_bounds_job(args):
     return _block_bounds(A, rhs, lo, hi, objs, use_highs, tol)
 
 
+def _rest(C: sp.csr_matrix, b: np.ndarray, filled: np.ndarray):
+    """``b - C @ filled`` (what each published sum leaves once its known parts are taken
+    off) and the float noise of each rest. The noise is at the scale of the sum, not of
+    the rest: cells of 0.0 beside 536870852.4 leave -6e-8, which no non-negative cells add
+    up to. A rest within its noise is exactly zero."""
+    rest = b - C @ filled
+    terms = np.diff(C.indptr) + 1
+    noise = 4 * np.finfo(np.float64).eps * terms * (np.abs(b) + abs(C) @ np.abs(filled))
+    rest[np.abs(rest) <= noise] = 0.0
+    return rest, noise
+
+
 def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
                  lo: np.ndarray, hi: np.ndarray, tol: float):
     """Inner cells whose value follows directly from the published cells: published inner
@@ -975,20 +987,22 @@ def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
         ones = np.flatnonzero(cnt == 1)
         if ones.size == 0:
             break
-        filled = np.where(unknown, 0.0, known)
-        rest = b - C @ filled
+        rest, noise = _rest(C, b, np.where(unknown, 0.0, known))
         unknown_idx = np.flatnonzero(unknown)
         var = unknown_idx[K.indices[K.indptr[ones]]]
         coef = K.data[K.indptr[ones]]
         val = rest[ones] / coef
+        slack = noise[ones] / np.abs(coef)
         # the same inner cell may be fixed by several sums: they must agree
         order = np.argsort(var, kind="stable")
-        var, val = var[order], val[order]
+        var, val, slack = var[order], val[order], slack[order]
         first = np.ones(var.size, dtype=bool)
         first[1:] = var[1:] != var[:-1]
-        base = np.repeat(val[first], np.diff(np.append(np.flatnonzero(first), var.size)))
+        starts = np.diff(np.append(np.flatnonzero(first), var.size))
+        base, base_slack = np.repeat(val[first], starts), np.repeat(slack[first], starts)
         source = ones[order]
-        apart = np.flatnonzero(np.abs(val - base) > tol * np.maximum(1.0, np.abs(base)))
+        apart = np.flatnonzero(np.abs(val - base) >
+                               tol * np.maximum(1.0, np.abs(base)) + slack + base_slack)
         if apart.size:
             k = int(apart[0])
             other = int(source[np.flatnonzero(var == var[k])[0]])
@@ -996,8 +1010,9 @@ def _known_inner(x: sp.csc_matrix, values: np.ndarray, published: np.ndarray,
                 f"{_INFEASIBLE}: two published cells give one inner cell two values "
                 f"({base[k]:.15g} and {val[k]:.15g})", [pub[other], pub[source[k]]])
         v0, x0 = var[first], val[first]
-        outside = np.flatnonzero((x0 < lo[v0] - tol * np.maximum(1.0, np.abs(x0))) |
-                                 (x0 > hi[v0] + tol * np.maximum(1.0, np.abs(x0))))
+        s0 = slack[first]
+        outside = np.flatnonzero((x0 < lo[v0] - tol * np.maximum(1.0, np.abs(x0)) - s0) |
+                                 (x0 > hi[v0] + tol * np.maximum(1.0, np.abs(x0)) + s0))
         if outside.size:
             k = int(outside[0])
             raise InconsistentCells(
@@ -1065,7 +1080,7 @@ def audit(x, values, suppressed, *, lower=0.0, upper=None, protection=None,
     var_of_row = np.full(n_inner, -1, dtype=np.int64)
     var_rows = np.flatnonzero(unknown)
     var_of_row[var_rows] = np.arange(var_rows.size)
-    rhs = b - C @ np.where(unknown, 0.0, known)
+    rhs, _noise = _rest(C, b, np.where(unknown, 0.0, known))
     K = C[:, unknown].tocsr()
     has = np.diff(K.indptr) > 0
     scale = np.maximum(1.0, np.abs(b))
