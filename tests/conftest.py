@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import settings
 
 # Compiled templates are cached on disk, so each test's new app does not recompile them.
 os.environ.setdefault(
@@ -16,6 +17,12 @@ os.environ.setdefault(
 os.makedirs(os.environ["CHAMELEON_CACHE"], exist_ok=True)
 
 pytest_plugins = ["statportal.testing"]
+
+# In CI (CI=true) hypothesis draws the same examples every run, so a red run is
+# reproducible and a green one is not luck; a developer's run explores new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def free_port():
