@@ -119,7 +119,8 @@ def seed_requests(base_url, password):
             "languages": ["kk", "ru", "en"], "executor_email": "aigerim@stat.example.kz",
             "executor": "Әйгерім Сейітова", "head_of_unit": "Марат Жұмабаев",
             "files": [{"data": xlsx, "filename": f"{category}.xlsx"}], "page_count": 4,
-            "paper_number": "05-12/345"})
+            "paper_number": "05-12/345", "primary_data": False,
+            "primary_data_reason": "Жарияланған жиынтық қатарлардан есептелген индекстер"})
         path = data["@id"].split("/++api++", 1)[1]
         call("aigerim", f"{path}/@workflow/submit", {})
         call("marat", f"{path}/@workflow/approve", {})
