@@ -42,37 +42,59 @@ class TestLoginThrottle:
         self.now = 1000.0
         return LoginThrottle(clock=lambda: self.now, **kw)
 
-    def test_locks_login_after_failures_then_releases(self):
-        throttle = self._makeOne(max_failures=3, window=60, lockout=300, ip_max_failures=100)
+    def test_slows_login_progressively_then_forgets(self):
+        throttle = self._makeOne(max_failures=3, window=600, max_delay=300, ip_max_failures=100)
         for _ in range(2):
             throttle.failed("dana", "10.0.0.1")
         assert throttle.retry_after("dana", "10.0.0.1") == 0
         throttle.failed("Dana", "10.0.0.2")  # logins are case-insensitive here
-        assert throttle.retry_after("dana", "10.0.0.3") == 300
+        assert throttle.retry_after("dana", "10.0.0.3") == 1  # 2 ** 0 after the free three
         assert throttle.retry_after("marat", "10.0.0.3") == 0
-        self.now += 301
+        waits = []
+        for _ in range(10):
+            self.now += throttle.retry_after("dana", "10.0.0.3")
+            throttle.failed("dana", "10.0.0.3")
+            waits.append(throttle.retry_after("dana", "10.0.0.3"))
+        assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300]  # doubling, capped
+        self.now += 300
         assert throttle.retry_after("dana", "10.0.0.3") == 0
 
     def test_failures_outside_window_forgotten(self):
-        throttle = self._makeOne(max_failures=2, window=60, lockout=300)
+        throttle = self._makeOne(max_failures=2, window=60, max_delay=300)
         throttle.failed("dana", "a")
         self.now += 61
         throttle.failed("dana", "a")
         assert throttle.retry_after("dana", "a") == 0
 
     def test_address_limit(self):
-        throttle = self._makeOne(max_failures=100, ip_max_failures=3, lockout=60)
+        throttle = self._makeOne(max_failures=100, ip_max_failures=3, max_delay=60)
         for login in ("a", "b", "c"):
             throttle.failed(login, "10.9.9.9")
-        assert throttle.retry_after("d", "10.9.9.9") == 60
+        assert throttle.retry_after("d", "10.9.9.9") == 1
         assert throttle.retry_after("d", "10.9.9.8") == 0
 
-    def test_success_resets_login(self):
+    def test_usual_client_not_slowed_by_others_failures(self):
+        throttle = self._makeOne(max_failures=2, ip_max_failures=100)
+        throttle.succeeded("dana", "10.0.0.1")  # where dana logs in
+        for _ in range(8):
+            self.now += throttle.retry_after("dana", "10.6.6.6")
+            throttle.failed("dana", "10.6.6.6")
+        assert throttle.retry_after("dana", "10.6.6.6") == 64
+        assert throttle.retry_after("dana", "10.0.0.2") == 64  # any other unknown client
+        assert throttle.retry_after("dana", "10.0.0.1") == 0
+        # The usual client's own failures are counted on their own, and slow it too.
+        for _ in range(2):
+            throttle.failed("dana", "10.0.0.1")
+        assert throttle.retry_after("dana", "10.0.0.1") == 1
+
+    def test_success_resets_only_its_own_client(self):
         throttle = self._makeOne(max_failures=2)
+        throttle.failed("dana", "b")
         throttle.failed("dana", "a")
         throttle.succeeded("dana", "a")
         throttle.failed("dana", "a")
         assert throttle.retry_after("dana", "a") == 0
+        assert throttle.retry_after("dana", "c") == 1  # the two of before still count
 
 
 class TestLocalRoles:

@@ -50,8 +50,13 @@ def includeme(config):
         from pyramid.exceptions import ConfigurationError
 
         raise ConfigurationError("The setting 'zodbconn.uri' is required.")
+    from statportal.security import checked_secret
+
+    checked_secret(settings)  # a known or short secret: refused before any storage opens
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    config.include("statportal.security.bodylimit")   # before anything reads a body
+    config.include("statportal.security.malformed")   # a malformed body: 400
     config.include("pyramid_zodbconn")
     config.include("pyramid_chameleon")
     config.add_subscriber(_pause_before_retry, "pyramid_retry.IBeforeRetry")

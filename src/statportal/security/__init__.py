@@ -31,7 +31,7 @@ def includeme(config):
     from statportal.security.policy import StatportalSecurityPolicy
     from statportal.security.principals import Group, Groups, Principals, User, Users
     from statportal.security.throttle import CredentialCache, LoginThrottle
-    from statportal.settings import as_bool, as_int, require
+    from statportal.settings import as_bool, as_int
 
     settings = config.registry.settings
     config.include(roles)
@@ -39,8 +39,9 @@ def includeme(config):
         use_profile(settings["statportal.argon2_profile"])
     except ValueError as exc:
         raise ConfigurationError(f"statportal.argon2_profile: {exc}") from None
+    as_int(settings, "statportal.session_absolute_max_age")  # a wrong value fails at start
     config.set_session_factory(SignedCookieSessionFactory(
-        require(settings, "statportal.secret"),
+        checked_secret(settings),
         cookie_name="statportal_session",
         secure=as_bool(settings, "statportal.cookie_secure"),
         httponly=True,
@@ -53,13 +54,16 @@ def includeme(config):
     config.registry.registerUtility(LoginThrottle(
         max_failures=as_int(settings, "statportal.login_max_failures"),
         window=as_int(settings, "statportal.login_window_seconds"),
-        lockout=as_int(settings, "statportal.login_lockout_seconds"),
+        max_delay=as_int(settings, "statportal.login_lockout_seconds"),
         ip_max_failures=as_int(settings, "statportal.ip_max_failures"),
+        trust=as_int(settings, "statportal.login_trust_days") * 86400,
+        clock=_seconds,
     ), ILoginThrottle)
     config.registry.registerUtility(
         CredentialCache(as_int(settings, "statportal.basic_auth_cache_seconds")), ICredentialCache)
     config.add_tween("statportal.security.policy.basic_auth_tween_factory",
                      under="pyramid_tm.tm_tween_factory")
+    config.include("statportal.security.edge")
 
     from statportal.content.events import ObjectRemoved
 
@@ -79,6 +83,38 @@ def includeme(config):
                             permissions=ORGUNIT_ADMIN, inherit=False)
     config.add_content_type("OrgUnit", OrgUnit, schemas.orgunit_schema, title=_("Org unit"),
                             add_permission=MANAGE_ORGUNITS, addable_to=("OrgUnits", "OrgUnit"))
+
+
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+
+
+def checked_secret(settings):
+    """``statportal.secret``, refused at start-up when it is short or the published
+    development one (anyone could sign a session cookie with it). The development secret
+    is accepted only where ``statportal.development = true`` (etc/development.ini)."""
+    from pyramid.exceptions import ConfigurationError
+
+    from statportal.settings import as_bool, env_name, require
+
+    secret = require(settings, "statportal.secret")
+    hint = (f"set {env_name('statportal.secret')} to at least {MIN_SECRET_LENGTH} random "
+            "characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if secret.strip() == DEVELOPMENT_SECRET and not as_bool(settings, "statportal.development"):
+        raise ConfigurationError(
+            f"The setting 'statportal.secret' is the published development secret, which "
+            f"forges sessions anywhere: {hint}.")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"The setting 'statportal.secret' has {len(secret)} characters, fewer than "
+            f"{MIN_SECRET_LENGTH}: {hint}.")
+    return secret
+
+
+def _seconds():
+    from statportal import clock
+
+    return clock.now().timestamp()
 
 
 def _forget_removed_principal(event):

@@ -14,6 +14,7 @@ from pyramid.authorization import Authenticated, Everyone
 from pyramid.interfaces import ISecurityPolicy
 from zope.interface import implementer
 
+from statportal import clock
 from statportal.interfaces import ICredentialCache, ILoginThrottle
 from statportal.security.acl import permits
 from statportal.security.localroles import local_roles_in
@@ -22,6 +23,8 @@ from statportal.security.principals import find_user, user_roles
 SESSION_LOGIN = "statportal.login"
 _UNKNOWN = object()
 SESSION_AUTH_VERSION = "statportal.auth_version"
+SESSION_SERIAL = "statportal.session_serial"
+SESSION_STARTED = "statportal.session_started"
 
 
 class AuthenticationRefused(Exception):
@@ -71,6 +74,18 @@ def authenticate(request, login, password, cache=None):
     return user
 
 
+def session_in_lifetime(request, session):
+    """Whether a session begun at login is still within its absolute lifetime
+    (``statportal.session_absolute_max_age`` seconds), however active it has been."""
+    from statportal.settings import as_int
+
+    started = session.get(SESSION_STARTED)
+    if not isinstance(started, (int, float)):
+        return False  # a session from before lifetimes were recorded
+    limit = as_int(request.registry.settings, "statportal.session_absolute_max_age")
+    return clock.now().timestamp() - started < limit
+
+
 def basic_credentials(request):
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -100,7 +115,8 @@ class StatportalSecurityPolicy:
             try:
                 return authenticate(request, *credentials,
                                     cache=request.registry.getUtility(ICredentialCache))
-            except AuthenticationRefused:
+            except AuthenticationRefused as refused:
+                request._statportal_refused = refused
                 return None
         session = request.session
         login = session.get(SESSION_LOGIN)
@@ -111,6 +127,10 @@ class StatportalSecurityPolicy:
             return None
         if user.auth_version != session.get(SESSION_AUTH_VERSION):
             return None  # the password changed since this session began
+        if user.session_serial != session.get(SESSION_SERIAL, 0):
+            return None  # the user logged out since this session began
+        if not session_in_lifetime(request, session):
+            return None
         return user
 
     def authenticated_userid(self, request):
@@ -145,11 +165,18 @@ class StatportalSecurityPolicy:
         session.invalidate()  # a new session on login: no fixation
         session[SESSION_LOGIN] = userid
         session[SESSION_AUTH_VERSION] = user.auth_version if user is not None else 0
+        session[SESSION_SERIAL] = user.session_serial if user is not None else 0
+        session[SESSION_STARTED] = clock.now().timestamp()
         request.__dict__.pop("_statportal_identity", None)
         request.__dict__.pop("_statportal_principals", None)
         return []
 
     def forget(self, request, **kw):
+        """End the session, and every other session of its user: the counter on the user
+        moves on, so a copy of this cookie (or one on another device) no longer counts."""
+        user = self.identity(request)
+        if user is not None and basic_credentials(request) is None:
+            user.end_sessions()
         request.session.invalidate()
         request._statportal_identity = None
         request.__dict__.pop("_statportal_principals", None)
@@ -163,10 +190,17 @@ def basic_auth_tween_factory(handler, registry):
     def tween(request):
         credentials = basic_credentials(request)
         if credentials is not None:
+            refused = getattr(request, "_statportal_refused", None)
             try:
+                if refused is not None:  # already tried for this request: count once
+                    raise refused
                 user = authenticate(request, *credentials,
                                     cache=registry.getUtility(ICredentialCache))
             except AuthenticationRefused as refused:
+                # Later asks for the identity (pyramid_tm's user annotation) must not
+                # authenticate, and count a failure, again.
+                request._statportal_refused = refused
+                request._statportal_identity = None
                 if refused.reason == "throttled":
                     response = json_error(request, 429, "Too many failed logins; try again later.")
                     response.headers["Retry-After"] = str(refused.retry_after)

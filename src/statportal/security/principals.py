@@ -40,6 +40,13 @@ class User(Content):
     def title(self):
         return {lang: self.fullname or self.__name__ or "" for lang in LANGUAGES}
 
+    #: Bumped on logout: every session begun before ends (a class default, so users stored
+    #: before it existed need no evolve step).
+    session_serial = 0
+
+    def end_sessions(self):
+        self.session_serial += 1
+
     def set_password(self, password):
         self.password_hash = hash_password(password)
         self.auth_version += 1

@@ -1,10 +1,25 @@
-"""Throttling of failed logins, per login and per client address.
+"""Throttling of failed logins: progressive delays, never a lock-out of the right client.
 
-After ``max_failures`` failures for one login within ``window`` seconds,
-that login is refused for ``lockout`` seconds (even with the right
-password); an address with ``ip_max_failures`` failures is refused likewise.
-Counts live in the process (each web process throttles on its own), which is
-what an attacker meets in front of every process.
+Failures are counted per key until ``window`` seconds pass without one. A key's first
+``free`` failures cost nothing; after that each further attempt under that key must wait
+``2 ** (failures - free)`` seconds after the last failure (1, 2, 4, ... capped at
+``max_delay``). An attempt made before its time is refused without checking the password
+(HTTP 429 with Retry-After) and is not counted; so a guesser is slowed exponentially, and
+a waiting client is not punished for waiting.
+
+The keys of one attempt:
+
+* ``addr:<address>`` -- every failure from the client address, whatever the login
+  (``ip_max_failures`` free): one address spraying many logins.
+* for a client address from which this login has succeeded within ``trust`` seconds (the
+  account's usual client): ``pair:<login>:<address>`` (``max_failures`` free), its own
+  count; the failures of other clients do not slow it.
+* for any other address: ``login:<login>`` (``max_failures`` free), shared by every other
+  address: guessing one account from many addresses.
+
+So an attacker who knows a login slows down only the attempts of clients that never logged
+in as it (and himself); the owner, from where he last logged in, is not refused for the
+attacker's failures. Counts live in the process (each web process throttles on its own).
 """
 
 import hashlib
@@ -14,57 +29,75 @@ from collections import defaultdict, deque
 
 
 class LoginThrottle:
-    def __init__(self, max_failures=5, window=900, lockout=900, ip_max_failures=30,
-                 clock=time.monotonic):
+    def __init__(self, max_failures=5, window=900, max_delay=900, ip_max_failures=30,
+                 trust=30 * 86400, clock=time.monotonic, max_entries=100000):
         self.max_failures = max_failures
         self.window = window
-        self.lockout = lockout
+        self.max_delay = max_delay
         self.ip_max_failures = ip_max_failures
+        self.trust = trust
         self.clock = clock
-        self._failures = defaultdict(deque)
-        self._locked_until = {}
+        self.max_entries = max_entries
+        self._failures = {}  # key -> [count, time of the last]
+        self._trusted = {}  # (login, address) -> until
         self._lock = threading.Lock()
         self._calls = 0
 
     def _prune(self, now):
-        """Forget counts and locks that no longer matter, so memory stays bounded."""
-        for key in [k for k, until in self._locked_until.items() if until <= now]:
-            del self._locked_until[key]
-        for key in [k for k, times in self._failures.items()
-                    if not times or times[-1] <= now - self.window]:
+        """Forget counts and trust that no longer matter, so memory stays bounded."""
+        for key in [k for k, (_n, last) in self._failures.items()
+                    if last <= now - self.window]:
             del self._failures[key]
+        for key in [k for k, until in self._trusted.items() if until <= now]:
+            del self._trusted[key]
 
-    def _keys(self, login, address):
-        return ((f"login:{(login or '').lower()}", self.max_failures),
-                (f"addr:{address}", self.ip_max_failures))
+    def _keys(self, login, address, now):
+        login = (login or "").lower()
+        until = self._trusted.get((login, address))
+        if until is not None and until > now:
+            account = (f"pair:{login}:{address}", self.max_failures)
+        else:
+            account = (f"login:{login}", self.max_failures)
+        return (account, (f"addr:{address}", self.ip_max_failures))
+
+    def _wait(self, key, free, now):
+        count, last = self._failures.get(key) or (0, 0)  # asking never stores a key
+        if count < free or last <= now - self.window:
+            return 0
+        delay = min(self.max_delay, 2 ** min(count - free, 40))
+        return max(0, last + delay - now)
 
     def retry_after(self, login, address):
-        """Seconds until a login attempt is allowed again (0: allowed now)."""
+        """Seconds until a login attempt from ``address`` is allowed (0: allowed now)."""
         now = self.clock()
         with self._lock:
-            waits = [self._locked_until.get(key, 0) - now for key, _ in self._keys(login, address)]
-        return max(0, int(max(waits) + 0.999))
+            waits = [self._wait(key, free, now) for key, free in self._keys(login, address, now)]
+        wait = max(waits)
+        return int(wait + 0.999) if wait > 0 else 0
 
     def failed(self, login, address):
         now = self.clock()
         with self._lock:
             self._calls += 1
-            if self._calls % 1000 == 0:
+            if self._calls % 1000 == 0 or len(self._failures) > self.max_entries:
                 self._prune(now)
-            for key, limit in self._keys(login, address):
-                failures = self._failures[key]
-                failures.append(now)
-                while failures and failures[0] <= now - self.window:
-                    failures.popleft()
-                if len(failures) >= limit:
-                    self._locked_until[key] = now + self.lockout
-                    failures.clear()
+            for key, _free in self._keys(login, address, now):
+                count, last = self._failures.get(key) or (0, now)
+                if last <= now - self.window:
+                    count = 0  # a quiet window: start afresh
+                self._failures[key] = [count + 1, now]
 
     def succeeded(self, login, address):
+        """The right password from ``address``: it becomes this login's usual client and its
+        own failures are forgotten. The account's count from other clients stays (an
+        attacker's failures are not wiped by the owner's success)."""
+        now = self.clock()
+        login = (login or "").lower()
         with self._lock:
-            key = self._keys(login, address)[0][0]
-            self._failures.pop(key, None)
-            self._locked_until.pop(key, None)
+            if len(self._trusted) > self.max_entries:
+                self._prune(now)
+            self._trusted[(login, address)] = now + self.trust
+            self._failures.pop(f"pair:{login}:{address}", None)
 
 
 class CredentialCache:

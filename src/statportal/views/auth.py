@@ -37,8 +37,12 @@ def login(context, request):
             if refused.reason == "throttled":
                 request.response.status = 429
                 request.response.headers["Retry-After"] = str(refused.retry_after)
-                error = _("Too many failed attempts. Try again in ${min} minutes.",
-                          mapping={"min": max(1, (refused.retry_after + 59) // 60)})
+                if refused.retry_after < 60:
+                    error = _("Too many failed attempts. Try again in ${sec} seconds.",
+                              mapping={"sec": max(1, refused.retry_after)})
+                else:
+                    error = _("Too many failed attempts. Try again in ${min} minutes.",
+                              mapping={"min": (refused.retry_after + 59) // 60})
             else:
                 request.response.status = 400
                 error = _("Wrong login or password.")
