@@ -1,6 +1,11 @@
 """The Material workflow: ``private`` → ``published`` → ``withdrawn``; only Moderators
 publish, and publishing is refused with the findings of the material validators.
 
+Every state grants explicitly and inherits nothing from the section (``inherit=False``):
+the section's ``EDIT`` of Executors, Heads of unit and Coordinators never reaches a
+material. A published material changes only through a placement's Replace (a new
+version, placed by the system) or the moderator's workflow.
+
 ``scheduled``: placed for a release of the calendar whose time has not come (the
 embargo). Nobody without the right sees it; the worker publishes it at the release time
 (:mod:`statportal.releases.embargo`), or two people release it early ("publish now").
@@ -33,10 +38,15 @@ MATERIAL_WORKFLOW = Workflow(
                                             WITHDRAW: ("Moderator",), PUBLISH_NOW: ("Moderator",),
                                             REPORTS: ("Coordinator", "Moderator")},
               inherit=False),
+        # explicit grants, nothing of the section's: its EDIT (Executor, Head of unit,
+        # Coordinator) must not reach published figures (issue 16); they change by a
+        # placement's Replace (a new version) or the moderator's workflow
         State("published", _("Published"), {VIEW: ("Anonymous",), EDIT: ("Moderator",),
                                             WITHDRAW: ("Moderator",),
                                             # a pending Replace's new version
-                                            PUBLISH_NOW: ("Moderator",)}),
+                                            PUBLISH_NOW: ("Moderator",),
+                                            REPORTS: ("Coordinator", "Moderator")},
+              inherit=False),
         State("withdrawn", _("Withdrawn"), {VIEW: STAFF, EDIT: ("Moderator",),
                                             PUBLISH: ("Moderator",),
                                             REPORTS: ("Coordinator", "Moderator")},

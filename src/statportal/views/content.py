@@ -198,6 +198,9 @@ def rename(context, request):
     if old not in context:
         raise HTTPBadRequest(request.localizer.translate(
             _("Nothing with the id ${name} is here.", mapping={"name": old})))
+    if not request.has_permission(EDIT, context[old]):  # rights on the object itself
+        raise HTTPForbidden(request.localizer.translate(
+            _("You may not rename ${name}.", mapping={"name": old})))
     error = None
     if request.method == "POST":
         new = request.POST.get("new_name", "").strip()
