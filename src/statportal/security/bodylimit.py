@@ -21,6 +21,14 @@ resolved, ``@@name`` and ``name`` are one view, and a path that names a view
 API's ``/++api++`` prefix is matched too. A body of unknown length (chunked, or a
 ``Content-Length`` that is no number) sent to a limited path is refused. The registered
 limits are a registry utility (``IBodyLimits``), listed in the introspector.
+
+Every other path has the portal's default limit (``statportal.body_limit_kb``, 1 MB): no
+public page needs more, so a large body sent to ``/login`` (or anywhere) is refused before
+authentication, parsing or the retry policy's copy. A request that is signed in (a session
+signed by the portal's secret that holds a login, or HTTP Basic credentials, which the
+basic-auth tween checks before any view) may send up to ``4 × statportal.file_max_mb``:
+the staff's uploads (content with files in JSON, the add and edit forms, ``@generate``, the
+plan's import) keep the limits their own validators apply to each file.
 """
 
 from typing import NamedTuple
@@ -45,6 +53,12 @@ class BodyLimits:
 
     def __init__(self):
         self.limits = {}
+        self.default = None             # the limit of every other path: a BodyLimit
+        self.signed_in_max_bytes = None  # …raised for a signed-in request
+
+    def set_default(self, max_bytes, signed_in_max_bytes, refuse=None):
+        self.default = BodyLimit("default", frozenset(), int(max_bytes), (), refuse)
+        self.signed_in_max_bytes = int(signed_in_max_bytes)
 
     def add(self, name, paths, max_bytes, methods=("POST", "PUT", "PATCH"), refuse=None):
         self.limits[name] = BodyLimit(name, frozenset(_traversed(p) for p in paths),
@@ -56,21 +70,64 @@ class BodyLimits:
         when the body is chunked) sent to ``path``; else None."""
         if length is None and not chunked:
             return None
+        limit = self.governing(method, path)
+        if limit is not None and (length is None or length > limit.max_bytes):
+            return limit
+        return None
+
+    def governing(self, method, path):
+        """The registered limit that governs a body sent with ``method`` to ``path``."""
         segments, view = _traversed(path, api=True)
         for limit in self.limits.values():
-            if method in limit.methods and _covers(limit.paths, segments, view) and (
-                    length is None or length > limit.max_bytes):
+            if method in limit.methods and _covers(limit.paths, segments, view):
                 return limit
         return None
 
     def for_environ(self, environ):
-        raw = str(environ.get("CONTENT_LENGTH") or "").strip()
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        length = int(raw) if raw.isdigit() and raw.isascii() else None
-        # A length that is no number is a body of unknown length: refused like a chunked one.
-        return self.refusing(environ.get("REQUEST_METHOD", "GET").upper(),
-                             environ.get("PATH_INFO", "/"), length,
-                             chunked or (bool(raw) and length is None))
+        return self.refusing(*_sized(environ))
+
+    def for_request(self, request):
+        """The limit that refuses this request's body, the default one included; None
+        when it may be read."""
+        method, path, length, chunked = _sized(request.environ)
+        if length is None and not chunked:
+            return None                                 # no body
+        limit = self.governing(method, path)
+        if limit is not None:                           # the path's own limit, and no other
+            return limit if length is None or length > limit.max_bytes else None
+        default = self.default
+        if default is None or (length is not None and length <= default.max_bytes):
+            return None
+        if signed_in(request):
+            if length is not None and length <= self.signed_in_max_bytes:
+                return None
+            return default._replace(max_bytes=self.signed_in_max_bytes)
+        return default
+
+
+def _sized(environ):
+    """``(method, path, length, chunked)``: a length that is no number is a body of unknown
+    length, refused like a chunked one."""
+    raw = str(environ.get("CONTENT_LENGTH") or "").strip()
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    length = int(raw) if raw.isdigit() and raw.isascii() else None
+    return (environ.get("REQUEST_METHOD", "GET").upper(), environ.get("PATH_INFO", "/"),
+            length, chunked or (bool(raw) and length is None))
+
+
+def signed_in(request):
+    """Whether the request carries a signed-in session or Basic credentials — without
+    reading the database or hashing a password: the session's signature (the portal's
+    secret) is checked, the Basic password is checked by the basic-auth tween, before
+    any view reads the body."""
+    from statportal.security.policy import SESSION_LOGIN
+
+    if request.environ.get("HTTP_AUTHORIZATION", "")[:6].lower() == "basic ":
+        return True
+    try:
+        return bool(request.session.get(SESSION_LOGIN))
+    except Exception:                                   # no session factory, a bad cookie
+        return False
 
 
 def _traversed(path, api=False):
@@ -128,7 +185,7 @@ def body_limit_tween_factory(handler, registry):
     limits = get_body_limits(registry)
 
     def tween(request):
-        limit = limits.for_environ(request.environ)
+        limit = limits.for_request(request)
         if limit is None:
             return handler(request)
         request.environ[REFUSED] = limit.name
@@ -152,7 +209,7 @@ def activate_hook(previous=None):
 
     def hook(request):
         limits = get_body_limits(request.registry)
-        if limits is not None and limits.for_environ(request.environ) is not None:
+        if limits is not None and limits.for_request(request) is not None:
             return 1
         return previous(request) if previous is not None else None
 
@@ -167,10 +224,23 @@ def includeme(config):
 
     if config.registry.queryUtility(IBodyLimits) is not None:
         return                                      # included once is enough
-    config.registry.registerUtility(BodyLimits(), IBodyLimits)
+    limits = BodyLimits()
+    settings = config.registry.settings
+    try:
+        default_kb = int(settings.get("statportal.body_limit_kb", 1024))
+        file_max_mb = float(settings.get("statportal.file_max_mb", 50))
+    except (TypeError, ValueError):
+        raise ConfigurationError("statportal.body_limit_kb (a whole number of KB) and "
+                                 "statportal.file_max_mb (MB) must be numbers") from None
+    if default_kb <= 0:
+        raise ConfigurationError("statportal.body_limit_kb must be above 0")
+    limits.set_default(default_kb * 1024,
+                       max(default_kb * 1024, int(4 * file_max_mb * 1024 * 1024)),
+                       refuse=config.maybe_dotted(
+                           "statportal.security.malformed.refuse_too_large"))
+    config.registry.registerUtility(limits, IBodyLimits)
     config.add_directive("add_body_limit", add_body_limit)
     config.add_tween("statportal.security.bodylimit.body_limit_tween_factory", over=MAIN)
-    settings = config.registry.settings
 
     def hook_into_retry():
         # Before pyramid_retry's own PHASE1 action reads the setting (both are deferred,
