@@ -56,7 +56,12 @@ class TestLoginThrottle:
             throttle.failed("dana", "10.0.0.3")
             waits.append(throttle.retry_after("dana", "10.0.0.3"))
         assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300]  # doubling, capped
-        self.now += 300
+        self.now += 300  # waiting out the cap allows one more attempt, still slowed after it
+        assert throttle.retry_after("dana", "10.0.0.3") == 0
+        throttle.failed("dana", "10.0.0.3")
+        assert throttle.retry_after("dana", "10.0.0.3") == 300
+        self.now += 300 + 600  # quiet for the window after the wait: forgotten
+        throttle.failed("dana", "10.0.0.3")
         assert throttle.retry_after("dana", "10.0.0.3") == 0
 
     def test_failures_outside_window_forgotten(self):

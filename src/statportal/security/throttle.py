@@ -1,6 +1,7 @@
 """Throttling of failed logins: progressive delays, never a lock-out of the right client.
 
-Failures are counted per key until ``window`` seconds pass without one. A key's first
+Failures are counted per key until, after the wait they impose, ``window`` more seconds
+pass without one (waiting out the longest delay does not wipe the count). A key's first
 ``free`` failures cost nothing; after that each further attempt under that key must wait
 ``2 ** (failures - free)`` seconds after the last failure (1, 2, 4, ... capped at
 ``max_delay``). An attempt made before its time is refused without checking the password
@@ -46,7 +47,7 @@ class LoginThrottle:
     def _prune(self, now):
         """Forget counts and trust that no longer matter, so memory stays bounded."""
         for key in [k for k, (_n, last) in self._failures.items()
-                    if last <= now - self.window]:
+                    if last + self.max_delay + self.window <= now]:
             del self._failures[key]
         for key in [k for k, until in self._trusted.items() if until <= now]:
             del self._trusted[key]
@@ -60,12 +61,18 @@ class LoginThrottle:
             account = (f"login:{login}", self.max_failures)
         return (account, (f"addr:{address}", self.ip_max_failures))
 
+    def _delay(self, count, free):
+        return 0 if count < free else min(self.max_delay, 2 ** min(count - free, 40))
+
+    def _stale(self, count, last, free, now):
+        """Quiet for ``window`` seconds after the wait the count imposed: forgotten."""
+        return last + self._delay(count, free) + self.window <= now
+
     def _wait(self, key, free, now):
         count, last = self._failures.get(key) or (0, 0)  # asking never stores a key
-        if count < free or last <= now - self.window:
+        if count < free or self._stale(count, last, free, now):
             return 0
-        delay = min(self.max_delay, 2 ** min(count - free, 40))
-        return max(0, last + delay - now)
+        return max(0, last + self._delay(count, free) - now)
 
     def retry_after(self, login, address):
         """Seconds until a login attempt from ``address`` is allowed (0: allowed now)."""
@@ -81,9 +88,9 @@ class LoginThrottle:
             self._calls += 1
             if self._calls % 1000 == 0 or len(self._failures) > self.max_entries:
                 self._prune(now)
-            for key, _free in self._keys(login, address, now):
+            for key, free in self._keys(login, address, now):
                 count, last = self._failures.get(key) or (0, now)
-                if last <= now - self.window:
+                if self._stale(count, last, free, now):
                     count = 0  # a quiet window: start afresh
                 self._failures[key] = [count + 1, now]
 
