@@ -37,8 +37,8 @@ def login(context, request):
             if refused.reason == "throttled":
                 request.response.status = 429
                 request.response.headers["Retry-After"] = str(refused.retry_after)
-                if refused.retry_after < 60:
-                    error = _("Too many failed attempts. Try again in ${sec} seconds.",
+                if refused.retry_after <= 90:  # minutes from two up: no "1 minutes"
+                    error = _("Too many failed attempts. Try again in ${sec} s.",
                               mapping={"sec": max(1, refused.retry_after)})
                 else:
                     error = _("Too many failed attempts. Try again in ${min} minutes.",
