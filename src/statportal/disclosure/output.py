@@ -97,7 +97,7 @@ def write_xlsx(path, table, status, rows_dim, cols_dim, language="kk"):
 
 def xlsx_bytes(table, status, rows_dim, cols_dim, language="kk"):
     """The pivot as an .xlsx workbook: labels in ``language`` where the hierarchies have
-    them, ``X`` centred, the footnote under the table."""
+    them (always as text cells), ``X`` centred, the footnote under the table."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -121,6 +121,12 @@ def xlsx_bytes(table, status, rows_dim, cols_dim, language="kk"):
                 cell.number_format = number_format(table.decimals)
     sheet.append([])
     sheet.append([FOOTNOTE[language]])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                # Labels come from the uploaded bases: text stays text, never a formula
+                # (openpyxl takes a string starting with "=" as one; "=HYPERLINK(…)").
+                cell.data_type = "s"
     sheet.column_dimensions["A"].width = 40
     stream = io.BytesIO()
     book.save(stream)

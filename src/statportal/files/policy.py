@@ -46,15 +46,24 @@ class FileRefused(ValueError):
         self.filename = filename
 
 
+#: A container with more entries, or more bytes unpacked, is refused (zip bombs).
+ZIP_MAX_ENTRIES = 10000
+ZIP_MAX_UNPACKED = 1024 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class FilePolicy:
     extensions: tuple = DEFAULT_EXTENSIONS
     max_bytes: int = 50 * 1024 * 1024
+    #: The most a zip container (docx, xlsx, pptx, odt, ods) may unpack to, checked from
+    #: its directory before any part is read.
+    max_unpacked: int = 200 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings):
         """``statportal.file_formats``: ``default``, ``methodology`` or a list of extensions;
-        ``statportal.file_max_mb``: the size limit."""
+        ``statportal.file_max_mb``: the size limit; ``statportal.file_max_unpacked_mb``: the
+        most a zip container may unpack to."""
         spec = (settings.get("statportal.file_formats") or "default").split()
         if spec == ["default"]:
             extensions = DEFAULT_EXTENSIONS
@@ -66,8 +75,10 @@ class FilePolicy:
             if unknown:
                 raise ValueError(f"statportal.file_formats: unknown formats {unknown}")
             extensions = tuple(ext.lstrip(".").lower() for ext in spec)
+        unpacked = int(float(settings.get("statportal.file_max_unpacked_mb", 200)) * 1024 * 1024)
         return cls(extensions=extensions,
-                   max_bytes=int(float(settings.get("statportal.file_max_mb", 50)) * 1024 * 1024))
+                   max_bytes=int(float(settings.get("statportal.file_max_mb", 50)) * 1024 * 1024),
+                   max_unpacked=min(unpacked, ZIP_MAX_UNPACKED))
 
 
 def extension_of(filename):
@@ -90,9 +101,14 @@ def _ole2_kind(data):
     return None
 
 
-#: A container with more entries, or more bytes unpacked, is refused (zip bombs).
-ZIP_MAX_ENTRIES = 10000
-ZIP_MAX_UNPACKED = 1024 * 1024 * 1024
+def unpacked_size(data):
+    """What a zip container declares its entries unpack to (read from its directory; the
+    reader stops at the declared size), or None when it is not a readable zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
 
 
 def _zip_kind(data):
@@ -198,6 +214,12 @@ def check_upload(filename, data, policy=FilePolicy()):
         raise FileRefused(_("${file} is larger than ${mb} MB.",
                             mapping={"file": name, "mb": policy.max_bytes // (1024 * 1024)}),
                           name)
+    if data.startswith(b"PK\x03\x04"):
+        unpacked = unpacked_size(data)
+        if unpacked is not None and unpacked > policy.max_unpacked:
+            raise FileRefused(_("${file} unpacks to more than ${mb} MB.",
+                                mapping={"file": name,
+                                         "mb": policy.max_unpacked // (1024 * 1024)}), name)
     found = sniff(data)
     if SAME_FORMAT.get(ext, ext) != SAME_FORMAT.get(found, found):
         if found:

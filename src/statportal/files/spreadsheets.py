@@ -86,58 +86,105 @@ def _unpacked_size(filename, data):
 
 
 SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _stream(stream, tag):
+    """The ``tag`` elements of an XML part, read by lxml's streaming parser (no entities,
+    no network). Each element is freed once seen, with everything read before it: the
+    tree never holds more than the path to the current element."""
+    from lxml import etree
+
+    parser = etree.iterparse(stream, events=("end",), tag=tag, resolve_entities=False,
+                             no_network=True, huge_tree=False)
+    for _event, element in parser:
+        yield element
+        element.clear(keep_tail=False)
+        node = element
+        while (parent := node.getparent()) is not None:
+            while node.getprevious() is not None:
+                del parent[0]
+            node = parent
+
+
+def _blank_strings(archive):
+    """One byte per shared string, 1 when it is only blanks (``is_data`` says no data)."""
+    blank = bytearray()
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for item in _stream(stream, f"{MAIN}si"):
+            blank.append(not "".join(item.itertext()).strip())
+    return blank
 
 
 def _maybe_empty_sheets(filename, data):
-    """Whether some worksheet part may be empty, read with lxml's streaming parser (no
-    entities, no network), stopping at each part's first value: the usual workbook, with
-    no empty sheet, is never loaded in full. Shared strings that are only blanks count
-    as no data, as ``is_data`` says."""
+    """Whether some worksheet part may be empty, streamed (``_stream``) and stopping at each
+    part's first value: the usual workbook, with no empty sheet, is never loaded in full.
+
+    The unpacked size is bounded before anything is read (``policy.ZIP_MAX_UNPACKED``;
+    uploads are held to their policy's lower bound by ``check_upload`` first). The shared
+    strings are read only when a sheet's first value is one, and only in a workbook small
+    enough to clean (``XLSX_MAX_UNPACKED``); in a bigger one a shared string counts as data
+    unread (it could not be cleaned anyway). Shared strings that are only blanks count as
+    no data, as ``is_data`` says."""
     import zipfile
 
     from lxml import etree
 
-    def values(stream, tags):
-        parser = etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
-                                 no_network=True, huge_tree=False)
-        for _event, element in parser:
-            yield element
-            element.clear()
+    from statportal.files.policy import ZIP_MAX_UNPACKED
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    unreadable = FileRefused(_("${file} cannot be read as a spreadsheet.",
+                               mapping={"file": filename}), filename)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            blank = set()
-            if "xl/sharedStrings.xml" in archive.namelist():
-                with archive.open("xl/sharedStrings.xml") as stream:
-                    for n, item in enumerate(values(stream, f"{main}si")):
-                        if not "".join(item.itertext()).strip():
-                            blank.add(str(n))
-            for name in archive.namelist():
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > ZIP_MAX_UNPACKED:
+                raise _too_large(filename, ZIP_MAX_UNPACKED)
+            names = [info.filename for info in infos]
+            shared = "xl/sharedStrings.xml" in names and total <= XLSX_MAX_UNPACKED
+            blank = None
+            for name in names:
                 if not SHEET_PART.fullmatch(name):
                     continue
                 with archive.open(name) as stream:
-                    if not any(_cell_has_data(cell, main, blank)
-                               for cell in values(stream, f"{main}c")):
+                    for cell in _stream(stream, f"{MAIN}c"):
+                        kind, value = _cell_value(cell)
+                        if kind == "s" and shared:
+                            if blank is None:
+                                blank = _blank_strings(archive)
+                            index = int(value) if value.isdigit() else -1
+                            if 0 <= index < len(blank) and blank[index]:
+                                continue
+                        if kind:
+                            break
+                    else:
                         return True
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as error:
-        raise FileRefused(_("${file} cannot be read as a spreadsheet.",
-                            mapping={"file": filename}), filename) from error
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError, EOFError) as error:
+        raise unreadable from error
     return False
 
 
-def _cell_has_data(cell, main, blank):
+def _too_large(filename, limit):
+    return FileRefused(_("${file} unpacks to more than ${mb} MB.",
+                         mapping={"file": filename, "mb": limit // (1024 * 1024)}), filename)
+
+
+def _cell_value(cell):
+    """``(kind, text)`` of a cell: kind "" when it holds no data, "s" for a shared string
+    (text is its index), "data" for any other value."""
     kind = cell.get("t")
     if kind == "inlineStr":
-        return bool("".join(cell.itertext()).strip())
-    value = cell.find(f"{main}v")
+        return ("data" if "".join(cell.itertext()).strip() else ""), ""
+    value = cell.find(f"{MAIN}v")
     if value is None or value.text is None:
-        return False
+        return "", ""
     if kind == "s":
-        return value.text.strip() not in blank
+        return "s", value.text.strip()
     if kind == "str":
-        return bool(value.text.strip())
-    return True
+        return ("data" if value.text.strip() else ""), ""
+    return "data", ""
 
 
 def _clean_xlsx(filename, data):

@@ -37,7 +37,8 @@ def plain_line_ends(value):
 
 
 class QuestionUpload(Upload):
-    """One file under the portal's format policy, less HTML, within the question's limit.
+    """One file under the portal's format policy, less HTML, within the question's limits
+    (far lower for the public: ``anonymous_attachment_max_mb`` and ``…_max_unpacked_mb``).
 
     The description a GET returned (``{"filename", "size", …}``, no ``data``) sent back
     unchanged is not a new file: it keeps the stored one."""
@@ -60,7 +61,14 @@ class QuestionUpload(Upload):
         if request is None:
             return policy
         limit = _setting(request, "statportal.questions.attachment_max_mb") * 1024 * 1024
+        unpacked = policy.max_unpacked
+        if request.authenticated_userid is None:  # the public: far lower limits
+            limit = min(limit, _setting(
+                request, "statportal.questions.anonymous_attachment_max_mb") * 1024 * 1024)
+            unpacked = _setting(
+                request, "statportal.questions.anonymous_attachment_max_unpacked_mb") * 1024 * 1024
         return replace(policy, max_bytes=min(policy.max_bytes, limit),
+                       max_unpacked=min(policy.max_unpacked, unpacked),
                        extensions=tuple(e for e in policy.extensions
                                         if e not in ACTIVE_FORMATS))
 
@@ -124,7 +132,9 @@ def units_validator(node, kw):
 
 def unit_path(value):
     """``/orgunits/a/b``, however it was written (``orgunits/a/b/``, ``//orgunits/a``)."""
-    return "/" + "/".join(part for part in value.strip().split("/") if part)
+    from statportal.content.paths import canonical_path
+
+    return canonical_path(value)
 
 
 class Units(colander.List):
