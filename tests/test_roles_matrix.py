@@ -113,3 +113,59 @@ def test_territorial_coordinator_local_to_body(testapp, demo):
     assert sharing["inherited"][0]["principal"] == "user:aidos"
     testapp.authorization = basic_auth("aidos")
     testapp.patch_json(PRICES, {"title": {"en": "P"}}, status=403)
+
+
+# Issue 16: published, scheduled and withdrawn materials for every role. Changing one is
+# the moderator's (and the Manager's) alone; the section's edit rights of an Executor, a
+# Head of unit or a Coordinator do not reach it, and deleting is the Manager's.
+MATERIAL_ALLOWED = {
+    ("published", "view"): {None, "aigerim", "marat", "dana", "yerlan", "serik", "zhanar",
+                            "admin"},
+    ("scheduled", "view"): {"aigerim", "marat", "dana", "yerlan", "admin"},
+    ("withdrawn", "view"): {"aigerim", "marat", "dana", "yerlan", "admin"},
+    **{(state, action): {"yerlan", "admin"} for state in ("published", "scheduled", "withdrawn")
+       for action in ("edit", "workflow")},
+    **{(state, "delete"): {"admin"} for state in ("published", "scheduled", "withdrawn")},
+}
+#: What each state's workflow action is: withdraw what is out (or waiting), publish again.
+WORKFLOW_ACTION = {"published": ("withdraw", {"comment": "Error in table 2"}),
+                   "scheduled": ("withdraw", {"comment": "Error in table 2"}),
+                   "withdrawn": ("publish", {})}
+MATERIAL_ACTIONS = {
+    "view": lambda c, url, state: c.get(url, status="*"),
+    "edit": lambda c, url, state: c.patch_json(url, {"title": {"en": "Forged"}}, status="*"),
+    "workflow": lambda c, url, state: c.post_json(
+        f"{url}/@workflow/{WORKFLOW_ACTION[state][0]}", WORKFLOW_ACTION[state][1], status="*"),
+    "delete": lambda c, url, state: c.delete(url, status="*"),
+}
+
+
+def _material_denied(state, action, user):
+    """Anonymous: what is not public is not there (404); the workflow answers 403."""
+    if user is not None:
+        return 403
+    if state != "published":
+        return 404
+    return 403 if action == "workflow" else 401
+
+
+@pytest.mark.parametrize("state", ["published", "scheduled", "withdrawn"])
+@pytest.mark.parametrize("user", USERS, ids=lambda u: u or "anonymous")
+def test_material_matrix(app, testapp, demo, frozen, state, user):
+    from statportal.testing import last_transaction
+    from tests.test_published_immutable import material_in, stored
+
+    path = material_in(testapp, state)
+    for action in MATERIAL_ACTIONS:
+        data, before = stored(testapp, path), last_transaction(app)
+        testapp.authorization = basic_auth(user) if user else None
+        response = MATERIAL_ACTIONS[action](testapp, f"/++api++{path}", state)
+        if (state, action) in MATERIAL_ALLOWED and user in MATERIAL_ALLOWED[state, action]:
+            assert response.status_int < 400, (state, action, user, response.status)
+            if action != "view":  # it changed: the next action gets a fresh material
+                path = material_in(testapp, state)
+            continue
+        assert response.status_int == _material_denied(state, action, user), (
+            state, action, user, response.status)
+        assert last_transaction(app) == before
+        assert stored(testapp, path) == data
