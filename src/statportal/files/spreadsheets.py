@@ -117,8 +117,14 @@ def _blank_strings(archive):
 
 
 def _maybe_empty_sheets(filename, data):
-    """Whether some worksheet part may be empty, streamed (``_stream``) and stopping at each
-    part's first value: the usual workbook, with no empty sheet, is never loaded in full.
+    """Whether some worksheet part may be empty (``_sheet_parts``)."""
+    return any(state != "data" for state in _sheet_parts(filename, data))
+
+
+def _sheet_parts(filename, data):
+    """What each worksheet part holds: "data", "drawing" (no value, but a drawing: a chart
+    or an image, which openpyxl counts as data) or "empty". Streamed (``_stream``), stopping
+    at each part's first value: the usual workbook is never loaded in full.
 
     The unpacked size is bounded before anything is read (``policy.ZIP_MAX_UNPACKED``;
     uploads are held to their policy's lower bound by ``check_upload`` first). The shared
@@ -143,11 +149,16 @@ def _maybe_empty_sheets(filename, data):
             names = [info.filename for info in infos]
             shared = "xl/sharedStrings.xml" in names and total <= XLSX_MAX_UNPACKED
             blank = None
+            states = []
             for name in names:
                 if not SHEET_PART.fullmatch(name):
                     continue
+                state = "empty"
                 with archive.open(name) as stream:
-                    for cell in _stream(stream, f"{MAIN}c"):
+                    for cell in _stream(stream, (f"{MAIN}c", f"{MAIN}drawing")):
+                        if cell.tag == f"{MAIN}drawing":
+                            state = "drawing"
+                            continue
                         kind, value = _cell_value(cell)
                         if kind == "s" and shared:
                             if blank is None:
@@ -156,14 +167,14 @@ def _maybe_empty_sheets(filename, data):
                             if 0 <= index < len(blank) and blank[index]:
                                 continue
                         if kind:
+                            state = "data"
                             break
-                    else:
-                        return True
+                states.append(state)
     except FileRefused:
         raise
     except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError, EOFError) as error:
         raise unreadable from error
-    return False
+    return states
 
 
 def _too_large(filename, limit):
@@ -190,8 +201,11 @@ def _cell_value(cell):
 def _clean_xlsx(filename, data):
     from openpyxl import load_workbook
 
-    if not _maybe_empty_sheets(filename, data):
+    states = _sheet_parts(filename, data)
+    if all(state == "data" for state in states):
         return Cleaned(data, [])
+    if states and all(state == "empty" for state in states):
+        raise _all_empty(filename)  # known from the stream: openpyxl need not load it
     if _unpacked_size(filename, data) > XLSX_MAX_UNPACKED:
         raise FileRefused(_("${file} has sheets without data and is too large to clean "
                             "(over ${mb} MB unpacked): remove the empty sheets and upload "
