@@ -24,22 +24,16 @@ JSON = "application/json"
 
 def batch_params(request):
     """``b_start`` and ``b_size`` from the query; raises PayloadError naming the bad one."""
+    from statportal.numbers import NumberError, read_int
+
     settings = request.registry.settings
     default = as_int(settings, "statportal.batch_size")
     maximum = as_int(settings, "statportal.batch_max")
-    values = {}
-    for name, fallback, low, high in (("b_start", 0, 0, None), ("b_size", default, 1, maximum)):
-        raw = request.GET.get(name)
-        try:
-            value = fallback if raw in (None, "") else int(raw)
-        except ValueError:
-            value = None
-        if value is None or value < low or (high is not None and value > high):
-            limit = f"{low}–{high}" if high else f"≥ {low}"
-            raise PayloadError([{"field": name, "type": "invalid", "message": _(
-                "Must be a whole number (${limit}).", mapping={"limit": limit})}])
-        values[name] = value
-    return values["b_start"], values["b_size"]
+    try:
+        return (read_int(request.GET, "b_start", 0, low=0),
+                read_int(request.GET, "b_size", default, low=1, high=maximum))
+    except NumberError as exc:
+        raise PayloadError([exc.error()]) from None
 
 
 def json_body(request):

@@ -15,6 +15,7 @@ from statportal.materials import REPORTS
 from statportal.materials.catalog import get_catalog
 from statportal.materials.json import download_url, file_json, may_see_versions
 from statportal.materials.resources import Material
+from statportal.numbers import NumberError, read_year
 from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
 from statportal.security.permissions import VIEW
 from statportal.workflow import available_transitions, state_of, workflow_of
@@ -211,10 +212,10 @@ def search_params(request):
         raise SearchInputError("category", _("Unknown category ${name}.",
                                              mapping={"name": category}))
     params["category"] = category
-    year = request.GET.get("year") or None
-    if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2200):
-        raise SearchInputError("year", _("A year is four digits."))
-    params["year"] = int(year) if year else None
+    try:
+        params["year"] = read_year(request.GET)
+    except NumberError as exc:
+        raise SearchInputError(exc.field, exc.message) from None
     language = request.GET.get("language") or None
     if language and language not in LANGUAGES:
         raise SearchInputError("language", _("The language must be kk, ru or en."))

@@ -17,9 +17,10 @@ from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
 from statportal.content.base import utcnow
-from statportal.content.paths import path_of
+from statportal.content.paths import canonical_path, path_of
 from statportal.content.resources import get_portal
 from statportal.i18n import _, format_datetime, label
+from statportal.numbers import NumberError, read_int
 from statportal.placement.annex import location
 from statportal.placement.catalog import SORTS, get_catalog
 from statportal.placement.permissions import REGISTER
@@ -89,12 +90,14 @@ def visible_scope(request):
 def parse_filters(request):
     params, errors = request.GET, []
     filters = {}
-    year = params.get("year", "")
-    if year:
-        if not year.isdigit():
-            errors.append({"field": "year", "message": _("A year like 2026 is expected.")})
-        else:
-            filters["year"] = int(year)
+    try:
+        year = read_int(params, "year", low=1900, high=2200,
+                        message=_("A year like 2026 is expected."))
+    except NumberError as exc:
+        errors.append({"field": "year", "message": exc.message})
+    else:
+        if year is not None:
+            filters["year"] = year
     for name, allowed in (("state", STATES), ("category", CATEGORIES)):
         value = params.get(name, "")
         if value and value not in allowed:
@@ -102,8 +105,8 @@ def parse_filters(request):
                                                        mapping={"value": value})})
         elif value:
             filters[name] = value
-    if params.get("unit"):
-        filters["unit"] = params["unit"]
+    if params.get("unit", "").strip("/ "):
+        filters["unit"] = canonical_path(params["unit"])
     if params.get("overdue", "") in ("1", "true", "yes"):
         filters["overdue"] = True
     sort = params.get("sort", "registered_at")

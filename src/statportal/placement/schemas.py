@@ -3,7 +3,7 @@
 import colander
 import deform.widget
 
-from statportal.content.paths import find_by_path
+from statportal.content.paths import canonical_path, find_by_path
 from statportal.content.schemas import multilingual
 from statportal.files.upload import FilesSchema, files_widget
 from statportal.i18n import LANGUAGES, _
@@ -244,15 +244,17 @@ class PlacementRequestSchema(colander.MappingSchema):
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
         widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
     unit = colander.SchemaNode(colander.String(), title=_("Structural unit"),
+                               preparer=canonical_path,
                                validator=unit_validator, widget=unit_widget)
     section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
+                                  preparer=canonical_path,
                                   validator=section_validator, widget=section_widget)
     placement_type = colander.SchemaNode(
         colander.String(), title=_("Placement"), validator=colander.OneOf(PLACEMENT_TYPES),
         widget=deform.widget.RadioChoiceWidget(values=[
             ("new", _("New")), ("replace", _("Replace")), ("delete", _("Delete"))]))
     replaces = colander.SchemaNode(colander.String(), title=_("Material replaced or removed"),
-                                   missing=None)
+                                   missing=None, preparer=canonical_path)
     languages = colander.SchemaNode(
         colander.Set(), title=_("Languages"),
         validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(
@@ -265,7 +267,7 @@ class PlacementRequestSchema(colander.MappingSchema):
         widget=files_widget)
     release = colander.SchemaNode(
         colander.String(), title=_("Release of the calendar"), missing="",
-        validator=release_validator,
+        preparer=canonical_path, validator=release_validator,
         description=_("The path of the release entry; the material stays scheduled (under "
                       "embargo) until its time."))
     executor_email = colander.SchemaNode(colander.String(), title=_("Executor's e-mail"),

@@ -11,7 +11,7 @@ from datetime import datetime
 import colander
 import deform
 import deform.widget
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from statportal import clock
@@ -84,10 +84,12 @@ def _query(request):
 def questions_page(context, request):
     query = _query(request)
     items = published(request, context, query["q"], query["topic"], query["language"])
+    from statportal.numbers import NumberError, read_int
+
     try:
-        start = max(0, int(request.GET.get("b_start", 0)))
-    except ValueError:
-        start = 0
+        start = read_int(request.GET, "b_start", 0)
+    except NumberError as exc:
+        raise HTTPBadRequest(request.localizer.translate(exc.message)) from None
     from urllib.parse import urlencode
 
     def page_url(at):

@@ -86,14 +86,14 @@ def currency_page(context, request):
 @view_config(context="statportal.content.resources.Portal", name="@timeliness",
              renderer="json", permission=TIMELINESS)
 def timeliness_json(context, request):
+    from statportal.numbers import NumberError, read_year
     from statportal.releases import timeliness
 
-    year = request.GET.get("year")
-    if year and not (year.isdigit() and len(year) == 4):
-        return json_error(request, 400, _("A year is four digits."),
-                          [{"field": "year", "message": _("A year is four digits.")}])
-    return timeliness.figures(context, timezone(request), punctual_minutes(request),
-                              int(year) if year else None)
+    try:
+        year = read_year(request.GET)
+    except NumberError as exc:
+        return json_error(request, 400, exc.message, [exc.error()])
+    return timeliness.figures(context, timezone(request), punctual_minutes(request), year)
 
 
 @view_config(context="statportal.content.resources.Portal", name="timeliness", accept=HTML,

@@ -3,6 +3,7 @@
 import colander
 import deform.widget
 
+from statportal.content.paths import canonical_path
 from statportal.content.schemas import DESCRIPTION_MAX, multilingual
 from statportal.i18n import LANGUAGES, _
 from statportal.placement.schemas import (
@@ -111,9 +112,10 @@ class ReleaseEntrySchema(colander.MappingSchema):
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
         widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
     section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
-                                  validator=section_validator, widget=section_widget)
+                                  preparer=canonical_path, validator=section_validator,
+                                  widget=section_widget)
     plan_item = colander.SchemaNode(colander.String(), title=_("Plan item"), missing="",
-                                    validator=plan_item_validator)
+                                    preparer=canonical_path, validator=plan_item_validator)
     reason = _writeonly(reason_node())
     non_working_confirmed = _writeonly(colander.SchemaNode(
         colander.Boolean(), title=_("Release on a non-working day"), missing=False))
@@ -157,7 +159,8 @@ class WorkPlanItemSchema(colander.MappingSchema):
     year = colander.SchemaNode(colander.Integer(), title=_("Year of the plan"),
                                validator=colander.Range(2000, 2100))
     unit = colander.SchemaNode(colander.String(), title=_("Responsible unit"),
-                               validator=orgunit_validator, widget=orgunit_widget)
+                               preparer=canonical_path, validator=orgunit_validator,
+                               widget=orgunit_widget)
     executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),
                                    validator=colander.Length(min=1, max=200))
     executor_email = colander.SchemaNode(colander.String(), title=_("Executor's e-mail"),
@@ -169,7 +172,8 @@ class WorkPlanItemSchema(colander.MappingSchema):
         colander.String(), title=_("Periodicity"), validator=colander.OneOf(PERIODICITIES),
         widget=deform.widget.SelectWidget(values=list(PERIODICITY_TITLES.items())))
     section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
-                                  validator=section_validator, widget=section_widget)
+                                  preparer=canonical_path, validator=section_validator,
+                                  widget=section_widget)
     languages = colander.SchemaNode(
         colander.Set(), title=_("Languages"), missing=set(LANGUAGES), default=set(LANGUAGES),
         validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(

@@ -3,7 +3,7 @@
 import colander
 import deform.widget
 
-from statportal.content.paths import path_of
+from statportal.content.paths import canonical_path, path_of
 from statportal.content.schemas import ContentSchema
 from statportal.i18n import _, pick
 from statportal.security.orgunits import ORGUNIT_KINDS
@@ -97,7 +97,8 @@ class UserSchema(colander.MappingSchema):
     groups = colander.SchemaNode(colander.Set(), title=_("Groups"), missing=(),
                                  widget=group_choices, validator=group_validator)
     org_unit = colander.SchemaNode(colander.String(), title=_("Org unit"), missing=None,
-                                   widget=orgunit_widget, validator=orgunit_validator)
+                                   preparer=canonical_path, widget=orgunit_widget,
+                                   validator=orgunit_validator)
     active = colander.SchemaNode(colander.Boolean(), title=_("Active"), missing=True,
                                  default=True)
     password = colander.SchemaNode(

@@ -65,12 +65,15 @@ def working_calendar_page(context, request):
 @view_config(context=Portal, name="@working-calendar", accept="application/json",
              renderer="json", permission=MANAGE, request_method="GET")
 def working_calendar_json(context, request):
-    year = request.GET.get("year", "")
-    if year and not (year.isdigit() and 1990 <= int(year) <= 2100):
-        return json_error(request, 400, _("The request has errors."), [
-            {"field": "year", "type": "invalid",
-             "message": _("A year like 2026 is expected.")}])
-    year = int(year) if year else clock.now().astimezone(work_calendar(request).tz).year
+    from statportal.numbers import NumberError, read_int
+
+    try:
+        year = read_int(request.GET, "year", low=1990, high=2100,
+                        message=_("A year like 2026 is expected."))
+    except NumberError as exc:
+        return json_error(request, 400, _("The request has errors."), [exc.error()])
+    if year is None:
+        year = clock.now().astimezone(work_calendar(request).tz).year
     return {"exceptions": _entries(context), "holidays": _holidays(request, year)}
 
 
