@@ -144,3 +144,16 @@ def test_a_replace_still_makes_a_new_version(app, testapp, demo, frozen):
     data = testapp.get(f"/++api++{path}").json
     assert data["version"] == 2 and data["review_state"] == "published"
     assert data["title"]["en"] == "Industrial production, October 2026 (revised)"
+
+
+def test_contents_offers_rename_only_of_what_they_may_edit(app, testapp, demo, frozen):
+    path = material_in(testapp, "published")
+    name = path.rsplit("/", 1)[1]
+    as_user(testapp, "aigerim")
+    testapp.post_json(f"/++api++{SECTION}", {"@type": "Section", "id": "monthly",
+                                            "title": {"en": "Monthly"}}, status=201)
+    as_user(testapp, None)
+    login_html(testapp, "aigerim")
+    page = testapp.get(f"{SECTION}/@@contents", headers=HTML).text
+    assert "@@rename?name=monthly" in page
+    assert name in page and f"@@rename?name={name}" not in page

@@ -85,6 +85,7 @@ def contents(context, request):
             "name": name, "obj": obj, "info": content.typeof(obj),
             "can_delete": request.has_permission(DELETE, obj)
             and not getattr(obj, "__is_fixed__", False),
+            "can_rename": request.has_permission(EDIT, obj),
         })
     return {"batch": batch, "rows": rows, "addable": addable,
             "can_order": context.ordered and request.has_permission(EDIT, context)}
