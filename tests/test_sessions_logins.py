@@ -184,3 +184,31 @@ def test_production_ini_refuses_the_development_secret_in_one_line(tmp_path, mon
         assert words in err
         assert "Traceback" not in err
         assert len(err.strip().splitlines()) == 1
+
+
+def test_logout_sent_with_basic_credentials_still_ends_the_cookies_session(app, demo):
+    """A browser that also replays remembered Basic credentials (another login's) logs out:
+    the session its cookie carried ends on the server too, not only in that browser."""
+    browser = client(app, "10.0.0.1")
+    login_html(browser, "dana")
+    saved = browser.cookies["statportal_session"]
+    browser.authorization = basic_auth("marat")
+    log_out(browser)
+    thief = client(app, "10.0.0.9")
+    thief.set_cookie("statportal_session", saved)
+    assert "/login" in thief.get("/requests", headers=HTML, status=302).headers["Location"]
+    thief.get("/++api++/requests", status=401)
+    with open_portal(app) as portal:
+        assert portal["principals"]["users"]["dana"].session_serial == 1
+        assert portal["principals"]["users"]["marat"].session_serial == 0
+
+
+def test_a_cookie_saved_before_logout_is_refused_by_the_json_api(app, demo):
+    browser = client(app, "10.0.0.1")
+    login_html(browser, "dana")
+    saved = browser.cookies["statportal_session"]
+    browser.get("/++api++/requests", status=200)
+    log_out(browser)
+    thief = client(app, "10.0.0.9")
+    thief.set_cookie("statportal_session", saved)
+    thief.get("/++api++/requests", status=401)

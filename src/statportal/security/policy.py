@@ -107,8 +107,6 @@ class StatportalSecurityPolicy:
         return user
 
     def _find_identity(self, request):
-        from statportal.content.resources import get_portal
-
         credentials = basic_credentials(request)
         if credentials is not None:
             # Refusals are answered by the basic-auth tween before views run.
@@ -118,6 +116,12 @@ class StatportalSecurityPolicy:
             except AuthenticationRefused as refused:
                 request._statportal_refused = refused
                 return None
+        return self._session_user(request)
+
+    def _session_user(self, request):
+        """The user of the request's session, if that session is still valid."""
+        from statportal.content.resources import get_portal
+
         session = request.session
         login = session.get(SESSION_LOGIN)
         if not login:
@@ -174,8 +178,10 @@ class StatportalSecurityPolicy:
     def forget(self, request, **kw):
         """End the session, and every other session of its user: the counter on the user
         moves on, so a copy of this cookie (or one on another device) no longer counts."""
-        user = self.identity(request)
-        if user is not None and basic_credentials(request) is None:
+        # The session's own user, even when Basic credentials (perhaps another login's,
+        # replayed by the browser) came with the request.
+        user = self._session_user(request)
+        if user is not None:
             user.end_sessions()
         request.session.invalidate()
         request._statportal_identity = None
