@@ -212,3 +212,22 @@ def test_a_cookie_saved_before_logout_is_refused_by_the_json_api(app, demo):
     thief = client(app, "10.0.0.9")
     thief.set_cookie("statportal_session", saved)
     thief.get("/++api++/requests", status=401)
+
+
+def test_a_huge_login_costs_the_throttle_no_more_memory_than_a_short_one(app, demo):
+    """The login form's field is as long as the body limit lets it be: the counts and the
+    usual clients keep a fixed-size digest of it, not the text (a megabyte per failure)."""
+    import sys
+
+    from statportal.interfaces import ILoginThrottle
+
+    throttle = app.registry.getUtility(ILoginThrottle)
+    huge = "x" * 500_000
+    for address in ("198.51.100.1", "198.51.100.2"):
+        assert login_html(client(app, address), huge, "wrong-password").status_int == 400
+    stored = [*throttle._failures, *throttle._trusted]
+    assert stored
+    assert max(sys.getsizeof(key) for key in stored) < 1000
+    # Still one count per login, whatever its case: two failures, not one each.
+    throttle.failed(huge.upper(), "198.51.100.3")
+    assert max(count for count, _last in throttle._failures.values()) == 3

@@ -52,8 +52,14 @@ class LoginThrottle:
         for key in [k for k, until in self._trusted.items() if until <= now]:
             del self._trusted[key]
 
+    @staticmethod
+    def _login(login):
+        """A fixed-size digest of the login, case folded: a login field as long as the
+        body limit allows costs the counts no more memory than a short one."""
+        return hashlib.sha256((login or "").lower().encode("utf-8", "replace")).hexdigest()[:32]
+
     def _keys(self, login, address, now):
-        login = (login or "").lower()
+        login = self._login(login)
         until = self._trusted.get((login, address))
         if until is not None and until > now:
             account = (f"pair:{login}:{address}", self.max_failures)
@@ -99,7 +105,7 @@ class LoginThrottle:
         own failures are forgotten. The account's count from other clients stays (an
         attacker's failures are not wiped by the owner's success)."""
         now = self.clock()
-        login = (login or "").lower()
+        login = self._login(login)
         with self._lock:
             if len(self._trusted) > self.max_entries:
                 self._prune(now)
