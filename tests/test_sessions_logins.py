@@ -231,3 +231,11 @@ def test_a_huge_login_costs_the_throttle_no_more_memory_than_a_short_one(app, de
     # Still one count per login, whatever its case: two failures, not one each.
     throttle.failed(huge.upper(), "198.51.100.3")
     assert max(count for count, _last in throttle._failures.values()) == 3
+
+
+@pytest.mark.parametrize("value", ["Basic \xe9\xe9\xe9\xe9", "Basic \x00", "basic ###",
+                                   "Basic !!!="])
+def test_a_malformed_basic_header_answers_401_not_500(app, demo, value):
+    api = client(app, "203.0.113.40")
+    response = api.get("/++api++/requests", headers={"Authorization": value}, status=401)
+    assert response.json["message"] == "Wrong login or password."

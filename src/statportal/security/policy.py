@@ -8,7 +8,6 @@ come from the ACLs of ``statportal.security.acl``; views never test roles.
 """
 
 import base64
-import binascii
 
 from pyramid.authorization import Authenticated, Everyone
 from pyramid.interfaces import ISecurityPolicy
@@ -93,7 +92,7 @@ def basic_credentials(request):
         return None
     try:
         login, _, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeError):  # binascii.Error; non-ASCII text in the header
         return ("", "")
     return login, password
 
