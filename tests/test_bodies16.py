@@ -208,3 +208,28 @@ def test_a_well_formed_body_still_passes(app, testapp, demo, frozen):
     testapp.post("/login", "login=x", status=400, headers={    # a form: to the CSRF check
         "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
         "Content-Encoding": "identity"})
+
+
+def test_the_publics_question_body_is_bounded_by_the_publics_attachment(app, testapp, demo,
+                                                                          copies):
+    """The questions' own body limit followed the staff's attachments (10 MB: 14 MB of body)
+    for everyone, so the public could have 14 MB parsed before any check although its
+    attachments may have only 2 MB: its bodies now stop at 2 MB's worth (3 MB)."""
+    from statportal.questions.limits import body_max_bytes
+
+    settings = app.registry.settings
+    public, staff = body_max_bytes(settings, anonymous=True), body_max_bytes(settings)
+    assert public == 3 * MB and staff == 14 * MB
+    before = last_transaction(app)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    refused = send_unread(testapp, "/questions/@@ask", public + 1, 413, **headers)
+    assert "at most 2 MB" in refused.text
+    send_unread(testapp, "/++api++/questions", public + 1, 413, **headers)
+    assert copies == [] and last_transaction(app) == before
+    # signed in, the staff's own limit still governs the same paths
+    as_user(testapp, "admin")
+    auth = {"Authorization": testapp.extra_environ["HTTP_AUTHORIZATION"]}
+    refused = send_unread(testapp, "/questions", staff + 1, 413, **headers, **auth)
+    assert "at most 10 MB" in refused.text
+    with pytest.raises(Exception, match="read"):     # admitted, then read (Unreadable)
+        send_unread(testapp, "/questions", public + 1, 400, **headers, **auth)

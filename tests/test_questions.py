@@ -459,8 +459,8 @@ def test_an_oversized_body_is_refused_before_it_is_read(app, testapp, demo, froz
     big = {"filename": "big.pdf", "data": "A" * (15 * 1024 * 1024)}
     refused = testapp.post_json(QUESTIONS, question(attachment=big), status=413,
                                 extra_environ={"REMOTE_ADDR": "203.0.113.8"}).json
-    assert refused["errors"][0]["field"] == "attachment" and "10 MB" in \
-        refused["errors"][0]["message"]
+    assert refused["errors"][0]["field"] == "attachment" and "2 MB" in \
+        refused["errors"][0]["message"]                 # the public's limit (issue 16)
     assert stored_questions(app) == []
 
 

@@ -31,7 +31,9 @@ def includeme(config):
     config.include("statportal.security.bodylimit")
     config.add_body_limit("questions", paths=("/questions", "/questions/@@ask",
                                               "/questions/ask"),
-                          max_bytes=body_max_bytes(config.registry.settings),
+                          # the public's attachments are far smaller than the staff's
+                          max_bytes=body_max_bytes(config.registry.settings, anonymous=True),
+                          signed_in_max_bytes=body_max_bytes(config.registry.settings),
                           methods=("POST", "PUT", "PATCH"), refuse=refuse_body)
     config.add_content_type(
         "Questions", resources.Questions, schemas.container_schema,

@@ -77,12 +77,19 @@ def get_limits(request):
     return request.registry.statportal_question_limits
 
 
-def body_max_bytes(settings):
-    """The largest body a question can be: the attachment in base64, and the text."""
+def attachment_max_mb(settings, anonymous=False):
+    """The largest attachment in MB: the public's far lower (``anonymous_…``)."""
     from statportal.settings import as_int
 
-    return (as_int(settings, "statportal.questions.attachment_max_mb") * 4 // 3 + 1) \
-        * 1024 * 1024
+    mb = as_int(settings, "statportal.questions.attachment_max_mb")
+    if anonymous:
+        mb = min(mb, as_int(settings, "statportal.questions.anonymous_attachment_max_mb"))
+    return mb
+
+
+def body_max_bytes(settings, anonymous=False):
+    """The largest body a question can be: the attachment in base64, and the text."""
+    return (attachment_max_mb(settings, anonymous) * 4 // 3 + 1) * 1024 * 1024
 
 
 def sent_from_elsewhere(request):
@@ -97,13 +104,13 @@ def refuse_body(request, limit):
     413 naming the attachment, in JSON or as a page; the attempt counts — unless another
     site's page sent it: that site must not use up its visitors' allowance (the CSRF
     check, which such a request would fail, comes only after this refusal)."""
-    from statportal.settings import as_int
+    from statportal.security.bodylimit import signed_in
 
     if not sent_from_elsewhere(request):
         get_limits(request).count_address(request)
     message = _("The question is too large: an attachment may have at most ${mb} MB.",
-                mapping={"mb": as_int(request.registry.settings,
-                                      "statportal.questions.attachment_max_mb")})
+                mapping={"mb": attachment_max_mb(request.registry.settings,
+                                                 anonymous=not signed_in(request))})
     accept = request.headers.get("Accept", "")
     if request.path_info.startswith("/++api++/") or "application/json" in accept \
             or request.content_type == "application/json":

@@ -46,6 +46,7 @@ class BodyLimit(NamedTuple):
     max_bytes: int
     methods: tuple
     refuse: object = None
+    signed_in_max_bytes: int = None  # a signed-in request's larger limit, if any
 
 
 class BodyLimits:
@@ -60,10 +61,12 @@ class BodyLimits:
         self.default = BodyLimit("default", frozenset(), int(max_bytes), (), refuse)
         self.signed_in_max_bytes = int(signed_in_max_bytes)
 
-    def add(self, name, paths, max_bytes, methods=("POST", "PUT", "PATCH"), refuse=None):
+    def add(self, name, paths, max_bytes, methods=("POST", "PUT", "PATCH"), refuse=None,
+            signed_in_max_bytes=None):
         self.limits[name] = BodyLimit(name, frozenset(_traversed(p) for p in paths),
                                       int(max_bytes), tuple(m.upper() for m in methods),
-                                      refuse)
+                                      refuse, None if signed_in_max_bytes is None
+                                      else max(int(max_bytes), int(signed_in_max_bytes)))
 
     def refusing(self, method, path, length, chunked=False):
         """The limit that refuses a body of ``length`` bytes (None: unknown; refused only
@@ -94,7 +97,13 @@ class BodyLimits:
             return None                                 # no body
         limit = self.governing(method, path)
         if limit is not None:                           # the path's own limit, and no other
-            return limit if length is None or length > limit.max_bytes else None
+            if length is not None and length <= limit.max_bytes:
+                return None
+            if limit.signed_in_max_bytes is not None and signed_in(request):
+                if length is not None and length <= limit.signed_in_max_bytes:
+                    return None
+                return limit._replace(max_bytes=limit.signed_in_max_bytes)
+            return limit
         default = self.default
         if default is None or (length is not None and length <= default.max_bytes):
             return None
@@ -162,11 +171,12 @@ def get_body_limits(registry):
 
 
 def add_body_limit(config, name, paths, max_bytes, methods=("POST", "PUT", "PATCH"),
-                   refuse=None):
+                   refuse=None, signed_in_max_bytes=None):
     """Refuse bodies over ``max_bytes`` sent with ``methods`` to ``paths`` (413), unread.
 
     Discriminator ``('statportal-body-limit', name)``; ``refuse`` is a dotted name or a
-    callable ``refuse(request, limit) -> Response | None``."""
+    callable ``refuse(request, limit) -> Response | None``; ``signed_in_max_bytes``, if
+    given, is the limit of a signed-in request (see ``signed_in``) on these paths."""
     if not paths or isinstance(paths, str) or isinstance(methods, str) or \
             not isinstance(max_bytes, int) or max_bytes < 0:
         raise ConfigurationError(f"add_body_limit {name!r}: paths and methods (sequences "
@@ -174,9 +184,11 @@ def add_body_limit(config, name, paths, max_bytes, methods=("POST", "PUT", "PATC
     refuse = config.maybe_dotted(refuse)
     limits = get_body_limits(config.registry)
     intr = config.introspectable("statportal body limits", name, name, "statportal body limit")
-    intr.update(paths=tuple(paths), max_bytes=max_bytes, methods=tuple(methods))
+    intr.update(paths=tuple(paths), max_bytes=max_bytes, methods=tuple(methods),
+                signed_in_max_bytes=signed_in_max_bytes)
     config.action(("statportal-body-limit", name),
-                  lambda: limits.add(name, paths, max_bytes, methods, refuse),
+                  lambda: limits.add(name, paths, max_bytes, methods, refuse,
+                                     signed_in_max_bytes),
                   introspectables=(intr,))
 
 
