@@ -136,6 +136,16 @@ def test_a_signed_in_session_may_send_more_than_the_default(app, testapp, demo):
     assert "Too large" not in refused.text
 
 
+def test_a_session_past_its_lifetime_is_no_signed_in_session(app, testapp, demo, frozen):
+    login_html(testapp, "admin")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+    body = "title=" + "x" * (2 * MB)
+    # within its lifetime: read, then refused for its missing CSRF token, not its size
+    testapp.post("/official-statistics/@@add", body, headers=headers, status=400)
+    frozen.advance(hours=13)                                 # the absolute lifetime is 12 h
+    send_unread(testapp, "/official-statistics/@@add", 2 * MB, 413, **headers)
+
+
 def test_a_forged_session_cookie_is_no_signed_in_session(app, testapp, demo):
     testapp.set_cookie("statportal_session", "forged-" + "a" * 40)
     send_unread(testapp, "/login", 2 * MB, 413,

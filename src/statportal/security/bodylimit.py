@@ -129,12 +129,15 @@ def signed_in(request):
     reading the database or hashing a password: the session's signature (the portal's
     secret) is checked, the Basic password is checked by the basic-auth tween, before
     any view reads the body."""
-    from statportal.security.policy import SESSION_LOGIN
+    from statportal.security.policy import SESSION_LOGIN, session_in_lifetime
 
     if request.environ.get("HTTP_AUTHORIZATION", "")[:6].lower() == "basic ":
         return True
     try:
-        return bool(request.session.get(SESSION_LOGIN))
+        session = request.session
+        # A session past its absolute lifetime is no longer signed in (a logged-out one
+        # is known only from the database, read later by the security policy).
+        return bool(session.get(SESSION_LOGIN)) and session_in_lifetime(request, session)
     except Exception:                                   # no session factory, a bad cookie
         return False
 
