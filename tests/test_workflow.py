@@ -190,3 +190,19 @@ def test_listings_hide_what_user_may_not_view(note):
     as_user(note, "aigerim")
     data = note.get(SECTION).json
     assert [item["id"] for item in data["items"]] == ["n1"] and data["items_total"] == 1
+
+
+def test_only_the_workflow_package_touches_state_and_history():
+    """House rule (d)1: features read state with ``state_of`` and write it through
+    ``transition``, ``step`` and ``note``; none reaches into the stored mapping."""
+    import re
+    from pathlib import Path
+
+    import statportal
+
+    package = Path(statportal.__file__).parent
+    pattern = re.compile(r"__workflow_state__|__workflow_history__|\bengine\._record\b|"
+                         r"import[^\n]*\b_record\b")
+    offenders = [str(path.relative_to(package)) for path in package.rglob("*.py")
+                 if path.parent.name != "workflow" and pattern.search(path.read_text())]
+    assert offenders == []

@@ -335,8 +335,7 @@ def add_demo_materials(registry, portal):
     from statportal.content.registry import get_content_registry
     from statportal.files import StoredFile
     from statportal.materials.catalog import get_catalog
-    from statportal.workflow import note
-    from statportal.workflow.engine import _record, workflow_of
+    from statportal.workflow import note, step, workflow_of
 
     content = get_content_registry(registry)
     for path, fields, uploads, earlier in demo_materials():
@@ -359,7 +358,7 @@ def add_demo_materials(registry, portal):
             for key, value in declaration.items():
                 setattr(material, key, value)
             note(material, "primary_data", declaration_comment(material), actor="yerlan")
-        _record(material, workflow, "publish", "yerlan", "private", "published", None)
+        step(material, workflow, "publish", "published", "yerlan")
         material.published_at = utcnow() - timedelta(days=len(material.title["en"]) % 9)
         if earlier is not None:
             material.new_version(material.title, [StoredFile.from_upload(u) for u in uploads],

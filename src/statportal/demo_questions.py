@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from statportal import clock
 from statportal.questions.rules import create_question, deadline
-from statportal.workflow.engine import _record, get_workflows
+from statportal.workflow import get_workflows, history_of, step
 
 INDUSTRY = "/orgunits/industry-statistics"
 LABOUR = "/orgunits/labour-statistics"
@@ -72,23 +72,23 @@ def add_demo_questions(registry, portal):
             "international": False, **fields}, None)
         question.received_at = question.created = question.modified = asked
         question.due = deadline(portal, registry.settings, asked)
-        question.__workflow_history__[0]["time"] = asked
+        history_of(question)[0]["time"] = asked  # created when it was asked
         question.units, question.answer = tuple(units), answer
         moment = asked
-        for step in PATHS[state]:
+        for action in PATHS[state]:
             moment += timedelta(hours=5)
-            source, target = STATES[step]
-            if step == "approve" and state == "awaiting_international":
+            target = STATES[action][1]
+            if action == "approve" and state == "awaiting_international":
                 target = "awaiting_international"
-            _record(question, workflow, step, "demo", source, target, "")["time"] = moment
-            if step == "route":
+            step(question, workflow, action, target, "demo")["time"] = moment
+            if action == "route":
                 question.routed_at = moment
                 question.due = deadline(portal, registry.settings, asked, units)
-            elif step == "answer":
+            elif action == "answer":
                 question.answered_at = moment
-            elif step == "approve" and target == "sent":
+            elif action == "approve" and target == "sent":
                 question.sent_at = moment
-            elif step == "publish":
+            elif action == "publish":
                 question.published_at = moment
                 question.public_text, question.public_answer = question.text, answer
                 folder.set_published(question.__name__, True)

@@ -68,7 +68,7 @@ def guard_published_changes(event):
     from statportal.i18n import _
     from statportal.materials.resources import Material
     from statportal.materials.validators import get_validators
-    from statportal.workflow import note, workflow_of
+    from statportal.workflow import note, state_of, workflow_of
 
     obj = event.object
     changed = WATCHED & set(event.changed or ())
@@ -79,7 +79,7 @@ def guard_published_changes(event):
     workflow = workflow_of(registry, obj) if registry is not None else None
     if workflow is None:
         return
-    state = (getattr(obj, "__workflow_state__", None) or {}).get(workflow.name)
+    state = state_of(obj, workflow)
     if DECLARATION & changed:
         from statportal.confidentiality.declaration import declaration_comment
 

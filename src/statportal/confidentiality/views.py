@@ -91,7 +91,7 @@ def is_manager(request):
 
 def record_override(request, context, reason):
     """Keep a Manager's override, for exactly the current files, in the history."""
-    from statportal.workflow.engine import _record, workflow_of
+    from statportal.workflow import note, workflow_of
 
     reason = " ".join((reason or "").split())
     settings = rules.settings_of(request.registry)
@@ -109,9 +109,7 @@ def record_override(request, context, reason):
                                    "reason": reason, "fingerprint": rules.fingerprint(subject)}
     workflow = workflow_of(request.registry, context)
     if workflow is not None:
-        state = (getattr(context, "__workflow_state__", None) or {}).get(workflow.name)
-        _record(context, workflow, "disclosure_override", request.authenticated_userid,
-                state, state, reason)
+        note(context, "disclosure_override", reason, request=request)
     return 200, None
 
 

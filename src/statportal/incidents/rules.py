@@ -96,7 +96,7 @@ def escalate_due(request, portal, now):
     """Escalate the open incidents reported ``escalate_hours`` ago or more; returns how
     many. Without a cause yet, the public notice says it is being established."""
     from statportal.settings import as_int
-    from statportal.workflow.engine import _record, get_workflows
+    from statportal.workflow import get_workflows, state_of, step
 
     hours = as_int(request.registry.settings, "statportal.incidents.escalate_hours")
     folder = portal["incidents"]
@@ -104,13 +104,13 @@ def escalate_due(request, portal, now):
     count = 0
     for name in list(folder.sets()[0]):
         incident = folder.get(name)
-        state = (getattr(incident, "__workflow_state__", None) or {}).get("incident")
+        state = state_of(incident, workflow)
         if state not in ("reported", "acknowledged"):
             continue
         if incident.reported_at + timedelta(hours=hours) > now:
             continue
-        _record(incident, workflow, "escalate", WORKER, state, "escalated",
-                f"not resolved within {hours} hours")
+        step(incident, workflow, "escalate", "escalated", WORKER,
+             f"not resolved within {hours} hours")
         _escalated(request, incident, now)
         count += 1
     return count

@@ -5,6 +5,7 @@ from pyramid.view import view_config
 
 from statportal.incidents.resources import Incidents
 from statportal.security.permissions import VIEW
+from statportal.workflow import state_of
 
 
 @view_config(context=Incidents, accept="text/html", permission=VIEW,
@@ -12,7 +13,7 @@ from statportal.security.permissions import VIEW
 def incidents_page(context, request):
     public = []
     for incident in context.values():
-        state = (getattr(incident, "__workflow_state__", None) or {}).get("incident")
+        state = state_of(incident, "incident")
         if state in ("escalated", "resolved") and (incident.escalated_at or
                                                      state == "resolved"):
             public.append(incident)

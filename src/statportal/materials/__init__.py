@@ -32,7 +32,7 @@ def record_removed_sheets(event):
     5.3), once per file; the page that took the upload tells the uploader."""
     from pyramid.threadlocal import get_current_request
 
-    from statportal.workflow.engine import _record, workflow_of
+    from statportal.workflow import note, workflow_of
 
     obj = event.object
     files = [f for f in getattr(obj, "files", None) or ()
@@ -43,9 +43,7 @@ def record_removed_sheets(event):
     notes = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in files]
     workflow = workflow_of(request.registry, obj) if request is not None else None
     if workflow is not None:
-        state = (getattr(obj, "__workflow_state__", None) or {}).get(workflow.name)
-        _record(obj, workflow, "remove_empty_sheets", request.authenticated_userid, state,
-                state, "; ".join(notes))
+        note(obj, "remove_empty_sheets", "; ".join(notes), request=request)
     for stored in files:
         stored._removal_recorded = True
     if request is not None:

@@ -26,7 +26,9 @@ from persistent import Persistent
 
 
 def _state(obj):
-    return (getattr(obj, "__workflow_state__", None) or {}).get("material", "")
+    from statportal.workflow import state_of
+
+    return state_of(obj, "material", "")
 
 
 # Module-level discriminators: the catalog stores them by reference.

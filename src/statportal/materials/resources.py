@@ -125,6 +125,8 @@ def concealed(context):
     A published material's staff pages still send a visitor to the login page."""
     from pyramid.location import lineage
 
+    from statportal.workflow import state_of
+
     return any(isinstance(obj, Material) and
-               (getattr(obj, "__workflow_state__", None) or {}).get("material") != "published"
+               state_of(obj, "material") != "published"
                for obj in lineage(context))

@@ -57,8 +57,9 @@ def number(obj, default):
 
 
 def review_state(obj, default):
-    states = getattr(obj, "__workflow_state__", None) or {}
-    return states.get("placement_request", "")
+    from statportal.workflow import state_of
+
+    return state_of(obj, "placement_request", "")
 
 
 def year(obj, default):

@@ -65,7 +65,7 @@ def my_requests(request, limit=200):
         actions = available_transitions(request, obj)
         if not actions:
             continue
-        state = PLACEMENT_WORKFLOW.state(obj.__workflow_state__["placement_request"])
+        state = PLACEMENT_WORKFLOW.state(state_of(obj, PLACEMENT_WORKFLOW))
         found.append({
             "obj": obj, "number": obj.number, "title": obj.title,
             "state": label(request, state.title, state.name),

@@ -74,8 +74,7 @@ def place(request, request_obj):
         take_declaration,
     )
     from statportal.releases import embargo
-    from statportal.workflow import note
-    from statportal.workflow.engine import _record, workflow_of
+    from statportal.workflow import note, state_of, step, workflow_of
 
     registry = request.registry
     declaration_changed = False
@@ -112,7 +111,7 @@ def place(request, request_obj):
     if request_obj.placement_type != "delete":
         material.executor_email = request_obj.executor_email
     workflow = workflow_of(registry, material)
-    from_state = material.__workflow_state__[workflow.name]
+    from_state = state_of(material, workflow)
     comment = f"{request_obj.number} ({request_obj.placement_type})"
     if waiting:
         comment += f"; waits for the release {path_of(entry)} at {entry.release_at}"
@@ -130,13 +129,13 @@ def place(request, request_obj):
     override = getattr(request_obj, "disclosure_override", None)
     if override and request_obj.placement_type != "delete":
         material.disclosure_override = dict(override)
-        _record(material, workflow, "disclosure_override", override["actor"], from_state,
-                from_state, override["reason"])
+        step(material, workflow, "disclosure_override", from_state, override["actor"],
+             override["reason"])
     if declaration_changed:
         note(material, "primary_data",
              f"{declaration_comment(material)} ({request_obj.number})",
              actor=declarer(request_obj) or actor, request=request)
-    _record(material, workflow, "place", actor, from_state, to_state, comment)
+    step(material, workflow, "place", to_state, actor, comment)
     if to_state == "published" and not waiting:
         material.published_at = now
     material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)

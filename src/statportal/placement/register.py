@@ -30,6 +30,7 @@ from statportal.placement.workflow import PLACEMENT_WORKFLOW
 from statportal.security.localroles import local_roles_in
 from statportal.security.permissions import EDIT, VIEW
 from statportal.security.principals import user_roles
+from statportal.workflow import state_of
 
 STATES = tuple(state.name for state in PLACEMENT_WORKFLOW.states)
 
@@ -125,7 +126,7 @@ def search(request, context, filters, limit=None):
 
 
 def row(request, obj, now):
-    state = obj.__workflow_state__.get("placement_request", "draft")
+    state = state_of(obj, "placement_request", "draft")
     overdue = bool(obj.due and ((obj.executed_at and obj.executed_at > obj.due)
                                 or (state == "registered" and obj.due < now)))
     return {"@id": url_of(request, obj), "number": obj.number, "title": dict(obj.title),

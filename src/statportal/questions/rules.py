@@ -50,7 +50,9 @@ def deadline(portal, settings, received_at, units=()):
 
 
 def state_of_question(question):
-    return (getattr(question, "__workflow_state__", None) or {}).get("question", "received")
+    from statportal.workflow import state_of
+
+    return state_of(question, "question", "received")
 
 
 def short(text):

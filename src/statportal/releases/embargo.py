@@ -18,6 +18,7 @@ from statportal.content.editing import EditError
 from statportal.content.paths import find_by_path, path_of, root_of
 from statportal.i18n import _, interpolate
 from statportal.releases import entries
+from statportal.workflow import state_of
 
 WORKER = "system:worker"
 
@@ -151,8 +152,7 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
         declarer,
         take_declaration,
     )
-    from statportal.workflow import note
-    from statportal.workflow.engine import _record
+    from statportal.workflow import note, step
 
     material = material_of(portal, item)
     if material is None:
@@ -182,7 +182,7 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
         comment = f"{request_obj.number} (replace); {comment}"
     material.pending_release = None
     material.early_release = None
-    _record(material, workflow, action_name, actor, state, "published", comment)
+    step(material, workflow, action_name, "published", actor, comment)
     material.published_at = now
     material.touch()
     _index(portal, material)
@@ -267,8 +267,7 @@ def still_waiting(entry):
         material = material_of(portal, item)
         if material is None or item["action"] != "new":
             continue
-        if (getattr(material, "__workflow_state__", None) or {}).get("material") == \
-                "scheduled":
+        if state_of(material, "material") == "scheduled":
             waiting.append(item)
     return waiting
 

@@ -28,6 +28,7 @@ from statportal.workflow.engine import (
     initialize,
     note,
     state_of,
+    step,
     transition,
     workflow_of,
 )
@@ -77,5 +78,6 @@ def includeme(config):
 
 __all__ = [
     "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_workflow",
-    "available_transitions", "history_of", "note", "state_of", "transition", "workflow_of",
+    "available_transitions", "history_of", "note", "state_of", "step", "transition",
+    "workflow_of",
 ]

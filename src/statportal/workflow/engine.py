@@ -49,8 +49,12 @@ def workflow_of(registry, obj):
     return workflows.for_type(getattr(obj, "__content_type__", None))
 
 
-def state_of(obj, workflow):
+def state_of(obj, workflow, default=None):
+    """The object's state in ``workflow`` (a Workflow, or its name: then ``default`` where
+    the object has none; a Workflow's own default is its initial state)."""
     states = getattr(obj, "__workflow_state__", None) or {}
+    if isinstance(workflow, str):
+        return states.get(workflow, default)
     return states.get(workflow.name, workflow.initial_state)
 
 
@@ -121,6 +125,13 @@ def transition(request, obj, name, comment=None):
     return entry
 
 
+def step(obj, workflow, action, to_state, actor=None, comment=None):
+    """A step that the system takes on the object's behalf (a placement, the release
+    worker, the demo), from its current state to ``to_state``, kept in the history.
+    Returns the history entry."""
+    return _record(obj, workflow, action, actor, state_of(obj, workflow), to_state, comment)
+
+
 def note(obj, action, comment="", actor=None, request=None):
     """Record in the history a step that is not a transition (a correction, a
     declaration): in the object's current state, by ``actor`` (by default the request's
@@ -138,5 +149,5 @@ def note(obj, action, comment="", actor=None, request=None):
     return _record(obj, workflow, action, actor, state, state, comment)
 
 
-__all__ = ["Finding", "WorkflowError", "available_transitions", "note", "transition",
-           "state_of"]
+__all__ = ["Finding", "WorkflowError", "available_transitions", "note", "state_of", "step",
+           "transition"]
