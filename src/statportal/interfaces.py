@@ -30,3 +30,8 @@ class IUploadStore(Interface):
 
 class IBodyLimits(Interface):
     """The early per-path limits on request bodies (``statportal.security.bodylimit``)."""
+
+
+class ITransitionGuards(Interface):
+    """Guards that packages add to another's workflow transitions
+    (``config.add_transition_guard``; ``statportal.workflow.guards.TransitionGuards``)."""

@@ -6,12 +6,18 @@ registers a ``Workflow`` (checked at once) and attaches it to content types;
 objects of those types get the initial state when they are added, their ACL
 starts with their state's permission map, and ``GET <obj>/@workflow`` and
 ``POST <obj>/@workflow/<transition>`` expose them in JSON.
+
+    config.add_transition_guard("material", "publish", "mypkg.rules.embargo_guard")
+
+adds a guard to another package's transition (:mod:`statportal.workflow.guards`).
+State is read with ``state_of(obj)`` and changed only by ``fire(request, obj, name,
+comment, system=...)``; ``note`` keeps a history entry that changes no state.
 """
 
 from pyramid.exceptions import ConfigurationError
 
 from statportal.content.events import ObjectAdded
-from statportal.interfaces import IWorkflowRegistry
+from statportal.interfaces import ITransitionGuards, IWorkflowRegistry
 from statportal.workflow.definition import (
     Finding,
     State,
@@ -23,7 +29,9 @@ from statportal.workflow.engine import (
     WorkflowError,
     WorkflowRegistry,
     available_transitions,
+    fire,
     get_workflows,
+    guards_of,
     history_of,
     initialize,
     note,
@@ -32,6 +40,7 @@ from statportal.workflow.engine import (
     transition,
     workflow_of,
 )
+from statportal.workflow.guards import TransitionGuards, add_transition_guard
 
 
 def add_workflow(config, workflow, content_types=()):
@@ -72,12 +81,15 @@ def _initialize_added(event):
 def includeme(config):
     if config.registry.queryUtility(IWorkflowRegistry) is None:
         config.registry.registerUtility(WorkflowRegistry(), IWorkflowRegistry)
+    if config.registry.queryUtility(ITransitionGuards) is None:
+        config.registry.registerUtility(TransitionGuards(), ITransitionGuards)
     config.add_directive("add_workflow", add_workflow)
+    config.add_directive("add_transition_guard", add_transition_guard)
     config.add_subscriber(_initialize_added, ObjectAdded)
 
 
 __all__ = [
-    "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_workflow",
-    "available_transitions", "history_of", "note", "state_of", "step", "transition",
-    "workflow_of",
+    "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_transition_guard",
+    "add_workflow", "available_transitions", "fire", "guards_of", "history_of", "note",
+    "state_of", "step", "transition", "workflow_of",
 ]

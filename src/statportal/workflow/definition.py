@@ -46,6 +46,12 @@ class Transition:
     #: Fields of the type's schema the transition's body may set on the way, written by
     #: the type's own update rules first (an answer sent for approval with its text).
     fields: tuple = ()
+    #: Taken only by the system (``fire(..., system=...)``: a placement, the worker): not
+    #: offered to users, refused to them through ``@workflow``; it needs no permission.
+    system: bool = False
+    #: Other states a system ``fire(..., to_state=...)`` may name instead of ``to_state``
+    #: (a placement's Place publishes, schedules or withdraws the material).
+    targets: tuple = ()
 
     def target(self, obj):
         return next((state for state, holds in self.branches if holds(obj)), self.to_state)
@@ -87,13 +93,14 @@ class Workflow:
             raise WorkflowDefinitionError(f"workflow {self.name!r}: duplicate transition names")
         for transition in self.transitions:
             unknown = [s for s in (*transition.from_states, transition.to_state,
-                                   *(state for state, _holds in transition.branches))
+                                   *(state for state, _holds in transition.branches),
+                                   *transition.targets)
                        if s not in states]
             if unknown:
                 raise WorkflowDefinitionError(
                     f"workflow {self.name!r}: transition {transition.name!r} names unknown "
                     f"states {unknown}")
-            if not transition.permission:
+            if not transition.permission and not transition.system:
                 raise WorkflowDefinitionError(
                     f"workflow {self.name!r}: transition {transition.name!r} has no permission")
             if transition.name.startswith(("@", "_")) or "/" in transition.name:

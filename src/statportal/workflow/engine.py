@@ -4,8 +4,10 @@ State and history live on the object: ``__workflow_state__`` (a mapping
 workflow name -> state, so one object may carry several workflows) and
 ``__workflow_history__`` (a PersistentList of entries ``{action, actor,
 time, from, to, comment}``). Every transition sends BeforeTransition and
-AfterTransition.
+AfterTransition; ``fire`` is the one way to take a transition, by a user or the system.
 """
+
+import warnings
 
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
@@ -49,13 +51,27 @@ def workflow_of(registry, obj):
     return workflows.for_type(getattr(obj, "__content_type__", None))
 
 
-def state_of(obj, workflow, default=None):
-    """The object's state in ``workflow`` (a Workflow, or its name: then ``default`` where
-    the object has none; a Workflow's own default is its initial state)."""
+def state_of(obj, workflow=None, default=None):
+    """The object's state: in its own workflow (found in the current registry) when
+    ``workflow`` is not given, else in ``workflow`` (a Workflow, or its name: then
+    ``default`` where the object has none; a Workflow's own default is its initial
+    state). An object whose state predates its workflow answers its type's
+    ``__legacy_state__(workflow name)`` (the release entry's old ``status``)."""
+    if workflow is None:
+        from pyramid.threadlocal import get_current_registry
+
+        workflow = workflow_of(get_current_registry(), obj)
+        if workflow is None:
+            return default
+    name = workflow if isinstance(workflow, str) else workflow.name
     states = getattr(obj, "__workflow_state__", None) or {}
-    if isinstance(workflow, str):
-        return states.get(workflow, default)
-    return states.get(workflow.name, workflow.initial_state)
+    if name in states:
+        return states[name]
+    legacy = getattr(obj, "__legacy_state__", None)
+    found = legacy(name) if legacy is not None else None
+    if found is not None:
+        return found
+    return default if isinstance(workflow, str) else workflow.initial_state
 
 
 def history_of(obj):
@@ -89,11 +105,50 @@ def available_transitions(request, obj):
         return []
     state = state_of(obj, workflow)
     return [t for t in workflow.transitions
-            if state in t.from_states and request.has_permission(t.permission, obj)]
+            if not t.system and state in t.from_states
+            and request.has_permission(t.permission, obj)]
 
 
-def transition(request, obj, name, comment=None):
-    """Take transition ``name``; returns the history entry or raises WorkflowError."""
+def _acting_request(request, registry=None):
+    """The request a transition runs with: the caller's, the current one (a script or the
+    worker inside ``prepare``), else a blank one on ``registry`` (guards and subscribers
+    read ``request.registry``)."""
+    if request is not None:
+        return request
+    from pyramid.threadlocal import get_current_registry, get_current_request
+
+    current = get_current_request()
+    registry = registry or (current.registry if current is not None
+                            else get_current_registry())
+    if current is not None and current.registry is registry:
+        return current
+    from pyramid.request import Request
+
+    blank = Request.blank("/")
+    blank.registry = registry
+    return blank
+
+
+def guards_of(registry, workflow, chosen):
+    """The transition's own guards, then those other packages added
+    (``config.add_transition_guard``)."""
+    from statportal.workflow.guards import get_guards
+
+    return (*chosen.guards, *get_guards(registry).get(workflow.name, chosen.name))
+
+
+def fire(request, obj, name, comment=None, system=False, to_state=None):
+    """Take transition ``name`` of the object's workflow: the one way state changes.
+
+    ``system`` (True, or the actor's name such as ``"system:worker"``): the system takes
+    it (a placement, the worker, the demo): the user's permission is not asked, but the
+    state, the required comment, the guards (the definition's and the registered ones)
+    and the events are the same as a user's. The history names the actor: ``system``
+    when it is a name, else the request's user (``"system"`` without one).
+    ``to_state``: a system fire may choose one of the transition's declared ``targets``.
+    ``request`` may be None (a script): the current request, or a blank one, is used.
+    Returns the history entry or raises WorkflowError."""
+    request = _acting_request(request)
     registry = request.registry
     workflow = workflow_of(registry, obj)
     if workflow is None:
@@ -106,30 +161,57 @@ def transition(request, obj, name, comment=None):
     if state not in chosen.from_states:  # first: the state decides, whoever asks
         raise WorkflowError(_("${name} is not possible in the state ${state}.",
                               mapping={"name": name, "state": state}), status=409)
-    if not request.has_permission(chosen.permission, obj):
+    if not system and (chosen.system or not request.has_permission(chosen.permission, obj)):
         raise WorkflowError(_("You may not ${name} this.", mapping={"name": name}), status=403)
+    if to_state is not None and (not system or to_state not in (chosen.to_state,
+                                                                 *chosen.targets)):
+        raise ValueError(f"{workflow.name}.{name} does not lead to {to_state!r}")
     comment = (comment or "").strip()
     if chosen.requires_comment and not comment:
         raise WorkflowError(_("Give the reason in the comment."), status=400, field="comment")
     request.workflow_comment = comment  # what guards may read, e.g. "why out of order"
-    findings = [finding for guard in chosen.guards
+    findings = [finding for guard in guards_of(registry, workflow, chosen)
                 for finding in (guard(obj, request, chosen) or ())]
     if findings:
         raise WorkflowError(_("${name} is refused: see the findings.", mapping={"name": name}),
                             status=409, findings=findings)
+    if isinstance(system, str):
+        actor = system
+    else:
+        actor = request.authenticated_userid or ("system" if system else None)
     registry.notify(BeforeTransition(obj, workflow, chosen, request, comment))
-    entry = _record(obj, workflow, chosen.name, request.authenticated_userid, state,
-                    chosen.target(obj), comment)
+    entry = _record(obj, workflow, chosen.name, actor, state,
+                    to_state or chosen.target(obj), comment)
     obj.touch()
     registry.notify(AfterTransition(obj, workflow, chosen, request, comment, entry))
     return entry
 
 
+def transition(request, obj, name, comment=None):
+    """Deprecated: ``fire(request, obj, name, comment)``."""
+    warnings.warn("statportal.workflow.transition is deprecated: use fire(request, obj, "
+                  "name, comment)", DeprecationWarning, stacklevel=2)
+    return fire(request, obj, name, comment)
+
+
 def step(obj, workflow, action, to_state, actor=None, comment=None):
-    """A step that the system takes on the object's behalf (a placement, the release
-    worker, the demo), from its current state to ``to_state``, kept in the history.
-    Returns the history entry."""
-    return _record(obj, workflow, action, actor, state_of(obj, workflow), to_state, comment)
+    """Deprecated: ``fire(request, obj, action, comment, system=actor, to_state=...)``.
+    An ``action`` that is no transition of the workflow is kept in the history as the
+    old step did (in ``to_state``), without events."""
+    warnings.warn("statportal.workflow.step is deprecated: fire the transition with "
+                  "fire(request, obj, name, system=actor)", DeprecationWarning, stacklevel=2)
+    workflow_name = workflow if isinstance(workflow, str) else workflow.name
+    chosen = workflow.transition(action) if not isinstance(workflow, str) else None
+    if chosen is not None and to_state in (chosen.target(obj), chosen.to_state,
+                                           *chosen.targets):
+        return fire(None, obj, action, comment, system=actor or True,
+                    to_state=None if to_state == chosen.target(obj) else to_state)
+    if isinstance(workflow, str):
+        from statportal.workflow.definition import Workflow
+
+        workflow = Workflow(workflow_name, (), (), "")
+    return _record(obj, workflow, action, actor, state_of(obj, workflow_name), to_state,
+                   comment)
 
 
 def note(obj, action, comment="", actor=None, request=None):
@@ -149,5 +231,5 @@ def note(obj, action, comment="", actor=None, request=None):
     return _record(obj, workflow, action, actor, state, state, comment)
 
 
-__all__ = ["Finding", "WorkflowError", "available_transitions", "note", "state_of", "step",
-           "transition"]
+__all__ = ["Finding", "WorkflowError", "available_transitions", "fire", "guards_of", "note",
+           "state_of", "step", "transition"]
