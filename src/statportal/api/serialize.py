@@ -31,7 +31,9 @@ def url_of(request, obj):
 
 
 def bound_schema(request, context, info, adding=False):
-    return info.schema().bind(request=request, context=context, adding=adding)
+    """The type's schema, with the nodes other features add to it, bound."""
+    schema = get_content_registry(request.registry).make_schema(info)
+    return schema.bind(request=request, context=context, adding=adding)
 
 
 def json_value(node, value):
@@ -102,23 +104,15 @@ def serialize(request, obj, b_start=0, b_size=25):
 
 
 def batch(request, folder, b_start, b_size):
+    from statportal.batching import Batch
     from statportal.content.listing import visible_batch
 
     page, total = visible_batch(request, folder, b_start, b_size)
-    base = url_of(request, folder)
     items = [summary(request, child) for _name, child in page]
     result = {"items": items, "items_total": total}
-    if total > b_size:
-        last = ((total - 1) // b_size) * b_size
-
-        def link(start):
-            return f"{base}?b_start={start}&b_size={b_size}"
-
-        result["batching"] = {
-            "@id": link(b_start), "first": link(0), "last": link(last),
-            **({"prev": link(max(0, b_start - b_size))} if b_start > 0 else {}),
-            **({"next": link(b_start + b_size)} if b_start + b_size < total else {}),
-        }
+    links = Batch(b_start, b_size, total, len(page)).links(url_of(request, folder))
+    if links is not None:
+        result["batching"] = links
     return result
 
 

@@ -10,8 +10,9 @@ The engine is :mod:`statportal.disclosure`, which knows nothing of Pyramid.
 def includeme(config):
     from pyramid.exceptions import ConfigurationError
 
-    from statportal.confidentiality import checks, material
+    from statportal.confidentiality import checks, fields, material
     from statportal.content.events import ObjectAdded, ObjectModified
+    from statportal.materials.events import TookRequest
 
     # A wrong setting stops the start, not the first publication.
     try:
@@ -25,6 +26,8 @@ def includeme(config):
     config.add_disclosure_validator(checks.consistency_validator, name="consistency")
     config.add_disclosure_validator(checks.audit_validator, name="audit")
     config.add_material_validator("confidentiality", material.confidentiality_validator)
+    fields.register(config)  # the declaration and bases on materials and requests
+    config.add_subscriber(fields.took_request, TookRequest)
     config.add_subscriber(guard_published_changes, ObjectModified)
     config.add_subscriber(record_declaration, ObjectAdded)
     config.scan("statportal.confidentiality.views")

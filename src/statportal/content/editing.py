@@ -74,16 +74,22 @@ def create(registry, container, type_name, name, appstruct, creator=None):
     name = choose_name(container, info, name, appstruct)
     obj = get_content_registry(registry).create(type_name)
     obj.creator = creator
-    apply_fields(obj, appstruct)
+    apply_fields(obj, appstruct, registry)
     container.add(name, obj)
     return obj
 
 
-def apply_fields(obj, appstruct):
-    """Write the values that changed (only those, to keep the database lean)."""
+def apply_fields(obj, appstruct, registry=None):
+    """Write the values that changed (only those, to keep the database lean). A field
+    another feature added to the type's schema is written by that feature's setter
+    (``add_schema_extension(..., setters=)``), when ``registry`` is given."""
     changed = []
+    content = get_content_registry(registry) if registry is not None else None
     for key, value in appstruct.items():
         setter = getattr(obj, f"set_{key}", None)
+        if setter is None and content is not None:
+            owned = content.field_setter(obj, key)
+            setter = (lambda value, owned=owned: owned(obj, value)) if owned else None
         if setter is not None:
             if value not in (None, colander.null, ""):
                 setter(value)
@@ -105,7 +111,7 @@ def update(registry, obj, appstruct, actor=None):
     custom = info.meta.get("update") if info is not None else None
     if custom is not None:
         return custom(registry, obj, appstruct, actor)
-    changed = apply_fields(obj, appstruct)
+    changed = apply_fields(obj, appstruct, registry)
     if changed:
         obj.modified = utcnow()
         registry.notify(ObjectModified(obj, changed))

@@ -23,16 +23,18 @@ def may_see_versions(request):
 
 def serialize_material(request, material, data):
     data["files"] = [file_json(request, material, i, f) for i, f in enumerate(material.files)]
-    from statportal.materials import REPORTS
+    from statportal.materials.workflow import REPORTS
 
     if request.has_permission(REPORTS, material):  # bases hold primary data: staff only
         data["bases"] = [{"@id": request.resource_url(material, "@@basis", str(i), b.filename),
                           **b.describe(), "tables": list(getattr(b, "tables", ()) or ())}
                          for i, b in enumerate(material.bases or ())]
-        from statportal.confidentiality.material import declared
+        from statportal.interfaces import IPrimaryDataDeclaration
 
-        # an unticked box of an older form declared nothing: null, as the checks read it
-        data["primary_data"] = declared(material)
+        provider = request.registry.queryUtility(IPrimaryDataDeclaration)
+        if provider is not None:
+            # an unticked box of an older form declared nothing: null, as the checks read it
+            data["primary_data"] = provider.declared(material)
     else:
         data.pop("bases", None)
         data.pop("primary_data", None)  # the declaration and its reason: staff only

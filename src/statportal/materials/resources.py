@@ -52,13 +52,6 @@ class Material(Content):
         if files is not None:
             self.files = PersistentList(files)
 
-    def set_bases(self, uploads):
-        """Bases sent with an edit replace the bases; an edit without them keeps them."""
-        if uploads:
-            from statportal.confidentiality.upload import stored_bases
-
-            self.bases = stored_bases(uploads, version=self.version)
-
     def set_body(self, value):
         self.body = multilingual(value)
 

@@ -93,32 +93,16 @@ def _period_check(node, value):
         raise exc
 
 
-def _material_check(node, value):
-    from statportal.confidentiality.declaration import check_declaration
-    from statportal.confidentiality.upload import check_basis_tables
-
-    _period_check(node, value)
-    check_declaration(node, value)
-    check_basis_tables(node, value)
-
-
 class MaterialSchema(colander.MappingSchema):
+    """Other features add their nodes and checks (``config.add_schema_extension``; the
+    confidentiality's declaration and bases go after ``files``)."""
+
     def __init__(self, *args, **kw):
-        super().__init__(*args, validator=_material_check, **kw)
+        super().__init__(*args, validator=_period_check, **kw)
         self.insert(0, multilingual("title", _("Title"), required=True, max_length=500))
         self.insert(1, multilingual("description", _("Description"),
                                     max_length=DESCRIPTION_MAX, textarea=True))
         self.insert(2, multilingual("body", _("Text"), max_length=BODY_MAX, textarea=True))
-        from statportal.confidentiality.declaration import (
-            primary_data_node,
-            primary_data_reason_node,
-        )
-        from statportal.confidentiality.upload import bases_node
-
-        at = [child.name for child in self.children].index("files") + 1
-        self.insert(at, bases_node())
-        self.insert(at, primary_data_reason_node())
-        self.insert(at, primary_data_node())
 
     category = colander.SchemaNode(
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),

@@ -30,10 +30,9 @@ def category_title(request, name):
 
 
 def batch_info(start, size, shown, total, query=""):
-    return {"total": total, "b_start": start, "b_size": size,
-            "first": start + 1 if total else 0, "last": start + shown,
-            "prev": max(0, start - size) if start > 0 else None,
-            "next": start + size if start + size < total else None, "query": query}
+    from statportal.batching import Batch
+
+    return Batch(start, size, total, shown).page(query)
 
 
 def _state_filter(request, section):
@@ -150,9 +149,10 @@ def declaration(request, material):
     moderators); None for the others."""
     if not request.has_permission(REPORTS, material):
         return None
-    from statportal.confidentiality.material import declaration_of
+    from statportal.interfaces import IPrimaryDataDeclaration
 
-    return declaration_of(material, request.registry)
+    provider = request.registry.queryUtility(IPrimaryDataDeclaration)  # confidentiality's
+    return provider(material, request.registry) if provider is not None else None
 
 
 @view_config(context=Material, name="history", accept=HTML, permission=VIEW,

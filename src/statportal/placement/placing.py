@@ -5,7 +5,6 @@ from statportal.content.names import name_from_title
 from statportal.content.paths import find_by_path, path_of, root_of
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
-from statportal.materials.catalog import get_catalog
 from statportal.workflow import Finding
 
 
@@ -61,28 +60,47 @@ def placed_candidate(request_obj):
         disclosure_override=request_obj.disclosure_override)
 
 
+def apply_replace(material, request_obj, actor, request=None):
+    """A Replace's new version on ``material`` (at Place, or at its release: the one
+    place this is written): the title and files, what other features copy
+    (``TookRequest``: the declaration), the override, the request's number."""
+    from statportal.materials.events import TookRequest
+
+    material.new_version(request_obj.title, request_obj.files, request_obj.number,
+                         bases=request_obj.bases)
+    registry = request.registry if request is not None else None
+    if registry is None:
+        from pyramid.threadlocal import get_current_registry
+
+        registry = get_current_registry()
+    registry.notify(TookRequest(material, request_obj, actor, request))
+    override = getattr(request_obj, "disclosure_override", None)
+    if override:
+        material.disclosure_override = dict(override)
+    material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
+
+
 def place(request, request_obj):
     """New: a published Material in the section; Replace: a new version, the old one kept;
     Delete: the material withdrawn, kept for the record. Returns the material.
 
-    A request tied to a release of the calendar whose time has not come is placed under
-    embargo (:mod:`statportal.releases.embargo`): a new material is ``scheduled``, a
-    Replace waits on its request; both go public at the release time."""
-    from statportal.confidentiality.declaration import (
-        declaration_comment,
-        declarer,
-        take_declaration,
-    )
-    from statportal.releases import embargo
-    from statportal.workflow import note, state_of, step, workflow_of
+    A feature may hold the placement back (``Placing``: the release calendar's embargo,
+    :mod:`statportal.releases.embargo`): a new material is then ``scheduled``, a Replace
+    waits on its request; both go public at the release time. The material moves by its
+    workflow's system transition ``place``; publishing's effects (``published_at``, the
+    catalog) are its subscribers'."""
+    from statportal.materials.events import TookRequest
+    from statportal.placement.events import Placed, Placing
+    from statportal.workflow import fire, note
 
     registry = request.registry
-    declaration_changed = False
     actor = request.authenticated_userid
-    now = utcnow()
-    entry = embargo.entry_of(request_obj) if request_obj.placement_type != "delete" else None
-    waiting = entry is not None and embargo.waits(entry, now)
-    if request_obj.placement_type == "new":
+    kind = request_obj.placement_type
+    placing = Placing(request, request_obj, utcnow())
+    if kind != "delete":
+        registry.notify(placing)
+    waiting = placing.held_by is not None
+    if kind == "new":
         section = find_by_path(root_of(request_obj), request_obj.section)
         material = get_content_registry(registry).create(
             "Material", title=dict(request_obj.title), category=request_obj.category,
@@ -94,56 +112,36 @@ def place(request, request_obj):
         material.executor = request_obj.executor
         section.add(name_from_title(request_obj.title, section, section.reserved_names),
                     material)
-        # taken once added: its history names who declared it (the request's executor),
-        # not the moderator who places it
-        declaration_changed = take_declaration(material, request_obj)
         to_state = "scheduled" if waiting else "published"
     else:
         material = target_material(request_obj)
-        if request_obj.placement_type == "replace":
-            if not waiting:
-                material.new_version(request_obj.title, request_obj.files, request_obj.number,
-                                     bases=request_obj.bases)
-                declaration_changed = take_declaration(material, request_obj)
-            to_state = "published"
-        else:
-            to_state = "withdrawn"
-    if request_obj.placement_type != "delete":
+        to_state = "published" if kind == "replace" else "withdrawn"
+    if kind != "delete":
         material.executor_email = request_obj.executor_email
-    workflow = workflow_of(registry, material)
-    from_state = state_of(material, workflow)
-    comment = f"{request_obj.number} ({request_obj.placement_type})"
+    comment = f"{request_obj.number} ({kind})"
     if waiting:
-        comment += f"; waits for the release {path_of(entry)} at {entry.release_at}"
+        comment += f"; {placing.why}"
     removed = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in request_obj.files
-               if f.removed_sheets and request_obj.placement_type != "delete"]
+               if f.removed_sheets and kind != "delete"]
     if removed:
         comment += "; sheets without data removed: " + "; ".join(removed)
     request_obj.material = path_of(material)
-    if waiting and request_obj.placement_type == "replace":
+    if waiting and kind == "replace":
         # The published version stays as it is, its history too: the new version, its
         # override and its record come with the release (embargo._publish_item).
-        embargo.add_to_bundle(entry, material, request_obj, "replace")
-        material.pending_release = path_of(entry)
+        registry.notify(Placed(request, request_obj, material, placing))
         return material
     override = getattr(request_obj, "disclosure_override", None)
-    if override and request_obj.placement_type != "delete":
+    if override and kind != "delete":
         material.disclosure_override = dict(override)
-        step(material, workflow, "disclosure_override", from_state, override["actor"],
-             override["reason"])
-    if declaration_changed:
-        note(material, "primary_data",
-             f"{declaration_comment(material)} ({request_obj.number})",
-             actor=declarer(request_obj) or actor, request=request)
-    step(material, workflow, "place", to_state, actor, comment)
-    if to_state == "published" and not waiting:
-        material.published_at = now
-    material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
-    if waiting:
-        embargo.add_to_bundle(entry, material, request_obj, request_obj.placement_type)
-        material.pending_release = path_of(entry)
-    elif entry is not None:
-        embargo.placed_at_once(registry, entry, material, request_obj,
-                               request_obj.placement_type, now)
-    get_catalog(root_of(material)).index(material)
+        note(material, "disclosure_override", override["reason"], actor=override["actor"],
+             request=request)
+    if kind == "replace":
+        apply_replace(material, request_obj, actor, request)
+    else:
+        if kind == "new":  # e.g. the declaration, whose history entry names who declared it
+            registry.notify(TookRequest(material, request_obj, actor, request))
+        material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
+    fire(request, material, "place", comment, system=True, to_state=to_state)
+    registry.notify(Placed(request, request_obj, material, placing))
     return material

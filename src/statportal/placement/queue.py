@@ -74,14 +74,17 @@ def declaration(registry, request_obj):
     """The request's primary-data declaration as the queue shows it: ``primary_data``
     (true, false or null), ``primary_data_reason`` and ``presumed`` (nothing declared,
     and a statistical category with a table: each table needs its basis)."""
-    from statportal.confidentiality.material import declaration_of
+    from statportal.interfaces import IPrimaryDataDeclaration
     from statportal.placement.placing import placed_candidate
 
+    provider = registry.queryUtility(IPrimaryDataDeclaration)  # confidentiality's
+    if provider is None:
+        return {"primary_data": None, "primary_data_reason": "", "presumed": False}
     try:
         subject = placed_candidate(request_obj)
     except AttributeError:  # the material to replace is gone: the request alone
         subject = request_obj
-    found = declaration_of(subject, registry)
+    found = provider(subject, registry)
     return {key: found[key] for key in ("primary_data", "primary_data_reason", "presumed")}
 
 

@@ -76,13 +76,6 @@ class PlacementRequest(Content):
     bases = ()
     disclosure_override = None
 
-    def set_bases(self, uploads):
-        """Bases sent with an edit replace the bases; an edit without them keeps them."""
-        if uploads:
-            from statportal.confidentiality.upload import stored_bases
-
-            self.bases = stored_bases(uploads)
-
     def local_role_sources(self):
         """The org unit whose grants apply to this request (its executors, its coordinator)."""
         path = getattr(self, "unit", None)

@@ -128,19 +128,9 @@ def replaces_validator(node, kw):
     return validate
 
 
-@colander.deferred
-def request_validator(node, kw):
-    """The references (``replaces_validator``), then the primary-data declaration."""
-    from statportal.confidentiality.declaration import check_declaration
-    from statportal.confidentiality.upload import check_basis_tables
-
-    references = replaces_validator(node, kw)
-
-    def validate(node, value):
-        references(node, value)
-        check_declaration(node, value)
-        check_basis_tables(node, value)
-    return validate
+#: the references; other features' checks follow (``config.add_schema_extension``: the
+#: confidentiality's declaration and bases)
+request_validator = replaces_validator
 
 
 @colander.deferred
@@ -229,16 +219,6 @@ class PlacementRequestSchema(colander.MappingSchema):
         super().__init__(*args, validator=request_validator, **kw)
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
-        from statportal.confidentiality.declaration import (
-            primary_data_node,
-            primary_data_reason_node,
-        )
-        from statportal.confidentiality.upload import bases_node
-
-        at = [child.name for child in self.children].index("files") + 1
-        self.insert(at, bases_node())
-        self.insert(at, primary_data_reason_node())
-        self.insert(at, primary_data_node())
 
     category = colander.SchemaNode(
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),

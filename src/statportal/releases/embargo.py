@@ -42,13 +42,6 @@ def waits(entry, now):
     return entry.status == "provisional" or entry.release.at > now
 
 
-def _state(registry, material):
-    from statportal.workflow.engine import state_of, workflow_of
-
-    workflow = workflow_of(registry, material)
-    return workflow, state_of(material, workflow)
-
-
 def add_to_bundle(entry, material, request_obj, action, done=None):
     """Items name the material by its uid (a rename does not lose it) and by its path."""
     entry.bundle.append({"material": path_of(material), "uid": material.uid,
@@ -68,12 +61,6 @@ def material_of(portal, item):
             return found
     found = find_by_path(portal, item["material"])
     return found if getattr(found, "__content_type__", None) == "Material" else None
-
-
-def _index(portal, material):
-    from statportal.materials.catalog import get_catalog
-
-    get_catalog(portal).index(material)
 
 
 class Refused(Exception):
@@ -144,48 +131,33 @@ def prepare_entry(registry, entry):
 
 
 def _publish_item(registry, portal, entry, item, now, actor, action_name, comment):
-    """Make one waiting placement public; returns the material, or None when it no longer
-    waits (withdrawn or removed before its time): the caller records that. Raises
-    ``Refused`` when the checks of publishing refuse it (nothing is changed)."""
-    from statportal.confidentiality.declaration import (
-        declaration_comment,
-        declarer,
-        take_declaration,
-    )
-    from statportal.workflow import note, step
+    """Make one waiting placement public by the material's system transition
+    ``action_name`` (``release`` or ``publish_now``); returns the material, or None when
+    it no longer waits (withdrawn or removed before its time): the caller records that.
+    Raises ``Refused`` when the checks of publishing refuse it (nothing is changed).
+    ``published_at`` and the catalog are the transition's subscribers'."""
+    from statportal.workflow import fire, request_for
 
     material = material_of(portal, item)
     if material is None:
         return None
-    workflow, state = _state(registry, material)
+    state = state_of(material, "material")
     if item["action"] == "new":
         if state != "scheduled":
             return None
         check_publishable(registry, material)
     else:
-        from statportal.placement.placing import placed_candidate
+        from statportal.placement.placing import apply_replace, placed_candidate
 
         request_obj = find_by_path(portal, item["request"])
         if request_obj is None or state != "published":
             return None
         check_publishable(registry, placed_candidate(request_obj))
-        material.new_version(request_obj.title, request_obj.files, request_obj.number,
-                             bases=request_obj.bases)
-        if take_declaration(material, request_obj):
-            note(material, "primary_data",
-                 f"{declaration_comment(material)} ({request_obj.number})",
-                 actor=declarer(request_obj) or actor)
-        override = getattr(request_obj, "disclosure_override", None)
-        if override:
-            material.disclosure_override = dict(override)
-        material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
+        apply_replace(material, request_obj, actor)
         comment = f"{request_obj.number} (replace); {comment}"
     material.pending_release = None
     material.early_release = None
-    step(material, workflow, action_name, "published", actor, comment)
-    material.published_at = now
-    material.touch()
-    _index(portal, material)
+    fire(request_for(registry), material, action_name, comment, system=actor)
     return material
 
 
@@ -313,6 +285,29 @@ def placed_at_once(registry, entry, material, request_obj, action, now):
     if entry.status in ("provisional", "confirmed"):
         entries.mark_published(entry, now)
     _reindex_entry(root_of(entry), entry)
+
+
+# -- Place held back (placement's events) ---------------------------------------------------
+def on_placing(event):
+    """Place of a request tied to a release still to come waits for it."""
+    entry = entry_of(event.request_obj)
+    if entry is not None and waits(entry, event.now):
+        event.hold(entry, f"waits for the release {path_of(entry)} at {entry.release_at}")
+
+
+def on_placed(event):
+    """A held placement joins the release's bundle; one whose release time has come
+    (a late placement) publishes the release with its delay."""
+    entry = event.placing.held_by
+    kind = event.request_obj.placement_type
+    if entry is not None:
+        add_to_bundle(entry, event.material, event.request_obj, kind)
+        event.material.pending_release = path_of(entry)
+        return
+    entry = entry_of(event.request_obj) if kind != "delete" else None
+    if entry is not None:
+        placed_at_once(event.request.registry, entry, event.material, event.request_obj,
+                       kind, event.now)
 
 
 # -- publish now ----------------------------------------------------------------------------

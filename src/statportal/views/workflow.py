@@ -3,16 +3,15 @@
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
-from statportal.confidentiality.checks import CODES as DISCLOSURE_CODES
 from statportal.content.base import Content
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
 from statportal.workflow import (
     WorkflowError,
     available_transitions,
+    fire,
     history_of,
     state_of,
-    transition,
     workflow_of,
 )
 
@@ -29,6 +28,16 @@ NOTE_TITLES = {
     "release_refused": _("Release refused"),
     "remove_empty_sheets": _("Empty sheets removed"),
 }
+
+
+def finding_page(request, context, findings):
+    """The page a feature registered to explain one of the findings (``IFindingPages``:
+    the confidentiality's ``@@disclosure``), or None."""
+    from statportal.interfaces import IFindingPages
+
+    pages = request.registry.queryUtility(IFindingPages) or {}
+    view = next((pages[f.code] for f in findings if getattr(f, "code", None) in pages), None)
+    return request.resource_url(context, "@@" + view) if view else None
 
 
 def action_title(request, workflow, action):
@@ -68,7 +77,7 @@ def workflow_page(context, request):
     if request.method == "POST":
         name = request.POST.get("transition", "")
         try:
-            transition(request, context, name, request.POST.get("comment"))
+            fire(request, context, name, request.POST.get("comment"))
         except WorkflowError as exc:
             request.tm.doom()
             request.response.status = exc.status
@@ -91,7 +100,6 @@ def workflow_page(context, request):
                     for entry in reversed(history_of(context))],
         "error": error,
         "findings": findings,
-        "disclosure_url": request.resource_url(context, "@@disclosure")
-        if any(getattr(f, "code", None) in DISCLOSURE_CODES for f in findings) else None,
+        "disclosure_url": finding_page(request, context, findings),
         "comment": request.POST.get("comment", "") if error else "",
     }
