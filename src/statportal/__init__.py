@@ -1,7 +1,8 @@
 """statportal: forming and disseminating official statistics with Pyramid and ZODB.
 
 ``main()`` is the WSGI application factory of the ini files; ``includeme``
-is the one place that wires the library into a Configurator, so an
+is the application: it wires the library into a Configurator and registers
+what starts with it (the portal, the mail sender, the worker thread), so an
 application of an integrator can ``config.include('statportal')`` and then
 its own packages.
 """
@@ -14,7 +15,11 @@ import time
 
 
 def main(global_config=None, **settings):
-    """The WSGI application: statportal and the add-ons named in ``statportal.includes``."""
+    """The WSGI application: statportal and the add-ons named in ``statportal.includes``.
+
+    Only the Configurator: what the running portal needs (the portal object, the mail
+    sender, the worker) starts from ``includeme``'s ``ApplicationCreated`` subscribers, so
+    an integrator's own ``main()`` gets all of it."""
     from pyramid.config import Configurator
 
     from statportal.settings import apply_environment, as_list
@@ -29,15 +34,7 @@ def main(global_config=None, **settings):
         for package in as_list(settings, "statportal.includes"):
             config.include(package)
             config.commit()
-    app = config.make_wsgi_app()
-    _ensure_portal(config.registry)
-    from statportal.mail import start_sender
-
-    start_sender(config.registry)
-    from statportal.releases.worker import start_in_process
-
-    start_in_process(config.registry)
-    return app
+    return config.make_wsgi_app()
 
 
 def includeme(config):
@@ -60,6 +57,13 @@ def includeme(config):
     config.include("pyramid_zodbconn")
     config.include("pyramid_chameleon")
     config.add_subscriber(_pause_before_retry, "pyramid_retry.IBeforeRetry")
+    # The portal exists before anything else starts (the subscribers run in this order).
+    config.add_subscriber(_ensure_portal, "pyramid.interfaces.IApplicationCreated")
+    config.include("statportal.evolve")   # before any package registers a step
+    config.add_evolve_step("statportal", "statportal.content.resources.upgrade_fixed_places",
+                           1)
+    config.include("statportal.mail")     # its sender starts before the worker queues mail
+    config.add_subscriber(_start_worker, "pyramid.interfaces.IApplicationCreated")
 
     config.include("statportal.content")
     config.include("statportal.workflow")
@@ -73,7 +77,6 @@ def includeme(config):
     config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")
-    config.include("statportal.mail")
     config.set_root_factory("statportal.content.resources.root_factory")
 
 
@@ -87,9 +90,18 @@ def _pause_before_retry(event):
     time.sleep(random.uniform(0, pause_ms * attempt) / 1000)  # noqa: S311 (not security)
 
 
-def _ensure_portal(registry):
+def _ensure_portal(event):
+    """``ApplicationCreated``: the portal is created in a new database (marked at the
+    latest schema versions); an older one's pending evolve steps are logged."""
     from statportal.content.resources import ensure_portal
 
+    registry = event.app.registry
     db = (getattr(registry, "_zodb_databases", None) or {}).get("")
     if db is not None:
         ensure_portal(db, registry)
+
+
+def _start_worker(event):
+    from statportal.releases.worker import start_in_process
+
+    start_in_process(event.app.registry)

@@ -71,8 +71,10 @@ def bootstrap_portal(registry):
 
 
 def upgrade_fixed_places(portal, registry):
-    """A fixed place made by an older version as a plain, still empty Container gets the
-    type it has now (``/calendar``, ``/plan``); a place that is missing is made."""
+    """Every fixed place present and of its type (an empty /calendar or /plan of old).
+
+    statportal's evolve step 1: a fixed place made by an older version as a plain, still
+    empty Container gets the type it has now; a place that is missing is made."""
     from statportal.content.registry import get_content_registry
 
     content = get_content_registry(registry)
@@ -95,8 +97,7 @@ def get_portal(request, get_connection=get_connection):
         zodb_root = get_connection(request).root()
         portal = zodb_root.get(ZODB_ROOT_KEY)
         if portal is None:
-            portal = bootstrap_portal(request.registry)
-            zodb_root[ZODB_ROOT_KEY] = portal
+            portal = new_portal(zodb_root, request.registry)
         request._statportal_portal = portal
     return portal
 
@@ -116,17 +117,30 @@ def root_factory(request):
     return get_portal(request)
 
 
+def new_portal(zodb_root, registry):
+    """The portal of a new database, stored on ``zodb_root`` and marked at the latest
+    schema versions: a database this code made needs no evolve step."""
+    from statportal.evolve import mark_latest
+
+    portal = zodb_root[ZODB_ROOT_KEY] = bootstrap_portal(registry)
+    mark_latest(zodb_root, registry)
+    return portal
+
+
 def ensure_portal(db, registry):
-    """Create the portal in ``db`` at start-up when it is missing (one commit)."""
+    """At start-up: create the portal in ``db`` when it is missing (one commit), or log the
+    evolve steps an existing database still needs (nothing written: ``statportal evolve``
+    applies them)."""
+    from statportal.evolve import warn_if_pending
+
     tm = transaction.TransactionManager(explicit=True)
     conn = db.open(transaction_manager=tm)
     try:
         with tm:
             zodb_root = conn.root()
             if ZODB_ROOT_KEY not in zodb_root:
-                zodb_root[ZODB_ROOT_KEY] = bootstrap_portal(registry)
+                new_portal(zodb_root, registry)
             else:
-                upgrade_fixed_places(zodb_root[ZODB_ROOT_KEY], registry)
+                warn_if_pending(zodb_root, registry)
     finally:
         conn.close()
-

@@ -24,6 +24,11 @@ __all__ = ["OutgoingMail", "deliver_pending", "get_outbox", "make_message", "que
 
 def includeme(config):
     config.scan("statportal.mail.views")
+    config.add_subscriber(_start_sender, "pyramid.interfaces.IApplicationCreated")
+
+
+def _start_sender(event):
+    start_sender(event.app.registry)
 
 
 def start_sender(registry):

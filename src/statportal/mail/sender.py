@@ -1,6 +1,7 @@
 """Delivery inside the web process: a thread that empties the outbox.
 
-Started by ``main()`` when ``statportal.mail.deliver_in_process`` is true
+Started when the application is created (an ``ApplicationCreated`` subscriber of
+``statportal.mail``'s ``includeme``) when ``statportal.mail.deliver_in_process`` is true
 (the default, right for the single-process FileStorage of ``make serve``);
 woken at once after a commit that queued mail, and every
 ``statportal.mail.poll_seconds`` for retries. With several processes (ZEO,

@@ -1,6 +1,7 @@
 """The ``statportal`` console script.
 
     statportal init CONFIG [--demo]
+    statportal evolve CONFIG [--dry-run]
     statportal user add CONFIG LOGIN [--role ROLE]... [--local-role ROLE@/path]...
                         [--org-unit /path] [--fullname NAME] [--email ADDR] --password-stdin
     statportal worker CONFIG [--once] [--interval SECONDS]
@@ -116,6 +117,48 @@ def cmd_init(args, out):
         print(f"  {login:<{width}}  {password}  {', '.join(roles)}", file=out)
 
 
+def cmd_evolve(args, out):
+    """Apply the pending evolve steps in one transaction (``--dry-run``: run them, then
+    abort). A failing step leaves the database as it was."""
+    import logging
+
+    from statportal.evolve import evolve, stored_versions
+
+    quiet = logging.getLogger("statportal.evolve")
+    quiet.disabled = True  # its start-up warning names this very command
+    try:
+        env = open_app(args.config, "run it while the portal is stopped")
+    finally:
+        quiet.disabled = False
+    registry = env["registry"]
+    for name in ("statportal_mail_sender", "statportal_worker"):
+        thread = getattr(registry, name, None)
+        if thread is not None:  # no thread of the command's own writes beside the steps
+            thread.stop()
+    tm = env["request"].tm
+    try:
+        portal = get_portal(env["request"])
+        zodb_root = portal._p_jar.root()
+        try:
+            done = evolve(zodb_root, portal, registry,
+                          report=lambda step: print(step.title, file=out, flush=True))
+        except Exception as exc:  # noqa: BLE001 (one line for the administrator)
+            tm.abort()
+            raise CommandError(f"the evolve step failed ({type(exc).__name__}: {exc}); "
+                               "nothing was changed") from None
+        versions = ", ".join(f"{p} {v}" for p, v in sorted(stored_versions(zodb_root).items()))
+        if args.dry_run:
+            tm.abort()
+            print(f"{len(done)} step(s) would run; nothing was changed (--dry-run).", file=out)
+        else:
+            tm.commit()
+            print(f"{len(done)} step(s) applied; the database is at {versions or 'no version'}."
+                  if done else f"Nothing to evolve: the database is at {versions}.", file=out)
+    finally:
+        env["closer"]()
+        close_databases(registry)
+
+
 def _parse_local_role(spec):
     role, sep, path = spec.partition("@")
     if not sep or not role or not path.startswith("/"):
@@ -181,6 +224,11 @@ def build_parser():
     init = commands.add_parser("init", help="create the portal (and, with --demo, demo content)")
     init.add_argument("config", help="the ini file, e.g. etc/development.ini")
     init.add_argument("--demo", action="store_true", help="add demo sections, org units, users")
+    evolve = commands.add_parser(
+        "evolve", help="apply the database's pending evolve steps (after an upgrade)")
+    evolve.add_argument("config", help="the ini file of the portal")
+    evolve.add_argument("--dry-run", action="store_true",
+                        help="run the steps and print them, then change nothing")
     user = commands.add_parser("user", help="manage users")
     user_commands = user.add_subparsers(dest="user_command", required=True)
     add = user_commands.add_parser("add", help="add a user")
@@ -208,6 +256,8 @@ def main(argv=None, out=None, stdin=None):
     try:
         if args.command == "init":
             cmd_init(args, out)
+        elif args.command == "evolve":
+            cmd_evolve(args, out)
         elif args.command in ("worker", "embargo-probe", "plan-import"):
             from statportal.releases.cli import run as run_releases
 

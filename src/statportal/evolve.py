@@ -1,0 +1,154 @@
+"""Evolve steps: persistent schema changes applied once, by a command, never at start-up.
+
+    config.add_evolve_step("statportal", "statportal.content.resources.upgrade_fixed_places", 1)
+
+Each package has a schema version stored on the ZODB root (``root["statportal.evolve"]``,
+``{package: version}``). A step is ``step(portal, registry)``; registered with the version
+its package is at once it ran. ``statportal evolve CONFIG`` runs the pending steps (those
+above the stored version) in order — packages in the order they registered their first
+step (statportal's own first), versions ascending — in one transaction, and stores each
+package's new version. A database made by this code (``statportal init``, or the first
+start on an empty storage) is marked at the latest versions: it needs no step.
+
+A database with pending steps still serves (see ``warn_if_pending``): statportal's steps
+adapt data that the running code still reads, so an upgrade's restart before the command
+is not an outage; the log names the command.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from persistent.mapping import PersistentMapping
+from pyramid.exceptions import ConfigurationError
+
+from statportal.interfaces import IEvolveSteps
+
+log = logging.getLogger(__name__)
+
+#: The key on the ZODB root under which the schema versions live.
+VERSIONS_KEY = "statportal.evolve"
+
+
+@dataclass(frozen=True)
+class EvolveStep:
+    package: str
+    version: int
+    step: object
+
+    @property
+    def title(self):
+        """``package version: the first line of the step's docstring`` (what the
+        command prints)."""
+        doc = (getattr(self.step, "__doc__", None) or "").strip().splitlines()
+        what = doc[0] if doc else getattr(self.step, "__name__", repr(self.step))
+        return f"{self.package} {self.version}: {what}"
+
+    def __call__(self, portal, registry):
+        return self.step(portal, registry)
+
+
+class EvolveSteps:
+    """The registered steps, ``package -> {version: EvolveStep}`` (the registry's
+    ``IEvolveSteps`` utility)."""
+
+    def __init__(self):
+        self.packages = {}  # insertion order: the order packages are evolved in
+
+    def add(self, step):
+        self.packages.setdefault(step.package, {})[step.version] = step
+
+    def latest(self):
+        """``{package: its highest version}``."""
+        return {package: max(steps) for package, steps in self.packages.items()}
+
+    def pending(self, versions):
+        """The steps above ``versions`` (``{package: version}``; a package not there is at
+        0), in the order they run."""
+        return [steps[version]
+                for package, steps in self.packages.items()
+                for version in sorted(steps) if version > versions.get(package, 0)]
+
+
+def get_evolve_steps(registry):
+    steps = registry.queryUtility(IEvolveSteps)
+    if steps is None:
+        steps = EvolveSteps()
+        registry.registerUtility(steps, IEvolveSteps)
+    return steps
+
+
+def add_evolve_step(config, package, step, version):
+    """Register ``step(portal, registry)`` (a callable or its dotted name) as what brings
+    ``package``'s schema to ``version`` (a whole number ≥ 1). Two steps of one package and
+    version conflict."""
+    if not isinstance(package, str) or not package.strip():
+        raise ConfigurationError(f"add_evolve_step: {package!r} is not a package name")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ConfigurationError(f"add_evolve_step {package!r}: the version {version!r} is "
+                                 "not a whole number of 1 or more")
+    step = config.maybe_dotted(step)
+    if not callable(step):
+        raise ConfigurationError(f"add_evolve_step {package!r} {version}: the step {step!r} "
+                                 "is not callable")
+    registered = EvolveStep(package, version, step)
+    registry = config.registry
+    discriminator = ("statportal-evolve-step", package, version)
+    intr = config.introspectable("statportal evolve steps", discriminator, registered.title,
+                                 "statportal evolve step")
+    intr["package"] = package
+    intr["version"] = version
+    intr["step"] = step
+    config.action(discriminator, lambda: get_evolve_steps(registry).add(registered),
+                  introspectables=(intr,))
+
+
+# -- the versions on the ZODB root -------------------------------------------------------------
+def stored_versions(zodb_root):
+    """``{package: version}`` of the database (empty for one older than evolve steps)."""
+    return dict(zodb_root.get(VERSIONS_KEY) or {})
+
+
+def _set_version(zodb_root, package, version):
+    versions = zodb_root.get(VERSIONS_KEY)
+    if versions is None:
+        versions = zodb_root[VERSIONS_KEY] = PersistentMapping()
+    versions[package] = version
+
+
+def mark_latest(zodb_root, registry):
+    """A new database: every registered package at its latest version (nothing pending)."""
+    for package, version in get_evolve_steps(registry).latest().items():
+        _set_version(zodb_root, package, version)
+
+
+def pending_steps(zodb_root, registry):
+    return get_evolve_steps(registry).pending(stored_versions(zodb_root))
+
+
+def evolve(zodb_root, portal, registry, report=None):
+    """Run the pending steps in order inside the caller's transaction, storing each
+    package's version after its step; ``report(step)`` is called before each. Returns
+    the steps run. A step's exception propagates (the caller aborts: nothing is kept)."""
+    done = []
+    for step in pending_steps(zodb_root, registry):
+        if report is not None:
+            report(step)
+        step(portal, registry)
+        _set_version(zodb_root, step.package, step.version)
+        done.append(step)
+    return done
+
+
+def warn_if_pending(zodb_root, registry):
+    """Log the pending steps (start-up): the portal serves, the administrator is told."""
+    pending = pending_steps(zodb_root, registry)
+    if pending:
+        log.warning("The database needs %d evolve step(s) (%s): run `statportal evolve "
+                    "CONFIG` (see `--dry-run`).", len(pending),
+                    ", ".join(f"{s.package} {s.version}" for s in pending))
+    return pending
+
+
+def includeme(config):
+    config.add_directive("add_evolve_step", add_evolve_step)
+    get_evolve_steps(config.registry)
