@@ -116,13 +116,3 @@ class IOpenAPIEntries(Interface):
 class ILayoutCache(Interface):
     """The anonymous visitor's navigation and breadcrumbs per state of the content tree
     (``statportal.views.layout.LayoutCache``)."""
-
-
-class IEvolveSteps(Interface):
-    """The persistent schema's evolve steps by package (``config.add_evolve_step``;
-    ``statportal.evolve.EvolveSteps``)."""
-
-
-class IWorkerTasks(Interface):
-    """The tasks the background worker runs (``config.add_worker_task``;
-    ``statportal.worker.tasks.WorkerTasks``)."""
