@@ -11,29 +11,15 @@ from statportal.api.serialize import (
     serialize,
     url_of,
 )
+from statportal.batching import batch_params  # noqa: F401 (imported from here before)
 from statportal.content import editing
 from statportal.content.base import Content
 from statportal.content.folder import Folder
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
-from statportal.settings import as_int
 
 JSON = "application/json"
-
-
-def batch_params(request):
-    """``b_start`` and ``b_size`` from the query; raises PayloadError naming the bad one."""
-    from statportal.numbers import NumberError, read_int
-
-    settings = request.registry.settings
-    default = as_int(settings, "statportal.batch_size")
-    maximum = as_int(settings, "statportal.batch_max")
-    try:
-        return (read_int(request.GET, "b_start", 0, low=0),
-                read_int(request.GET, "b_size", default, low=1, high=maximum))
-    except NumberError as exc:
-        raise PayloadError([exc.error()]) from None
 
 
 def json_body(request):

@@ -13,9 +13,9 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
+from statportal.batching import Batch, batch_params
 from statportal.content.base import utcnow
 from statportal.content.paths import canonical_path, path_of
 from statportal.content.resources import get_portal
@@ -187,10 +187,7 @@ def register_page(context, request):
         "rows": rows, "total": total, "filters": filters, "errors": errors,
         "states": [(s.name, label(request, s.title, s.name)) for s in PLACEMENT_WORKFLOW.states],
         "categories": [(c, label(request, CATEGORY_TITLES[c], c)) for c in CATEGORIES],
-        "batch": {"b_start": b_start, "b_size": b_size, "total": total,
-                  "first": b_start + 1 if rows else 0, "last": b_start + len(rows),
-                  "prev": b_start - b_size if b_start > 0 else None,
-                  "next": b_start + b_size if b_start + b_size < total else None},
+        "batch": Batch(b_start, b_size, total, len(rows)).page(),
         "when": lambda iso: format_datetime(request, _parse(iso)) if iso else "—",
         "state_title": lambda s: label(request, PLACEMENT_WORKFLOW.state(s).title, s),
         "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),

@@ -1,6 +1,7 @@
 """Spam defence without a third-party service: how many questions one client address
 (``statportal.questions.per_address_per_hour``) and one e-mail address
-(``per_email_per_day``) may send. Counted in the process, like the login throttle; the
+(``per_email_per_day``) may send. Counted in the process by the one limiter
+(``statportal.security.ratelimit``, as the login throttle is); the
 address is the connection's (``REMOTE_ADDR``, which waitress sets from a trusted proxy),
 never a header the client writes.
 
@@ -10,7 +11,7 @@ larger than a question can be is refused unread, and counts as an attempt
 (``refuse_body``, through ``statportal.security.bodylimit``)."""
 
 from statportal.i18n import _
-from statportal.security.throttle import RateLimit
+from statportal.security.ratelimit import RateLimit
 
 #: Marks a request already counted: a retry after a write conflict reuses its environ.
 COUNTED = "statportal.question_counted"

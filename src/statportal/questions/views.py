@@ -35,7 +35,7 @@ from statportal.security.permissions import EDIT, VIEW
 from statportal.views.content import flash
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
 from statportal.views.workflow import in_words
-from statportal.workflow import WorkflowError, available_transitions, transition
+from statportal.workflow import WorkflowError, available_transitions, fire
 
 HTML = "text/html"
 JSON = "application/json"
@@ -95,8 +95,11 @@ def questions_page(context, request):
     def page_url(at):
         return "?" + urlencode({**{k: v for k, v in query.items() if v}, "b_start": at})
 
-    return {"items": items[start:start + PUBLIC_PAGE], "total": len(items), "start": start,
-            "size": PUBLIC_PAGE, "query": query, "page_url": page_url,
+    from statportal.batching import Batch
+
+    batch = Batch(start, PUBLIC_PAGE, len(items))
+    return {"items": batch.slice(items), "total": batch.total, "start": batch.start,
+            "size": batch.size, "query": query, "page_url": page_url,
             "topics": [(n, pick(request, t)[0]) for n, t in get_topics(request.registry).items()],
             "topic_title": lambda name: _topic_title(request, name),
             "can_ask": request.has_permission(ASK, context),
@@ -260,7 +263,7 @@ def _apply_post(request, question):
         editing.update(request.registry, question, changes, actor=request.authenticated_userid)
     name = request.POST.get("transition")
     if name:
-        transition(request, question, name, request.POST.get("comment"))
+        fire(request, question, name, request.POST.get("comment"))
 
 
 @view_config(context=Question, accept=HTML, permission=VIEW,

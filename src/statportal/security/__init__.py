@@ -24,10 +24,10 @@ def includeme(config):
     from pyramid.exceptions import ConfigurationError
     from pyramid.session import SignedCookieSessionFactory
 
-    from statportal.interfaces import ICredentialCache, ILoginThrottle
+    from statportal.interfaces import ICredentialCache, ILoginThrottle, IPasswordHashing
     from statportal.security import roles, schemas
     from statportal.security.orgunits import OrgUnit, OrgUnits
-    from statportal.security.passwords import use_profile
+    from statportal.security.passwords import PasswordHashing
     from statportal.security.policy import StatportalSecurityPolicy
     from statportal.security.principals import Group, Groups, Principals, User, Users
     from statportal.security.throttle import CredentialCache, LoginThrottle
@@ -35,10 +35,11 @@ def includeme(config):
 
     settings = config.registry.settings
     config.include(roles)
-    try:
-        use_profile(settings["statportal.argon2_profile"])
+    try:  # this application's cost profile (no process global: hashing_for(registry))
+        hashing = PasswordHashing(settings["statportal.argon2_profile"])
     except ValueError as exc:
         raise ConfigurationError(f"statportal.argon2_profile: {exc}") from None
+    config.registry.registerUtility(hashing, IPasswordHashing)
     as_int(settings, "statportal.session_absolute_max_age")  # a wrong value fails at start
     config.set_session_factory(SignedCookieSessionFactory(
         checked_secret(settings),

@@ -59,13 +59,13 @@ def authenticate(request, login, password, cache=None):
     if user is not None and user.active and cache is not None and \
             cache.verified(login, password, user.password_hash):
         return user
-    ok = user is not None and user.check_password(password) and user.active
+    ok = user is not None and user.check_password(password, request.registry) and user.active
     if ok and cache is not None:
         cache.remember(login, password, user.password_hash)
     if user is None:
         from statportal.security.passwords import verify_password
 
-        verify_password(None, password)  # the same cost as a known login
+        verify_password(None, password, request.registry)  # the same cost as a known login
     if not ok:
         throttle.failed(login, address)
         raise AuthenticationRefused("invalid")

@@ -47,14 +47,15 @@ class User(Content):
     def end_sessions(self):
         self.session_serial += 1
 
-    def set_password(self, password):
-        self.password_hash = hash_password(password)
+    def set_password(self, password, registry=None):
+        """Hash at ``registry``'s profile (the current registry's by default)."""
+        self.password_hash = hash_password(password, registry)
         self.auth_version += 1
 
-    def check_password(self, password):
-        ok = verify_password(self.password_hash, password)
-        if ok and needs_rehash(self.password_hash):
-            self.password_hash = hash_password(password)
+    def check_password(self, password, registry=None):
+        ok = verify_password(self.password_hash, password, registry)
+        if ok and needs_rehash(self.password_hash, registry):
+            self.password_hash = hash_password(password, registry)
         return ok
 
     def principal_ids(self):

@@ -26,10 +26,16 @@ attacker's failures. Counts live in the process (each web process throttles on i
 import hashlib
 import threading
 import time
-from collections import defaultdict, deque
+
+from statportal.security.ratelimit import Backoff, Limiter, RateLimit
+
+__all__ = ["CredentialCache", "LoginThrottle", "RateLimit"]
 
 
 class LoginThrottle:
+    """Failed logins, counted by the one limiter (``statportal.security.ratelimit``) under
+    its ``Backoff`` rule: one limiter for the account keys, one for the address keys."""
+
     def __init__(self, max_failures=5, window=900, max_delay=900, ip_max_failures=30,
                  trust=30 * 86400, clock=time.monotonic, max_entries=100000):
         self.max_failures = max_failures
@@ -39,18 +45,16 @@ class LoginThrottle:
         self.trust = trust
         self.clock = clock
         self.max_entries = max_entries
-        self._failures = {}  # key -> [count, time of the last]
-        self._trusted = {}  # (login, address) -> until
+        self._accounts = Limiter(Backoff(max_failures, max_delay, window), clock, max_entries)
+        self._addresses = Limiter(Backoff(ip_max_failures, max_delay, window), clock,
+                                  max_entries)
+        self._trusted = {}  # (login digest, address) -> until
         self._lock = threading.Lock()
-        self._calls = 0
 
-    def _prune(self, now):
-        """Forget counts and trust that no longer matter, so memory stays bounded."""
-        for key in [k for k, (_n, last) in self._failures.items()
-                    if last + self.max_delay + self.window <= now]:
-            del self._failures[key]
-        for key in [k for k, until in self._trusted.items() if until <= now]:
-            del self._trusted[key]
+    @property
+    def _failures(self):
+        """Every key's ``[count, time of the last]`` (for inspection)."""
+        return {**self._accounts._events, **self._addresses._events}
 
     @staticmethod
     def _login(login):
@@ -58,47 +62,23 @@ class LoginThrottle:
         body limit allows costs the counts no more memory than a short one."""
         return hashlib.sha256((login or "").lower().encode("utf-8", "replace")).hexdigest()[:32]
 
-    def _keys(self, login, address, now):
+    def _account_key(self, login, address, now):
         login = self._login(login)
-        until = self._trusted.get((login, address))
+        with self._lock:
+            until = self._trusted.get((login, address))
         if until is not None and until > now:
-            account = (f"pair:{login}:{address}", self.max_failures)
-        else:
-            account = (f"login:{login}", self.max_failures)
-        return (account, (f"addr:{address}", self.ip_max_failures))
-
-    def _delay(self, count, free):
-        return 0 if count < free else min(self.max_delay, 2 ** min(count - free, 40))
-
-    def _stale(self, count, last, free, now):
-        """Quiet for ``window`` seconds after the wait the count imposed: forgotten."""
-        return last + self._delay(count, free) + self.window <= now
-
-    def _wait(self, key, free, now):
-        count, last = self._failures.get(key) or (0, 0)  # asking never stores a key
-        if count < free or self._stale(count, last, free, now):
-            return 0
-        return max(0, last + self._delay(count, free) - now)
+            return f"pair:{login}:{address}"
+        return f"login:{login}"
 
     def retry_after(self, login, address):
         """Seconds until a login attempt from ``address`` is allowed (0: allowed now)."""
-        now = self.clock()
-        with self._lock:
-            waits = [self._wait(key, free, now) for key, free in self._keys(login, address, now)]
-        wait = max(waits)
-        return int(wait + 0.999) if wait > 0 else 0
+        key = self._account_key(login, address, self.clock())
+        return max(self._accounts.retry_after(key),
+                   self._addresses.retry_after(f"addr:{address}"))
 
     def failed(self, login, address):
-        now = self.clock()
-        with self._lock:
-            self._calls += 1
-            if self._calls % 1000 == 0 or len(self._failures) > self.max_entries:
-                self._prune(now)
-            for key, free in self._keys(login, address, now):
-                count, last = self._failures.get(key) or (0, now)
-                if self._stale(count, last, free, now):
-                    count = 0  # a quiet window: start afresh
-                self._failures[key] = [count + 1, now]
+        self._accounts.hit(self._account_key(login, address, self.clock()))
+        self._addresses.hit(f"addr:{address}")
 
     def succeeded(self, login, address):
         """The right password from ``address``: it becomes this login's usual client and its
@@ -108,9 +88,10 @@ class LoginThrottle:
         login = self._login(login)
         with self._lock:
             if len(self._trusted) > self.max_entries:
-                self._prune(now)
+                for key in [k for k, until in self._trusted.items() if until <= now]:
+                    del self._trusted[key]
             self._trusted[(login, address)] = now + self.trust
-            self._failures.pop(f"pair:{login}:{address}", None)
+        self._accounts.forget(f"pair:{login}:{address}")
 
 
 class CredentialCache:
@@ -152,57 +133,3 @@ class CredentialCache:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
             self._entries[self._key(login, password, password_hash)] = self.clock() + self.ttl
-
-
-class RateLimit:
-    """At most ``limit`` events per key within ``window`` seconds (a sliding window).
-
-    ``retry_after(key)`` says how long until one more is allowed (0: now); ``hit(key)``
-    records one. Counts live in the process, like the login throttle.
-    """
-
-    def __init__(self, limit, window, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._events = defaultdict(deque)
-        self._lock = threading.Lock()
-        self._calls = 0
-
-    def _current(self, key, now):
-        events = self._events.get(key)  # asking never stores a key
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        return events or ()
-
-    def _wait(self, events, now):
-        if len(events) < self.limit:
-            return 0
-        return max(1, int(events[0] + self.window - now + 0.999))
-
-    def retry_after(self, key):
-        now = self.clock()
-        with self._lock:
-            return self._wait(self._current(key, now), now)
-
-    def hit(self, key):
-        now = self.clock()
-        with self._lock:
-            self._record(key, now)
-
-    def take(self, key):
-        """Check and count in one step: 0 (counted) or the seconds to wait (not counted)."""
-        now = self.clock()
-        with self._lock:
-            wait = self._wait(self._current(key, now), now)
-            if not wait:
-                self._record(key, now)
-            return wait
-
-    def _record(self, key, now):
-        self._calls += 1
-        if self._calls % 1000 == 0:  # forget keys whose window has passed
-            for stale in [k for k, ev in self._events.items()
-                          if not ev or ev[-1] <= now - self.window]:
-                del self._events[stale]
-        self._events[key].append(now)

@@ -35,13 +35,10 @@ def page_batch(request, folder):
         b_start, b_size = batch_params(request)
     except PayloadError:
         b_start, b_size = 0, 25
+    from statportal.batching import Batch
+
     items, total = visible_batch(request, folder, b_start, b_size)
-    return {
-        "items": items, "total": total, "b_start": b_start, "b_size": b_size,
-        "first": b_start + 1 if total else 0, "last": b_start + len(items),
-        "prev": b_start - b_size if b_start > 0 else None,
-        "next": b_start + b_size if b_start + b_size < total else None,
-    }
+    return {"items": items, **Batch(b_start, b_size, total, len(items)).page()}
 
 
 @view_config(context=Portal, accept=HTML, permission=VIEW, renderer="statportal:templates/home.pt")
@@ -187,7 +184,10 @@ def move(context, request):
         raise HTTPBadRequest(request.localizer.translate(
             _("Nothing with the id ${name} is here.", mapping={"name": name})))
     delta = -1 if request.POST.get("direction") == "up" else 1
-    context.move(name, delta)
+    if context.move(name, delta):  # the order shows in navigation: say it changed
+        from statportal.content.events import ObjectModified
+
+        request.registry.notify(ObjectModified(context, ("order",)))
     return HTTPFound(request.resource_url(context, "@@contents",
                                           query={"b_start": request.POST.get("b_start", 0)}))
 
