@@ -37,6 +37,82 @@ class ITransitionGuards(Interface):
     (``config.add_transition_guard``; ``statportal.workflow.guards.TransitionGuards``)."""
 
 
+class IEvolveSteps(Interface):
+    """The persistent schema's evolve steps by package (``config.add_evolve_step``;
+    ``statportal.evolve.EvolveSteps``)."""
+
+
+class IWorkerTasks(Interface):
+    """The tasks the background worker runs (``config.add_worker_task``;
+    ``statportal.worker.tasks.WorkerTasks``)."""
+
+
 class IPasswordHashing(Interface):
     """The application's password hashing at its ``statportal.argon2_profile``
     (``statportal.security.passwords.PasswordHashing``)."""
+
+
+class IMaterialValidators(Interface):
+    """What must hold before a material is published (``config.add_material_validator``;
+    ``statportal.materials.validators.MaterialValidators``)."""
+
+
+class IDisclosureValidators(Interface):
+    """The checks run on every published table with a basis
+    (``config.add_disclosure_validator``; ``statportal.confidentiality.checks``)."""
+
+
+class IDisclosureSettings(Interface):
+    """The disclosure rules read from the settings
+    (``statportal.confidentiality.checks.DisclosureSettings``)."""
+
+
+class IClassifications(Interface):
+    """The classifications a basis may name (``config.add_classification``; a dict of
+    ``statportal.disclosure.hierarchy.Hierarchy`` by name)."""
+
+
+class IDisclosureCache(Interface):
+    """The confidentiality check's bounded cache of bases, tables and audits
+    (``statportal.confidentiality.cache.DisclosureCache``)."""
+
+
+class IPrimaryDataDeclaration(Interface):
+    """``declaration(candidate, registry) -> dict``: a material's or request's primary-data
+    declaration as pages show it (registered by ``statportal.confidentiality``)."""
+
+
+class IFindingPages(Interface):
+    """Which page explains a guard's finding: a dict of finding code -> view name
+    (``statportal.views.workflow``)."""
+
+
+class IFilePolicy(Interface):
+    """The formats and sizes of uploaded files (``statportal.files.policy.FilePolicy``)."""
+
+
+class IQuestionTopics(Interface):
+    """The topics of questions (``config.add_question_topic``;
+    ``statportal.questions.topics.TopicRegistry``)."""
+
+
+class IQuestionLimits(Interface):
+    """The limits on the public's questions (``statportal.questions.limits``)."""
+
+
+class IMailSender(Interface):
+    """The running mail sender (``statportal.mail.sender``); ``kick()`` wakes it."""
+
+
+class IWorker(Interface):
+    """The running background worker thread (``statportal.releases.worker``)."""
+
+
+class IOpenAPIEntries(Interface):
+    """What the OpenAPI document says of registered views beyond what the introspector
+    knows (``config.add_openapi_entry``; ``statportal.api.openapi``)."""
+
+
+class ILayoutCache(Interface):
+    """The anonymous visitor's navigation and breadcrumbs per state of the content tree
+    (``statportal.views.layout.LayoutCache``)."""
