@@ -10,19 +10,18 @@ computed; a query is a few set unions and intersections in C. The facets of a se
 are counted in the same pass, from the same sets.
 """
 
-import random
 import re
 import unicodedata
+from functools import partial
 
 from BTrees.IFBTree import IFSet, IFTreeSet, intersection, multiunion
-from BTrees.IOBTree import IOBTree
 from BTrees.Length import Length
-from BTrees.OIBTree import OIBTree
 from BTrees.OOBTree import OOBTree
-from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
 from persistent import Persistent
+
+from statportal.content.catalog import BaseCatalog, local_roles_changed, reindex_security_at
 
 
 def _state(obj):
@@ -153,31 +152,16 @@ class WordIndex(Persistent):
 FACET_INDEXES = {"section": "sections", "year": "years", "language": "languages"}
 
 
-class MaterialCatalog(Persistent):
+class MaterialCatalog(BaseCatalog):
+    indexes = {name: partial(kind, discriminator)
+               for name, (kind, discriminator) in INDEXES.items()}
+
     def __init__(self):
-        self.catalog = Catalog()
-        for name, (kind, discriminator) in INDEXES.items():
-            self.catalog[name] = kind(discriminator)
+        super().__init__()
         self.text = WordIndex()
-        self.docids = OIBTree()     # uid -> docid
-        self.objects = IOBTree()    # docid -> material
         self.changes = Length()     # bumped by every (un)index: the flat caches' key
 
-    def __len__(self):
-        return len(self.objects)
-
-    def index(self, obj):
-        docid = self.docids.get(obj.uid)
-        if docid is None:
-            while True:
-                docid = random.randint(1, 2**31 - 1)  # noqa: S311 (spreads writes)
-                if docid not in self.objects:
-                    break
-            self.docids[obj.uid] = docid
-            self.objects[docid] = obj
-            self.catalog.index_doc(docid, obj)
-        else:
-            self.catalog.reindex_doc(docid, obj)
+    def indexed(self, docid, obj):
         self.text.index(docid, searchable_text(obj, ""))
         self._changed()
 
@@ -199,12 +183,11 @@ class MaterialCatalog(Persistent):
         return [self.objects[docid] for docid, _ordinal in self.outdated_keys(today)]
 
     def unindex(self, obj):
-        docid = self.docids.pop(obj.uid, None)
-        if docid is not None:
-            del self.objects[docid]
-            self.catalog.unindex_doc(docid)
-            self.text.unindex(docid)
-            self._changed()
+        self.unindex_key(obj.uid)
+
+    def unindexed(self, docid):
+        self.text.unindex(docid)
+        self._changed()
 
     def _changed(self):
         changes = getattr(self, "changes", None)
@@ -341,6 +324,10 @@ def on_added(event):
 
 def on_changed(event):
     obj = event.object
+    if local_roles_changed(event):
+        catalog = _catalog_for(obj)
+        if catalog is not None:
+            reindex_security_at(catalog, obj)
     if getattr(obj, "__content_type__", None) == "Material" and obj.__parent__ is not None:
         catalog = _catalog_for(obj)
         if catalog is not None:

@@ -6,18 +6,16 @@ after each transition or edit, and removed with it. Queries never walk the
 folder: with 100,000 requests a filtered page costs a few index lookups.
 """
 
-import random
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from BTrees.IOBTree import IOBTree
-from BTrees.OIBTree import OIBTree
-from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.query import Any, Eq, Lt
 from hypatia.util import ResultSet
-from persistent import Persistent
 
 from statportal.content.base import utcnow
+from statportal.content.catalog import BaseCatalog, local_roles_changed, reindex_security_at
+from statportal.content.paths import find_by_path, root_of
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -87,44 +85,29 @@ SORTS = ("number", "submitted_at", "registered_at", "due", "executed_at", "categ
          "review_state", "unit")
 
 
-class RequestCatalog(Persistent):
-    def __init__(self):
-        self.catalog = Catalog()
-        for name, discriminator in INDEXES.items():
-            self.catalog[name] = FieldIndex(discriminator)
-        self.docids = OIBTree()
-        self.names = IOBTree()
+class RequestCatalog(BaseCatalog):
+    """Kept on the ``/requests`` folder, which holds the requests: members are names."""
 
-    def index(self, obj):
-        docid = self.docids.get(obj.__name__)
-        if docid is None:
-            docid = self._new_docid()
-            self.docids[obj.__name__] = docid
-            self.names[docid] = obj.__name__
-            self.catalog.index_doc(docid, obj)
-        else:
-            self.catalog.reindex_doc(docid, obj)
+    indexes = {name: partial(FieldIndex, discriminator)
+               for name, discriminator in INDEXES.items()}
+    key_attr = "__name__"
+    members_attr = "names"
+    store_names = True
 
     def unindex(self, name):
-        docid = self.docids.pop(name, None)
-        if docid is not None:
-            del self.names[docid]
-            self.catalog.unindex_doc(docid)
-
-    def _new_docid(self):
-        while True:
-            docid = random.randint(1, 2**31 - 1)  # noqa: S311 (spreading writes, not secrets)
-            if docid not in self.names:
-                return docid
+        self.unindex_key(name)
 
     def query(self, year=None, unit=None, state=None, category=None,  # noqa: F811
               overdue=None, sort="registered_at", reverse=False, now=None, limit=None,
-              scope=None):
+              scope=None, allowed=None):
         """Matching request names in order (a lazy generator) and how many match.
 
-        With ``limit`` only the first ``limit`` in order are sorted (a partial sort)."""
+        With ``limit`` only the first ``limit`` in order are sorted (a partial sort).
+        ``allowed``: only what these principals may view (``allowed_principals``)."""
         catalog = self.catalog
         terms = [] if scope is None else [scope(catalog)]
+        if allowed is not None:
+            terms.append(self.allowed_term(allowed))
         if year is not None:
             terms.append(Eq(catalog["year"], year))
         if unit:
@@ -156,30 +139,36 @@ def get_catalog(requests):
     catalog = getattr(requests, "_catalog", None)
     if catalog is None:
         catalog = requests._catalog = RequestCatalog()
+    catalog._v_container = requests  # the members are names in this folder
     return catalog
 
 
-def on_added(event):
-    from statportal.placement.resources import PlacementRequest
+def _is_request(obj):
+    # By type name: the types' module (resources) uses this catalog.
+    return getattr(obj, "__content_type__", None) == "PlacementRequest"
 
-    if isinstance(event.object, PlacementRequest):
+
+def on_added(event):
+    if _is_request(event.object):
         get_catalog(event.parent).index(event.object)
 
 
 def on_changed(event):
     from statportal.placement.queue import requeue
-    from statportal.placement.resources import PlacementRequest
 
     obj = event.object
-    if isinstance(obj, PlacementRequest) and obj.__parent__ is not None:
+    if local_roles_changed(event):  # on an org unit, a section or the portal
+        requests = find_by_path(root_of(obj), "/requests")
+        if getattr(requests, "__content_type__", None) == "Requests":
+            reindex_security_at(get_catalog(requests), obj)
+    if _is_request(obj) and obj.__parent__ is not None:
         get_catalog(obj.__parent__).index(obj)
         requeue(obj)  # an edit of a queued request (by a Manager) may change its priority
 
 
 def on_removed(event):
     from statportal.placement.queue import dequeue_name
-    from statportal.placement.resources import PlacementRequest
 
-    if isinstance(event.object, PlacementRequest):
+    if _is_request(event.object):
         get_catalog(event.parent).unindex(event.name)
         dequeue_name(event.parent, event.object)

@@ -19,15 +19,16 @@ class Requests(YearNumbering, Folder):
     __is_fixed__ = True
 
     def visible_batch(self, request, start, size):
-        """The requests this user may see, newest submission first, from the catalog."""
+        """The requests this user may see (the catalog's ``allowed`` index), newest
+        submission first."""
         from itertools import islice
 
+        from statportal.content.catalog import allowed_principals
         from statportal.placement.catalog import get_catalog
-        from statportal.placement.register import visible_scope
 
         names, total = get_catalog(self).query(sort="submitted_at", reverse=True,
                                                limit=start + size,
-                                               scope=visible_scope(request))
+                                               allowed=allowed_principals(request))
         return [(name, self[name]) for name in islice(names, start, start + size)], total
 
     @staticmethod

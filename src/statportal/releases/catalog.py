@@ -5,13 +5,11 @@ Kept on the portal. The ``open_due`` index holds only the entries still to come 
 "what is due" is one range query over it, however long the calendar's past grows.
 """
 
-import random
+from functools import partial
 
-from BTrees.IOBTree import IOBTree
-from BTrees.OIBTree import OIBTree
-from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
-from persistent import Persistent
+
+from statportal.content.catalog import BaseCatalog, local_roles_changed, reindex_security_at
 
 OPEN = ("provisional", "confirmed")
 
@@ -44,35 +42,12 @@ INDEXES = {"status": status, "earliest": earliest, "open_due": open_due,
            "section": section, "category": category}
 
 
-class ReleaseCatalog(Persistent):
-    def __init__(self):
-        self.catalog = Catalog()
-        for name, discriminator in INDEXES.items():
-            self.catalog[name] = FieldIndex(discriminator)
-        self.docids = OIBTree()     # uid -> docid
-        self.objects = IOBTree()    # docid -> entry
-
-    def __len__(self):
-        return len(self.objects)
-
-    def index(self, entry):
-        docid = self.docids.get(entry.uid)
-        if docid is None:
-            while True:
-                docid = random.randint(1, 2**31 - 1)  # noqa: S311 (spreads writes)
-                if docid not in self.objects:
-                    break
-            self.docids[entry.uid] = docid
-            self.objects[docid] = entry
-            self.catalog.index_doc(docid, entry)
-        else:
-            self.catalog.reindex_doc(docid, entry)
+class ReleaseCatalog(BaseCatalog):
+    indexes = {name: partial(FieldIndex, discriminator)
+               for name, discriminator in INDEXES.items()}
 
     def unindex(self, entry):
-        docid = self.docids.pop(entry.uid, None)
-        if docid is not None:
-            del self.objects[docid]
-            self.catalog.unindex_doc(docid)
+        self.unindex_key(entry.uid)
 
     def due(self, now):
         """Entries still to come out whose latest moment is ``now`` or before."""
@@ -88,11 +63,12 @@ class ReleaseCatalog(Persistent):
         return self.objects[first].release.latest() if first is not None else None
 
     def query(self, statuses=None, section=None, category=None, since=None, until=None,
-              reverse=False, start=0, size=None):
+              reverse=False, start=0, size=None, allowed=None):
         """``(entries, total)`` by release time (earliest first; ``reverse``: latest first).
 
         ``since``/``until`` bound the earliest moment (UTC datetimes); ``section`` matches
-        the section and the sections below it."""
+        the section and the sections below it; ``allowed``: only the entries these
+        principals may view (``allowed_principals``)."""
         catalog = self.catalog
         result = None
 
@@ -102,6 +78,8 @@ class ReleaseCatalog(Persistent):
 
             result = ids if result is None else intersection(result, ids)
 
+        if allowed is not None:
+            narrow(self.allowed_ids(allowed))
         if statuses:
             narrow(catalog["status"].applyAny(list(statuses)))
         if category:
@@ -161,6 +139,10 @@ def on_added(event):
 
 def on_changed(event):
     obj = event.object
+    if local_roles_changed(event):
+        portal = _portal_of(obj)
+        if portal is not None:
+            reindex_security_at(get_release_catalog(portal), obj)
     if getattr(obj, "__content_type__", None) == "ReleaseEntry" and obj.__parent__ is not None:
         portal = _portal_of(obj)
         if portal is not None:

@@ -52,9 +52,10 @@ def local_roles_in(context, principal_ids):
     return roles
 
 
-def forget_principal(root, principal_id):
+def forget_principal(root, principal_id, notify=None):
     """Revoke every grant to ``principal_id`` under ``root``: a removed user's or group's
-    grants must not pass to a new account that gets the same id."""
+    grants must not pass to a new account that gets the same id. ``notify(obj)`` is told
+    of each object changed (the catalogs recompute who may view what it reaches)."""
     from statportal.content.folder import Folder
 
     changed = 0
@@ -66,6 +67,8 @@ def forget_principal(root, principal_id):
             obj.__local_roles__ = {pid: roles for pid, roles in grants.items()
                                    if pid != principal_id}
             changed += 1
+            if notify is not None:
+                notify(obj)
         if isinstance(obj, LocalRolesMixin) and isinstance(obj, Folder):
             stack.extend(child for child in obj.values() if isinstance(child, LocalRolesMixin))
     return changed
