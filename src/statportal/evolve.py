@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from persistent.mapping import PersistentMapping
 from pyramid.exceptions import ConfigurationError
 
+from statportal.directives import check_name, resolve, utility
 from statportal.interfaces import IEvolveSteps
 
 log = logging.getLogger(__name__)
@@ -70,26 +71,18 @@ class EvolveSteps:
 
 
 def get_evolve_steps(registry):
-    steps = registry.queryUtility(IEvolveSteps)
-    if steps is None:
-        steps = EvolveSteps()
-        registry.registerUtility(steps, IEvolveSteps)
-    return steps
+    return utility(registry, IEvolveSteps, EvolveSteps)
 
 
 def add_evolve_step(config, package, step, version):
     """Register ``step(portal, registry)`` (a callable or its dotted name) as what brings
     ``package``'s schema to ``version`` (a whole number ≥ 1). Two steps of one package and
     version conflict."""
-    if not isinstance(package, str) or not package.strip():
-        raise ConfigurationError(f"add_evolve_step: {package!r} is not a package name")
+    check_name("add_evolve_step", package)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ConfigurationError(f"add_evolve_step {package!r}: the version {version!r} is "
                                  "not a whole number of 1 or more")
-    step = config.maybe_dotted(step)
-    if not callable(step):
-        raise ConfigurationError(f"add_evolve_step {package!r} {version}: the step {step!r} "
-                                 "is not callable")
+    step = resolve(config, "add_evolve_step", package, step, "the step")
     registered = EvolveStep(package, version, step)
     registry = config.registry
     discriminator = ("statportal-evolve-step", package, version)

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pyramid.paster import bootstrap, setup_logging
 
 from statportal.content.resources import get_portal
+from statportal.interfaces import IMailSender, IWorker
 
 
 class CommandError(Exception):
@@ -70,7 +71,7 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
 def portal_transaction(config_uri, instead=None):
     """The portal of CONFIG inside one transaction, committed when the block succeeds."""
     env = open_app(config_uri, *([instead] if instead else []))
-    sender = getattr(env["registry"], "statportal_mail_sender", None)
+    sender = env["registry"].queryUtility(IMailSender)
     if sender is not None:  # a command does its work and exits: no mail thread for it
         sender.stop()
     request = env["request"]
@@ -92,8 +93,8 @@ def portal_transaction(config_uri, instead=None):
 
 def close_databases(registry):
     """Close the app's databases, releasing FileStorage's lock for the next process."""
-    for name in ("statportal_mail_sender", "statportal_worker"):
-        thread = getattr(registry, name, None)
+    for iface in (IMailSender, IWorker):
+        thread = registry.queryUtility(iface)
         if thread is not None:
             thread.stop()
     for db in (getattr(registry, "_zodb_databases", None) or {}).values():
@@ -131,20 +132,26 @@ def cmd_evolve(args, out):
     finally:
         quiet.disabled = False
     registry = env["registry"]
-    for name in ("statportal_mail_sender", "statportal_worker"):
-        thread = getattr(registry, name, None)
+    for iface in (IMailSender, IWorker):
+        thread = registry.queryUtility(iface)
         if thread is not None:  # no thread of the command's own writes beside the steps
             thread.stop()
     tm = env["request"].tm
     try:
         portal = get_portal(env["request"])
         zodb_root = portal._p_jar.root()
+        running = []
+
+        def report(step):
+            running.append(step)
+            print(step.title, file=out, flush=True)
+
         try:
-            done = evolve(zodb_root, portal, registry,
-                          report=lambda step: print(step.title, file=out, flush=True))
+            done = evolve(zodb_root, portal, registry, report=report)
         except Exception as exc:  # noqa: BLE001 (one line for the administrator)
             tm.abort()
-            raise CommandError(f"the evolve step failed ({type(exc).__name__}: {exc}); "
+            step = f" {running[-1].package} {running[-1].version}" if running else ""
+            raise CommandError(f"the evolve step{step} failed ({type(exc).__name__}: {exc}); "
                                "nothing was changed") from None
         versions = ", ".join(f"{p} {v}" for p, v in sorted(stored_versions(zodb_root).items()))
         if args.dry_run:
