@@ -35,7 +35,7 @@ import zlib
 import lxml.html
 from lxml import etree
 
-from statportal.files.policy import FileRefused
+from statportal.files.errors import FileRefused
 from statportal.i18n import _
 
 DOCTYPE_SUBSET = re.compile(r"""<!doctype\s(?:[^>\["']|"[^"]*"|'[^']*')*\[""", re.I)

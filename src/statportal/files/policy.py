@@ -6,6 +6,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from statportal.files.errors import FileRefused
+from statportal.files.htmlsafety import check_html, check_xml_parts
 from statportal.i18n import _
 
 #: Art. 5 of the methodology: text .doc .rtf .txt; graphics .jpg .jpeg .gif .png .bmp;
@@ -35,15 +37,6 @@ OLE2_STREAMS = {"doc": ("WordDocument",), "xls": ("Workbook", "Book"),
 OOXML_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 ODF_TYPES = {"odt": b"application/vnd.oasis.opendocument.text",
              "ods": b"application/vnd.oasis.opendocument.spreadsheet"}
-
-
-class FileRefused(ValueError):
-    """An upload that cannot be taken; ``message`` says why, ``filename`` which file."""
-
-    def __init__(self, message, filename=None):
-        super().__init__(message)
-        self.message = message
-        self.filename = filename
 
 
 #: A container with more entries, or more bytes unpacked, is refused (zip bombs).
@@ -240,8 +233,6 @@ XML_CONTAINERS = ("docx", "xlsx", "pptx", "odt", "ods")
 
 def check_content(name, ext, data):
     """Active content (scripts, external resources, XML entities): see htmlsafety."""
-    from statportal.files.htmlsafety import check_html, check_xml_parts
-
     if ext in HTML_FORMATS:
         check_html(name, data)
     elif ext in XML_CONTAINERS:
