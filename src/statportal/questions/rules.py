@@ -18,7 +18,6 @@ from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 from statportal.questions.schemas import plain_line_ends
 from statportal.settings import as_int
-from statportal.workflow import Finding
 
 #: What the office may change in each state (those who may edit it there); the asker's
 #: fields never change.
@@ -164,32 +163,6 @@ def _json(value):
     import json
 
     return json.dumps(value)
-
-
-# -- guards -----------------------------------------------------------------------------
-def units_guard(question, request, transition):
-    if not question.units:
-        return [Finding(_("Choose the units that answer before routing."), field="units",
-                        code="required")]
-    return []
-
-
-def answer_guard(question, request, transition):
-    if not (question.answer or "").strip():
-        return [Finding(_("Write the answer before sending it for approval."),
-                        field="answer", code="required")]
-    return []
-
-
-def publish_guard(question, request, transition):
-    if not question.may_publish:
-        return [Finding(_("The asker did not agree to publication."), field="may_publish",
-                        code="not_agreed")]
-    return []
-
-
-def is_international(question):
-    return bool(question.international)
 
 
 # -- after each step --------------------------------------------------------------------

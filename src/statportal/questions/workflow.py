@@ -12,7 +12,7 @@ history). Nothing accepted is ever deleted (the Question's ACL denies DELETE to 
 """
 
 from statportal.i18n import _
-from statportal.questions.rules import (
+from statportal.questions.guards import (
     answer_guard,
     is_international,
     publish_guard,
