@@ -11,9 +11,9 @@ from statportal.security.permissions import VIEW
 from statportal.workflow import (
     WorkflowError,
     available_transitions,
+    fire,
     history_of,
     state_of,
-    transition,
     workflow_of,
 )
 
@@ -81,7 +81,7 @@ def workflow_post(context, request):
         changes = {key: value for key, value in payload.items() if key in fields}
         if changes:
             _write_fields(request, context, changes, chosen.permission)
-        transition(request, context, request.subpath[0], payload.get("comment"))
+        fire(request, context, request.subpath[0], payload.get("comment"))
     except (EditError, PayloadError) as exc:
         request.tm.doom()
         from statportal.api.content import _error

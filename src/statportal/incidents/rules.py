@@ -32,9 +32,12 @@ def _mail(request, portal, role, subject, body):
 
 
 def escalation_guard(incident, request, transition):
-    """Support escalating by hand gives the public the cause and the restoration time."""
+    """Support escalating by hand gives the public the cause and the restoration time
+    (the worker's escalation, a system fire, says they are being established)."""
     from statportal.workflow import Finding
 
+    if getattr(request, "workflow_system", False):
+        return []
     findings = []
     if not any((incident.cause or {}).values()):
         findings.append(Finding(_("Give the cause before escalating: it is shown on "
@@ -96,22 +99,20 @@ def escalate_due(request, portal, now):
     """Escalate the open incidents reported ``escalate_hours`` ago or more; returns how
     many. Without a cause yet, the public notice says it is being established."""
     from statportal.settings import as_int
-    from statportal.workflow import get_workflows, state_of, step
+    from statportal.workflow import fire, state_of
 
     hours = as_int(request.registry.settings, "statportal.incidents.escalate_hours")
     folder = portal["incidents"]
-    workflow = get_workflows(request.registry).workflows["incident"]
     count = 0
     for name in list(folder.sets()[0]):
         incident = folder.get(name)
-        state = state_of(incident, workflow)
-        if state not in ("reported", "acknowledged"):
+        if state_of(incident, "incident") not in ("reported", "acknowledged"):
             continue
         if incident.reported_at + timedelta(hours=hours) > now:
             continue
-        step(incident, workflow, "escalate", "escalated", WORKER,
-             f"not resolved within {hours} hours")
-        _escalated(request, incident, now)
+        # its effects (the time, the notice, the coordinators' mail) are on_transition's
+        fire(request, incident, "escalate", f"not resolved within {hours} hours",
+             system=WORKER)
         count += 1
     return count
 

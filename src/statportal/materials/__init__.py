@@ -16,14 +16,15 @@ ADD_MATERIAL = "statportal.material.add"
 
 
 def on_transition(event):
-    """A material made public carries the time; the catalog follows every state."""
-    from statportal.content.base import utcnow
+    """A material made public carries the time (its history entry's: a user's Publish,
+    a placement's Place, the worker's release and "publish now" all come here); the
+    catalog follows every state. The one place either is done."""
     from statportal.materials.catalog import on_changed
 
     if not isinstance(event.object, Material):
         return
-    if event.transition.to_state == "published":
-        event.object.published_at = utcnow()
+    if event.entry["to"] == "published":
+        event.object.published_at = event.entry["time"]
     on_changed(event)
 
 
@@ -63,6 +64,9 @@ def includeme(config):
                             addable_to=("Section",), add_permission=ADD_MATERIAL,
                             serializer=serialize_material)
     config.add_workflow(MATERIAL_WORKFLOW, content_types=("Material",))
+    # this feature's permissions on the core's types
+    config.add_permission_grant("Section", ADD_MATERIAL, ("group:publishers",))
+    config.add_permission_grant("Portal", REPORTS, ("group:coordinators", "group:publishers"))
     config.add_material_validator("format", validators.format_validator)
     config.add_material_validator("house_style", validators.house_style_validator)
     config.add_subscriber(catalog.on_added, ObjectAdded)

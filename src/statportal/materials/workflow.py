@@ -9,6 +9,12 @@ version, placed by the system) or the moderator's workflow.
 ``scheduled``: placed for a release of the calendar whose time has not come (the
 embargo). Nobody without the right sees it; the worker publishes it at the release time
 (:mod:`statportal.releases.embargo`), or two people release it early ("publish now").
+The releases feature adds its embargo guard to "publish" (``add_transition_guard``).
+
+The system transitions (``system=True``: never offered to users) are taken by other
+features with ``fire(..., system=...)``: ``place`` (a placement's Place: publishes,
+schedules or withdraws), ``release`` (the worker at the release time) and
+``publish_now`` (two people before it).
 
 Earlier versions of a material are kept inside it (``Material.versions``) and read back
 as ``superseded``; they are records, not objects with a workflow of their own.
@@ -16,7 +22,6 @@ as ``superseded``; they are records, not objects with a workflow of their own.
 
 from statportal.i18n import _
 from statportal.materials.validators import validators_guard
-from statportal.releases.embargo import embargo_guard
 from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
@@ -54,8 +59,14 @@ MATERIAL_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition("publish", ("private", "withdrawn"), "published", PUBLISH, _("Publish"),
-                   guards=(embargo_guard, validators_guard)),
+                   guards=(validators_guard,)),
         Transition("withdraw", ("published", "scheduled"), "withdrawn", WITHDRAW, _("Withdraw"),
                    requires_comment=True),
+        Transition("place", ("private", "scheduled", "published", "withdrawn"), "published",
+                   None, _("Place"), system=True, targets=("scheduled", "withdrawn")),
+        Transition("release", ("scheduled", "published"), "published", None, _("Release"),
+                   system=True),
+        Transition("publish_now", ("scheduled", "published"), "published", None,
+                   _("Published before the release"), system=True),
     ),
 )

@@ -3,13 +3,15 @@
 REGISTER stays with the coordinator after registration: it is also the permission to
 write the register's note (art. 12.5, ``register_note``) on a registered, placed or
 rejected request; no transition leaves those states by it.
+
+The releases feature adds its guard to "place" (a Replace while another waits for a
+release, ``add_transition_guard``).
 """
 
 from statportal.i18n import _
 from statportal.placement.permissions import APPROVE, PLACE, REGISTER, REJECT, RETURN, SUBMIT
 from statportal.placement.placing import placement_guard
 from statportal.placement.queue import out_of_order_guard
-from statportal.releases.embargo import replace_guard
 from statportal.security.permissions import EDIT, VIEW
 from statportal.workflow import State, Transition, Workflow
 
@@ -42,7 +44,7 @@ PLACEMENT_WORKFLOW = Workflow(
         Transition("register", ("submitted",), "registered", REGISTER, _("Register"),
                    fields=("register_note",)),
         Transition("place", ("registered",), "placed", PLACE, _("Place"),
-                   guards=(out_of_order_guard, placement_guard, replace_guard)),
+                   guards=(out_of_order_guard, placement_guard)),
         Transition("return", ("awaiting_approval", "submitted", "registered"), "draft", RETURN,
                    _("Return"), requires_comment=True),
         Transition("reject", ("submitted", "registered"), "rejected", REJECT, _("Reject"),

@@ -12,7 +12,11 @@ from statportal.security.permissions import ADD, EDIT, MANAGE, VIEW
 
 ADD_RELEASE = "statportal.release.add"
 ADD_PLAN_ITEM = "statportal.plan.add"
-STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator", "Support", "IntlCoop")
+# Role groups (statportal.security.roles): the office's working roles, the coordinators.
+OFFICE = ("group:office",)
+COORDINATORS = ("group:coordinators",)
+CURRENCY = "statportal.currency"
+TIMELINESS = "statportal.timeliness"
 
 
 def includeme(config):
@@ -23,42 +27,52 @@ def includeme(config):
     config.add_content_type(
         "ReleaseCalendar", resources.ReleaseCalendar, schemas.year_schema,
         title=_("Release calendar"),
-        permissions={VIEW: ("Anonymous",), MANAGE: STAFF, ADD_RELEASE: ("Coordinator",)})
+        permissions={VIEW: ("Anonymous",), MANAGE: OFFICE, ADD_RELEASE: COORDINATORS})
     config.add_content_type(
         "CalendarYear", resources.CalendarYear, schemas.year_schema,
         title=_("Calendar year"), addable_to=())
     config.add_content_type(
         "ReleaseEntry", resources.ReleaseEntry, schemas.release_entry_schema,
         title=_("Release"), addable_to=("ReleaseCalendar", "CalendarYear"),
-        add_permission=ADD_RELEASE, permissions={EDIT: ("Coordinator",)},
+        add_permission=ADD_RELEASE, permissions={EDIT: COORDINATORS},
         create=service.create_entry, update=service.update_entry, serializer=serialize_entry)
     config.add_content_type(
         "WorkPlan", resources.WorkPlan, schemas.year_schema,
         title=_("Statistical works plan"),
-        permissions={VIEW: STAFF, MANAGE: STAFF, ADD: ("Coordinator",),
-                     ADD_PLAN_ITEM: ("Coordinator",)}, inherit=False)
+        permissions={VIEW: OFFICE, MANAGE: OFFICE, ADD: COORDINATORS,
+                     ADD_PLAN_ITEM: COORDINATORS}, inherit=False)
     config.add_content_type(
         "PlanYear", resources.PlanYear, schemas.year_schema, title=_("Plan year"),
         addable_to=())
     config.add_content_type(
         "WorkPlanItem", resources.WorkPlanItem, schemas.plan_item_schema,
         title=_("Plan item"), addable_to=("WorkPlan", "PlanYear"),
-        add_permission=ADD_PLAN_ITEM, permissions={EDIT: ("Coordinator",)},
+        add_permission=ADD_PLAN_ITEM, permissions={EDIT: COORDINATORS},
         create=service.create_plan_item, update=service.update_plan_item)
+    # this feature's dashboards, granted on the core's portal
+    config.add_permission_grant("Portal", CURRENCY, COORDINATORS)
+    config.add_permission_grant("Portal", TIMELINESS, ("group:coordinators",
+                                                       "group:publishers", "group:unit_heads"))
     config.add_subscriber(catalog.on_added, ObjectAdded)
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
-    from statportal.releases.worker import WakeOnReleaseChange
-
-    wake = WakeOnReleaseChange(config.registry)  # the in-process worker waits for the change
-    for event in (ObjectAdded, ObjectModified, ObjectRemoved):
-        config.add_subscriber(wake, event)
+    config.include("statportal.releases.worker")  # its tasks; the worker waits for changes
     from statportal.releases.currency import on_request_registered
     from statportal.workflow.events import AfterTransition
 
     config.add_subscriber(on_request_registered, AfterTransition)
-    from statportal.releases.embargo import on_withdrawn
+    from statportal.placement.events import Placed, Placing
+    from statportal.releases import embargo
 
-    config.add_subscriber(on_withdrawn, AfterTransition)
+    config.add_subscriber(embargo.on_withdrawn, AfterTransition)
+    from statportal.releases import workflow
+
+    config.add_workflow(workflow.RELEASE_ENTRY_WORKFLOW, content_types=("ReleaseEntry",))
+    config.add_subscriber(workflow.on_transition, AfterTransition)
+    # the embargo on other features' workflows, registered (they do not import it)
+    config.add_transition_guard("material", "publish", embargo.embargo_guard)
+    config.add_transition_guard("placement_request", "place", embargo.replace_guard)
+    config.add_subscriber(embargo.on_placing, Placing)
+    config.add_subscriber(embargo.on_placed, Placed)
     for module in ("views", "publish_views", "dashboard_views", "plan_views"):
         config.scan(f"statportal.releases.{module}")

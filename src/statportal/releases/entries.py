@@ -6,7 +6,8 @@ Statuses: ``provisional`` → ``confirmed`` → ``published``, or ``cancelled`` 
 notice). A confirmed date moved later shows as ``postponed``. Every change of a confirmed
 date needs a reason and appends ``{previous, new, reason, by, at}`` to ``changes``; the log
 is a tuple that is only ever extended, never edited. Each refusal is an ``EditError``
-naming the field, raised before anything changes.
+naming the field, raised before anything changes. A stored entry's status is its
+workflow state (:mod:`statportal.releases.workflow`), changed by ``set_status``.
 """
 
 from statportal.content.editing import EditError
@@ -15,6 +16,18 @@ from statportal.releases.timing import ReleaseTime
 
 STATUSES = ("provisional", "confirmed", "published", "cancelled")
 MAX_REASON = 1000
+
+
+def set_status(entry, status, actor=None, comment=""):
+    """The status change itself: a stored entry moves by its workflow (history, events:
+    :mod:`statportal.releases.workflow`); a plain object (these rules' own tests) takes
+    the value."""
+    if getattr(entry, "__content_type__", None) == "ReleaseEntry":
+        from statportal.releases.workflow import move
+
+        move(entry, status, actor, comment)
+    else:
+        entry.status = status
 
 
 def shown_status(entry):
@@ -101,8 +114,9 @@ def confirm(entry, now, calendar, release=None, non_working_confirmed=False):
                         status=409, type="conflict")
     release = release or entry.release
     notes = check_new(release, "confirmed", now, calendar, non_working_confirmed)
-    entry.release, entry.status = release, "confirmed"
+    entry.release = release
     entry.notes = (*entry.notes, *notes)
+    set_status(entry, "confirmed")
 
 
 def cancel(entry, notice, actor, now):
@@ -117,9 +131,10 @@ def cancel(entry, notice, actor, now):
     if not notice:
         raise EditError(_("Cancelling a release needs a public notice."), "cancel_notice",
                         type="required")
-    entry.status, entry.cancel_notice = "cancelled", notice
+    entry.cancel_notice = notice
     entry.changes = (*entry.changes, {"previous": entry.release, "new": None,
                                       "reason": notice, "by": actor, "at": now})
+    set_status(entry, "cancelled", actor, next(iter(notice.values())))
 
 
 def mark_published(entry, at):
@@ -129,5 +144,6 @@ def mark_published(entry, at):
         raise EditError(_("A ${status} release cannot be published.",
                           mapping={"status": entry.status}), "status", status=409,
                         type="conflict")
-    entry.status, entry.published_at = "published", at
+    entry.published_at = at
+    set_status(entry, "published")
     return at - entry.release.latest()

@@ -35,7 +35,6 @@ class CalendarYear(Folder):
 
 
 class ReleaseEntry(Content):
-    status = "provisional"
     release = None           # ReleaseTime
     changes = ()             # the public log: {previous, new, reason, by, at}, only extended
     notes = ()
@@ -50,6 +49,17 @@ class ReleaseEntry(Content):
         self.uid = uuid.uuid4().hex
         #: ``{"material": path, "request": path, "action": "new"|"replace", "done": at}``
         self.bundle = PersistentList()
+
+    @property
+    def status(self):
+        """Its workflow's state (:mod:`statportal.releases.workflow`)."""
+        from statportal.workflow import state_of
+
+        return state_of(self, "release_entry", "provisional")
+
+    def __legacy_state__(self, workflow):
+        """An entry stored before the workflow: its status attribute."""
+        return self.__dict__.get("status") if workflow == "release_entry" else None
 
     @property
     def release_at(self):

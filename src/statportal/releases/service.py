@@ -58,8 +58,10 @@ def create_entry(registry, container, name, appstruct, creator):
     name = choose_name(folder, info, name, appstruct)
     entry = content.create("ReleaseEntry", creator=creator)
     apply_fields(entry, {key: appstruct[key] for key in PLAIN_ENTRY_FIELDS if key in appstruct})
-    entry.release, entry.status, entry.notes = release, status, tuple(notes)
-    folder.add(name, entry)
+    entry.release, entry.notes = release, tuple(notes)
+    folder.add(name, entry)  # provisional, its workflow's initial state
+    if status == "confirmed":  # checked above by check_new
+        entries.set_status(entry, "confirmed", creator)
     return entry
 
 

@@ -35,6 +35,7 @@ from statportal.workflow.engine import (
     history_of,
     initialize,
     note,
+    request_for,
     state_of,
     step,
     transition,
@@ -91,5 +92,5 @@ def includeme(config):
 __all__ = [
     "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_transition_guard",
     "add_workflow", "available_transitions", "fire", "guards_of", "history_of", "note",
-    "state_of", "step", "transition", "workflow_of",
+    "request_for", "state_of", "step", "transition", "workflow_of",
 ]

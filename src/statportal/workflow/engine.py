@@ -129,6 +129,12 @@ def _acting_request(request, registry=None):
     return blank
 
 
+def request_for(registry):
+    """A request to fire with where the caller has only the registry (the worker, a
+    script): the current request when it is on ``registry``, else a blank one."""
+    return _acting_request(None, registry)
+
+
 def guards_of(registry, workflow, chosen):
     """The transition's own guards, then those other packages added
     (``config.add_transition_guard``)."""
@@ -145,7 +151,8 @@ def fire(request, obj, name, comment=None, system=False, to_state=None):
     state, the required comment, the guards (the definition's and the registered ones)
     and the events are the same as a user's. The history names the actor: ``system``
     when it is a name, else the request's user (``"system"`` without one).
-    ``to_state``: a system fire may choose one of the transition's declared ``targets``.
+    ``to_state``: a system fire may choose one of the transition's declared states
+    (``to_state``, ``targets``, the branches').
     ``request`` may be None (a script): the current request, or a blank one, is used.
     Returns the history entry or raises WorkflowError."""
     request = _acting_request(request)
@@ -163,13 +170,14 @@ def fire(request, obj, name, comment=None, system=False, to_state=None):
                               mapping={"name": name, "state": state}), status=409)
     if not system and (chosen.system or not request.has_permission(chosen.permission, obj)):
         raise WorkflowError(_("You may not ${name} this.", mapping={"name": name}), status=403)
-    if to_state is not None and (not system or to_state not in (chosen.to_state,
-                                                                 *chosen.targets)):
+    if to_state is not None and (not system or to_state not in (
+            chosen.to_state, *chosen.targets, *(state for state, _holds in chosen.branches))):
         raise ValueError(f"{workflow.name}.{name} does not lead to {to_state!r}")
     comment = (comment or "").strip()
     if chosen.requires_comment and not comment:
         raise WorkflowError(_("Give the reason in the comment."), status=400, field="comment")
     request.workflow_comment = comment  # what guards may read, e.g. "why out of order"
+    request.workflow_system = bool(system)  # and whether the system takes it
     findings = [finding for guard in guards_of(registry, workflow, chosen)
                 for finding in (guard(obj, request, chosen) or ())]
     if findings:
@@ -232,4 +240,4 @@ def note(obj, action, comment="", actor=None, request=None):
 
 
 __all__ = ["Finding", "WorkflowError", "available_transitions", "fire", "guards_of", "note",
-           "state_of", "step", "transition"]
+           "request_for", "state_of", "step", "transition"]
