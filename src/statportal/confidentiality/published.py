@@ -114,8 +114,14 @@ def _empty(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_number(value):
-    """A float, ``"X"``, None for "not shown", or raises ValueError."""
+def parse_number(value, decimal_comma=None):
+    """A float, ``"X"``, None for "not shown", or raises ValueError.
+
+    Text is read by the one rule the previews use too (``statportal.numbers.read_number``,
+    ``decimal_comma`` as there); what it cannot read unambiguously (``1,234`` in a file
+    whose decimal mark is unknown) raises, so the table is reported, never passed."""
+    from statportal.numbers import AmbiguousNumber, read_number
+
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
@@ -130,10 +136,14 @@ def parse_number(value):
             raise ValueError(_("a formula (${f}) where a number must stand",
                                mapping={"f": text[:40]}))
         try:
-            number = float(text.replace(",", "."))
-        except ValueError:
+            read = read_number(value, decimal_comma)
+        except AmbiguousNumber:
+            raise ValueError(_("\"${v}\" reads both as a decimal fraction and as "
+                               "thousands", mapping={"v": str(value)[:40]})) from None
+        if read is None:
             raise ValueError(_("\"${v}\" is not a number or X",
-                               mapping={"v": str(value)[:40]})) from None
+                               mapping={"v": str(value)[:40]}))
+        number = float(read.value)
     if not math.isfinite(number):
         raise ValueError(_("${v} is not a finite number", mapping={"v": value}))
     return number
@@ -152,23 +162,34 @@ def _column_name(n):
     return name
 
 
+def decimal_comma_of(filename, data):
+    """What a comma is in the file, as the preview takes it: the decimal mark in a
+    ``;``-separated csv, not in a ``,``-separated one; unknown (None) elsewhere."""
+    if filename.rsplit(".", 1)[-1].lower() != "csv":
+        return None
+    from statportal.files.tables import csv_delimiter, decode_text
+
+    return csv_delimiter(decode_text(data)) == ";"
+
+
 def read_shown(filename, data, table):
     result = Shown()
     layouts = []
+    comma = decimal_comma_of(filename, data)
     for sheet, rows in sheets_of(filename, data):
         if not any(not _empty(v) for row in rows for v in row):
             continue
         prefix = f"{_quoted(sheet)}!" if sheet else ""   # cells named as in a spreadsheet
         header = [_norm(v) for v in (rows[0] if rows else [])]
         if all(_norm(d) in header for d in table.dims) and "shown" in header:
-            shown = _long_form(rows, header, table, prefix)
+            shown = _long_form(rows, header, table, prefix, comma)
         else:
             shown = None
             for rows_dim in table.dims:
                 for cols_dim in table.dims:
                     if rows_dim == cols_dim:
                         continue
-                    attempt = _pivot(rows, table, rows_dim, cols_dim, prefix)
+                    attempt = _pivot(rows, table, rows_dim, cols_dim, prefix, comma)
                     if shown is None or len(attempt.cells) > len(shown.cells):
                         shown = attempt
             if shown is None or not shown.cells:
@@ -185,7 +206,7 @@ def read_shown(filename, data, table):
     return result
 
 
-def _long_form(rows, header, table, prefix):
+def _long_form(rows, header, table, prefix, decimal_comma=None):
     shown = Shown(layout="long form")
     position = {d: header.index(_norm(d)) for d in table.dims}
     value_at = header.index("shown")
@@ -206,7 +227,8 @@ def _long_form(rows, header, table, prefix):
             shown.unknown.append((where, " × ".join(key)))
             continue
         try:
-            number = parse_number(row[value_at] if value_at < len(row) else None)
+            number = parse_number(row[value_at] if value_at < len(row) else None,
+                                  decimal_comma)
         except ValueError as exc:
             shown.problems.append((f"{prefix}{_column_name(value_at)}{line}", exc.args[0]))
             continue
@@ -215,7 +237,7 @@ def _long_form(rows, header, table, prefix):
     return shown
 
 
-def _pivot(rows, table, rows_dim, cols_dim, prefix):
+def _pivot(rows, table, rows_dim, cols_dim, prefix, decimal_comma=None):
     rows_h, cols_h = table.hierarchies[rows_dim], table.hierarchies[cols_dim]
     rows_of_code, cols_of_code = lookup(rows_h), lookup(cols_h)
     others = {d: table.hierarchies[d].root for d in table.dims if d not in (rows_dim, cols_dim)}
@@ -252,7 +274,7 @@ def _pivot(rows, table, rows_dim, cols_dim, prefix):
                                          "or label of the basis")))
                 continue
             try:
-                number = parse_number(value)
+                number = parse_number(value, decimal_comma)
             except ValueError as exc:
                 shown.problems.append((cell_where, exc.args[0]))
                 continue

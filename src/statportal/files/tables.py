@@ -28,7 +28,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from itertools import islice
 
@@ -137,46 +137,22 @@ def number_cell(value, number_format=None):
     return cell
 
 
-SPACES = "[ \u00a0\u202f]"
-SPACE_GROUPED = re.compile(rf"(\d{{1,3}}(?:{SPACES}\d{{3}})+)(?:([.,])(\d+))?")
-COMMA_GROUPED = re.compile(r"(\d{1,3}(?:,\d{3})+)(?:(\.)(\d+))?")
-PLAIN = re.compile(r"(\d+)(?:([.,])(\d+))?")
-
-
 def parse_number(text, decimal_comma=None):
-    """A number cell for text that is unmistakably a number, else a text cell.
+    """A number cell for text that is unmistakably a number, else a text cell: the one
+    rule of ``statportal.numbers.read_number`` (``decimal_comma``: True when a comma is the
+    decimal mark (``;``-separated csv), False when it is not, None when unknown: then
+    ``1,234`` stays text, shown as written)."""
+    from statportal.numbers import AmbiguousNumber, read_number
 
-    ``decimal_comma``: True when a comma is the decimal mark (``;``-separated csv), False
-    when it is not, None when unknown (then ``1,234`` stays text).
-    """
     raw = clean_text(text)
-    candidate = raw.replace("\u2212", "-").replace("\u2013", "-")
-    negative = candidate.startswith("-")
-    candidate = candidate[1:].lstrip() if negative else candidate
-    grouped = False
-    for pattern in (SPACE_GROUPED, COMMA_GROUPED, PLAIN):
-        match = pattern.fullmatch(candidate)
-        if match:
-            grouped = pattern is not PLAIN
-            break
-    else:
-        return text_cell(raw)
-    integer, mark, fraction = match.group(1), match.group(2), match.group(3) or ""
-    if pattern is PLAIN and len(integer) > 1 and integer.startswith("0"):
-        return text_cell(raw)  # a code (КАТО, ОКЭД…), not a number
-    if pattern is PLAIN and mark == "," and len(fraction) == 3 and len(integer) <= 3 \
-            and not integer.startswith("0") and not decimal_comma:
-        if decimal_comma is None:
-            return text_cell(raw)  # 1,234: 1.234 or 1234?
-        integer, mark, fraction, grouped = integer + fraction, None, "", True
-    if len(fraction) > 10 or len(integer) > 30:
-        return text_cell(raw)
     try:
-        value = Decimal(re.sub(r"\D", "", integer) + ("." + fraction if fraction else ""))
-    except InvalidOperation:
+        number = read_number(raw, decimal_comma)
+    except AmbiguousNumber:
+        number = None  # 1,234: 1.234 or 1234?
+    if number is None:
         return text_cell(raw)
-    return Cell("number", -value if negative else value, decimals=len(fraction),
-                grouped=True if grouped else None)
+    return Cell("number", number.value, decimals=number.decimals,
+                grouped=True if number.grouped else None)
 
 
 def is_year(cell):
