@@ -8,7 +8,13 @@ class IContentRegistry(Interface):
 
 
 class IRoleRegistry(Interface):
-    """The registry of roles (``statportal.security.roles.RoleRegistry``)."""
+    """The registry of roles and role groups (``config.add_role``,
+    ``config.add_role_group``; ``statportal.security.roles.RoleRegistry``)."""
+
+
+class IPermissionGrants(Interface):
+    """Permissions features grant on other packages' types and workflow states
+    (``config.add_permission_grant``; ``statportal.security.grants.PermissionGrants``)."""
 
 
 class ILoginThrottle(Interface):

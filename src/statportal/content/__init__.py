@@ -10,11 +10,12 @@ from statportal.content.folder import Folder
 from statportal.content.registry import TypeInfo, add_content_type, content_type
 from statportal.content.resources import Container, Portal, Section, get_portal
 from statportal.i18n import _
-from statportal.security.permissions import ADD, DELETE, EDIT, MANAGE, SHARE, VIEW
-from statportal.security.roles import STAFF
+from statportal.security.permissions import ADD, DELETE, EDIT, MANAGE, SHARE, STAFF, VIEW
 
-#: Roles that shape the tree of sections (add sub-sections, edit them).
-SECTION_EDITORS = ("Executor", "HeadOfUnit", "Coordinator", "Moderator", "Manager")
+#: Role groups (``statportal.security.roles``) that shape the tree of sections.
+SECTION_EDITORS = ("group:editors", "group:administrators")
+ADMINISTRATORS = ("group:administrators",)
+EVERY_STAFF = ("group:staff",)
 
 
 def includeme(config):
@@ -23,21 +24,19 @@ def includeme(config):
     config.include(registry)
     config.add_content_type(
         "Portal", Portal, schemas.container_schema, title=_("Portal"),
-        permissions={VIEW: ("Anonymous",), MANAGE: ("Authenticated",), "*": ("Manager",),
-                     "statportal.material.reports": ("Coordinator", "Moderator"),
-                     "statportal.currency": ("Coordinator",),
-                     "statportal.timeliness": ("Coordinator", "Moderator", "HeadOfUnit")},
+        # Features grant their own permissions here (config.add_permission_grant).
+        permissions={VIEW: ("Anonymous",), MANAGE: EVERY_STAFF, STAFF: EVERY_STAFF,
+                     "*": ADMINISTRATORS},
     )
     config.add_content_type(
         "Section", Section, schemas.section_schema, title=_("Section"),
         addable_to=("Portal", "Section"),
         permissions={ADD: SECTION_EDITORS, EDIT: SECTION_EDITORS,
-                     DELETE: ("Moderator", "Manager"), SHARE: ("Manager",),
-                     "statportal.material.add": ("Moderator",)},
+                     DELETE: ("group:publishers", *ADMINISTRATORS), SHARE: ADMINISTRATORS},
     )
     config.add_content_type(
         "Container", Container, schemas.container_schema, title=_("Container"),
-        permissions={VIEW: STAFF, MANAGE: STAFF}, inherit=False,
+        permissions={VIEW: EVERY_STAFF, MANAGE: EVERY_STAFF}, inherit=False,
     )
 
 

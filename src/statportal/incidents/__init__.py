@@ -12,7 +12,9 @@ from statportal.i18n import _
 from statportal.security.permissions import ADD, EDIT, MANAGE, VIEW
 
 REPORT = "statportal.incident.report"
-STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator", "Support", "IntlCoop")
+# Role groups (statportal.security.roles): the office's working roles; who reports.
+OFFICE = ("group:office",)
+PUBLISHERS = ("group:publishers",)
 
 
 def includeme(config):
@@ -24,12 +26,12 @@ def includeme(config):
     config.add_content_type(
         "Incidents", resources.Incidents, schemas.container_schema,
         title=_("Portal incidents"),
-        permissions={VIEW: ("Anonymous",), MANAGE: STAFF, ADD: ("Moderator",),
-                     REPORT: ("Moderator",)})
+        permissions={VIEW: ("Anonymous",), MANAGE: OFFICE, ADD: PUBLISHERS,
+                     REPORT: PUBLISHERS})
     config.add_content_type(
         "Incident", resources.Incident, schemas.incident_schema, title=_("Incident"),
         addable_to=("Incidents",), add_permission=REPORT,
-        name_factory=resources.Incidents.new_id, permissions={EDIT: ("Support",)},
+        name_factory=resources.Incidents.new_id, permissions={EDIT: ("group:support",)},
         read_only=("reported_at", "acknowledged_at", "escalated_at", "resolved_at",
                    "duration_minutes"))
     config.add_workflow(INCIDENT_WORKFLOW, content_types=("Incident",))

@@ -7,7 +7,7 @@ from statportal.placement.resources import PlacementRequest, Requests
 from statportal.security.permissions import ADD, MANAGE, VIEW
 from statportal.workflow.events import AfterTransition
 
-STAFF = ("Authenticated",)
+STAFF = ("group:staff",)  # every account (statportal.security.roles)
 
 
 def on_transition(event):
@@ -69,7 +69,8 @@ def includeme(config):
 
     config.add_content_type("Requests", Requests, requests_schema, title=_("Placement requests"),
                             permissions={VIEW: STAFF, MANAGE: STAFF, ADD: STAFF,
-                                         "statportal.request.queue": ("Moderator", "Coordinator")},
+                                         "statportal.request.queue": ("group:publishers",
+                                                                      "group:coordinators")},
                             inherit=False)
     config.add_content_type("PlacementRequest", PlacementRequest, placement_request_schema,
                             title=_("Placement request"), addable_to=("Requests",),
@@ -78,6 +79,8 @@ def includeme(config):
                                        "executed_at", "material"))
     config.add_workflow(PLACEMENT_WORKFLOW, content_types=("PlacementRequest",))
     config.add_subscriber(on_transition, AfterTransition)
+    # a unit's executors prepare its requests (granted on the core's org units)
+    config.add_permission_grant("OrgUnits", CREATE_REQUEST, ("group:executors",))
     from statportal.placement.notify import on_request_transition
 
     config.add_subscriber(on_request_transition, AfterTransition)

@@ -38,10 +38,10 @@ def includeme(config):
     config.add_content_type(
         "Questions", resources.Questions, schemas.container_schema,
         title=_("Questions and answers"),
-        # The staff pages (MANAGE) follow the portal's grant to every logged-in user; a
-        # question is added by asking (ASK), or by a coordinator for one that came by post.
-        permissions={VIEW: ("Anonymous",), ASK: ("Anonymous",), ADD: ("Coordinator",),
-                     DASHBOARD: ("Authenticated",)})
+        # The staff pages (MANAGE) follow the portal's grant to the staff; a question is
+        # added by asking (ASK), or by a coordinator for one that came by post.
+        permissions={VIEW: ("Anonymous",), ASK: ("Anonymous",), ADD: ("group:coordinators",),
+                     DASHBOARD: ("group:staff",)})
     config.add_content_type(
         "Question", resources.Question, schemas.question_schema, title=_("Question"),
         addable_to=("Questions",), add_permission=ASK,

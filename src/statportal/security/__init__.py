@@ -15,8 +15,8 @@ from statportal.security.roles import STAFF
 
 PRINCIPAL_ADMIN = {VIEW: ("Manager",), MANAGE: ("Manager",), ADD: ("Manager",),
                    EDIT: ("Manager",), DELETE: ("Manager",), MANAGE_PRINCIPALS: ("Manager",)}
+# Features grant their own permissions on org units (config.add_permission_grant).
 ORGUNIT_ADMIN = {VIEW: STAFF, MANAGE: STAFF, ADD: ("Manager",), EDIT: ("Manager",),
-                 "statportal.request.create": ("Executor",),
                  DELETE: ("Manager",), SHARE: ("Manager",), MANAGE_ORGUNITS: ("Manager",)}
 
 
@@ -25,7 +25,7 @@ def includeme(config):
     from pyramid.session import SignedCookieSessionFactory
 
     from statportal.interfaces import ICredentialCache, ILoginThrottle, IPasswordHashing
-    from statportal.security import roles, schemas
+    from statportal.security import grants, roles, schemas
     from statportal.security.orgunits import OrgUnit, OrgUnits
     from statportal.security.passwords import PasswordHashing
     from statportal.security.policy import StatportalSecurityPolicy
@@ -35,6 +35,7 @@ def includeme(config):
 
     settings = config.registry.settings
     config.include(roles)
+    config.include(grants)
     try:  # this application's cost profile (no process global: hashing_for(registry))
         hashing = PasswordHashing(settings["statportal.argon2_profile"])
     except ValueError as exc:
@@ -129,10 +130,16 @@ def _forget_removed_principal(event):
         principal = group_principal(event.name)
     else:
         return
+    from pyramid.threadlocal import get_current_registry
+
+    from statportal.content.events import ObjectModified
+
     root = event.parent
     while root.__parent__ is not None:
         root = root.__parent__
-    forget_principal(root, principal)
+    registry = get_current_registry()
+    forget_principal(root, principal,
+                     lambda obj: registry.notify(ObjectModified(obj, ("__local_roles__",))))
 
 
 def _container_schema():

@@ -17,46 +17,67 @@ from pyramid.authorization import (
 from pyramid.location import lineage
 
 from statportal.content.registry import get_content_registry
+from statportal.interfaces import IRoleRegistry
+from statportal.security.permissions import STAFF
 from statportal.security.roles import role_principal
 
-_ACES = {}  # id(permission map) -> (the map, its ACEs): maps are configuration, built once
+_ACES = {}  # id(permission map) -> (the map, key, its ACEs): maps are configuration
 
 
-def aces_from_map(permission_map):
-    """ACEs from ``{permission: roles}``; the permission ``"*"`` means all permissions."""
+def aces_from_map(permission_map, registry=None):
+    """ACEs from ``{permission: roles}``; the permission ``"*"`` means all permissions.
+    ``group:<name>`` among the roles stands for the group's members in ``registry``'s role
+    registry as they are now (a role registered later in the group is included)."""
+    roles = registry.queryUtility(IRoleRegistry) if registry is not None else None
+    key = (len(permission_map), id(roles), roles.serial if roles is not None else None)
     cached = _ACES.get(id(permission_map))
-    if cached is not None and cached[0] is permission_map and cached[2] == len(permission_map):
-        return cached[1]
+    if cached is not None and cached[0] is permission_map and cached[1] == key:
+        return cached[2]
     aces = [
         (Allow, role_principal(role), ALL_PERMISSIONS if permission == "*" else permission)
-        for permission, roles in permission_map.items()
-        for role in roles
+        for permission, names in permission_map.items()
+        for role in (roles.expand(names) if roles is not None else names)
     ]
-    _ACES[id(permission_map)] = (permission_map, aces, len(permission_map))
+    _ACES[id(permission_map)] = (permission_map, key, aces)
     return aces
 
 
 def acl_for(obj, registry):
-    """Explicit ``__acl__``, then the workflow state's map, then the type's map."""
+    """Explicit ``__acl__``, then the workflow state's map with the grants features made on
+    that state, then the type's map with the grants on the type."""
+    from statportal.security.grants import get_grants
     from statportal.workflow.engine import state_of, workflow_of
 
+    grants = get_grants(registry)
     aces = list(getattr(obj, "__acl__", None) or ())
     inherit = True
     workflow = workflow_of(registry, obj)
     if workflow is not None:
-        state = workflow.state(state_of(obj, workflow))
+        name = state_of(obj, workflow)
+        state = workflow.state(name)
         if state is not None:
-            aces.extend(aces_from_map(state.permissions))
+            aces.extend(aces_from_map(state.permissions, registry))
+            extra = grants.for_state(workflow.name, name) if grants is not None else None
+            if extra:
+                aces.extend(aces_from_map(extra, registry))
             inherit = state.inherit
     info = get_content_registry(registry).typeof(obj)
     if info is not None:
         if inherit:
-            aces.extend(aces_from_map(info.permissions))
+            aces.extend(aces_from_map(info.permissions, registry))
+            extra = grants.for_type(info.name) if grants is not None else None
+            if extra:
+                aces.extend(aces_from_map(extra, registry))
         inherit = inherit and info.inherit
     if not inherit:
-        aces.append((Allow, role_principal("Manager"), ALL_PERMISSIONS))
+        # An ACL that stops inheritance keeps the administrators' rights and lets the staff
+        # be known as staff (statportal.staff) there too.
+        aces.extend(aces_from_map(_STOP, registry))
         aces.append(DENY_ALL)
     return aces
+
+
+_STOP = {"*": ("group:administrators",), STAFF: ("group:staff",)}
 
 
 def permits(registry, context, principals, permission):

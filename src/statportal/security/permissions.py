@@ -1,6 +1,9 @@
 """Permission names. Views declare one of these; ACLs grant them to roles."""
 
 VIEW = "view"
+#: Being one of the office's staff (not the public): the staff pages, who did what in a
+#: history, concealed content. Granted to the ``staff`` role group.
+STAFF = "statportal.staff"
 #: See the staff (management) pages of an object: its contents, history, forms.
 MANAGE = "statportal.manage"
 ADD = "statportal.add"
