@@ -48,8 +48,27 @@ def negotiate_locale(request):
     return request.registry.settings.get("statportal.default_locale", LANGUAGES[0])
 
 
-def timezone(request):
-    return ZoneInfo(request.registry.settings.get("statportal.timezone", "Asia/Almaty"))
+DEFAULT_TIMEZONE = "Asia/Almaty"
+
+
+def timezone(source=None):
+    """The zone every time is shown in and every local day is counted in: the
+    ``statportal.timezone`` setting (Asia/Almaty by default) of a request, a registry or
+    a settings mapping -- the current registry's when ``source`` is None. The one place
+    that reads the setting."""
+    if source is None:
+        from pyramid.threadlocal import get_current_registry
+
+        source = get_current_registry()
+    if hasattr(source, "registry"):
+        source = source.registry
+    settings = getattr(source, "settings", source)
+    return ZoneInfo((settings or {}).get("statportal.timezone") or DEFAULT_TIMEZONE)
+
+
+def timezone_name(source=None):
+    """The zone's IANA name (``X-WR-TIMEZONE``, notes beside times)."""
+    return timezone(source).key
 
 
 def format_date(request, value):

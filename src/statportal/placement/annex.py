@@ -93,7 +93,7 @@ PDF_LOCK = threading.Lock()
 
 def render_annex(request_obj, titles, format_datetime, font_path=DEFAULT_FONT):
     """PDF bytes. ``titles`` maps paths (unit, section) to their names in the language;
-    ``format_datetime`` shows a moment in Asia/Almaty."""
+    ``format_datetime`` shows a moment in ``statportal.timezone``."""
     lang = language_of(request_obj)
     column = LANGUAGES.index(lang)
     _register_font(font_path)

@@ -7,7 +7,6 @@ folder: with 100,000 requests a filtered page costs a few index lookups.
 """
 
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from hypatia.field import FieldIndex
 from hypatia.query import Any, Eq, Lt
@@ -16,8 +15,7 @@ from hypatia.util import ResultSet
 from statportal.content.base import utcnow
 from statportal.content.catalog import BaseCatalog, local_roles_changed, reindex_security_at
 from statportal.content.paths import find_by_path, root_of
-
-ALMATY = ZoneInfo("Asia/Almaty")
+from statportal.i18n import timezone
 
 
 # Every request is in every index (a missing value is 0 or ""), so sorting never drops one.
@@ -61,14 +59,14 @@ def review_state(obj, default):
 
 
 def year(obj, default):
-    """The year of the request's number (its registration year in Asia/Almaty), else the
-    year it was created there: a request registered at 03:00 on 1 January in Almaty is
-    next year's, although it is still 31 December in UTC."""
+    """The year of the request's number (its registration year in ``statportal.timezone``,
+    Asia/Almaty by default), else the year it was created there: a request registered at
+    03:00 on 1 January in Almaty is next year's, although it is still 31 December in UTC."""
     number_ = getattr(obj, "number", None)
     if number_:
         return int(number_[:4])
     created = getattr(obj, "created", None)
-    return created.astimezone(ALMATY).year if created is not None else 0
+    return created.astimezone(timezone()).year if created is not None else 0
 
 
 def late(obj, default):

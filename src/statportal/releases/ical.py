@@ -52,14 +52,15 @@ def event_for(entry, url, lang, host, category_title, change_line):
     return event
 
 
-def calendar_for(entries, title, lang, url_of, host, category_title, change_line):
+def calendar_for(entries, title, lang, url_of, host, category_title, change_line,
+                 tz_name="Asia/Almaty"):
     calendar = Calendar()
     calendar.add("prodid", "-//statportal//release calendar//" + lang.upper())
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", title)
-    calendar.add("x-wr-timezone", "Asia/Almaty")
+    calendar.add("x-wr-timezone", tz_name)  # statportal.timezone: where the times are shown
     for entry in entries:
         calendar.add_component(event_for(entry, url_of(entry), lang, host, category_title,
                                          change_line))

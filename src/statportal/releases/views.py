@@ -184,7 +184,8 @@ def calendar_ical(context, request):
     body = ical.calendar_for(
         entries, title, lang, lambda entry: url_of(request, entry), request.host.split(":")[0],
         lambda name: localizer.translate(CATEGORY_TITLES.get(name, name)),
-        lambda change: change_line(_LangRequest(request, lang, localizer), change))
+        lambda change: change_line(_LangRequest(request, lang, localizer), change),
+        timezone(request).key)
     response = Response(body=body, content_type="text/calendar", charset="utf-8")
     response.content_disposition = 'inline; filename="release-calendar.ics"'
     response.cache_control.max_age = 300

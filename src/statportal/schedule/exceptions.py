@@ -11,7 +11,7 @@ from BTrees.OOBTree import OOBTree
 
 from statportal.content.base import utcnow
 from statportal.content.editing import EditError
-from statportal.i18n import _
+from statportal.i18n import _, timezone
 from statportal.schedule import WorkCalendar, hours_from_settings
 
 KINDS = ("off", "working")
@@ -70,6 +70,6 @@ def calendar_of(portal, settings):
         extra_days_off=[date.fromisoformat(k) for k, v in days.items() if v["kind"] == "off"],
         extra_working_days=[date.fromisoformat(k) for k, v in days.items()
                             if v["kind"] == "working"],
-        tz=settings.get("statportal.timezone", "Asia/Almaty"),
+        tz=timezone(settings),
         hours=hours_from_settings(settings),
     )
