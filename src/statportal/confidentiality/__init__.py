@@ -12,19 +12,21 @@ def includeme(config):
 
     from statportal.confidentiality import checks, fields, material
     from statportal.content.events import ObjectAdded, ObjectModified
+    from statportal.interfaces import IDisclosureSettings
     from statportal.materials.events import TookRequest
 
     # A wrong setting stops the start, not the first publication.
     try:
-        config.registry.statportal_disclosure_settings = \
-            checks.DisclosureSettings.from_settings(config.get_settings() or {})
+        config.registry.registerUtility(
+            checks.DisclosureSettings.from_settings(config.get_settings() or {}),
+            IDisclosureSettings)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
     config.add_directive("add_disclosure_validator", checks.add_disclosure_validator)
     config.add_directive("add_classification", material.add_classification)
-    config.add_disclosure_validator(checks.primary_validator, name="primary")
-    config.add_disclosure_validator(checks.consistency_validator, name="consistency")
-    config.add_disclosure_validator(checks.audit_validator, name="audit")
+    config.add_disclosure_validator("primary", checks.primary_validator)
+    config.add_disclosure_validator("consistency", checks.consistency_validator)
+    config.add_disclosure_validator("audit", checks.audit_validator)
     config.add_material_validator("confidentiality", material.confidentiality_validator)
     fields.register(config)  # the declaration and bases on materials and requests
     config.add_subscriber(fields.took_request, TookRequest)

@@ -2,7 +2,7 @@
 
 A disclosure validator is registered data, like the material validators:
 
-    config.add_disclosure_validator(factory, name="rounding")
+    config.add_disclosure_validator("rounding", factory)
 
 ``factory(settings)`` returns ``validator(check) -> [Finding]``; ``check`` is a
 :class:`TableCheck` (the published file's name, the basis table, what the file shows, the
@@ -268,18 +268,46 @@ class DisclosureValidators:
 
 
 def get_disclosure_validators(registry):
-    validators = getattr(registry, "statportal_disclosure_validators", None)
-    if validators is None:
-        validators = registry.statportal_disclosure_validators = DisclosureValidators()
-    return validators
+    """The registry's ``IDisclosureValidators``."""
+    from statportal.directives import utility
+    from statportal.interfaces import IDisclosureValidators
+
+    return utility(registry, IDisclosureValidators, DisclosureValidators)
 
 
-def add_disclosure_validator(config, factory, name=None):
-    """Register a disclosure validator factory; two of one name conflict."""
-    name = name or getattr(factory, "__name__", None)
-    if not name:
-        raise ValueError("add_disclosure_validator needs a name")
-    factory = config.maybe_dotted(factory)
+def add_disclosure_validator(config, *args, **kw):
+    """``config.add_disclosure_validator(name, factory)``: register a disclosure validator
+    factory (a callable or its dotted name); two of one name conflict.
+
+    The old order, ``(factory, name=...)`` or ``(factory)`` (the factory's ``__name__``),
+    still works, with a DeprecationWarning."""
+    from pyramid.exceptions import ConfigurationError
+
+    from statportal.directives import check_name, deprecated, resolve
+
+    directive = "add_disclosure_validator"
+    name, factory = kw.pop("name", None), kw.pop("factory", None)
+    if kw:
+        raise ConfigurationError(f"{directive}: unknown keyword {sorted(kw)[0]!r}")
+    args, old = list(args), False
+    if args and isinstance(args[0], str) and name is None and \
+            (len(args) == 2 or factory is not None):
+        name = args.pop(0)                      # (name, factory): the order of every directive
+    elif args:
+        old = True                              # (factory, name=...), (factory, name), (factory)
+    if args and factory is None:
+        factory = args.pop(0)
+    if args and name is None:
+        name = args.pop(0)
+    if args or factory is None:
+        raise ConfigurationError(f"{directive}: (name, factory) expected")
+    if old:
+        factory = resolve(config, directive, name, factory, "factory")
+        name = name or getattr(factory, "__name__", None)
+        deprecated(f"{directive}(factory, name=...) is deprecated: write "
+                   f"{directive}({name!r}, factory)", stacklevel=3)
+    check_name(directive, name)
+    factory = resolve(config, directive, name, factory, "factory")
 
     def register():
         get_disclosure_validators(config.registry).add(name, factory)

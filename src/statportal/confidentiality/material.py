@@ -12,8 +12,6 @@ a Manager publish despite the findings, with a reason, for exactly these files.
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 
 from statportal.confidentiality.basis import (
     assign_tables,
@@ -28,44 +26,58 @@ from statportal.confidentiality.checks import (
 )
 from statportal.confidentiality.published import TABLE_EXTENSIONS, read_shown, rows_of
 from statportal.confidentiality.texts import IMAGES
+from statportal.directives import utility
 from statportal.disclosure.errors import InputError
 from statportal.i18n import _
+from statportal.interfaces import IClassifications, IDisclosureSettings
 from statportal.workflow import Finding
 
-_CACHE = OrderedDict()
-_CACHE_SIZE = 64
-_LOCK = threading.Lock()
 #: findings a Manager's override never waives
 NOT_OVERRIDABLE = frozenset({"basis_in_public_files"})
 
 
 def settings_of(registry):
-    settings = getattr(registry, "statportal_disclosure_settings", None)
-    if settings is None:
-        settings = registry.statportal_disclosure_settings = \
-            DisclosureSettings.from_settings(registry.settings or {})
-    return settings
+    """The registry's ``IDisclosureSettings`` (read from its settings the first time)."""
+    return utility(registry, IDisclosureSettings,
+                   lambda: DisclosureSettings.from_settings(registry.settings or {}))
 
 
 def classifications_of(registry):
-    return getattr(registry, "statportal_classifications", None) or {}
+    """``{name: Hierarchy}``: the registry's ``IClassifications`` (``{}`` before any)."""
+    return registry.queryUtility(IClassifications) or {} if registry is not None else {}
 
 
 def add_classification(config, name, source):
     """A classification the portal knows (``code,parent,label[,label_kk,…]`` CSV, a path
-    or an asset spec): a basis CSV may name it as a dimension."""
+    or an asset spec): a basis CSV may name it as a dimension. A source that cannot be
+    read stops the start (``ConfigurationError``), naming it."""
+    from pyramid.exceptions import ConfigurationError
     from pyramid.path import AssetResolver
 
+    from statportal.directives import check_name
     from statportal.disclosure.hierarchy import Hierarchy
 
+    check_name("add_classification", name)
+    if not isinstance(source, str) or not source:
+        raise ConfigurationError(f"add_classification {name!r}: the source is a path or an "
+                                 f"asset spec, not {source!r}")
+
     def register():
-        path = AssetResolver().resolve(source).abspath() if ":" in source else source
+        try:
+            path = AssetResolver().resolve(source).abspath() if ":" in source else source
+            hierarchy = Hierarchy.from_csv(name, path)
+        except (OSError, ValueError, InputError, ImportError) as exc:
+            raise ConfigurationError(f"add_classification {name!r}: {source} cannot be "
+                                     f"read: {exc}") from exc
         registry = config.registry
         known = dict(classifications_of(registry))
-        known[name] = Hierarchy.from_csv(name, path)
-        registry.statportal_classifications = known
+        known[name] = hierarchy
+        registry.registerUtility(known, IClassifications)
 
-    config.action(("statportal-classification", name), register)
+    intr = config.introspectable("statportal classifications", name, name,
+                                 "statportal classification")
+    intr["source"] = source
+    config.action(("statportal-classification", name), register, introspectables=(intr,))
 
 
 def tables_of(candidate):
@@ -104,19 +116,14 @@ def _sha(stored):
     return digest
 
 
-def _cached(key, compute):
-    """One in-process cache (64 entries) for bases, read tables and audits; the lock
-    guards the cache, not the computation."""
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = compute()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
+def _cached(registry, key, compute):
+    """The registry's cache of bases, read tables and audits (``cache.disclosure_cache``);
+    without a registry (a caller of the library functions) computed each time."""
+    if registry is None:
+        return compute()
+    from statportal.confidentiality.cache import disclosure_cache
+
+    return disclosure_cache(registry).get(key, compute)
 
 
 def basis_table(registry, basis):
@@ -127,7 +134,7 @@ def basis_table(registry, basis):
                                            classifications_of(registry), methods_of(basis))
         except InputError as exc:
             return exc
-    result = _cached(("basis", _sha(basis), basis.filename,
+    result = _cached(registry, ("basis", _sha(basis), basis.filename,
                       tuple(sorted(classifications_of(registry))), repr(methods_of(basis))),
                      read)
     if isinstance(result, InputError):
@@ -157,7 +164,7 @@ def check_basis(registry, basis, tables, language=None):
                 return read_shown(stored.filename, stored.read(), table)
             except Exception as exc:  # noqa: BLE001 - a file the format check let through
                 return exc
-        shown = _cached(("shown", _sha(stored), stored.filename, _sha(basis),
+        shown = _cached(registry, ("shown", _sha(stored), stored.filename, _sha(basis),
                          repr(methods_of(basis))), read)
         if isinstance(shown, Exception):
             findings.append(Finding(_("${file} cannot be read as a table: ${error}",
@@ -169,7 +176,8 @@ def check_basis(registry, basis, tables, language=None):
         checks.append((stored, shown))
 
     def audit(suppressed):
-        return _cached(("audit", _sha(basis), repr(methods_of(basis)), suppressed, settings),
+        return _cached(registry, ("audit", _sha(basis), repr(methods_of(basis)), suppressed,
+                                  settings),
                        lambda: audit_pattern(table, suppressed, settings.rules(),
                                              settings.protection))
 
@@ -217,7 +225,7 @@ _DELIMITERS = (";", "\t", ",", "|")
 _NUMBER = re.compile(r"[-+−]?\d[\d \u00a0\u202f]*(?:[.,]\d+)?%?")
 
 
-def is_table(stored):
+def is_table(stored, registry=None):
     """An .xlsx, .xls, .ods or .csv file, a web page with a ``<table>``, or a text file
     that holds a table (.csv content is accepted under the name .txt)."""
     extension = (getattr(stored, "extension", "") or "").lower()
@@ -234,7 +242,7 @@ def is_table(stored):
     digest = getattr(stored, "sha256", None)  # never computed here: a GET writes nothing
     if digest is None:
         return test(stored.read())
-    return _cached((test.__name__, digest), lambda: test(stored.read()))
+    return _cached(registry, (test.__name__, digest), lambda: test(stored.read()))
 
 
 def _has_html_table(data):
@@ -269,20 +277,20 @@ def declared(candidate):
     return value if value is True or value is False else None
 
 
-def presumed(candidate, settings):
+def presumed(candidate, settings, registry=None):
     """A material of a statistical category (``presumed_categories``) with a table."""
     return getattr(candidate, "category", None) in settings.presumed_categories and \
-        any(is_table(f) and not is_basis(f.filename)
+        any(is_table(f, registry) and not is_basis(f.filename)
             for f in getattr(candidate, "files", ()) or ())
 
 
-def derived_from_primary(candidate, settings):
+def derived_from_primary(candidate, settings, registry=None):
     """Whether every table needs its basis: given a basis, declared so, or — when nothing
     is declared — presumed by its category (fail closed)."""
     if getattr(candidate, "bases", None):
         return True
     value = declared(candidate)
-    return presumed(candidate, settings) if value is None else value
+    return presumed(candidate, settings, registry) if value is None else value
 
 
 def declaration_of(candidate, registry):
@@ -292,8 +300,8 @@ def declaration_of(candidate, registry):
     return {"primary_data": value,
             "primary_data_reason": (getattr(candidate, "primary_data_reason", "") or "")
             if value is False else "",
-            "presumed": value is None and presumed(candidate, settings),
-            "derived": derived_from_primary(candidate, settings)}
+            "presumed": value is None and presumed(candidate, settings, registry),
+            "derived": derived_from_primary(candidate, settings, registry)}
 
 
 #: a table's language at the end of its name (wages-kk.xlsx, wages_ru.xls, wages.en.csv)
@@ -332,10 +340,10 @@ def disclosure_findings(candidate, registry, language=None):
     findings = []
     files = list(getattr(candidate, "files", ()) or ())
     bases = list(getattr(candidate, "bases", None) or ())
-    primary = derived_from_primary(candidate, settings_of(registry))
+    primary = derived_from_primary(candidate, settings_of(registry), registry)
     presumption = primary and not bases and declared(candidate) is None
     for stored in files:
-        if is_basis(stored.filename) or _looks_like_basis(stored):
+        if is_basis(stored.filename) or _looks_like_basis(stored, registry):
             findings.append(Finding(
                 _("${file} looks like a basis (primary data with respondents): it must not "
                   "be a public file; upload it as a basis.", mapping={"file": stored.filename}),
@@ -352,7 +360,7 @@ def disclosure_findings(candidate, registry, language=None):
     if primary:
         if not bases:  # .ods and web-page tables: checked as documents against the bases
             lacking.extend(f for f in files if f.extension not in TABLE_EXTENSIONS and
-                           not is_basis(f.filename) and is_table(f))
+                           not is_basis(f.filename) and is_table(f, registry))
         taken = {basis.filename for basis in bases}
         findings.extend(_missing_basis(stored, presumption, taken) for stored in lacking)
         if not lacking and not bases:
@@ -417,10 +425,10 @@ def _hidden_values(table, registry):
             if table.cells[key].value and round(table.cells[key].value, 6) not in public]
 
 
-def _looks_like_basis(stored):
+def _looks_like_basis(stored, registry=None):
     if stored.extension not in TABLE_EXTENSIONS:
         return False
-    return _cached(("looks like a basis", _sha(stored), stored.extension),
+    return _cached(registry, ("looks like a basis", _sha(stored), stored.extension),
                    lambda: _header_names_basis(stored))
 
 

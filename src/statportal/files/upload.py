@@ -27,8 +27,12 @@ from statportal.i18n import LANGUAGE_TITLES, LANGUAGES, _, format_size
 
 
 def policy_of(request):
-    return getattr(getattr(request, "registry", None), "statportal_file_policy",
-                   None) or FilePolicy()
+    """The registry's ``IFilePolicy`` (from the settings), or the default policy."""
+    from statportal.interfaces import IFilePolicy
+
+    registry = getattr(request, "registry", None)
+    policy = registry.queryUtility(IFilePolicy) if registry is not None else None
+    return policy or FilePolicy()
 
 
 class Upload(colander.SchemaType):

@@ -22,6 +22,20 @@ from statportal.mail.outbox import (
 __all__ = ["OutgoingMail", "deliver_pending", "get_outbox", "make_message", "queue_mail"]
 
 
+def sender_of(registry):
+    """The mail sender running in this process for ``registry`` (``IMailSender``), or
+    None."""
+    from statportal.interfaces import IMailSender
+
+    return registry.queryUtility(IMailSender) if registry is not None else None
+
+
+def kick_of(registry):
+    """What wakes the running sender at once (after a commit), or None."""
+    sender = sender_of(registry)
+    return sender.kick if sender is not None else None
+
+
 def includeme(config):
     config.scan("statportal.mail.views")
     config.add_subscriber(_start_sender, "pyramid.interfaces.IApplicationCreated")
@@ -35,6 +49,7 @@ def start_sender(registry):
     """Start the in-process sender when ``statportal.mail.deliver_in_process`` is true."""
     from pyramid.settings import asbool
 
+    from statportal.interfaces import IMailSender
     from statportal.mail.outbox import delivery_from_settings
     from statportal.mail.sender import MailSender
 
@@ -44,6 +59,5 @@ def start_sender(registry):
         return None
     sender = MailSender(db, delivery_from_settings(settings),
                         poll_seconds=float(settings.get("statportal.mail.poll_seconds", 30)))
-    registry.statportal_mail_sender = sender
-    registry.statportal_mail_kick = sender.kick
+    registry.registerUtility(sender, IMailSender)
     return sender.start()

@@ -84,7 +84,9 @@ def queue_mail(request, message):
     key = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"  # FIFO, and distinct per writer
     get_outbox(portal, create=True)[key] = OutgoingMail(message, utcnow())
     get_pending(portal).insert(key)
-    kick = getattr(request.registry, "statportal_mail_kick", None)
+    from statportal.mail import kick_of
+
+    kick = kick_of(request.registry)
     if kick is not None:
         request.tm.get().addAfterCommitHook(lambda ok: ok and kick())
     return key

@@ -35,7 +35,9 @@ def outbox_page(context, request):
             get_pending(context).insert(request.POST.get("id", ""))
             if mail.attempts > 0 and request.POST.get("reset"):
                 mail.attempts = 0
-            kick = getattr(request.registry, "statportal_mail_kick", None)
+            from statportal.mail import kick_of
+
+            kick = kick_of(request.registry)
             if kick is not None:
                 request.tm.get().addAfterCommitHook(lambda ok: ok and kick())
             request.session.flash(request.localizer.translate(_("It will be sent again now.")),

@@ -30,14 +30,21 @@ class MaterialValidators:
 
 
 def get_validators(registry):
-    validators = getattr(registry, "statportal_material_validators", None)
-    if validators is None:
-        validators = registry.statportal_material_validators = MaterialValidators()
-    return validators
+    """The registry's ``IMaterialValidators``."""
+    from statportal.directives import utility
+    from statportal.interfaces import IMaterialValidators
+
+    return utility(registry, IMaterialValidators, MaterialValidators)
 
 
 def add_material_validator(config, name, validator):
-    """Register (or replace, by name) a validator that can refuse publishing."""
+    """Register (or replace, by name) a validator that can refuse publishing: a callable
+    ``validator(candidate, request) -> [Finding]`` or its dotted name."""
+    from statportal.directives import check_name, resolve
+
+    check_name("add_material_validator", name)
+    validator = resolve(config, "add_material_validator", name, validator, "validator")
+
     def register():
         get_validators(config.registry).add(name, validator)
 

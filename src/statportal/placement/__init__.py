@@ -53,11 +53,12 @@ def includeme(config):
     from pyramid.exceptions import ConfigurationError
 
     from statportal.files import FilePolicy
+    from statportal.interfaces import IFilePolicy
     from statportal.placement.schemas import placement_request_schema
 
     try:  # statportal.file_formats and statportal.file_max_mb, checked at start-up
-        config.registry.statportal_file_policy = FilePolicy.from_settings(
-            config.registry.settings)
+        config.registry.registerUtility(FilePolicy.from_settings(config.registry.settings),
+                                        IFilePolicy)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
     from statportal.placement.workflow import PLACEMENT_WORKFLOW

@@ -18,6 +18,7 @@ DASHBOARD = "statportal.question.dashboard"
 
 
 def includeme(config):
+    from statportal.interfaces import IQuestionLimits
     from statportal.questions import resources, rules, schemas
     from statportal.questions.json import serialize_question
     from statportal.questions.limits import QuestionLimits, body_max_bytes, refuse_body
@@ -25,8 +26,8 @@ def includeme(config):
     from statportal.workflow.events import AfterTransition
 
     config.include("statportal.questions.topics")
-    config.registry.statportal_question_limits = QuestionLimits.from_settings(
-        config.registry.settings)
+    config.registry.registerUtility(QuestionLimits.from_settings(config.registry.settings),
+                                    IQuestionLimits)
     # Asking: a body too large to be a question is refused before anything reads it.
     config.include("statportal.security.bodylimit")
     config.add_body_limit("questions", paths=("/questions", "/questions/@@ask",

@@ -75,7 +75,10 @@ class QuestionLimits:
 
 
 def get_limits(request):
-    return request.registry.statportal_question_limits
+    """The registry's ``IQuestionLimits`` (``questions.includeme`` registers them)."""
+    from statportal.interfaces import IQuestionLimits
+
+    return request.registry.getUtility(IQuestionLimits)
 
 
 def attachment_max_mb(settings, anonymous=False):

@@ -34,10 +34,11 @@ class TopicRegistry(dict):
 
 
 def get_topics(registry):
-    topics = getattr(registry, "statportal_question_topics", None)
-    if topics is None:
-        topics = registry.statportal_question_topics = TopicRegistry()
-    return topics
+    """The registry's ``IQuestionTopics``."""
+    from statportal.directives import utility
+    from statportal.interfaces import IQuestionTopics
+
+    return utility(registry, IQuestionTopics, TopicRegistry)
 
 
 def add_question_topic(config, name, title):
@@ -47,8 +48,12 @@ def add_question_topic(config, name, title):
     if not name or not isinstance(name, str) or not isinstance(title, dict):
         raise ConfigurationError("add_question_topic: a name and a {kk, ru, en} title")
     topics = get_topics(config.registry)
+    intr = config.introspectable("statportal question topics", name, name,
+                                 "statportal question topic")
+    intr["title"] = dict(title)
     config.action(("statportal-question-topic", name),
-                  lambda: topics.__setitem__(name, multilingual(title)))
+                  lambda: topics.__setitem__(name, multilingual(title)),
+                  introspectables=(intr,))
 
 
 def includeme(config):
