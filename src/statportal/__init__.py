@@ -63,9 +63,10 @@ def includeme(config):
     config.add_evolve_step("statportal", "statportal.content.resources.upgrade_fixed_places",
                            1)
     config.include("statportal.mail")     # its sender starts before the worker queues mail
-    config.add_subscriber(_start_worker, "pyramid.interfaces.IApplicationCreated")
+    config.include("statportal.worker")   # add_worker_task; its thread starts last
 
     config.include("statportal.content")
+    config.include("statportal.api.openapi")  # add_openapi_operation, for the features
     config.include("statportal.workflow")
     config.include("statportal.security")
     config.include("statportal.files.kept")
@@ -100,8 +101,3 @@ def _ensure_portal(event):
     if db is not None:
         ensure_portal(db, registry)
 
-
-def _start_worker(event):
-    from statportal.releases.worker import start_in_process
-
-    start_in_process(event.app.registry)

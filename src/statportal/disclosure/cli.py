@@ -114,6 +114,9 @@ class _InOrder(argparse.Action):
                                        (self.const, values)])
 
 
+add_parsers = add_parser  # the statportal.commands entry point's name (scripts/cli.py)
+
+
 def operations(parser):
     for kind, metavar, text in (
             ("collapse", "DIM=DEPTH", "publish DIM only down to DEPTH (0 = its total)"),

@@ -370,3 +370,18 @@ def includeme(config):
         log.exception("the kept uploads could not be swept")
     config.registry.registerUtility(store, IUploadStore)
     config.add_subscriber(say_if_not_shared, "pyramid.interfaces.IApplicationCreated")
+    config.include("statportal.worker")  # add_worker_task
+    config.add_worker_task("kept_uploads", sweep_task, order=20)
+
+
+def sweep_task(request, now):
+    """The worker's task: uploads kept for forms that never came back go when their time
+    is up, not only when someone's next form error writes (they may hold a basis or an
+    asker's file)."""
+    store = get_kept_uploads(request.registry)
+    if store is None:
+        return
+    try:
+        store.sweep()
+    except OSError:
+        log.exception("worker: the kept uploads could not be swept")

@@ -37,4 +37,14 @@ def includeme(config):
     config.add_workflow(INCIDENT_WORKFLOW, content_types=("Incident",))
     config.add_subscriber(rules.on_reported, ObjectAdded)
     config.add_subscriber(rules.on_transition, AfterTransition)
+    config.include("statportal.worker")  # add_worker_task
+    config.add_worker_task("incidents", escalate_task)
     config.scan("statportal.incidents.views")
+
+
+def escalate_task(request, now):
+    """The worker's task: escalate what is overdue (``rules.escalate_due``)."""
+    from statportal.content.resources import get_portal
+    from statportal.incidents.rules import escalate_due
+
+    return {"incidents": escalate_due(request, get_portal(request), now)}

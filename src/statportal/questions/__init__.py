@@ -53,4 +53,14 @@ def includeme(config):
                    "published_at", "closed_at"))
     config.add_workflow(QUESTION_WORKFLOW, content_types=("Question",))
     config.add_subscriber(rules.on_transition, AfterTransition)
+    config.include("statportal.worker")  # add_worker_task
+    config.add_worker_task("questions", digest_task)
     config.scan("statportal.questions.views")
+
+
+def digest_task(request, now):
+    """The worker's task: the coordinators' morning list (``rules.morning_digest``)."""
+    from statportal.content.resources import get_portal
+    from statportal.questions.rules import morning_digest
+
+    return {"digests": morning_digest(request, get_portal(request), now)}

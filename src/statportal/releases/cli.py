@@ -3,8 +3,6 @@
 import json
 import sys
 
-from statportal.content.resources import ZODB_ROOT_KEY
-
 
 def add_parsers(commands):
     worker = commands.add_parser(
@@ -46,33 +44,10 @@ def server_url(config_uri):
     return f"http://{host}:{port or 6543}"
 
 
-def open_read_only(config_uri):
-    """The portal of CONFIG from its database opened read-only (a running server keeps
-    FileStorage's lock; a reader needs none). Returns ``(portal, close)``."""
-    from pyramid.paster import get_appsettings
-    from ZODB import DB
-    from zodburi import resolve_uri
-
-    from statportal.settings import apply_environment
-
-    settings = apply_environment(dict(get_appsettings(config_uri)))
-    uri = settings["zodbconn.uri"]
-    if uri.startswith(("file://", "zeo://")):
-        uri += ("&" if "?" in uri else "?") + "read_only=1"
-    storage_factory, dbkw = resolve_uri(uri)
-    db = DB(storage_factory(), **dbkw)
-    conn = db.open()
-
-    def close():
-        conn.close()
-        db.close()
-
-    return conn.root()[ZODB_ROOT_KEY], close
-
-
 def run_worker(args, out):
-    from statportal.releases.worker import Worker, run_pass
-    from statportal.scripts.cli import close_databases, open_app
+    from statportal.mail import sender_of
+    from statportal.scripts.app import close_databases, open_app
+    from statportal.worker import Worker, run_pass
 
     # This process is the worker (no thread of its own); a FileStorage held by the running
     # portal means the portal runs the worker itself.
@@ -80,7 +55,7 @@ def run_worker(args, out):
                                 "the releases (statportal.worker.in_process)")
     registry = env["registry"]
     env["closer"]()
-    sender = getattr(registry, "statportal_mail_sender", None)
+    sender = sender_of(registry)
     if args.once and sender is not None:  # one pass: its mail is tried once, below
         sender.stop()
     interval = args.interval or float(registry.settings.get(
@@ -91,17 +66,14 @@ def run_worker(args, out):
 
     try:
         if args.once:
-            try:
-                result = run_pass(registry)
-            except Exception as exc:  # noqa: BLE001 (reported; cron runs it again)
-                import logging
-
-                logging.getLogger(__name__).exception("worker pass failed")
-                print(f"statportal: error: the pass failed: {exc}", file=sys.stderr)
-                return 1
+            result = run_pass(registry)  # a task that fails is logged and named below
             report(result)
             _deliver(registry)
-            return 1 if result.currency_error else 0
+            if result.errors:
+                print(f"statportal: error: worker task(s) failed: {', '.join(result.errors)} "
+                      "(see the log)", file=sys.stderr)
+                return 1
+            return 0
         # A full pass every interval, each release at its second; the calendar is read
         # again every second, since the web processes that change it are others.
         Worker(registry, interval, watch=1.0, report=report).loop()
@@ -129,7 +101,7 @@ def run_plan_import(args, out):
 
     from statportal.files.policy import FilePolicy, FileRefused, check_upload
     from statportal.releases.plan_import import PlanImportError, import_plan
-    from statportal.scripts.cli import CommandError, portal_transaction
+    from statportal.scripts.app import CommandError, portal_transaction
 
     path = Path(args.file)
     if not path.is_file():

@@ -105,7 +105,7 @@ def probe(portal, base_url, timeout=10, progress=None):
 
 def run(config_uri, base_url, out, err, timeout=10):
     """The command: 0 when everything scheduled answers 404, 1 on a leak, 2 on an error."""
-    from statportal.releases.cli import open_read_only
+    from statportal.scripts.app import open_read_only
 
     try:
         portal, close = open_read_only(config_uri)

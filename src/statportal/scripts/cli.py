@@ -15,90 +15,16 @@ exits with status 2 (``open_app``).
 """
 
 import argparse
-import os
-import re
 import sys
-from contextlib import contextmanager
-
-from pyramid.paster import bootstrap, setup_logging
 
 from statportal.content.resources import get_portal
-from statportal.interfaces import IMailSender, IWorker
-
-
-class CommandError(Exception):
-    pass
-
-
-def open_app(config_uri, instead="do this in the web interface while the portal runs"):
-    """``bootstrap(CONFIG)`` for a command, which is not the web process: no release worker
-    thread of its own. A FileStorage that a running portal (or another command) holds is a
-    :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback; so
-    is a wrong setting (a ``ConfigurationError``).
-
-    Logging is set up after the app is made, so the command does not repeat the web
-    process's start-up lines (such as where the release worker runs)."""
-    from pyramid.exceptions import ConfigurationError
-    from zc.lockfile import LockError
-
-    from statportal.settings import env_name
-
-    name = env_name("statportal.worker.in_process")
-    saved = os.environ.get(name)
-    os.environ[name] = "false"
-    try:
-        env = bootstrap(config_uri)
-    except LockError as exc:
-        locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
-        raise CommandError(
-            f"{locked.group(1) if locked else 'the database'} is in use by the running "
-            "portal (or another statportal command): stop it (Ctrl-C where `make serve` or "
-            f"`pserve` runs) and run this command again, or {instead}; to run commands "
-            "beside a running portal, serve it from ZEO (docs/administrators.md, "
-            "Storage).") from None
-    except ConfigurationError as exc:  # a wrong setting: one line, not a traceback
-        raise CommandError(f"{config_uri}: {exc}") from None
-    finally:
-        if saved is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = saved
-    setup_logging(config_uri)
-    return env
-
-
-@contextmanager
-def portal_transaction(config_uri, instead=None):
-    """The portal of CONFIG inside one transaction, committed when the block succeeds."""
-    env = open_app(config_uri, *([instead] if instead else []))
-    sender = env["registry"].queryUtility(IMailSender)
-    if sender is not None:  # a command does its work and exits: no mail thread for it
-        sender.stop()
-    request = env["request"]
-    # Messages in the terminal's language (LANG=kk_KZ.UTF-8, ru_RU…), else English.
-    lang = os.environ.get("LANG", "")[:2]
-    request.headers["Accept-Language"] = lang if lang in ("kk", "ru") else "en"
-    tm = request.tm  # the root factory began its transaction (see root_factory)
-    try:
-        try:
-            yield request, get_portal(request)
-        except BaseException:
-            tm.abort()
-            raise
-        tm.commit()
-    finally:
-        env["closer"]()
-        close_databases(env["registry"])
-
-
-def close_databases(registry):
-    """Close the app's databases, releasing FileStorage's lock for the next process."""
-    for iface in (IMailSender, IWorker):
-        thread = registry.queryUtility(iface)
-        if thread is not None:
-            thread.stop()
-    for db in (getattr(registry, "_zodb_databases", None) or {}).values():
-        db.close()
+from statportal.scripts.app import (  # noqa: F401 (CommandError, close_databases: re-exported)
+    CommandError,
+    close_databases,
+    open_app,
+    portal_transaction,
+    stop_threads,
+)
 
 
 def cmd_init(args, out):
@@ -132,10 +58,7 @@ def cmd_evolve(args, out):
     finally:
         quiet.disabled = False
     registry = env["registry"]
-    for iface in (IMailSender, IWorker):
-        thread = registry.queryUtility(iface)
-        if thread is not None:  # no thread of the command's own writes beside the steps
-            thread.stop()
+    stop_threads(registry)  # no thread of the command's own writes beside the steps
     tm = env["request"].tm
     try:
         portal = get_portal(env["request"])
@@ -225,7 +148,7 @@ def cmd_user_add(args, out, stdin):
     print(f"User {args.login} added.", file=out)
 
 
-def build_parser():
+def build_parser(stdin=None):
     parser = argparse.ArgumentParser(prog="statportal", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     init = commands.add_parser("init", help="create the portal (and, with --demo, demo content)")
@@ -249,36 +172,38 @@ def build_parser():
     add.add_argument("--email")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
-    from statportal.disclosure.cli import add_parser
-    from statportal.releases.cli import add_parsers
-
-    add_parser(commands)
-    add_parsers(commands)
+    init.set_defaults(run=cmd_init)
+    evolve.set_defaults(run=cmd_evolve)
+    add.set_defaults(run=lambda args, out: cmd_user_add(args, out, stdin or sys.stdin))
+    for _name, module in feature_commands():
+        before = set(commands.choices)
+        module.add_parsers(commands)
+        for command in set(commands.choices) - before:
+            commands.choices[command].set_defaults(run=module.run)
     return parser
+
+
+def feature_commands():
+    """``(name, module)`` of the entry points of the group ``statportal.commands`` (in
+    name order): the subcommands features and add-ons bring, each module with
+    ``add_parsers(commands)`` and ``run(args, out)``."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    return [(point.name, import_module(point.value))
+            for point in sorted(entry_points(group="statportal.commands"),
+                                key=lambda point: point.name)]
 
 
 def main(argv=None, out=None, stdin=None):
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    args = build_parser(stdin).parse_args(argv)
     try:
-        if args.command == "init":
-            cmd_init(args, out)
-        elif args.command == "evolve":
-            cmd_evolve(args, out)
-        elif args.command in ("worker", "embargo-probe", "plan-import"):
-            from statportal.releases.cli import run as run_releases
-
-            return run_releases(args, out)
-        elif args.command == "disclosure":
-            from statportal.disclosure.cli import run
-
-            return run(args, out)
-        else:
-            cmd_user_add(args, out, stdin or sys.stdin)
+        status = args.run(args, out)
     except CommandError as exc:
         print(f"statportal: error: {exc}", file=sys.stderr)
         return 2
-    return 0
+    return status or 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,119 @@
+"""What the commands of ``statportal`` share: the app of CONFIG opened for a command
+(``open_app``: no worker thread, a held FileStorage or a wrong setting told in one line),
+the portal in one transaction (``portal_transaction``), the database read-only beside a
+running portal (``open_read_only``). Features' commands (entry points of the group
+``statportal.commands``) import these; this module imports no feature.
+"""
+
+import os
+import re
+from contextlib import contextmanager
+
+from pyramid.paster import bootstrap, setup_logging
+
+from statportal.content.resources import ZODB_ROOT_KEY, get_portal
+from statportal.interfaces import IMailSender, IWorker
+
+
+class CommandError(Exception):
+    pass
+
+
+def open_app(config_uri, instead="do this in the web interface while the portal runs"):
+    """``bootstrap(CONFIG)`` for a command, which is not the web process: no release worker
+    thread of its own. A FileStorage that a running portal (or another command) holds is a
+    :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback; so
+    is a wrong setting (a ``ConfigurationError``).
+
+    Logging is set up after the app is made, so the command does not repeat the web
+    process's start-up lines (such as where the release worker runs)."""
+    from pyramid.exceptions import ConfigurationError
+    from zc.lockfile import LockError
+
+    from statportal.settings import env_name
+
+    name = env_name("statportal.worker.in_process")
+    saved = os.environ.get(name)
+    os.environ[name] = "false"
+    try:
+        env = bootstrap(config_uri)
+    except LockError as exc:
+        locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
+        raise CommandError(
+            f"{locked.group(1) if locked else 'the database'} is in use by the running "
+            "portal (or another statportal command): stop it (Ctrl-C where `make serve` or "
+            f"`pserve` runs) and run this command again, or {instead}; to run commands "
+            "beside a running portal, serve it from ZEO (docs/administrators.md, "
+            "Storage).") from None
+    except ConfigurationError as exc:  # a wrong setting: one line, not a traceback
+        raise CommandError(f"{config_uri}: {exc}") from None
+    finally:
+        if saved is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = saved
+    setup_logging(config_uri)
+    return env
+
+
+@contextmanager
+def portal_transaction(config_uri, instead=None):
+    """The portal of CONFIG inside one transaction, committed when the block succeeds."""
+    env = open_app(config_uri, *([instead] if instead else []))
+    sender = env["registry"].queryUtility(IMailSender)
+    if sender is not None:  # a command does its work and exits: no mail thread for it
+        sender.stop()
+    request = env["request"]
+    # Messages in the terminal's language (LANG=kk_KZ.UTF-8, ru_RU…), else English.
+    lang = os.environ.get("LANG", "")[:2]
+    request.headers["Accept-Language"] = lang if lang in ("kk", "ru") else "en"
+    tm = request.tm  # the root factory began its transaction (see root_factory)
+    try:
+        try:
+            yield request, get_portal(request)
+        except BaseException:
+            tm.abort()
+            raise
+        tm.commit()
+    finally:
+        env["closer"]()
+        close_databases(env["registry"])
+
+
+def close_databases(registry):
+    """Close the app's databases, releasing FileStorage's lock for the next process."""
+    stop_threads(registry)
+    for db in (getattr(registry, "_zodb_databases", None) or {}).values():
+        db.close()
+
+
+def stop_threads(registry):
+    """Stop the app's mail sender and worker, if they run: a command writes alone."""
+    for iface in (IMailSender, IWorker):
+        thread = registry.queryUtility(iface)
+        if thread is not None:
+            thread.stop()
+
+
+def open_read_only(config_uri):
+    """The portal of CONFIG from its database opened read-only (a running server keeps
+    FileStorage's lock; a reader needs none). Returns ``(portal, close)``."""
+    from pyramid.paster import get_appsettings
+    from ZODB import DB
+    from zodburi import resolve_uri
+
+    from statportal.settings import apply_environment
+
+    settings = apply_environment(dict(get_appsettings(config_uri)))
+    uri = settings["zodbconn.uri"]
+    if uri.startswith(("file://", "zeo://")):
+        uri += ("&" if "?" in uri else "?") + "read_only=1"
+    storage_factory, dbkw = resolve_uri(uri)
+    db = DB(storage_factory(), **dbkw)
+    conn = db.open()
+
+    def close():
+        conn.close()
+        db.close()
+
+    return conn.root()[ZODB_ROOT_KEY], close
