@@ -364,7 +364,7 @@ def read_published(path, hierarchies):
 
 
 def run(args, out, err=None):
-    from statportal.disclosure.gauss import InconsistentCells
+    from statportal.disclosure.lp import InconsistentCells
 
     err = err or sys.stderr
     try:

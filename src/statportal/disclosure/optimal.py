@@ -17,7 +17,8 @@ bound falls short the pattern is protected and, the master being a relaxation, o
 To get there sooner, cuts are first separated at the master's LP relaxation, each short
 master pattern is also completed greedily and pruned (``prune.py``) into a protected
 incumbent, and a master that cannot beat the incumbent proves it optimal. With a time
-limit the best incumbent is returned with the master's lower bound.
+limit the best incumbent is returned with the master's lower bound. The search and its
+state (cuts, incumbent, bound, the attacker's LP) are an :class:`OptimalSearch`.
 
 The cut of a short upper bound ``hi = y · v`` (``y`` the LP's dual on the published
 cells): keeping every cell with ``y_j ≠ 0`` published keeps ``y`` feasible, so at least one
@@ -30,15 +31,20 @@ written down for every primary cell and every relation (parent and children alon
 dimension) it is in.
 """
 
+
 import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-TOL = 1e-6        # the audit's tolerance (relative to max(1, |value|))
-DUAL_TOL = 1e-9   # duals smaller than this are taken as zero (more cells only weaken a cut)
+from statportal.disclosure.heuristic import relations
+from statportal.disclosure.lp import TOL, PatternLP, pair_columns, percentages
+from statportal.disclosure.prune import prune_pattern
+
+__all__ = ["OptimalSearch", "OptimalSuppression", "PatternLP", "optimal_suppress"]
 
 
 @dataclass
@@ -58,113 +64,7 @@ class OptimalSuppression:
 
 
 # ----------------------------------------------------------------------------------------
-# the attacker's LP for one pattern
-
-
-class PatternLP:
-    """The attacker's LP: unknown inner cells ``z`` (``>= lower``, or free), one row per
-    cell of the table, whose bounds say what is known of it (see :meth:`set_pattern`).
-
-    ``bound(j, maximize)`` -> ``(value, point, duals)``: the extreme of cell ``j``, an inner
-    point attaining it (None when unbounded) and ``{cell: dual}`` (HiGHS's row duals:
-    ``x_j = Σ_k dual_k · row_k + reduced costs``; for a maximum, positive duals sit on
-    upper row bounds, negative on lower ones, and the other way round for a minimum).
-
-    HiGHS sees the values divided by a power of two (``factor``, as the audit's blocks:
-    ``gauss._block_scale``), so that its absolute tolerances are relative to the table's
-    magnitudes; bounds and points are given back in value units, duals are unchanged."""
-
-    def __init__(self, x, values, suppressed=None, lower=0.0):
-        from statportal.disclosure.gauss import _block_scale, _highs_api, set_colwise_matrix
-
-        self.x = sp.csc_matrix(x, dtype=np.float64)
-        self.values = np.asarray(values, dtype=np.float64)
-        self.factor = _block_scale(self.values, np.zeros(0), np.zeros(0))
-        n_inner, n = self.x.shape
-        self.n = n
-        self.nonneg = lower is not None and lower >= 0
-        self.lo = np.full(n_inner, -np.inf if lower is None else float(lower))
-        api = _highs_api()
-        if api is None:  # pragma: no cover - scipy ships its HiGHS binding
-            raise RuntimeError("scipy's HiGHS binding is needed")
-        highs_cls, core = api
-        self.core = core
-        self.h = h = highs_cls()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("presolve", "off")  # duals of the model as given
-        A = self.x.T.tocsc()                   # rows: cells, columns: inner cells
-        lp = core.HighsLp()
-        lp.num_col_, lp.num_row_ = n_inner, n
-        lp.col_cost_ = np.zeros(n_inner)
-        lp.col_lower_ = self.lo
-        lp.col_upper_ = np.full(n_inner, np.inf)
-        lp.row_lower_ = np.full(n, -np.inf)
-        lp.row_upper_ = np.full(n, np.inf)
-        set_colwise_matrix(lp, A, core)
-        h.passModel(lp)
-        self.cost_idx = np.zeros(0, dtype=np.int32)
-        self.row_lo = np.full(n, -np.inf)
-        self.row_hi = np.full(n, np.inf)
-        if suppressed is not None:
-            self.set_pattern(np.asarray(suppressed, dtype=np.float64))
-
-    def set_pattern(self, s):
-        """Row bounds for a pattern ``s`` (0 published … 1 suppressed, per cell): a
-        published cell is fixed to its value; a suppressed one is free; a partly
-        suppressed one (a fractional master solution) may fall by ``s_j · v_j`` and rise
-        without bound when the inner cells are non-negative (free otherwise)."""
-        lo = np.full(self.n, -np.inf)
-        hi = np.full(self.n, np.inf)
-        published = s <= 1e-9
-        lo[published] = hi[published] = self.values[published]
-        if self.nonneg:
-            part = ~published & (s < 1 - 1e-9)
-            lo[part] = self.values[part] * (1.0 - s[part])
-        changed = np.flatnonzero((lo != self.row_lo) | (hi != self.row_hi))
-        if changed.size:
-            f = self.factor
-            for j, a, b in zip(changed.tolist(), lo[changed].tolist(), hi[changed].tolist(),
-                               strict=True):
-                self.h.changeRowBounds(j, a / f, b / f)
-            self.row_lo, self.row_hi = lo, hi
-            self.h.setOptionValue("simplex_strategy", 1)  # dual: the basis stays dual feasible
-
-    def set_row(self, j, published):
-        """Publish (fix) or suppress (free) cell ``j`` alone."""
-        lo, hi = (self.values[j], self.values[j]) if published else (-np.inf, np.inf)
-        self.h.changeRowBounds(int(j), lo / self.factor, hi / self.factor)
-        self.row_lo[j], self.row_hi[j] = lo, hi
-        self.h.setOptionValue("simplex_strategy", 1)
-
-    def bound(self, j, maximize):
-        s, e = self.x.indptr[j], self.x.indptr[j + 1]
-        idx, coef = self.x.indices[s:e].astype(np.int32), self.x.data[s:e]
-        h, core = self.h, self.core
-        if self.cost_idx.size:
-            h.changeColsCost(self.cost_idx.size, self.cost_idx, np.zeros(self.cost_idx.size))
-        h.changeColsCost(idx.size, idx, coef)
-        self.cost_idx = idx
-        h.changeObjectiveSense(core.ObjSense.kMaximize if maximize else core.ObjSense.kMinimize)
-        h.run()
-        status = h.getModelStatus()
-        if status in (core.HighsModelStatus.kUnbounded,
-                      core.HighsModelStatus.kUnboundedOrInfeasible):
-            return (math.inf if maximize else -math.inf), None, None
-        if status == core.HighsModelStatus.kInfeasible:
-            from statportal.disclosure.gauss import _INFEASIBLE, InconsistentCells
-
-            raise InconsistentCells(_INFEASIBLE)
-        if status != core.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"HiGHS stopped with {h.modelStatusToString(status)}")
-        h.setOptionValue("simplex_strategy", 4)  # primal: only the objective changes next
-        solution = h.getSolution()
-        y = np.asarray(solution.row_dual, dtype=np.float64)
-        nz = np.flatnonzero(np.abs(y) > DUAL_TOL)
-        f = self.factor
-        return (h.getInfo().objective_function_value * f,
-                np.asarray(solution.col_value) * f,
-                dict(zip(nz.tolist(), y[nz].tolist(), strict=True)))
+# cuts
 
 
 def _short(lp, j, need, skip=(), exact=True, tol=TOL):
@@ -212,20 +112,11 @@ def _cut(direction, target, duals, values, capacity):
 def _with_pairs(x, keys, values, pairs):
     """The model with one more cell per pair: the sum of the pair's two columns. Its key is
     the first cell's (only used to order checks by nearness), its value the sum."""
-    from statportal.disclosure.protect import _pair_columns
-
     x = sp.csc_matrix(x, dtype=np.float64)
     column = {key: j for j, key in enumerate(keys)}
     sums = np.array([values[column[a]] + values[column[b]] for a, b in pairs])
-    return (sp.hstack([x, _pair_columns(x, column, pairs)]).tocsc(),
+    return (sp.hstack([x, pair_columns(x, column, pairs)]).tocsc(),
             list(keys) + [a for a, _b in pairs], np.concatenate([values, sums]))
-
-
-def _percentages(protection, keys, primary):
-    if isinstance(protection, dict):
-        return np.array([float(protection.get(k, 0.0)) if primary[n] else 0.0
-                         for n, k in enumerate(keys)])
-    return np.where(primary, float(protection or 0.0), 0.0)
 
 
 def _relation_cuts(table, keys, primary, free, values, needs, capacity):
@@ -233,8 +124,6 @@ def _relation_cuts(table, keys, primary, free, values, needs, capacity):
     cell of the relation must be suppressed (exactness), and with non-negative inner cells
     the suppressed siblings of a child must add up to its protection need unless the parent
     is suppressed (upper bound), the suppressed children of a parent likewise (lower)."""
-    from statportal.disclosure.heuristic import relations
-
     column = {key: n for n, key in enumerate(keys)}
     cuts, hopeless = [], set()
     for relation in relations(table):
@@ -271,6 +160,269 @@ def _relation_cuts(table, keys, primary, free, values, needs, capacity):
     return cuts, hopeless
 
 
+class OptimalSearch:
+    """One search for the cheapest protected pattern of a table (see the module's text and
+    :func:`optimal_suppress` for the options): the model (cells, values, what is free,
+    each primary's need), the cuts found so far, the incumbent and the lower bound, and
+    the attacker's LP that audits each pattern. :meth:`run` searches once."""
+
+    def __init__(self, table, primary_keys, protection=10.0, cost="count", time_limit=300.0,
+                 lower="auto", progress=None, mip_rel_gap=0.0, search_gap=0.02,
+                 extra_cuts=3, relaxation_rounds=100, pairs=()):
+        if cost not in ("count", "value"):
+            raise ValueError("cost must be 'count' or 'value'")
+        self.began = time.perf_counter()
+        self.cost_kind, self.time_limit, self.progress = cost, time_limit, progress
+        self.mip_rel_gap, self.search_gap = mip_rel_gap, search_gap
+        self.extra_cuts, self.relaxation_rounds, self.pairs = extra_cuts, relaxation_rounds, pairs
+        x, keys, inner = table.model_matrix()
+        n = len(keys)
+        cells = [table.cells[k] for k in keys]
+        values = np.array([c.value for c in cells], dtype=np.float64)
+        primary_set = set(primary_keys)
+        primary = np.array([k in primary_set for k in keys])
+        forbidden = np.array([c.empty or c.value == 0 for c in cells]) & ~primary
+        free = ~primary & ~forbidden
+        if lower == "auto":
+            lower = None if any(table.cells[k].value < 0 for k in inner) else 0.0
+        self.capacity = lower is not None and lower >= 0
+        needs = percentages(protection, keys, primary) / 100.0 * np.abs(values)
+        weights = np.where(free, 1.0 if cost == "count" else np.abs(values), 0.0)
+        rank = np.zeros(n)
+        rank[sorted(np.flatnonzero(free).tolist(),
+                    key=lambda j: (cells[j].respondents, abs(values[j]), j))] = \
+            np.arange(free.sum())
+        self.cuts, self.hopeless = _relation_cuts(table, keys, primary, free, values, needs,
+                                                  self.capacity)
+        self.n_cells = n
+        if pairs:  # one more cell per pair, always suppressed and never in the result
+            x, keys, values = _with_pairs(x, keys, values, pairs)
+            n = len(keys)
+            more = n - self.n_cells
+            primary = np.concatenate([primary, np.ones(more, dtype=bool)])
+            forbidden = np.concatenate([forbidden, np.zeros(more, dtype=bool)])
+            free = np.concatenate([free, np.zeros(more, dtype=bool)])
+            needs, weights, rank = (np.concatenate([a, np.zeros(more)])
+                                    for a in (needs, weights, rank))
+        self.x, self.keys, self.values, self.n, self.lower = x, keys, values, n, lower
+        self.primary, self.free, self.needs = primary, free, needs
+        self.weights, self.rank = weights, rank
+        self.seen = {tuple(sorted(c.items())): tag for tag, c, rhs in self.cuts if rhs == 1.0}
+        self.result = OptimalSuppression(status={}, cuts=len(self.cuts))
+        self.lb = np.where(primary, 1.0, 0.0)
+        self.ub = np.where(forbidden, 0.0, 1.0)
+        self.targets = np.flatnonzero(primary).tolist()
+        self.lp = PatternLP(x, values, lower=lower)
+        self.bound, self.best, self.best_cost = 0.0, None, math.inf
+        self.short = set()   # the primaries the last audit found short
+
+    def left(self):
+        return self.time_limit - (time.perf_counter() - self.began)
+
+    def offer(self, p, direction, target, duals, s):
+        """The cut of a short bound (free cells only), added unless known; None when
+        pattern ``s`` meets it or no pattern can."""
+        cut = _cut(direction, target, duals, self.values, self.capacity)
+        if cut is None:
+            return None
+        cut = {j: c for j, c in cut.items() if self.free[j]}
+        if sum(cut.values()) < 1.0 - 1e-9:
+            self.hopeless.add((p, direction))
+            return None
+        if sum(c * s[j] for j, c in cut.items()) > 1.0 - 1e-6:
+            return None  # not violated (a fractional point may meet it)
+        key = tuple(sorted(cut.items()))
+        old = self.seen.get(key)
+        if old is None or old in self.hopeless:  # both directions can give the same cut
+            self.seen[key] = (p, direction)
+            self.cuts.append(((p, direction), cut, 1.0))
+            self.result.cuts += 1
+        return cut
+
+    def audit(self, s, exact, extra=0, only=None):
+        """The cuts pattern ``s`` (integer or fractional) violates, added to the master.
+        With ``extra``, each short bound gives up to that many more: the cells of its cut
+        are suppressed on trial and the bound audited again. ``only``: the primaries to
+        audit (default all)."""
+        lp, needs, hopeless = self.lp, self.needs, self.hopeless
+        lp.set_pattern(s)
+        found = []
+        for p in self.targets if only is None else only:
+            if (p, 0) in hopeless or (not exact and needs[p] <= 0):
+                continue
+            skip = {d for d in (1, -1) if (p, d) in hopeless}
+            found += [(p, *item) for item in _short(lp, p, needs[p], skip, exact)]
+        violated = []
+        self.short.clear()
+        self.short.update(p for p, *_rest in found)
+        for p, direction, target, duals in found:
+            cut = self.offer(p, direction, target, duals, s)
+            freed = []
+            for _round in range(extra):
+                if not cut:
+                    break
+                violated.append(cut)
+                for j in cut:
+                    lp.set_row(j, published=False)
+                freed += list(cut)
+                again = _short(lp, p, needs[p], {d for d in (1, -1, 0) if d != direction},
+                               exact)
+                cut = self.offer(p, *again[0], s) if again else None
+            if cut:
+                violated.append(cut)
+            for j in freed:
+                lp.set_row(j, published=True)
+        return violated
+
+    def keep(self, s):
+        """Make pattern ``s`` (protected) the incumbent if it is cheaper."""
+        c = float(self.weights[s > 0.5].sum())
+        if c < self.best_cost - 1e-9:
+            self.best, self.best_cost = s.copy(), c
+
+    def repair(self, s):
+        """Complete pattern ``s`` greedily until it is protected (greedy set cover of the
+        cuts it violates: most open cuts per cost first, then art. 23's order), then
+        publish back what the completion added and turned out not to need."""
+        weights, rank = self.weights, self.rank
+        start = s > 0.5
+        s = s.copy()
+        only = None   # suppressing more only widens ranges: re-audit the short ones
+        while self.left() > 0 or self.best is None:
+            open_cuts = self.audit(s, exact=True, only=only)
+            only = sorted(self.short)
+            if not open_cuts:
+                added = np.flatnonzero((s > 0.5) & ~start)
+                order = sorted(added.tolist(), key=lambda j: (-weights[j], -rank[j]))
+                pruned = prune_pattern(self.x, self.keys, self.values, self.primary, s > 0.5,
+                                       self.needs, order, self.lower)
+                self.keep(pruned.astype(np.float64))
+                return
+            lhs = [0.0] * len(open_cuts)
+            while True:
+                score = {}
+                for c, cut in enumerate(open_cuts):
+                    if lhs[c] < 1.0 - 1e-6:
+                        for j, coef in cut.items():
+                            if not s[j]:
+                                score[j] = score.get(j, 0.0) + coef
+                if not score:
+                    break
+                j = max(score, key=lambda j: (score[j] / max(weights[j], 1e-12), -rank[j]))
+                s[j] = 1.0
+                for c, cut in enumerate(open_cuts):
+                    lhs[c] += cut.get(j, 0.0)
+
+    def proved_by_bound(self):
+        bound = self.bound
+        if self.cost_kind == "count":
+            bound = math.ceil(bound - 1e-6)
+        return self.best_cost <= bound + 1e-9 * max(1.0, bound)
+
+    def matrix(self):
+        """The master's cuts (those not hopeless) as ``A s >= rhs``."""
+        active = [(c, rhs) for tag, c, rhs in self.cuts if tag not in self.hopeless]
+        rows, cols, data = [], [], []
+        for r, (c, _rhs) in enumerate(active):
+            rows += [r] * len(c)
+            cols += list(c)
+            data += list(c.values())
+        return (sp.csr_matrix((data, (rows, cols)), shape=(len(active), self.n)),
+                np.array([rhs for _c, rhs in active]))
+
+    def relax(self, rounds):
+        """Separate at the master's LP relaxation (its optimum is a lower bound) until a
+        round adds fewer cuts than 2 % of the primaries."""
+        result = self.result
+        for r in range(1, rounds + 1):
+            if self.left() <= 0:
+                return
+            A, rhs = self.matrix()
+            res = linprog(self.weights, A_ub=-A if A.shape[0] else None,
+                          b_ub=-rhs if A.shape[0] else None,
+                          bounds=np.column_stack([self.lb, self.ub]), method="highs")
+            if res.status != 0:  # pragma: no cover - hopeless cuts are dropped beforehand
+                raise RuntimeError(f"the master's relaxation failed: {res.message}")
+            self.bound = max(self.bound, float(res.fun))
+            before = result.cuts
+            self.audit(np.clip(res.x, 0.0, 1.0), exact=False)
+            if self.progress is not None:
+                self.progress("relaxation", r, result.cuts - before, self.best_cost,
+                              self.bound)
+            if result.cuts - before < max(1, len(self.targets) // 50):
+                return
+
+    def run(self, start=None):
+        """Search (``start``: the keys a pattern found elsewhere suppresses) and return
+        the :class:`OptimalSuppression`."""
+        result, weights, n = self.result, self.weights, self.n
+        mip_rel_gap, search_gap = self.mip_rel_gap, self.search_gap
+        if start is not None:
+            given = set(start)
+            s0 = np.array([self.primary[j] or (self.free[j] and self.keys[j] in given)
+                           for j in range(n)], dtype=np.float64)
+            if not self.audit(s0, exact=True):
+                self.keep(s0)
+        self.relax(self.relaxation_rounds)
+        tight = mip_rel_gap >= search_gap
+        while self.left() > 0 and not self.proved_by_bound():
+            A, rhs = self.matrix()
+            constraints = [LinearConstraint(A, rhs, np.inf)] if A.shape[0] else []
+            if self.best is not None:  # only a cheaper pattern is of interest
+                cutoff = self.best_cost - 1.0 if self.cost_kind == "count" else \
+                    self.best_cost * (1.0 - max(mip_rel_gap, 1e-9))
+                constraints.append(LinearConstraint(weights[None, :], -np.inf, cutoff + 1e-6))
+            res = milp(weights, integrality=np.ones(n), bounds=Bounds(self.lb, self.ub),
+                       constraints=constraints or None,
+                       options={"time_limit": self.left(), "disp": False,
+                                "mip_rel_gap": mip_rel_gap if tight else search_gap})
+            result.iterations += 1
+            if res.status == 2:  # infeasible: nothing cheaper than the best pattern exists
+                if self.best is None:  # pragma: no cover - hopeless cuts are dropped
+                    raise RuntimeError("the master problem is infeasible")
+                self.bound = max(self.bound, self.best_cost)
+                break
+            if res.x is None:
+                break
+            dual = getattr(res, "mip_dual_bound", None)
+            if dual is not None and np.isfinite(dual):
+                self.bound = max(self.bound, float(dual))
+            pattern = (res.x > 0.5).astype(np.float64)
+            before = result.cuts
+            violated = self.audit(pattern, exact=True, extra=self.extra_cuts)
+            if self.progress is not None:
+                self.progress("milp", result.iterations, result.cuts - before, self.best_cost,
+                              self.bound)
+            if not violated:
+                self.keep(pattern)
+                if res.status == 0 and tight:
+                    self.bound = max(self.bound, float(res.fun))
+            else:
+                self.repair(pattern)
+            if res.status != 0:
+                break
+            tight = not violated or mip_rel_gap >= search_gap
+            if violated:
+                self.relax(5)
+        return self._finish()
+
+    def _finish(self):
+        if self.best is None:  # out of time before any protected pattern
+            self.repair(self.primary.astype(np.float64))
+        result, keys, primary, n_cells = self.result, self.keys, self.primary, self.n_cells
+        chosen = self.best > 0.5
+        result.status = {keys[j]: "primary" if primary[j] else "secondary"
+                         for j in np.flatnonzero(chosen[:n_cells]).tolist()}
+        result.cost = self.best_cost
+        result.optimal = self.proved_by_bound()
+        result.bound = result.cost if result.optimal else min(self.bound, result.cost)
+        result.unprotected = sorted({keys[p] for p, _d in self.hopeless if p < n_cells})
+        result.unprotected_pairs = sorted({self.pairs[p - n_cells] for p, _d in self.hopeless
+                                           if p >= n_cells})
+        result.seconds = time.perf_counter() - self.began
+        return result
+
+
 def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_limit=300.0,
                      lower="auto", progress=None, mip_rel_gap=0.0, search_gap=0.02,
                      extra_cuts=3, relaxation_rounds=100, start=None, pairs=()):
@@ -297,238 +449,9 @@ def optimal_suppress(table, primary_keys, protection=10.0, cost="count", time_li
     primaries with too few respondents together, ``protect.small_pairs``); their sums are
     cells of the model that are always suppressed and never in the result.
     Returns an :class:`OptimalSuppression`."""
-    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-
-    if cost not in ("count", "value"):
-        raise ValueError("cost must be 'count' or 'value'")
-    began = time.perf_counter()
-    x, keys, inner = table.model_matrix()
-    n = len(keys)
-    cells = [table.cells[k] for k in keys]
-    values = np.array([c.value for c in cells], dtype=np.float64)
-    primary_set = set(primary_keys)
-    primary = np.array([k in primary_set for k in keys])
-    forbidden = np.array([c.empty or c.value == 0 for c in cells]) & ~primary
-    free = ~primary & ~forbidden
-    if lower == "auto":
-        lower = None if any(table.cells[k].value < 0 for k in inner) else 0.0
-    capacity = lower is not None and lower >= 0
-    needs = _percentages(protection, keys, primary) / 100.0 * np.abs(values)
-    weights = np.where(free, 1.0 if cost == "count" else np.abs(values), 0.0)
-    rank = np.zeros(n)
-    rank[sorted(np.flatnonzero(free).tolist(),
-                key=lambda j: (cells[j].respondents, abs(values[j]), j))] = np.arange(free.sum())
-
-    cuts, hopeless = _relation_cuts(table, keys, primary, free, values, needs, capacity)
-    n_cells = n
-    if pairs:
-        x, keys, values = _with_pairs(x, keys, values, pairs)
-        n = len(keys)
-        more = n - n_cells
-        primary = np.concatenate([primary, np.ones(more, dtype=bool)])
-        forbidden = np.concatenate([forbidden, np.zeros(more, dtype=bool)])
-        free = np.concatenate([free, np.zeros(more, dtype=bool)])
-        needs, weights, rank = (np.concatenate([a, np.zeros(more)])
-                                for a in (needs, weights, rank))
-    seen = {tuple(sorted(c.items())): tag for tag, c, rhs in cuts if rhs == 1.0}
-    result = OptimalSuppression(status={}, cuts=len(cuts))
-    lb = np.where(primary, 1.0, 0.0)
-    ub = np.where(forbidden, 0.0, 1.0)
-    targets = np.flatnonzero(primary).tolist()
-    lp = PatternLP(x, values, lower=lower)
-    state = {"bound": 0.0, "best": None, "cost": math.inf}
-    short = set()   # the primaries the last audit found short
-
-    def left():
-        return time_limit - (time.perf_counter() - began)
-
-    def offer(p, direction, target, duals, s):
-        """The cut of a short bound (free cells only), added unless known; None when
-        pattern ``s`` meets it or no pattern can."""
-        cut = _cut(direction, target, duals, values, capacity)
-        if cut is None:
-            return None
-        cut = {j: c for j, c in cut.items() if free[j]}
-        if sum(cut.values()) < 1.0 - 1e-9:
-            hopeless.add((p, direction))
-            return None
-        if sum(c * s[j] for j, c in cut.items()) > 1.0 - 1e-6:
-            return None  # not violated (a fractional point may meet it)
-        key = tuple(sorted(cut.items()))
-        old = seen.get(key)
-        if old is None or old in hopeless:  # both directions can give the same cut
-            seen[key] = (p, direction)
-            cuts.append(((p, direction), cut, 1.0))
-            result.cuts += 1
-        return cut
-
-    def audit(s, exact, extra=0, only=None):
-        """The cuts pattern ``s`` (integer or fractional) violates, added to the master.
-        With ``extra``, each short bound gives up to that many more: the cells of its cut
-        are suppressed on trial and the bound audited again. ``only``: the primaries to
-        audit (default all)."""
-        lp.set_pattern(s)
-        found = []
-        for p in targets if only is None else only:
-            if (p, 0) in hopeless or (not exact and needs[p] <= 0):
-                continue
-            skip = {d for d in (1, -1) if (p, d) in hopeless}
-            found += [(p, *item) for item in _short(lp, p, needs[p], skip, exact)]
-        violated = []
-        short.clear()
-        short.update(p for p, *_rest in found)
-        for p, direction, target, duals in found:
-            cut = offer(p, direction, target, duals, s)
-            freed = []
-            for _round in range(extra):
-                if not cut:
-                    break
-                violated.append(cut)
-                for j in cut:
-                    lp.set_row(j, published=False)
-                freed += list(cut)
-                again = _short(lp, p, needs[p], {d for d in (1, -1, 0) if d != direction},
-                               exact)
-                cut = offer(p, *again[0], s) if again else None
-            if cut:
-                violated.append(cut)
-            for j in freed:
-                lp.set_row(j, published=True)
-        return violated
-
-    def keep(s):
-        c = float(weights[s > 0.5].sum())
-        if c < state["cost"] - 1e-9:
-            state["best"], state["cost"] = s.copy(), c
-
-    def repair(s):
-        """Complete pattern ``s`` greedily until it is protected (greedy set cover of the
-        cuts it violates: most open cuts per cost first, then art. 23's order), then
-        publish back what the completion added and turned out not to need."""
-        from statportal.disclosure.prune import prune_pattern
-
-        start = s > 0.5
-        s = s.copy()
-        only = None   # suppressing more only widens ranges: re-audit the short ones
-        while left() > 0 or state["best"] is None:
-            open_cuts = audit(s, exact=True, only=only)
-            only = sorted(short)
-            if not open_cuts:
-                added = np.flatnonzero((s > 0.5) & ~start)
-                order_ = sorted(added.tolist(), key=lambda j: (-weights[j], -rank[j]))
-                pruned = prune_pattern(x, keys, values, primary, s > 0.5, needs, order_,
-                                       lower)
-                keep(pruned.astype(np.float64))
-                return
-            lhs = [0.0] * len(open_cuts)
-            while True:
-                score = {}
-                for c, cut in enumerate(open_cuts):
-                    if lhs[c] < 1.0 - 1e-6:
-                        for j, coef in cut.items():
-                            if not s[j]:
-                                score[j] = score.get(j, 0.0) + coef
-                if not score:
-                    break
-                j = max(score, key=lambda j: (score[j] / max(weights[j], 1e-12), -rank[j]))
-                s[j] = 1.0
-                for c, cut in enumerate(open_cuts):
-                    lhs[c] += cut.get(j, 0.0)
-
-    def proved_by_bound():
-        bound = state["bound"]
-        if cost == "count":
-            bound = math.ceil(bound - 1e-6)
-        return state["cost"] <= bound + 1e-9 * max(1.0, bound)
-
-    def matrix():
-        active = [(c, rhs) for tag, c, rhs in cuts if tag not in hopeless]
-        rows, cols, data = [], [], []
-        for r, (c, _rhs) in enumerate(active):
-            rows += [r] * len(c)
-            cols += list(c)
-            data += list(c.values())
-        return (sp.csr_matrix((data, (rows, cols)), shape=(len(active), n)),
-                np.array([rhs for _c, rhs in active]))
-
-    def relax(rounds):
-        """Separate at the master's LP relaxation (its optimum is a lower bound) until a
-        round adds fewer cuts than 2 % of the primaries."""
-        for r in range(1, rounds + 1):
-            if left() <= 0:
-                return
-            A, rhs = matrix()
-            res = linprog(weights, A_ub=-A if A.shape[0] else None,
-                          b_ub=-rhs if A.shape[0] else None,
-                          bounds=np.column_stack([lb, ub]), method="highs")
-            if res.status != 0:  # pragma: no cover - hopeless cuts are dropped beforehand
-                raise RuntimeError(f"the master's relaxation failed: {res.message}")
-            state["bound"] = max(state["bound"], float(res.fun))
-            before = result.cuts
-            audit(np.clip(res.x, 0.0, 1.0), exact=False)
-            if progress is not None:
-                progress("relaxation", r, result.cuts - before, state["cost"], state["bound"])
-            if result.cuts - before < max(1, len(targets) // 50):
-                return
-
-    if start is not None:
-        given = set(start)
-        s0 = np.array([primary[j] or (free[j] and keys[j] in given) for j in range(n)],
-                      dtype=np.float64)
-        if not audit(s0, exact=True):
-            keep(s0)
-    relax(relaxation_rounds)
-    tight = mip_rel_gap >= search_gap
-    while left() > 0 and not proved_by_bound():
-        A, rhs = matrix()
-        constraints = [LinearConstraint(A, rhs, np.inf)] if A.shape[0] else []
-        if state["best"] is not None:  # only a cheaper pattern is of interest
-            cutoff = state["cost"] - 1.0 if cost == "count" else \
-                state["cost"] * (1.0 - max(mip_rel_gap, 1e-9))
-            constraints.append(LinearConstraint(weights[None, :], -np.inf, cutoff + 1e-6))
-        res = milp(weights, integrality=np.ones(n), bounds=Bounds(lb, ub),
-                   constraints=constraints or None,
-                   options={"time_limit": left(), "disp": False,
-                            "mip_rel_gap": mip_rel_gap if tight else search_gap})
-        result.iterations += 1
-        if res.status == 2:  # infeasible: nothing cheaper than the best pattern exists
-            if state["best"] is None:  # pragma: no cover - hopeless cuts are dropped
-                raise RuntimeError("the master problem is infeasible")
-            state["bound"] = max(state["bound"], state["cost"])
-            break
-        if res.x is None:
-            break
-        dual = getattr(res, "mip_dual_bound", None)
-        if dual is not None and np.isfinite(dual):
-            state["bound"] = max(state["bound"], float(dual))
-        pattern = (res.x > 0.5).astype(np.float64)
-        before = result.cuts
-        violated = audit(pattern, exact=True, extra=extra_cuts)
-        if progress is not None:
-            progress("milp", result.iterations, result.cuts - before, state["cost"],
-                     state["bound"])
-        if not violated:
-            keep(pattern)
-            if res.status == 0 and tight:
-                state["bound"] = max(state["bound"], float(res.fun))
-        else:
-            repair(pattern)
-        if res.status != 0:
-            break
-        tight = not violated or mip_rel_gap >= search_gap
-        if violated:
-            relax(5)
-
-    if state["best"] is None:  # out of time before any protected pattern
-        repair(primary.astype(np.float64))
-    chosen = state["best"] > 0.5
-    result.status = {keys[j]: "primary" if primary[j] else "secondary"
-                     for j in np.flatnonzero(chosen[:n_cells]).tolist()}
-    result.cost = state["cost"]
-    result.optimal = proved_by_bound()
-    result.bound = result.cost if result.optimal else min(state["bound"], result.cost)
-    result.unprotected = sorted({keys[p] for p, _d in hopeless if p < n_cells})
-    result.unprotected_pairs = sorted({pairs[p - n_cells] for p, _d in hopeless
-                                       if p >= n_cells})
-    result.seconds = time.perf_counter() - began
-    return result
+    search = OptimalSearch(table, primary_keys, protection=protection, cost=cost,
+                           time_limit=time_limit, lower=lower, progress=progress,
+                           mip_rel_gap=mip_rel_gap, search_gap=search_gap,
+                           extra_cuts=extra_cuts, relaxation_rounds=relaxation_rounds,
+                           pairs=pairs)
+    return search.run(start)

@@ -12,11 +12,16 @@ its value) and the level its rules give (the handbook's formulas for dominance a
 it is required on both sides: the range must reach that far below and above the value.
 """
 
+import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy
 
+from statportal.disclosure.audit import audit
+from statportal.disclosure.elimination import UnprotectedCellsWarning, gauss_suppress
 from statportal.disclosure.errors import InconsistentTable
+from statportal.disclosure.lp import InconsistentCells, pair_columns
 from statportal.disclosure.rules import primary_cells
 
 EXACT_LIMIT = 2 ** 53   # integers below this add up exactly in floating point
@@ -89,19 +94,6 @@ def small_pairs(table, unsafe, rules):
     return sorted(pairs)
 
 
-def _pair_columns(x, column, pairs):
-    """The columns of the pairs' sums: ``x`` times a 0/1 matrix with two ones per pair."""
-    from scipy.sparse import csc_matrix
-
-    if not pairs:
-        return None
-    rows = [column[key] for pair in pairs for key in pair]
-    cols = [k for k in range(len(pairs)) for _ in (0, 1)]
-    pick = csc_matrix((numpy.ones(len(rows), dtype=x.dtype), (rows, cols)),
-                      shape=(x.shape[1], len(pairs)))
-    return csc_matrix(x @ pick)
-
-
 def protect(table, rules, protection=None, progress=None, singletons=True, optimise=None,
             optimise_progress=None, optimise_cost="count"):
     """Primary cells by ``rules``; complementary cells so that no primary cell can be
@@ -119,8 +111,6 @@ def protect(table, rules, protection=None, progress=None, singletons=True, optim
 
 
 def _protect(table, rules, protection=None, progress=None, singletons=True, prefer=()):
-    from statportal.disclosure.gauss import gauss_suppress
-
     unsafe = primary_cells(table, rules)
     x, keys, _inner = table.model_matrix()
     cells = [table.cells[key] for key in keys]
@@ -129,7 +119,7 @@ def _protect(table, rules, protection=None, progress=None, singletons=True, pref
     singleton = numpy.array([singletons and key in unsafe and cell.respondents == 1
                              for key, cell in zip(keys, cells, strict=True)])
     column = {key: n for n, key in enumerate(keys)}
-    extra = _pair_columns(x, column, small_pairs(table, unsafe, rules))
+    extra = pair_columns(x, column, small_pairs(table, unsafe, rules))
     suppressed = gauss_suppress(x, primary, candidate_order(table, keys, primary, prefer),
                                 forbidden=forbidden, singleton=singleton,
                                 extra_primary=extra, progress=progress)
@@ -163,9 +153,7 @@ def optimise_pattern(table, rules, result, seconds, protection=None, singletons=
     ``via``: ``"search"`` when the search's pattern is kept as it is, ``"gauss"`` when it
     was safe for outsiders only and GAUSS was run again preferring its complementary
     cells."""
-    import time
-
-    from statportal.disclosure.gauss import InconsistentCells
+    # here, not at the top: the search needs scipy.optimize, which protecting alone does not
     from statportal.disclosure.optimal import optimal_suppress
 
     if len(table.cells) > OPTIMISE_MAX_CELLS:
@@ -256,11 +244,9 @@ def _unscaled(findings, scale):
 
 
 def run_audit(table, keys, status, *args, **kwargs):
-    """``gauss.audit(*args, **kwargs)``; a contradiction among the published cells is an
+    """``audit(*args, **kwargs)``; a contradiction among the published cells is an
     :class:`InconsistentTable` naming the relation (``keys``: the audited columns;
     ``status``: what is hidden, for the message)."""
-    from statportal.disclosure.gauss import InconsistentCells, audit
-
     try:
         return audit(*args, **kwargs)
     except InconsistentCells as exc:
@@ -463,10 +449,6 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None, sing
     found.extend(_audit_pairs(table, suppressed, hidden_primary, rules))
     # Exactly, by a sole respondent who knows its own cell: GAUSS with the published cells
     # as cells that must be published reports what no pattern of the hidden ones protects.
-    import warnings
-
-    from statportal.disclosure.gauss import UnprotectedCellsWarning, gauss_suppress
-
     x, keys, _inner = table.model_matrix()
     primary = numpy.array([k in hidden_primary for k in keys])
     singleton = numpy.array([k in hidden_primary and table.cells[k].respondents == 1
@@ -482,7 +464,7 @@ def audit_pattern(table, suppressed, rules, protection=None, progress=None, sing
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnprotectedCellsWarning)
         gauss_suppress(x, primary, candidates, forbidden=published, singleton=singleton,
-                       extra_primary=_pair_columns(x, column, pairs), progress=progress)
+                       extra_primary=pair_columns(x, column, pairs), progress=progress)
     for warning in caught:
         for n in getattr(warning.message, "cells", ()):
             key = keys[n] if n < len(keys) else pairs[n - len(keys)]
@@ -511,7 +493,7 @@ def _audit_pairs(table, suppressed, hidden_primary, rules):
     targets = [False] * len(keys) + [True] * len(pairs)
     negative = any(table.cells[key].value < 0 for key in inner)
     status = {key: "secondary" for key in suppressed}
-    results = run_audit(table, keys, status, hstack([x, _pair_columns(x, column, pairs)]).tocsc(),
+    results = run_audit(table, keys, status, hstack([x, pair_columns(x, column, pairs)]).tocsc(),
                         numpy.concatenate([values, numpy.array(sums, dtype=float)]),
                         numpy.array(hidden), lower=None if negative else 0.0,
                         targets=numpy.array(targets))

@@ -20,7 +20,7 @@ that a trial that fails fails fast.
 import numpy as np
 import scipy.sparse as sp
 
-from statportal.disclosure.optimal import TOL, PatternLP, _percentages
+from statportal.disclosure.lp import TOL, PatternLP, percentages
 
 POOL = 4   # witnesses kept per bound
 
@@ -38,7 +38,7 @@ def prune(table, status, protection=None, lower="auto", candidates=None):
     suppressed = np.array([status.get(k, "published") != "published" for k in keys])
     if lower == "auto":
         lower = None if any(table.cells[k].value < 0 for k in inner) else 0.0
-    needs = _percentages(protection, keys, primary) / 100.0 * np.abs(values)
+    needs = percentages(protection, keys, primary) / 100.0 * np.abs(values)
     trial = suppressed & ~primary
     if candidates is not None:
         wanted = set(candidates)
