@@ -62,11 +62,11 @@ def includeme(config):
     config.include("statportal.evolve")   # before any package registers a step
     config.add_evolve_step("statportal", "statportal.content.resources.upgrade_fixed_places",
                            1)
+    config.include("statportal.api.openapi")  # add_openapi_operation, for the features
     config.include("statportal.mail")     # its sender starts before the worker queues mail
     config.include("statportal.worker")   # add_worker_task; its thread starts last
 
     config.include("statportal.content")
-    config.include("statportal.api.openapi")  # add_openapi_operation, for the features
     config.include("statportal.workflow")
     config.include("statportal.security")
     config.include("statportal.files.kept")

@@ -119,8 +119,8 @@ class ContentAPI:
 
     # VIEW: what a visitor may not see does not exist for them, whatever the method.
     @view_config(request_method=("PUT", "OPTIONS", "HEAD", "TRACE", "CONNECT"),
-                 permission=VIEW)
-    @view_config(request_method="POST", context=Content, permission=VIEW)
+                 permission=VIEW, openapi=False)  # a 405 answer: not an operation
+    @view_config(request_method="POST", context=Content, permission=VIEW, openapi=False)
     def not_allowed(self):
         allowed = "GET, PATCH, DELETE" + (", POST" if isinstance(self.context, Folder) else "")
         response = json_error(self.request, 405, _("This method is not allowed here."))

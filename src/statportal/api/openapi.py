@@ -1,15 +1,27 @@
-"""``/@openapi.json``: an OpenAPI 3 document of the endpoints and the types' schemas."""
+"""``/@openapi.json``: an OpenAPI 3 document built from what is registered.
+
+Its paths are the JSON views Pyramid knows (recorded, as they are configured, by the
+``statportal_openapi`` view deriver: the view name, the context's place, the request
+methods and the permission); its schemas are the registered types' colander schemas (with
+the nodes other features add). What a view takes and answers beyond that is registered
+metadata: ``config.add_openapi_operation(path, method, summary=..., ...)``, by the feature
+that owns the view, or ``openapi={...}`` on the view registration itself
+(``openapi=False``: not an operation, e.g. a 405 answer). A JSON view registered without
+either still appears, with its permission and the standard answers.
+"""
 
 import colander
+from pyramid.exceptions import ConfigurationError
 from pyramid.view import view_config
 
 from statportal.content.base import Content
 from statportal.content.registry import get_content_registry
+from statportal.interfaces import IOpenAPIEntries
 from statportal.security.permissions import VIEW
 
 VERSION = "0.1.0"
-
-
+METHODS = ("get", "post", "put", "patch", "delete", "options", "trace")
+JSON = "application/json"
 
 
 def json_schema(node):
@@ -66,16 +78,211 @@ def _validators(node):
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _query(name, values=None):
+def query(name, values=None):
+    """A query parameter (texts; ``values``: the enumeration)."""
     schema = {"type": "string", **({"enum": values} if values else {})}
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
-def _response(description, schema=None):
+def response(description, schema=None):
     body = {"description": description}
     if schema:
-        body["content"] = {"application/json": {"schema": schema}}
+        body["content"] = {JSON: {"schema": schema}}
     return body
+
+
+def body(schema, required=True):
+    """A JSON request body."""
+    return {"required": required, "content": {JSON: {"schema": schema}}}
+
+
+ERRORS = {str(code): response(text, ERROR) for code, text in (
+    (400, "Invalid input: each error names its field."), (401, "Not logged in."),
+    (403, "Not allowed."), (404, "Not found."), (409, "Conflicts with the current state."))}
+OBJECT = {"type": "object"}
+PARAMETERS = {
+    "path": {"name": "path", "in": "path", "required": True, "schema": {"type": "string"},
+             "example": "official-statistics/economy",
+             "description": "The object's path, e.g. official-statistics/economy"},
+    "transition": {"name": "transition", "in": "path", "required": True,
+                   "schema": {"type": "string"}, "example": "submit"},
+}
+
+
+# -- what is registered ---------------------------------------------------------------------
+class OpenAPIEntries:
+    """The ``IOpenAPIEntries`` utility: the JSON views as configured, and the operations'
+    registered descriptions by ``(path, method)``."""
+
+    def __init__(self):
+        self.views = {}
+        self.operations = {}
+
+
+def entries_of(registry):
+    from statportal.directives import utility
+
+    return utility(registry, IOpenAPIEntries, OpenAPIEntries)
+
+
+def _is_exception(context):
+    return isinstance(context, type) and issubclass(context, BaseException)
+
+
+def is_json_view(options):
+    """A view that answers JSON: the ``json`` renderer, or ``accept=application/json``."""
+    renderer = options.get("renderer")
+    accept = options.get("accept")
+    accepts = accept if isinstance(accept, list | tuple) else [accept]
+    return getattr(renderer, "name", renderer) == "json" or JSON in accepts
+
+
+def view_key(original, attr, name, context, methods):
+    return (original, attr, name or "", context,
+            tuple(sorted(methods)) if methods else None)
+
+
+def openapi_deriver(view, info):
+    """Records each JSON view as it is configured (the view itself is unchanged)."""
+    options = info.options
+    described = options.get("openapi")
+    context = options.get("context")
+    if info.exception_only or _is_exception(context) or described is False or \
+            (described is None and not is_json_view(options)):
+        return view
+    methods = options.get("request_method")
+    methods = (methods,) if isinstance(methods, str) else tuple(methods or ())
+    key = view_key(info.original_view, options.get("attr"), options.get("name"), context,
+                   methods)
+    entries_of(info.registry).views[key] = {
+        "name": options.get("name") or "", "context": context, "methods": methods,
+        "permission": options.get("permission"), "openapi": dict(described or {})}
+    return view
+
+
+openapi_deriver.options = ("openapi",)
+
+
+def add_openapi_operation(config, path, method, **operation):
+    """Describe the operation ``method`` of ``path`` (``/{path}/@name``, ``/questions``…)
+    as OpenAPI does: ``summary``, ``parameters``, ``requestBody``, ``responses`` (merged
+    over the standard error answers), ``at`` (where the document shows it, e.g. with a
+    sub-path: ``/{path}/@workflow/{transition}``). Discriminator
+    ``('statportal-openapi-operation', path, method)``."""
+    from statportal.directives import check_name
+
+    check_name("add_openapi_operation", path)
+    if not path.startswith("/"):
+        raise ConfigurationError(f"add_openapi_operation {path!r}: a path starts with /")
+    if not isinstance(method, str) or method.lower() not in METHODS:
+        raise ConfigurationError(f"add_openapi_operation {path!r}: method is one of "
+                                 f"{', '.join(METHODS)}, not {method!r}")
+    unknown = set(operation) - {"summary", "description", "parameters", "requestBody",
+                                "responses", "at", "tags"}
+    if unknown:
+        raise ConfigurationError(f"add_openapi_operation {path!r}: unknown keyword "
+                                 f"{sorted(unknown)[0]!r}")
+    method = method.lower()
+    entries = entries_of(config.registry)
+
+    def register():
+        entries.operations[(path, method)] = operation
+
+    intr = config.introspectable("statportal openapi operations", (path, method),
+                                 f"{method.upper()} {path}", "statportal openapi operation")
+    intr.update(path=path, method=method, operation=operation)
+    config.action(("statportal-openapi-operation", path, method), register,
+                  introspectables=(intr,))
+
+
+# -- paths from the views -------------------------------------------------------------------
+def context_prefix(registry, context):
+    """Where objects of ``context`` are: ``""`` (the portal), ``/requests`` (a fixed place)
+    or ``/{path}`` (anywhere)."""
+    from statportal.content.resources import FIXED_PLACES
+
+    if not isinstance(context, type):
+        return "/{path}"
+    content = get_content_registry(registry)
+    names = {info.name for info in content.types.values()
+             if isinstance(info.factory, type) and issubclass(info.factory, context)}
+    if names == {"Portal"}:
+        return ""
+    places = [place for place, (type_name, _title) in FIXED_PLACES.items()
+              if type_name in names]
+    if len(places) == 1 and names <= {FIXED_PLACES[places[0]][0]}:
+        return "/" + places[0]
+    return "/{path}"
+
+
+def view_operations(registry):
+    """``[(path, method, view record)]`` of every recorded JSON view."""
+    found = []
+    # the views of the most general context first: they give a shared path's permission
+    for record in sorted(entries_of(registry).views.values(),
+                         key=lambda r: -_generality(registry, r["context"])):
+        prefix = context_prefix(registry, record["context"])
+        name = record["name"]
+        paths = [f"{prefix}/{name}" if name else prefix or "/"]
+        if not name and prefix == "/{path}" and _is_portal_type(registry, record["context"]):
+            paths.append("/")  # the portal is an object too
+        methods = [m.lower() for m in record["methods"]
+                   if m.lower() in METHODS and not (m == "HEAD")] or ["get"]
+        found.extend((path, method, record) for path in paths for method in methods)
+    return found
+
+
+def _generality(registry, context):
+    """How many registered types a view's context covers (no context: all of them)."""
+    types = get_content_registry(registry).types.values()
+    if not isinstance(context, type):
+        return len(types) + 1
+    return sum(1 for info in types
+               if isinstance(info.factory, type) and issubclass(info.factory, context))
+
+
+def _is_portal_type(registry, context):
+    portal = get_content_registry(registry).get("Portal")
+    return isinstance(context, type) and portal is not None and \
+        isinstance(portal.factory, type) and issubclass(portal.factory, context)
+
+
+def _path_parameters(path):
+    import re
+
+    return [PARAMETERS.get(name, {"name": name, "in": "path", "required": True,
+                                  "schema": {"type": "string"}})
+            for name in re.findall(r"\{(\w+)\}", path)]
+
+
+def build_paths(registry):
+    """The JSON views' operations, described as registered; then the registered
+    operations of other answers (``@ical``'s text/calendar)."""
+    entries = entries_of(registry)
+    paths = {}
+    views = [(path, method, record["name"], record["permission"],
+              {**entries.operations.get((path, method), {}), **record["openapi"]})
+             for path, method, record in view_operations(registry)]
+    views += [(path, method, None, None, given)
+              for (path, method), given in entries.operations.items()]
+    for path, method, name, permission, given in views:
+        given = {key: value(registry) if callable(value) else value  # made per document
+                 for key, value in given.items()}
+        where = given.pop("at", path)
+        if method in paths.get(where, {}):
+            continue  # one operation for the views of several types at one path
+        operation = {"summary": given.pop("summary", None) or
+                     f"{name or 'The object'} ({method.upper()})", **given}
+        operation["responses"] = {**({"200": response("OK.", OBJECT)}
+                                     if "responses" not in given else {}),
+                                  **ERRORS, **given.get("responses", {})}
+        if isinstance(permission, str) and not permission.startswith("__"):
+            operation["x-permission"] = permission
+        item = paths.setdefault(where, {})
+        item[method] = operation
+        if where != "/" and "parameters" not in item and _path_parameters(where):
+            item["parameters"] = _path_parameters(where)
+    return dict(sorted(paths.items()))
 
 
 def build_document(request):
@@ -91,55 +298,25 @@ def build_document(request):
             "@id": {"type": "string"}, "@type": {"type": "string"}, "id": {"type": "string"},
             "title": {"type": "object", "additionalProperties": {"type": "string"}}}},
     }
-    add_variants = []
     for info in content.types.values():
         # The unbound schema: vocabularies that depend on the database (org units,
         # groups) are not published to whoever reads this document.
         schema = json_schema(content.schema_template(info))
         schema["properties"] = {
             "@type": {"type": "string", "enum": [info.name]},
-            "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._~-]*$", "maxLength": 100},
+            "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._~-]*$",
+                   "maxLength": 100},
             **schema["properties"],
         }
         schema["required"] = ["@type", *schema.get("required", [])]
         schemas[info.name] = schema
-        add_variants.append({"$ref": f"#/components/schemas/{info.name}"})
-    errors = {str(code): _response(text, ERROR) for code, text in (
-        (400, "Invalid input: each error names its field."), (401, "Not logged in."),
-        (403, "Not allowed."), (404, "Not found."), (409, "Conflicts with the current state."))}
-    path_param = {"name": "path", "in": "path", "required": True,
-                  "schema": {"type": "string"}, "example": "official-statistics/economy",
-                  "description": "The object's path, e.g. official-statistics/economy"}
-    transition_param = {"name": "transition", "in": "path", "required": True,
-                        "schema": {"type": "string"}, "example": "submit"}
-    obj_path = {
-        "parameters": [path_param],
-        "get": {"summary": "Read an object (folders list their items in batches)",
-                "parameters": [
-                    {"name": "b_start", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                    {"name": "b_size", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
-                "responses": {"200": _response("The object.", {"type": "object"}), **errors}},
-        "post": {"summary": "Add an object to this folder",
-                 "requestBody": {"required": True, "content": {"application/json": {
-                     "schema": {"oneOf": add_variants}}}},
-                 "responses": {"201": _response("Created; Location names it.", {"type": "object"}),
-                               **errors}},
-        "patch": {"summary": "Change some fields",
-                  "requestBody": {"required": True, "content": {"application/json": {
-                      "schema": {"type": "object"}}}},
-                  "responses": {"200": _response("The changed object.", {"type": "object"}),
-                                **errors}},
-        "delete": {"summary": "Remove; a non-empty folder needs ?confirm=true",
-                   "parameters": [{"name": "confirm", "in": "query",
-                                   "schema": {"type": "boolean"}}],
-                   "responses": {"204": _response("Removed."), **errors}},
-    }
     return {
         "openapi": "3.0.3",
         "info": {"title": "statportal API", "version": VERSION,
                  "description": "JSON on the same URLs as the HTML (send Accept: "
                                 "application/json) or under /++api++/. Authenticate with "
-                                "HTTP Basic. Multilingual fields are objects keyed by kk, ru, en."},
+                                "HTTP Basic. Multilingual fields are objects keyed by kk, "
+                                "ru, en."},
         "servers": [{"url": request.application_url + "/++api++",
                      "description": "JSON always"},
                     {"url": request.application_url,
@@ -147,168 +324,19 @@ def build_document(request):
         "components": {"schemas": schemas, "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"}}},
         "security": [{}, {"basic": []}],
-        "paths": {
-            "/": {k: v for k, v in obj_path.items() if k != "parameters"},
-            "/{path}": obj_path,
-            "/@types": {"get": {"summary": "Types this user may add here",
-                                "responses": {"200": _response("Types.", {"type": "array"})}}},
-            "/{path}/@workflow": {
-                "parameters": [path_param],
-                "get": {"summary": "State, history and the transitions this user may take",
-                        "responses": {"200": _response("The workflow.", {"type": "object"}),
-                                      **errors}}},
-            "/{path}/@workflow/{transition}": {
-                "parameters": [path_param, transition_param],
-                "post": {"summary": "Take a transition; guards' findings come as errors (409). "
-                                    "A transition with fields takes them too (a question's "
-                                    "route: units; answer: answer)",
-                         "requestBody": {"content": {"application/json": {"schema": {
-                             "type": "object",
-                             "properties": {"comment": {"type": "string"}}}}}},
-                         "responses": {"200": _response("The workflow after it.",
-                                                        {"type": "object"}), **errors}}},
-            "/{path}/@sharing": {
-                "parameters": [path_param],
-                "get": {"summary": "Local roles granted here and above",
-                        "responses": {"200": _response("Grants.", {"type": "object"}),
-                                      **errors}},
-                "post": {"summary": "Grant and revoke local roles",
-                         "requestBody": {"content": {"application/json": {"schema": {
-                             "type": "object", "required": ["principal"],
-                             "additionalProperties": False, "properties": {
-                                 "principal": {"type": "string", "example": "user:aigerim"},
-                                 "grant": {"type": "array", "items": {"type": "string"}},
-                                 "revoke": {"type": "array", "items": {"type": "string"}}}}}}},
-                         "responses": {"200": _response("Grants.", {"type": "object"}),
-                                       **errors}}},
-            "/{path}/@disclosure": {
-                "parameters": [path_param],
-                "get": {"summary": "A material's or request's tables, bases and confidentiality "
-                                   "findings (codes, labels, rules of the cells)",
-                        "responses": {"200": _response("The check.", {"type": "object"}),
-                                      **errors}},
-                "post": {"summary": "A Manager publishes despite the findings, with a reason "
-                                    "(only where statportal.disclosure.allow_override is on)",
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": {"type": "object", "required": ["reason"],
-                                        "additionalProperties": False, "properties": {
-                                            "reason": {"type": "string", "minLength": 10,
-                                                       "maxLength": 2000}}}}}},
-                         "responses": {"200": _response("The check.", {"type": "object"}),
-                                       **errors}}},
-            "/{path}/@generate": {
-                "parameters": [path_param],
-                "post": {"summary": "Protect a basis (art. 22: suppress, collapse, transfer, "
-                                    "combine) and put the protected table in the place of "
-                                    "each table the basis covers",
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": {"type": "object", "required": ["rows", "cols"],
-                                        "additionalProperties": False, "properties": {
-                                            "basis": {"type": "string"},
-                                            "rows": {"type": "string"},
-                                            "cols": {"type": "string"},
-                                            "method": {"type": "string", "enum": [
-                                                "suppress", "collapse", "transfer",
-                                                "combine"]},
-                                            "dim": {"type": "string"},
-                                            "depth": {"type": "integer", "minimum": 0},
-                                            "code": {"type": "string"},
-                                            "to": {"type": "string"},
-                                            "where": {"type": "object"},
-                                            "codes": {"type": "array",
-                                                      "items": {"type": "string"}},
-                                            "new_code": {"type": "string"},
-                                            "label": {"type": "string"}}}}}},
-                         "responses": {"200": _response("The check after it, with generated "
-                                                        "(the files written).",
-                                                        {"type": "object"}), **errors}}},
-            "/@working-calendar": {
-                "get": {"summary": "The Manager's exceptions and the public holidays of a year",
-                        "responses": {"200": _response("Days.", {"type": "object"}), **errors}},
-                "post": {"summary": "Set (kind off|working) or clear (kind null) a day",
-                         "responses": {"200": _response("Days.", {"type": "object"}),
-                                       **errors}}},
-            "/calendar/@releases": {
-                "get": {"summary": "The release calendar: view upcoming|past|cancelled, "
-                                   "category, section, b_start, b_size",
-                        "parameters": [_query("view", ["upcoming", "past", "cancelled"]),
-                                       _query("by", ["week", "month"]), _query("category"),
-                                       _query("section")],
-                        "responses": {"200": _response("Entries.", {"type": "object"}),
-                                      **errors}}},
-            "/calendar/@ical": {
-                "get": {"summary": "The release calendar as iCalendar (RFC 5545)",
-                        "parameters": [_query("section"), _query("category"),
-                                       _query("lang", ["kk", "ru", "en"])],
-                        "responses": {"200": {"description": "text/calendar"},
-                                      "400": {"description": "A bad parameter, named."}}}},
-            "/plan/@import": {
-                "post": {"summary": "Import the work plan from .xlsx: all rows or none; "
-                                    "errors name the row and column",
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": {"type": "object", "required": ["year", "file"],
-                                        "properties": {"year": {"type": "integer"},
-                                                       "file": {"type": "object"}}}}}},
-                         "responses": {"201": _response("Items.", {"type": "object"}),
-                                       **errors}}},
-            "/{path}/@publish-now": {
-                "parameters": [path_param],
-                "post": {"summary": "Ask (first person) or confirm (a second person) to "
-                                    "publish a scheduled material before its release time",
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": {"type": "object", "required": ["confirm"],
-                                        "properties": {"confirm": {"type": "string"},
-                                                       "reason": {"type": "string"}}}}}},
-                         "responses": {"200": _response("State.", {"type": "object"}),
-                                       **errors}}},
-            "/@currency": {
-                "get": {"summary": "Currency findings (show=open|all)",
-                        "responses": {"200": _response("Findings.", {"type": "object"}),
-                                      **errors}},
-                "post": {"summary": "Send the notice of a finding (key)",
-                         "responses": {"200": _response("The notice.", {"type": "object"}),
-                                       **errors}}},
-            "/@timeliness": {
-                "get": {"summary": "Punctuality, placement deadlines met, findings (year)",
-                        "responses": {"200": _response("Figures.", {"type": "object"}),
-                                      **errors}}},
-            "/questions": {
-                "post": {"summary": "Ask a question (anyone): @type Question, name, email, "
-                                    "organisation, international, topic, text, may_publish, "
-                                    "language, attachment; the answer has @status, the "
-                                    "asker's link. 429 with Retry-After past the limits",
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": {"type": "object",
-                                        "required": ["@type", "name", "email", "topic",
-                                                     "text"]}}}},
-                         "responses": {"201": _response("The question.", {"type": "object"}),
-                                       "413": {"description": "Larger than a question can "
-                                               "be: refused unread, naming attachment."},
-                                       "429": {"description": "Too many questions."},
-                                       **errors}}},
-            "/questions/@published": {
-                "get": {"summary": "Published questions and answers (q, topic, language)",
-                        "parameters": [_query("q"), _query("topic"),
-                                       _query("language", ["kk", "ru", "en"])],
-                        "responses": {"200": _response("Answers.", {"type": "object"})}}},
-            "/questions/@dashboard": {
-                "get": {"summary": "New and open questions by due date, overdue marked; per "
-                                   "unit: count, median answer time, share on time",
-                        "responses": {"200": _response("Figures.", {"type": "object"}),
-                                      **errors}}},
-            "/questions/{id}/@status": {
-                "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": {"type": "string"}}, _query("t")],
-                "get": {"summary": "The asker's view of a question (t: the secret of the link)",
-                        "responses": {"200": _response("Status.", {"type": "object"}),
-                                      **errors}}},
-            "/@openapi.json": {"get": {"summary": "This document",
-                                       "responses": {"200": _response("OpenAPI 3.",
-                                                                      {"type": "object"})}}},
-        },
+        "paths": build_paths(request.registry),
     }
 
 
 @view_config(context=Content, name="@openapi.json", renderer="json", permission=VIEW)
 def openapi_view(context, request):
     return build_document(request)
+
+
+def includeme(config):
+    """The directive and the deriver; statportal includes this before its features, so
+    they describe their endpoints as they register them."""
+    entries_of(config.registry)
+    config.add_directive("add_openapi_operation", add_openapi_operation)
+    config.add_view_deriver(openapi_deriver, name="statportal_openapi")
+    config.include("statportal.api.openapi_core")

@@ -33,6 +33,7 @@ def includeme(config):
     config.add_subscriber(guard_published_changes, ObjectModified)
     config.add_subscriber(record_declaration, ObjectAdded)
     config.scan("statportal.confidentiality.views")
+    config.include("statportal.confidentiality.openapi")
     config.scan("statportal.confidentiality.report")
 
 

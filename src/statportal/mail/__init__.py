@@ -38,6 +38,7 @@ def kick_of(registry):
 
 def includeme(config):
     config.scan("statportal.mail.views")
+    config.include("statportal.mail.openapi")
     config.add_subscriber(_start_sender, "pyramid.interfaces.IApplicationCreated")
 
 

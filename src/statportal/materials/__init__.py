@@ -77,3 +77,4 @@ def includeme(config):
     config.add_subscriber(record_removed_sheets, ObjectAdded)
     config.add_subscriber(record_removed_sheets, ObjectModified)
     config.scan("statportal.materials.views")
+    config.include("statportal.materials.openapi")

@@ -97,6 +97,7 @@ def includeme(config):
     config.scan("statportal.placement.register")
     config.scan("statportal.placement.pages")
     config.scan("statportal.placement.mywork")
+    config.include("statportal.placement.openapi")
 
 
 __all__ = ["CREATE_REQUEST", "PlacementRequest", "Requests"]

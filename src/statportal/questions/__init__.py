@@ -56,6 +56,7 @@ def includeme(config):
     config.include("statportal.worker")  # add_worker_task
     config.add_worker_task("questions", digest_task)
     config.scan("statportal.questions.views")
+    config.include("statportal.questions.openapi")
 
 
 def digest_task(request, now):

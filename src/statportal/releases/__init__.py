@@ -76,3 +76,4 @@ def includeme(config):
     config.add_subscriber(embargo.on_placed, Placed)
     for module in ("views", "publish_views", "dashboard_views", "plan_views"):
         config.scan(f"statportal.releases.{module}")
+    config.include("statportal.releases.openapi")
