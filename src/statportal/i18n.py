@@ -140,6 +140,38 @@ def translate(request, message):
     return request.localizer.translate(message)
 
 
+def localizer_for(registry, language):
+    """The registry's Localizer for ``language``: the one Pyramid makes for a request in
+    that language (an ``ILocalizer`` utility named after it), made here when no request
+    has asked for it yet."""
+    from pyramid.i18n import make_localizer
+    from pyramid.interfaces import ILocalizer, ITranslationDirectories
+
+    localizer = registry.queryUtility(ILocalizer, name=language)
+    if localizer is None:
+        localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories,
+                                                                   default=[]))
+        registry.registerUtility(localizer, ILocalizer, name=language)
+    return localizer
+
+
+def translate_for(registry, message, language, mapping=None):
+    """``message`` (a ``_()`` translation string) in ``language``, from the registry's
+    catalogs: how a mail is written in its recipient's language, whatever the language of
+    the request that sends it. ``mapping`` fills the placeholders in one pass, so text a
+    user wrote (a title, a reason) is never read as a placeholder."""
+    if language not in LANGUAGES:
+        language = LANGUAGES[0]
+    return localizer_for(registry, language).translate(message, mapping=mapping)
+
+
+def in_every_language(registry, message, mapping=None, separator=" / "):
+    """``message`` in kk, ru and en, one after the other: for notices that go to the office
+    (whose staff read all three) rather than to one person in one language."""
+    return separator.join(translate_for(registry, message, language, mapping)
+                          for language in LANGUAGES)
+
+
 def label(request, value, fallback=""):
     """Words for a title given either as a kk/ru/en dict or as a translation string."""
     if isinstance(value, dict):

@@ -9,11 +9,10 @@ from statportal.i18n import _
 from statportal.security.principals import addresses_with_role as addresses
 
 WORKER = "system:worker"
+#: To Support and the coordinators: in all three languages (``in_every_language``).
 SUBJECTS = {
-    "reported": "Интернет-ресурс іркілісі / Сбой интернет-ресурса / Portal incident",
-    "escalated": ("Интернет-ресурс бір тәуліктен астам тұрақты жұмыс істемейді / "
-                  "Интернет-ресурс не работает устойчиво более суток / "
-                  "The portal has not been working steadily for over a day"),
+    "reported": _("Portal incident"),
+    "escalated": _("The portal has not been working steadily for over a day"),
 }
 
 
@@ -23,12 +22,14 @@ def _title(incident):
 
 
 def _mail(request, portal, role, subject, body):
+    from statportal.i18n import in_every_language
     from statportal.mail import make_message, queue_mail
 
     recipients = addresses(portal, role)
     if recipients:
         queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
-                                         recipients, subject, body))
+                                         recipients, in_every_language(request.registry,
+                                                                       subject), body))
 
 
 def escalation_guard(incident, request, transition):
@@ -85,12 +86,15 @@ def on_transition(event):
 
 
 def _escalated(request, incident, now):
+    from statportal.i18n import in_every_language, timezone
+
     incident.escalated_at = now
     incident.__parent__.sets()[1].insert(incident.__name__)
     portal = root_of(incident)
-    reported = incident.reported_at.isoformat(timespec="minutes")
+    reported = incident.reported_at.astimezone(timezone(request)).strftime("%d.%m.%Y %H:%M")
     _mail(request, portal, "Coordinator", SUBJECTS["escalated"],
-          f"{_title(incident)}\nReported / Хабарланды / Сообщено: {reported}\n\n"
+          f"{_title(incident)}\n{in_every_language(request.registry, _('Reported'))}: "
+          f"{reported}\n\n"
           f"{request.application_url.removesuffix('/++api++')}/incidents/"
           f"{incident.__name__}")
 

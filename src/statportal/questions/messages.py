@@ -3,82 +3,55 @@ language), the office's notices, and the forward to the document management syst
 stable format (``FORMAT``; described in docs/questions.md)."""
 
 import json
-from string import Template
 
-from statportal.i18n import LANGUAGES
+from statportal.i18n import _, in_every_language, translate_for
 
 FORMAT = "statportal-question/1"
 
+#: To the asker, in the question's language (kk when it has none of ours).
 ASKER = {
     "received": {
-        "subject": {"kk": "Сұрағыңыз қабылданды: № ${number}",
-                    "ru": "Ваш вопрос принят: № ${number}",
-                    "en": "Your question has been received: No. ${number}"},
-        "body": {
-            "kk": ("Құрметті ${name},\n\nСұрағыңыз ${received} қабылданып, № ${number} "
-                   "тіркелді. Жауап ${due} дейін беріледі.\nСұрақтың күйін мына сілтемеден "
-                   "қадағалаңыз:\n${link}\n\nСұрағыңыз:\n${text}\n"),
-            "ru": ("Уважаемый(ая) ${name},\n\nВаш вопрос принят ${received} и "
-                   "зарегистрирован под № ${number}. Ответ будет дан до ${due}.\n"
-                   "Следить за вопросом можно по ссылке:\n${link}\n\nВаш вопрос:\n${text}\n"),
-            "en": ("Dear ${name},\n\nYour question was received on ${received} and registered "
-                   "as No. ${number}. It will be answered by ${due}.\nFollow it here:\n"
-                   "${link}\n\nYour question:\n${text}\n"),
-        },
+        "subject": _("Your question has been received: No. ${number}"),
+        "body": _("Dear ${name},\n\nYour question was received on ${received} and "
+                  "registered as No. ${number}. It will be answered by ${due}.\nFollow it "
+                  "here:\n${link}\n\nYour question:\n${text}\n"),
     },
     "answer": {
-        "subject": {"kk": "Сұрағыңызға жауап: № ${number}",
-                    "ru": "Ответ на ваш вопрос: № ${number}",
-                    "en": "The answer to your question: No. ${number}"},
-        "body": {
-            "kk": ("Құрметті ${name},\n\n№ ${number} сұрағыңызға жауап:\n\n${answer}\n\n"
-                   "Сұрағыңыз:\n${text}\n\n${link}\n"),
-            "ru": ("Уважаемый(ая) ${name},\n\nОтвет на ваш вопрос № ${number}:\n\n"
-                   "${answer}\n\nВаш вопрос:\n${text}\n\n${link}\n"),
-            "en": ("Dear ${name},\n\nThe answer to your question No. ${number}:\n\n"
-                   "${answer}\n\nYour question:\n${text}\n\n${link}\n"),
-        },
+        "subject": _("The answer to your question: No. ${number}"),
+        "body": _("Dear ${name},\n\nThe answer to your question No. ${number}:\n\n"
+                  "${answer}\n\nYour question:\n${text}\n\n${link}\n"),
     },
 }
 
-#: To the office: all three languages, like the other notices.
+#: To the office: in all three languages, like the other notices to staff.
 OFFICE = {
-    "routed": ("Сұрақ бөлімшеге жіберілді", "Вопрос направлен в подразделение",
-               "A question has been routed to your unit"),
-    "answered": ("Сұраққа жауап келісуді күтуде", "Ответ на вопрос ждёт утверждения",
-                 "An answer awaits your approval"),
-    "international": ("Халықаралық ұйымға жауап келісуді күтуде",
-                      "Ответ международной организации ждёт согласования",
-                      "An answer to an international organisation awaits agreement"),
+    "routed": _("A question has been routed to your unit"),
+    "answered": _("An answer awaits your approval"),
+    "international": _("An answer to an international organisation awaits agreement"),
 }
 
-
-DIGEST = ("Жіберілуі тиіс сұрақтар", "Вопросы, ожидающие направления",
-          "Questions waiting to be routed")
-DIGEST_HEAD = ("№ · қабылданды / получен / received · мерзімі / срок / due")
+DIGEST = _("Questions waiting to be routed")
 
 
-def digest_message(lines, dashboard):
+def digest_message(registry, lines, dashboard):
     """(subject, body) of the coordinators' morning list: (number, received, due, link)."""
     rows = "\n".join(f"{number} · {received} · {due}\n  {link}"
                       for number, received, due, link in lines)
-    return (" / ".join(DIGEST) + f": {len(lines)}",
-            f"{DIGEST_HEAD}\n\n{rows}\n\n{dashboard}\n")
+    head = " · ".join(("№", in_every_language(registry, _("Received")),
+                       in_every_language(registry, _("Due"))))
+    return (in_every_language(registry, DIGEST) + f": {len(lines)}",
+            f"{head}\n\n{rows}\n\n{dashboard}\n")
 
 
-def _fill(text, values):
-    return Template(text).safe_substitute(values)
-
-
-def asker_message(kind, language, values):
+def asker_message(registry, kind, language, values):
     """(subject, body) for the asker, in ``language``."""
     texts = ASKER[kind]
-    lang = language if language in LANGUAGES else "kk"
-    return _fill(texts["subject"][lang], values), _fill(texts["body"][lang], values)
+    return (translate_for(registry, texts["subject"], language, values),
+            translate_for(registry, texts["body"], language, values))
 
 
-def office_subject(kind, number):
-    return " / ".join(OFFICE[kind]) + f": № {number}"
+def office_subject(registry, kind, number):
+    return in_every_language(registry, OFFICE[kind]) + f": № {number}"
 
 
 def _line(value):

@@ -248,7 +248,8 @@ def _mail_asker(request, question, kind):
     from statportal.mail import make_message, queue_mail
     from statportal.questions.messages import asker_message
 
-    subject, body = asker_message(kind, question.language, _values(request, question))
+    subject, body = asker_message(request.registry, kind, question.language,
+                                  _values(request, question))
     queue_mail(request, make_message(_sender(request), [question.email], subject, body))
 
 
@@ -258,7 +259,8 @@ def _mail_office(request, recipients, question, kind):
 
     if recipients:
         queue_mail(request, make_message(_sender(request), recipients,
-                                         office_subject(kind, question.number),
+                                         office_subject(request.registry, kind,
+                                                        question.number),
                                          staff_link(request, question)))
 
 
@@ -311,6 +313,7 @@ def morning_digest(request, portal, now):
     lines = [(q.number, calendar.local(q.received_at).strftime("%d.%m.%Y %H:%M"),
               calendar.local(q.due).strftime("%d.%m.%Y %H:%M"), staff_link(request, q))
              for q in waiting]
-    subject, body = digest_message(lines, f"{base_url(request)}/questions/@@dashboard")
+    subject, body = digest_message(request.registry, lines,
+                                   f"{base_url(request)}/questions/@@dashboard")
     queue_mail(request, make_message(_sender(request), recipients, subject, body))
     return 1

@@ -28,32 +28,23 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
 from statportal.content.paths import find_by_path, path_of
-from statportal.i18n import LANGUAGES
+from statportal.i18n import LANGUAGES, _
 
 FINDINGS_KEY = "__currency_findings__"
 OPEN_KEY = "__currency_open__"
 DEADLINES_KEY = "__currency_deadlines__"
 
+# The notices go to staff in all three languages, one after the other (``_notice_body``).
 SUBJECTS = {
-    "notice": ("Интернет-ресурстағы ақпараттың өзектілігі туралы хабарлама",
-               "Уведомление об актуальности информации на интернет-ресурсе",
-               "Notice: information on the portal is not current"),
-    "escalation": ("Хабарлама мерзімінде орындалмады", "Уведомление не исполнено в срок",
-                   "A currency notice was not answered in time"),
+    "notice": _("Notice: information on the portal is not current"),
+    "escalation": _("A currency notice was not answered in time"),
 }
 BODIES = {
-    "missing": ("«${title}» мерзімі ${when} болған, бірақ интернет-ресурста жарияланбаған.",
-                "«${title}»: срок ${when} прошёл, материал на интернет-ресурсе не размещён.",
-                "“${title}” was due on ${when} and has not been published on the portal."),
-    "outdated": ("«${title}» ${when} жаңартылуы тиіс еді.",
-                 "«${title}» должен был быть обновлён ${when}.",
-                 "“${title}” was due to be updated on ${when}."),
-    "deadline": ("Орналастыруға өтінімді ${deadline} дейін жіберіңіз.\n${url}",
-                 "Направьте заявку на размещение до ${deadline}.\n${url}",
-                 "Send a placement request by ${deadline}.\n${url}"),
-    "escalation": ("Орындаушыға ${sent} жіберілген хабарлама ${deadline} дейін орындалмады.",
-                   "Уведомление, направленное исполнителю ${sent}, не исполнено до ${deadline}.",
-                   "The notice sent to the executor on ${sent} was not answered by ${deadline}."),
+    "missing": _("“${title}” was due on ${when} and has not been published on the portal."),
+    "outdated": _("“${title}” was due to be updated on ${when}."),
+    "deadline": _("Send a placement request by ${deadline}.\n${url}"),
+    "escalation": _("The notice sent to the executor on ${sent} was not answered by "
+                    "${deadline}."),
 }
 
 
@@ -213,10 +204,16 @@ def scan(request, portal, now):
     return result
 
 
-def _fill(template, values):
-    from string import Template
+def _notice_body(request, finding, then, values_in):
+    """The finding and ``then`` (what to do, or what was not done) in kk, ru and en, each
+    with the finding's title in that language."""
+    from statportal.i18n import translate_for
 
-    return Template(template).safe_substitute(values)
+    registry = request.registry
+    return "\n\n".join(
+        translate_for(registry, BODIES[finding.kind], lang, values_in(lang)) + "\n" +
+        translate_for(registry, BODIES[then], lang, values_in(lang))
+        for lang in LANGUAGES)
 
 
 def send_notice(request, portal, finding, actor, now):
@@ -236,11 +233,11 @@ def send_notice(request, portal, finding, actor, now):
                         type="no_address")
     calendar = calendar_of(portal, request.registry.settings)
     deadline = calendar.add_working_days(now, 1).astimezone(UTC)
-    body = "\n\n".join(
-        _fill(BODIES[finding.kind][i], values) + "\n" + _fill(BODIES["deadline"][i], values)
-        for i, values in enumerate(_values(request, finding, calendar, deadline, lang=lang)
-                                   for lang in LANGUAGES))
-    subject = " / ".join(SUBJECTS["notice"][:2]) + " / " + SUBJECTS["notice"][2]
+    from statportal.i18n import in_every_language
+
+    body = _notice_body(request, finding, "deadline", lambda lang: _values(
+        request, finding, calendar, deadline, lang=lang))
+    subject = in_every_language(request.registry, SUBJECTS["notice"])
     queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
                                      [finding.executor_email], subject, body))
     finding.notice = {"sent_at": now, "by": actor, "to": finding.executor_email,
@@ -276,13 +273,12 @@ def escalate(request, portal, finding, now):
     if not heads:
         return finding
     calendar = calendar_of(portal, request.registry.settings)
-    body = "\n\n".join(
-        _fill(BODIES[finding.kind][i], values) + "\n" + _fill(BODIES["escalation"][i], values)
-        for i, values in enumerate(_values(request, finding, calendar,
-                                           finding.notice["deadline"],
-                                           finding.notice["sent_at"], lang=lang)
-                                   for lang in LANGUAGES))
-    subject = " / ".join(SUBJECTS["escalation"])
+    from statportal.i18n import in_every_language
+
+    body = _notice_body(request, finding, "escalation", lambda lang: _values(
+        request, finding, calendar, finding.notice["deadline"], finding.notice["sent_at"],
+        lang=lang))
+    subject = in_every_language(request.registry, SUBJECTS["escalation"])
     queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
                                      heads, subject, body))
     return finding
