@@ -73,7 +73,7 @@ def includeme(config):
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_renamed, ObjectRenamed)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
-    config.add_subscriber(on_transition, AfterTransition)
+    config.add_subscriber(on_transition, AfterTransition, workflow="material")
     config.add_subscriber(record_removed_sheets, ObjectAdded)
     config.add_subscriber(record_removed_sheets, ObjectModified)
     config.scan("statportal.materials.views")

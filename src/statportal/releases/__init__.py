@@ -64,11 +64,12 @@ def includeme(config):
     from statportal.placement.events import Placed, Placing
     from statportal.releases import embargo
 
-    config.add_subscriber(embargo.on_withdrawn, AfterTransition)
+    config.add_subscriber(embargo.on_withdrawn, AfterTransition, workflow="material",
+                          transition="withdraw")
     from statportal.releases import workflow
 
     config.add_workflow(workflow.RELEASE_ENTRY_WORKFLOW, content_types=("ReleaseEntry",))
-    config.add_subscriber(workflow.on_transition, AfterTransition)
+    config.add_subscriber(workflow.on_transition, AfterTransition, workflow=workflow.NAME)
     # the embargo on other features' workflows, registered (they do not import it)
     config.add_transition_guard("material", "publish", embargo.embargo_guard)
     config.add_transition_guard("placement_request", "place", embargo.replace_guard)

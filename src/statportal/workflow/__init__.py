@@ -50,10 +50,13 @@ def add_workflow(config, workflow, content_types=()):
     Discriminators: ``('statportal-workflow', name)`` and, per type,
     ``('statportal-workflow-for', type_name)`` — one workflow per type.
     """
-    workflow = config.maybe_dotted(workflow)
+    if isinstance(content_types, str):
+        raise ConfigurationError(f"add_workflow: content_types is a sequence of type names, "
+                                 f"not one string ({content_types!r})")
     try:
+        workflow = config.maybe_dotted(workflow)
         workflow.check()
-    except (WorkflowDefinitionError, AttributeError) as exc:
+    except (WorkflowDefinitionError, AttributeError, ImportError, ValueError) as exc:
         raise ConfigurationError(f"add_workflow: {exc}") from exc
     workflows = get_workflows(config.registry)
 
@@ -71,6 +74,33 @@ def add_workflow(config, workflow, content_types=()):
         config.action(("statportal-workflow-for", type_name), attach, order=10)
 
 
+class _NamePredicate:
+    """``config.add_subscriber(fn, AfterTransition, workflow="material",
+    transition=("publish", "place"))``: only the events of these workflows or
+    transitions reach ``fn`` (a name or several)."""
+
+    attr = None
+
+    def __init__(self, value, config):
+        self.names = frozenset((value,) if isinstance(value, str) else value)
+
+    def text(self):
+        return f"{self.attr} in {sorted(self.names)}"
+
+    phash = text
+
+    def __call__(self, event):
+        return getattr(getattr(event, self.attr, None), "name", None) in self.names
+
+
+class WorkflowPredicate(_NamePredicate):
+    attr = "workflow"
+
+
+class TransitionPredicate(_NamePredicate):
+    attr = "transition"
+
+
 def _initialize_added(event):
     from pyramid.threadlocal import get_current_registry, get_current_request
 
@@ -86,6 +116,8 @@ def includeme(config):
         config.registry.registerUtility(TransitionGuards(), ITransitionGuards)
     config.add_directive("add_workflow", add_workflow)
     config.add_directive("add_transition_guard", add_transition_guard)
+    config.add_subscriber_predicate("workflow", WorkflowPredicate)
+    config.add_subscriber_predicate("transition", TransitionPredicate)
     config.add_subscriber(_initialize_added, ObjectAdded)
 
 
