@@ -7,9 +7,10 @@ columns: a preview shows what a reader sees in the spreadsheet program, and a hi
 column may well hold what the visible X marks keep confidential.
 
 Values keep their type where the format has one (xlsx, xls); csv and HTML cells are text,
-read as numbers when they are unmistakably numbers (``1 234,5``, ``1234.5``, ``1,234.56``;
-``1,234`` is a number in a ``;``-separated file and text elsewhere, since it reads both
-as 1.234 and as 1234). A number's decimals come from the cell's number format (or from the
+read as numbers when they are unmistakably numbers, by the one rule of
+``statportal.numbers.read_number`` (``1 234,5``, ``1234.5``, ``1,234.56``; ``1,234`` is
+1.234 in a ``;``-separated csv, 1234 in a ``,``-separated one and text elsewhere, since it
+reads both ways). A number's decimals come from the cell's number format (or from the
 digits written in csv and HTML); ``None`` means unknown.
 
 Limits: ``MAX_ROWS`` rows and ``MAX_COLUMNS`` columns per sheet (counted from the first
