@@ -15,6 +15,8 @@ from statportal.i18n import _
 from statportal.releases.timing import ReleaseTime
 
 STATUSES = ("provisional", "confirmed", "published", "cancelled")
+#: the status a rule sets -> the transition of the entry's workflow that sets it
+TRANSITIONS = {"confirmed": "confirm", "cancelled": "cancel", "published": "publish"}
 MAX_REASON = 1000
 
 
@@ -23,9 +25,13 @@ def set_status(entry, status, actor=None, comment=""):
     :mod:`statportal.releases.workflow`); a plain object (these rules' own tests) takes
     the value."""
     if getattr(entry, "__content_type__", None) == "ReleaseEntry":
-        from statportal.releases.workflow import move
+        from pyramid.threadlocal import get_current_registry
 
-        move(entry, status, actor, comment)
+        from statportal.workflow import fire, request_for
+
+        # the rules were checked here: the system fires, in the name of ``actor``
+        fire(request_for(get_current_registry()), entry, TRANSITIONS[status],
+             comment or status, system=actor or True)
     else:
         entry.status = status
 

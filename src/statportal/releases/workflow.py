@@ -2,7 +2,8 @@
 cancelled (with a public notice).
 
 Its rules stay in :mod:`statportal.releases.entries` (who may, what a confirmed time
-needs, the public change log); they move a stored entry through here (``move``), so an
+needs, the public change log); they move a stored entry by firing these transitions
+(``entries.set_status``), so an
 entry's status is its workflow state, with its history and events, and ``GET
 <entry>/@workflow`` shows it. ``POST <entry>/@workflow/confirm`` and ``…/cancel`` run
 the same rules as guards; ``publish`` is the system's (its materials went out).
@@ -16,8 +17,6 @@ from statportal.security.permissions import EDIT
 from statportal.workflow import Finding, State, Transition, Workflow
 
 NAME = "release_entry"
-#: the status a rule sets -> the transition that sets it
-TRANSITIONS = {"confirmed": "confirm", "cancelled": "cancel", "published": "publish"}
 
 
 def confirm_guard(entry, request, transition):
@@ -69,17 +68,6 @@ RELEASE_ENTRY_WORKFLOW = Workflow(
                    system=True),
     ),
 )
-
-
-def move(entry, status, actor=None, comment=""):
-    """Fire the transition to ``status`` for a stored entry (its rules were checked by
-    the caller: a system fire, in the name of ``actor``)."""
-    from pyramid.threadlocal import get_current_registry
-
-    from statportal.workflow import fire, request_for
-
-    fire(request_for(get_current_registry()), entry, TRANSITIONS[status], comment or status,
-         system=actor or True)
 
 
 def on_transition(event):

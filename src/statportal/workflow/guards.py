@@ -52,7 +52,7 @@ def add_transition_guard(config, workflow, transition, guard):
     """Run ``guard`` whenever ``transition`` of ``workflow`` is taken (by a user or the
     system), beside the transition's own guards. ``guard`` may be a dotted name. An
     unknown workflow or transition is a ``ConfigurationError`` at commit."""
-    from statportal.workflow.engine import get_workflows
+    from statportal.interfaces import IWorkflowRegistry
 
     workflow_name = _workflow_name(config, workflow)
     guard = config.maybe_dotted(guard)
@@ -64,7 +64,7 @@ def add_transition_guard(config, workflow, transition, guard):
     registry = config.registry
 
     def register():
-        defined = get_workflows(registry).workflows.get(workflow_name)
+        defined = registry.getUtility(IWorkflowRegistry).workflows.get(workflow_name)
         if defined is None:
             raise ConfigurationError(
                 f"add_transition_guard: no workflow {workflow_name!r} is registered")
