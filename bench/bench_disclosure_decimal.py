@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_disclosure_decimal.py [--enterprises 200000] [--seed 15]
                                                        [--runs 1] [--threshold 2]
 
-Builds the table's files (``tests/disclosure_decimal_samples.py``: 200,000 enterprises
+Builds the table's files (``tests/helpers/disclosure_decimal_samples.py``: 200,000 enterprises
 with one-decimal values, about 15,000 non-empty cells of 19,360) and runs, in the same
 process and on the same files, what ``protect`` does (read the basis and derive every
 total, primary and GAUSS secondary suppression, the LP audit, the published CSV) for:
@@ -119,7 +119,7 @@ def measure(label, directory, threshold, runs, exact_units=True, scaled_lp=True)
 
 
 def main(argv=None):
-    from tests.disclosure_decimal_samples import write_table
+    from tests.helpers.disclosure_decimal_samples import write_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=200_000)

@@ -7,7 +7,7 @@ Runs the portal as ``make serve`` stores it (FileStorage with blobs, a temporary
 directory) and drives it through WebTest, as the executor, the coordinator and the
 moderator would: a placement request whose tables (.xlsx pivots in English and Russian)
 are the issue's 220-district × 88-division table of one-decimal values, unprotected
-(``tests/disclosure_decimal_samples.py``), with its basis (.xlsx) listing them; the
+(``tests/helpers/disclosure_decimal_samples.py``), with its basis (.xlsx) listing them; the
 disclosure report (JSON and the page); ``POST …/@generate`` with each of art. 22's methods;
 the chain to Place; the protected tables placed again for a release, whose checks the
 worker runs ahead of the second (then the release transaction); and a request with the
@@ -55,7 +55,7 @@ def basis_workbook(districts, divisions, enterprises):
     """``(basis .xlsx bytes, Table)``: the long form (values as numbers, as Excel keeps
     them) and the two hierarchies."""
     from openpyxl import Workbook
-    from tests.disclosure_decimal_samples import basis_rows, hierarchies
+    from tests.helpers.disclosure_decimal_samples import basis_rows, hierarchies
 
     from statportal.confidentiality.basis import read_basis
 

@@ -6,8 +6,8 @@ from webtest import TestApp
 
 from statportal.testing import basic_auth
 from tests.browser.helpers import assert_no_serious_violations, staff_page
-from tests.disclosure_samples import basis_xlsx, published_xlsx
-from tests.test_materials import upload
+from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+from tests.helpers.materials import upload
 
 SECTION = "/official-statistics/economy/construction"
 

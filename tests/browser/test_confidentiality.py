@@ -4,7 +4,7 @@ the cell; the portal makes the protected table from the basis, and that one publ
 from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_no_serious_violations, staff_page, start_material
-from tests.disclosure_samples import basis_xlsx, published_xlsx
+from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
 
 SECTION = "/official-statistics/economy/construction"
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from statportal.testing import open_portal
 from tests.browser.helpers import assert_no_serious_violations, log_in
-from tests.test_files import SAMPLES
+from tests.helpers.files import SAMPLES
 
 TITLE = "Өнеркәсіп өндірісі, қараша 2026 (файлдар)"
 

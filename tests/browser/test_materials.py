@@ -6,7 +6,6 @@ import re
 
 from playwright.sync_api import expect
 
-from tests import samples
 from tests.browser.helpers import (
     format_violations,
     log_in,
@@ -14,6 +13,7 @@ from tests.browser.helpers import (
     staff_page,
     start_material,
 )
+from tests.helpers import samples
 
 SECTION = "/official-statistics/economy/construction"
 

@@ -9,7 +9,7 @@ import pytest
 
 from statportal.testing import DEMO_PASSWORD
 from tests.browser.helpers import assert_accessible, log_in
-from tests.test_files import SAMPLES
+from tests.helpers.files import SAMPLES
 
 PHONE = {"width": 390, "height": 800}
 TITLE = {"kk": "Өнеркәсіп өнімі, телефон сынағы", "ru": "Промышленная продукция, телефон",
@@ -104,7 +104,7 @@ def test_a_generated_table_on_its_material_page_passes_axe(browser, live_server,
     page gives it no empty column header, and the preview's section is no second landmark
     of the same name as its scrolling table (axe-core: empty-table-header,
     landmark-unique)."""
-    from tests.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
 
     def b64(name, data, language=None):
         body = {"data": base64.b64encode(data).decode(), "encoding": "base64",

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tests.browser.helpers import log_in
-from tests.test_files import SAMPLES
+from tests.helpers.files import SAMPLES
 
 
 def as_person(browser, live_server, login):

@@ -10,24 +10,12 @@ from openpyxl import load_workbook
 from pyramid.traversal import find_resource
 
 from statportal.testing import last_transaction, login_html, open_portal
-from tests import samples
-from tests.disclosure_samples import basis_xlsx, published_xlsx
-from tests.test_materials import add, as_user, publish, upload
+from tests.helpers import samples
+from tests.helpers.basis_tables import basis, field_of, generate, material_with
+from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+from tests.helpers.materials import add, as_user, publish, upload
 
 HTML = {"Accept": "text/html", "Accept-Language": "en"}
-
-
-def material_with(files, bases, languages=("kk", "en")):
-    return {"files": files, "bases": bases, "languages": list(languages),
-            "title": {lang: f"Wages ({lang})" for lang in languages}, "description": {},
-            "primary_data": True}
-
-
-def basis(name="wages.basis.xlsx", tables=None):
-    body = upload(name, basis_xlsx())
-    if tables is not None:
-        body["tables"] = tables
-    return body
 
 
 def stored(app, url):
@@ -47,15 +35,6 @@ def cells(data):
                 for v in row if v is not None]
     finally:
         book.close()
-
-
-def generate(client, url, status=200, **body):
-    as_user(client, "yerlan")
-    return client.post_json(f"/++api++{url}/@generate", body, status=status)
-
-
-def field_of(response):
-    return [e["field"] for e in response.json["errors"]]
 
 
 # -- the basis names its tables --------------------------------------------------------------
@@ -468,7 +447,7 @@ class TestMethods:
 
 # -- a placement request: the same rules, and the basis follows it to the material ------------
 def test_a_request_lists_its_tables_generates_and_places(testapp, demo):
-    from tests.test_placement import REQUESTS, payload, run_chain
+    from tests.helpers.placement import REQUESTS, payload, run_chain
 
     changes = {"files": [upload("wages-en.xlsx", published_xlsx(status={}), "en"),
                          upload("wages-kk.xlsx", published_xlsx(status={}, language="kk"),

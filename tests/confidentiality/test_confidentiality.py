@@ -4,8 +4,9 @@ it without enough complementary cells, cannot be published through the UI or the
 import pytest
 
 from statportal.testing import open_portal
-from tests.disclosure_samples import basis_table, basis_xlsx, published_xlsx
-from tests.test_materials import add, as_user, publish, upload
+from tests.helpers import samples
+from tests.helpers.disclosure_samples import basis_table, basis_xlsx, published_xlsx
+from tests.helpers.materials import add, as_user, publish, upload
 
 SOLE = ("ABAI-1", "B")  # Semey × Mining: one respondent
 
@@ -86,7 +87,7 @@ class TestPublishing:
 
 class TestTheBasis:
     def test_a_bad_basis_is_a_400_naming_file_sheet_line_and_column(self, testapp, demo, app):
-        from tests.test_materials import blob_files
+        from tests.helpers.materials import blob_files
 
         changes = with_table(published_xlsx())
         changes["bases"] = [upload("wages.basis.xlsx", basis_xlsx(drop_column="respondents"))]
@@ -196,7 +197,7 @@ def test_an_override_does_not_survive_new_files(override_app):
 
 def test_generate_the_protected_table_from_the_basis(testapp, demo):
     changes = with_table(published_xlsx())
-    changes["files"] = [upload("note.pdf", __import__("tests.samples").samples.pdf(), "en")]
+    changes["files"] = [upload("note.pdf", samples.pdf(), "en")]
     url = add(testapp, **changes)
     as_user(testapp, "yerlan")
     page = testapp.get(f"{url}/@@disclosure", headers={"Accept-Language": "en"})
@@ -230,7 +231,7 @@ def test_an_integrators_validator_blocks_publishing(tmp_path, monkeypatch):
 
     from webtest import TestApp
 
-    monkeypatch.syspath_prepend(str(Path(__file__).parent / "pkgs"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "pkgs"))
 
     from statportal.demo import add_demo_content
     from statportal.testing import DEMO_PASSWORD, close_app, make_app, make_settings
@@ -255,7 +256,7 @@ class TestPlacement:
     """The moderator's placement runs the same checks on the request's files and bases."""
 
     def request(self, client, table, basis=True):
-        from tests.test_placement import new_request
+        from tests.helpers.placement import new_request
 
         changes = {"files": [upload("wages.xlsx", table, "en")], "languages": ["en"],
                    "title": {"en": "Wages by region and activity"}, "primary_data": True}
@@ -264,7 +265,7 @@ class TestPlacement:
         return new_request(client, **changes)
 
     def test_an_unprotected_table_cannot_be_placed(self, testapp, demo):
-        from tests.test_placement import step
+        from tests.helpers.placement import step
 
         url = self.request(testapp, published_xlsx(status={SOLE: "primary"}))
         step(testapp, "aigerim", url, "submit")
@@ -278,7 +279,7 @@ class TestPlacement:
         assert testapp.get(url).json["review_state"] == "registered"
 
     def test_a_protected_table_is_placed_with_its_basis(self, testapp, demo):
-        from tests.test_placement import run_chain
+        from tests.helpers.placement import run_chain
 
         url = self.request(testapp, published_xlsx())
         run_chain(testapp, url)
@@ -488,7 +489,7 @@ def test_a_long_basis_name_keeps_its_basis_suffix(testapp, demo):
 
 
 def test_values_beyond_the_range_are_a_400(testapp, demo):
-    from tests.disclosure_samples import CELLS
+    from tests.helpers.disclosure_samples import CELLS
 
     cells = {**CELLS, ("ABAI-1", "C"): (1.5e308, 6)}
     changes = with_table(published_xlsx())
@@ -558,7 +559,7 @@ def test_two_primaries_with_too_few_respondents_together():
     hiding just the two in one row gives the sum away."""
     from statportal.disclosure import MinimumFrequency
     from statportal.disclosure.protect import audit_pattern, protect
-    from tests.disclosure_samples import CELLS
+    from tests.helpers.disclosure_samples import CELLS
 
     table = basis_table({**CELLS, ("ABAI-1", "B"): (412.5, 2), ("ABAI-1", "D"): (310.0, 2)})
     rules = [MinimumFrequency(threshold=5)]

@@ -10,11 +10,11 @@ import zipfile
 import pytest
 
 from statportal.testing import login_html, make_settings, open_portal
-from tests import samples
-from tests.disclosure_samples import basis_xlsx, published_xlsx
-from tests.test_materials import SECTION, as_user, publish, upload
-from tests.test_materials import add as add_material
-from tests.test_placement import REQUESTS, payload, run_chain, step
+from tests.helpers import samples
+from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+from tests.helpers.fail_closed import add, errors
+from tests.helpers.materials import SECTION, as_user, publish, upload
+from tests.helpers.placement import REQUESTS, payload, run_chain, step
 
 REASON = "Administrative data of the Ministry of Finance"
 FORMATS = "doc rtf txt jpg jpeg gif png bmp xls pdf ppt html htm docx xlsx pptx csv ods"
@@ -52,17 +52,6 @@ def app_settings(tmp_path):
     return make_settings(tmp_path, **{"statportal.file_formats": FORMATS})
 
 
-def undeclared(**changes):
-    """A material body with nothing declared (the tests' default declares a reason)."""
-    body = {"primary_data": None, "primary_data_reason": ""}
-    body.update(changes)
-    return body
-
-
-def add(client, status=201, **changes):
-    return add_material(client, status=status, **undeclared(**changes))
-
-
 def stored(app, url):
     with open_portal(app) as portal:
         obj = portal
@@ -72,11 +61,6 @@ def stored(app, url):
                 "primary_data_reason": obj.primary_data_reason,
                 "history": [dict(h) for h in obj.__workflow_history__],
                 "files": [f.filename for f in obj.files]}
-
-
-def errors(response):
-    return [(e["type"], e.get("field"), (e.get("location") or {}).get("file"))
-            for e in response.json["errors"]]
 
 
 class TestThePresumption:
@@ -440,18 +424,6 @@ def test_the_demo_follows_the_rule(app, testapp):
                for item in report["items"])
 
 
-@pytest.fixture
-def scheduled(app, testapp, demo, frozen):
-    """A new material placed for a release still to come: ``(material path, entry)``."""
-    from tests.test_calendar_api import add as add_entry
-
-    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
-    entry_path = entry["@id"].replace("http://localhost/++api++", "")
-    as_user(testapp, "aigerim")
-    url = testapp.post_json(REQUESTS, payload(release=entry_path), status=201).json[
-        "@id"].replace("http://localhost", "")
-    run_chain(testapp, url)
-    return testapp.get(url).json["material"], entry_path
 
 
 class TestTheEmbargo:
@@ -472,7 +444,7 @@ class TestTheEmbargo:
         from datetime import timedelta
 
         from statportal.releases.worker import run_pass
-        from tests.test_embargo import RELEASE
+        from tests.helpers.embargo import RELEASE
 
         material, entry = scheduled
         with open_portal(app) as portal:  # as an older portal stored it: nothing declared

@@ -11,8 +11,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from statportal.testing import make_settings
-from tests.disclosure_decimal_samples import basis_rows, hierarchies, text
-from tests.test_materials import SECTION, as_user
+from tests.helpers.disclosure_decimal_samples import basis_rows, hierarchies, text
+from tests.helpers.materials import SECTION, as_user
 
 FORMATS = "doc rtf txt jpg jpeg gif png bmp xls pdf ppt html htm docx xlsx pptx csv ods"
 DISTRICTS, DIVISIONS, ENTERPRISES = 2000, 4, 30_000

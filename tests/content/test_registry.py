@@ -7,7 +7,7 @@ import pytest
 from pyramid import testing
 from pyramid.exceptions import ConfigurationConflictError, ConfigurationError
 
-PKGS = str(Path(__file__).parent / "pkgs")
+PKGS = str(Path(__file__).parents[1] / "pkgs")
 
 
 @pytest.fixture

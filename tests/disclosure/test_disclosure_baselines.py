@@ -16,7 +16,7 @@ from statportal.disclosure.heuristic import relations, simple_suppress
 from statportal.disclosure.optimal import PatternLP, _cut, _short, optimal_suppress
 from statportal.disclosure.protect import audit_table, protect
 from statportal.disclosure.prune import prune
-from tests.test_disclosure_protect import ACTIVITY, hierarchy, table  # noqa: E402
+from tests.helpers.disclosure_protect import ACTIVITY, hierarchy, table  # noqa: E402
 
 TWO = hierarchy("region", {"KZ": "", "r1": "KZ", "r2": "KZ"})
 AB = hierarchy("activity", {"T": "", "a": "T", "b": "T"})

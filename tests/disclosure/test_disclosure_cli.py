@@ -1,23 +1,11 @@
 """``statportal disclosure protect | audit | check`` on small tables checked by hand."""
 
-import csv
-import io
 import json
 
 import pytest
 
-from tests.test_disclosure_table import ACTIVITY, BASIS, REGIONS
-
-
-def run(*argv):
-    from statportal.scripts.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    import contextlib
-
-    with contextlib.redirect_stderr(err):
-        code = main(list(argv), out=out)
-    return code, out.getvalue(), err.getvalue()
+from tests.helpers.disclosure_cli import dims, read, run
+from tests.helpers.disclosure_table import ACTIVITY, BASIS, REGIONS
 
 
 @pytest.fixture
@@ -26,17 +14,6 @@ def files(tmp_path):
     (tmp_path / "activity.csv").write_text(ACTIVITY, encoding="utf-8")
     (tmp_path / "basis.csv").write_text(BASIS, encoding="utf-8")
     return tmp_path
-
-
-def dims(path):
-    return ["--dim", f"region={path / 'regions.csv'}", "--dim",
-            f"activity={path / 'activity.csv'}"]
-
-
-def read(path):
-    with open(path, encoding="utf-8") as stream:
-        return {(r["region"], r["activity"]): (r["shown"], r["status"])
-                for r in csv.DictReader(stream)}
 
 
 def test_protect_then_audit_and_check(files):

@@ -143,9 +143,9 @@ def test_published_values_have_the_basis_precision_in_all_three_formats(tmp_path
 def test_a_whole_basis_stays_whole(tmp_path):
     from openpyxl import load_workbook
 
-    from tests.test_disclosure_table import ACTIVITY as ACT
-    from tests.test_disclosure_table import BASIS as WHOLE
-    from tests.test_disclosure_table import REGIONS as REG
+    from tests.helpers.disclosure_table import ACTIVITY as ACT
+    from tests.helpers.disclosure_table import BASIS as WHOLE
+    from tests.helpers.disclosure_table import REGIONS as REG
 
     table = Table.from_csv(WHOLE, {"region": Hierarchy.from_csv("region", REG),
                                    "activity": Hierarchy.from_csv("activity", ACT)})

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.disclosure_decimal_samples import write_table
-from tests.test_disclosure_cli import dims, read, run
+from tests.helpers.disclosure_cli import dims, read, run
+from tests.helpers.disclosure_decimal_samples import write_table
 
 
 def basis_values(path):

@@ -15,8 +15,8 @@ from statportal.disclosure import (
     primary_cells,
 )
 from statportal.disclosure.operations import Operation, collapse, combine, transfer
-from tests.test_disclosure_cli import dims, read, run
-from tests.test_disclosure_table import ACTIVITY, BASIS, REGIONS
+from tests.helpers.disclosure_cli import dims, read, run
+from tests.helpers.disclosure_table import ACTIVITY, BASIS, REGIONS
 
 
 def hierarchy(name, tree, labels=None):

@@ -22,16 +22,21 @@ from statportal.testing import (
     make_settings,
     open_portal,
 )
-from tests.test_files import SAMPLES
-from tests.test_materials import upload
+from tests.helpers.files import SAMPLES
+from tests.helpers.form_files import (
+    EN,
+    HTML,
+    KK,
+    REQUESTS,
+    RU,
+    SECTION,
+    action_fields,
+    add_form,
+    request_payload,
+    stored,
+)
+from tests.helpers.materials import upload
 
-REQUESTS = "/++api++/requests"
-SECTION = "/official-statistics/economy/industry"
-HTML = {"Accept": "text/html", "Accept-Language": "en"}
-
-KK = ("esep-kaz.docx", SAMPLES["report.docx"])
-RU = ("otchet-rus.pdf", SAMPLES["table.pdf"])
-EN = ("report-eng.txt", b"Industrial production, October 2026\n")
 CORRECTED = ("esep-corrected.docx", SAMPLES["report.docx"])  # a new name
 
 
@@ -44,18 +49,6 @@ def kept_files(tmp_path):
     return sorted(name for name in os.listdir(tmp_path / "uploads") if name.endswith(".data"))
 
 
-def request_payload(**changes):
-    return {
-        "@type": "PlacementRequest",
-        "title": {"kk": "Өнеркәсіп өндірісі", "ru": "Промышленное производство",
-                  "en": "Industrial production"},
-        "category": "express_information", "unit": "/orgunits/industry-statistics",
-        "section": SECTION, "placement_type": "new",
-        "files": [upload(*KK), upload(*RU), upload(*EN)], "languages": ["kk", "ru", "en"],
-        "executor_email": "aigerim@stat.example.kz", "executor": "Әйгерім Сейітова",
-        "head_of_unit": "Марат Жұмабаев", **changes}
-
-
 @pytest.fixture
 def three_files(testapp, demo):
     """A draft request with a kk, a ru and an en file, made through the API."""
@@ -63,21 +56,6 @@ def three_files(testapp, demo):
     url = testapp.post_json(REQUESTS, request_payload(), status=201).json["@id"]
     testapp.authorization = None
     return url.replace("http://localhost/++api++", "")
-
-
-def stored(app, path):
-    with open_portal(app) as portal:
-        obj = portal
-        for name in path.strip("/").split("/"):
-            obj = obj[name]
-        return [(f.filename, f.language, f.read()) for f in obj.files]
-
-
-def action_fields(form):
-    """The keep / replace / remove radio groups of the current files' rows, in order."""
-    names = dict.fromkeys(name for name, _field in form.field_order
-                          if name and name.endswith("-action"))
-    return [form.fields[name][0] for name in names]
 
 
 def edit_form(testapp, path, login="aigerim"):
@@ -203,21 +181,6 @@ def test_a_tampered_row_is_refused_and_cannot_reach_another_objects_file(app, te
 
 
 # -- uploads survive a validation error -------------------------------------------------
-
-def add_form(testapp, login="aigerim"):
-    login_html(testapp, login)
-    form = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).forms[
-        "edit-form"]
-    form.set("kk", "Өнеркәсіп өндірісі", index=0)
-    form["category"] = "express_information"
-    form["section"] = SECTION
-    next(field for fields in form.fields.values() for field in fields
-         if type(field).__name__ == "Radio" and "new" in field.options[0]).value = "new"
-    form.get("checkbox", index=0).checked = True
-    form.get("checkbox", index=1).checked = True
-    form["executor"] = "Әйгерім Сейітова"
-    form["head_of_unit"] = "Марат Жұмабаев"
-    return form
 
 
 def test_an_add_form_with_an_error_keeps_the_chosen_files(app, testapp, demo, tmp_path):
@@ -385,7 +348,7 @@ def test_a_material_add_form_error_keeps_the_files(app, testapp, demo):
 
 def test_a_basis_survives_a_validation_error(app, testapp, demo):
     """The basis field (the confidentiality package's widget) keeps its upload too."""
-    from tests.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
 
     login_html(testapp, "yerlan")
     form = testapp.get(f"{SECTION}/@@add?type=Material", headers=HTML).forms["edit-form"]
@@ -413,7 +376,7 @@ def test_a_basis_survives_a_validation_error(app, testapp, demo):
 def test_a_kept_basis_is_shown_by_name_and_may_be_dropped(app, testapp, demo):
     """After a validation error the basis is named like the other kept files (not only
     kept unseen), and unticking it sends the form without it."""
-    from tests.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
 
     login_html(testapp, "yerlan")
     form = testapp.get(f"{SECTION}/@@add?type=Material", headers=HTML).forms["edit-form"]

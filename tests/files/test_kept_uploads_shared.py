@@ -13,7 +13,7 @@ import pytest
 from webtest import TestApp, Upload
 
 from statportal.testing import close_app, make_app, make_settings, open_portal
-from tests.test_form_files import add_form, stored
+from tests.helpers.form_files import add_form, stored
 
 MB = 2**20
 BIG = (b"Industrial production, October 2026: a line of a long text report\n" *
@@ -140,8 +140,8 @@ def test_three_large_files_kept_replaced_and_removed_after_an_error(app, testapp
     chosen in a form that comes back with an error), remove the third. No 500; the
     corrected submit stores exactly that; memory stays within a few times the upload."""
     from statportal.testing import basic_auth, login_html
-    from tests.test_form_files import HTML, REQUESTS, action_fields, request_payload
-    from tests.test_materials import upload
+    from tests.helpers.form_files import HTML, REQUESTS, action_fields, request_payload
+    from tests.helpers.materials import upload
 
     parts = [BIG[n * 16 * MB:(n + 1) * 16 * MB] for n in range(3)]
     testapp.authorization = basic_auth("aigerim")

@@ -1,0 +1,1 @@
+"""Plain helpers and constants the tests share; fixtures live in the conftest.py files."""

@@ -93,7 +93,7 @@ HTML_TABLE = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title>
 
 def every_format():
     """One real file per allowed format: {filename: bytes}."""
-    from tests.test_files import SAMPLES
+    from tests.helpers.files import SAMPLES
 
     return {
         "table.xlsx": xlsx_table(TABLE), "table.xls": xls_table(TABLE),

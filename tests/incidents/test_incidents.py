@@ -7,9 +7,9 @@ import pytest
 
 from statportal.releases.worker import run_pass
 from statportal.testing import open_portal
-from tests.conftest import mail_settings
-from tests.test_mail import deliver
-from tests.test_placement import as_user
+from tests.helpers.mail import deliver
+from tests.helpers.placement import as_user
+from tests.helpers.smtp import mail_settings
 
 PAGES = ("/", "/calendar", "/official-statistics/economy/industry", "/@@search",
          "/incidents")

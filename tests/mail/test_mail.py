@@ -9,9 +9,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from statportal.testing import basic_auth, make_settings, open_portal
-from tests.conftest import Collect, free_port
+from tests.helpers.mail import deliver, outbox
+from tests.helpers.smtp import Collect, free_port
 
-PKGS = str(Path(__file__).parent / "pkgs")
+PKGS = str(Path(__file__).parents[1] / "pkgs")
 SECTION = "/++api++/official-statistics/economy/industry"
 NOTE = f"{SECTION}/n1"
 
@@ -37,21 +38,6 @@ def returned(testapp, demo):
     testapp.post_json(f"{NOTE}/@workflow/return", {"comment": "Ағылшынша атауы жоқ"},
                       status=200)
     return testapp
-
-
-def deliver(app, now=None):
-    from statportal.mail import deliver_pending
-    from statportal.mail.outbox import delivery_from_settings
-
-    return deliver_pending(app.registry._zodb_databases[""],
-                           delivery_from_settings(app.registry.settings), now=now)
-
-
-def outbox(app):
-    from statportal.mail import get_outbox
-
-    with open_portal(app) as portal:
-        return [(m.state, m.attempts, m.last_error) for m in (get_outbox(portal) or {}).values()]
 
 
 def test_delivered_to_real_server(app, smtp, returned):

@@ -6,46 +6,14 @@ are refused with 403 and leave the stored data exactly as it was."""
 import pytest
 
 from statportal.testing import basic_auth, last_transaction, login_html
-from tests.test_calendar_api import add as add_entry
-from tests.test_materials import add, as_user, publish
-from tests.test_placement import new_request, run_chain
+from tests.helpers.materials import as_user
+from tests.helpers.placement import new_request, run_chain
+from tests.helpers.published import SECTION, material_in, stored
 
-SECTION = "/official-statistics/economy/industry"
 HTML = {"Accept": "text/html"}
 #: Executor and Head of unit of the section (local roles), a global Coordinator.
 SECTION_EDITORS = ["aigerim", "marat", "dana"]
 STATES = ["published", "scheduled", "withdrawn"]
-
-
-def _title(word):
-    return {"kk": f"{word} kk", "ru": f"{word} ru", "en": f"{word} index"}
-
-
-def material_in(testapp, state):
-    """A material of the industry section in ``state``; its path."""
-    if state == "scheduled":  # placed for a release still to come (the embargo)
-        entry = add_entry(testapp, section=SECTION).json
-        release = entry["@id"].replace("http://localhost/++api++", "")
-        url = new_request(testapp, release=release)
-        run_chain(testapp, url)
-        path = testapp.get(url).json["material"]
-    else:
-        path = add(testapp, title=_title(state.capitalize()))
-        publish(testapp, path)
-        if state == "withdrawn":
-            as_user(testapp, "yerlan")
-            testapp.post_json(f"/++api++{path}/@workflow/withdraw",
-                              {"comment": "Superseded by the revised series"}, status=200)
-    as_user(testapp, "yerlan")
-    assert testapp.get(f"/++api++{path}").json["review_state"] == state
-    return path
-
-
-def stored(testapp, path):
-    as_user(testapp, "yerlan")
-    data = testapp.get(f"/++api++{path}").json
-    as_user(testapp, None)
-    return data
 
 
 @pytest.fixture(params=STATES)

@@ -1,7 +1,7 @@
 """'My work': each person lands on what waits for them."""
 
 from statportal.testing import login_html
-from tests.test_placement import new_request, step
+from tests.helpers.placement import new_request, step
 
 HTML = {"Accept": "text/html"}
 

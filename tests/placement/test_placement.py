@@ -1,6 +1,5 @@
 """Placement requests through the JSON API: the chain, who may act, numbers, bad input."""
 
-import base64
 import io
 import threading
 
@@ -9,44 +8,8 @@ from pyramid.threadlocal import get_current_request
 from webtest import TestApp
 
 from statportal.testing import basic_auth, last_transaction, open_portal
-from tests.test_files import SAMPLES
-
-REQUESTS = "/++api++/requests"
-
-
-def b64(name):
-    return {"data": base64.b64encode(SAMPLES[name]).decode(), "encoding": "base64",
-            "filename": name, "content-type": "application/octet-stream"}
-
-
-def payload(**changes):
-    data = {
-        "@type": "PlacementRequest",
-        "title": {"kk": "Өнеркәсіп өндірісі, қазан 2026", "ru": "Промышленное производство",
-                  "en": "Industrial production, October 2026"},
-        "category": "express_information",
-        "unit": "/orgunits/industry-statistics",
-        "section": "/official-statistics/economy/industry",
-        "placement_type": "new",
-        "files": [b64("report.xlsx")],
-        "languages": ["kk", "ru", "en"],
-        "executor_email": "aigerim@stat.example.kz",
-        "executor": "Әйгерім Сейітова",
-        "head_of_unit": "Марат Жұмабаев",
-        "page_count": 3,
-        "paper_number": "05-12/345",
-        "paper_date": "2026-11-26",
-        # its table needs no basis (issue 15: tables are otherwise presumed primary data)
-        "primary_data": False,
-        "primary_data_reason": "Administrative data of the Ministry of Finance",
-    }
-    data.update(changes)
-    return data
-
-
-def as_user(client, login):
-    client.authorization = basic_auth(login) if login else None
-    return client
+from tests.helpers.files import SAMPLES
+from tests.helpers.placement import REQUESTS, as_user, b64, new_request, payload, run_chain, step
 
 
 @pytest.fixture
@@ -54,12 +17,6 @@ def draft(testapp, demo):
     as_user(testapp, "aigerim")
     response = testapp.post_json(REQUESTS, payload(), status=201)
     return response.json["@id"].replace("http://localhost", "")
-
-
-def step(client, login, url, name, status=200, comment=None):
-    as_user(client, login)
-    body = {"comment": comment} if comment else {}
-    return client.post_json(f"{url}/@workflow/{name}", body, status=status)
 
 
 def test_created_as_draft(testapp, draft):
@@ -167,19 +124,6 @@ def test_concurrent_registrations_get_gapless_unique_numbers(app, testapp, demo)
     with open_portal(app) as portal:
         numbers = sorted(r.number for r in portal["requests"].values())
     assert [n[-6:] for n in numbers] == ["000001", "000002"]
-
-
-def run_chain(client, url):
-    step(client, "aigerim", url, "submit")
-    step(client, "marat", url, "approve")
-    step(client, "dana", url, "register")
-    return step(client, "yerlan", url, "place")
-
-
-def new_request(client, **changes):
-    as_user(client, "aigerim")
-    return client.post_json(REQUESTS, payload(**changes), status=201).json["@id"].replace(
-        "http://localhost", "")
 
 
 class TestPlacing:
@@ -385,7 +329,7 @@ def test_request_through_the_html_form(app, testapp, demo):
     from webtest import Upload
 
     from statportal.testing import login_html
-    from tests.test_files import SAMPLES
+    from tests.helpers.files import SAMPLES
 
     login_html(testapp, "aigerim")
     page = testapp.get("/requests/@@add?type=PlacementRequest", headers={"Accept": "text/html"})

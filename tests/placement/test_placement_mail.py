@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from statportal.testing import make_settings
-from tests.test_mail import deliver
-from tests.test_placement import REQUESTS, as_user, payload, step
+from tests.helpers.mail import deliver
+from tests.helpers.placement import REQUESTS, as_user, payload, step
 
 
 @pytest.fixture

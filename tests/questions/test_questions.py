@@ -9,45 +9,19 @@ from datetime import UTC, datetime
 import pytest
 
 from statportal.testing import open_portal
-from tests.conftest import mail_settings
-from tests.test_mail import deliver
-from tests.test_placement import as_user, step
-
-QUESTIONS = "/++api++/questions"
-UNIT = "/orgunits/industry-statistics"
-OTHER_UNIT = "/orgunits/labour-statistics"
-
-
-@pytest.fixture
-def app_settings(tmp_path, smtp_port):
-    return mail_settings(tmp_path, smtp_port, **{
-        "statportal.questions.edms_address": "edms@gov.example.kz"})
-
-
-def question(**changes):
-    return {"@type": "Question", "name": "Асель Нұрова", "email": "asel@bank.example.kz",
-            "organisation": "Halyk Bank", "international": False, "topic": "prices",
-            "text": "Why did the consumer price index for food rise in October?",
-            "may_publish": True, "language": "en", **changes}
-
-
-def ask(testapp, status=201, remote="203.0.113.7", **changes):
-    as_user(testapp, None)
-    return testapp.post_json(QUESTIONS, question(**changes), status=status,
-                             extra_environ={"REMOTE_ADDR": remote})
-
-
-def path(data):
-    return data["@id"].replace("http://localhost", "")
-
-
-def stored_questions(app):
-    with open_portal(app) as portal:
-        return sorted(portal["questions"].keys())
-
-
-def almaty(text):
-    return datetime.fromisoformat(text).astimezone(UTC)
+from tests.helpers.mail import deliver
+from tests.helpers.placement import as_user, step
+from tests.helpers.questions import (
+    OTHER_UNIT,
+    QUESTIONS,
+    UNIT,
+    _ask_form,
+    almaty,
+    ask,
+    path,
+    question,
+    stored_questions,
+)
 
 
 def test_the_full_path_by_the_api(app, testapp, demo, frozen, smtp):
@@ -218,7 +192,7 @@ def test_bad_questions_are_refused_and_nothing_is_kept(app, testapp, demo, froze
 
 
 def test_an_attachment_is_kept_and_forwarded(app, testapp, demo, frozen, smtp):
-    from tests.samples import pdf as sample_pdf
+    from tests.helpers.samples import pdf as sample_pdf
 
     pdf = sample_pdf(1)
     data = ask(testapp, attachment={"filename": "table.pdf",
@@ -256,8 +230,8 @@ def test_a_burst_from_one_address_or_one_email_is_refused(app, testapp, demo, fr
 def test_a_question_is_kept_when_mail_fails(app, testapp, demo, frozen, smtp_port):
     from aiosmtpd.controller import Controller
 
-    from tests.conftest import Collect
-    from tests.test_mail import outbox
+    from tests.helpers.mail import outbox
+    from tests.helpers.smtp import Collect
 
     data = ask(testapp).json
     deliver(app)                                    # nobody listens yet: the mail waits
@@ -274,18 +248,6 @@ def test_a_question_is_kept_when_mail_fails(app, testapp, demo, frozen, smtp_por
     finally:
         controller.stop()
     assert [to for to, _m in handler.messages] == [["asel@bank.example.kz"]]
-
-
-def _ask_form(testapp, **fields):
-    as_user(testapp, None)
-    form = testapp.get("/questions/@@ask", headers={"Accept-Language": "en"}).forms[
-        "edit-form"]
-    values = {"name": "Daniyar Abenov", "email": "daniyar@uni.example.kz",
-              "topic": "labour", "text": "Where can I find the unemployment rate by region?",
-              "language": "en", **fields}
-    for key, value in values.items():
-        form[key] = value
-    return form
 
 
 def test_the_ask_form_honeypot_and_status_page(app, testapp, demo, frozen, smtp):

@@ -7,29 +7,11 @@ import icalendar
 import pytest
 
 from statportal.testing import open_portal
-from tests.conftest import NOW
-from tests.test_placement import as_user
+from tests.helpers.calendar import CAL, add, entry_payload
+from tests.helpers.clock import NOW
+from tests.helpers.placement import as_user
 
-CAL = "/++api++/calendar"
 # Tuesday 1 December 2026, 09:00 in Almaty.
-
-
-def entry_payload(**changes):
-    data = {"@type": "ReleaseEntry",
-            "title": {"kk": "Тұтыну бағаларының индексі, қараша 2026",
-                      "ru": "Индекс потребительских цен, ноябрь 2026",
-                      "en": "Consumer price index, November 2026"},
-            "release_at": "2026-12-14T10:00:00+05:00", "status": "confirmed",
-            "category": "latest_data", "section": "/official-statistics/economy/prices"}
-    data.update(changes)
-    return data
-
-
-
-
-def add(client, expect=201, **changes):
-    as_user(client, "dana")
-    return client.post_json(CAL, entry_payload(**changes), status=expect)
 
 
 def test_coordinator_creates_entries_in_the_year_folder(testapp, demo, frozen):

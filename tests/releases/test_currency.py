@@ -8,10 +8,10 @@ import pytest
 
 from statportal.releases.worker import run_pass
 from statportal.testing import open_portal
-from tests.conftest import mail_settings
-from tests.test_calendar_api import add as add_entry
-from tests.test_mail import deliver
-from tests.test_placement import as_user, new_request, run_chain, step
+from tests.helpers.calendar import add as add_entry
+from tests.helpers.mail import deliver
+from tests.helpers.placement import as_user, new_request, run_chain, step
+from tests.helpers.smtp import mail_settings
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_two_workers_racing_send_one_notice(app, testapp, demo, frozen):
     frozen.set(datetime(2026, 12, 11, 6, 0, tzinfo=UTC))
     with open_portal(app) as portal:
         before = len(get_outbox(portal, create=True))
-    from tests.test_embargo import race_two_passes
+    from tests.helpers.embargo import race_two_passes
 
     results = race_two_passes(app, currency, "send_notice")
     assert sorted(r.notices for r in results) == [0, 1]

@@ -2,31 +2,17 @@
 the worker publishes at it (postponed: later), early release needs two people, and two
 workers racing publish once."""
 
-import threading
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from statportal.releases.worker import run_pass
 from statportal.testing import open_portal
-from tests.test_calendar_api import add as add_entry
-from tests.test_placement import as_user, new_request, run_chain
+from tests.helpers.calendar import add as add_entry
+from tests.helpers.embargo import RELEASE, race_two_passes
+from tests.helpers.placement import as_user, new_request, run_chain
 
-# Tuesday 1 December 2026, 09:00 in Almaty; the release is on Monday 14th at 10:00.
-RELEASE = datetime(2026, 12, 14, 5, 0, tzinfo=UTC)
 TITLE = "Industrial production, October 2026"
 
 
-
-@pytest.fixture
-def scheduled(app, testapp, demo, frozen):
-    """A new material placed for the release of 14 December: ``(material path, entry)``."""
-    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
-    entry_path = entry["@id"].replace("http://localhost/++api++", "")
-    url = new_request(testapp, release=entry_path)
-    run_chain(testapp, url)
-    material = testapp.get(url).json["material"]
-    return material, entry_path
 
 
 def anonymous_sees(testapp, material):
@@ -99,7 +85,7 @@ def test_postponing_moves_the_publication(app, testapp, scheduled, frozen):
 
 
 def test_a_replace_waits_on_its_request(app, testapp, demo, frozen):
-    from tests.test_placement import payload  # noqa: F401 (the request's fields)
+    from tests.helpers.placement import payload  # noqa: F401 (the request's fields)
 
     url = new_request(testapp)
     run_chain(testapp, url)
@@ -148,34 +134,6 @@ def test_publish_now_needs_typed_confirmation_and_a_second_person(app, testapp, 
     assert last["action"] == "publish_now" and "yerlan" in last["comment"]
     entry_data = testapp.get(f"/++api++{entry}").json
     assert entry_data["status"] == "published" and entry_data["delay_minutes"] < 0
-
-
-def race_two_passes(app, module, name):
-    """Two worker passes at once, each holding after ``module.name`` until the other has
-    done it too, so both commit the same change: returns their results."""
-    barrier = threading.Barrier(2)
-    original = getattr(module, name)
-
-    def held(*args, **kw):
-        value = original(*args, **kw)
-        try:
-            barrier.wait(timeout=5)   # both did it in their transaction; now both commit
-        except threading.BrokenBarrierError:
-            pass
-        return value
-
-    results = []
-    setattr(module, name, held)
-    try:
-        threads = [threading.Thread(target=lambda: results.append(run_pass(app.registry)))
-                   for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        setattr(module, name, original)
-    return results
 
 
 def test_two_workers_racing_publish_once(app, testapp, scheduled, frozen):

@@ -1,16 +1,15 @@
 """``statportal embargo-probe`` against a real HTTP server: quiet under the embargo, exit 1
 when a scheduled material leaks, and the worker's command line."""
 
-import io
 import json
 from datetime import timedelta
 
 import pytest
 from webtest.http import StopableWSGIServer
 
-from statportal.scripts.cli import main
 from statportal.testing import TEST_SECRET, open_portal
-from tests.test_embargo import RELEASE, scheduled  # noqa: F401 (a fixture)
+from tests.helpers.embargo import RELEASE
+from tests.helpers.embargo_probe import run
 
 
 @pytest.fixture
@@ -30,11 +29,6 @@ zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
 statportal.secret = {TEST_SECRET}
 """)
     return str(path)
-
-
-def run(*argv):
-    out = io.StringIO()
-    return main(list(argv), out=out), out.getvalue()
 
 
 def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys):  # noqa: F811

@@ -102,7 +102,7 @@ def test_the_page_reports_rows(app, testapp, demo):
 def test_the_command_line(app, tmp_path, capsys):
     from statportal.demo import add_demo_content
     from statportal.testing import DEMO_PASSWORD, close_app
-    from tests.test_embargo_probe import run
+    from tests.helpers.embargo_probe import run
 
     with open_portal(app) as portal:
         add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,

@@ -12,17 +12,17 @@ import pytest
 
 from statportal import clock
 from statportal.testing import last_transaction
-from tests.disclosure_samples import basis_xlsx, published_xlsx
-from tests.test_embargo import RELEASE
-from tests.test_materials import as_user, upload
-from tests.test_placement import REQUESTS, payload, run_chain
+from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+from tests.helpers.embargo import RELEASE
+from tests.helpers.materials import as_user, upload
+from tests.helpers.placement import REQUESTS, payload, run_chain
 
 
 @pytest.fixture
 def scheduled(app, testapp, demo, frozen):
     """A material with a table and its basis, placed for a release still to come:
     ``(material path, entry path)``."""
-    from tests.test_calendar_api import add as add_entry
+    from tests.helpers.calendar import add as add_entry
 
     entry = add_entry(testapp, section="/official-statistics/economy/industry").json
     entry_path = entry["@id"].replace("http://localhost/++api++", "")

@@ -22,10 +22,10 @@ from webtest import TestApp
 
 from statportal.releases.worker import own_storage
 from statportal.testing import close_app, make_app, make_settings, open_portal
-from tests.test_calendar_api import entry_payload
-from tests.test_placement import b64, payload
+from tests.helpers.calendar import entry_payload
+from tests.helpers.placement import b64, payload
 
-DEV_INI = Path(__file__).resolve().parent.parent / "etc" / "development.ini"
+DEV_INI = Path(__file__).resolve().parents[2] / "etc" / "development.ini"
 INDUSTRY = "/official-statistics/economy/industry"
 WORKER_LOG = "statportal.releases.worker"
 

@@ -70,3 +70,9 @@ def test_page_in_kazakh(testapp, demo):
     remove = next(f for f in page.forms.values() if "clear" in f.fields)
     page = remove.submit("clear").follow()
     assert "Үкімет қаулысы" not in page.text
+
+
+def test_working_calendar_year_checked(testapp, demo):
+    testapp.authorization = basic_auth("admin")
+    for year in ("0", "9999", "100000", "x"):
+        testapp.get(f"/++api++/@working-calendar?year={year}", status=400)

@@ -153,7 +153,7 @@ def _material_denied(state, action, user):
 @pytest.mark.parametrize("user", USERS, ids=lambda u: u or "anonymous")
 def test_material_matrix(app, testapp, demo, frozen, state, user):
     from statportal.testing import last_transaction
-    from tests.test_published_immutable import material_in, stored
+    from tests.helpers.published import material_in, stored
 
     path = material_in(testapp, state)
     for action in MATERIAL_ACTIONS:

@@ -174,7 +174,7 @@ def test_production_ini_refuses_the_development_secret_in_one_line(tmp_path, mon
 
     from statportal.scripts.cli import main
 
-    production = Path(__file__).parent.parent / "etc" / "production.ini"
+    production = Path(__file__).parents[2] / "etc" / "production.ini"
     monkeypatch.setenv("STATPORTAL_ZODBCONN_URI", f"file://{tmp_path}/Data.fs")
     for secret, words in ((DEVELOPMENT_SECRET, "published development secret"),
                           ("short-secret", "has 12 characters")):

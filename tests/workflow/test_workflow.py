@@ -9,7 +9,7 @@ from pyramid.exceptions import ConfigurationConflictError, ConfigurationError
 
 from statportal.testing import basic_auth, last_transaction, make_settings
 
-PKGS = str(Path(__file__).parent / "pkgs")
+PKGS = str(Path(__file__).parents[1] / "pkgs")
 SECTION = "/++api++/official-statistics/economy/industry"
 NOTE = f"{SECTION}/n1"
 

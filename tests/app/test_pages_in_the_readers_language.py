@@ -2,8 +2,8 @@
 their refusals in the reader's language, and the declaration is the executor's."""
 
 from statportal.testing import login_html
-from tests.test_materials import as_user
-from tests.test_placement import REQUESTS, payload, step
+from tests.helpers.materials import as_user
+from tests.helpers.placement import REQUESTS, payload, step
 
 KK = {"Accept": "text/html", "Accept-Language": "kk"}
 
@@ -70,7 +70,7 @@ def test_the_delete_of_a_question_is_refused_in_the_pages_language(testapp, demo
 
 def received_question(testapp):
     """A question asked through the API, waiting to be routed, as its page's path."""
-    from tests.test_questions import ask, path
+    from tests.helpers.questions import ask, path
 
     return path(ask(testapp).json).replace("/++api++", "")
 
@@ -79,7 +79,7 @@ def test_the_material_names_the_executor_who_declared(app, testapp, demo):
     """The executor declares her tables not derived from primary data in the request; the
     moderator only places it: the material's history and the /@primary-data report name
     her, not him, as the issue's "recorded with who made it" asks."""
-    from tests.test_placement import run_chain
+    from tests.helpers.placement import run_chain
 
     as_user(testapp, "aigerim")
     url = testapp.post_json(REQUESTS, payload(
@@ -101,8 +101,8 @@ def test_the_material_names_the_executor_who_declared(app, testapp, demo):
 def test_a_generate_refusal_names_the_field_by_its_label(testapp, demo):
     """Generate with collapse and no dimension: the Kazakh page names the field by the
     label the page shows (not ``dim``, an English name of the JSON body)."""
-    from tests.disclosure_samples import basis_xlsx, published_xlsx
-    from tests.test_materials import add, upload
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.materials import add, upload
 
     url = add(testapp, files=[upload("wages-en.xlsx", published_xlsx(status={}), "en")],
               bases=[upload("wages.basis.xlsx", basis_xlsx())], languages=["en"],
@@ -129,7 +129,7 @@ def test_a_protected_table_names_its_sheet_in_its_language():
     from statportal.disclosure import MinimumFrequency
     from statportal.disclosure.output import xlsx_bytes
     from statportal.disclosure.protect import protect
-    from tests.disclosure_samples import basis_xlsx
+    from tests.helpers.disclosure_samples import basis_xlsx
 
     table = read_basis("wages.basis.xlsx", basis_xlsx(), {})
     status = protect(table, [MinimumFrequency(threshold=2)]).status
@@ -164,7 +164,7 @@ def test_the_reason_of_a_move_is_explained_once(testapp, demo):
     """The release's edit form: the help of "Reason for the change of date" (three fields,
     one per language) was printed twice, inside the fieldset and under it; once now, and
     the fieldset is described by it."""
-    from tests.test_calendar_api import add as add_entry
+    from tests.helpers.calendar import add as add_entry
 
     entry = add_entry(testapp, release_at="2027-03-12T10:00:00+05:00").json["@id"].replace(
         "http://localhost/++api++", "")
@@ -181,8 +181,8 @@ def test_the_reason_of_a_move_is_explained_once(testapp, demo):
 def test_the_edit_form_names_the_current_basis(testapp, demo):
     """Editing a material (or request) with a basis: its empty basis slot said nothing of
     the basis it has, which an edit keeps unless another is chosen."""
-    from tests.disclosure_samples import basis_xlsx, published_xlsx
-    from tests.test_materials import add, upload
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.materials import add, upload
 
     url = add(testapp, files=[upload("wages-en.xlsx", published_xlsx(status={}), "en")],
               bases=[upload("wages.basis.xlsx", basis_xlsx())], languages=["en"],
@@ -203,8 +203,8 @@ def test_the_edit_form_names_the_current_basis(testapp, demo):
 def test_a_missing_basis_suggests_one_basis_for_the_languages(testapp, demo):
     """Three tables, wages-kk/-ru/-en.xlsx, without a basis: the findings suggested three
     bases (wages-kk.basis.xlsx…) where one, wages.basis.xlsx, covers them all."""
-    from tests.disclosure_samples import published_xlsx
-    from tests.test_materials import add, publish, upload
+    from tests.helpers.disclosure_samples import published_xlsx
+    from tests.helpers.materials import add, publish, upload
 
     url = add(testapp, files=[upload(f"wages-{lang}.xlsx", published_xlsx(status={}), lang)
                               for lang in ("kk", "ru", "en")],
@@ -220,8 +220,8 @@ def test_a_missing_basis_suggests_one_basis_for_the_languages(testapp, demo):
 def test_a_published_table_given_as_its_basis_is_named_as_such(testapp, demo):
     """Choosing the published table in the basis slot said "no hierarchy for the dimension
     'Mining'"; it now says a basis is the long form with value and respondents."""
-    from tests.disclosure_samples import published_xlsx
-    from tests.test_materials import add, upload
+    from tests.helpers.disclosure_samples import published_xlsx
+    from tests.helpers.materials import add, upload
 
     response = add(testapp, status=400, files=[upload("wages-en.xlsx", published_xlsx(), "en")],
                    bases=[upload("wages.basis.xlsx", published_xlsx())], languages=["en"],
@@ -233,8 +233,8 @@ def test_a_published_table_given_as_its_basis_is_named_as_such(testapp, demo):
 def test_a_missing_basis_beside_a_basis_of_that_name_suggests_its_own(testapp, demo):
     """wages.basis.xlsx lists only wages-kk.xlsx: wages-en.xlsx is told to have its own
     basis (wages-en.basis.xlsx), not the name that is already taken."""
-    from tests.disclosure_samples import basis_xlsx, published_xlsx
-    from tests.test_materials import add, publish, upload
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.materials import add, publish, upload
 
     basis = upload("wages.basis.xlsx", basis_xlsx())
     basis["tables"] = ["wages-kk.xlsx"]
@@ -281,7 +281,7 @@ def test_the_history_names_its_steps_in_the_pages_language(testapp, demo):
 
 def test_a_release_entry_names_its_section_without_indentation(testapp, demo):
     """The entry's page showed its section as the filter indents it ("  Prices")."""
-    from tests.test_calendar_api import add as add_entry
+    from tests.helpers.calendar import add as add_entry
 
     entry = add_entry(testapp, release_at="2027-03-12T10:00:00+05:00").json["@id"].replace(
         "http://localhost/++api++", "")

@@ -1,9 +1,12 @@
-"""Defects found in the review of placement requests, each pinned by a test."""
+"""Placement requests in the queue and the register: deleting or editing a queued request and a
+missing entry leave the queue working, titles are one line, subjects survive odd characters,
+the register's .xlsx keeps formulas as text, drafts stay out of the register, and a PATCH
+checks ``replaces`` against what is stored."""
 
 import io
 
-from statportal.testing import basic_auth, open_portal
-from tests.test_placement import REQUESTS, as_user, new_request, payload, step
+from statportal.testing import open_portal
+from tests.helpers.placement import REQUESTS, as_user, new_request, payload, step
 
 
 def registered(client, **changes):
@@ -47,12 +50,6 @@ def test_manager_edit_of_a_queued_request_moves_it(testapp, demo):
     titles = [i["title"]["en"] for i in testapp.get(f"{REQUESTS}/@queue").json["items"]]
     assert titles == ["C", "E"]
     assert express
-
-
-def test_working_calendar_year_checked(testapp, demo):
-    testapp.authorization = basic_auth("admin")
-    for year in ("0", "9999", "100000", "x"):
-        testapp.get(f"/++api++/@working-calendar?year={year}", status=400)
 
 
 def test_xlsx_keeps_formulas_as_text(testapp, demo):
@@ -102,34 +99,3 @@ def test_patch_checks_replaces_against_what_is_stored(app, testapp, demo):
     response = testapp.patch_json(url, {"placement_type": "replace",
                                         "replaces": "/official-statistics/nowhere"}, status=400)
     assert response.json["errors"][0]["field"] == "replaces"
-
-
-def test_file_policy_settings_reach_uploads(tmp_path):
-    """statportal.file_formats = methodology: the twelve formats of art. 5 only."""
-    from webtest import TestApp
-
-    from statportal.demo import add_demo_content
-    from statportal.testing import DEMO_PASSWORD, close_app, make_app, make_settings
-
-    app = make_app(make_settings(tmp_path, **{"statportal.file_formats": "methodology"}))
-    try:
-        with open_portal(app) as portal:
-            add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
-                             materials=False)
-        client = TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1",
-                                             "HTTP_ACCEPT_LANGUAGE": "en"})
-        client.authorization = basic_auth("aigerim")
-        response = client.post_json(REQUESTS, payload(), status=400)  # payload sends .xlsx
-        assert ".xlsx files are not accepted" in response.json["errors"][0]["message"]
-    finally:
-        close_app(app)
-
-
-def test_bad_file_policy_setting_stops_start_up(tmp_path):
-    import pytest
-    from pyramid.exceptions import ConfigurationError
-
-    from statportal.testing import make_app, make_settings
-
-    with pytest.raises(ConfigurationError, match="unknown formats"):
-        make_app(make_settings(tmp_path, **{"statportal.file_formats": "xlsx exe"}))

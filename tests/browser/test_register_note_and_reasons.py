@@ -6,7 +6,7 @@ import base64
 
 from statportal.testing import DEMO_PASSWORD
 from tests.browser.helpers import assert_accessible, log_in
-from tests.test_files import SAMPLES
+from tests.helpers.files import SAMPLES
 
 TITLE = "Methodology gaps (browser), October 2026"
 
