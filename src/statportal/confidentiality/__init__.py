@@ -34,6 +34,8 @@ def includeme(config):
     config.add_subscriber(record_declaration, ObjectAdded)
     config.scan("statportal.confidentiality.views")
     config.include("statportal.confidentiality.openapi")
+    if hasattr(config, "add_evolve_step"):  # the checks' caches key on the files' digests
+        config.add_evolve_step("statportal.files", "statportal.files.storage.fill_digests", 1)
     config.scan("statportal.confidentiality.report")
 
 

@@ -68,3 +68,37 @@ class StoredFile(Persistent):
         return {"filename": self.filename, "extension": self.extension,
                 "content-type": self.content_type, "size": self.size,
                 "language": self.language, "removed_sheets": list(self.removed_sheets)}
+
+
+def fill_digests(portal, registry):
+    """Files stored before their SHA-256 was kept with them get it (an evolve step: a GET
+    never writes it; the checks compute a missing one in memory each time)."""
+    from persistent.list import PersistentList
+    from persistent.mapping import PersistentMapping
+
+    from statportal.content.folder import Folder
+
+    filled = 0
+
+    def visit(value):
+        nonlocal filled
+        if isinstance(value, StoredFile):
+            if getattr(value, "sha256", None) is None:
+                value.sha256 = hashlib.sha256(value.read()).hexdigest()
+                filled += 1
+        elif isinstance(value, list | tuple | PersistentList):
+            for item in value:
+                visit(item)
+        elif type(value) is dict or isinstance(value, PersistentMapping):
+            for item in value.values():  # a material's versions keep their files in dicts
+                visit(item)
+
+    stack = [portal]
+    while stack:
+        obj = stack.pop()
+        getattr(obj, "_p_activate", lambda: None)()
+        for value in list(vars(obj).values()):
+            visit(value)
+        if isinstance(obj, Folder):
+            stack.extend(obj.values())
+    return filled
