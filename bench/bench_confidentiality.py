@@ -68,7 +68,9 @@ def timed(registry, candidate, clear):
     from statportal.confidentiality import material
 
     if clear:
-        material._CACHE.clear()
+        from statportal.confidentiality.cache import disclosure_cache
+
+        disclosure_cache(registry).clear()
         for f in [*candidate.files, *candidate.bases]:
             f.__dict__.pop("sha256", None)
     began = time.perf_counter()

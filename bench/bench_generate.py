@@ -130,11 +130,11 @@ def run(client, app, districts, divisions, enterprises, out):
     url = timer("POST request (table + basis)", client.post_json, REQUESTS, payload,
                 status=201).json["@id"].replace("http://localhost", "")
     page = url.replace("/++api++", "")
-    cold()
+    cold(app)
     report = timer("GET @disclosure (JSON), cold", client.get, f"{url}/@disclosure").json
     timer("GET @@disclosure (page), warm", client.get, f"{page}/@@disclosure",
           headers={"Accept": "text/html"})
-    cold()
+    cold(app)
     timer("GET @@disclosure (page), cold", client.get, f"{page}/@@disclosure",
           headers={"Accept": "text/html"})
     before = {f.get("type") for f in report["findings"]}
@@ -165,7 +165,7 @@ def run(client, app, districts, divisions, enterprises, out):
         if data.get("findings"):
             problems.append(f"findings {[f.get('type') for f in data['findings']][:5]}")
         out.append((name, response.status_int, data.get("generated"), problems))
-    cold()
+    cold(app)
     timer("GET @@disclosure (page), generated, cold", client.get, f"{page}/@@disclosure",
           headers={"Accept": "text/html"})
     timer("GET @disclosure (JSON), generated, warm", client.get, f"{url}/@disclosure")
@@ -173,7 +173,7 @@ def run(client, app, districts, divisions, enterprises, out):
                                    ("dana", "register"), ("yerlan", "place")):
         login(client, login_name)
         if transition == "place":
-            cold()  # as another web process, whose cache has not seen the tables
+            cold(app)  # as another web process, whose cache has not seen the tables
         timer(f"POST @workflow/{transition}" + (", cold" if transition == "place" else ""),
               client.post_json, f"{url}/@workflow/{transition}", {"comment": "benchmark"},
               status=200)
@@ -211,7 +211,7 @@ def run(client, app, districts, divisions, enterprises, out):
         login(client, login_name)
         client.post_json(f"{scheduled}/@workflow/{transition}", {"comment": "benchmark"},
                          status=200)
-    cold()
+    cold(app)
     timer("worker: the release's checks, ahead of its second (cold)", prepare_releases,
           app.registry, later)
     released = timer("worker: the release transaction at the second", run_releases,
@@ -243,11 +243,11 @@ def run(client, app, districts, divisions, enterprises, out):
             "public_state": public["review_state"]}
 
 
-def cold():
-    """Forget what the checks cached (by content) in this process."""
-    from statportal.confidentiality import material
+def cold(app):
+    """Forget what the checks cached (by content) for this application."""
+    from statportal.confidentiality.cache import disclosure_cache
 
-    material._CACHE.clear()
+    disclosure_cache(app.registry).clear()
 
 
 def login(client, name):

@@ -38,10 +38,10 @@ def scheduled(app, testapp, demo, frozen):
     return material, entry_path
 
 
-def cold():
-    from statportal.confidentiality import material
+def cold(app):
+    from statportal.confidentiality.cache import disclosure_cache
 
-    material._CACHE.clear()
+    disclosure_cache(app.registry).clear()
 
 
 def test_the_checks_run_ahead_and_the_second_finds_them_done(app, testapp, scheduled,
@@ -50,7 +50,7 @@ def test_the_checks_run_ahead_and_the_second_finds_them_done(app, testapp, sched
     from statportal.releases.worker import prepare_releases, run_releases
 
     material, entry = scheduled
-    cold()  # as the worker command's own process: it has seen no table
+    cold(app)  # as the worker command's own process: it has seen no table
     before = last_transaction(app)
     assert prepare_releases(app.registry, RELEASE) == 1
     assert last_transaction(app) == before  # nothing written
@@ -74,7 +74,7 @@ def test_without_running_ahead_the_second_computes_the_check(app, testapp, sched
     from statportal.releases.worker import run_releases
 
     _material, entry = scheduled
-    cold()
+    cold(app)
     calls = []
     real = checks.read_shown
     monkeypatch.setattr(checks, "read_shown", lambda *a: calls.append(a[0]) or real(*a))

@@ -12,22 +12,27 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import zodburi
-from webtest import TestApp
 
-from statportal.releases.worker import own_storage
-from statportal.testing import close_app, make_app, make_settings, open_portal
+from statportal.storage import own_storage
+from statportal.testing import close_app, make_app, make_settings
+from statportal.worker import worker_of
 from tests.helpers.calendar import entry_payload
-from tests.helpers.placement import b64, payload
+from tests.helpers.release_worker import (
+    INDUSTRY,
+    Client,
+    demo_client,
+    material_state,
+    schedule_material,
+    wait_for,
+)
 
 DEV_INI = Path(__file__).resolve().parents[2] / "etc" / "development.ini"
-INDUSTRY = "/official-statistics/economy/industry"
-WORKER_LOG = "statportal.releases.worker"
+WORKER_LOGS = ("statportal.worker", "statportal.releases.worker")
 
 
 def copy_ini(root):
@@ -76,13 +81,15 @@ class Said(logging.Handler):
 @pytest.fixture
 def said():
     handler = Said()
-    logger = logging.getLogger(WORKER_LOG)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    loggers = [logging.getLogger(name) for name in WORKER_LOGS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     yield handler.lines
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 @pytest.fixture
@@ -97,68 +104,6 @@ def served(tmp_path, demo_var, monkeypatch, said):
     app = get_app(str(ini))
     yield app, passwords
     close_app(app)
-
-
-class Client:
-    """WebTest against the app, as the demo users with the passwords `init` printed."""
-
-    def __init__(self, app, passwords):
-        self.app = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en",
-                                               "REMOTE_ADDR": "127.0.0.1"})
-        self.passwords = passwords
-
-    def as_user(self, login):
-        self.app.authorization = ("Basic", (login, self.passwords[login]))
-        return self.app
-
-
-def demo_client(app):
-    """The demo's users (no materials) added to the app's database; a Client of them."""
-    from statportal.demo import add_demo_content
-    from statportal.testing import DEMO_PASSWORD
-
-    with open_portal(app) as portal:
-        logins = [login for login, _p, _r in add_demo_content(
-            app.registry, portal, password_factory=lambda: DEMO_PASSWORD, materials=False)]
-    return Client(app, dict.fromkeys(logins, DEMO_PASSWORD))
-
-
-def schedule_material(client, release_at):
-    """A confirmed release at ``release_at`` and a new material placed for it (a .docx: no
-    table, so no disclosure basis is needed); returns ``(entry path, material path)``."""
-    entry = client.as_user("dana").post_json("/++api++/calendar", entry_payload(
-        section=INDUSTRY, release_at=release_at.isoformat(), non_working_confirmed=True),
-        status=201).json
-    entry_path = entry["@id"].replace("http://localhost/++api++", "")
-    request = client.as_user("aigerim").post_json("/++api++/requests", payload(
-        release=entry_path, files=[b64("report.docx")]), status=201).json["@id"].replace(
-        "http://localhost", "")
-    for login, transition in (("aigerim", "submit"), ("marat", "approve"),
-                              ("dana", "register"), ("yerlan", "place")):
-        client.as_user(login).post_json(f"{request}/@workflow/{transition}", {})
-    material = client.app.get(request).json["material"]
-    return entry_path, material
-
-
-def material_state(app, path):
-    """``(state, published_at, last history entry)`` of the material, read afresh."""
-    from statportal.content.paths import find_by_path
-
-    with open_portal(app) as portal:
-        material = find_by_path(portal, path)
-        history = list(getattr(material, "__workflow_history__", None) or [])
-        return (getattr(material, "__workflow_state__", None) or {}).get("material"), \
-            getattr(material, "published_at", None), (history[-1] if history else None)
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    return condition()
 
 
 def test_the_dev_ini_storage_is_this_process_own(tmp_path):
@@ -222,8 +167,8 @@ def test_a_client_storage_is_not_this_process_own(tmp_path):
 
 def test_make_serve_runs_the_worker_and_says_so(served, said):
     app, _passwords = served
-    assert app.registry.statportal_worker is not None
-    assert app.registry.statportal_worker._thread.is_alive()
+    assert worker_of(app.registry) is not None
+    assert worker_of(app.registry)._thread.is_alive()
     assert len(said) == 1
     assert said[0].startswith("The release worker runs in this process "
                               "(statportal.worker.in_process = auto; FileStorage ")
@@ -236,7 +181,7 @@ def test_a_release_is_public_within_a_second_of_its_time(served):
     next 20 s pass, is woken by the change, waits for that second and publishes it."""
     app, passwords = served
     client = Client(app, passwords)
-    worker = app.registry.statportal_worker
+    worker = worker_of(app.registry)
     later = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
     entry, material = schedule_material(client, later)
     assert material_state(app, material)[0] == "scheduled"
@@ -266,7 +211,7 @@ def test_a_new_release_wakes_the_worker(served):
     """An entry added 30 s ahead (beyond the 20 s of the next pass) is what the worker
     waits for as soon as it is committed."""
     app, passwords = served
-    worker = app.registry.statportal_worker
+    worker = worker_of(app.registry)
     at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=30)
     Client(app, passwords).as_user("dana").post_json("/++api++/calendar", entry_payload(
         section=INDUSTRY, release_at=at.isoformat(), non_working_confirmed=True), status=201)
@@ -277,7 +222,7 @@ def test_a_new_release_wakes_the_worker(served):
 def test_the_setting_decides_and_the_log_says(tmp_path, said, setting, runs):
     app = make_app(make_settings(tmp_path, **{"statportal.worker.in_process": setting}))
     try:
-        assert (getattr(app.registry, "statportal_worker", None) is not None) is runs
+        assert (worker_of(app.registry) is not None) is runs
     finally:
         close_app(app)
     assert len(said) == 1
@@ -304,7 +249,7 @@ def test_on_zeo_the_web_process_leaves_the_worker_to_the_command(tmp_path, said,
     app = make_app(make_settings(tmp_path, **{"zodbconn.uri": zeo,
                                               "statportal.worker.in_process": "auto"}))
     try:
-        assert getattr(app.registry, "statportal_worker", None) is None
+        assert worker_of(app.registry) is None
     finally:
         close_app(app)
     assert len(said) == 1
