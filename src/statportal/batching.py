@@ -2,8 +2,9 @@
 numbers for the pages (``templates/batching.pt``) and the JSON API (``batching`` links,
 plone.restapi's shape).
 
-``batch_params(request)`` reads the two numbers (``statportal.batch_size`` by default, at
-most ``statportal.batch_max``); ``Batch(start, size, total, shown)`` says what the page
+``read_batch(request)`` reads the two numbers (``statportal.batch_size`` by default, at
+most ``statportal.batch_max``; ``statportal.api.content.batch_params`` gives the API's
+error for a bad one); ``Batch(start, size, total, shown)`` says what the page
 shows: items ``first``–``last`` of ``total``, the ``prev`` and ``next`` starts (None at an
 end), the ``last_start`` of the final page.
 """
@@ -11,20 +12,16 @@ end), the ``last_start`` of the final page.
 from dataclasses import dataclass
 
 
-def batch_params(request, default_size=None):
-    """``(b_start, b_size)`` from the query; raises PayloadError naming the bad one."""
-    from statportal.api.serialize import PayloadError
-    from statportal.numbers import NumberError, read_int
+def read_batch(request, default_size=None):
+    """``(b_start, b_size)`` from the query; ``NumberError`` naming the bad one."""
+    from statportal.numbers import read_int
     from statportal.settings import as_int
 
     settings = request.registry.settings
     default = default_size or as_int(settings, "statportal.batch_size")
     maximum = as_int(settings, "statportal.batch_max")
-    try:
-        return (read_int(request.GET, "b_start", 0, low=0),
-                read_int(request.GET, "b_size", default, low=1, high=maximum))
-    except NumberError as exc:
-        raise PayloadError([exc.error()]) from None
+    return (read_int(request.GET, "b_start", 0, low=0),
+            read_int(request.GET, "b_size", default, low=1, high=maximum))
 
 
 @dataclass(frozen=True)

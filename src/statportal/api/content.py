@@ -11,7 +11,6 @@ from statportal.api.serialize import (
     serialize,
     url_of,
 )
-from statportal.batching import batch_params  # noqa: F401 (imported from here before)
 from statportal.content import editing
 from statportal.content.base import Content
 from statportal.content.folder import Folder
@@ -20,6 +19,18 @@ from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
 
 JSON = "application/json"
+
+
+def batch_params(request):
+    """``b_start`` and ``b_size`` from the query (``statportal.batching.read_batch``);
+    raises PayloadError naming the bad one."""
+    from statportal.batching import read_batch
+    from statportal.numbers import NumberError
+
+    try:
+        return read_batch(request)
+    except NumberError as exc:
+        raise PayloadError([exc.error()]) from None
 
 
 def json_body(request):

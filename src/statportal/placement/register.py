@@ -13,9 +13,10 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
-from statportal.batching import Batch, batch_params
+from statportal.batching import Batch
 from statportal.content.base import utcnow
 from statportal.content.paths import canonical_path, path_of
 from statportal.content.resources import get_portal
