@@ -22,6 +22,7 @@ def includeme(config):
     from statportal.content import registry, schemas
 
     config.include(registry)
+    _count_tree_changes(config)
     config.add_content_type(
         "Portal", Portal, schemas.container_schema, title=_("Portal"),
         # Features grant their own permissions here (config.add_permission_grant).
@@ -38,6 +39,15 @@ def includeme(config):
         "Container", Container, schemas.container_schema, title=_("Container"),
         permissions={VIEW: EVERY_STAFF, MANAGE: EVERY_STAFF}, inherit=False,
     )
+
+
+def _count_tree_changes(config):
+    """Every change of the tree bumps its serial (what the layout's cache is keyed by)."""
+    from statportal.content import events
+
+    for event in (events.ObjectAdded, events.ObjectRemoved, events.ObjectModified,
+                  events.ObjectRenamed, "statportal.workflow.events.AfterTransition"):
+        config.add_subscriber(events.bump_tree_serial, event)
 
 
 __all__ = ["Content", "Folder", "TypeInfo", "add_content_type", "content_type", "get_portal"]

@@ -10,7 +10,8 @@ from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 
 from statportal.i18n import negotiate_locale
-from statportal.views.layout import Layout
+from statportal.interfaces import ILayoutCache
+from statportal.views.layout import Layout, LayoutCache
 
 
 def add_layout(event):
@@ -40,5 +41,6 @@ def includeme(config):
     config.set_locale_negotiator(negotiate_locale)
     config.add_static_view("static", "statportal:static", cache_max_age=3600)
     config.add_subscriber(add_layout, BeforeRender)
+    config.registry.registerUtility(LayoutCache(), ILayoutCache)
     configure_deform()
     config.scan("statportal.views")

@@ -1,13 +1,23 @@
-"""What every page shows around its content: navigation, language switch, user menu."""
+"""What every page shows around its content: navigation, language switch, user menu.
+
+The parts derived from the content tree (navigation, breadcrumbs, the footer's links) are
+the same for every anonymous visitor of a page until the tree changes: they are computed
+once per state of the tree (``statportal.content.events.tree_serial``, a persistent
+counter that the content and workflow events bump) and kept in the registry's
+``LayoutCache``. A signed-in user's navigation depends on their roles, local roles
+included: it is computed for each request, as before.
+"""
 
 from urllib.parse import urlencode
 
 from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 from pyramid.location import lineage
+from pyramid.renderers import render
 
+from statportal.content.events import tree_serial
 from statportal.content.folder import Folder
-from statportal.content.listing import visible_batch
+from statportal.content.listing import visible, visible_batch
 from statportal.content.registry import get_content_registry
 from statportal.content.resources import get_portal
 from statportal.i18n import (
@@ -19,6 +29,7 @@ from statportal.i18n import (
     format_number,
     pick,
 )
+from statportal.interfaces import ILayoutCache
 from statportal.security.localroles import LocalRolesMixin
 from statportal.security.permissions import (
     DELETE,
@@ -31,6 +42,79 @@ from statportal.security.permissions import (
     VIEW,
 )
 from statportal.workflow.engine import workflow_of
+
+
+class LayoutCache:
+    """The anonymous visitor's navigation, breadcrumbs and footer links, per registry.
+
+    Entries are keyed by the tree's serial (with the page's address and language and the
+    folder they are for): a change of the tree makes every entry unreachable, and the
+    first request after it clears them. Values are plain lists and dicts, never
+    persistent objects, so the threads of a process (each with its own ZODB connection,
+    perhaps not yet at the newest state: its serial differs) share them safely."""
+
+    def __init__(self, max_entries=2000):
+        self.max_entries = max_entries  # a crawler's walk of every folder stays bounded
+        self.serial = None
+        self.entries = {}
+
+    def get(self, serial, key, compute):
+        entries = self.entries
+        if serial != self.serial:
+            self.serial = serial
+            entries = self.entries = {}
+        found = entries.get((serial, key))
+        if found is None:
+            found = compute()
+            if len(entries) >= self.max_entries:
+                entries.clear()
+            entries[(serial, key)] = found
+        return found
+
+
+def get_layout_cache(registry):
+    return registry.queryUtility(ILayoutCache)
+
+
+def anonymous_cache(request, portal):
+    """``(cache, serial, page)`` under which an anonymous visitor's tree-derived parts
+    of a page are kept, or None: a signed-in user, no cache registered, or a transaction
+    that has changed something (nothing it computed is kept)."""
+    if request.identity is not None:
+        return None
+    cache = get_layout_cache(request.registry)
+    if cache is None:
+        return None
+    serial = tree_serial(portal)
+    if serial is None:
+        return None
+    return cache, serial, (request.application_url, request.locale_name)
+
+
+def visible_children(request, folder, type_name):
+    """``(name, child)`` of the children of ``folder`` of type ``type_name`` that this user
+    may view, in folder order. For anonymous visitors the names are kept per state of the
+    tree: a section of thousands of materials is walked once, not on every request."""
+    def walk():
+        return [name for name, child in visible(request, folder)
+                if getattr(child, "__content_type__", None) == type_name]
+
+    found = anonymous_cache(request, get_portal(request))
+    if found is None or folder._p_oid is None:
+        names = walk()
+    else:
+        cache, serial, page = found
+        names = cache.get(serial, (page[0], "children", folder._p_oid, type_name), walk)
+    return [(name, folder[name]) for name in names]
+
+
+def nearest_folder(context):
+    """The context, or the folder it is in: what its navigation and breadcrumbs (but
+    the context's own crumb) are the same for."""
+    for obj in lineage(context):
+        if isinstance(obj, Folder):
+            return obj
+    return None
 
 
 class Layout:
@@ -104,11 +188,50 @@ class Layout:
             for code in available_languages(self.request)
         ]
 
+    @reify
+    def portal_title(self):
+        return self.t(self.portal.title)
+
+    @reify
+    def _anonymous_key(self):
+        if self.user is not None:
+            return None
+        return anonymous_cache(self.request, self.portal)
+
+    def _cached(self, key, compute):
+        found = self._anonymous_key
+        if found is None:
+            return compute()
+        cache, serial, page = found
+        return cache.get(serial, (*page, *key), compute)
+
+    def links(self):
+        """The footer's and the header's fixed links (the same on every page)."""
+        portal = self.portal
+        return self._cached(("links",), lambda: {
+            "css": self.request.static_url("statportal:static/portal.css"),
+            "calendar": self.url(portal, "calendar"),
+            "questions": self.url(portal, "questions"),
+            "ask": self.url(portal, "questions", "@@ask"),
+        })
+
     def breadcrumbs(self):
         if self.context is None or not hasattr(self.context, "__parent__"):
             return []
+        folder = nearest_folder(self.context)
+        if folder is None or folder._p_oid is None:
+            return self._breadcrumbs(self.context)
+        head = self._cached(("crumbs", folder._p_oid), lambda: self._breadcrumbs(folder))
+        tail = []
+        for obj in lineage(self.context):  # what is below the folder: the context's own
+            if obj is folder:
+                break
+            tail.append({"title": self.title_of(obj), "url": self.url(obj)})
+        return head + tail[::-1]
+
+    def _breadcrumbs(self, context):
         crumbs = [{"title": self.title_of(obj), "url": self.url(obj)}
-                  for obj in lineage(self.context)]
+                  for obj in lineage(context)]
         crumbs.reverse()
         if crumbs:
             crumbs[0]["title"] = self.translate(_("Home"))
@@ -116,9 +239,30 @@ class Layout:
 
     def nav(self):
         """Top-level sections and, along the current path, their children (flat, with depth)."""
+        return self._nav_part("nav", lambda context: self._nav(context))
+
+    def nav_html(self):
+        """The navigation as HTML (``templates/nav.pt``): rendered once per state of the
+        tree for the anonymous visitors of a folder's pages, for each request otherwise."""
+        return self._nav_part("nav.pt", lambda context: render(
+            "statportal:templates/nav.pt", {"entries": self._nav(context), "layout": self},
+            request=self.request))
+
+    def _nav_part(self, name, compute):
+        context = self.context
+        if context is None or not hasattr(context, "__parent__"):
+            return self._cached((name, None), lambda: compute(None))
+        folder = nearest_folder(context)
+        if folder is None or folder._p_oid is None:
+            return compute(context)
+        # Only folders are listed, so a page below a folder has the folder's navigation
+        # (without its "current" mark).
+        return self._cached((name, folder._p_oid, folder is context), lambda: compute(context))
+
+    def _nav(self, context):
         current = set()
-        if self.context is not None and hasattr(self.context, "__parent__"):
-            current = {id(obj) for obj in lineage(self.context)}
+        if context is not None:
+            current = {id(obj) for obj in lineage(context)}
         sections = self.portal.sections()
         found = []
 
@@ -127,7 +271,7 @@ class Layout:
                 if not isinstance(obj, Folder):
                     continue
                 found.append({"title": self.title_of(obj), "url": self.url(obj),
-                              "current": obj is self.context, "depth": depth})
+                              "current": obj is context, "depth": depth})
                 if id(obj) in current and depth < 3:
                     walk(visible_batch(self.request, obj, 0, 50)[0], depth + 1)
 
