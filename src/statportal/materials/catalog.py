@@ -7,7 +7,8 @@ Full text is a word index of its own (word -> set of docids, BTrees sets): words
 by prefix ("индекс" finds "индексі" and "индекса": Kazakh and Russian inflect, and no
 maintained library stems Kazakh), results are newest first, so no relevance score is
 computed; a query is a few set unions and intersections in C. The facets of a search
-are counted in the same pass, from the same sets.
+are counted in the same pass, from the same sets: each connection's flat copies of them
+(``materials.facets``), refreshed after a change only where docids changed.
 """
 
 import re
@@ -22,6 +23,8 @@ from hypatia.keyword import KeywordIndex
 from persistent import Persistent
 
 from statportal.content.catalog import BaseCatalog, local_roles_changed, reindex_security_at
+from statportal.materials import facets
+from statportal.materials.facets import FlatFacets
 
 
 def _state(obj):
@@ -99,8 +102,6 @@ INDEXES = {"category": (FieldIndex, category), "review_state": (FieldIndex, revi
 WORD = re.compile(r"\w+", re.UNICODE)
 #: Shorter words match exactly, longer ones by prefix.
 PREFIX_FROM = 3
-#: Words whose docids a connection keeps in memory between searches.
-WORD_CACHE = 500
 
 
 def words_of(text):
@@ -109,6 +110,8 @@ def words_of(text):
 
 class WordIndex(Persistent):
     """word -> docids; docid -> its words (to unindex without the object)."""
+
+    prefix_from = PREFIX_FROM
 
     def __init__(self):
         self.words = OOBTree()
@@ -137,7 +140,7 @@ class WordIndex(Persistent):
         """Docids having every word (each by prefix when long enough)."""
         result = None
         for word in words:
-            if len(word) >= PREFIX_FROM:
+            if len(word) >= self.prefix_from:
                 sets = list(self.words.values(min=word, max=word + "\U0010ffff"))
                 found = multiunion(sets) if sets else IFTreeSet()
             else:
@@ -159,11 +162,12 @@ class MaterialCatalog(BaseCatalog):
     def __init__(self):
         super().__init__()
         self.text = WordIndex()
-        self.changes = Length()     # bumped by every (un)index: the flat caches' key
+        self.changes = Length()     # bumped by every (un)index: the flat copies' key
+        self.facet_stamps = facets.new_stamps()  # the same, per range of docids
 
     def indexed(self, docid, obj):
         self.text.index(docid, searchable_text(obj, ""))
-        self._changed()
+        self._changed(docid)
 
     def outdated_keys(self, today):
         """``(docid, next update's ordinal)`` of the published materials whose next update
@@ -187,61 +191,28 @@ class MaterialCatalog(BaseCatalog):
 
     def unindexed(self, docid):
         self.text.unindex(docid)
-        self._changed()
+        self._changed(docid)
 
-    def _changed(self):
+    def _changed(self, docid):
+        """In the same transaction: the counters by which every connection's copy of the
+        facet sets (``materials.facets``) knows what to re-read."""
         changes = getattr(self, "changes", None)
         if changes is None:
             changes = self.changes = Length()
         changes.change(1)  # Length resolves concurrent increments without a conflict
-
-    # -- flat caches: what a search reads, kept in memory per connection until a change
-    def _flat(self):
-        """``{"sets": {(index, value): IFSet}, "newest": [docid…], "words": {}}`` for the
-        current state of the catalog; built once per connection after each change.
-
-        The indexes are persistent BTrees of buckets: reading them set by set for each
-        search loads thousands of buckets. Flat in-memory sets answer in C."""
-        changes = getattr(self, "changes", None)
-        # The counter's value and its committed serial: a value reached again after a
-        # rollback, by another transaction's change, is not the same state.
-        key = (changes._p_serial, changes()) if changes is not None else None
-        cache = getattr(self, "_v_flat", None)
-        if cache is not None and cache["key"] == key:
-            return cache
-        catalog = self.catalog
-        sets = {}
-        for name in ("review_state", *FACET_INDEXES.values(), "category"):
-            index = catalog[name]
-            for value in index.unique_values():
-                sets[(name, value)] = IFSet(index.applyEq(value))
-        every = IFSet(self.objects.keys())
-        newest = list(catalog["published"].sort(every, reverse=True)) if every else []
-        cache = {"key": key, "sets": sets, "every": every, "newest": newest, "words": {}}
-        if changes is None or not changes._p_changed:
-            self._v_flat = cache  # what this transaction changed, uncommitted, is not kept
-        return cache
-
-    def _word_ids(self, cache, word):
-        found = cache["words"].get(word)
-        if found is None:
-            found = IFSet(self.text.search([word]))
-            if len(cache["words"]) >= WORD_CACHE:
-                cache["words"].clear()
-            cache["words"][word] = found
-        return found
+        facets.bump(self, docid)
 
     def search(self, text=None, category=None, section=None, year=None, language=None,
                state="published", start=0, size=25, facets=()):
         """Materials newest first: ``(page of materials, total)``, and with ``facets``
         (names among category, section, year, language) ``(page, total, counts)`` where
         counts maps each facet to ``{value: n}`` under the other filters."""
-        cache = self._flat()
-        sets = cache["sets"]
+        flat = FlatFacets.of(self)
+        sets = flat.sets
         empty = IFSet()
-        base = sets.get(("review_state", state), empty) if state else cache["every"]
+        base = sets.get(("review_state", state), empty) if state else flat.every
         for word in query_words(text):
-            base = intersection(base, self._word_ids(cache, word))
+            base = intersection(base, flat.word_ids(self.text, word))
         filters = {}
         for name, value in (("category", category), ("section", section), ("year", year),
                             ("language", language)):
@@ -259,7 +230,7 @@ class MaterialCatalog(BaseCatalog):
         if total:
             wanted = start + size
             chosen = []
-            for docid in cache["newest"]:  # newest first; stops at the end of the page
+            for docid in flat.newest():  # stops at the end of the page
                 if docid in result:
                     chosen.append(docid)
                     if len(chosen) == wanted:
