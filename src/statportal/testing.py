@@ -22,6 +22,8 @@ def make_settings(tmp_path, **overrides):
         "statportal.secret": TEST_SECRET,
         "statportal.retry_pause_ms": "5",
         # Hashing at production cost would make every test wait; the algorithm is the same.
+        # The profile is this application's (its registry's IPasswordHashing), not the
+        # process's: a test that builds an app with another profile changes no other app.
         "statportal.argon2_profile": "CHEAPEST",
         # Tests deliver mail when they choose (statportal.mail.deliver_pending): a sender
         # thread writing delivery attempts would race with their assertions.
