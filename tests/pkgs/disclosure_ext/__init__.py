@@ -14,4 +14,4 @@ def ceiling(settings):
 
 
 def includeme(config):
-    config.add_disclosure_validator(ceiling, name="ceiling")
+    config.add_disclosure_validator("ceiling", ceiling)
