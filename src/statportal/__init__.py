@@ -93,11 +93,20 @@ def _pause_before_retry(event):
 
 def _ensure_portal(event):
     """``ApplicationCreated``: the portal is created in a new database (marked at the
-    latest schema versions); an older one's pending evolve steps are logged."""
+    latest schema versions); an older one with evolve steps pending stops the start
+    (``statportal.evolve.pending``), its storage closed first."""
+    from pyramid.exceptions import ConfigurationError
+
     from statportal.content.resources import ensure_portal
 
     registry = event.app.registry
-    db = (getattr(registry, "_zodb_databases", None) or {}).get("")
-    if db is not None:
-        ensure_portal(db, registry)
+    databases = getattr(registry, "_zodb_databases", None) or {}
+    if databases.get("") is None:
+        return
+    try:
+        ensure_portal(databases[""], registry)
+    except ConfigurationError:
+        for db in databases.values():  # FileStorage's lock is released for the command
+            db.close()
+        raise
 

@@ -10,9 +10,12 @@ step (statportal's own first), versions ascending — in one transaction, and st
 package's new version. A database made by this code (``statportal init``, or the first
 start on an empty storage) is marked at the latest versions: it needs no step.
 
-A database with pending steps still serves (see ``warn_if_pending``): statportal's steps
-adapt data that the running code still reads, so an upgrade's restart before the command
-is not an outage; the log names the command.
+A database with pending steps is not served (``check_pending``): the running code
+assumes the evolved data (a permission index filled, say), so an upgrade's restart before
+the command stops with one message naming the steps and the command, rather than serving
+pages that are wrong or a worker writing beside the old shape.
+``statportal.evolve.pending = serve`` serves it anyway, with a warning in the log; the
+commands open the database so (``statportal worker`` then refuses by itself).
 """
 
 import logging
@@ -132,16 +135,32 @@ def evolve(zodb_root, portal, registry, report=None):
     return done
 
 
-def warn_if_pending(zodb_root, registry):
-    """Log the pending steps (start-up): the portal serves, the administrator is told."""
+PENDING_MODES = ("refuse", "serve")
+
+
+def check_pending(zodb_root, registry):
+    """At start-up: with steps pending, ``statportal.evolve.pending = refuse`` (the default)
+    stops the application (a ``ConfigurationError`` naming the steps and the command);
+    ``serve`` logs the same as a warning and serves the database as it is (the commands
+    open it so: ``statportal evolve`` among them)."""
     pending = pending_steps(zodb_root, registry)
-    if pending:
+    if not pending:
+        return pending
+    steps = ", ".join(f"{s.package} {s.version}" for s in pending)
+    if registry.settings.get("statportal.evolve.pending", "refuse") == "serve":
         log.warning("The database needs %d evolve step(s) (%s): run `statportal evolve "
-                    "CONFIG` (see `--dry-run`).", len(pending),
-                    ", ".join(f"{s.package} {s.version}" for s in pending))
-    return pending
+                    "CONFIG` (see `--dry-run`).", len(pending), steps)
+        return pending
+    raise ConfigurationError(
+        f"The database needs {len(pending)} evolve step(s) ({steps}): run `statportal evolve "
+        "CONFIG` (see `--dry-run`) before starting the portal, or set "
+        "statportal.evolve.pending = serve to serve it as it is.")
 
 
 def includeme(config):
+    mode = config.registry.settings.get("statportal.evolve.pending", "refuse")
+    if mode not in PENDING_MODES:
+        raise ConfigurationError(f"statportal.evolve.pending must be refuse or serve, not "
+                                 f"{mode!r}")
     config.add_directive("add_evolve_step", add_evolve_step)
     get_evolve_steps(config.registry)

@@ -45,6 +45,7 @@ DEFAULTS = {
     "statportal.releases.punctual_minutes": "1",
     "statportal.worker.in_process": "auto",
     "statportal.worker.interval_seconds": "20",
+    "statportal.evolve.pending": "refuse",
     "statportal.currency.auto_notice": "false",
     "statportal.incidents.escalate_hours": "24",
     "statportal.questions.answer_days": "3",

@@ -42,8 +42,10 @@ def make_app(settings):
 
 
 def close_app(app):
-    for name in ("statportal_mail_sender", "statportal_worker"):
-        thread = getattr(app.registry, name, None)
+    from statportal.interfaces import IMailSender, IWorker
+
+    for iface in (IMailSender, IWorker):
+        thread = app.registry.queryUtility(iface)
         if thread is not None:
             thread.stop()
     for db in getattr(app.registry, "_zodb_databases", {}).values():

@@ -128,10 +128,10 @@ def new_portal(zodb_root, registry):
 
 
 def ensure_portal(db, registry):
-    """At start-up: create the portal in ``db`` when it is missing (one commit), or log the
-    evolve steps an existing database still needs (nothing written: ``statportal evolve``
-    applies them)."""
-    from statportal.evolve import warn_if_pending
+    """At start-up: create the portal in ``db`` when it is missing (one commit), or check
+    the evolve steps an existing database still needs (nothing written: ``statportal
+    evolve`` applies them; see ``statportal.evolve.check_pending``)."""
+    from statportal.evolve import check_pending
 
     tm = transaction.TransactionManager(explicit=True)
     conn = db.open(transaction_manager=tm)
@@ -141,6 +141,6 @@ def ensure_portal(db, registry):
             if ZODB_ROOT_KEY not in zodb_root:
                 new_portal(zodb_root, registry)
             else:
-                warn_if_pending(zodb_root, registry)
+                check_pending(zodb_root, registry)
     finally:
         conn.close()

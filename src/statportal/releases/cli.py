@@ -46,7 +46,12 @@ def server_url(config_uri):
 
 def run_worker(args, out):
     from statportal.mail import sender_of
-    from statportal.scripts.app import close_databases, open_app
+    from statportal.scripts.app import (
+        CommandError,
+        close_databases,
+        open_app,
+        refuse_if_pending,
+    )
     from statportal.worker import Worker, run_pass
 
     # This process is the worker (no thread of its own); a FileStorage held by the running
@@ -54,6 +59,12 @@ def run_worker(args, out):
     env = open_app(args.config, "leave it to the running portal, whose own worker publishes "
                                 "the releases (statportal.worker.in_process)")
     registry = env["registry"]
+    try:
+        refuse_if_pending(env)  # as the web process does (statportal.evolve.pending)
+    except CommandError:
+        env["closer"]()
+        close_databases(registry)
+        raise
     env["closer"]()
     sender = sender_of(registry)
     if args.once and sender is not None:  # one pass: its mail is tried once, below

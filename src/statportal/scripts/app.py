@@ -25,6 +25,10 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
     :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback; so
     is a wrong setting (a ``ConfigurationError``).
 
+    A database with evolve steps pending is opened (``statportal evolve`` is one of the
+    commands) with a warning on stderr; ``refuse_if_pending`` is for the commands that must
+    not write to it.
+
     Logging is set up after the app is made, so the command does not repeat the web
     process's start-up lines (such as where the release worker runs)."""
     from pyramid.exceptions import ConfigurationError
@@ -32,9 +36,10 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
 
     from statportal.settings import env_name
 
-    name = env_name("statportal.worker.in_process")
-    saved = os.environ.get(name)
-    os.environ[name] = "false"
+    forced = {env_name("statportal.worker.in_process"): "false",
+              env_name("statportal.evolve.pending"): "serve"}
+    saved = {name: os.environ.get(name) for name in forced}
+    os.environ.update(forced)
     try:
         env = bootstrap(config_uri)
     except LockError as exc:
@@ -48,12 +53,28 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
     except ConfigurationError as exc:  # a wrong setting: one line, not a traceback
         raise CommandError(f"{config_uri}: {exc}") from None
     finally:
-        if saved is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = saved
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     setup_logging(config_uri)
     return env
+
+
+def refuse_if_pending(env):
+    """A :class:`CommandError` when the database of ``env`` (``open_app``'s) has evolve
+    steps pending: such a command would write beside the old shape."""
+    from statportal.evolve import pending_steps
+
+    request = env["request"]
+    pending = pending_steps(get_portal(request)._p_jar.root(), env["registry"])
+    request.tm.abort()
+    if pending:
+        raise CommandError(
+            f"the database needs {len(pending)} evolve step(s) ("
+            f"{', '.join(f'{s.package} {s.version}' for s in pending)}): run `statportal "
+            "evolve CONFIG` first")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from pyramid.scripting import prepare
 from statportal import clock
 from statportal.worker.tasks import get_worker_tasks
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("statportal.worker")
 ATTEMPTS = 5
 
 
