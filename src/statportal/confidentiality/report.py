@@ -62,7 +62,7 @@ def primary_data_json(context, request):
 
 
 @view_config(context=Portal, name="primary-data", accept="text/html", permission=REPORTS,
-             renderer="statportal:templates/primary_data.pt", request_method="GET")
+             renderer="statportal.confidentiality:templates/primary_data.pt", request_method="GET")
 def primary_data_page(context, request):
     return {"rows": declared_rows(request),
             "category_title": lambda name: label(request, CATEGORY_TITLES.get(name), name),

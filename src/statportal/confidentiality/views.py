@@ -146,9 +146,9 @@ def override_json(context, request):
 
 
 @view_config(context=Material, name="disclosure", accept=HTML, permission=REPORTS,
-             renderer="statportal:templates/disclosure.pt")
+             renderer="statportal.confidentiality:templates/disclosure.pt")
 @view_config(context=PlacementRequest, name="disclosure", accept=HTML, permission=VIEW,
-             renderer="statportal:templates/disclosure.pt")
+             renderer="statportal.confidentiality:templates/disclosure.pt")
 def disclosure_page(context, request):
     error = None
     for button, action, done in PAGE_ACTIONS:

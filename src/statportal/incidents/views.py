@@ -9,7 +9,7 @@ from statportal.workflow import state_of
 
 
 @view_config(context=Incidents, accept="text/html", permission=VIEW,
-             renderer="statportal:templates/incidents.pt")
+             renderer="statportal.incidents:templates/incidents.pt")
 def incidents_page(context, request):
     public = []
     for incident in context.values():

@@ -26,7 +26,7 @@ def _json(key, mail):
 
 
 @view_config(context=Portal, name="outbox", accept="text/html", permission=MANAGE_SETTINGS,
-             renderer="statportal:templates/outbox.pt")
+             renderer="statportal.mail:templates/outbox.pt")
 def outbox_page(context, request):
     if request.method == "POST":
         mail = (get_outbox(context) or {}).get(request.POST.get("id", ""))

@@ -55,7 +55,7 @@ def latest_by_category(request, per_category=5):
 
 
 @view_config(context=Section, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/section.pt")
+             renderer="statportal.materials:templates/section.pt")
 def section_view(context, request):
     from statportal.content.listing import visible
 
@@ -117,7 +117,7 @@ def shown_files(request, material):
 
 
 @view_config(context=Material, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/material.pt")
+             renderer="statportal.materials:templates/material.pt")
 def material_page(context, request):
     title, title_lang = pick(request, context.title)
     workflow = workflow_of(request.registry, context)
@@ -156,7 +156,7 @@ def declaration(request, material):
 
 
 @view_config(context=Material, name="history", accept=HTML, permission=VIEW,
-             renderer="statportal:templates/material_history.pt")
+             renderer="statportal.materials:templates/material_history.pt")
 def history_page(context, request):
     if not may_see_versions(request):
         raise HTTPNotFound()
@@ -267,7 +267,7 @@ def search_json(context, request):
 
 
 @view_config(context=Portal, name="search", accept=HTML, permission=VIEW,
-             renderer="statportal:templates/search.pt")
+             renderer="statportal.materials:templates/search.pt")
 def search_page(context, request):
     from urllib.parse import urlencode
 
@@ -334,7 +334,7 @@ def translations_json(context, request):
 
 
 @view_config(context=Portal, name="translations", accept=HTML, permission=REPORTS,
-             renderer="statportal:templates/translations.pt")
+             renderer="statportal.materials:templates/translations.pt")
 def translations_page(context, request):
     return {"rows": translation_rows(request), "language_names": LANGUAGE_NAMES,
             "problem_title": lambda name: label(request, PROBLEM_TITLES[name], name)}

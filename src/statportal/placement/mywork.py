@@ -129,7 +129,7 @@ def placed_materials(request, limit=50):
 
 
 @view_config(context=Portal, name="my-work", accept="text/html", permission=MANAGE,
-             renderer="statportal:templates/mywork.pt")
+             renderer="statportal.placement:templates/mywork.pt")
 def my_work(context, request):
     from statportal.questions.mywork import my_questions
 

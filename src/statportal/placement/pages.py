@@ -18,7 +18,7 @@ PLACEMENT_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delet
 
 
 @view_config(context=PlacementRequest, accept="text/html", permission=VIEW,
-             renderer="statportal:templates/request.pt")
+             renderer="statportal.placement:templates/request.pt")
 def request_page(context, request):
     portal = get_portal(request)
     workflow = workflow_of(request.registry, context)

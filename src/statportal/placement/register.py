@@ -168,7 +168,7 @@ def register_json(context, request):
 
 
 @view_config(context=Requests, name="@register", accept="text/html",
-             permission="statportal.manage", renderer="statportal:templates/register.pt")
+             permission="statportal.manage", renderer="statportal.placement:templates/register.pt")
 def register_page(context, request):
     try:
         filters, rows, total, b_start, b_size = page(request, context)

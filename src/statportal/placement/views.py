@@ -48,7 +48,7 @@ def queue_json(context, request):
 
 
 @view_config(context=Requests, name="@queue", accept="text/html", permission=QUEUE,
-             renderer="statportal:templates/queue.pt")
+             renderer="statportal.placement:templates/queue.pt")
 def queue_page(context, request):
     return {"rows": rows(request, context),
             "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),

@@ -80,7 +80,7 @@ def _query(request):
 
 
 @view_config(context=Questions, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/questions.pt")
+             renderer="statportal.questions:templates/questions.pt")
 def questions_page(context, request):
     query = _query(request)
     items = published(request, context, query["q"], query["topic"], query["language"])
@@ -130,7 +130,7 @@ def _ask_schema(request, context):
 
 
 @view_config(context=Questions, name="ask", accept=HTML, permission=ASK,
-             request_method=("GET", "POST"), renderer="statportal:templates/ask.pt")
+             request_method=("GET", "POST"), renderer="statportal.questions:templates/ask.pt")
 def ask_page(context, request):
     form = make_form(_ask_schema(request, context), request, _("Send the question"))
     if "submit" not in request.POST:
@@ -219,7 +219,7 @@ def _private(request):
 
 
 @view_config(context=Question, name="status", accept=HTML, permission=TRACK,
-             renderer="statportal:templates/question_status.pt")
+             renderer="statportal.questions:templates/question_status.pt")
 def status_page(context, request):
     if not context.token_matches(request.GET.get("t")):
         raise HTTPNotFound()
@@ -267,7 +267,7 @@ def _apply_post(request, question):
 
 
 @view_config(context=Question, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/question.pt")
+             renderer="statportal.questions:templates/question.pt")
 def question_page(context, request):
     error, findings = None, ()
     if request.method == "POST" and request.authenticated_userid is not None:
@@ -392,7 +392,7 @@ def dashboard_json(context, request):
 
 
 @view_config(context=Questions, name="dashboard", accept=HTML, permission=DASHBOARD,
-             renderer="statportal:templates/questions_dashboard.pt")
+             renderer="statportal.questions:templates/questions_dashboard.pt")
 def dashboard_page(context, request):
     from statportal.releases.timeliness import bar_chart
 

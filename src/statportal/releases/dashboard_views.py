@@ -56,7 +56,7 @@ def currency_notify_json(context, request):
 
 
 @view_config(context="statportal.content.resources.Portal", name="currency", accept=HTML,
-             renderer="statportal:templates/currency.pt", permission=CURRENCY)
+             renderer="statportal.releases:templates/currency.pt", permission=CURRENCY)
 def currency_page(context, request):
     from pyramid.httpexceptions import HTTPFound
 
@@ -97,7 +97,7 @@ def timeliness_json(context, request):
 
 
 @view_config(context="statportal.content.resources.Portal", name="timeliness", accept=HTML,
-             renderer="statportal:templates/timeliness.pt", permission=TIMELINESS)
+             renderer="statportal.releases:templates/timeliness.pt", permission=TIMELINESS)
 def timeliness_page(context, request):
     from statportal.releases import timeliness
 

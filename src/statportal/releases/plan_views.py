@@ -69,7 +69,8 @@ def plan_import_json(context, request):
 
 
 @view_config(context="statportal.releases.resources.WorkPlan", name="import", accept=HTML,
-             renderer="statportal:templates/plan_import.pt", permission="statportal.plan.add")
+             renderer="statportal.releases:templates/plan_import.pt",
+             permission="statportal.plan.add")
 def plan_import_page(context, request):
     from statportal import clock
     from statportal.releases.plan_import import PlanImportError

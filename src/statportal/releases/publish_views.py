@@ -55,7 +55,7 @@ def _early_json(material):
 
 
 @view_config(context="statportal.materials.resources.Material", name="publish-now",
-             accept=HTML, renderer="statportal:templates/publish_now.pt",
+             accept=HTML, renderer="statportal.releases:templates/publish_now.pt",
              permission="statportal.material.publish_now")
 def publish_now_page(context, request):
     from pyramid.httpexceptions import HTTPFound

@@ -93,7 +93,7 @@ def section_titles(request):
 
 
 @view_config(context=ReleaseCalendar, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/calendar.pt")
+             renderer="statportal.releases:templates/calendar.pt")
 def calendar_page(context, request):
     try:
         filters = listing.read_filters(request.GET)
@@ -215,7 +215,7 @@ class _LangRequest:
 
 
 @view_config(context=ReleaseEntry, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/release_entry.pt")
+             renderer="statportal.releases:templates/release_entry.pt")
 def entry_page(context, request):
     from statportal.releases.embargo import material_of
 

@@ -23,7 +23,7 @@ def safe_came_from(request, came_from, default="/"):
     return request.host_url + came_from
 
 
-@view_config(context=Portal, name="login", renderer="statportal:templates/login.pt",
+@view_config(context=Portal, name="login", renderer="statportal.views:templates/login.pt",
              permission=VIEW)
 def login(context, request):
     came_from = request.params.get("came_from", "")
@@ -55,7 +55,7 @@ def login(context, request):
     return {"came_from": came_from, "error": error, "login_name": login_name}
 
 
-@view_config(context=Portal, name="logout", renderer="statportal:templates/logout.pt",
+@view_config(context=Portal, name="logout", renderer="statportal.views:templates/logout.pt",
              permission=VIEW)
 def logout(context, request):
     if request.method == "POST":

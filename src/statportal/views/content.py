@@ -41,7 +41,8 @@ def page_batch(request, folder):
     return {"items": items, **Batch(b_start, b_size, total, len(items)).page()}
 
 
-@view_config(context=Portal, accept=HTML, permission=VIEW, renderer="statportal:templates/home.pt")
+@view_config(context=Portal, accept=HTML, permission=VIEW,
+             renderer="statportal.views:templates/home.pt")
 def home(context, request):
     from statportal.materials.views import latest_by_category
 
@@ -51,13 +52,13 @@ def home(context, request):
 
 
 @view_config(context=Folder, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/folder.pt")
+             renderer="statportal.views:templates/folder.pt")
 def folder_view(context, request):
     return {"batch": page_batch(request, context)}
 
 
 @view_config(context=Content, accept=HTML, permission=VIEW,
-             renderer="statportal:templates/object.pt")
+             renderer="statportal.views:templates/object.pt")
 def object_view(context, request):
     info = get_content_registry(request.registry).typeof(context)
     fields = []
@@ -70,7 +71,7 @@ def object_view(context, request):
 
 
 @view_config(context=Folder, name="contents", accept=HTML, permission=MANAGE,
-             renderer="statportal:templates/contents.pt")
+             renderer="statportal.views:templates/contents.pt")
 def contents(context, request):
     content = get_content_registry(request.registry)
     addable = [info for info in content.addable_types(context)
@@ -157,7 +158,7 @@ def edit(context, request):
 
 
 @view_config(context=Content, name="delete", accept=HTML, permission=DELETE,
-             renderer="statportal:templates/delete.pt")
+             renderer="statportal.views:templates/delete.pt")
 def delete(context, request):
     parent = context.__parent__
     if parent is None or getattr(context, "__is_fixed__", False):
@@ -193,7 +194,7 @@ def move(context, request):
 
 
 @view_config(context=Folder, name="rename", accept=HTML, permission=EDIT,
-             renderer="statportal:templates/rename.pt")
+             renderer="statportal.views:templates/rename.pt")
 def rename(context, request):
     old = request.params.get("name", "")
     if old not in context:

@@ -7,6 +7,6 @@ from statportal.security.principals import Principals
 
 
 @view_config(context=Principals, accept="text/html", permission=MANAGE_PRINCIPALS,
-             renderer="statportal:templates/principals.pt")
+             renderer="statportal.views:templates/principals.pt")
 def principals(context, request):
     return {"users": sorted(context["users"].items()), "groups": sorted(context["groups"].items())}

@@ -18,7 +18,7 @@ def _grants(context):
 
 
 @view_config(context=LocalRolesMixin, name="sharing", accept="text/html", permission=SHARE,
-             renderer="statportal:templates/sharing.pt")
+             renderer="statportal.views:templates/sharing.pt")
 def sharing(context, request):
     portal = get_portal(request)
     error = None

@@ -68,7 +68,7 @@ def in_words(request, context, message):
 
 
 @view_config(context=Content, name="workflow", accept="text/html", permission=VIEW,
-             renderer="statportal:templates/workflow.pt")
+             renderer="statportal.views:templates/workflow.pt")
 def workflow_page(context, request):
     workflow = workflow_of(request.registry, context)
     if workflow is None or request.authenticated_userid is None:  # history is for staff

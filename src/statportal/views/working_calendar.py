@@ -36,7 +36,7 @@ def _with_days(rows):
 
 
 @view_config(context=Portal, name="working-calendar", accept="text/html", permission=MANAGE,
-             renderer="statportal:templates/working_calendar.pt")
+             renderer="statportal.views:templates/working_calendar.pt")
 def working_calendar_page(context, request):
     error = None
     can_edit = request.has_permission(MANAGE_SETTINGS, context)
