@@ -7,6 +7,7 @@ from pyramid.view import exception_view_config, forbidden_view_config, notfound_
 
 from statportal.api.errors import json_error
 from statportal.i18n import _
+from statportal.security.staff import is_staff
 
 API_PREFIX = "/++api++"
 JSON = "application/json"
@@ -45,7 +46,7 @@ def vary_on_accept(event):
 def forbidden_json(exc, request):
     from statportal.materials.resources import concealed
 
-    if request.authenticated_userid is None and concealed(request.context):
+    if not is_staff(request) and concealed(request.context):
         return notfound_json(exc, request)  # the embargo: as if it did not exist
     if request.authenticated_userid is None:
         response = json_error(request, 401, _("Log in to do this."))

@@ -7,6 +7,7 @@ import colander
 from statportal.content.folder import Folder
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
+from statportal.security.staff import is_staff
 from statportal.workflow.engine import state_of, workflow_of
 
 #: Keys a client may send back unchanged from a GET: accepted and ignored.
@@ -81,7 +82,7 @@ def serialize(request, obj, b_start=0, b_size=25):
         "created": json_value(colander.SchemaNode(colander.DateTime()), obj.created),
         "modified": json_value(colander.SchemaNode(colander.DateTime()), obj.modified),
         # Staff logins are for staff.
-        "creator": getattr(obj, "creator", None) if request.authenticated_userid else None,
+        "creator": getattr(obj, "creator", None) if is_staff(request) else None,
     }
     if info is not None:
         for node in get_content_registry(registry).schema_template(info).children:

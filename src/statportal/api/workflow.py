@@ -8,6 +8,7 @@ from statportal.content.base import Content
 from statportal.content.editing import EditError
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
+from statportal.security.staff import is_staff
 from statportal.workflow import (
     WorkflowError,
     available_transitions,
@@ -44,7 +45,7 @@ def describe(request, obj):
 def workflow_get(context, request):
     if request.subpath:
         return json_error(request, 405, _("Use POST to take a transition."))
-    if request.authenticated_userid is None:  # who did what, and why, is for staff
+    if not is_staff(request):  # who did what, and why, is for staff
         return json_error(request, 404, _("Not found."))
     data = describe(request, context)
     if data is None:

@@ -192,3 +192,25 @@ def reindex_security_at(catalog, obj):
     from statportal.content.paths import path_of
 
     return catalog.reindex_security(path_of(obj))
+
+
+def evolve_security_indexes(portal, registry):
+    """Fill the catalogs' ``allowed`` and ``places`` indexes (who may view each object).
+
+    The ``statportal.catalog`` evolve step 1: catalogs made before these indexes existed
+    (on the portal, or on one of its places, as ``/requests`` keeps its own) get them, filled
+    from every object. Until the step runs, a catalog fills them on its first use."""
+    from pyramid.threadlocal import manager
+
+    manager.push({"registry": registry, "request": None})  # the discriminators read it
+    try:
+        filled = 0
+        for holder in (portal, *portal.values()):
+            for value in list(vars(holder).values()):
+                if isinstance(value, BaseCatalog):
+                    value._v_container = holder
+                    value._security_indexes(holder)
+                    filled += 1
+        return filled
+    finally:
+        manager.pop()

@@ -21,11 +21,11 @@ def _title(incident):
                  if incident.title.get(lang)), "")
 
 
-def _mail(request, portal, role, subject, body):
+def _mail(request, portal, group, subject, body):
     from statportal.i18n import in_every_language
     from statportal.mail import make_message, queue_mail
 
-    recipients = addresses(portal, role)
+    recipients = addresses(portal, group, request.registry)
     if recipients:
         queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
                                          recipients, in_every_language(request.registry,
@@ -61,7 +61,7 @@ def on_reported(event):
     request = get_current_request()
     if request is not None:
         portal = root_of(incident)
-        _mail(request, portal, "Support", SUBJECTS["reported"],
+        _mail(request, portal, "group:support", SUBJECTS["reported"],
               f"{_title(incident)}\n\n{request.application_url.removesuffix('/++api++')}"
               f"/incidents/{incident.__name__}")
 
@@ -92,7 +92,7 @@ def _escalated(request, incident, now):
     incident.__parent__.sets()[1].insert(incident.__name__)
     portal = root_of(incident)
     reported = incident.reported_at.astimezone(timezone(request)).strftime("%d.%m.%Y %H:%M")
-    _mail(request, portal, "Coordinator", SUBJECTS["escalated"],
+    _mail(request, portal, "group:coordinators", SUBJECTS["escalated"],
           f"{_title(incident)}\n{in_every_language(request.registry, _('Reported'))}: "
           f"{reported}\n\n"
           f"{request.application_url.removesuffix('/++api++')}/incidents/"

@@ -1,6 +1,7 @@
 """A material's JSON: files with their download URLs, versions, languages, dates."""
 
 from statportal.i18n import LANGUAGES
+from statportal.security.staff import is_staff
 
 
 def download_url(request, material, index, stored, version=None):
@@ -17,7 +18,7 @@ def file_json(request, material, index, stored, version=None):
 def may_see_versions(request):
     from pyramid.settings import asbool
 
-    return request.authenticated_userid is not None or asbool(
+    return is_staff(request) or asbool(
         request.registry.settings.get("statportal.public_versions", False))
 
 

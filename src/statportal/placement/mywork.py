@@ -10,54 +10,29 @@ watches what is on the portal).
 from pyramid.view import view_config
 
 from statportal.content.base import utcnow
+from statportal.content.catalog import allowed_principals
 from statportal.content.paths import find_by_path, path_of
 from statportal.content.resources import Portal, get_portal
 from statportal.i18n import label
 from statportal.placement.catalog import get_catalog
 from statportal.placement.permissions import CREATE_REQUEST
-from statportal.placement.register import visible_scope
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.placement.views import time_left
 from statportal.placement.workflow import PLACEMENT_WORKFLOW
-from statportal.security.localroles import local_roles_in
-from statportal.security.permissions import MANAGE, VIEW
-from statportal.security.principals import user_roles
+from statportal.security.permissions import MANAGE
 from statportal.workflow import available_transitions, state_of, workflow_of
 
 OPEN_STATES = ("draft", "awaiting_approval", "submitted", "registered")
 
 
-def actable_states(request):
-    """The states from which this user holds the permission of some transition."""
-    portal = get_portal(request)
-    user = request.identity
-    roles = set(user_roles(portal, user))
-    ids = user.principal_ids()
-    stack = list(portal["orgunits"].values())
-    while stack:
-        unit = stack.pop()
-        roles |= local_roles_in(unit, ids)
-        stack.extend(unit.values())
-    if "Manager" in roles:
-        return list(OPEN_STATES)
-    states = []
-    for state in PLACEMENT_WORKFLOW.states:
-        for transition in PLACEMENT_WORKFLOW.transitions:
-            if state.name in transition.from_states and \
-                    set(state.permissions.get(transition.permission, ())) & roles:
-                states.append(state.name)
-                break
-    return states
-
-
 def my_requests(request, limit=200):
+    """The open requests the user may view (the catalog's ``allowed`` index) on which a
+    transition is available to them (``available_transitions``: by permission)."""
     portal = get_portal(request)
     requests = portal["requests"]
-    states = actable_states(request)
-    if not states:
-        return []
     names, _total = get_catalog(requests).query(
-        state=states, sort="submitted_at", limit=2000, scope=visible_scope(request))
+        state=list(OPEN_STATES), sort="submitted_at", limit=2000,
+        allowed=allowed_principals(request))
     now = utcnow()
     found = []
     for name in names:
@@ -104,14 +79,14 @@ def placed_materials(request, limit=50):
         return [], 0
     requests = portal["requests"]
     names, total = get_catalog(requests).query(unit=units, state="placed",
-                                               sort="executed_at", reverse=True)
+                                               sort="executed_at", reverse=True,
+                                               allowed=allowed_principals(request))
     items, seen = [], set()
     for name in names:
         if len(items) >= limit:
             break
         obj = requests.get(name)
-        if obj is None or not obj.material or obj.material in seen or \
-                not request.has_permission(VIEW, obj):
+        if obj is None or not obj.material or obj.material in seen:
             continue
         seen.add(obj.material)
         material = find_by_path(portal, obj.material)

@@ -8,7 +8,7 @@ from statportal.content.resources import get_portal
 from statportal.i18n import LANGUAGES, format_datetime
 from statportal.mail import make_message, queue_mail
 from statportal.placement.annex import DEFAULT_FONT, language_of, location, render_annex
-from statportal.security.principals import user_roles
+from statportal.security.principals import addresses_with_role
 
 SUBJECTS = {
     "register": ("Орналастыруға өтінім ${number} тіркелді",
@@ -45,10 +45,9 @@ def _fill(template, values):
     return Template(template).safe_substitute(values)
 
 
-def moderators(portal):
-    users = portal["principals"]["users"].values()
-    return sorted(u.email for u in users
-                  if u.active and u.email and "Moderator" in user_roles(portal, u))
+def moderators(portal, registry=None):
+    """Who places: the active users of the ``publishers`` role group."""
+    return addresses_with_role(portal, "group:publishers", registry)
 
 
 def on_request_transition(event):
@@ -76,7 +75,7 @@ def on_request_transition(event):
     subject = _fill(SUBJECTS[name][column], values)
     body = _fill(BODIES[name][column], values)
     if name == "register":
-        recipients = moderators(portal)
+        recipients = moderators(portal, request.registry)
         titles = {path: (find_by_path(portal, path).title.get(lang) or path)
                   for path in (obj.unit, obj.section) if find_by_path(portal, path) is not None}
         pdf = render_annex(obj, titles, when,

@@ -6,7 +6,6 @@ executor's ``note``: written in the ``register`` transition's body, by PATCH, or
 import csv
 import io
 
-from hypatia.query import Any, Eq
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
@@ -18,7 +17,8 @@ from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
 from statportal.batching import Batch
 from statportal.content.base import utcnow
-from statportal.content.paths import canonical_path, path_of
+from statportal.content.catalog import allowed_principals
+from statportal.content.paths import canonical_path
 from statportal.content.resources import get_portal
 from statportal.i18n import _, format_datetime, label
 from statportal.numbers import NumberError, read_int
@@ -28,65 +28,18 @@ from statportal.placement.permissions import REGISTER
 from statportal.placement.resources import PlacementRequest, Requests
 from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
 from statportal.placement.workflow import PLACEMENT_WORKFLOW
-from statportal.security.localroles import local_roles_in
 from statportal.security.permissions import EDIT, VIEW
-from statportal.security.principals import user_roles
 from statportal.workflow import state_of
 
 STATES = tuple(state.name for state in PLACEMENT_WORKFLOW.states)
 
 
-OFFICE_STATES = ("submitted", "registered", "placed", "rejected")
-
-
-def unit_grants(request):
-    """(units where the user is Executor or Head of unit, units where Coordinator/Moderator)."""
-    user = request.identity
-    portal = get_portal(request)
-    ids = user.principal_ids()
-    unit_staff, office = [], []
-    stack = list(portal["orgunits"].values())
-    while stack:
-        unit = stack.pop()
-        roles = local_roles_in(unit, ids)
-        if roles & {"Executor", "HeadOfUnit"}:
-            unit_staff.append(path_of(unit))
-        if roles & {"Coordinator", "Moderator"}:
-            office.append(path_of(unit))
-        stack.extend(unit.values())
-    return unit_staff, office
-
-
-def visible_scope(request):
-    """What the user may see in the register, as a catalog term builder (None: everything).
-
-    A unit's executors and head see all its requests, drafts included; coordinators and
-    moderators (globally, or a territorial body's on its units) see requests from
-    submission on — never somebody's draft.
-    """
-    portal = get_portal(request)
-    roles = user_roles(portal, request.identity)
-    if "Manager" in roles:
-        return None
-    unit_staff, office = unit_grants(request)
-    global_office = bool(roles & {"Coordinator", "Moderator"})
-
-    def scope(catalog):
-        parts = []
-        if unit_staff:
-            parts.append(Any(catalog["unit"], unit_staff))
-        if global_office:
-            parts.append(Any(catalog["review_state"], list(OFFICE_STATES)))
-        elif office:
-            parts.append(Any(catalog["unit"], office)
-                         & Any(catalog["review_state"], list(OFFICE_STATES)))
-        if not parts:
-            return Eq(catalog["review_state"], "__nothing__")
-        term = parts[0]
-        for part in parts[1:]:
-            term = term | part
-        return term
-    return scope
+def search(request, context, filters, limit=None):
+    """The register's requests for these filters: only those the user may view (the
+    catalog's ``allowed`` index, computed from each request's ACL: a unit's people see its
+    drafts, the office sees requests from submission on)."""
+    return get_catalog(context).query(**filters, limit=limit,
+                                      allowed=allowed_principals(request))
 
 
 def parse_filters(request):
@@ -120,10 +73,6 @@ def parse_filters(request):
     if errors:
         raise PayloadError([dict(e, type="invalid") for e in errors])
     return filters
-
-
-def search(request, context, filters, limit=None):
-    return get_catalog(context).query(**filters, limit=limit, scope=visible_scope(request))
 
 
 def row(request, obj, now):

@@ -1,6 +1,7 @@
 """The Question's JSON: the asker's details only for those who handle it."""
 
 from statportal.questions.workflow import PERSONAL
+from statportal.security.staff import is_staff
 
 PERSONAL_FIELDS = ("name", "email", "organisation", "attachment")
 
@@ -9,7 +10,7 @@ def serialize_question(request, question, data):
     if not request.has_permission(PERSONAL, question):
         for key in PERSONAL_FIELDS:
             data.pop(key, None)
-    if request.authenticated_userid is None:
+    if not is_staff(request):
         # The public reads the published wording (the coordinator may have taken out
         # names and personal details; emptied, the question as asked), never the office's
         # working fields.

@@ -12,6 +12,7 @@ larger than a question can be is refused unread, and counts as an attempt
 
 from statportal.i18n import _
 from statportal.security.ratelimit import RateLimit
+from statportal.security.staff import is_staff
 
 #: Marks a request already counted: a retry after a write conflict reuses its environ.
 COUNTED = "statportal.question_counted"
@@ -41,7 +42,7 @@ class QuestionLimits:
         """Whether this user enters questions for others (decided by permission)."""
         from statportal.security.permissions import ADD
 
-        return request.authenticated_userid is not None and bool(
+        return is_staff(request) and bool(
             request.has_permission(ADD, questions))
 
     def count_address(self, request):

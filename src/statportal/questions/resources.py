@@ -13,6 +13,7 @@ from statportal.content.numbering import YearNumbering
 from statportal.content.paths import find_by_path, root_of
 from statportal.i18n import _
 from statportal.security.permissions import DELETE
+from statportal.security.staff import is_staff
 
 NEVER_DELETED = _("A question is never deleted: close it (with the reason) if it needs no "
                   "answer.")
@@ -42,7 +43,7 @@ class Questions(YearNumbering, Folder):
         """One page of the questions this user may see, and how many. The public (nobody
         logged in) may see the published ones only: read from their index, newest first,
         without a walk over the others (which the office's listing still takes)."""
-        if request.authenticated_userid is None:
+        if not is_staff(request):
             names, total = self.published_page(start, size)
             return [(name, self[name]) for name in names], total
         from statportal.security.permissions import VIEW

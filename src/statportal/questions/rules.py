@@ -177,10 +177,10 @@ def on_transition(event):
         question.due = deadline(portal, request.registry.settings, question.received_at,
                                 question.units)
         _forward_to_edms(request, question)
-        _mail_units(request, question, "Executor", "routed")
+        _mail_units(request, question, "group:executors", "routed")
     elif name == "answer":
         question.answered_at = now
-        _mail_units(request, question, "HeadOfUnit", "answered")
+        _mail_units(request, question, "group:unit_heads", "answered")
     elif name == "return":
         question.answered_at = None
     elif name in ("reroute", "reopen"):
@@ -198,7 +198,8 @@ def on_transition(event):
         else:
             from statportal.security.principals import addresses_with_role as addresses
 
-            _mail_office(request, addresses(portal, "IntlCoop"), question, "international")
+            _mail_office(request, addresses(portal, "group:international", request.registry),
+                         question, "international")
     elif name == "publish":
         question.published_at = now
         question.public_text = question.public_text or question.text
@@ -264,12 +265,12 @@ def _mail_office(request, recipients, question, kind):
                                          staff_link(request, question)))
 
 
-def _mail_units(request, question, role, kind):
+def _mail_units(request, question, group, kind):
     from statportal.security.principals import addresses_in_unit
 
     portal = root_of(question)
     recipients = sorted({address for unit in question.units
-                         for address in addresses_in_unit(portal, unit, role)})
+                         for address in addresses_in_unit(portal, unit, group, request.registry)})
     _mail_office(request, recipients, question, kind)
 
 
@@ -305,7 +306,7 @@ def morning_digest(request, portal, now):
     folder.digest_sent_on = local.date()
     waiting = sorted((q for q in folder.values() if state_of_question(q) == "received"),
                      key=lambda q: q.received_at)
-    recipients = addresses(portal, "Coordinator")
+    recipients = addresses(portal, "group:coordinators", request.registry)
     if not waiting or not recipients:
         return 0
     from statportal.mail import make_message, queue_mail

@@ -10,6 +10,7 @@ import deform.widget
 from statportal.content.schemas import container_schema
 from statportal.files.upload import Upload, UploadStore
 from statportal.i18n import LANGUAGES, _
+from statportal.security.staff import is_staff
 
 __all__ = ["container_schema", "question_schema"]
 
@@ -62,7 +63,7 @@ class QuestionUpload(Upload):
             return policy
         limit = _setting(request, "statportal.questions.attachment_max_mb") * 1024 * 1024
         unpacked = policy.max_unpacked
-        if request.authenticated_userid is None:  # the public: far lower limits
+        if not is_staff(request):  # the public: far lower limits
             limit = min(limit, _setting(
                 request, "statportal.questions.anonymous_attachment_max_mb") * 1024 * 1024)
             unpacked = _setting(

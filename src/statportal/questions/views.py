@@ -32,6 +32,7 @@ from statportal.questions.rules import (
 from statportal.questions.topics import get_topics
 from statportal.questions.workflow import CORRECT, PERSONAL, QUESTION_WORKFLOW, TRACK
 from statportal.security.permissions import EDIT, VIEW
+from statportal.security.staff import is_staff
 from statportal.views.content import flash
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
 from statportal.views.workflow import in_words
@@ -270,7 +271,7 @@ def _apply_post(request, question):
              renderer="statportal.questions:templates/question.pt")
 def question_page(context, request):
     error, findings = None, ()
-    if request.method == "POST" and request.authenticated_userid is not None:
+    if request.method == "POST" and is_staff(request):
         try:
             _apply_post(request, context)
         except editing.EditError as exc:
@@ -302,7 +303,7 @@ def question_page(context, request):
         "question": context, "state": state,
         "state_title": label(request, QUESTION_WORKFLOW.state(state).title, state),
         "personal": request.has_permission(PERSONAL, context),
-        "staff": request.authenticated_userid is not None,
+        "staff": is_staff(request),
         "topic_title": _topic_title(request, context.topic),
         "units": [unit_title(path) for path in context.units],
         "unit_options": orgunit_paths(request) if "units" in editable else (),
@@ -328,7 +329,7 @@ def patch_json(context, request):
 
     from statportal.api.content import ContentAPI
 
-    if request.authenticated_userid is None:
+    if not is_staff(request):
         raise HTTPForbidden()
     return ContentAPI(context, request).patch()
 

@@ -261,7 +261,7 @@ def heads_of(portal, unit_path):
     """E-mail addresses of the heads of ``unit_path``."""
     from statportal.security.principals import addresses_in_unit
 
-    return addresses_in_unit(portal, unit_path, "HeadOfUnit")
+    return addresses_in_unit(portal, unit_path, "group:unit_heads")
 
 
 def escalate(request, portal, finding, now):

@@ -4,6 +4,7 @@ it is for staff."""
 
 from statportal.api.serialize import url_of
 from statportal.releases.entries import shown_status
+from statportal.security.staff import is_staff
 
 
 def release_json(value):
@@ -27,7 +28,7 @@ def change_json(change, staff):
 def entry_json(request, entry):
     from statportal.security.permissions import EDIT
 
-    staff = request.authenticated_userid is not None
+    staff = is_staff(request)
     keepers = request.has_permission(EDIT, entry)  # what waits under embargo: its keepers
     data = {
         "@id": url_of(request, entry), "@type": "ReleaseEntry", "id": entry.__name__,

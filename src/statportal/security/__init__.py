@@ -24,7 +24,12 @@ def includeme(config):
     from pyramid.exceptions import ConfigurationError
     from pyramid.session import SignedCookieSessionFactory
 
-    from statportal.interfaces import ICredentialCache, ILoginThrottle, IPasswordHashing
+    from statportal.interfaces import (
+        ICredentialCache,
+        IEvolveSteps,
+        ILoginThrottle,
+        IPasswordHashing,
+    )
     from statportal.security import grants, roles, schemas
     from statportal.security.orgunits import OrgUnit, OrgUnits
     from statportal.security.passwords import PasswordHashing
@@ -36,6 +41,9 @@ def includeme(config):
     settings = config.registry.settings
     config.include(roles)
     config.include(grants)
+    if config.registry.queryUtility(IEvolveSteps) is not None:  # statportal.evolve included
+        config.add_evolve_step("statportal.catalog",
+                               "statportal.content.catalog.evolve_security_indexes", 1)
     try:  # this application's cost profile (no process global: hashing_for(registry))
         hashing = PasswordHashing(settings["statportal.argon2_profile"])
     except ValueError as exc:

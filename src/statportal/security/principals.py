@@ -103,25 +103,44 @@ def user_roles(portal, user):
     return roles
 
 
-def addresses_with_role(portal, role):
-    """E-mail addresses of the active users who hold ``role`` globally."""
+def _role_names(role, registry=None):
+    """``{role}``, or the members of the role group ``group:<name>``."""
+    from statportal.security.roles import GROUP_PREFIX
+
+    if not role.startswith(GROUP_PREFIX):
+        return {role}
+    if registry is None:
+        from pyramid.threadlocal import get_current_registry
+
+        registry = get_current_registry()
+    from statportal.security.roles import get_roles
+
+    return set(get_roles(registry).expand(role))
+
+
+def addresses_with_role(portal, role, registry=None):
+    """E-mail addresses of the active users who hold ``role`` (or a role of the role group
+    ``group:<name>``) globally."""
+    names = _role_names(role, registry)
     return sorted(u.email for u in portal["principals"]["users"].values()
-                  if u.active and u.email and role in user_roles(portal, u))
+                  if u.active and u.email and names & user_roles(portal, u))
 
 
-def addresses_in_unit(portal, unit_path, role):
-    """E-mail addresses of the users who hold ``role`` in the org unit ``unit_path``: as a
-    local role on the unit, or globally with the unit as their own."""
+def addresses_in_unit(portal, unit_path, role, registry=None):
+    """E-mail addresses of the users who hold ``role`` (or a role of the group
+    ``group:<name>``) in the org unit ``unit_path``: as a local role on the unit, or
+    globally with the unit as their own."""
     from statportal.content.paths import find_by_path
 
+    names = _role_names(role, registry)
     unit = find_by_path(portal, unit_path) if unit_path else None
     grants = unit.local_roles() if unit is not None and hasattr(unit, "local_roles") else {}
     addresses = set()
     for user in portal["principals"]["users"].values():
         if not (user.active and user.email):
             continue
-        local = role in grants.get(user_principal(user.login), ())
-        global_ = role in user_roles(portal, user) and user.org_unit == unit_path
+        local = names & set(grants.get(user_principal(user.login), ()))
+        global_ = names & user_roles(portal, user) and user.org_unit == unit_path
         if local or global_:
             addresses.add(user.email)
     return sorted(addresses)

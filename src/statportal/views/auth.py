@@ -10,6 +10,7 @@ from statportal.content.resources import Portal
 from statportal.i18n import LOCALE_COOKIE, _, available_languages
 from statportal.security.permissions import VIEW
 from statportal.security.policy import AuthenticationRefused, authenticate
+from statportal.security.staff import is_staff
 
 
 def safe_came_from(request, came_from, default="/"):
@@ -78,7 +79,7 @@ def set_language(context, request):
 def forbidden(exc, request):
     from statportal.materials.resources import concealed
 
-    if request.authenticated_userid is None and concealed(request.context):
+    if not is_staff(request) and concealed(request.context):
         from pyramid.renderers import render_to_response
 
         request.response.status = 404  # the embargo: as if it did not exist
@@ -99,6 +100,6 @@ def forbidden_other(exc, request):
 
     from statportal.materials.resources import concealed
 
-    if request.authenticated_userid is None and concealed(request.context):
+    if not is_staff(request) and concealed(request.context):
         return HTTPNotFound()
     return exc

@@ -61,7 +61,8 @@ def sharing_json(context, request):
 @view_config(context=LocalRolesMixin, name="@sharing", accept="application/json",
              renderer="json", permission=SHARE, request_method="POST")
 def sharing_json_post(context, request):
-    """``{"principal": "user:x", "grant": ["Executor"], "revoke": ["Moderator"]}``."""
+    """``{"principal": "user:x", "grant": [role, ...], "revoke": [role, ...]}`` (the role
+    names of ``available_roles``)."""
     try:
         payload = request.json_body
     except ValueError:

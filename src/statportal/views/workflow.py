@@ -6,6 +6,7 @@ from pyramid.view import view_config
 from statportal.content.base import Content
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
+from statportal.security.staff import is_staff
 from statportal.workflow import (
     WorkflowError,
     available_transitions,
@@ -71,7 +72,7 @@ def in_words(request, context, message):
              renderer="statportal.views:templates/workflow.pt")
 def workflow_page(context, request):
     workflow = workflow_of(request.registry, context)
-    if workflow is None or request.authenticated_userid is None:  # history is for staff
+    if workflow is None or not is_staff(request):  # history is for staff
         raise HTTPNotFound()
     error, findings = None, ()
     if request.method == "POST":
