@@ -18,22 +18,10 @@ from statportal.mail.outbox import (
     make_message,
     queue_mail,
 )
+from statportal.mail.running import kick_of, sender_of
 
-__all__ = ["OutgoingMail", "deliver_pending", "get_outbox", "make_message", "queue_mail"]
-
-
-def sender_of(registry):
-    """The mail sender running in this process for ``registry`` (``IMailSender``), or
-    None."""
-    from statportal.interfaces import IMailSender
-
-    return registry.queryUtility(IMailSender) if registry is not None else None
-
-
-def kick_of(registry):
-    """What wakes the running sender at once (after a commit), or None."""
-    sender = sender_of(registry)
-    return sender.kick if sender is not None else None
+__all__ = ["OutgoingMail", "deliver_pending", "get_outbox", "kick_of", "make_message",
+           "queue_mail", "sender_of"]
 
 
 def includeme(config):

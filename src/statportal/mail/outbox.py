@@ -84,7 +84,7 @@ def queue_mail(request, message):
     key = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"  # FIFO, and distinct per writer
     get_outbox(portal, create=True)[key] = OutgoingMail(message, utcnow())
     get_pending(portal).insert(key)
-    from statportal.mail import kick_of
+    from statportal.mail.running import kick_of
 
     kick = kick_of(request.registry)
     if kick is not None:

@@ -35,7 +35,7 @@ def outbox_page(context, request):
             get_pending(context).insert(request.POST.get("id", ""))
             if mail.attempts > 0 and request.POST.get("reset"):
                 mail.attempts = 0
-            from statportal.mail import kick_of
+            from statportal.mail.running import kick_of
 
             kick = kick_of(request.registry)
             if kick is not None:
