@@ -137,7 +137,7 @@ def seed_unsafe_material(base_url, password):
     import urllib.request
 
     from statportal.confidentiality.basis import read_basis
-    from statportal.demo_materials import output_basis
+    from statportal.demo.materials import output_basis
     from statportal.disclosure.output import xlsx_bytes
 
     basis = output_basis()

@@ -12,11 +12,7 @@ from datetime import date, timedelta
 from statportal.content.base import utcnow
 from statportal.content.names import name_from_title
 from statportal.content.paths import find_by_path
-
-
-def T(kk, ru, en):
-    return {"kk": kk, "ru": ru, "en": en}
-
+from statportal.demo.texts import T
 
 REGIONS = [
     T("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"),

@@ -8,14 +8,10 @@ releases.
 from datetime import UTC, time, timedelta
 
 from statportal import clock
+from statportal.demo.texts import T
 from statportal.releases import entries
 from statportal.releases.service import create_entry, create_plan_item
 from statportal.schedule.exceptions import calendar_of
-
-
-def T(kk, ru, en):  # noqa: N802 (reads as a table)
-    return {"kk": kk, "ru": ru, "en": en}
-
 
 PLAN = [
     ("cpi", T("Тұтыну бағаларының индексі", "Индекс потребительских цен",
