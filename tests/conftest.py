@@ -46,3 +46,15 @@ def smtp(smtp_port):
     controller.start()
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def zeo(tmp_path):
+    """A ZEO server on 127.0.0.1 (with a blob directory); the zodbconn URI of its clients:
+    two applications on it are two web processes on one database."""
+    import ZEO
+
+    address, stop = ZEO.server(path=str(tmp_path / "zeo.fs"), blob_dir=str(tmp_path / "blobs"))
+    host, port = address
+    yield f"zeo://{host}:{port}?blob_dir={tmp_path}/blobs&shared_blob_dir=true"
+    stop()
