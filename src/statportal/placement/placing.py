@@ -142,6 +142,7 @@ def place(request, request_obj):
         if kind == "new":  # e.g. the declaration, whose history entry names who declared it
             registry.notify(TookRequest(material, request_obj, actor, request))
         material.placed_by = (*getattr(material, "placed_by", ()), request_obj.number)
-    fire(request, material, "place", comment, system=True, to_state=to_state)
+    fire(request, material, "place", comment, system=True, to_state=to_state,
+         at=placing.now)  # a late placement's release shares its moment
     registry.notify(Placed(request, request_obj, material, placing))
     return material

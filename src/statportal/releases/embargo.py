@@ -157,7 +157,7 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
         comment = f"{request_obj.number} (replace); {comment}"
     material.pending_release = None
     material.early_release = None
-    fire(request_for(registry), material, action_name, comment, system=actor)
+    fire(request_for(registry), material, action_name, comment, system=actor, at=now)
     return material
 
 

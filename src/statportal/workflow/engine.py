@@ -78,13 +78,13 @@ def history_of(obj):
     return list(getattr(obj, "__workflow_history__", None) or ())
 
 
-def _record(obj, workflow, action, actor, from_state, to_state, comment):
+def _record(obj, workflow, action, actor, from_state, to_state, comment, at=None):
     if getattr(obj, "__workflow_state__", None) is None:
         obj.__workflow_state__ = PersistentMapping()
     if getattr(obj, "__workflow_history__", None) is None:
         obj.__workflow_history__ = PersistentList()
     obj.__workflow_state__[workflow.name] = to_state
-    entry = {"action": action, "actor": actor, "time": utcnow(), "from": from_state,
+    entry = {"action": action, "actor": actor, "time": at or utcnow(), "from": from_state,
              "to": to_state, "comment": comment or "", "workflow": workflow.name}
     obj.__workflow_history__.append(entry)
     return entry
@@ -143,7 +143,7 @@ def guards_of(registry, workflow, chosen):
     return (*chosen.guards, *get_guards(registry).get(workflow.name, chosen.name))
 
 
-def fire(request, obj, name, comment=None, system=False, to_state=None):
+def fire(request, obj, name, comment=None, system=False, to_state=None, at=None):
     """Take transition ``name`` of the object's workflow: the one way state changes.
 
     ``system`` (True, or the actor's name such as ``"system:worker"``): the system takes
@@ -152,7 +152,8 @@ def fire(request, obj, name, comment=None, system=False, to_state=None):
     and the events are the same as a user's. The history names the actor: ``system``
     when it is a name, else the request's user (``"system"`` without one).
     ``to_state``: a system fire may choose one of the transition's declared states
-    (``to_state``, ``targets``, the branches').
+    (``to_state``, ``targets``, the branches'); ``at``: the time its history records (the
+    worker's pass: a release's materials and its entry share the moment).
     ``request`` may be None (a script): the current request, or a blank one, is used.
     Returns the history entry or raises WorkflowError."""
     request = _acting_request(request)
@@ -173,6 +174,8 @@ def fire(request, obj, name, comment=None, system=False, to_state=None):
     if to_state is not None and (not system or to_state not in (
             chosen.to_state, *chosen.targets, *(state for state, _holds in chosen.branches))):
         raise ValueError(f"{workflow.name}.{name} does not lead to {to_state!r}")
+    if at is not None and not system:
+        raise ValueError("only a system fire says when it happened")
     comment = (comment or "").strip()
     if chosen.requires_comment and not comment:
         raise WorkflowError(_("Give the reason in the comment."), status=400, field="comment")
@@ -189,7 +192,7 @@ def fire(request, obj, name, comment=None, system=False, to_state=None):
         actor = request.authenticated_userid or ("system" if system else None)
     registry.notify(BeforeTransition(obj, workflow, chosen, request, comment))
     entry = _record(obj, workflow, chosen.name, actor, state,
-                    to_state or chosen.target(obj), comment)
+                    to_state or chosen.target(obj), comment, at)
     obj.touch()
     registry.notify(AfterTransition(obj, workflow, chosen, request, comment, entry))
     return entry
