@@ -226,3 +226,18 @@ def test_a_database_in_use_is_one_line(older, capsys):
     err = capsys.readouterr().err
     assert err.startswith("statportal: error: ") and "is in use by the running portal" in err
     assert "Traceback" not in err and "run it while the portal is stopped" in err
+
+
+def test_the_commands_that_write_refuse_with_steps_pending(older, capsys):
+    from statportal.scripts.cli import main
+
+    status = main(["user", "add", write_ini(older), "aliya", "--password-stdin"],
+                  out=io.StringIO(), stdin=io.StringIO("a-long-password-1\n"))
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"statportal: error: the database needs {PENDING}: run `statportal evolve CONFIG` "
+        "first\n")
+    assert read_root(older) == (None, None)
+    assert evolve(write_ini(older))[0] == 0          # evolved, the command runs
+    assert main(["user", "add", write_ini(older), "aliya", "--password-stdin"],
+                out=io.StringIO(), stdin=io.StringIO("a-long-password-1\n")) == 0

@@ -26,8 +26,8 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
     is a wrong setting (a ``ConfigurationError``).
 
     A database with evolve steps pending is opened (``statportal evolve`` is one of the
-    commands) with a warning on stderr; ``refuse_if_pending`` is for the commands that must
-    not write to it.
+    commands) with a warning on stderr; the commands that write refuse it
+    (``refuse_if_pending``: ``portal_transaction`` and ``statportal worker``).
 
     Logging is set up after the app is made, so the command does not repeat the web
     process's start-up lines (such as where the release worker runs)."""
@@ -67,9 +67,7 @@ def refuse_if_pending(env):
     steps pending: such a command would write beside the old shape."""
     from statportal.evolve import pending_steps
 
-    request = env["request"]
-    pending = pending_steps(get_portal(request)._p_jar.root(), env["registry"])
-    request.tm.abort()
+    pending = pending_steps(get_portal(env["request"])._p_jar.root(), env["registry"])
     if pending:
         raise CommandError(
             f"the database needs {len(pending)} evolve step(s) ("
@@ -91,6 +89,7 @@ def portal_transaction(config_uri, instead=None):
     tm = request.tm  # the root factory began its transaction (see root_factory)
     try:
         try:
+            refuse_if_pending(env)  # it would write beside the old shape
             yield request, get_portal(request)
         except BaseException:
             tm.abort()
