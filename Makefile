@@ -27,6 +27,8 @@ serve: $(VENV)/.installed $(PDF_FONT)
 	  umask 077; \
 	  $(BIN)/statportal init etc/development.ini --demo | tee var/demo-credentials.txt; \
 	fi
+	@# a var/ written by an older version: its evolve steps first (the portal refuses it)
+	@$(BIN)/statportal evolve etc/development.ini
 	@echo
 	@echo "statportal: http://127.0.0.1:$(PORT)/  — log in at http://127.0.0.1:$(PORT)/login"
 	@echo "  Demo users and passwords (kept in var/demo-credentials.txt; 'admin' is the Manager):"
