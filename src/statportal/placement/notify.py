@@ -1,48 +1,28 @@
 """Who hears of a request's transitions: the executor on return, rejection and placement;
 the moderators on registration, with the filled-in form attached as a PDF."""
 
-from string import Template
-
 from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
-from statportal.i18n import LANGUAGES, format_datetime
+from statportal.i18n import _, format_datetime, translate_for
 from statportal.mail import make_message, queue_mail
 from statportal.placement.annex import DEFAULT_FONT, language_of, location, render_annex
 from statportal.security.principals import addresses_with_role
 
+# Written in the request's language (``translate_for``): the kk and ru texts are the
+# catalogs' translations of these.
 SUBJECTS = {
-    "register": ("Орналастыруға өтінім ${number} тіркелді",
-                 "Зарегистрирована заявка на размещение ${number}",
-                 "Placement request ${number} registered"),
-    "return": ("Өтінім қайтарылды: ${title}", "Заявка возвращена: ${title}",
-               "Request returned: ${title}"),
-    "reject": ("Өтінім қабылданбады: ${title}", "Заявка отклонена: ${title}",
-               "Request rejected: ${title}"),
-    "place": ("Материал орналастырылды: ${title}", "Материал размещён: ${title}",
-              "Material placed: ${title}"),
+    "register": _("Placement request ${number} registered"),
+    "return": _("Request returned: ${title}"),
+    "reject": _("Request rejected: ${title}"),
+    "place": _("Material placed: ${title}"),
 }
 BODIES = {
-    "register": ("${number} өтінімі тіркелді, орналастыру мерзімі: ${due}.\n"
-                 "Орналастыру орны: ${location}\n${url}",
-                 "Заявка ${number} зарегистрирована, срок размещения: ${due}.\n"
-                 "Место размещения: ${location}\n${url}",
-                 "Request ${number} is registered; place it by ${due}.\n"
-                 "Location: ${location}\n${url}"),
-    "return": ("Өтінім түзетуге қайтарылды.\nСебебі: ${comment}\n${url}",
-               "Заявка возвращена на доработку.\nПричина: ${comment}\n${url}",
-               "The request was returned for correction.\nReason: ${comment}\n${url}"),
-    "reject": ("Өтінім қабылданбады.\nСебебі: ${comment}\n${url}",
-               "Заявка отклонена.\nПричина: ${comment}\n${url}",
-               "The request was rejected.\nReason: ${comment}\n${url}"),
-    "place": ("Материал интернет-ресурста орналастырылды: ${material}",
-              "Материал размещён на интернет-ресурсе: ${material}",
-              "The material is on the portal: ${material}"),
+    "register": _("Request ${number} is registered; place it by ${due}.\n"
+                  "Location: ${location}\n${url}"),
+    "return": _("The request was returned for correction.\nReason: ${comment}\n${url}"),
+    "reject": _("The request was rejected.\nReason: ${comment}\n${url}"),
+    "place": _("The material is on the portal: ${material}"),
 }
-
-
-def _fill(template, values):
-    # One pass: text that users wrote (a title, a reason) is never read as a placeholder.
-    return Template(template).safe_substitute(values)
 
 
 def moderators(portal, registry=None):
@@ -58,7 +38,6 @@ def on_request_transition(event):
         return
     portal = get_portal(request)
     lang = language_of(obj)
-    column = LANGUAGES.index(lang)
     localized = _LocalRequest(request, lang)
 
     def when(value):
@@ -72,8 +51,8 @@ def on_request_transition(event):
               # art. 8: the place on the portal, step by step (section → subsection)
               "location": location(portal, obj.section, lang)}
     sender = request.registry.settings["mail.default_sender"]
-    subject = _fill(SUBJECTS[name][column], values)
-    body = _fill(BODIES[name][column], values)
+    subject = translate_for(request.registry, SUBJECTS[name], lang, values)
+    body = translate_for(request.registry, BODIES[name], lang, values)
     if name == "register":
         recipients = moderators(portal, request.registry)
         titles = {path: (find_by_path(portal, path).title.get(lang) or path)
