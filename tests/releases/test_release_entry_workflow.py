@@ -64,3 +64,29 @@ def test_an_entry_stored_before_the_workflow_keeps_its_status(app, testapp, demo
     data = testapp.get(f"/++api++{entry}").json
     assert data["status"] == "cancelled" and data["cancel_notice"] == {"en": "Merged."}
     assert testapp.get(f"/++api++{entry}/@workflow").json["history"][-1]["to"] == "cancelled"
+
+
+def test_the_evolve_step_makes_the_old_status_the_workflow_state(app, testapp, demo, frozen):
+    from statportal.content.paths import find_by_path
+    from statportal.evolve import get_evolve_steps
+    from statportal.releases.workflow import adopt_entries
+    from statportal.workflow import history_of, state_of
+
+    assert get_evolve_steps(app.registry).latest()["statportal.releases"] == 1
+    entry = path_of(add(testapp))
+    with open_portal(app) as portal:  # as the previous release stored it: no workflow
+        stored = find_by_path(portal, entry)
+        del stored.__workflow_state__, stored.__workflow_history__
+        stored.__dict__["status"] = "confirmed"
+        stored._p_changed = True
+    with open_portal(app) as portal:
+        assert adopt_entries(portal, app.registry) >= 1
+        assert adopt_entries(portal, app.registry) == 0  # once
+    with open_portal(app) as portal:
+        stored = find_by_path(portal, entry)
+        assert "status" not in stored.__dict__
+        assert state_of(stored) == "confirmed" == stored.status
+        assert [(h["action"], h["to"], h["time"]) for h in history_of(stored)] == [
+            ("create", "confirmed", stored.created)]
+    step(testapp, "dana", f"/++api++{entry}", "cancel", comment="Merged into the bulletin.")
+    assert testapp.get(f"/++api++{entry}").json["status"] == "cancelled"

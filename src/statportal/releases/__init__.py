@@ -69,6 +69,11 @@ def includeme(config):
     from statportal.releases import workflow
 
     config.add_workflow(workflow.RELEASE_ENTRY_WORKFLOW, content_types=("ReleaseEntry",))
+    from statportal.interfaces import IEvolveSteps
+
+    if config.registry.queryUtility(IEvolveSteps) is not None:
+        config.add_evolve_step("statportal.releases",
+                               "statportal.releases.workflow.adopt_entries", 1)
     config.add_subscriber(workflow.on_transition, AfterTransition, workflow=workflow.NAME)
     # the embargo on other features' workflows, registered (they do not import it)
     config.add_transition_guard("material", "publish", embargo.embargo_guard)

@@ -8,8 +8,10 @@ entry's status is its workflow state, with its history and events, and ``GET
 <entry>/@workflow`` shows it. ``POST <entry>/@workflow/confirm`` and ``…/cancel`` run
 the same rules as guards; ``publish`` is the system's (its materials went out).
 
-Entries stored before the workflow keep their status in the attribute ``status``;
-``ReleaseEntry.__legacy_state__`` reads it until the first transition writes the state.
+Entries stored before the workflow keep their status in the attribute ``status``: the
+evolve step ``adopt_entries`` ("statportal.releases" 1) makes it their workflow state;
+until it runs (``statportal.evolve.pending = serve``), ``ReleaseEntry.__legacy_state__``
+reads it, and their first transition writes the state.
 """
 
 from statportal.i18n import _
@@ -90,3 +92,22 @@ def on_transition(event):
                                           "at": event.entry["time"]})
         close_bundle(entry, event.entry["time"], "cancelled")
     event.request.registry.notify(ObjectModified(entry, ("status",)))
+
+
+def adopt_entries(portal, registry):
+    """Release entries: the status kept before their workflow becomes its state."""
+    from statportal.releases.catalog import entries_in
+    from statportal.workflow import adopt
+
+    calendar = portal.get("calendar") if hasattr(portal, "get") else None
+    adopted = 0
+    for entry in entries_in(calendar) if calendar is not None else ():
+        entry._p_activate()  # a ghost's __dict__ is empty
+        status = entry.__dict__.get("status")
+        if status is None:
+            continue
+        if adopt(registry, entry, status, entry.creator, entry.created) is not None:
+            adopted += 1
+        del entry.__dict__["status"]  # the state is the workflow's now
+        entry._p_changed = True
+    return adopted

@@ -28,6 +28,7 @@ from statportal.workflow.definition import (
 from statportal.workflow.engine import (
     WorkflowError,
     WorkflowRegistry,
+    adopt,
     available_transitions,
     fire,
     get_workflows,
@@ -123,6 +124,6 @@ def includeme(config):
 
 __all__ = [
     "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_transition_guard",
-    "add_workflow", "available_transitions", "fire", "guards_of", "history_of", "note",
+    "add_workflow", "adopt", "available_transitions", "fire", "guards_of", "history_of", "note",
     "request_for", "state_of", "step", "transition", "workflow_of",
 ]

@@ -98,6 +98,19 @@ def initialize(registry, obj, actor=None):
     return _record(obj, workflow, "create", actor, None, workflow.initial_state, None)
 
 
+def adopt(registry, obj, state, actor=None, at=None):
+    """Give an object stored before its type had a workflow the state it had then (an
+    evolve step: the release entry's old ``status``), recorded as its ``create`` entry.
+    Returns the entry, or None when the object already has a state in its workflow."""
+    workflow = workflow_of(registry, obj)
+    if workflow is None or workflow.name in (getattr(obj, "__workflow_state__", None) or {}):
+        return None
+    if workflow.state(state) is None:
+        raise WorkflowError(f"{workflow.name} has no state {state!r}", status=400)
+    return _record(obj, workflow, "create", actor, None, state,
+                   "the state it had before its workflow", at)
+
+
 def available_transitions(request, obj):
     """The transitions this user may take now (the others are not shown)."""
     workflow = workflow_of(request.registry, obj)
@@ -242,5 +255,5 @@ def note(obj, action, comment="", actor=None, request=None):
     return _record(obj, workflow, action, actor, state, state, comment)
 
 
-__all__ = ["Finding", "WorkflowError", "available_transitions", "fire", "guards_of", "note",
-           "request_for", "state_of", "step", "transition"]
+__all__ = ["Finding", "WorkflowError", "adopt", "available_transitions", "fire", "guards_of",
+           "note", "request_for", "state_of", "step", "transition"]
