@@ -29,10 +29,11 @@ def _request_as(app, portal, login):
 def _catalogs(portal):
     from statportal.materials.catalog import get_catalog as materials
     from statportal.placement.catalog import get_catalog as requests
+    from statportal.questions.catalog import get_catalog as questions
     from statportal.releases.catalog import get_release_catalog
 
     return {"materials": materials(portal), "requests": requests(portal["requests"]),
-            "releases": get_release_catalog(portal)}
+            "releases": get_release_catalog(portal), "questions": questions(portal["questions"])}
 
 
 def _seen(app, login):
@@ -57,7 +58,7 @@ def _assert_index_matches_policy(app):
 
 @pytest.fixture
 def content(app, testapp):
-    """The demo with its materials, three requests (two drafts, one awaiting approval) and
+    """The demo with its materials and questions, three requests (two drafts, one awaiting approval) and
     a private material."""
     from statportal.demo import add_demo_content
 
@@ -81,6 +82,7 @@ def test_every_user_sees_by_the_index_what_the_policy_allows(app, testapp, conte
             for login in ("aigerim", "serik", None)}
     assert seen["aigerim"]["requests"] == 3 and seen["serik"]["requests"] == 0
     assert seen[None]["materials"] < seen["aigerim"]["materials"]
+    assert seen[None]["questions"] < seen["aigerim"]["questions"]
 
 
 def test_the_public_sees_only_published_materials(app, content):
@@ -133,7 +135,7 @@ def test_the_evolve_step_fills_a_catalog_made_before_the_index(app, content):
         for catalog in _catalogs(portal).values():
             for name in SECURITY_INDEXES:
                 del catalog.catalog[name]
-        assert evolve_security_indexes(portal, app.registry) == 3
+        assert evolve_security_indexes(portal, app.registry) == 4
     _assert_index_matches_policy(app)
     with open_portal(app) as portal:
         catalog = _catalogs(portal)["materials"]

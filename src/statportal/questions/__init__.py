@@ -53,6 +53,17 @@ def includeme(config):
                    "published_at", "closed_at"))
     config.add_workflow(QUESTION_WORKFLOW, content_types=("Question",))
     config.add_subscriber(rules.on_transition, AfterTransition)
+    # after the rules' own reaction: the catalog sees the question as they left it
+    from statportal.content.events import ObjectAdded, ObjectModified
+    from statportal.interfaces import IEvolveSteps
+    from statportal.questions import catalog
+
+    config.add_subscriber(catalog.on_added, ObjectAdded)
+    config.add_subscriber(catalog.on_changed, ObjectModified)
+    config.add_subscriber(catalog.on_changed, AfterTransition)
+    if config.registry.queryUtility(IEvolveSteps) is not None:
+        config.add_evolve_step("statportal.questions",
+                               "statportal.questions.catalog.evolve_catalog", 1)
     config.include("statportal.worker")  # add_worker_task
     config.add_worker_task("questions", digest_task)
     config.scan("statportal.questions.views")
