@@ -47,8 +47,9 @@ def config():
     config.include("statportal.content")
     config.include("statportal.workflow")
     config.add_workflow(WORKFLOW, content_types=("Thing",))
-    config.add_transition_guard("thing", "tick", registered_guard)
-    config.add_transition_guard("thing", "go", f"{__name__}.registered_guard")
+    # the workflow by itself, or by a dotted name; the guard by itself, or by a dotted name
+    config.add_transition_guard(WORKFLOW, "tick", registered_guard)
+    config.add_transition_guard(f"{__name__}.WORKFLOW", "go", f"{__name__}.registered_guard")
     config.commit()
     yield config
     testing.tearDown()
@@ -183,8 +184,12 @@ def test_a_guard_for_an_unknown_workflow_or_transition_is_refused_at_commit(
 
 
 def test_a_guard_that_is_not_callable_is_refused_at_once(config):
-    with pytest.raises(ConfigurationError, match="not callable"):
+    with pytest.raises(ConfigurationError, match="must be a callable"):
         config.add_transition_guard("thing", "go", 42)
+    with pytest.raises(ConfigurationError, match="cannot be imported"):
+        config.add_transition_guard("thing", "go", "statportal.nowhere.guard")
+    with pytest.raises(ConfigurationError, match="non-empty string"):
+        config.add_transition_guard("thing", "", registered_guard)
 
 
 def test_registered_guards_are_introspectable(config):

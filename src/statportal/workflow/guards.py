@@ -11,7 +11,10 @@ signature, ``guard(context, request, transition) -> [Finding]``.
 
 from pyramid.exceptions import ConfigurationError
 
+from statportal.directives import check_name, resolve, utility
 from statportal.interfaces import ITransitionGuards
+
+DIRECTIVE = "add_transition_guard"
 
 
 class TransitionGuards:
@@ -30,21 +33,18 @@ class TransitionGuards:
 
 
 def get_guards(registry):
-    guards = registry.queryUtility(ITransitionGuards)
-    if guards is None:  # a registry made without config.include("statportal.workflow")
-        guards = TransitionGuards()
-        registry.registerUtility(guards, ITransitionGuards)
-    return guards
+    return utility(registry, ITransitionGuards, TransitionGuards)
 
 
 def _workflow_name(config, workflow):
     """A Workflow, its name, or a dotted name of a Workflow."""
     if isinstance(workflow, str) and ("." in workflow or ":" in workflow):
-        workflow = config.maybe_dotted(workflow)
+        workflow = resolve(config, DIRECTIVE, workflow, workflow, "the workflow",
+                           required=False)
     name = getattr(workflow, "name", workflow)
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name.strip():
         raise ConfigurationError(
-            f"add_transition_guard: {workflow!r} is neither a workflow nor its name")
+            f"{DIRECTIVE}: {workflow!r} is neither a workflow nor its name")
     return name
 
 
@@ -55,22 +55,18 @@ def add_transition_guard(config, workflow, transition, guard):
     from statportal.interfaces import IWorkflowRegistry
 
     workflow_name = _workflow_name(config, workflow)
-    guard = config.maybe_dotted(guard)
-    if not callable(guard):
-        raise ConfigurationError(f"add_transition_guard: the guard {guard!r} is not callable")
-    if not isinstance(transition, str) or not transition:
-        raise ConfigurationError(f"add_transition_guard: {transition!r} is not a transition "
-                                 "name")
+    check_name(DIRECTIVE, transition)
+    guard = resolve(config, DIRECTIVE, f"{workflow_name}.{transition}", guard, "the guard")
     registry = config.registry
 
     def register():
         defined = registry.getUtility(IWorkflowRegistry).workflows.get(workflow_name)
         if defined is None:
             raise ConfigurationError(
-                f"add_transition_guard: no workflow {workflow_name!r} is registered")
+                f"{DIRECTIVE}: no workflow {workflow_name!r} is registered")
         if defined.transition(transition) is None:
             raise ConfigurationError(
-                f"add_transition_guard: workflow {workflow_name!r} has no transition "
+                f"{DIRECTIVE}: workflow {workflow_name!r} has no transition "
                 f"{transition!r}")
         get_guards(registry).add(workflow_name, transition, guard)
 
