@@ -185,7 +185,7 @@ def fire(request, obj, name, comment=None, system=False, to_state=None, at=None)
     if not system and (chosen.system or not request.has_permission(chosen.permission, obj)):
         raise WorkflowError(_("You may not ${name} this.", mapping={"name": name}), status=403)
     if to_state is not None and (not system or to_state not in (
-            chosen.to_state, *chosen.targets, *(state for state, _holds in chosen.branches))):
+            chosen.to_state, *chosen.targets, *(branch for branch, _holds in chosen.branches))):
         raise ValueError(f"{workflow.name}.{name} does not lead to {to_state!r}")
     if at is not None and not system:
         raise ValueError("only a system fire says when it happened")
