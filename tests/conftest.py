@@ -24,6 +24,18 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_passwords_outside_applications():
+    """Every test application hashes at its ``statportal.argon2_profile`` (CHEAPEST, from
+    ``make_settings``); code that hashes with no application (the global registry) does
+    too, rather than at production cost."""
+    from pyramid.registry import global_registry
+
+    from statportal.security.passwords import use_profile
+
+    use_profile("CHEAPEST", global_registry)
+
+
 @pytest.fixture
 def frozen():
     """The portal's clock frozen at ``NOW``; ``frozen.set`` and ``frozen.advance`` move it."""
