@@ -19,8 +19,8 @@ KEYWORDS = {"kk": ["өнеркәсіп", "индекс"], "ru": ["промышл
 def material_with(client, keywords):
     """A published material (a Russian text document: no table to check) with these
     keywords."""
+    from tests.helpers.files import SAMPLES
     from tests.helpers.materials import add, publish, upload
-    from tests.helpers.placement import SAMPLES
 
     files = [upload("report.docx", SAMPLES["report.docx"], "ru")]
     url = add(client, keywords=keywords, files=files, languages=["ru"])
