@@ -41,10 +41,10 @@ class EvolveStep:
 
     @property
     def title(self):
-        """``package version: the first line of the step's docstring`` (what the
-        command prints)."""
-        doc = (getattr(self.step, "__doc__", None) or "").strip().splitlines()
-        what = doc[0] if doc else getattr(self.step, "__name__", repr(self.step))
+        """``package version: the first paragraph of the step's docstring`` (what the
+        command prints), or its name."""
+        doc = (getattr(self.step, "__doc__", None) or "").strip().split("\n\n")[0]
+        what = " ".join(doc.split()) or getattr(self.step, "__name__", repr(self.step))
         return f"{self.package} {self.version}: {what}"
 
     def __call__(self, portal, registry):

@@ -132,7 +132,8 @@ def test_an_application_of_the_tests_starts_no_thread(app):
     assert worker_of(app.registry) is None
 
 
-def test_a_command_opens_the_app_without_a_worker(tmp_path, monkeypatch, caplog):
+def test_a_command_opens_the_app_without_a_worker_or_a_sender(tmp_path, monkeypatch, caplog):
+    from statportal.mail import sender_of
     from statportal.scripts.app import close_databases, open_app
     from statportal.testing import TEST_SECRET
 
@@ -141,11 +142,12 @@ def test_a_command_opens_the_app_without_a_worker(tmp_path, monkeypatch, caplog)
     ini = tmp_path / "portal.ini"
     ini.write_text(f"[app:main]\nuse = egg:statportal\nzodbconn.uri = "
                    f"{make_settings(tmp_path)['zodbconn.uri']}\n"
-                   f"statportal.secret = {TEST_SECRET}\n")    # in_process: auto
+                   f"statportal.secret = {TEST_SECRET}\n")    # both settings' defaults
     caplog.set_level(logging.INFO, "statportal.worker")
     env = open_app(str(ini))
     try:
         assert worker_of(env["registry"]) is None
+        assert sender_of(env["registry"]) is None      # its rounds would write beside it
     finally:
         env["closer"]()
         close_databases(env["registry"])

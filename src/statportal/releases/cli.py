@@ -57,7 +57,7 @@ def run_worker(args, out):
     # This process is the worker (no thread of its own); a FileStorage held by the running
     # portal means the portal runs the worker itself.
     env = open_app(args.config, "leave it to the running portal, whose own worker publishes "
-                                "the releases (statportal.worker.in_process)")
+                                "the releases (statportal.worker.in_process)", mail=True)
     registry = env["registry"]
     try:
         refuse_if_pending(env)  # as the web process does (statportal.evolve.pending)

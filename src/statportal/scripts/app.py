@@ -19,9 +19,12 @@ class CommandError(Exception):
     pass
 
 
-def open_app(config_uri, instead="do this in the web interface while the portal runs"):
+def open_app(config_uri, instead="do this in the web interface while the portal runs",
+             mail=False):
     """``bootstrap(CONFIG)`` for a command, which is not the web process: no release worker
-    thread of its own. A FileStorage that a running portal (or another command) holds is a
+    thread of its own, and no mail sender unless ``mail`` (``statportal worker``: it sends
+    what its passes queue) — a sender's delivery round would write beside the command.
+    A FileStorage that a running portal (or another command) holds is a
     :class:`CommandError` saying what to do ``instead``, not a ``LockError`` traceback; so
     is a wrong setting (a ``ConfigurationError``).
 
@@ -38,6 +41,8 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
 
     forced = {env_name("statportal.worker.in_process"): "false",
               env_name("statportal.evolve.pending"): "serve"}
+    if not mail:
+        forced[env_name("statportal.mail.deliver_in_process")] = "false"
     saved = {name: os.environ.get(name) for name in forced}
     os.environ.update(forced)
     try:
