@@ -111,7 +111,8 @@ class IMailSender(Interface):
 
 
 class IWorker(Interface):
-    """The running background worker thread (``statportal.releases.worker``)."""
+    """The running background worker thread (``statportal.worker.thread.Worker``;
+    ``statportal.worker.worker_of(registry)``)."""
 
 
 class IOpenAPIEntries(Interface):
