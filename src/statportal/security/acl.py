@@ -48,20 +48,34 @@ def acl_for(obj, registry):
     from statportal.security.grants import get_grants
     from statportal.workflow.engine import state_of, workflow_of
 
-    grants = get_grants(registry)
-    aces = list(getattr(obj, "__acl__", None) or ())
-    inherit = True
     workflow = workflow_of(registry, obj)
-    if workflow is not None:
-        name = state_of(obj, workflow)
-        state = workflow.state(name)
-        if state is not None:
-            aces.extend(aces_from_map(state.permissions, registry))
-            extra = grants.for_state(workflow.name, name) if grants is not None else None
-            if extra:
-                aces.extend(aces_from_map(extra, registry))
-            inherit = state.inherit
+    state = workflow.state(state_of(obj, workflow)) if workflow is not None else None
     info = get_content_registry(registry).typeof(obj)
+    explicit = getattr(obj, "__acl__", None)
+    roles = registry.queryUtility(IRoleRegistry)
+    grants = get_grants(registry)
+    # The part from the maps depends on the state and the type only: computed once per
+    # registry while the roles, groups, grants and the maps' sizes stay as they are.
+    key = (id(state), id(info), len(state.permissions) if state is not None else -1,
+           len(info.permissions) if info is not None else -1,
+           roles.serial if roles is not None else None,
+           grants.serial if grants is not None else None)
+    cache = roles.acl_cache if roles is not None else {}
+    cached = cache.get(key)
+    if cached is None or cached[0] is not state or cached[1] is not info:
+        cached = cache[key] = (state, info, _from_maps(registry, workflow, state, info, grants))
+    return [*explicit, *cached[2]] if explicit else cached[2]
+
+
+def _from_maps(registry, workflow, state, info, grants):
+    aces = []
+    inherit = True
+    if state is not None:
+        aces.extend(aces_from_map(state.permissions, registry))
+        extra = grants.for_state(workflow.name, state.name) if grants is not None else None
+        if extra:
+            aces.extend(aces_from_map(extra, registry))
+        inherit = state.inherit
     if info is not None:
         if inherit:
             aces.extend(aces_from_map(info.permissions, registry))
@@ -74,7 +88,7 @@ def acl_for(obj, registry):
         # be known as staff (statportal.staff) there too.
         aces.extend(aces_from_map(_STOP, registry))
         aces.append(DENY_ALL)
-    return aces
+    return tuple(aces)
 
 
 _STOP = {"*": ("group:administrators",), STAFF: ("group:staff",)}

@@ -101,6 +101,7 @@ class RoleRegistry:
         self.roles = {}
         self.groups = {}
         self.serial = 0
+        self.acl_cache = {}  # statportal.security.acl: the ACLs' part from the maps
 
     def __contains__(self, name):
         return name in self.roles
