@@ -29,17 +29,19 @@ PUBLISH, WITHDRAW = "statportal.material.publish", "statportal.material.withdraw
 REPORTS = "statportal.material.reports"
 #: Release a scheduled material before its calendar time (with a second person).
 PUBLISH_NOW = "statportal.material.publish_now"  # translation report, disclosure findings
-STAFF = ("Executor", "HeadOfUnit", "Coordinator", "Moderator")
+#: Who sees a material before (and after) publication: the editors role group
+#: (Executor, HeadOfUnit, Coordinator, Moderator, and roles that add-ons add to it).
+EDITORS = ("group:editors",)
 
 MATERIAL_WORKFLOW = Workflow(
     name="material",
     title=_("Material"),
     initial_state="private",
     states=(
-        State("private", _("Private"), {VIEW: STAFF, EDIT: ("Moderator",),
+        State("private", _("Private"), {VIEW: EDITORS, EDIT: ("Moderator",),
                                         PUBLISH: ("Moderator",),
                                         REPORTS: ("Coordinator", "Moderator")}, inherit=False),
-        State("scheduled", _("Scheduled"), {VIEW: STAFF, EDIT: ("Moderator",),
+        State("scheduled", _("Scheduled"), {VIEW: EDITORS, EDIT: ("Moderator",),
                                             WITHDRAW: ("Moderator",), PUBLISH_NOW: ("Moderator",),
                                             REPORTS: ("Coordinator", "Moderator")},
               inherit=False),
@@ -52,7 +54,7 @@ MATERIAL_WORKFLOW = Workflow(
                                             PUBLISH_NOW: ("Moderator",),
                                             REPORTS: ("Coordinator", "Moderator")},
               inherit=False),
-        State("withdrawn", _("Withdrawn"), {VIEW: STAFF, EDIT: ("Moderator",),
+        State("withdrawn", _("Withdrawn"), {VIEW: EDITORS, EDIT: ("Moderator",),
                                             PUBLISH: ("Moderator",),
                                             REPORTS: ("Coordinator", "Moderator")},
               inherit=False),
