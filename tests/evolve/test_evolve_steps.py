@@ -242,3 +242,17 @@ def test_the_commands_that_write_refuse_with_steps_pending(older, capsys):
     assert evolve(write_ini(older))[0] == 0          # evolved, the command runs
     assert main(["user", "add", write_ini(older), "aliya", "--password-stdin"],
                 out=io.StringIO(), stdin=io.StringIO("a-long-password-1\n")) == 0
+
+
+def test_a_missing_ini_or_a_damaged_database_is_one_line(tmp_path, capsys):
+    missing = str(tmp_path / "nowhere.ini")
+    assert evolve(missing) == (2, "")
+    assert capsys.readouterr().err == (f"statportal: error: {missing}: No such file or "
+                                       f"directory: {missing}\n")
+    (tmp_path / "Data.fs").write_bytes(b"not a FileStorage")
+    status, _out = evolve(write_ini(tmp_path))
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith(
+        f"statportal: error: {tmp_path / 'portal.ini'}: the database cannot be opened "
+        "(FileStorageFormatError")
+    assert "Traceback" not in err

@@ -57,6 +57,9 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
             "Storage).") from None
     except ConfigurationError as exc:  # a wrong setting: one line, not a traceback
         raise CommandError(f"{config_uri}: {exc}") from None
+    except OSError as exc:  # no such ini file, or a storage path that cannot be opened
+        raise CommandError(f"{config_uri}: {exc.strerror or exc}"
+                           + (f": {exc.filename}" if exc.filename else "")) from None
     finally:
         for name, value in saved.items():
             if value is None:

@@ -55,6 +55,11 @@ def cmd_evolve(args, out):
     quiet.disabled = True  # its start-up warning names this very command
     try:
         env = open_app(args.config, "run it while the portal is stopped")
+    except CommandError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (a damaged database, say: one line)
+        raise CommandError(f"{args.config}: the database cannot be opened "
+                           f"({type(exc).__name__}: {exc})") from None
     finally:
         quiet.disabled = False
     registry = env["registry"]
