@@ -249,3 +249,22 @@ def test_another_process_shows_a_change_at_once(two_processes):
     a.delete(f"/++api++{ECONOMY}monthly", status=204)
     caught_up(two_processes[1])
     assert "Monthly" not in block(b.get(ECONOMY, headers=HTML), "sections")
+
+
+def test_dates_are_kept_per_language(app):
+    from datetime import UTC, datetime
+
+    from pyramid.testing import DummyRequest
+
+    from statportal.i18n import format_date
+    from statportal.views.layout import Layout
+
+    when = datetime(2026, 11, 30, 20, 30, tzinfo=UTC)  # already 1 December in Almaty
+    shown = {}
+    for lang in ("en", "ru", "kk", "en"):
+        request = DummyRequest()
+        request.registry, request.locale_name = app.registry, lang
+        shown.setdefault(lang, set()).add(Layout(None, request).date(when))
+        assert shown[lang] == {format_date(request, when)}
+    assert len({next(iter(v)) for v in shown.values()}) == 3
+    assert "1" in shown["en"].pop() and "2026" in shown["ru"].pop()

@@ -57,6 +57,7 @@ class LayoutCache:
         self.max_entries = max_entries  # a crawler's walk of every folder stays bounded
         self.serial = None
         self.entries = {}
+        self.dates = {}  # (language, date or time) -> the date as pages show it
 
     def get(self, serial, key, compute):
         entries = self.entries
@@ -145,7 +146,18 @@ class Layout:
         return self.request.localizer.translate(message)
 
     def date(self, value):
-        return format_date(self.request, value)
+        """The date in the page's language; listings show many, each formatted once per
+        process (babel parses the locale on every call)."""
+        cache = get_layout_cache(self.request.registry)
+        if cache is None or value is None:
+            return format_date(self.request, value)
+        key = (self.lang, value)
+        found = cache.dates.get(key)
+        if found is None:
+            if len(cache.dates) >= cache.max_entries:
+                cache.dates.clear()
+            found = cache.dates[key] = format_date(self.request, value)
+        return found
 
     def datetime(self, value):
         return format_datetime(self.request, value)
@@ -164,7 +176,12 @@ class Layout:
         return self.translate(info.title) if info else ""
 
     def url(self, obj, *elements, **query):
-        return self.request.resource_url(obj, *elements, query=query or None)
+        return self.request.resource_url(obj, *elements, query=query or None,
+                                         app_url=self._app_url)
+
+    @reify
+    def _app_url(self):
+        return self.request.application_url  # webob computes it anew on each access
 
     # -- page parts -------------------------------------------------------
     @reify
