@@ -13,6 +13,7 @@ from statportal.content.folder import Folder, FolderKeyError
 from statportal.content.names import InvalidName, name_from_title
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
+from statportal.interfaces import IContentRegistry
 
 
 class EditError(Exception):
@@ -82,9 +83,13 @@ def create(registry, container, type_name, name, appstruct, creator=None):
 def apply_fields(obj, appstruct, registry=None):
     """Write the values that changed (only those, to keep the database lean). A field
     another feature added to the type's schema is written by that feature's setter
-    (``add_schema_extension(..., setters=)``), when ``registry`` is given."""
+    (``add_schema_extension(..., setters=)``; ``registry``: the current one by default)."""
     changed = []
-    content = get_content_registry(registry) if registry is not None else None
+    if registry is None:  # a type's own create/update rules may not pass it
+        from pyramid.threadlocal import get_current_registry
+
+        registry = get_current_registry()
+    content = registry.queryUtility(IContentRegistry)
     for key, value in appstruct.items():
         setter = getattr(obj, f"set_{key}", None)
         if setter is None and content is not None:
