@@ -212,3 +212,18 @@ def test_subscribers_filtered_by_workflow_and_transition(config):
     fire(user_request(config), thing, "go")
     fire(None, thing, "tick", system=True)
     assert seen == ["go"]
+
+
+def test_a_system_transition_needs_no_permission_and_its_targets_are_checked():
+    from statportal.workflow import WorkflowDefinitionError
+
+    def with_transitions(*transitions):
+        return Workflow(name="w", initial_state="a", states=(State("a"), State("b")),
+                        transitions=transitions)
+
+    assert with_transitions(Transition("tick", ("a",), "b", None, system=True)).check()
+    with pytest.raises(WorkflowDefinitionError, match="has no permission"):
+        with_transitions(Transition("go", ("a",), "b", None)).check()
+    with pytest.raises(WorkflowDefinitionError, match="unknown states"):
+        with_transitions(Transition("tick", ("a",), "b", None, system=True,
+                                    targets=("nowhere",))).check()
