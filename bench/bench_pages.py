@@ -4,6 +4,7 @@
 Run from the project root::
 
     .venv/bin/python bench/bench_pages.py [--duration 5] [--clients 8] [--only NAME]
+                                          [--rounds N]
 
 Targets (``--only`` takes these names, and may be repeated):
 
@@ -21,9 +22,12 @@ Targets (``--only`` takes these names, and may be repeated):
 
 Each app is served by waitress in its own subprocess (this script re-run with the
 hidden ``--serve`` option), on a port of 127.0.0.1 that the OS picks, with its data in
-a temporary directory that is removed at the end. statportal is built as the test
+a temporary directory that is removed at the end; both servers run from the start, and
+``--rounds`` measures every target that many times in turn (on a shared machine the load
+changes between rounds: each ratio is taken against the same round's baseline, and the
+median round is shown). statportal is built as the test
 suite builds it (``statportal.testing.make_settings``/``make_app``) and filled with
-``statportal.demo.add_demo_content``. Only one server runs at a time.
+``statportal.demo.add_demo_content``. Only one server is loaded at a time.
 
 The load generator is ``--clients`` threads of this process, each one keep-alive
 ``http.client.HTTPConnection``; after ``--warmup`` seconds it counts, for
@@ -33,6 +37,7 @@ request (from /proc), which is the figure that does not depend on the load gener
 """
 
 import argparse
+import contextlib
 import cProfile
 import http.client
 import json
@@ -510,6 +515,8 @@ def main(argv=None):
                         help="concurrent keep-alive clients (default 8)")
     parser.add_argument("--only", action="append", choices=TARGET_NAMES, metavar="NAME",
                         help=f"run only this target (repeatable): {', '.join(TARGET_NAMES)}")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every target this many times, in turn (default 1)")
     parser.add_argument("--server-threads", type=int, default=4,
                         help="waitress threads (default 4)")
     parser.add_argument("--timeout", type=float, default=10.0,
@@ -524,37 +531,44 @@ def main(argv=None):
     if args.serve:
         serve(args.serve, args.data, args.server_threads)
         return 0
-    if args.duration <= 0 or args.warmup < 0 or args.clients < 1 or args.server_threads < 1:
-        parser.error("--duration, --clients and --server-threads must be positive, "
+    if (args.duration <= 0 or args.warmup < 0 or args.clients < 1 or args.server_threads < 1
+            or args.rounds < 1):
+        parser.error("--duration, --clients, --rounds and --server-threads must be positive, "
                      "--warmup not negative")
 
     # A SIGTERM ends the run through the finally clauses, which stop the servers.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     selected = [t for t in TARGETS if not args.only or t.name in args.only]
     print_environment(args)
-    results = {}
+    rounds = {}  # target name -> one result per round
     workdir = tempfile.mkdtemp(prefix="statportal-bench-")
     try:
-        for kind in ("bare", "statportal"):
-            targets = [t for t in selected if t.server == kind]
-            if not targets:
-                continue
-            with Server(kind, workdir, args.server_threads) as server:
-                t0 = time.perf_counter()
-                server.wait_port()
-                print(f"[{kind} server on {HOST}:{server.port}, pid {server.proc.pid}, "
-                      f"ready in {time.perf_counter() - t0:.1f} s]")
-                for target in targets:
+        with contextlib.ExitStack() as stack:
+            servers = {}
+            for kind in ("bare", "statportal"):  # both up, idle while the other is loaded
+                if any(t.server == kind for t in selected):
+                    server = servers[kind] = stack.enter_context(
+                        Server(kind, workdir, args.server_threads))
+                    t0 = time.perf_counter()
+                    server.wait_port()
+                    print(f"[{kind} server on {HOST}:{server.port}, pid {server.proc.pid}, "
+                          f"ready in {time.perf_counter() - t0:.1f} s]")
+            for number in range(args.rounds):
+                if args.rounds > 1:
+                    print(f"round {number + 1} of {args.rounds}")
+                for target in selected:
+                    server = servers[target.server]
                     size = check_target(server, target)
                     res = run_load(server, target, args.clients, args.warmup, args.duration,
                                    args.timeout)
                     res["bytes"] = size
-                    results[target.name] = res
+                    rounds.setdefault(target.name, []).append(res)
                     print(f"  {target.name:<13} {res['rps']:8.1f} req/s"
                           f"  ({res['ok']} ok, {res['failures']} failed)")
                     if server.proc.poll() is not None:
-                        raise RuntimeError(f"the {kind} server died; its log:\n"
+                        raise RuntimeError(f"the {target.server} server died; its log:\n"
                                            f"{server.log_tail()}")
+        results = combine(rounds)
         print_table(selected, results)
         if args.profile > 0:
             profile_targets(selected, workdir, args.profile, args.profile_lines)
@@ -563,8 +577,25 @@ def main(argv=None):
     return 1 if any(r["failures"] or r["stuck"] for r in results.values()) else 0
 
 
+def combine(rounds):
+    """One result per target: the median round's figures (by req/s), failures summed, and
+    ``ratio``, the median of each round's req/s over the same round's baseline (a shared
+    machine's load changes between rounds more than within one)."""
+    base = rounds.get("baseline")
+    results = {}
+    for name, runs in rounds.items():
+        middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+        result = dict(middle, failures=sum(r["failures"] for r in runs),
+                      stuck=sum(r["stuck"] for r in runs))
+        if base:
+            ratios = sorted(r["rps"] / b["rps"] for r, b in zip(runs, base, strict=True)
+                            if b["rps"])
+            result["ratio"] = ratios[len(ratios) // 2] if ratios else None
+        results[name] = result
+    return results
+
+
 def print_table(selected, results):
-    base = results.get("baseline")
     print()
     header = (f"{'target':<13} {'request':<42} {'req/s':>8} {'mean ms':>8} {'p95 ms':>7} "
               f"{'fail':>5} {'ratio':>6} {'srv CPU ms/req':>14} {'srv CPU':>7} "
@@ -575,7 +606,7 @@ def print_table(selected, results):
         r = results.get(t.name)
         if r is None:
             continue
-        ratio = f"{r['rps'] / base['rps']:.2f}x" if base and base["rps"] else "-"
+        ratio = f"{r['ratio']:.2f}x" if r.get("ratio") else "-"
         request = f"GET {t.path} ({t.accept.split('/')[1]})"
         print(f"{t.name:<13} {request:<42} {r['rps']:8.1f} {r['mean_ms']:8.2f} "
               f"{r['p95_ms']:7.2f} {r['failures']:5d} {ratio:>6} {r['srv_cpu_ms']:14.2f} "
@@ -585,7 +616,8 @@ def print_table(selected, results):
         if r and (r["errors"] or r["stuck"]):
             print(f"{t.name}: errors {r['errors']}, clients still running at the end: "
                   f"{r['stuck']}")
-    print("\nratio = req/s / baseline req/s; srv CPU = CPU time of the waitress process "
+    print("\nratio = req/s / baseline req/s of the same round (the median of the rounds; the "
+          "other figures are the median round's);\nsrv CPU = CPU time of the waitress process "
           "(100% = one core);\ngen CPU = CPU time of this load generator over the window.")
 
 
