@@ -132,7 +132,7 @@ class BaseCatalog(Persistent):
         """Add the security indexes to a catalog made before they existed and fill them
         from every member, on first use (no evolve step ships them yet). A catalog that
         stores names fills them when a call passes the folder (``container``)."""
-        pending = self.__dict__.get("_security_pending", False)
+        pending = getattr(self, "_security_pending", False)
         for name in SECURITY_INDEXES:
             if name not in self.catalog:
                 self.catalog[name] = KeywordIndex(SECURITY_DISCRIMINATORS[name])
@@ -206,6 +206,7 @@ def evolve_security_indexes(portal, registry):
     try:
         filled = 0
         for holder in (portal, *portal.values()):
+            getattr(holder, "_p_activate", lambda: None)()  # a ghost's vars() are empty
             for value in list(vars(holder).values()):
                 if isinstance(value, BaseCatalog):
                     value._v_container = holder

@@ -19,7 +19,7 @@ class QuestionCatalog(BaseCatalog):
 
 
 def get_catalog(questions):
-    catalog = questions.__dict__.get("_catalog")
+    catalog = getattr(questions, "_catalog", None)  # getattr: loads a ghost folder
     if catalog is None:  # a new folder, or one from before the catalog (see evolve_catalog)
         catalog = questions._catalog = QuestionCatalog()
         catalog._v_container = questions

@@ -47,7 +47,7 @@ class Questions(YearNumbering, Folder):
         if not is_staff(request):
             names, total = self.published_page(start, size)
             return [(name, self[name]) for name in names], total
-        catalog = self.__dict__.get("_catalog")
+        catalog = getattr(self, "_catalog", None)
         if catalog is not None:
             from statportal.content.catalog import allowed_principals
 
