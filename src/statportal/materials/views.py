@@ -57,7 +57,7 @@ def latest_by_category(request, per_category=5):
 @view_config(context=Section, accept=HTML, permission=VIEW,
              renderer="statportal.materials:templates/section.pt")
 def section_view(context, request):
-    from statportal.content.listing import visible
+    from statportal.views.layout import visible_children
 
     try:
         start, size = batch_params(request)
@@ -66,8 +66,7 @@ def section_view(context, request):
     materials, total = get_catalog(get_portal(request)).search(
         section=path_of(context), state=_state_filter(request, context), start=start,
         size=size)
-    sections = [(name, child) for name, child in visible(request, context)
-                if getattr(child, "__content_type__", None) == "Section"]
+    sections = visible_children(request, context, "Section")
     return {"sections": sections, "materials": materials,
             "batch": batch_info(start, size, len(materials), total),
             "category_title": lambda name: category_title(request, name)}
