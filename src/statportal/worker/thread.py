@@ -36,12 +36,6 @@ class Worker:
     #: then, timed tasks first (its slower tasks never hold a release back).
     HOLD = timedelta(seconds=5)
 
-    # What the loop calls, as attributes so that a feature's module may wrap them.
-    run_pass = staticmethod(run_pass)
-    run_timed = staticmethod(run_timed)
-    next_moment = staticmethod(next_moment)
-    prepare_timed = staticmethod(prepare_timed)
-
     def __init__(self, registry, interval, watch=None, report=None):
         self.registry = registry
         self.interval = interval
@@ -81,7 +75,7 @@ class Worker:
                     self._wait(full_at)
                     continue
             try:
-                result = (self.run_pass if full else self.run_timed)(self.registry, now)
+                result = (run_pass if full else run_timed)(self.registry, now)
             except Exception:  # noqa: BLE001 (the worker survives; the next pass retries)
                 log.exception("worker pass failed")
             else:
@@ -93,7 +87,7 @@ class Worker:
 
     def _next_due(self, now):
         try:
-            due = self.next_moment(self.registry, now)
+            due = next_moment(self.registry, now)
         except Exception:  # noqa: BLE001 (the full pass comes in any case)
             log.exception("worker: the next due moment could not be read")
             due = None
@@ -110,7 +104,7 @@ class Worker:
     def _prepare(self, due, now):
         self.prepared = (due, now)
         try:
-            self.prepare_timed(self.registry, due)
+            prepare_timed(self.registry, due)
         except Exception:  # noqa: BLE001 (the timed tasks do it at the moment in any case)
             log.exception("worker: the work due at %s could not run ahead", due)
 
