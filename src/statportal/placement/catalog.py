@@ -141,6 +141,16 @@ def get_catalog(requests):
     return catalog
 
 
+def allowed_names(request, requests):
+    """The names of the requests the user may view (the ``allowed`` index)."""
+    from statportal.content.catalog import allowed_principals
+
+    if getattr(requests, "_catalog", None) is None:
+        return set()  # no request was ever added (and a GET creates nothing)
+    catalog = get_catalog(requests)
+    return {catalog.names[docid] for docid in catalog.allowed_ids(allowed_principals(request))}
+
+
 def _is_request(obj):
     # By type name: the types' module (resources) uses this catalog.
     return getattr(obj, "__content_type__", None) == "PlacementRequest"

@@ -5,6 +5,7 @@ from pyramid.view import view_config
 from statportal.api.serialize import url_of
 from statportal.content.base import utcnow
 from statportal.i18n import _, format_datetime, label
+from statportal.placement.catalog import allowed_names
 from statportal.placement.queue import declaration, queued
 from statportal.placement.resources import Requests
 from statportal.placement.schemas import CATEGORY_TITLES
@@ -23,8 +24,9 @@ def time_left(request, due, now):
 def rows(request, context):
     now = utcnow()
     found = []
+    viewable = allowed_names(request, context)  # from the catalog, not request by request
     for position, item in queued(context, limit=500):
-        if not request.has_permission("view", item):
+        if item.__name__ not in viewable:
             continue
         found.append({
             "@id": url_of(request, item), "position": position, "number": item.number,
