@@ -130,8 +130,9 @@ class BaseCatalog(Persistent):
     # -- security indexes -------------------------------------------------------------------
     def _security_indexes(self, container=None):
         """Add the security indexes to a catalog made before they existed and fill them
-        from every member, on first use (no evolve step ships them yet). A catalog that
-        stores names fills them when a call passes the folder (``container``)."""
+        from every member, on first use: a database served before the statportal.catalog
+        evolve step ran (``evolve_security_indexes`` does it for the whole database). A
+        catalog that stores names fills them once it knows its folder."""
         pending = getattr(self, "_security_pending", False)
         for name in SECURITY_INDEXES:
             if name not in self.catalog:

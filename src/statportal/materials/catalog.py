@@ -184,7 +184,7 @@ class MaterialCatalog(BaseCatalog):
 
     def outdated(self, today):
         """Published materials whose next update was due before ``today``."""
-        return [self.objects[docid] for docid, _ordinal in self.outdated_keys(today)]
+        return self.objects_of(docid for docid, _ordinal in self.outdated_keys(today))
 
     def unindex(self, obj):
         self.unindex_key(obj.uid)

@@ -126,7 +126,7 @@ class RequestCatalog(BaseCatalog):
                 query = query & term
             results = query.execute()
         else:
-            ids = catalog["number"].family.IF.Set(self.names.keys())
+            ids = self.all_ids()
             results = ResultSet(ids, len(ids), None)
         total = len(results)
         ordered = results.sort(catalog[sort], reverse=reverse, limit=limit) if total else results

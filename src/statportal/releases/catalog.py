@@ -52,7 +52,7 @@ class ReleaseCatalog(BaseCatalog):
     def due(self, now):
         """Entries still to come out whose latest moment is ``now`` or before."""
         ids = self.catalog["open_due"].applyLe(now.timestamp())
-        return [self.objects[docid] for docid in ids]
+        return self.objects_of(ids)
 
     def next_due(self, now):
         """The earliest moment after ``now`` at which an entry still to come out falls due
@@ -92,9 +92,7 @@ class ReleaseCatalog(BaseCatalog):
                 since.timestamp() if since is not None else None,
                 until.timestamp() if until is not None else None, excludemax=True))
         if result is None:
-            from BTrees.IFBTree import IFSet
-
-            result = IFSet(self.objects.keys())
+            result = self.all_ids()
         total = len(result)
         if not total:
             return [], 0
@@ -102,7 +100,7 @@ class ReleaseCatalog(BaseCatalog):
         ordered = catalog["earliest"].sort(result, reverse=reverse, limit=limit,
                                            raise_unsortable=False)
         chosen = list(ordered)[start:limit]
-        return [self.objects[docid] for docid in chosen], total
+        return self.objects_of(chosen), total
 
 
 def get_release_catalog(portal):
