@@ -167,3 +167,27 @@ def test_no_role_name_outside_its_homes():
             if pattern.search(line):
                 found.append(f"{relative}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_each_user_logged_in_lists_exactly_the_requests_they_may_open(app, testapp, content):
+    """Over HTTP, as each demo user: the register (from the index) lists exactly the
+    requests whose own address answers them 200 (the policy, request by request)."""
+    with open_portal(app) as portal:
+        names = sorted(portal["requests"].keys())
+    counts = {}
+    for login in LOGINS:
+        testapp.authorization = basic_auth(login) if login else None
+        listed = testapp.get(f"{REQUESTS}/@register", params={"b_size": 100}, status="*")
+        opened = {name for name in names
+                  if testapp.get(f"{REQUESTS}/{name}", status="*").status_int == 200}
+        if login is None:
+            assert listed.status_int == 401 and not opened
+            continue
+        assert listed.status_int in (200, 403), (login, listed.status)
+        items = listed.json.get("items", []) if listed.status_int == 200 else []
+        assert {item["@id"].rsplit("/", 1)[1] for item in items} == opened, login
+        counts[login] = len(opened)
+    # drafts and the one awaiting approval are the unit's; the office sees none before
+    # submission, and Support and IntlCoop none at all
+    assert counts["aigerim"] == counts["marat"] == counts["admin"] == 3
+    assert counts["dana"] == counts["yerlan"] == counts["serik"] == counts["zhanar"] == 0
