@@ -280,3 +280,39 @@ def test_another_process_counts_right_after_each_change(two_processes):
     caught_up(b)
     assert_right(client_b, b)
     assert path not in str(client_b.get("/@search", headers=JSON).json["items"])
+
+
+def test_search_and_listings_show_only_what_the_visitor_may_view(with_materials):
+    """The listings ask the catalog's index of the principals allowed to view: published
+    materials that only moderators may view (their ACL changed by a script, indexed
+    again) leave the public's search and listings, as they answer the public 403."""
+    from pyramid.authorization import Allow, Deny, Everyone
+
+    from statportal.security.permissions import VIEW
+    from statportal.security.roles import role_principal
+
+    app = with_materials
+    client = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en"})
+    before = client.get("/@search", headers=JSON).json["items_total"]
+    with open_portal(app) as portal:
+        prices = find_by_path(portal, SECTIONS[1])
+        catalog = get_catalog(portal)
+        hidden = {m.title["en"] for m in prices.values()}
+        for material in prices.values():
+            material.__acl__ = [(Allow, role_principal("Moderator"), VIEW),
+                                (Deny, Everyone, VIEW)]
+            catalog.index(material)
+        one = f"{SECTIONS[1]}/{next(iter(prices.keys()))}"
+    assert hidden
+    client.get(one, headers={"Accept": "text/html"}, status=(302, 403, 404))  # to log in
+    data = client.get("/@search", headers=JSON).json
+    assert data["items_total"] == before - len(hidden)
+    assert not hidden & {item["title"]["en"] for item in data["items"]}
+    assert SECTIONS[1] not in [f["value"] for f in data["facets"]["section"]]
+    page = client.get("/official-statistics/economy/", headers={"Accept": "text/html"})
+    assert not [title for title in hidden if f">{title}<" in page.text]
+    assert not [title for title in hidden if title in client.get("/").text]
+    client.authorization = basic_auth("yerlan")  # a moderator still finds them
+    data = client.get("/@search", {"b_size": "100"}, headers=JSON).json
+    assert data["items_total"] == before
+    assert hidden <= {item["title"]["en"] for item in data["items"]}

@@ -203,14 +203,18 @@ class MaterialCatalog(BaseCatalog):
         facets.bump(self, docid)
 
     def search(self, text=None, category=None, section=None, year=None, language=None,
-               state="published", start=0, size=25, facets=()):
+               state="published", start=0, size=25, facets=(), principals=None):
         """Materials newest first: ``(page of materials, total)``, and with ``facets``
         (names among category, section, year, language) ``(page, total, counts)`` where
-        counts maps each facet to ``{value: n}`` under the other filters."""
+        counts maps each facet to ``{value: n}`` under the other filters. ``principals``
+        (``content.catalog.allowed_principals(request)``): only what they may view."""
         flat = FlatFacets.of(self)
         sets = flat.sets
         empty = IFSet()
         base = sets.get(("review_state", state), empty) if state else flat.every
+        allowed = flat.allowed_ids(principals) if principals is not None else None
+        if allowed is not None:
+            base = intersection(base, allowed)
         for word in query_words(text):
             base = intersection(base, flat.word_ids(self.text, word))
         filters = {}

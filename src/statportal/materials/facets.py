@@ -28,8 +28,9 @@ SHARD_BITS = 23
 SHARDS = 2**31 >> SHARD_BITS
 #: Past this many changed ranges (a bulk import), one full copy is cheaper.
 MAX_REFRESH = SHARDS // 4
-#: The facet indexes a search reads (hypatia Field and Keyword indexes).
-FACETS = ("review_state", "sections", "years", "languages", "category")
+#: The indexes a search reads (hypatia Field and Keyword indexes): the facets, the state,
+#: and the principals allowed to view (the catalog base's security index).
+FACETS = ("review_state", "sections", "years", "languages", "category", "allowed")
 #: Words whose docids a copy keeps between searches, and how many of them a refresh
 #: re-reads (more are forgotten: the next searches look them up again).
 WORD_CACHE = 500
@@ -81,6 +82,8 @@ class FlatFacets:
         indexes = catalog.catalog
         self.sets = {}
         for name in FACETS:
+            if name not in indexes:  # "allowed": made on the catalog's first use since
+                continue
             index = indexes[name]
             for value in index.unique_values():
                 self.sets[(name, value)] = IFSet(index.applyEq(value))
@@ -130,6 +133,8 @@ class FlatFacets:
         indexes = catalog.catalog
         self.every = _replaced(self.every, catalog.members.keys(low, high), low, high)
         for name in FACETS:
+            if name not in indexes:
+                continue
             forward = indexes[name]._fwd_index  # value -> docids (hypatia's)
             seen = set()
             for value, docids in forward.items():
@@ -170,6 +175,13 @@ class FlatFacets:
             self.words[word] = _replaced(flat, docids, low, high)
 
     # -- reading ---------------------------------------------------------------------------
+    def allowed_ids(self, principals):
+        """Docids that any of ``principals`` may view; None without the index."""
+        if not any(key[0] == "allowed" for key in self.sets):
+            return None
+        return multiunion([self.sets[("allowed", p)] for p in principals
+                           if ("allowed", p) in self.sets])
+
     def word_ids(self, text, word):
         found = self.words.get(word)
         if found is None:

@@ -8,6 +8,7 @@ from pyramid.view import view_config
 from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
+from statportal.content.catalog import allowed_principals
 from statportal.content.paths import path_of
 from statportal.content.resources import Portal, Section, get_portal
 from statportal.i18n import LANGUAGES, _, format_size, label, pick
@@ -47,7 +48,8 @@ def latest_by_category(request, per_category=5):
     catalog = get_catalog(get_portal(request))
     result = []
     for name in CATEGORIES:
-        materials, total = catalog.search(category=name, size=per_category)
+        materials, total = catalog.search(category=name, size=per_category,
+                                          principals=allowed_principals(request))
         if materials:
             result.append({"name": name, "title": category_title(request, name),
                            "materials": materials, "total": total})
@@ -65,7 +67,7 @@ def section_view(context, request):
         start, size = 0, 25
     materials, total = get_catalog(get_portal(request)).search(
         section=path_of(context), state=_state_filter(request, context), start=start,
-        size=size)
+        size=size, principals=allowed_principals(request))
     sections = visible_children(request, context, "Section")
     return {"sections": sections, "materials": materials,
             "batch": batch_info(start, size, len(materials), total),
@@ -239,7 +241,8 @@ def run_search(request):
     params = search_params(request)
     start, size = batch_params(request)
     catalog = get_catalog(get_portal(request))
-    materials, total, counts = catalog.search(start=start, size=size, facets=FACETS, **params)
+    materials, total, counts = catalog.search(start=start, size=size, facets=FACETS,
+                                              principals=allowed_principals(request), **params)
     facets = {name: sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))[:20]
               for name in FACETS}
     return params, start, size, materials, total, facets
@@ -371,7 +374,8 @@ def sitemap(context, request):
                 walk(child)
 
     walk(context)
-    materials, _total = get_catalog(context).search(size=SITEMAP_MAX)
+    materials, _total = get_catalog(context).search(size=SITEMAP_MAX,
+                                                    principals=allowed_principals(request))
     for material in materials:
         add(url_of(request, material), material.modified)
     body = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8")
