@@ -40,7 +40,7 @@ def get_grants(registry):
 def add_permission_grant(config, target, permission, roles):
     """Grant ``permission`` to ``roles`` (role names, ``Anonymous``, ``Authenticated`` or
     ``group:<name>``) on the content type ``target``, or on the workflow state
-    ``"<workflow>:<state>"``. An unknown type, workflow, state or group is a
+    ``"<workflow>:<state>"``. An unknown type, workflow, state, role or group is a
     ``ConfigurationError`` at commit."""
     directive = "add_permission_grant"
     check_name(directive, target)
@@ -54,7 +54,7 @@ def add_permission_grant(config, target, permission, roles):
 
     def register():
         from statportal.content.registry import get_content_registry
-        from statportal.security.roles import GROUP_PREFIX, get_roles
+        from statportal.security.roles import GROUP_PREFIX, PSEUDO_ROLES, get_roles
         from statportal.workflow.engine import get_workflows
 
         workflow_name, sep, state_name = target.partition(":")
@@ -67,8 +67,14 @@ def add_permission_grant(config, target, permission, roles):
             raise ConfigurationError(f"{directive}: no content type {target!r} is registered")
         known = get_roles(registry)
         for name in roles:
-            if name.startswith(GROUP_PREFIX) and name[len(GROUP_PREFIX):] not in known.groups:
-                raise ConfigurationError(f"{directive} {target!r}: no role group {name!r}")
+            if name.startswith(GROUP_PREFIX):
+                if name[len(GROUP_PREFIX):] not in known.groups:
+                    raise ConfigurationError(f"{directive} {target!r}: no role group {name!r}")
+            elif name not in known and name not in PSEUDO_ROLES:
+                # a typo would grant nobody, silently
+                raise ConfigurationError(f"{directive} {target!r}: no role {name!r} is "
+                                         "registered (a role, Anonymous, Authenticated or "
+                                         "group:<name>)")
         grants.add(target, permission, roles)
 
     discriminator = ("statportal-permission-grant", target, permission, roles)
