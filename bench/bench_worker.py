@@ -50,10 +50,9 @@ def calendar(app, total, rng, batch=2000):
     from statportal.content.registry import get_content_registry
     from statportal.releases.catalog import get_release_catalog
     from statportal.releases.timing import ReleaseTime
-    from statportal.workflow.engine import _record, get_workflows
+    from statportal.workflow import fire
 
     content = get_content_registry(app.registry)
-    workflow = get_workflows(app.registry).workflows["material"]
     made = 0
     while made < total:
         with open_portal(app) as portal:
@@ -64,22 +63,36 @@ def calendar(app, total, rng, batch=2000):
                 entry.category, entry.section = "latest_data", "/official-statistics/economy"
                 if roll < 90:
                     at = NOW - timedelta(days=1 + made % 3000, hours=rng.randrange(5))
-                    entry.status, entry.published_at = "published", at + timedelta(seconds=20)
                 elif roll < 98:
-                    at, entry.status = NOW + timedelta(days=1 + made % 300), "confirmed"
+                    at = NOW + timedelta(days=1 + made % 300)
                 else:
-                    at, entry.status = NOW - timedelta(seconds=30), "confirmed"
+                    at = NOW - timedelta(seconds=30)
                 entry.release = ReleaseTime(at=at)
                 year = str(at.year)
                 if year not in portal["calendar"]:
                     portal["calendar"].add(year, content.create("CalendarYear"),
                                            send_events=False)
                 portal["calendar"][year].add(f"e{made:06d}", entry, send_events=False)
+                # the status is the entry's workflow state: taken by the state API, as the
+                # worker (publish) and the calendar's rules (confirm) take it
+                if roll < 90:
+                    published = at + timedelta(seconds=20)
+                    fire(None, entry, "publish", "published", system="system:worker",
+                         at=published)
+                    entry.published_at = published
+                else:
+                    fire(None, entry, "confirm", "confirmed", system=True)
                 if roll == 98:  # due now, with a material waiting under embargo
                     section = find_by_path(portal, "/official-statistics/economy/industry")
-                    material = content.create("Material", title={"en": f"Embargoed {made}"})
+                    # titled in every language it declares: the checks of publishing run
+                    # at the release and would refuse it (nothing released, nothing timed)
+                    material = content.create("Material", title={
+                        "kk": f"Эмбарго {made}", "ru": f"Эмбарго {made}",
+                        "en": f"Embargoed {made}"})
                     section.add(f"embargoed-{made}", material, send_events=False)
-                    _record(material, workflow, "place", None, "private", "scheduled", None)
+                    # a placement held back for the release: Place, to "scheduled"
+                    fire(None, material, "place", "placed under embargo",
+                         system="system:placement", to_state="scheduled")
                     entry.bundle.append({"material": f"/official-statistics/economy/industry/"
                                          f"embargoed-{made}", "request": None,
                                          "action": "new", "done": None})
@@ -96,7 +109,7 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true",
                         help="print the first pass's top functions (cProfile)")
     args = parser.parse_args(argv)
-    from statportal.releases.worker import run_pass
+    from statportal.worker import run_pass
 
     rng = random.Random(6)
     with tempfile.TemporaryDirectory() as tmp:
