@@ -14,9 +14,10 @@ class Http:
         self.base = base.rstrip("/")
         self.passwords = passwords or {}
 
-    def call(self, method, path, login=None, data=None, status=None, language="en"):
+    def call(self, method, path, login=None, data=None, status=None, language="en",
+             accept="application/json"):
         """``(status, body)`` of one request; the body decoded from JSON when it is."""
-        headers = {"Accept": "application/json", "Accept-Language": language}
+        headers = {"Accept": accept, "Accept-Language": language}
         body = None
         if data is not None:
             body = json.dumps(data).encode()
