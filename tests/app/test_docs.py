@@ -93,3 +93,33 @@ def test_the_docs_links_lead_somewhere():
                                      and anchor not in _anchors(path)):
                 broken.append(f"{page.name}: {link}")
     assert broken == []
+
+
+def test_the_administrators_guide_covers_the_upgrade_of_issue_17(tmp_path):
+    """The settings, the command and the upgrade of issue 17 are in the administrators'
+    guide: every evolve step statportal registers is in its table, every built-in role
+    group in the groups' table, the command with --dry-run, the settings by name."""
+    from pyramid.config import Configurator
+
+    from statportal.evolve import get_evolve_steps
+    from statportal.security.roles import BUILTIN_GROUPS
+    from statportal.testing import make_settings
+
+    guide = (DOCS / "administrators.md").read_text(encoding="utf-8")
+    for name in ("statportal.evolve.pending", "statportal.argon2_profile",
+                 "statportal.timezone"):
+        assert f"| `{name}` |" in guide, name
+    assert "`statportal evolve CONFIG [--dry-run]`" in guide
+    assert "statportal evolve etc/production.ini --dry-run" in guide
+    config = Configurator(settings=make_settings(tmp_path))
+    config.include("statportal")
+    config.commit()
+    try:
+        steps = [(package, version) for package, versions in
+                 get_evolve_steps(config.registry).packages.items() for version in versions]
+    finally:
+        for db in (getattr(config.registry, "_zodb_databases", None) or {}).values():
+            db.close()
+    assert len(steps) >= 5
+    assert [s for s in steps if f"| `{s[0]} {s[1]}` |" not in guide] == []
+    assert [g for g, *_ in BUILTIN_GROUPS if f"\n| {g} |" not in guide] == []
