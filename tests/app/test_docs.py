@@ -123,3 +123,28 @@ def test_the_administrators_guide_covers_the_upgrade_of_issue_17(tmp_path):
     assert len(steps) >= 5
     assert [s for s in steps if f"| `{s[0]} {s[1]}` |" not in guide] == []
     assert [g for g, *_ in BUILTIN_GROUPS if f"\n| {g} |" not in guide] == []
+
+
+def test_the_integrators_own_main_runs_as_the_guide_writes_it(tmp_path, monkeypatch):
+    """The guide's "Wiring" main(), as written (its add-on swapped for a test package),
+    makes an application that serves the portal and has the add-on's registrations."""
+    from webtest import TestApp
+
+    from statportal.testing import close_app, make_settings
+
+    guide = (DOCS / "integrators.md").read_text(encoding="utf-8")
+    wiring = guide.split("## Wiring", 1)[1].split("## Extension points", 1)[0]
+    code = next(block for block in re.findall(r"```python\n(.*?)```", wiring, flags=re.S)
+                if "def main(" in block)
+    assert 'config.include("statbureau_reports")' in code
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "pkgs"))
+    namespace = {}
+    exec(code.replace("statbureau_reports", "workflow_ext"), namespace)  # noqa: S102
+    app = namespace["main"]({}, **make_settings(tmp_path))
+    try:
+        assert TestApp(app).get("/", status=200)
+        introspector = app.registry.introspector
+        assert "note" in {i.title for i in introspector.get_category("statportal workflows")
+                          for i in [i["introspectable"]]}
+    finally:
+        close_app(app)
