@@ -142,9 +142,7 @@ class BaseCatalog(Persistent):
             container = self._v_container
         if pending and (container is not None or not self.store_names):
             for docid in list(self.members.keys()):
-                obj = self.resolve(docid, container)
-                for name in SECURITY_INDEXES:
-                    self.catalog[name].reindex_doc(docid, obj)
+                self._reindex_security_of(docid, self.resolve(docid, container))
             self._security_pending = False
 
     def allowed_ids(self, principals, container=None):
@@ -165,10 +163,15 @@ class BaseCatalog(Persistent):
         self._security_indexes(container)
         docids = list(self.catalog["places"].applyEq(path))
         for docid in docids:
-            obj = self.resolve(docid, container)
-            for name in SECURITY_INDEXES:
-                self.catalog[name].reindex_doc(docid, obj)
+            self._reindex_security_of(docid, self.resolve(docid, container))
         return len(docids)
+
+    def _reindex_security_of(self, docid, obj):
+        for name in SECURITY_INDEXES:
+            self.catalog[name].reindex_doc(docid, obj)
+        # The subclass's hook too: the materials catalog's kept copies (search, a section's
+        # page) read the allowed index and re-read only what its counters say changed.
+        self.indexed(docid, obj)
 
 
 def allowed_principals(request):
