@@ -83,6 +83,15 @@ class ContentRegistry:
             nodes = extension.node_factory()
             nodes = list(nodes) if isinstance(nodes, list | tuple) else [nodes]
             names = [child.name for child in schema.children]
+            # A node named like one already there would shadow it (the later value wins):
+            # an add-on could silently take over another feature's field, e.g. the
+            # confidentiality declaration, and with it what that feature checks.
+            taken = sorted({node.name for node in nodes} & set(names))
+            if taken:
+                raise ConfigurationError(
+                    f"add_schema_extension {extension.name!r}: {info.name} already has "
+                    f"the field(s) {', '.join(taken)} (from its schema or another "
+                    "extension); name the extension's nodes otherwise")
             at = names.index(extension.after) + 1 if extension.after in names else len(names)
             for offset, node in enumerate(nodes):
                 schema.insert(at + offset, node)
@@ -285,6 +294,9 @@ def add_schema_extension(config, name, type_name, node_factory, validator=None, 
     def register():
         content.extensions.setdefault(type_name, {})[name] = extension
         content._schemas.pop(type_name, None)
+        info = content.get(type_name)
+        if info is not None:  # the type is there (an add-on after the core): check now
+            content.make_schema(info)
 
     intr = config.introspectable("statportal schema extensions", (type_name, name),
                                  f"{type_name}: {name}", "statportal schema extension")
