@@ -211,10 +211,7 @@ class MaterialCatalog(BaseCatalog):
         flat = FlatFacets.of(self)
         sets = flat.sets
         empty = IFSet()
-        base = sets.get(("review_state", state), empty) if state else flat.every
-        allowed = flat.allowed_ids(principals) if principals is not None else None
-        if allowed is not None:
-            base = intersection(base, allowed)
+        base = flat.visible(state, principals)
         for word in query_words(text):
             base = intersection(base, flat.word_ids(self.text, word))
         filters = {}

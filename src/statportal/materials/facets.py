@@ -19,7 +19,7 @@ which other transactions committed.
 
 from bisect import bisect_left, insort
 
-from BTrees.IFBTree import IFSet, difference, multiunion
+from BTrees.IFBTree import IFSet, difference, intersection, multiunion
 from BTrees.IOBTree import IOBTree
 from BTrees.Length import Length
 
@@ -35,6 +35,9 @@ FACETS = ("review_state", "sections", "years", "languages", "category", "allowed
 #: re-reads (more are forgotten: the next searches look them up again).
 WORD_CACHE = 500
 WORDS_REFRESHED = 50
+#: How many (state, principals) pairs a copy keeps the visible docids of (the public's,
+#: a few signed-in users').
+DERIVED_KEPT = 64
 #: Newest first, ties by docid (as hypatia's sort did): a key's low 31 bits are the docid.
 DOCID_MASK = 2**31 - 1
 _LATEST = 2**53  # microseconds after 1970, beyond any publication date
@@ -94,6 +97,7 @@ class FlatFacets:
             self.keys[docid] = order_key(value, docid)
         self.order = sorted(self.keys.values())
         self.words = {}
+        self.derived = {}  # (state, principals) -> docids (``visible``)
 
     @classmethod
     def of(cls, catalog):
@@ -125,6 +129,8 @@ class FlatFacets:
             return False
         for shard in moved:
             self._refresh_range(catalog, *shard_range(shard))
+        if moved:
+            self.derived.clear()
         self.stamps = now
         self.key = _state(catalog.changes)
         return True
@@ -175,12 +181,21 @@ class FlatFacets:
             self.words[word] = _replaced(flat, docids, low, high)
 
     # -- reading ---------------------------------------------------------------------------
-    def allowed_ids(self, principals):
-        """Docids that any of ``principals`` may view; None without the index."""
-        if not any(key[0] == "allowed" for key in self.sets):
-            return None
-        return multiunion([self.sets[("allowed", p)] for p in principals
-                           if ("allowed", p) in self.sets])
+    def visible(self, state, principals):
+        """Docids in ``state`` (None: any) that one of ``principals`` may view (None: no
+        check; nor without the index), kept until the next refresh: the public's is the
+        same for every search."""
+        key = (state, None if principals is None else tuple(sorted(principals)))
+        found = self.derived.get(key)
+        if found is None:
+            found = self.sets.get(("review_state", state), IFSet()) if state else self.every
+            if principals is not None and any(k[0] == "allowed" for k in self.sets):
+                found = intersection(found, multiunion(
+                    [self.sets[("allowed", p)] for p in principals if ("allowed", p) in self.sets]))
+            if len(self.derived) >= DERIVED_KEPT:
+                self.derived.clear()
+            self.derived[key] = found
+        return found
 
     def word_ids(self, text, word):
         found = self.words.get(word)
