@@ -44,7 +44,7 @@ def vary_on_accept(event):
 
 @forbidden_view_config(accept=JSON)
 def forbidden_json(exc, request):
-    from statportal.materials.resources import concealed
+    from statportal.content.concealment import concealed
 
     if not is_staff(request) and concealed(request.context):
         return notfound_json(exc, request)  # the embargo: as if it did not exist

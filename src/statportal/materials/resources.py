@@ -32,6 +32,13 @@ class Material(Content):
     pending_release = None      # the path of the release entry a placement waits for
     early_release = None        # a "publish now" asked for, waiting for a second person
 
+    def __concealed__(self):
+        """Not public (scheduled, private, withdrawn): 404 to the public
+        (:mod:`statportal.content.concealment`)."""
+        from statportal.workflow import state_of
+
+        return state_of(self, "material") != "published"
+
     def __init__(self, category="latest_data", **kw):
         super().__init__(**kw)
         self.uid = uuid.uuid4().hex
@@ -115,11 +122,8 @@ class Material(Content):
 def concealed(context):
     """Whether ``context`` is, or is inside, a material that is not public (scheduled,
     private, withdrawn): for an anonymous visitor it answers 404, as if it did not exist.
-    A published material's staff pages still send a visitor to the login page."""
-    from pyramid.location import lineage
+    A published material's staff pages still send a visitor to the login page. (The
+    core asks :func:`statportal.content.concealment.concealed`; ``__concealed__`` above.)"""
+    from statportal.content.concealment import concealed as any_concealed
 
-    from statportal.workflow import state_of
-
-    return any(isinstance(obj, Material) and
-               state_of(obj, "material") != "published"
-               for obj in lineage(context))
+    return any_concealed(context)

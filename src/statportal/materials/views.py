@@ -56,6 +56,16 @@ def latest_by_category(request, per_category=5):
     return result
 
 
+@view_config(context=Portal, accept=HTML, permission=VIEW,
+             renderer="statportal.materials:templates/home.pt")
+def home(context, request):
+    """The home page: search, the newest materials of each category, the sections (the
+    materials' page of the core's Portal, as section_view is of its Section)."""
+    return {"sections": [(name, section) for name, section in context.sections()
+                         if request.has_permission(VIEW, section)],
+            "latest": latest_by_category(request)}
+
+
 @view_config(context=Section, accept=HTML, permission=VIEW,
              renderer="statportal.materials:templates/section.pt")
 def section_view(context, request):

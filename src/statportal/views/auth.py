@@ -77,7 +77,7 @@ def set_language(context, request):
 
 @forbidden_view_config(accept="text/html", renderer="statportal:templates/forbidden.pt")
 def forbidden(exc, request):
-    from statportal.materials.resources import concealed
+    from statportal.content.concealment import concealed
 
     if not is_staff(request) and concealed(request.context):
         from pyramid.renderers import render_to_response
@@ -98,7 +98,7 @@ def forbidden_other(exc, request):
     is not found for it either."""
     from pyramid.httpexceptions import HTTPNotFound
 
-    from statportal.materials.resources import concealed
+    from statportal.content.concealment import concealed
 
     if not is_staff(request) and concealed(request.context):
         return HTTPNotFound()

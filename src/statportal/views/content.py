@@ -12,7 +12,6 @@ from statportal.content.base import Content
 from statportal.content.folder import Folder
 from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
-from statportal.content.resources import Portal
 from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
@@ -39,16 +38,6 @@ def page_batch(request, folder):
 
     items, total = visible_batch(request, folder, b_start, b_size)
     return {"items": items, **Batch(b_start, b_size, total, len(items)).page()}
-
-
-@view_config(context=Portal, accept=HTML, permission=VIEW,
-             renderer="statportal.views:templates/home.pt")
-def home(context, request):
-    from statportal.materials.views import latest_by_category
-
-    return {"sections": [(name, section) for name, section in context.sections()
-                         if request.has_permission(VIEW, section)],
-            "latest": latest_by_category(request)}
 
 
 @view_config(context=Folder, accept=HTML, permission=VIEW,
