@@ -1,7 +1,8 @@
 """Another feature's schema extension cannot take over the confidentiality declaration
 (issue 17 review): a node named like a field the type already has (from its schema or an
-extension) is a ConfigurationError, at the start when the type is known, so an add-on
-cannot silently give ``primary_data`` a default and let tables publish without a basis."""
+extension), or a setter for a field the extension does not add, is a ConfigurationError,
+at the start when the type is known, so an add-on cannot silently give ``primary_data`` a
+default (tables would publish without a basis) or take over how it is stored."""
 
 import sys
 from pathlib import Path
@@ -58,6 +59,26 @@ def test_a_node_named_like_a_field_already_there_is_refused(clash):
             config.commit()
         assert isinstance(refused.value.evalue, ConfigurationError)
         assert f"already has the field(s) {clash().name}" in str(refused.value)
+
+
+def other_node():
+    return colander.SchemaNode(colander.String(), name="other", missing="")
+
+
+def test_a_setter_for_a_field_the_extension_does_not_add_is_refused():
+    """The first setter found for a field writes it: a setter for another extension's
+    field (``primary_data``'s, say) would take over how that field is stored."""
+    with testing.testConfig(autocommit=False) as config:
+        config.include("statportal.content.registry")
+        config.add_content_type("Report", Report, report_schema)
+        config.add_schema_extension("first", "Report", code_node)
+        config.commit()
+        config.add_schema_extension("second", "Report", other_node,
+                                    setters={"code": lambda obj, value: None})
+        with pytest.raises(ConfigurationExecutionError) as refused:
+            config.commit()
+        assert "setters for code, which the extension's nodes do not add" in str(
+            refused.value)
 
 
 def test_extensions_registered_before_their_type_are_checked_when_the_schema_is_made():

@@ -92,6 +92,13 @@ class ContentRegistry:
                     f"add_schema_extension {extension.name!r}: {info.name} already has "
                     f"the field(s) {', '.join(taken)} (from its schema or another "
                     "extension); name the extension's nodes otherwise")
+            # A setter writes a field of the extension's own nodes: one for another field
+            # would take over how that field is stored (the first setter found wins).
+            foreign = sorted(set(extension.setters) - {node.name for node in nodes})
+            if foreign:
+                raise ConfigurationError(
+                    f"add_schema_extension {extension.name!r}: setters for "
+                    f"{', '.join(foreign)}, which the extension's nodes do not add")
             at = names.index(extension.after) + 1 if extension.after in names else len(names)
             for offset, node in enumerate(nodes):
                 schema.insert(at + offset, node)
