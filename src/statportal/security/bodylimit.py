@@ -36,6 +36,8 @@ from typing import NamedTuple
 from pyramid.exceptions import ConfigurationError
 from pyramid.interfaces import PHASE1_CONFIG
 
+from statportal.directives import check_name, resolve
+
 API_PREFIX = "/++api++"
 REFUSED = "statportal.body_refused"   # the environ key: the name of the limit that refused
 
@@ -180,11 +182,18 @@ def add_body_limit(config, name, paths, max_bytes, methods=("POST", "PUT", "PATC
     Discriminator ``('statportal-body-limit', name)``; ``refuse`` is a dotted name or a
     callable ``refuse(request, limit) -> Response | None``; ``signed_in_max_bytes``, if
     given, is the limit of a signed-in request (see ``signed_in``) on these paths."""
+    check_name("add_body_limit", name)
     if not paths or isinstance(paths, str) or isinstance(methods, str) or \
             not isinstance(max_bytes, int) or max_bytes < 0:
         raise ConfigurationError(f"add_body_limit {name!r}: paths and methods (sequences "
                                  "of strings) and max_bytes >= 0 needed")
-    refuse = config.maybe_dotted(refuse)
+    if signed_in_max_bytes is not None and (
+            isinstance(signed_in_max_bytes, bool) or not isinstance(signed_in_max_bytes, int)
+            or signed_in_max_bytes < 0):
+        raise ConfigurationError(f"add_body_limit {name!r}: signed_in_max_bytes is a whole "
+                                 f"number >= 0 or None, not {signed_in_max_bytes!r}")
+    if refuse is not None:
+        refuse = resolve(config, "add_body_limit", name, refuse, "refuse")
     limits = get_body_limits(config.registry)
     intr = config.introspectable("statportal body limits", name, name, "statportal body limit")
     intr.update(paths=tuple(paths), max_bytes=max_bytes, methods=tuple(methods),

@@ -189,7 +189,8 @@ def add_role(config, name, title=None, description=None, groups=None):
 def add_role_group(config, name, title=None, description=None, roles=()):
     """Register a role group (a duty that permission maps grant to as ``group:<name>``);
     ``roles``: members named here (roles or ``Authenticated``), beside the roles that
-    name the group in ``add_role(..., groups=...)``."""
+    name the group in ``add_role(..., groups=...)``; an unknown one is a
+    ``ConfigurationError`` at commit."""
     check_name("add_role_group", name)
     if name.startswith(GROUP_PREFIX) or ":" in name:
         raise ConfigurationError(f"add_role_group {name!r}: a group's name has no ':'")
@@ -203,6 +204,14 @@ def add_role_group(config, name, title=None, description=None, roles=()):
     intr["group"] = group
     config.action(("statportal-role-group", name), lambda: registry.add_group(group),
                   introspectables=(intr,))
+
+    def check_members():  # a misspelt member would add nobody, silently
+        unknown = [r for r in group.roles if r not in registry and r not in PSEUDO_ROLES]
+        if unknown:
+            raise ConfigurationError(f"add_role_group {name!r}: no role {unknown[0]!r} is "
+                                     f"registered (known: {', '.join(registry.names())})")
+
+    config.action(None, check_members, order=2)  # after the roles (order 1)
 
 
 def includeme(config):
