@@ -19,6 +19,8 @@ commands open the database so (``statportal worker`` then refuses by itself).
 """
 
 import logging
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from persistent.mapping import PersistentMapping
@@ -31,6 +33,36 @@ log = logging.getLogger(__name__)
 
 #: The key on the ZODB root under which the schema versions live.
 VERSIONS_KEY = "statportal.evolve"
+#: A long step says how far it is at most this often (seconds).
+PROGRESS_SECONDS = 5.0
+#: Every so many objects a step's walk trims the connection's cache of unchanged ones.
+TRIM_EVERY = 2000
+#: ``statportal evolve``'s progress line writer while a step runs (None otherwise).
+_progress = ContextVar("statportal_evolve_progress", default=None)
+
+
+def progress(items, what="objects", total=None, jar=None):
+    """Yield ``items``; while ``statportal evolve`` runs the step, a line every
+    ``PROGRESS_SECONDS`` says how many are done (of ``total``), so a step over a large
+    database is not silent for minutes. With ``jar`` (a ZODB connection), its cache of
+    unchanged objects is trimmed as the walk goes: the steps run in one transaction, where
+    the cache is otherwise trimmed only at the end. Outside a step it only yields."""
+    say = _progress.get()
+    if say is None:
+        yield from items
+        return
+    started = last = time.monotonic()
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if jar is not None and done % TRIM_EVERY == 0:
+            jar.cacheGC()
+        now = time.monotonic()
+        if now - last >= PROGRESS_SECONDS:
+            last = now
+            of = f" of {total:,}" if total is not None else ""
+            say(f"  {done:,}{of} {what} ({now - started:.0f} s)")
 
 
 @dataclass(frozen=True)
@@ -44,7 +76,8 @@ class EvolveStep:
         """``package version: the first paragraph of the step's docstring`` (what the
         command prints), or its name."""
         doc = (getattr(self.step, "__doc__", None) or "").strip().split("\n\n")[0]
-        what = " ".join(doc.split()) or getattr(self.step, "__name__", repr(self.step))
+        what = " ".join(doc.replace("``", "").split()) or getattr(
+            self.step, "__name__", repr(self.step))
         return f"{self.package} {self.version}: {what}"
 
     def __call__(self, portal, registry):
@@ -121,17 +154,22 @@ def pending_steps(zodb_root, registry):
     return get_evolve_steps(registry).pending(stored_versions(zodb_root))
 
 
-def evolve(zodb_root, portal, registry, report=None):
+def evolve(zodb_root, portal, registry, report=None, say=None):
     """Run the pending steps in order inside the caller's transaction, storing each
-    package's version after its step; ``report(step)`` is called before each. Returns
-    the steps run. A step's exception propagates (the caller aborts: nothing is kept)."""
+    package's version after its step; ``report(step)`` is called before each and
+    ``say(line)`` with a long step's progress (``progress``). Returns the steps run. A
+    step's exception propagates (the caller aborts: nothing is kept)."""
     done = []
-    for step in pending_steps(zodb_root, registry):
-        if report is not None:
-            report(step)
-        step(portal, registry)
-        _set_version(zodb_root, step.package, step.version)
-        done.append(step)
+    token = _progress.set(say)
+    try:
+        for step in pending_steps(zodb_root, registry):
+            if report is not None:
+                report(step)
+            step(portal, registry)
+            _set_version(zodb_root, step.package, step.version)
+            done.append(step)
+    finally:
+        _progress.reset(token)
     return done
 
 

@@ -141,7 +141,10 @@ class BaseCatalog(Persistent):
         if container is None:
             container = self._v_container
         if pending and (container is not None or not self.store_names):
-            for docid in list(self.members.keys()):
+            from statportal.evolve import progress
+
+            docids = list(self.members.keys())
+            for docid in progress(docids, "catalogued objects", len(docids), self._p_jar):
                 self._reindex_security_of(docid, self.resolve(docid, container))
             self._security_pending = False
 

@@ -93,12 +93,18 @@ def fill_digests(portal, registry):
             for item in value.values():  # a material's versions keep their files in dicts
                 visit(item)
 
-    stack = [portal]
-    while stack:
-        obj = stack.pop()
+    from statportal.evolve import progress
+
+    def walk():
+        stack = [portal]
+        while stack:
+            obj = stack.pop()
+            yield obj
+            if isinstance(obj, Folder):
+                stack.extend(obj.values())
+
+    for obj in progress(walk(), "objects read", jar=portal._p_jar):
         getattr(obj, "_p_activate", lambda: None)()
         for value in list(vars(obj).values()):
             visit(value)
-        if isinstance(obj, Folder):
-            stack.extend(obj.values())
     return filled

@@ -75,7 +75,8 @@ def cmd_evolve(args, out):
             print(step.title, file=out, flush=True)
 
         try:
-            done = evolve(zodb_root, portal, registry, report=report)
+            done = evolve(zodb_root, portal, registry, report=report,
+                          say=lambda line: print(line, file=out, flush=True))
         except Exception as exc:  # noqa: BLE001 (one line for the administrator)
             tm.abort()
             step = f" {running[-1].package} {running[-1].version}" if running else ""
