@@ -228,3 +228,28 @@ def test_the_hooks_are_keywords_and_may_be_dotted(config):
     assert meta == {"serializer": validator, "read_only": ("number",), "icon": "x"}
     with pytest.raises(ConfigurationError, match="'serialiser'.*'serializer'"):
         config.add_content_type("Hooked", Thing, colander.Schema, serialiser=validator)
+
+
+def test_the_previous_guides_calls_still_work(config):
+    """Calls as docs/integrators.md showed them before issue 17 (commit 7e27402), written
+    as it wrote them: each registers what it did; a changed signature warns."""
+    from statportal.confidentiality.checks import get_disclosure_validators
+    from statportal.content.registry import get_content_registry
+    from statportal.security.roles import get_roles
+
+    def ceiling(settings):
+        return lambda check: []
+
+    with pytest.warns(DeprecationWarning):
+        config.add_disclosure_validator(ceiling, name="ceiling")
+    config.add_role("Auditor", "Auditor", "Reads the plan")        # (name, title, description)
+    config.add_role("Coordinator", "Coordinator", "Overridden")     # a built-in, overridden
+    config.add_content_type("Login", Thing, colander.Schema, title="Login",
+                            addable_to=("Section",), id_title="Login", id_required=True)
+    config.commit()
+    assert get_disclosure_validators(config.registry).factories["ceiling"] is ceiling
+    roles = get_roles(config.registry)
+    assert roles.roles["Auditor"].groups == ()
+    assert "coordinators" in roles.roles["Coordinator"].groups  # keeps its built-in groups
+    meta = get_content_registry(config.registry)["Login"].meta
+    assert meta["id_title"] == "Login" and meta["id_required"] is True
