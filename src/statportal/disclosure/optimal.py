@@ -31,7 +31,6 @@ written down for every primary cell and every relation (parent and children alon
 dimension) it is in.
 """
 
-
 import math
 import time
 from dataclasses import dataclass, field
