@@ -21,9 +21,12 @@ class PermissionGrants:
         self.serial = 0
 
     def add(self, target, permission, roles):
-        grants = self.maps.setdefault(target, {})
+        grants = self.maps.get(target, {})
         known = grants.get(permission, ())
-        grants[permission] = (*known, *(r for r in roles if r not in known))
+        # A new map, not the old one changed: ACEs are kept per map object
+        # (acl.aces_from_map), so a grant after an ACL was computed is not missed.
+        self.maps[target] = {**grants, permission: (*known, *(r for r in roles
+                                                             if r not in known))}
         self.serial += 1
 
     def for_type(self, type_name):
