@@ -44,5 +44,7 @@ def utility(registry, iface, factory):
 
 
 def deprecated(message, stacklevel=4):
-    """An old call that still works: say what to write instead."""
+    """An old call that still works: say what to write instead. Called from a directive,
+    the default ``stacklevel`` names the line that called ``config.add_...`` (past the
+    directive and Pyramid's action wrapper), where the old call is to be changed."""
     warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)

@@ -253,3 +253,12 @@ def test_the_previous_guides_calls_still_work(config):
     assert "coordinators" in roles.roles["Coordinator"].groups  # keeps its built-in groups
     meta = get_content_registry(config.registry)["Login"].meta
     assert meta["id_title"] == "Login" and meta["id_required"] is True
+
+
+def test_a_deprecation_names_the_line_of_the_old_call(config):
+    """The warning points at the integrator's own call (not at Pyramid's action wrapper),
+    so it says which line to change."""
+    with pytest.warns(DeprecationWarning) as caught:
+        config.add_disclosure_validator(factory, name="old")
+        config.add_content_type("Old", Thing, colander.Schema, icon="x")
+    assert [Path(w.filename).name for w in caught] == ["test_directives.py"] * 2

@@ -305,7 +305,7 @@ def add_disclosure_validator(config, *args, **kw):
         factory = resolve(config, directive, name, factory, "factory")
         name = name or getattr(factory, "__name__", None)
         deprecated(f"{directive}(factory, name=...) is deprecated: write "
-                   f"{directive}({name!r}, factory)", stacklevel=3)
+                   f"{directive}({name!r}, factory)")
     check_name(directive, name)
     factory = resolve(config, directive, name, factory, "factory")
 

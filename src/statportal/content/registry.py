@@ -217,7 +217,7 @@ def add_content_type(
             raise ConfigurationError(f"add_content_type {name!r}: unknown keyword {key!r} "
                                      f"(did you mean {close[0]!r}?)")
         deprecated(f"add_content_type {name!r}: unknown keyword {key!r} is kept in "
-                   f"TypeInfo.meta; pass meta={{{key!r}: ...}} instead", stacklevel=3)
+                   f"TypeInfo.meta; pass meta={{{key!r}: ...}} instead")
         extra[key] = value
     try:
         factory = config.maybe_dotted(factory)
