@@ -30,7 +30,11 @@ def get_catalog(questions):
 
 
 def evolve_catalog(portal, registry):
-    """The ``statportal.questions`` evolve step 1: the catalog of ``/questions``, filled."""
+    """Questions: the catalog of ``/questions`` (the office's listing reads it), made and
+    filled.
+
+    The evolve step ``statportal.questions`` 1; its first paragraph is what ``statportal
+    evolve`` prints."""
     from pyramid.threadlocal import manager
 
     questions = portal.get("questions")
