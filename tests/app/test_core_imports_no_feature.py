@@ -69,3 +69,15 @@ def test_the_known_exceptions_are_still_there():
     """An exception that no longer holds is removed from KNOWN (it would hide a new one)."""
     for relative, names in KNOWN.items():
         assert names <= imported_names(PACKAGE / relative), relative
+
+
+def test_the_materials_import_no_other_feature():
+    """The materials are what the other features build on (placing makes them, releases
+    publish them, confidentiality checks them): they import none of those, so no two
+    features import each other through them (the categories live with the materials)."""
+    found = {}
+    for path in sorted((PACKAGE / "materials").rglob("*.py")):
+        others = {n for n in imported_names(path) if feature_of(n) not in (None, "materials")}
+        if others:
+            found[path.relative_to(PACKAGE).as_posix()] = sorted(others)
+    assert found == {}

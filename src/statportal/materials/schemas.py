@@ -8,7 +8,7 @@ import deform.widget
 from statportal.content.schemas import DESCRIPTION_MAX, multilingual
 from statportal.files.upload import FilesSchema, files_widget
 from statportal.i18n import LANGUAGES, _
-from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
+from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES
 
 BODY_MAX = 20000
 

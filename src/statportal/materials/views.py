@@ -14,10 +14,10 @@ from statportal.content.resources import Portal, Section, get_portal
 from statportal.i18n import LANGUAGES, _, format_size, label, pick
 from statportal.materials import REPORTS
 from statportal.materials.catalog import get_catalog
+from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES
 from statportal.materials.json import download_url, file_json, may_see_versions
 from statportal.materials.resources import Material
 from statportal.numbers import NumberError, read_year
-from statportal.placement.schemas import CATEGORIES, CATEGORY_TITLES
 from statportal.security.permissions import VIEW
 from statportal.workflow import available_transitions, state_of, workflow_of
 

@@ -7,13 +7,8 @@ from statportal.content.paths import canonical_path, find_by_path
 from statportal.content.schemas import multilingual
 from statportal.files.upload import FilesSchema, files_widget
 from statportal.i18n import LANGUAGES, _
+from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES  # noqa: F401 (here before)
 
-CATEGORIES = ("latest_data", "press_release", "express_information", "bulletin", "compilation")
-CATEGORY_TITLES = {
-    "latest_data": _("Latest data"), "press_release": _("Press release"),
-    "express_information": _("Express information"), "bulletin": _("Bulletin"),
-    "compilation": _("Compilation"),
-}
 PLACEMENT_TYPES = ("new", "replace", "delete")
 
 
