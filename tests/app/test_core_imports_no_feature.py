@@ -81,3 +81,33 @@ def test_the_materials_import_no_other_feature():
         if others:
             found[path.relative_to(PACKAGE).as_posix()] = sorted(others)
     assert found == {}
+
+
+def test_no_two_features_import_each_other_even_around_a_ring():
+    """Between features imports go one way (placement uses the materials, releases use
+    placement...): the graph of which feature imports which has no cycle, so each can be
+    read and replaced with only what it builds on."""
+    graph = {feature: set() for feature in FEATURES}
+    for feature in FEATURES:
+        for path in (PACKAGE / feature).rglob("*.py"):
+            graph[feature].update(f for f in map(feature_of, imported_names(path))
+                                  if f not in (None, feature))
+    assert graph["releases"] and graph["confidentiality"]  # the scan sees feature imports
+    done, path = set(), []
+
+    def ring_from(feature):
+        if feature in path:
+            return [*path[path.index(feature):], feature]
+        if feature in done:
+            return None
+        path.append(feature)
+        for other in sorted(graph[feature]):
+            found = ring_from(other)
+            if found:
+                return found
+        path.pop()
+        done.add(feature)
+        return None
+
+    rings = [ring for ring in map(ring_from, FEATURES) if ring]
+    assert rings == [], " -> ".join(rings[0])

@@ -17,8 +17,8 @@ from statportal.i18n import label
 from statportal.placement.catalog import get_catalog
 from statportal.placement.permissions import CREATE_REQUEST
 from statportal.placement.schemas import CATEGORY_TITLES
-from statportal.placement.views import time_left
 from statportal.placement.workflow import PLACEMENT_WORKFLOW
+from statportal.schedule.remaining import time_left
 from statportal.security.permissions import MANAGE
 from statportal.workflow import available_transitions, state_of, workflow_of
 

@@ -4,21 +4,14 @@ from pyramid.view import view_config
 
 from statportal.api.serialize import url_of
 from statportal.content.base import utcnow
-from statportal.i18n import _, format_datetime, label
+from statportal.i18n import format_datetime, label
 from statportal.placement.catalog import allowed_names
 from statportal.placement.queue import declaration, queued
 from statportal.placement.resources import Requests
 from statportal.placement.schemas import CATEGORY_TITLES
+from statportal.schedule.remaining import time_left
 
 QUEUE = "statportal.request.queue"
-
-
-def time_left(request, due, now):
-    seconds = int((due - now).total_seconds())
-    hours, minutes = divmod(abs(seconds) // 60, 60)
-    if seconds >= 0:
-        return _("${h} h ${m} min left", mapping={"h": hours, "m": minutes})
-    return _("overdue by ${h} h ${m} min", mapping={"h": hours, "m": minutes})
 
 
 def rows(request, context):

@@ -5,6 +5,7 @@ from statportal import clock
 from statportal.i18n import label
 from statportal.questions.rules import OPEN_STATES, short, state_of_question
 from statportal.questions.workflow import QUESTION_WORKFLOW
+from statportal.schedule.remaining import time_left
 from statportal.workflow import available_transitions, history_of
 
 #: The steps that make a question wait for someone (closing and returning are possible,
@@ -24,8 +25,6 @@ def waits_for_publishing(question):
 
 
 def my_questions(request, folder, limit=200):
-    from statportal.placement.views import time_left
-
     now = clock.now()
     found = []
     for question in folder.values():

@@ -395,7 +395,7 @@ def dashboard_json(context, request):
 @view_config(context=Questions, name="dashboard", accept=HTML, permission=DASHBOARD,
              renderer="statportal.questions:templates/questions_dashboard.pt")
 def dashboard_page(context, request):
-    from statportal.releases.timeliness import bar_chart
+    from statportal.views.charts import bar_chart
 
     data = dashboard_data(request, context)
     rows = [row for row in data["units"] if row["answered"]]

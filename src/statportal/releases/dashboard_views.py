@@ -10,6 +10,7 @@ from statportal.content.resources import get_portal
 from statportal.i18n import _, label, timezone
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.releases.views import HTML, punctual_minutes
+from statportal.views.charts import bar_chart
 
 # -- currency findings (the coordinator) ------------------------------------------------------
 CURRENCY = "statportal.currency"
@@ -115,5 +116,5 @@ def timeliness_page(context, request):
              _("Placements within their deadline, by month"))):
         text = translate(title)
         charts.append({"title": text, "rows": rows,
-                       "svg": timeliness.bar_chart(rows, *key, text) if rows else ""})
+                       "svg": bar_chart(rows, *key, text) if rows else ""})
     return {"data": data, "charts": charts}
