@@ -87,6 +87,9 @@ def add_demo_questions(registry, portal):
             elif action == "approve" and entry["to"] == "sent":
                 question.sent_at = moment
             elif action == "publish":
+                # the fire kept it in the public order at its own moment: moved, not added
+                # (a second key would keep it listed after a withdrawal)
+                folder.set_published(question.__name__, False)
                 question.published_at = moment
                 question.public_text, question.public_answer = question.text, answer
                 folder.set_published(question.__name__, True)
