@@ -222,6 +222,7 @@ def two_processes(tmp_path, zeo):
     with open_portal(apps[0]) as portal:
         add_demo_content(apps[0].registry, portal, password_factory=lambda: DEMO_PASSWORD,
                          materials=False)
+    caught_up(apps[1])  # b sees the demo before its first page (else a 404, now and then)
     yield apps
     for app in apps:
         close_app(app)
