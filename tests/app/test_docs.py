@@ -148,3 +148,39 @@ def test_the_integrators_own_main_runs_as_the_guide_writes_it(tmp_path, monkeypa
                           for i in [i["introspectable"]]}
     finally:
         close_app(app)
+
+
+def test_the_extension_points_table_gives_each_directives_own_signature(tmp_path):
+    """Each directive's row names its parameters in the code's order (a renamed or added
+    keyword shows up here); a directive taking ``*args``/``**kw`` names at least the
+    parameters it declares."""
+    import inspect
+
+    from pyramid.config import Configurator
+
+    from statportal.testing import make_settings
+
+    config = Configurator(settings=make_settings(tmp_path))
+    config.include("statportal")
+    try:
+        directives = {name: func for name, (func, _wrap) in config.registry._directives.items()
+                      if func.__module__.startswith("statportal")}
+    finally:
+        for db in (getattr(config.registry, "_zodb_databases", None) or {}).values():
+            db.close()
+    table = (DOCS / "integrators.md").read_text(encoding="utf-8") \
+        .split("## Extension points", 1)[1].split("\n\n")[1]
+    wrong = {}
+    for name, func in sorted(directives.items()):
+        row = re.search(rf"`config\.{name}\(([^`]*)\)`", table)
+        assert row, name
+        flat = re.sub(r"\([^()]*\)", "()", row.group(1))  # a default's own commas
+        written = [p.split("=")[0].strip() for p in flat.split(",")
+                   if p.strip() not in ("", "…", "...")]
+        parameters = inspect.signature(func).parameters.values()
+        declared = [p.name for p in parameters if p.name != "config"
+                    and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        loose = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
+        if (written[:len(declared)] if loose else written) != declared:
+            wrong[name] = (written, declared)
+    assert wrong == {}
