@@ -120,6 +120,12 @@ class IOpenAPIEntries(Interface):
     knows (``config.add_openapi_entry``; ``statportal.api.openapi``)."""
 
 
+class IPageNotices(Interface):
+    """``notices(portal) -> [notice]``: what every page shows above its content, each with
+    ``title``, ``cause`` and ``restore_by`` (registered by ``statportal.incidents``: its
+    escalated incidents)."""
+
+
 class ILayoutCache(Interface):
     """The anonymous visitor's navigation and breadcrumbs per state of the content tree
     (``statportal.views.layout.LayoutCache``)."""

@@ -21,6 +21,7 @@ def includeme(config):
     from statportal.content.events import ObjectAdded
     from statportal.incidents import resources, rules, schemas
     from statportal.incidents.workflow import INCIDENT_WORKFLOW
+    from statportal.interfaces import IPageNotices
     from statportal.workflow.events import AfterTransition
 
     config.add_content_type(
@@ -37,6 +38,7 @@ def includeme(config):
     config.add_workflow(INCIDENT_WORKFLOW, content_types=("Incident",))
     config.add_subscriber(rules.on_reported, ObjectAdded)
     config.add_subscriber(rules.on_transition, AfterTransition)
+    config.registry.registerUtility(rules.public_notices, IPageNotices)  # every page's
     config.include("statportal.worker")  # add_worker_task
     config.add_worker_task("incidents", escalate_task)
     config.scan("statportal.incidents.views")

@@ -29,7 +29,7 @@ from statportal.i18n import (
     format_number,
     pick,
 )
-from statportal.interfaces import ILayoutCache
+from statportal.interfaces import ILayoutCache, IPageNotices
 from statportal.security.localroles import LocalRolesMixin
 from statportal.security.permissions import (
     DELETE,
@@ -342,10 +342,11 @@ class Layout:
         ]
 
     def incident_notices(self):
-        """Escalated portal incidents: every page shows them (art. 18)."""
-        from statportal.incidents.rules import public_notices
-
-        return public_notices(self.portal)
+        """Escalated portal incidents: every page shows them (art. 18). The incidents
+        feature registers what finds them (``IPageNotices``: the core imports no feature);
+        each has ``title``, ``cause`` and ``restore_by``."""
+        notices = self.request.registry.queryUtility(IPageNotices)
+        return notices(self.portal) if notices is not None else []
 
     def messages(self):
         if "statportal_session" not in self.request.cookies:
