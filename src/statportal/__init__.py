@@ -82,13 +82,17 @@ def includeme(config):
 
 
 def _pause_before_retry(event):
-    """A random pause of 0–N ms × attempt before a retry, so writers spread out."""
+    """A random pause of 0–N ms × 2^(attempt-1) (up to 64 N) before a retry, so writers
+    spread out: a pause growing only by N per attempt let several web processes on one
+    ZEO server collide attempt after attempt (a small catalog's indexes are one BTree
+    bucket, where no two concurrent changes resolve) until a user got the ConflictError."""
     from statportal.settings import as_int
 
     request = event.request
     pause_ms = as_int(request.registry.settings, "statportal.retry_pause_ms")
     attempt = request.environ.get("retry.attempt", 0) + 1
-    time.sleep(random.uniform(0, pause_ms * attempt) / 1000)  # noqa: S311 (not security)
+    ceiling = pause_ms * 2 ** min(attempt - 1, 6)
+    time.sleep(random.uniform(0, ceiling) / 1000)  # noqa: S311 (not security)
 
 
 def _ensure_portal(event):
