@@ -142,6 +142,18 @@ def test_make_serve_upgrades_and_serves_an_old_var(old_var, smtp, smtp_port):
         assert code == 200, body
         assert http.get(provisional, "dana")["status"] == "cancelled"
 
+        # the disclosure check of every old published material (the tables and bases the
+        # old version stored), read by the new engine and number reader: none blocks
+        found = http.get("/++api++/@search?b_size=200", status=200)["items"]
+        assert len(found) == 6
+        checked = {}
+        for item in found:
+            path = re.sub(r"^https?://[^/]+", "", item["@id"])
+            data = http.get(f"{path}/@disclosure", "admin", status=200)
+            checked[path] = (len(data["tables"]), data["findings"], data["blocks_publishing"])
+        assert [c for c in checked.values() if c[1] or c[2]] == [], checked
+        assert sum(tables for tables, _f, _b in checked.values()) >= 3
+
         # the old embargoed material: its confirmed 2027 release moved to now + 4 s
         assert http.call("GET", f"/++api++{EMBARGOED}")[0] in (401, 403, 404)
         assert http.get(f"/++api++{EMBARGOED}", "dana", status=200)["review_state"] == \
