@@ -227,3 +227,12 @@ def test_a_system_transition_needs_no_permission_and_its_targets_are_checked():
     with pytest.raises(WorkflowDefinitionError, match="unknown states"):
         with_transitions(Transition("tick", ("a",), "b", None, system=True,
                                     targets=("nowhere",))).check()
+
+
+def test_a_refusal_reads_with_its_values_in_logs():
+    from statportal.i18n import _
+    from statportal.workflow import WorkflowError
+
+    error = WorkflowError(_("${name} is refused: see the findings.", mapping={"name": "publish"}))
+    assert str(error) == "publish is refused: see the findings."
+    assert error.message.mapping == {"name": "publish"}  # the view still translates it

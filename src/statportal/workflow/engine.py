@@ -29,6 +29,11 @@ class WorkflowError(Exception):
         self.findings = tuple(findings)
         self.field = field
 
+    def __str__(self):
+        # Logs and scripts read the English text with its values, not the template.
+        interpolate = getattr(self.message, "interpolate", None)
+        return interpolate() if interpolate else str(self.message)
+
 
 class WorkflowRegistry:
     def __init__(self):
