@@ -21,9 +21,12 @@ POT = LOCALE / f"{DOMAIN}.pot"
 def extract(output=POT):
     """Write the template catalog from every .py and .pt file of the package."""
     pot_create = Path(sys.executable).with_name("pot-create")
+    # Run from the project so the catalogs name files by their place in it, not this machine's.
+    project = PACKAGE.parent.parent
     subprocess.run(  # noqa: S603 (our own tool, fixed arguments)
-        [str(pot_create), "-q", "-d", DOMAIN, "--no-linenumbers", "-s", "-o", str(output),
-         str(PACKAGE)], check=True)
+        [str(pot_create), "-q", "-d", DOMAIN, "--no-linenumbers", "-s",
+         "-o", str(Path(output).resolve()), str(PACKAGE.relative_to(project))],
+        check=True, cwd=project)
     return output
 
 
