@@ -23,6 +23,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import transaction
+from pyramid.request import Request
+from pyramid.scripting import prepare
+
 from statportal import clock
 from statportal.testing import (
     DEMO_PASSWORD,
@@ -41,47 +45,64 @@ WORDS = ("prices", "wages", "population", "industry", "exports", "housing", "reg
 
 def build(app, total, rng, batch=1000):
     from statportal.demo import add_demo_content
-    from statportal.questions.rules import create_question, deadline
-    from statportal.workflow.engine import _record, get_workflows
 
-    workflow = get_workflows(app.registry).workflows["question"]
     with open_portal(app) as portal:
         add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
                          materials=False)
     made = 0
     while made < total:
-        with open_portal(app) as portal:
-            folder = portal["questions"]
-            for _ in range(min(batch, total - made)):
-                asked = NOW - timedelta(days=rng.uniform(0, 365))
-                with clock.frozen(asked):
-                    question = create_question(app.registry, folder, None, {
-                        "name": "Bench", "email": f"q{made}@example.kz", "topic": "prices",
-                        "language": rng.choice(("kk", "ru", "en")), "may_publish": True,
-                        "international": False,
-                        "text": " ".join(rng.choices(WORDS, k=12)) + "?"}, None)
-                roll = rng.random()
-                question.units = (rng.choice(UNITS),)
-                if roll < 0.1:
-                    made += 1
-                    continue
-                _record(question, workflow, "route", "bench", "received", "routed", "")
-                question.routed_at = asked + timedelta(hours=2)
-                question.due = deadline(portal, app.registry.settings, asked)
-                if roll < 0.25:
-                    made += 1
-                    continue
-                question.answer = " ".join(rng.choices(WORDS, k=40))
-                question.sent_at = asked + timedelta(hours=rng.uniform(4, 120))
-                _record(question, workflow, "approve", "bench", "routed", "sent", "")
-                if roll < 0.5:
-                    question.published_at = question.sent_at + timedelta(hours=1)
-                    _record(question, workflow, "publish", "bench", "sent", "published", "")
-                    question.public_text = question.text
-                    question.public_answer = question.answer
-                    folder.set_published(question.__name__, True)
-                made += 1
+        # a batch as the worker runs a task: a request whose connection joins the batch's
+        # transaction (the transitions' mails are queued in the portal the batch writes)
+        tm = transaction.TransactionManager(explicit=True)
+        request = Request.blank("/", base_url="http://localhost")
+        request.tm = tm
+        env = None
+        try:
+            with tm:
+                env = prepare(request=request, registry=app.registry)
+                made = add_questions(request, env["root"], min(batch, total - made), made, rng)
+        finally:
+            if env is not None:
+                env["closer"]()
         print(f"  {made:,} / {total:,} questions", file=sys.stderr)
+
+
+def fire_at(request, question, name, moment):
+    """The system takes the transition, dated like the desk's: its subscriber sets
+    routed_at (and the due time), answered_at, sent_at, published_at from the clock."""
+    from statportal.workflow import fire
+
+    with clock.frozen(moment):
+        fire(request, question, name, system="bench", at=moment)
+
+
+def add_questions(request, portal, count, made, rng):
+    from statportal.questions.rules import create_question
+
+    folder = portal["questions"]
+    for _ in range(count):
+        asked = NOW - timedelta(days=rng.uniform(0, 365))
+        with clock.frozen(asked):
+            question = create_question(request.registry, folder, None, {
+                "name": "Bench", "email": f"q{made}@example.kz", "topic": "prices",
+                "language": rng.choice(("kk", "ru", "en")), "may_publish": True,
+                "international": False,
+                "text": " ".join(rng.choices(WORDS, k=12)) + "?"}, None)
+        roll = rng.random()
+        question.units = (rng.choice(UNITS),)
+        made += 1
+        if roll < 0.1:
+            continue
+        fire_at(request, question, "route", asked + timedelta(hours=2))
+        if roll < 0.25:
+            continue
+        question.answer = " ".join(rng.choices(WORDS, k=40))
+        sent = asked + timedelta(hours=rng.uniform(4, 120))
+        fire_at(request, question, "answer", sent - timedelta(hours=1))
+        fire_at(request, question, "approve", sent)
+        if roll < 0.5:  # the public text and answer: the asker's (the subscriber's)
+            fire_at(request, question, "publish", sent + timedelta(hours=1))
+    return made
 
 
 def timed(call, runs):

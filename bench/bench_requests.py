@@ -42,12 +42,11 @@ def build(app, total, queued, batch=5000):
     from statportal.files import StoredFile
     from statportal.placement.catalog import get_catalog
     from statportal.placement.queue import enqueue
-    from statportal.workflow.engine import _record, get_workflows
+    from statportal.workflow import adopt
 
     with open_portal(app) as portal:
         add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
     content = get_content_registry(app.registry)
-    workflow = get_workflows(app.registry).workflows["placement_request"]
     rng = random.Random(7)
     start = datetime(2025, 1, 9, 4, 0, tzinfo=UTC)
     made = 0
@@ -78,13 +77,14 @@ def build(app, total, queued, batch=5000):
                 obj.number = f"{moment.year}-{made:06d}"
                 name = requests.new_id()
                 requests.add(name, obj, send_events=False)
-                _record(obj, workflow, "create", "bench", None, "draft", None)
+                # stored in the state it has reached (registering 200 by the transition
+                # would mail 200 PDF forms; placing 100,000 would publish as many materials)
                 if in_queue:
-                    _record(obj, workflow, "register", "bench", "submitted", "registered", None)
+                    adopt(app.registry, obj, "registered", actor="bench", at=moment)
                     enqueue(obj)
                 else:
                     obj.executed_at = obj.due - timedelta(minutes=rng.randint(1, 40))
-                    _record(obj, workflow, "place", "bench", "registered", "placed", None)
+                    adopt(app.registry, obj, "placed", actor="bench", at=obj.executed_at)
                 catalog.index(obj)
         rate = made / (time.perf_counter() - began)
         print(f"  stored {made:>7,} / {total:,} requests ({rate:,.0f}/s)", flush=True)
