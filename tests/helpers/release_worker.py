@@ -58,9 +58,11 @@ def material_state(app, path):
     from statportal.content.paths import find_by_path
 
     with open_portal(app) as portal:
+        from statportal.workflow import history_of, state_of
+
         material = find_by_path(portal, path)
-        history = list(getattr(material, "__workflow_history__", None) or [])
-        return (getattr(material, "__workflow_state__", None) or {}).get("material"), \
+        history = list(history_of(material))
+        return state_of(material, "material"), \
             getattr(material, "published_at", None), (history[-1] if history else None)
 
 

@@ -173,7 +173,9 @@ def test_publish_now_through_the_pages(app, testapp, scheduled, frozen):
 
         found = find_by_path(portal, material)
         assert found.early_release["requested_by"] == "yerlan"
-        assert found.__workflow_state__["material"] == "scheduled"
+        from statportal.workflow import state_of
+
+        assert state_of(found, "material") == "scheduled"
     # The entry's page lists the waiting material for the coordinator.
     testapp.reset()
     login_html(testapp, "dana")

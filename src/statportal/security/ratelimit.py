@@ -105,7 +105,7 @@ class Limiter:
     def hit(self, key):
         now = self.clock()
         with self._lock:
-            self._record(key, now)
+            self._count(key, now)
 
     def take(self, key):
         """Check and count in one step: 0 (counted) or the seconds to wait (not counted)."""
@@ -113,14 +113,14 @@ class Limiter:
         with self._lock:
             wait = self._wait(key, now)
             if not wait:
-                self._record(key, now)
+                self._count(key, now)
             return wait
 
     def forget(self, key):
         with self._lock:
             self._events.pop(key, None)
 
-    def _record(self, key, now):
+    def _count(self, key, now):
         self._calls += 1
         if self._calls % 1000 == 0 or len(self._events) > self.max_entries:
             for stale in [k for k, state in self._events.items() if self.rule.stale(state, now)]:
