@@ -46,6 +46,8 @@ def _seen(app, login):
             by_index = set(catalog.allowed_ids(principals))
             by_policy = {docid for docid in catalog.members
                          if request.has_permission(VIEW, catalog.resolve(docid))}
+            test = catalog.allowed_test(principals)  # per docid: the queue's rows
+            assert {docid for docid in catalog.members if test(docid)} == by_index, name
             found[name] = (by_index, by_policy)
     return found
 

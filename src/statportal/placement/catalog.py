@@ -141,6 +141,18 @@ def get_catalog(requests):
     return catalog
 
 
+def may_view(request, requests):
+    """A test of one request's name: may the user view it (the ``allowed`` index, read
+    per name: the queue's rows are few, the requests stored many)."""
+    from statportal.content.catalog import allowed_principals
+
+    if getattr(requests, "_catalog", None) is None:
+        return lambda name: False  # no request was ever added (and a GET creates nothing)
+    catalog = get_catalog(requests)
+    test = catalog.allowed_test(allowed_principals(request))
+    return lambda name: (docid := catalog.docids.get(name)) is not None and test(docid)
+
+
 def allowed_names(request, requests):
     """The names of the requests the user may view (the ``allowed`` index)."""
     from statportal.content.catalog import allowed_principals
