@@ -174,7 +174,7 @@ def main():
             print(f"\n| request ({args.questions:,} questions) | median ms | worst ms |")
             print("|---|---|---|")
             for name, median, worst in rows:
-                print(f"| {name} | {median:,.0f} | {worst:,.0f} |")
+                print(f"| {name} | {median:,.1f} | {worst:,.1f} |")
         finally:
             close_app(app)
 
