@@ -353,7 +353,9 @@ def test_request_through_the_html_form(app, testapp, demo):
     with open_portal(app) as portal:
         (obj,) = portal["requests"].values()
         assert [f.filename for f in obj.files] == ["Есеп.xlsx"]
-        assert obj.__workflow_state__["placement_request"] == "draft"
+        from statportal.workflow import state_of
+
+        assert state_of(obj, "placement_request") == "draft"
     page = testapp.get("/requests/@@add?type=PlacementRequest", headers={"Accept": "text/html"})
     form = page.forms["edit-form"]
     form.set("kk", "Қате файл", index=0)

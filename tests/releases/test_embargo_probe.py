@@ -44,7 +44,8 @@ def test_probe_finds_a_leak(app, server, ini, scheduled):  # noqa: F811
     with open_portal(app) as portal:
         from statportal.content.paths import find_by_path
 
-        # A bug publishes the material early, behind the calendar's back.
+        # A bug publishes the material early, behind the calendar's back: written past the
+        # state API on purpose, as a defect would.
         find_by_path(portal, material).__workflow_state__["material"] = "published"
     code, out = run("embargo-probe", ini, "--url", server.application_url)
     assert code == 1
