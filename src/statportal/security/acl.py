@@ -101,13 +101,14 @@ def permits(registry, context, principals, permission):
         acl = acl_for(location, registry)
         for ace in acl:
             action, principal, permissions = ace
-            if principal in principals and _covers(permissions, permission):
+            if principal in principals and covers(permissions, permission):
                 result = ACLAllowed if action == Allow else ACLDenied
                 return result(ace, acl, permission, principals, location)
     return ACLDenied("<default deny>", None, permission, principals, context)
 
 
-def _covers(permissions, permission):
+def covers(permissions, permission):
+    """Whether an ACE's permissions (one, several or ALL_PERMISSIONS) include ``permission``."""
     if permissions is ALL_PERMISSIONS:
         return True
     if isinstance(permissions, str):

@@ -10,7 +10,7 @@ A Deny entry decides for its principal as the policy does (first match wins); a 
 for ``Everyone`` (``DENY_ALL``) ends the walk.
 """
 
-from pyramid.authorization import ALL_PERMISSIONS, Allow, Everyone
+from pyramid.authorization import Allow, Everyone
 from pyramid.location import lineage
 
 from statportal.security.permissions import VIEW
@@ -40,23 +40,15 @@ def local_holders(obj):
     return holders
 
 
-def _covers(permissions, permission):
-    if permissions is ALL_PERMISSIONS:
-        return True
-    if isinstance(permissions, str):
-        return permissions == permission
-    return permission in permissions
-
-
 def view_principals(obj, registry, permission=VIEW):
     """The principals allowed ``permission`` (view) on ``obj``, as the catalog stores them."""
-    from statportal.security.acl import acl_for
+    from statportal.security.acl import acl_for, covers
 
     holders = None
     decided, allowed = set(), set()
     for location in lineage(obj):
         for action, principal, permissions in acl_for(location, registry):
-            if not _covers(permissions, permission):
+            if not covers(permissions, permission):
                 continue
             tokens = [principal]
             if principal.startswith("role:"):
