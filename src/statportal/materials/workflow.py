@@ -37,6 +37,9 @@ MATERIAL_WORKFLOW = Workflow(
     name="material",
     title=_("Material"),
     initial_state="private",
+    # what others note in a material's history (statportal.labels.action_title)
+    notes={"remove_empty_sheets": _("Empty sheets removed"), "primary_data": _("Primary data"),
+           "disclosure_override": _("Override"), "release_refused": _("Release refused")},
     states=(
         State("private", _("Private"), {VIEW: EDITORS, EDIT: ("Moderator",),
                                         PUBLISH: ("Moderator",),

@@ -22,6 +22,7 @@ PLACEMENT_WORKFLOW = Workflow(
     name="placement_request",
     title=_("Placement request"),
     initial_state="draft",
+    notes={"register_note": _("Register note")},
     states=(
         State("draft", _("Draft"), {VIEW: UNIT, EDIT: ("Executor",), SUBMIT: ("Executor",)},
               inherit=False),

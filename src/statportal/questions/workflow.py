@@ -48,6 +48,7 @@ QUESTION_WORKFLOW = Workflow(
     name="question",
     title=_("Question"),
     initial_state="received",
+    notes={"international": _("International organisation")},
     states=(
         _state("received", _("Received"), **{
             VIEW: ("Coordinator",), PERSONAL: ("Coordinator",), EDIT: ("Coordinator",),

@@ -3,6 +3,7 @@
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from statportal import labels
 from statportal.content.base import Content
 from statportal.i18n import _, label
 from statportal.security.permissions import VIEW
@@ -16,20 +17,6 @@ from statportal.workflow import (
     workflow_of,
 )
 
-#: history entries that are no transition of the object's workflow, as the page names them
-NOTE_TITLES = {
-    "create": _("Created"),
-    "primary_data": _("Primary data"),
-    "register_note": _("Register note"),
-    "international": _("International organisation"),
-    "disclosure_override": _("Override"),
-    "place": _("Place"),
-    "release": _("Release"),
-    "publish_now": _("Published before the release"),
-    "release_refused": _("Release refused"),
-    "remove_empty_sheets": _("Empty sheets removed"),
-}
-
 
 def finding_page(request, context, findings):
     """The page a feature registered to explain one of the findings (``IFindingPages``:
@@ -42,12 +29,8 @@ def finding_page(request, context, findings):
 
 
 def action_title(request, workflow, action):
-    """A history entry's action in the reader's words: the transition's title, or the
-    note's; an action unknown here keeps its name."""
-    chosen = workflow.transition(action)
-    if chosen is not None and chosen.title:
-        return label(request, chosen.title, action)
-    return label(request, NOTE_TITLES.get(action), action)
+    """Kept for callers: ``statportal.labels.action_title``."""
+    return labels.action_title(request, workflow, action)
 
 
 def in_words(request, context, message):
@@ -88,8 +71,7 @@ def workflow_page(context, request):
             return HTTPFound(request.resource_url(context, "@@workflow"))
 
     def state_title(name):
-        state = workflow.state(name) if name else None
-        return label(request, state.title if state else None, name or "—")
+        return labels.state_title(request, workflow, name)
 
     return {
         "state": state_title(state_of(context, workflow)),

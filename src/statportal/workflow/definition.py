@@ -52,6 +52,14 @@ class Transition:
     #: Other states a system ``fire(..., to_state=...)`` may name instead of ``to_state``
     #: (a placement's Place publishes, schedules or withdraws the material).
     targets: tuple = ()
+    #: What the page says once it is taken: a ``_()`` text with named values
+    #: (``${number}``, ``${title}``, ``${state}``, ``${action}``, ``${link}``, and those the
+    #: workflow's ``values`` adds); None: a general "<title>: <state>" message.
+    message: object = None
+    #: What will happen, asked before it is taken (same named values); None: no question.
+    confirm: object = None
+    #: It cannot be undone by another transition (Place, Reject): a distinct, "danger" button.
+    irreversible: bool = False
 
     def target(self, obj):
         return next((state for state, holds in self.branches if holds(obj)), self.to_state)
@@ -68,6 +76,13 @@ class Workflow:
     transitions: tuple
     initial_state: str
     title: object = None
+    #: Titles of the history entries that are no transition (``note(obj, action)``):
+    #: ``{"remove_empty_sheets": _("Empty sheets removed")}`` (statportal.labels).
+    notes: dict = field(default_factory=dict)
+    #: ``values(obj, request) -> dict``: the named values of this workflow's messages and
+    #: confirmations beyond the general ones (a due time in the portal's time zone; a
+    #: ``link``: ``(text, url)``). None: only the general ones.
+    values: object = None
 
     def state(self, name):
         return self._states().get(name)
