@@ -8,7 +8,7 @@ The releases feature adds its guard to "place" (a Replace while another waits fo
 release, ``add_transition_guard``).
 """
 
-from statportal.i18n import _
+from statportal.i18n import _, format_datetime
 from statportal.placement.permissions import APPROVE, PLACE, REGISTER, REJECT, RETURN, SUBMIT
 from statportal.placement.placing import placement_guard
 from statportal.placement.queue import out_of_order_guard
@@ -18,11 +18,47 @@ from statportal.workflow import State, Transition, Workflow
 UNIT = ("Executor", "HeadOfUnit")
 OFFICE = ("Coordinator", "Moderator")
 
+
+
+def message_values(obj, request):
+    """The named values of the request's messages and questions (statportal.workflow.
+    messages): the due time in the portal's zone, where Place puts the material and when,
+    and, once placed, the material as a link."""
+    from datetime import datetime
+
+    from statportal import labels
+    from statportal.content.base import utcnow
+    from statportal.content.paths import find_by_path, root_of
+
+    root = root_of(obj)
+    section = labels.unit_title(request, getattr(obj, "section", ""), portal=root)
+    entry = find_by_path(root, obj.release) if getattr(obj, "release", "") else None
+    when = getattr(entry, "release", None)
+    kind = getattr(obj, "placement_type", "new")
+    if kind == "delete":
+        outcome = _("the material will be withdrawn from the site now")
+    elif isinstance(when, datetime) and when > utcnow():
+        outcome = _("the material will be published in ${section} at the release time, "
+                    "${time}", mapping={"section": section,
+                                         "time": format_datetime(request, when)})
+    else:
+        outcome = _("the material will be published in ${section} now",
+                    mapping={"section": section})
+    values = {"due": format_datetime(request, obj.due) if obj.due else "—",
+              "section": section, "outcome": outcome}
+    material = find_by_path(root, obj.material) if obj.material else None
+    if material is not None:
+        values["link"] = (labels.words(request, material.title, obj.material),
+                          request.resource_url(material))
+    return values
+
+
 PLACEMENT_WORKFLOW = Workflow(
     name="placement_request",
     title=_("Placement request"),
     initial_state="draft",
-    notes={"register_note": _("Register note")},
+    notes={"register_note": _("Register note"), "primary_data": _("Primary data")},
+    values=message_values,
     states=(
         State("draft", _("Draft"), {VIEW: UNIT, EDIT: ("Executor",), SUBMIT: ("Executor",)},
               inherit=False),
@@ -40,15 +76,22 @@ PLACEMENT_WORKFLOW = Workflow(
               inherit=False),
     ),
     transitions=(
-        Transition("submit", ("draft",), "awaiting_approval", SUBMIT, _("Submit for approval")),
-        Transition("approve", ("awaiting_approval",), "submitted", APPROVE, _("Approve")),
+        Transition("submit", ("draft",), "awaiting_approval", SUBMIT, _("Submit for approval"),
+                   message=_("Submitted for approval: ${title}.")),
+        Transition("approve", ("awaiting_approval",), "submitted", APPROVE, _("Approve"),
+                   message=_("Approved and sent to the coordinator: ${title}.")),
         Transition("register", ("submitted",), "registered", REGISTER, _("Register"),
-                   fields=("register_note",)),
+                   fields=("register_note",), message=_("${number} registered, due ${due}.")),
         Transition("place", ("registered",), "placed", PLACE, _("Place"),
-                   guards=(out_of_order_guard, placement_guard)),
+                   guards=(out_of_order_guard, placement_guard),
+                   message=_("${number} placed: ${link}"),
+                   confirm=_("Place ${number}: ${outcome}."), irreversible=True),
         Transition("return", ("awaiting_approval", "submitted", "registered"), "draft", RETURN,
-                   _("Return"), requires_comment=True),
+                   _("Return"), requires_comment=True,
+                   message=_("Returned to the executor: ${title}.")),
         Transition("reject", ("submitted", "registered"), "rejected", REJECT, _("Reject"),
-                   requires_comment=True),
+                   requires_comment=True, message=_("Rejected: ${title}."),
+                   confirm=_("Reject ${number}: the request ends here and is not placed; "
+                             "the executor is told the reason."), irreversible=True),
     ),
 )

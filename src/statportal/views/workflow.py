@@ -5,12 +5,12 @@ from pyramid.view import view_config
 
 from statportal import labels
 from statportal.content.base import Content
-from statportal.i18n import _, label
+from statportal.i18n import label
 from statportal.security.permissions import VIEW
 from statportal.security.staff import is_staff
+from statportal.views.actions import buttons, confirm_step, said
 from statportal.workflow import (
     WorkflowError,
-    available_transitions,
     fire,
     history_of,
     state_of,
@@ -58,16 +58,19 @@ def workflow_page(context, request):
     if workflow is None or not is_staff(request):  # history is for staff
         raise HTTPNotFound()
     error, findings = None, ()
+    asking = confirm_step(request, context)  # Place, Reject ...: what will happen, first
+    if asking is not None:
+        return asking
     if request.method == "POST":
         name = request.POST.get("transition", "")
         try:
-            fire(request, context, name, request.POST.get("comment"))
+            entry = fire(request, context, name, request.POST.get("comment"))
         except WorkflowError as exc:
             request.tm.doom()
             request.response.status = exc.status
             error, findings = in_words(request, context, exc.message), exc.findings
         else:
-            request.session.flash(request.localizer.translate(_("Done.")), "success")
+            said(request, context, entry)  # "2026-000014 registered, due ...", not "Done."
             return HTTPFound(request.resource_url(context, "@@workflow"))
 
     def state_title(name):
@@ -75,8 +78,7 @@ def workflow_page(context, request):
 
     return {
         "state": state_title(state_of(context, workflow)),
-        "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
-                        for t in available_transitions(request, context)],
+        "transitions": buttons(request, context),
         "history": [dict(entry, from_title=state_title(entry["from"]),
                          to_title=state_title(entry["to"]),
                          action_title=action_title(request, workflow, entry["action"]))

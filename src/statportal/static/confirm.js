@@ -1,0 +1,58 @@
+/* The question before a transition that asks one (statportal.views.actions): a modal
+   <dialog> with what will happen, the action's own button and Cancel. Without this script
+   the server asks on a confirmation page instead; so the form is only ever sent with
+   confirmed=1 from here. Texts come from data attributes and are set as text, never HTML. */
+(function () {
+  "use strict";
+  var dialog = null;
+
+  function build(holder) {
+    var d = document.createElement("dialog");
+    d.className = "confirm-dialog";
+    d.setAttribute("aria-labelledby", "confirm-dialog-title");
+    d.setAttribute("aria-describedby", "confirm-dialog-text");
+    d.innerHTML = '<h2 id="confirm-dialog-title"></h2><p id="confirm-dialog-text"></p>' +
+      '<p class="confirm-dialog-note"></p><div class="actions">' +
+      '<button type="button" class="confirm-yes"></button> ' +
+      '<button type="button" class="secondary confirm-no"></button></div>';
+    d.querySelector(".confirm-no").textContent = holder.dataset.confirmCancel || "Cancel";
+    d.querySelector(".confirm-no").addEventListener("click", function () { d.close(); });
+    document.body.appendChild(d);
+    return d;
+  }
+
+  function ask(button) {
+    var holder = button.closest(".transition-buttons");
+    var form = button.form;
+    if (!dialog) { dialog = build(holder); }
+    var irreversible = button.dataset.irreversible === "1";
+    dialog.querySelector("#confirm-dialog-title").textContent = button.textContent;
+    dialog.querySelector("#confirm-dialog-text").textContent = button.dataset.confirm;
+    var note = dialog.querySelector(".confirm-dialog-note");
+    note.textContent = irreversible ? (holder.dataset.confirmNote || "") : "";
+    note.hidden = !irreversible;
+    var old = dialog.querySelector(".confirm-yes");
+    var yes = old.cloneNode(false);  // drop the last question's listener
+    old.replaceWith(yes);
+    yes.textContent = button.textContent;
+    yes.className = "confirm-yes" + (irreversible ? " danger" : "");
+    yes.addEventListener("click", function () {
+      [["transition", button.value], ["confirmed", "1"]].forEach(function (pair) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+        form.appendChild(input);
+      });
+      dialog.close();
+      form.submit();
+    });
+    dialog.showModal();
+    dialog.querySelector(".confirm-no").focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (!button || !button.form || typeof HTMLDialogElement === "undefined") { return; }
+    event.preventDefault();
+    ask(button);
+  });
+}());

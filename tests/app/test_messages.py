@@ -1,0 +1,124 @@
+"""Say what happened (issue 18, item 3): a specific message after each transition instead
+of "Done."; a confirmation, with what will happen, before Place and Reject (without script
+a page that carries the POST on with confirmed=1); irreversible actions look different."""
+
+import re
+
+from statportal.testing import last_transaction, login_html, open_portal
+from tests.helpers.materials import as_user
+from tests.helpers.placement import REQUESTS, payload, step
+
+HTML = {"Accept": "text/html"}
+
+
+def _request(testapp, *steps, **changes):
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(**changes), status=201).json["@id"].replace(
+        "http://localhost/++api++", "")
+    for login, name in steps:
+        step(testapp, login, "/++api++" + url, name)
+    return url
+
+
+def _html_as(testapp, login):
+    as_user(testapp, None)
+    testapp.reset()
+    login_html(testapp, login)
+
+
+def _message(page):
+    found = page.html.select(".messages .message.success")
+    assert len(found) == 1, page.html.select(".messages")
+    return found[0]
+
+
+def test_submit_and_register_say_what_happened(app, testapp, demo):
+    url = _request(testapp)
+    _html_as(testapp, "aigerim")
+    page = testapp.get(url, headers=HTML)
+    done = page.forms["request-actions"].submit("transition", value="submit").follow()
+    text = _message(done).text
+    assert text.startswith("Submitted for approval: ") and "Done." not in done.text
+    step(testapp, "marat", "/++api++" + url, "approve")
+    _html_as(testapp, "dana")
+    form = testapp.get(url + "/@@workflow", headers=HTML).forms["workflow-form"]
+    done = form.submit("transition", value="register").follow()
+    with open_portal(app) as portal:
+        (obj,) = portal["requests"].values()
+        number = obj.number
+    text = " ".join(_message(done).text.split())
+    # "2026-000001 registered, due <day month year, HH:MM>" in Asia/Almaty
+    assert re.fullmatch(re.escape(number) + r" registered, due \d{1,2} \w+ \d{4}, \d\d:\d\d\.",
+                        text), text
+
+
+def test_place_asks_first_without_script_then_links_the_material(app, testapp, demo):
+    url = _request(testapp, ("aigerim", "submit"), ("marat", "approve"), ("dana", "register"))
+    _html_as(testapp, "yerlan")
+    page = testapp.get(url, headers=HTML)
+    place = page.html.select_one('#request-actions button[value="place"]')
+    assert "danger" in place["class"] and "will be published in" in place["data-confirm"]
+    before = last_transaction(app)
+    asked = page.forms["request-actions"].submit("transition", value="place")
+    assert asked.status_int == 200 and last_transaction(app) == before  # nothing written
+    assert "will be published in" in asked.html.select_one("#confirm-text").text
+    form = asked.forms["confirm-form"]
+    assert form["confirmed"].value == "1" and form["transition"].value == "place"
+    assert form["csrf_token"].value
+    assert asked.html.select_one("#confirm-form button.danger")
+    # the confirmation itself needs the CSRF token
+    testapp.post(url + "/@@workflow", {"transition": "place", "confirmed": "1"}, status=400)
+    assert last_transaction(app) == before
+    done = form.submit().follow()
+    message = _message(done)
+    link = message.select_one("a")
+    with open_portal(app) as portal:
+        (obj,) = portal["requests"].values()
+        assert obj.material and link["href"].endswith(obj.material + "/")
+        assert message.text.startswith(obj.number + " placed: ")
+
+
+def test_the_confirmation_page_by_get_writes_nothing(app, testapp, demo):
+    url = _request(testapp, ("aigerim", "submit"), ("marat", "approve"), ("dana", "register"))
+    _html_as(testapp, "yerlan")
+    before = last_transaction(app)
+    asked = testapp.get(url + "/@@workflow?confirm=place", headers=HTML)
+    assert asked.forms["confirm-form"]["transition"].value == "place"
+    assert last_transaction(app) == before
+    # not one this user may take: the ordinary page, no question
+    _html_as(testapp, "aigerim")
+    page = testapp.get(url + "/@@workflow?confirm=place", headers=HTML)
+    assert "confirm-form" not in page.forms
+
+
+def test_reject_asks_with_its_reason_and_escapes_the_title(app, testapp, demo):
+    evil = {"kk": "<b>x</b>", "ru": "<b>x</b>", "en": "<b>x</b>"}
+    url = _request(testapp, ("aigerim", "submit"), ("marat", "approve"), title=evil)
+    _html_as(testapp, "dana")
+    form = testapp.get(url + "/@@workflow", headers=HTML).forms["workflow-form"]
+    form["comment"] = "Wrong unit"
+    asked = form.submit("transition", value="reject")
+    confirm = asked.forms["confirm-form"]
+    assert confirm["comment"].value == "Wrong unit"  # carried on, still editable
+    done = confirm.submit().follow()
+    message = _message(done)
+    assert message.text == "Rejected: <b>x</b>." and message.select("b") == []
+
+
+def test_a_transition_without_a_question_goes_at_once(app, testapp, demo):
+    url = _request(testapp, ("aigerim", "submit"))
+    _html_as(testapp, "marat")
+    form = testapp.get(url + "/@@workflow", headers=HTML).forms["workflow-form"]
+    button = testapp.get(url + "/@@workflow", headers=HTML).html.select_one(
+        'button[value="approve"]')
+    assert not button.get("data-confirm") and "danger" not in (button.get("class") or [])
+    done = form.submit("transition", value="approve").follow()
+    assert _message(done).text.startswith("Approved and sent to the coordinator: ")
+
+
+def test_history_shows_titles_not_names(app, testapp, demo):
+    url = _request(testapp, ("aigerim", "submit"), ("marat", "approve"))
+    _html_as(testapp, "marat")
+    cells = [" ".join(td.text.split()) for td in testapp.get(
+        url + "/@@workflow", headers=HTML).html.select("table.listing tbody td:nth-child(3)")]
+    assert cells == ["Approve", "Submit for approval", "Primary data", "Created"]
