@@ -129,3 +129,15 @@ class IPageNotices(Interface):
 class ILayoutCache(Interface):
     """The anonymous visitor's navigation and breadcrumbs per state of the content tree
     (``statportal.views.layout.LayoutCache``)."""
+
+
+class IReferenceSearch(Interface):
+    """A named utility per content type (the name): ``search(request, text, limit) ->
+    [object]``, the objects of that type whose titles match ``text`` among those the user
+    may view (a catalog's ``allowed`` index). The reference pickers of forms ask it
+    (``statportal.views.picker``); registered by the feature that keeps the catalog."""
+
+
+class IHomePanels(Interface):
+    """What other features show on the home page (``config.add_home_panel``;
+    ``statportal.materials.home.HomePanels``): the release calendar's next releases."""

@@ -42,6 +42,10 @@ def validator(candidate, request):
     return []
 
 
+def panel(context, request):
+    return None
+
+
 def factory(settings):
     return lambda check: []
 
@@ -105,6 +109,19 @@ CASES = {
                                 lambda c, t: c.add_material_validator("", validator),
                                 lambda c, t: c.add_material_validator("extra",
                                                                       "no.such.validator")]),
+    "add_home_panel": ("statportal home panels",
+                       lambda c, t: c.add_home_panel("extra", panel,
+                                                     "statportal.materials:templates/home.pt"),
+                       [lambda c, t: c.add_home_panel("", panel,
+                                                      "statportal.materials:templates/home.pt"),
+                        lambda c, t: c.add_home_panel("extra", 42,
+                                                      "statportal.materials:templates/home.pt"),
+                        lambda c, t: c.add_home_panel("extra", panel,
+                                                      "statportal.materials:templates/no.pt"),
+                        lambda c, t: c.add_home_panel("extra", panel, "home.pt"),
+                        lambda c, t: c.add_home_panel("extra", panel,
+                                                      "statportal.materials:templates/home.pt",
+                                                      order="first")]),
     "add_disclosure_validator": ("statportal disclosure validators",
                                  lambda c, t: c.add_disclosure_validator("extra", factory),
                                  [lambda c, t: c.add_disclosure_validator("extra", 42),

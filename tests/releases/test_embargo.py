@@ -33,13 +33,15 @@ def anonymous_sees(testapp, material):
     seen["section_json"] = len(testapp.get(
         "/++api++/official-statistics/economy/industry").json["items"])
     seen["home"] = TITLE in testapp.get("/").text
+    # the category's page of the public menu (the material is express information)
+    seen["category"] = TITLE in testapp.get("/express-information").text
     seen["sitemap"] = material in testapp.get("/sitemap.xml").text
     return seen
 
 
 HIDDEN = {"page": 404, "json": 404, "download": 404, "download_any": 404, "history": 404,
           "search": False, "search_json": 0, "section": False, "section_json": 0,
-          "home": False, "sitemap": False}
+          "home": False, "sitemap": False, "category": False}
 
 
 def test_placed_for_a_future_release_it_is_scheduled_and_hidden(app, testapp, scheduled,
@@ -63,7 +65,7 @@ def test_released_at_its_time_and_the_entry_published(app, testapp, scheduled, f
     assert result.released == [entry] and result.materials == 1
     seen = anonymous_sees(testapp, material)
     assert seen["page"] == 200 and seen["download"] == 200 and seen["search_json"] == 1
-    assert seen["section"] and seen["sitemap"]
+    assert seen["section"] and seen["sitemap"] and seen["category"] and seen["home"]
     data = testapp.get(f"/++api++{entry}").json
     assert data["status"] == "published" and data["delay_minutes"] == 0
     assert data["published_at"] == (RELEASE + timedelta(seconds=20)).isoformat()
@@ -98,6 +100,8 @@ def test_a_replace_waits_on_its_request(app, testapp, demo, frozen):
     run_chain(testapp, replacement)
     as_user(testapp, None)
     assert revised not in testapp.get(material).text
+    assert TITLE in testapp.get("/express-information").text  # the old version is listed
+    assert revised not in testapp.get("/express-information").text
     assert testapp.get(f"/++api++{material}").json["title"]["en"] == TITLE
     frozen.set(RELEASE + timedelta(seconds=5))
     assert run_pass(app.registry).materials == 1

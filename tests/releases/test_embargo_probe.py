@@ -35,7 +35,9 @@ def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys): 
     code, out = run("embargo-probe", ini, "--url", server.application_url)
     assert code == 0, out
     checked = int(out.split()[-4])
-    assert checked == 9 and out.strip().endswith("0 leaks")   # 5 addresses, 4 listings
+    # 5 addresses; 6 listings: the section (page and JSON), search, the sitemap, the home
+    # page and the category's page of the menu (issue 18)
+    assert checked == 11 and out.strip().endswith("0 leaks")
     assert "[1/1]" in capsys.readouterr().err        # progress
 
 
@@ -50,6 +52,23 @@ def test_probe_finds_a_leak(app, server, ini, scheduled):  # noqa: F811
     code, out = run("embargo-probe", ini, "--url", server.application_url)
     assert code == 1
     assert f"LEAK {material}: answered 200" in out
+
+
+def test_probe_finds_a_leak_on_the_category_page(app, server, ini, scheduled):  # noqa: F811
+    material, _entry = scheduled
+    with open_portal(app) as portal:
+        from statportal.content.paths import find_by_path
+        from statportal.materials.catalog import get_catalog
+
+        # The same defect, and the catalog told of it: the listings then name the material.
+        obj = find_by_path(portal, material)
+        obj.__workflow_state__["material"] = "published"
+        obj.published_at = obj.modified
+        get_catalog(portal).index(obj)
+    code, out = run("embargo-probe", ini, "--url", server.application_url)
+    assert code == 1
+    assert "LEAK /express-information: shows " in out, out
+    assert "LEAK /: shows " in out, out  # the home page's newest materials
 
 
 def test_probe_reports_an_unreachable_portal(app, ini, scheduled, capsys):  # noqa: F811

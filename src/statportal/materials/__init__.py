@@ -54,12 +54,13 @@ def record_removed_sheets(event):
 
 def includeme(config):
     from statportal.content.events import ObjectAdded, ObjectModified, ObjectRemoved, ObjectRenamed
-    from statportal.materials import catalog, validators
+    from statportal.materials import catalog, home, validators
     from statportal.materials.json import serialize_material
     from statportal.materials.schemas import material_schema
     from statportal.workflow.events import AfterTransition
 
     config.add_directive("add_material_validator", validators.add_material_validator)
+    config.add_directive("add_home_panel", home.add_home_panel)  # the next releases'
     config.add_content_type("Material", Material, material_schema, title=_("Material"),
                             addable_to=("Section",), add_permission=ADD_MATERIAL,
                             serializer=serialize_material)
@@ -78,3 +79,4 @@ def includeme(config):
     config.add_subscriber(record_removed_sheets, ObjectModified)
     config.scan("statportal.materials.views")
     config.include("statportal.materials.openapi")
+    config.include("statportal.materials.references")  # the reference pickers' search

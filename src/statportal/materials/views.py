@@ -14,20 +14,22 @@ from statportal.content.resources import Portal, Section, get_portal
 from statportal.i18n import LANGUAGES, _, format_size, label, pick
 from statportal.materials import REPORTS
 from statportal.materials.catalog import get_catalog
-from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES
+from statportal.materials.categories import (
+    CATEGORIES,
+    CATEGORY_DESCRIPTIONS,
+    category_page_of,
+    category_title,
+    page_category,
+)
 from statportal.materials.json import download_url, file_json, may_see_versions
 from statportal.materials.resources import Material
-from statportal.numbers import NumberError, read_year
+from statportal.materials.search import LANGUAGE_NAMES, SearchInputError, listing, run_search
 from statportal.security.permissions import VIEW
-from statportal.workflow import available_transitions, state_of, workflow_of
+from statportal.views.actions import buttons
+from statportal.workflow import state_of, workflow_of
 
 HTML = "text/html"
-LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 PAGE_LANGUAGE_NAMES = {"kk": _("in Kazakh"), "ru": _("in Russian"), "en": _("in English")}
-
-
-def category_title(request, name):
-    return label(request, CATEGORY_TITLES.get(name), name)
 
 
 def batch_info(start, size, shown, total, query=""):
@@ -45,31 +47,46 @@ def _state_filter(request, section):
 
 
 def latest_by_category(request, per_category=5):
-    catalog = get_catalog(get_portal(request))
+    """The newest materials of each category, each group with the address of all of them:
+    the category's page of the menu, or a search where the portal has no such page."""
+    portal = get_portal(request)
+    catalog = get_catalog(portal)
     result = []
     for name in CATEGORIES:
         materials, total = catalog.search(category=name, size=per_category,
                                           principals=allowed_principals(request))
         if materials:
+            page = category_page_of(portal, name)
+            url = request.resource_url(page) if page is not None and request.has_permission(
+                VIEW, page) else request.resource_url(portal, "@@search",
+                                                      query={"category": name})
             result.append({"name": name, "title": category_title(request, name),
-                           "materials": materials, "total": total})
+                           "materials": materials, "total": total, "url": url})
     return result
 
 
 @view_config(context=Portal, accept=HTML, permission=VIEW,
              renderer="statportal.materials:templates/home.pt")
 def home(context, request):
-    """The home page: search, the newest materials of each category, the sections (the
-    materials' page of the core's Portal, as section_view is of its Section)."""
+    """The home page: search, the other features' panels (the next releases), the newest
+    materials of each category, the sections (the materials' page of the core's Portal,
+    as section_view is of its Section)."""
+    from statportal.materials.home import rendered_panels
+
     return {"sections": [(name, section) for name, section in context.sections()
                          if request.has_permission(VIEW, section)],
-            "latest": latest_by_category(request)}
+            "latest": latest_by_category(request),
+            "panels": rendered_panels(context, request)}
 
 
 @view_config(context=Section, accept=HTML, permission=VIEW,
              renderer="statportal.materials:templates/section.pt")
 def section_view(context, request):
     from statportal.views.layout import visible_children
+
+    category = page_category(context)
+    if category is not None:
+        return category_page(context, request, category)
 
     try:
         start, size = batch_params(request)
@@ -147,8 +164,7 @@ def material_page(context, request):
         "body": [p for p in pick(request, context.body)[0].split("\n\n") if p.strip()]
         if context.body else [],
         "state": label(request, state.title, state.name), "state_id": state.name,
-        "transitions": [(t.name, label(request, t.title, t.name))
-                        for t in available_transitions(request, context)],
+        "transitions": buttons(request, context),  # the shared buttons (views.actions)
         "versions": len(context.versions) if may_see_versions(request) else 0,
         "format_size": lambda size: format_size(request, size),
         "declaration": declaration(request, context),
@@ -209,55 +225,7 @@ def _int(value):
         return None
 
 
-# -- search -------------------------------------------------------------------------------
-FACETS = ("category", "section", "year", "language")
-FACET_TITLES = {"category": _("Category"), "section": _("Section"), "year": _("Year"),
-                "language": _("Language")}
-
-
-def search_params(request):
-    """The query's filters, checked: a bad one is a 400 that names it."""
-    params = {"text": request.GET.get("SearchableText", "").strip()[:200]}
-    category = request.GET.get("category") or None
-    if category and category not in CATEGORIES:
-        raise SearchInputError("category", _("Unknown category ${name}.",
-                                             mapping={"name": category}))
-    params["category"] = category
-    try:
-        params["year"] = read_year(request.GET)
-    except NumberError as exc:
-        raise SearchInputError(exc.field, exc.message) from None
-    language = request.GET.get("language") or None
-    if language and language not in LANGUAGES:
-        raise SearchInputError("language", _("The language must be kk, ru or en."))
-    params["language"] = language
-    section = request.GET.get("section") or None
-    if section and not section.startswith("/"):
-        section = "/" + section
-    params["section"] = section
-    return params
-
-
-class SearchInputError(Exception):
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-
-def run_search(request):
-    """``(params, start, size, materials, total, facets)``; each facet a list of
-    ``(value, count)``, most frequent first (at most 20)."""
-    params = search_params(request)
-    start, size = batch_params(request)
-    catalog = get_catalog(get_portal(request))
-    materials, total, counts = catalog.search(start=start, size=size, facets=FACETS,
-                                              principals=allowed_principals(request), **params)
-    facets = {name: sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))[:20]
-              for name in FACETS}
-    return params, start, size, materials, total, facets
-
-
+# -- search and the category pages -------------------------------------------------------
 @view_config(context=Portal, name="@search", permission=VIEW, renderer="json")
 def search_json(context, request):
     try:
@@ -278,45 +246,36 @@ def search_json(context, request):
                        for name, values in facets.items()}}
 
 
-@view_config(context=Portal, name="search", accept=HTML, permission=VIEW,
-             renderer="statportal.materials:templates/search.pt")
-def search_page(context, request):
-    from urllib.parse import urlencode
-
+def _listing_or_400(request, target, view_name="", fixed=None):
     try:
-        params, start, size, materials, total, facets = run_search(request)
+        return listing(request, target, view_name, fixed)
     except SearchInputError as exc:
         raise HTTPBadRequest(request.localizer.translate(exc.message)) from None
     except PayloadError:
         raise HTTPBadRequest() from None
-    kept = {key: value for key, value in request.GET.items()
-            if key in ("SearchableText", *FACETS) and value}
-    portal = get_portal(request)
 
-    def facet_url(name, value):
-        query = {**kept, name: value}
-        if value is None:
-            query.pop(name, None)
-        return request.resource_url(portal, "@@search", query=query)
 
-    def facet_label(name, value):
-        if name == "category":
-            return category_title(request, value)
-        if name == "section":
-            from statportal.content.paths import find_by_path
+@view_config(context=Portal, name="search", accept=HTML, permission=VIEW,
+             renderer="statportal.materials:templates/search.pt")
+def search_page(context, request):
+    return _listing_or_400(request, context, "@@search")
 
-            section = find_by_path(portal, value)
-            return label(request, section.title, value) if section is not None else value
-        if name == "language":
-            return LANGUAGE_NAMES.get(value, value)
-        return str(value)
 
-    return {"params": params, "materials": materials, "facets": facets,
-            "facet_url": facet_url, "facet_label": facet_label, "kept": kept,
-            "facet_titles": [(name, label(request, FACET_TITLES[name], name))
-                             for name in FACETS],
-            "batch": batch_info(start, size, len(materials), total, urlencode(kept)),
-            "category_title": lambda name: category_title(request, name)}
+def category_page(context, request, category):
+    """A category's page of the public menu (a section named in ``CATEGORY_PAGES``): the
+    published materials of the category from every section, newest first, searched and
+    faceted as the search page is (one code path: ``materials.search``)."""
+    from pyramid.renderers import render_to_response
+
+    from statportal.views.layout import visible_children
+
+    values = _listing_or_400(request, context, fixed={"category": category})
+    values.update(
+        category=category, category_name=category_title(request, category),
+        description=label(request, CATEGORY_DESCRIPTIONS[category], ""),
+        sections=visible_children(request, context, "Section"))
+    return render_to_response("statportal.materials:templates/category.pt", values,
+                              request=request)
 
 
 # -- translation report --------------------------------------------------------------------

@@ -80,6 +80,10 @@ def includeme(config):
     config.add_transition_guard("placement_request", "place", embargo.replace_guard)
     config.add_subscriber(embargo.on_placing, Placing)
     config.add_subscriber(embargo.on_placed, Placed)
+    # the next releases on the home page (the materials' page: they import no feature)
+    config.add_home_panel("next_releases", "statportal.releases.home.next_releases",
+                          "statportal.releases:templates/home_panel.pt", order=10)
     for module in ("views", "publish_views", "dashboard_views", "plan_views"):
         config.scan(f"statportal.releases.{module}")
     config.include("statportal.releases.openapi")
+    config.include("statportal.releases.references")  # the reference pickers' searches

@@ -4,7 +4,8 @@ scheduled material; anything but 404 is a leak.
 For a new material under embargo: its page, its JSON (``/++api++``), its history, and each
 file's download. For a Replace waiting for its release: the downloads the new files would
 have, and the material's page and JSON, which must not show the new version's title or
-file names. Search, the section's listing and the sitemap must not name it either.
+file names. Search, the section's listing, the category's page of the menu, the home page
+and the sitemap must not name it either.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,8 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
-from statportal.content.paths import find_by_path
+from statportal.content.paths import find_by_path, path_of
+from statportal.materials.categories import category_page_of
 from statportal.releases.catalog import get_release_catalog
 
 
@@ -48,9 +50,16 @@ def targets(portal):
                 # A search echoes its words: there only the address must not appear.
                 search = "/@search?" + urlencode({"SearchableText": words[0]}) if words \
                     else "/@search"
-                found.append(Target(path, urls, [
+                listings = [
                     (section, [*words, quoted]), (f"/++api++{quote(section)}", [*words, quoted]),
-                    (search, [quoted]), ("/sitemap.xml", [quoted])]))
+                    (search, [quoted]), ("/sitemap.xml", [quoted]),
+                    # the home page names the next releases' titles (the calendar is
+                    # public): there only the address must not appear
+                    ("/", [quoted])]
+                page = category_page_of(portal, material.category)
+                if page is not None:  # the category's page of the menu lists it by title
+                    listings.append((quote(path_of(page)), [*words, quoted]))
+                found.append(Target(path, urls, listings))
             else:
                 request_obj = find_by_path(portal, item["request"])
                 if request_obj is None:

@@ -1,0 +1,75 @@
+"""The home page's next releases (issue 18 item 5): the next five upcoming entries of the
+calendar, soonest first, their time in the ``statportal.timezone`` setting, and a link to
+the calendar; registered by the releases as a home panel (the materials, whose page the
+home page is, import no other feature)."""
+
+import pytest
+
+from statportal.testing import make_settings
+from tests.helpers.calendar import add as add_entry
+from tests.helpers.placement import as_user
+
+EN = {"Accept-Language": "en"}
+
+
+def panel(testapp, lang="en"):
+    as_user(testapp, None)
+    home = testapp.get("/", headers={"Accept-Language": lang})
+    return home.html.select_one("section.next-releases")
+
+
+def titled(n):
+    return {"kk": f"Шығарылым {n}", "ru": f"Выпуск {n}", "en": f"Release {n}"}
+
+
+def test_the_next_five_upcoming_soonest_first(testapp, frozen, demo):
+    for n, day in enumerate((21, 3, 18, 2, 10, 22)):
+        add_entry(testapp, title=titled(n), release_at=f"2026-12-{day:02d}T10:00:00+05:00")
+    cancelled = add_entry(testapp, title=titled("cancelled"),
+                          release_at="2026-12-01T15:00:00+05:00").json["@id"]
+    as_user(testapp, "dana").patch_json(cancelled, {"status": "cancelled", "cancel_notice": {
+        "en": "Merged", "kk": "Біріктірілді", "ru": "Объединено"}})
+    upcoming = testapp.get("/++api++/calendar/@releases?view=upcoming&b_size=5").json["items"]
+    found = panel(testapp)
+    assert found.select_one("h2").text.strip() == "Next releases"
+    titles = [a.text.strip() for a in found.select("ul a")]
+    assert len(titles) == 5
+    assert titles == [item["title"]["en"] for item in upcoming]
+    assert "Release cancelled" not in found.text
+    assert titles.index("Release 3") < titles.index("Release 1")  # 2 December, then the 3rd
+    assert "Release 5" not in titles  # 22 December: the sixth
+    assert found.select_one("a.more")["href"] == "http://localhost/calendar/"
+    assert found.select_one("a.more").text.strip() == "The release calendar"
+
+
+def test_times_in_almaty_by_default(testapp, frozen, demo):
+    add_entry(testapp, title=titled("soon"), release_at="2026-12-01T15:30:00+05:00")
+    first = panel(testapp).select_one("ul li")
+    assert "Release soon" in first.text and "15:30" in first.select_one("time").text
+    assert first.select_one("time")["datetime"] == "2026-12-01T10:30:00+00:00"
+    assert "15:30" in panel(testapp, "ru").select_one("ul li time").text
+
+
+class TestInAnotherTimezone:
+    @pytest.fixture
+    def app_settings(self, tmp_path):
+        return make_settings(tmp_path, **{"statportal.timezone": "Europe/Moscow"})
+
+    def test_times_follow_the_setting(self, testapp, frozen, demo):
+        add_entry(testapp, title=titled("soon"), release_at="2026-12-01T15:30:00+05:00")
+        first = panel(testapp).select_one("ul li")
+        assert "Release soon" in first.text and "13:30" in first.select_one("time").text
+
+
+def test_an_empty_calendar_says_so(testapp):
+    found = panel(testapp)
+    assert "No releases are announced yet." in found.text
+    assert found.select_one("a.more")["href"] == "http://localhost/calendar/"
+
+
+def test_the_panel_is_registered_not_imported(app):
+    from statportal.interfaces import IHomePanels
+
+    panels = app.registry.getUtility(IHomePanels).ordered()
+    assert [p.name for p in panels] == ["next_releases"]
+    assert panels[0].panel.__module__ == "statportal.releases.home"
