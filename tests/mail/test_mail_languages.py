@@ -1,6 +1,6 @@
 """Mail is written by gettext in its reader's language: ``translate_for(registry, message,
 language, mapping)`` reads the registry's catalogs; the asker's mail in the question's
-language, the office's notices in kk, ru and en one after the other."""
+language, the office's notices in each recipient's language."""
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -77,10 +77,15 @@ def test_the_askers_mail_is_in_the_questions_language(app, testapp, demo, frozen
     assert message["Subject"] == expected
 
 
-def test_the_office_notices_are_in_the_three_languages(app, testapp, demo, frozen, smtp):
-    from statportal.questions.messages import OFFICE, office_subject
+def test_the_office_notices_are_in_one_language_each(app, testapp, demo, frozen, smtp):
+    """Issue 18: the office's notices are written in the recipient's language (they were
+    kk / ru / en run together); tests/mail/test_staff_languages.py sends them."""
+    from statportal.questions.messages import OFFICE, office_message, office_subject
 
-    subject = office_subject(app.registry, "routed", "2026-000001")
-    assert subject == " / ".join(
-        translate_for(app.registry, OFFICE["routed"], lang) for lang in ("kk", "ru", "en")) \
-        + ": № 2026-000001"
+    for lang in ("kk", "ru", "en"):
+        subject = office_subject(app.registry, "routed", "2026-000001", lang)
+        assert subject == translate_for(app.registry, OFFICE["routed"], lang) + \
+            ": № 2026-000001"
+        assert " / " not in subject
+        assert office_message(app.registry, "routed", "2026-000001", "L", lang) == (
+            subject, f"{subject}\n\nL\n")

@@ -9,27 +9,29 @@ from statportal.i18n import _
 from statportal.security.principals import addresses_with_role as addresses
 
 WORKER = "system:worker"
-#: To Support and the coordinators: in all three languages (``in_every_language``).
+#: To Support and the coordinators: in each recipient's language (``queue_staff_mail``).
 SUBJECTS = {
     "reported": _("Portal incident"),
     "escalated": _("The portal has not been working steadily for over a day"),
 }
 
 
-def _title(incident):
-    return next((incident.title[lang] for lang in ("kk", "ru", "en")
-                 if incident.title.get(lang)), "")
+def _title(incident, language="kk"):
+    """The incident's title in ``language``, else the first it has."""
+    return incident.title.get(language) or next(
+        (incident.title[lang] for lang in ("kk", "ru", "en") if incident.title.get(lang)), "")
 
 
 def _mail(request, portal, group, subject, body):
-    from statportal.i18n import in_every_language
-    from statportal.mail import make_message, queue_mail
+    """``body(language)``: the text under the subject, in the recipient's language."""
+    from statportal.i18n import translate_for
+    from statportal.mail import queue_staff_mail
 
     recipients = addresses(portal, group, request.registry)
     if recipients:
-        queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
-                                         recipients, in_every_language(request.registry,
-                                                                       subject), body))
+        queue_staff_mail(request, recipients, lambda language: (
+            translate_for(request.registry, subject, language), body(language)),
+            portal=portal)
 
 
 def escalation_guard(incident, request, transition):
@@ -61,9 +63,10 @@ def on_reported(event):
     request = get_current_request()
     if request is not None:
         portal = root_of(incident)
-        _mail(request, portal, "group:support", SUBJECTS["reported"],
-              f"{_title(incident)}\n\n{request.application_url.removesuffix('/++api++')}"
-              f"/incidents/{incident.__name__}")
+        _mail(request, portal, "group:support", SUBJECTS["reported"], lambda language: (
+              f"{_title(incident, language)}\n\n"
+              f"{request.application_url.removesuffix('/++api++')}"
+              f"/incidents/{incident.__name__}"))
 
 
 def on_transition(event):
@@ -86,17 +89,17 @@ def on_transition(event):
 
 
 def _escalated(request, incident, now):
-    from statportal.i18n import in_every_language, timezone
+    from statportal.i18n import timezone, translate_for
 
     incident.escalated_at = now
     incident.__parent__.sets()[1].insert(incident.__name__)
     portal = root_of(incident)
     reported = incident.reported_at.astimezone(timezone(request)).strftime("%d.%m.%Y %H:%M")
-    _mail(request, portal, "group:coordinators", SUBJECTS["escalated"],
-          f"{_title(incident)}\n{in_every_language(request.registry, _('Reported'))}: "
-          f"{reported}\n\n"
+    _mail(request, portal, "group:coordinators", SUBJECTS["escalated"], lambda language: (
+          f"{_title(incident, language)}\n"
+          f"{translate_for(request.registry, _('Reported'), language)}: {reported}\n\n"
           f"{request.application_url.removesuffix('/++api++')}/incidents/"
-          f"{incident.__name__}")
+          f"{incident.__name__}"))
 
 
 def escalate_due(request, portal, now):

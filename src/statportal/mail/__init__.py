@@ -15,13 +15,15 @@ from statportal.mail.outbox import (
     OutgoingMail,
     deliver_pending,
     get_outbox,
+    mail_state,
     make_message,
     queue_mail,
 )
 from statportal.mail.running import kick_of, sender_of
+from statportal.mail.staff import queue_staff_mail
 
 __all__ = ["OutgoingMail", "deliver_pending", "get_outbox", "kick_of", "make_message",
-           "queue_mail", "sender_of"]
+           "mail_state", "queue_mail", "queue_staff_mail", "sender_of"]
 
 
 def includeme(config):

@@ -92,6 +92,15 @@ def queue_mail(request, message):
     return key
 
 
+def mail_state(portal, key):
+    """The state of the queued mail ``key``: ``queued`` (waiting or being retried),
+    ``sent`` (the mail server took it), ``failed`` (given up), or None when the outbox
+    holds no such mail."""
+    outbox = get_outbox(portal)
+    mail = outbox.get(key) if outbox is not None and key else None
+    return mail.state if mail is not None else None
+
+
 class SMTPDelivery:
     """Sends bytes through smtplib, with CRLF line endings."""
 

@@ -1,15 +1,16 @@
 """Who hears of a request's transitions: the executor on return, rejection and placement;
 the moderators on registration, with the filled-in form attached as a PDF."""
 
-from statportal.content.paths import find_by_path
+from statportal.content.paths import find_by_path, path_of
 from statportal.content.resources import get_portal
 from statportal.i18n import _, format_datetime, translate_for
-from statportal.mail import make_message, queue_mail
+from statportal.mail import queue_staff_mail
 from statportal.placement.annex import DEFAULT_FONT, language_of, location, render_annex
 from statportal.security.principals import addresses_with_role
 
-# Written in the request's language (``translate_for``): the kk and ru texts are the
-# catalogs' translations of these.
+# Mail to staff: each recipient reads it in their own language (their account's
+# ``language``; ``queue_staff_mail`` writes one message per language), the kk and ru texts
+# being the catalogs' translations of these.
 SUBJECTS = {
     "register": _("Placement request ${number} registered"),
     "return": _("Request returned: ${title}"),
@@ -38,32 +39,40 @@ def on_request_transition(event):
         return
     portal = get_portal(request)
     lang = language_of(obj)
-    localized = _LocalRequest(request, lang)
+    base = request.application_url.removesuffix("/++api++")    # the pages, not the API
 
-    def when(value):
-        return format_datetime(localized, value)
+    def values_in(language):
+        def when(value):
+            return format_datetime(_LocalRequest(request, language), value) if value else ""
 
-    values = {"number": obj.number or "", "title": obj.title.get(lang) or
-              next(iter(obj.title.values()), ""), "comment": event.comment,
-              "url": request.resource_url(obj, "@@workflow"),
-              "due": when(obj.due) if obj.due else "",
-              "material": request.application_url + (obj.material or ""),
-              # art. 8: the place on the portal, step by step (section → subsection)
-              "location": location(portal, obj.section, lang)}
-    sender = request.registry.settings["mail.default_sender"]
-    subject = translate_for(request.registry, SUBJECTS[name], lang, values)
-    body = translate_for(request.registry, BODIES[name], lang, values)
+        return {"number": obj.number or "", "comment": event.comment,
+                "title": obj.title.get(language) or obj.title.get(lang) or
+                next(iter(obj.title.values()), ""),
+                "url": base + path_of(obj) + "/@@workflow", "due": when(obj.due),
+                "material": base + (obj.material or ""),
+                # art. 8: the place on the portal, step by step (section → subsection)
+                "location": location(portal, obj.section, language)}
+
+    attachments = []
     if name == "register":
         recipients = moderators(portal, request.registry)
+        # The annex is the filled-in form: in the request's own language.
         titles = {path: (find_by_path(portal, path).title.get(lang) or path)
                   for path in (obj.unit, obj.section) if find_by_path(portal, path) is not None}
-        pdf = render_annex(obj, titles, when,
-                           request.registry.settings.get("statportal.pdf_font", DEFAULT_FONT))
+        pdf = render_annex(obj, titles, lambda value: format_datetime(
+            _LocalRequest(request, lang), value),
+            request.registry.settings.get("statportal.pdf_font", DEFAULT_FONT))
         attachments = [(f"request-{obj.number}.pdf", "application/pdf", pdf)]
     else:
-        recipients, attachments = [obj.executor_email], []
+        recipients = [obj.executor_email] if obj.executor_email else []
+
+    def compose(language):
+        values = values_in(language)
+        return (translate_for(request.registry, SUBJECTS[name], language, values),
+                translate_for(request.registry, BODIES[name], language, values), attachments)
+
     if recipients:
-        queue_mail(request, make_message(sender, recipients, subject, body, attachments))
+        queue_staff_mail(request, recipients, compose, portal=portal)
 
 
 class _LocalRequest:

@@ -1,10 +1,10 @@
 """The e-mails of a question: the asker's confirmation and answer (in the question's
-language), the office's notices, and the forward to the document management system in a
-stable format (``FORMAT``; described in docs/questions.md)."""
+language), the office's notices (in each staff recipient's language), and the forward to
+the document management system in a stable format (``FORMAT``; described in docs/questions.md)."""
 
 import json
 
-from statportal.i18n import _, in_every_language, translate_for
+from statportal.i18n import _, translate_for
 
 FORMAT = "statportal-question/1"
 
@@ -23,7 +23,7 @@ ASKER = {
     },
 }
 
-#: To the office: in all three languages, like the other notices to staff.
+#: To the office: in each recipient's own language (``mail.queue_staff_mail``).
 OFFICE = {
     "routed": _("A question has been routed to your unit"),
     "answered": _("An answer awaits your approval"),
@@ -33,13 +33,14 @@ OFFICE = {
 DIGEST = _("Questions waiting to be routed")
 
 
-def digest_message(registry, lines, dashboard):
-    """(subject, body) of the coordinators' morning list: (number, received, due, link)."""
+def digest_message(registry, lines, dashboard, language):
+    """(subject, body) of the coordinators' morning list, in ``language``: (number,
+    received, due, link)."""
     rows = "\n".join(f"{number} · {received} · {due}\n  {link}"
                       for number, received, due, link in lines)
-    head = " · ".join(("№", in_every_language(registry, _("Received")),
-                       in_every_language(registry, _("Due"))))
-    return (in_every_language(registry, DIGEST) + f": {len(lines)}",
+    head = " · ".join(("№", translate_for(registry, _("Received"), language),
+                       translate_for(registry, _("Due"), language)))
+    return (translate_for(registry, DIGEST, language) + f": {len(lines)}",
             f"{head}\n\n{rows}\n\n{dashboard}\n")
 
 
@@ -50,8 +51,15 @@ def asker_message(registry, kind, language, values):
             translate_for(registry, texts["body"], language, values))
 
 
-def office_subject(registry, kind, number):
-    return in_every_language(registry, OFFICE[kind]) + f": № {number}"
+def office_subject(registry, kind, number, language):
+    """The subject of an office notice, in ``language`` (the recipient's)."""
+    return translate_for(registry, OFFICE[kind], language) + f": № {number}"
+
+
+def office_message(registry, kind, number, link, language):
+    """(subject, body) of an office notice in ``language``: what waits, and where."""
+    subject = office_subject(registry, kind, number, language)
+    return subject, f"{subject}\n\n{link}\n"
 
 
 def _line(value):

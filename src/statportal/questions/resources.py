@@ -135,6 +135,7 @@ class Question(Content):
     number = received_at = due = None
     routed_at = answered_at = sent_at = published_at = None
     status_token = None     # the secret of the asker's status link; never serialised
+    answer_mail = None      # the outbox key of the answer's mail (None: sent before it existed)
     closed_at = None
 
     def shown_text(self):

@@ -251,18 +251,20 @@ def _mail_asker(request, question, kind):
 
     subject, body = asker_message(request.registry, kind, question.language,
                                   _values(request, question))
-    queue_mail(request, make_message(_sender(request), [question.email], subject, body))
+    key = queue_mail(request, make_message(_sender(request), [question.email], subject, body))
+    if kind == "answer":
+        # "Answer sent" only once this mail has left the outbox (views: answer_delivery).
+        question.answer_mail = key
 
 
 def _mail_office(request, recipients, question, kind):
-    from statportal.mail import make_message, queue_mail
-    from statportal.questions.messages import office_subject
+    from statportal.mail import queue_staff_mail
+    from statportal.questions.messages import office_message
 
     if recipients:
-        queue_mail(request, make_message(_sender(request), recipients,
-                                         office_subject(request.registry, kind,
-                                                        question.number),
-                                         staff_link(request, question)))
+        queue_staff_mail(request, recipients, lambda language: office_message(
+            request.registry, kind, question.number, staff_link(request, question), language),
+            portal=root_of(question))
 
 
 def _mail_units(request, question, group, kind):
@@ -309,12 +311,12 @@ def morning_digest(request, portal, now):
     recipients = addresses(portal, "group:coordinators", request.registry)
     if not waiting or not recipients:
         return 0
-    from statportal.mail import make_message, queue_mail
+    from statportal.mail import queue_staff_mail
 
     lines = [(q.number, calendar.local(q.received_at).strftime("%d.%m.%Y %H:%M"),
               calendar.local(q.due).strftime("%d.%m.%Y %H:%M"), staff_link(request, q))
              for q in waiting]
-    subject, body = digest_message(request.registry, lines,
-                                   f"{base_url(request)}/questions/@@dashboard")
-    queue_mail(request, make_message(_sender(request), recipients, subject, body))
+    queue_staff_mail(request, recipients, lambda language: digest_message(
+        request.registry, lines, f"{base_url(request)}/questions/@@dashboard", language),
+        portal=portal)
     return 1

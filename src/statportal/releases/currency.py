@@ -204,23 +204,20 @@ def scan(request, portal, now):
     return result
 
 
-def _notice_body(request, finding, then, values_in):
-    """The finding and ``then`` (what to do, or what was not done) in kk, ru and en, each
-    with the finding's title in that language."""
+def _notice_body(request, finding, then, values, language):
+    """The finding and ``then`` (what to do, or what was not done) in ``language`` (the
+    recipient's), with the finding's title in that language."""
     from statportal.i18n import translate_for
 
     registry = request.registry
-    return "\n\n".join(
-        translate_for(registry, BODIES[finding.kind], lang, values_in(lang)) + "\n" +
-        translate_for(registry, BODIES[then], lang, values_in(lang))
-        for lang in LANGUAGES)
+    return (translate_for(registry, BODIES[finding.kind], language, values) + "\n" +
+            translate_for(registry, BODIES[then], language, values))
 
 
 def send_notice(request, portal, finding, actor, now):
     """E-mail the responsible executor; the deadline is one working day (art. 15)."""
     from statportal.content.editing import EditError
     from statportal.i18n import _
-    from statportal.mail import make_message, queue_mail
     from statportal.schedule.exceptions import calendar_of
 
     if not finding.is_open:
@@ -233,13 +230,9 @@ def send_notice(request, portal, finding, actor, now):
                         type="no_address")
     calendar = calendar_of(portal, request.registry.settings)
     deadline = calendar.add_working_days(now, 1).astimezone(UTC)
-    from statportal.i18n import in_every_language
-
-    body = _notice_body(request, finding, "deadline", lambda lang: _values(
-        request, finding, calendar, deadline, lang=lang))
-    subject = in_every_language(request.registry, SUBJECTS["notice"])
-    queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
-                                     [finding.executor_email], subject, body))
+    _mail(request, portal, [finding.executor_email], "notice", lambda lang: _notice_body(
+        request, finding, "deadline", _values(request, finding, calendar, deadline,
+                                              lang=lang), lang))
     finding.notice = {"sent_at": now, "by": actor, "to": finding.executor_email,
                       "deadline": deadline}
     deadlines(portal).insert((deadline.timestamp(), finding.key))
@@ -265,7 +258,6 @@ def heads_of(portal, unit_path):
 
 
 def escalate(request, portal, finding, now):
-    from statportal.mail import make_message, queue_mail
     from statportal.schedule.exceptions import calendar_of
 
     heads = heads_of(portal, finding.unit)
@@ -273,15 +265,21 @@ def escalate(request, portal, finding, now):
     if not heads:
         return finding
     calendar = calendar_of(portal, request.registry.settings)
-    from statportal.i18n import in_every_language
-
-    body = _notice_body(request, finding, "escalation", lambda lang: _values(
-        request, finding, calendar, finding.notice["deadline"], finding.notice["sent_at"],
-        lang=lang))
-    subject = in_every_language(request.registry, SUBJECTS["escalation"])
-    queue_mail(request, make_message(request.registry.settings["mail.default_sender"],
-                                     heads, subject, body))
+    _mail(request, portal, heads, "escalation", lambda lang: _notice_body(
+        request, finding, "escalation", _values(
+            request, finding, calendar, finding.notice["deadline"],
+            finding.notice["sent_at"], lang=lang), lang))
     return finding
+
+
+def _mail(request, portal, recipients, subject, body):
+    """To staff: each in their own language (``queue_staff_mail``); ``body(language)``."""
+    from statportal.i18n import translate_for
+    from statportal.mail import queue_staff_mail
+
+    queue_staff_mail(request, recipients, lambda language: (
+        translate_for(request.registry, SUBJECTS[subject], language), body(language)),
+        portal=portal)
 
 
 def on_request_registered(event):

@@ -18,7 +18,7 @@ class User(Content):
     """A person who logs in. The login is the object's id."""
 
     def __init__(self, fullname="", email="", roles=(), groups=(), org_unit=None,
-                 active=True, creator=None):
+                 active=True, creator=None, language=None):
         self.created = self.modified = utcnow()
         self.creator = creator
         self.description = {}
@@ -28,6 +28,7 @@ class User(Content):
         self.groups = tuple(groups)
         self.org_unit = org_unit
         self.active = active
+        self._language = language if language in LANGUAGES else None
         self.password_hash = None
         #: Bumped when the password changes: sessions of the old one end.
         self.auth_version = 0
@@ -39,6 +40,23 @@ class User(Content):
     @property
     def title(self):
         return {lang: self.fullname or self.__name__ or "" for lang in LANGUAGES}
+
+    #: The language of the mail this user gets (kk, ru or en), stored as ``_language``.
+    #: Users stored before the preference existed have none: they read as the portal's
+    #: default language (the ``statportal.default_locale`` setting, kk), no evolve step.
+    _language = None
+
+    @property
+    def language(self):
+        return self._language if self._language in LANGUAGES else default_language()
+
+    @language.setter
+    def language(self, value):
+        self._language = value if value in LANGUAGES else None
+
+    def set_language(self, value):
+        """The forms' and the API's setter (``editing.apply_fields``)."""
+        self.language = value
 
     #: Bumped on logout: every session begun before ends (a class default, so users stored
     #: before it existed need no evolve step).
@@ -90,6 +108,37 @@ def find_user(portal, login):
     if not login:
         return None
     return portal["principals"]["users"].get(login)
+
+
+def default_language(registry=None):
+    """The portal's default language: the ``statportal.default_locale`` setting (kk)."""
+    if registry is None:
+        from pyramid.threadlocal import get_current_registry
+
+        registry = get_current_registry()
+    language = (getattr(registry, "settings", None) or {}).get("statportal.default_locale")
+    return language if language in LANGUAGES else LANGUAGES[0]
+
+
+def user_language(user, registry=None):
+    """The language ``user`` reads mail in: their preference, else the portal's default."""
+    language = getattr(user, "_language", None)
+    return language if language in LANGUAGES else default_language(registry)
+
+
+def addresses_by_language(portal, addresses, registry=None):
+    """``{language: [address, ...]}`` of ``addresses``, each under the language of the
+    active user who has it (an address no user has: the portal's default language), so
+    that staff mail is written once per language, never in three run together."""
+    languages = {}
+    for user in portal["principals"]["users"].values():
+        if user.active and user.email and user.email not in languages:
+            languages[user.email] = user_language(user, registry)
+    grouped = {}
+    for address in dict.fromkeys(addresses):
+        language = languages.get(address) or default_language(registry)
+        grouped.setdefault(language, []).append(address)
+    return grouped
 
 
 def user_roles(portal, user):
@@ -149,3 +198,18 @@ def addresses_in_unit(portal, unit_path, role, registry=None):
 def members_of(portal, group_name):
     # Users are few (hundreds); this listing is for the admin page only.
     return [u for u in portal["principals"]["users"].values() if group_name in u.groups]
+
+
+def matches(query, *texts):
+    """Whether every word of ``query`` is in one of ``texts`` (case ignored); an empty
+    query matches everything. The admin lists' and the Sharing page's search."""
+    words = (query or "").casefold().split()
+    haystack = " ".join(t for t in texts if isinstance(t, str)).casefold()
+    return all(word in haystack for word in words)
+
+
+def search_users(portal, query="", with_email=False):
+    """``[(login, user)]`` whose login or name (and e-mail, ``with_email``: only for those
+    who may manage users) holds every word of ``query``, by login."""
+    return [(login, user) for login, user in sorted(portal["principals"]["users"].items())
+            if matches(query, login, user.fullname, user.email if with_email else None)]

@@ -87,6 +87,50 @@ def password_missing(node, kw):
     return colander.required if kw.get("adding") else colander.drop
 
 
+@colander.deferred
+def password_description(node, kw):
+    # On edit an empty password keeps the current one (the field is not required there);
+    # a new user needs one.
+    if kw.get("adding"):
+        return _("At least ${n} characters.", mapping={"n": MIN_LENGTH})
+    return _("Leave empty to keep the current password.")
+
+
+@colander.deferred
+def language_default(node, kw):
+    """A new user's language: the page's when a Manager adds them through the UI; a user
+    stored before the preference existed shows the portal's default, which they get."""
+    from statportal.security.principals import default_language
+
+    request = kw.get("request")
+    if kw.get("adding") and getattr(request, "locale_name", None):
+        return request.locale_name
+    return default_language(getattr(request, "registry", None))
+
+
+@colander.deferred
+def language_missing(node, kw):
+    """Left out (the API, a script): the portal's default on creation, unchanged on edit."""
+    from statportal.security.principals import default_language
+
+    request = kw.get("request")
+    return default_language(getattr(request, "registry", None)) if kw.get("adding") \
+        else colander.drop
+
+
+def language_node():
+    """The ``language`` preference: the language of the mail the user gets."""
+    from statportal.i18n import LANGUAGE_NAMES, LANGUAGES
+
+    return colander.SchemaNode(
+        colander.String(), name="language", title=_("Language of the mail"),
+        description=_("The portal writes its notices to this person in this language only."),
+        default=language_default, missing=language_missing,
+        validator=colander.OneOf(LANGUAGES),
+        widget=deform.widget.SelectWidget(values=[(code, LANGUAGE_NAMES[code])
+                                                  for code in LANGUAGES]))
+
+
 class UserSchema(colander.MappingSchema):
     fullname = colander.SchemaNode(colander.String(), title=_("Full name"),
                                    validator=colander.Length(min=1, max=200))
@@ -101,10 +145,11 @@ class UserSchema(colander.MappingSchema):
                                    validator=orgunit_validator)
     active = colander.SchemaNode(colander.Boolean(), title=_("Active"), missing=True,
                                  default=True)
+    language = language_node()
     password = colander.SchemaNode(
         colander.String(), title=_("Password"), missing=password_missing,
         validator=_password_validator,
-        description=_("Leave empty to keep the current password."),
+        description=password_description,
         widget=deform.widget.CheckedPasswordWidget(redisplay=False),
         writeonly=True,
     )
