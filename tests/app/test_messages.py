@@ -122,3 +122,27 @@ def test_history_shows_titles_not_names(app, testapp, demo):
     cells = [" ".join(td.text.split()) for td in testapp.get(
         url + "/@@workflow", headers=HTML).html.select("table.listing tbody td:nth-child(3)")]
     assert cells == ["Approve", "Submit for approval", "Primary data", "Created"]
+
+
+def test_closing_a_question_asks_then_says_so(app, testapp, demo):
+    from tests.helpers.questions import ask, path
+
+    url = path(ask(testapp).json).replace("/++api++", "")
+    _html_as(testapp, "dana")
+    page = testapp.get(url, headers=HTML)
+    close = page.html.select_one('#question-form button[value="close"]')
+    assert "without an answer" in close["data-confirm"]
+    form = page.forms["question-form"]
+    form["comment"] = "Spam"
+    before = last_transaction(app)
+    asked = form.submit("transition", value="close")
+    assert last_transaction(app) == before and "the coordinator may reopen it" in asked.text
+    done = asked.forms["confirm-form"].submit().follow()
+    with open_portal(app) as portal:
+        (question,) = portal["questions"].values()
+        assert _message(done).text == \
+            f"Question {question.number} was closed without an answer."
+    # Reopen asks nothing: at once, in its own words
+    done = testapp.get(url, headers=HTML).forms["question-form"].submit("transition",
+                                                                      value="reopen").follow()
+    assert _message(done).text == f"Question {question.number} was reopened."

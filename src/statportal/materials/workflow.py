@@ -64,9 +64,11 @@ MATERIAL_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition("publish", ("private", "withdrawn"), "published", PUBLISH, _("Publish"),
-                   guards=(validators_guard,)),
+                   guards=(validators_guard,), message=_("Published: ${link}")),
         Transition("withdraw", ("published", "scheduled"), "withdrawn", WITHDRAW, _("Withdraw"),
-                   requires_comment=True),
+                   requires_comment=True, message=_("Withdrawn from the site: ${title}."),
+                   confirm=_("Withdraw ${title}: the public no longer sees the material and "
+                             "its files; it can be published again.")),
         Transition("place", ("private", "scheduled", "published", "withdrawn"), "published",
                    None, _("Place"), system=True, targets=("scheduled", "withdrawn")),
         Transition("release", ("scheduled", "published"), "published", None, _("Release"),

@@ -19,8 +19,9 @@ from statportal.api.errors import json_error
 from statportal.api.serialize import bound_schema
 from statportal.content import editing
 from statportal.content.registry import get_content_registry
-from statportal.i18n import _, label, pick
+from statportal.i18n import LANGUAGE_NAMES, LANGUAGE_TITLES, _, label, pick
 from statportal.questions import ASK, DASHBOARD
+from statportal.questions.delivery import ASKER_LABELS, answer_delivery, staff_state_label
 from statportal.questions.limits import get_limits
 from statportal.questions.resources import NEVER_DELETED, Question, Questions
 from statportal.questions.rules import (
@@ -33,10 +34,11 @@ from statportal.questions.topics import get_topics
 from statportal.questions.workflow import CORRECT, PERSONAL, QUESTION_WORKFLOW, TRACK
 from statportal.security.permissions import EDIT, VIEW
 from statportal.security.staff import is_staff
+from statportal.views.actions import buttons, confirm_step, said
 from statportal.views.content import flash
 from statportal.views.forms import form_schema, make_form, set_field_error, validate
 from statportal.views.workflow import in_words
-from statportal.workflow import WorkflowError, available_transitions, fire
+from statportal.workflow import WorkflowError, fire
 
 HTML = "text/html"
 JSON = "application/json"
@@ -103,6 +105,7 @@ def questions_page(context, request):
             "size": batch.size, "query": query, "page_url": page_url,
             "topics": [(n, pick(request, t)[0]) for n, t in get_topics(request.registry).items()],
             "topic_title": lambda name: _topic_title(request, name),
+            "language_names": LANGUAGE_NAMES,   # each language's name in itself, tagged
             "can_ask": request.has_permission(ASK, context),
             "dashboard": request.has_permission(DASHBOARD, context)}
 
@@ -166,8 +169,15 @@ def ask_page(context, request):
         return {"form": set_field_error(form, exc.field, exc.message).render()}
     if not office:
         limits.stored(request, appstruct.get("email"))
-    flash(request, _("Thank you. Your question is registered as No. ${number}; the link to "
-                     "this page was sent to your e-mail.", mapping={"number": question.number}))
+    email = appstruct.get("email")
+    if email:  # the address repeated: a mistyped one is seen now, not after days
+        flash(request, _("Thank you. Your question is registered as No. ${number}; the link "
+                         "to this page was sent to ${email}, and the answer will be sent "
+                         "there.", mapping={"number": question.number, "email": email}))
+    else:
+        flash(request, _("Thank you. Your question is registered as No. ${number}; the "
+                         "link to this page was sent to your e-mail.",
+                         mapping={"number": question.number}))
     return HTTPFound(status_link(request, question))
 
 
@@ -203,8 +213,13 @@ def ask_json(context, request):
 def status_data(request, question):
     state = state_of_question(question)
     answered = state in ("sent", "published")
+    delivery = answer_delivery(question)
+    words = ASKER_LABELS[delivery] if state == "sent" and delivery in ASKER_LABELS \
+        else ASKER_STATES.get(state, state)
     return {"number": question.number, "review_state": state,
-            "state_title": request.localizer.translate(ASKER_STATES.get(state, state)),
+            "state_title": request.localizer.translate(words),
+            # queued / sent / failed: the answer's mail in the outbox (None before approval)
+            "answer_delivery": delivery,
             "received_at": question.received_at.isoformat(), "due": question.due.isoformat(),
             "topic": question.topic, "text": question.text,
             "answer": question.answer if answered else None,
@@ -264,7 +279,8 @@ def _apply_post(request, question):
         editing.update(request.registry, question, changes, actor=request.authenticated_userid)
     name = request.POST.get("transition")
     if name:
-        fire(request, question, name, request.POST.get("comment"))
+        return fire(request, question, name, request.POST.get("comment"))
+    return None
 
 
 @view_config(context=Question, accept=HTML, permission=VIEW,
@@ -272,8 +288,11 @@ def _apply_post(request, question):
 def question_page(context, request):
     error, findings = None, ()
     if request.method == "POST" and is_staff(request):
+        asking = confirm_step(request, context)  # Close, Withdraw: what will happen, first
+        if asking is not None:
+            return asking
         try:
-            _apply_post(request, context)
+            entry = _apply_post(request, context)
         except editing.EditError as exc:
             request.tm.doom()
             request.response.status = exc.status
@@ -283,7 +302,10 @@ def question_page(context, request):
             request.response.status = exc.status
             error, findings = in_words(request, context, exc.message), exc.findings
         else:
-            flash(request, _("Done."))
+            if entry is not None:  # the transition's own words (statportal.views.actions)
+                said(request, context, entry)
+            else:
+                flash(request, _("Saved."))
             return HTTPFound(request.resource_url(context))
     from statportal.content.paths import find_by_path
     from statportal.content.resources import get_portal
@@ -301,7 +323,12 @@ def question_page(context, request):
 
     return {
         "question": context, "state": state,
-        "state_title": label(request, QUESTION_WORKFLOW.state(state).title, state),
+        # the sent state's words follow the answer's mail: queued, sent, not delivered
+        "state_title": label(request, staff_state_label(
+            context, state, QUESTION_WORKFLOW.state(state).title), state),
+        "delivery": answer_delivery(context),
+        "language_title": label(request, LANGUAGE_TITLES.get(context.language),
+                                context.language or "—"),
         "personal": request.has_permission(PERSONAL, context),
         "staff": is_staff(request),
         "topic_title": _topic_title(request, context.topic),
@@ -309,8 +336,7 @@ def question_page(context, request):
         "unit_options": orgunit_paths(request) if "units" in editable else (),
         "edit_units": "units" in editable, "edit_answer": "answer" in editable,
         "edit_public": "public_text" in editable, "edit_international": correct,
-        "transitions": [(t.name, label(request, t.title, t.name), t.requires_comment)
-                        for t in available_transitions(request, context)],
+        "transitions": buttons(request, context),  # the shared buttons (views.actions)
         "error": error, "findings": findings,
         "answer": request.POST.get("answer", context.answer) if error else context.answer,
         "overdue": state in ("received", "routed", "answered", "awaiting_international")

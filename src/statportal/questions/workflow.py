@@ -12,6 +12,7 @@ history). Nothing accepted is ever deleted (the Question's ACL denies DELETE to 
 """
 
 from statportal.i18n import _
+from statportal.questions.delivery import message_values
 from statportal.questions.guards import (
     answer_guard,
     is_international,
@@ -72,23 +73,40 @@ QUESTION_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition("route", ("received",), "routed", ROUTE, _("Route"),
-                   guards=(units_guard,), fields=("units",)),
+                   guards=(units_guard,), fields=("units",),
+                   message=_("Question ${number} routed to the units.")),
         Transition("answer", ("routed",), "answered", ANSWER, _("Send for approval"),
-                   guards=(answer_guard,), fields=("answer",)),
+                   guards=(answer_guard,), fields=("answer",),
+                   message=_("The answer to question ${number} was sent for approval.")),
         Transition("approve", ("answered",), "sent", APPROVE, _("Approve and send"),
-                   branches=(("awaiting_international", is_international),)),
+                   branches=(("awaiting_international", is_international),),
+                   message=_("Approved: question ${number} is now ${state}.")),
         Transition("approve_international", ("awaiting_international",), "sent",
-                   APPROVE_INTERNATIONAL, _("Agree and send")),
+                   APPROVE_INTERNATIONAL, _("Agree and send"),
+                   message=_("Agreed: the answer to question ${number} is queued for "
+                             "sending.")),
         Transition("return", ("answered", "awaiting_international"), "routed", RETURN,
-                   _("Return"), requires_comment=True),
+                   _("Return"), requires_comment=True,
+                   message=_("The answer to question ${number} was returned to the unit.")),
         Transition("publish", ("sent",), "published", PUBLISH, _("Publish"),
-                   guards=(publish_guard,), fields=("public_text", "public_answer")),
+                   guards=(publish_guard,), fields=("public_text", "public_answer"),
+                   message=_("Published: ${link}")),
         Transition("withdraw", ("published",), "sent", WITHDRAW, _("Withdraw from the site"),
-                   requires_comment=True),
+                   requires_comment=True,
+                   message=_("Question ${number} was withdrawn from the site."),
+                   confirm=_("Withdraw question ${number} from the site: the public no longer "
+                             "sees it; it can be published again.")),
         Transition("reroute", ("routed",), "received", REROUTE, _("Route again"),
-                   requires_comment=True),
+                   requires_comment=True,
+                   message=_("Question ${number} goes back to the coordinator.")),
         Transition("close", ("received", "routed"), "closed", CLOSE,
-                   _("Close without an answer"), requires_comment=True),
-        Transition("reopen", ("closed",), "received", REOPEN, _("Reopen")),
+                   _("Close without an answer"), requires_comment=True,
+                   message=_("Question ${number} was closed without an answer."),
+                   confirm=_("Close question ${number} without an answer: the work on it "
+                             "stops; the coordinator may reopen it.")),
+        Transition("reopen", ("closed",), "received", REOPEN, _("Reopen"),
+                   message=_("Question ${number} was reopened.")),
     ),
+    # "Answer sent" only once the mail has left the outbox (questions.delivery)
+    values=message_values,
 )

@@ -63,9 +63,13 @@ RELEASE_ENTRY_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition("confirm", ("provisional",), "confirmed", EDIT, _("Confirm"),
-                   guards=(confirm_guard,)),
+                   guards=(confirm_guard,), message=_("The release is confirmed: ${title}.")),
         Transition("cancel", ("provisional", "confirmed"), "cancelled", EDIT, _("Cancel"),
-                   requires_comment=True, guards=(cancel_guard,)),
+                   requires_comment=True, guards=(cancel_guard,),
+                   message=_("The release is cancelled: ${title}."),
+                   confirm=_("Cancel the release ${title}: the calendar shows it cancelled "
+                             "with your reason, and it cannot be confirmed again."),
+                   irreversible=True),
         Transition("publish", ("provisional", "confirmed"), "published", None, _("Publish"),
                    system=True),
     ),
