@@ -20,8 +20,11 @@ def _grants(context):
 @view_config(context=LocalRolesMixin, name="sharing", accept="text/html", permission=SHARE,
              renderer="statportal.views:templates/sharing.pt")
 def sharing(context, request):
+    """Grant and revoke (POST: ``principal``, ``role`` and ``grant`` or ``revoke``, the CSRF
+    token); ``?q=`` narrows the users and groups offered, none of them chosen in advance."""
     portal = get_portal(request)
     error = None
+    chosen = {"principal": "", "role": ""}
     if request.method == "POST":
         grant = "grant" in request.POST
         try:
@@ -29,20 +32,29 @@ def sharing(context, request):
                                    request.POST.get("principal", ""),
                                    request.POST.get("role", ""), grant=grant)
         except EditError as exc:
-            error = exc.message
+            error = exc
             request.response.status = 400
+            chosen = {key: request.POST.get(key, "") for key in chosen}
         else:
             if changed:
                 request.session.flash(request.localizer.translate(
                     _("Role granted.") if grant else _("Role revoked.")), "success")
             return HTTPFound(request.resource_url(context, "@@sharing"))
-    principals = principal_choices(portal, lambda t: pick(request, t)[0])
+    query = request.GET.get("q", "").strip()[:200]
+
+    def title(value):
+        return pick(request, value)[0]
+
+    labels = dict(principal_choices(portal, title))
+    offered = principal_choices(portal, title, query) if query else list(labels.items())
     return {
         "grants": _grants(context),
         "inherited": inherited_grants(context),
         "roles": list(get_roles(request.registry)),
-        "principals": principals,
-        "labels": dict(principals),
+        "principals": offered,
+        "labels": labels,
+        "query": query,
+        "chosen": chosen,
         "error": error,
     }
 
