@@ -4,6 +4,7 @@ import colander
 import deform.widget
 
 from statportal.content.paths import canonical_path
+from statportal.content.references import reference_preparer
 from statportal.content.schemas import DESCRIPTION_MAX, multilingual
 from statportal.i18n import LANGUAGES, _
 from statportal.placement.schemas import (
@@ -14,6 +15,7 @@ from statportal.placement.schemas import (
     section_widget,
 )
 from statportal.releases.entries import STATUSES
+from statportal.views.picker import picker
 
 STATUS_TITLES = {"provisional": _("Provisional"), "confirmed": _("Confirmed"),
                  "published": _("Published"), "cancelled": _("Cancelled"),
@@ -114,8 +116,11 @@ class ReleaseEntrySchema(colander.MappingSchema):
     section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
                                   preparer=canonical_path, validator=section_validator,
                                   widget=section_widget)
-    plan_item = colander.SchemaNode(colander.String(), title=_("Plan item"), missing="",
-                                    preparer=canonical_path, validator=plan_item_validator)
+    plan_item = colander.SchemaNode(
+        colander.String(), title=_("Plan item"), missing="", preparer=reference_preparer,
+        validator=plan_item_validator, widget=picker("WorkPlanItem"),
+        description=_("Type words of the plan item's title and choose, or paste its "
+                      "address."))
     reason = _writeonly(reason_node())
     non_working_confirmed = _writeonly(colander.SchemaNode(
         colander.Boolean(), title=_("Release on a non-working day"), missing=False))

@@ -1,0 +1,130 @@
+/* Reference pickers (statportal.views.picker): a text input that keeps working without
+   this script (a path or a pasted address is accepted by the server) becomes a combobox
+   (WAI-ARIA 1.2 "combobox with listbox popup"): typing two characters asks
+   @@references for matches; ArrowDown/ArrowUp move, Enter chooses, Escape closes. The
+   chosen option writes the object's path into the input. */
+(function () {
+  "use strict";
+
+  function setup(box) {
+    var input = box.querySelector("input[data-picker]");
+    var list = box.querySelector("[role=listbox]");
+    var status = box.querySelector("[role=status]");
+    var url = box.getAttribute("data-picker-url");
+    if (!input || !list || !url) { return; }
+    var active = -1, items = [], timer = null, asked = 0;
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function mark(index) {
+      var options = list.querySelectorAll("[role=option]");
+      for (var i = 0; i < options.length; i++) {
+        options[i].setAttribute("aria-selected", i === index ? "true" : "false");
+      }
+      active = index;
+      if (index >= 0 && options[index]) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({block: "nearest"});
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function choose(index) {
+      if (index < 0 || index >= items.length) { return; }
+      input.value = items[index].path;
+      close();
+      status.textContent = items[index].title;
+      input.dispatchEvent(new Event("change", {bubbles: true}));
+    }
+
+    function show(found) {
+      items = found;
+      list.textContent = "";
+      found.forEach(function (item, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var title = document.createElement("span");
+        title.className = "picker-title";
+        title.textContent = item.title;
+        var path = document.createElement("span");
+        path.className = "picker-path";
+        path.textContent = item.path;
+        li.appendChild(title);
+        li.appendChild(path);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      var count = found.length;
+      status.textContent = count ? count + " \u2193" : "\u2205";
+      if (count) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        mark(-1);
+      } else {
+        close();
+      }
+    }
+
+    function ask() {
+      var text = input.value.trim();
+      // A path or an address is taken as it is: nothing to search for.
+      if (text.length < 2 || text.charAt(0) === "/" || /^https?:/i.test(text)) {
+        close();
+        return;
+      }
+      var mine = ++asked;
+      var sep = url.indexOf("?") < 0 ? "?" : "&";
+      fetch(url + sep + "q=" + encodeURIComponent(text),
+            {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : {items: []}; })
+        .then(function (data) { if (mine === asked) { show(data.items || []); } })
+        .catch(function () { close(); });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      var open = !list.hidden;
+      if (e.key === "ArrowDown") {
+        if (!open) { ask(); return; }
+        e.preventDefault();
+        mark(Math.min(active + 1, items.length - 1));
+      } else if (e.key === "ArrowUp" && open) {
+        e.preventDefault();
+        mark(Math.max(active - 1, 0));
+      } else if (e.key === "Enter" && open && active >= 0) {
+        e.preventDefault();  // choose, do not submit the form
+        choose(active);
+      } else if (e.key === "Escape" && open) {
+        e.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  function start() {
+    var boxes = document.querySelectorAll(".picker[data-picker-url]");
+    for (var i = 0; i < boxes.length; i++) { setup(boxes[i]); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
