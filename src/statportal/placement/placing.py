@@ -60,6 +60,20 @@ def placed_candidate(request_obj):
         disclosure_override=request_obj.disclosure_override)
 
 
+def copy_dates(material, request_obj):
+    """The period covered and the next update the request gives (issue 18) go to the
+    material; a request that gives none (or one stored before they existed) keeps the
+    material's."""
+    from statportal.placement.period import period_bounds
+
+    start, end = period_bounds(getattr(request_obj, "period", ""))
+    if start is not None:
+        material.period_start, material.period_end = start, end
+    next_update = getattr(request_obj, "next_update", None)
+    if next_update is not None:
+        material.next_update = next_update
+
+
 def apply_replace(material, request_obj, actor, request=None):
     """A Replace's new version on ``material`` (at Place, or at its release: the one
     place this is written): the title and files, what other features copy
@@ -68,6 +82,7 @@ def apply_replace(material, request_obj, actor, request=None):
 
     material.new_version(request_obj.title, request_obj.files, request_obj.number,
                          bases=request_obj.bases)
+    copy_dates(material, request_obj)
     registry = request.registry if request is not None else None
     if registry is None:
         from pyramid.threadlocal import get_current_registry
@@ -110,6 +125,7 @@ def place(request, request_obj):
         material.languages = tuple(sorted(request_obj.languages or ()))
         material.unit = request_obj.unit
         material.executor = request_obj.executor
+        copy_dates(material, request_obj)
         section.add(name_from_title(request_obj.title, section, section.reserved_names),
                     material)
         to_state = "scheduled" if waiting else "published"

@@ -45,6 +45,9 @@ class PlacementRequest(Content):
     material = None
     release = ""             # the path of the calendar entry it is placed for
     register_note = ""       # the coordinator's note in the register (art. 12.5)
+    # issue 18: requests stored before them read these defaults (no evolve step)
+    period = ""              # the period covered, ISO (placement.period)
+    next_update = None       # the day the material is due to be updated
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -4,10 +4,14 @@ import colander
 import deform.widget
 
 from statportal.content.paths import canonical_path, find_by_path
+from statportal.content.references import reference_preparer
 from statportal.content.schemas import multilingual
 from statportal.files.upload import FilesSchema, files_widget
 from statportal.i18n import LANGUAGES, _
 from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES  # noqa: F401 (here before)
+from statportal.placement import prefill
+from statportal.placement.period import Period
+from statportal.views.picker import picker
 
 PLACEMENT_TYPES = ("new", "replace", "delete")
 
@@ -28,16 +32,29 @@ def unit_validator(node, kw):
     return validate
 
 
-@colander.deferred
-def unit_widget(node, kw):
-    """The org units where this user prepares requests."""
+def unit_choices(request):
+    """``[(path, title)]`` of the org units where this user prepares requests (once per
+    request: the widget and the defaults ask)."""
     from statportal.placement.permissions import CREATE_REQUEST
     from statportal.security.schemas import orgunit_paths
 
-    request = kw["request"]
-    return deform.widget.SelectWidget(values=[
-        (path, title) for path, title in orgunit_paths(request)
-        if request.has_permission(CREATE_REQUEST, resolve(request, path))])
+    found = request.__dict__.get("_statportal_unit_choices")
+    if found is None:
+        found = request.__dict__["_statportal_unit_choices"] = [
+            (path, title) for path, title in orgunit_paths(request)
+            if request.has_permission(CREATE_REQUEST, resolve(request, path))]
+    return found
+
+
+def start_unit(request):
+    """The unit the add form starts with: her own when she prepares its requests."""
+    return prefill.default_unit(request, unit_choices(request))
+
+
+@colander.deferred
+def unit_widget(node, kw):
+    """The org units where this user prepares requests."""
+    return deform.widget.SelectWidget(values=unit_choices(kw["request"]))
 
 
 @colander.deferred
@@ -209,53 +226,102 @@ class Files(FilesSchema):
     only what it has; empty slots of the form are dropped)."""
 
 
+UNIT_DEFAULT = prefill.unit_default(start_unit)
+HEAD_DEFAULT = prefill.head_default(start_unit)
+
+
 class PlacementRequestSchema(colander.MappingSchema):
     def __init__(self, *args, **kw):
         super().__init__(*args, validator=request_validator, **kw)
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
+        self["title"].description = _("A name that says what the material holds (art. 7).")
 
+    # No category is preselected: the executor chooses (issue 18).
     category = colander.SchemaNode(
         colander.String(), title=_("Category"), validator=colander.OneOf(CATEGORIES),
-        widget=deform.widget.SelectWidget(values=list(CATEGORY_TITLES.items())))
+        missing_msg=_("Choose the category of the material."),
+        widget=deform.widget.SelectWidget(values=[("", _("Choose…")),
+                                                  *CATEGORY_TITLES.items()]),
+        description=_("Where the material is listed and in which order materials are "
+                      "updated (art. 9): latest data, press releases, express information "
+                      "and bulletins, compilations."))
     unit = colander.SchemaNode(colander.String(), title=_("Structural unit"),
-                               preparer=canonical_path,
-                               validator=unit_validator, widget=unit_widget)
+                               preparer=canonical_path, default=UNIT_DEFAULT,
+                               validator=unit_validator, widget=unit_widget,
+                               description=_("The unit that prepared the material (annex)."))
     section = colander.SchemaNode(colander.String(), title=_("Section of the portal"),
                                   preparer=canonical_path,
-                                  validator=section_validator, widget=section_widget)
+                                  default=prefill.section_default,
+                                  validator=section_validator, widget=section_widget,
+                                  description=_("Where on the portal the material goes, "
+                                                "section and subsection (art. 8)."))
     placement_type = colander.SchemaNode(
         colander.String(), title=_("Placement"), validator=colander.OneOf(PLACEMENT_TYPES),
+        default="new",  # the form starts with the common case; the API still asks
         widget=deform.widget.RadioChoiceWidget(values=[
-            ("new", _("New")), ("replace", _("Replace")), ("delete", _("Delete"))]))
-    replaces = colander.SchemaNode(colander.String(), title=_("Material replaced or removed"),
-                                   missing=None, preparer=canonical_path)
+            ("new", _("New")), ("replace", _("Replace")), ("delete", _("Delete"))]),
+        description=_("New, a replacement of a placed material, or its removal (annex, "
+                      "field 4)."))
+    replaces = colander.SchemaNode(
+        colander.String(), title=_("Material replaced or removed"), missing=None,
+        preparer=reference_preparer, widget=picker("Material"),
+        description=_("For a replacement or a removal: type words of its title and "
+                      "choose, or paste its address from the browser (annex, field 4)."))
     languages = colander.SchemaNode(
         colander.Set(), title=_("Languages"),
         validator=colander.All(colander.ContainsOnly(LANGUAGES), colander.Length(
             min=1, min_err=_("Choose at least one language."))),
         widget=deform.widget.CheckboxChoiceWidget(values=[
-            ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]))
+            ("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]),
+        description=_("The languages the material is submitted in (annex, field 5)."))
     files = Files(title=_("Files"), validator=files_validator, missing=files_missing,
         # The current files' rows and slots for new ones, without JavaScript; the API
         # takes any number.
-        widget=files_widget)
+        widget=files_widget,
+        description=_("Each file with its extension, in the formats of art. 7; sheets "
+                      "without data are removed from .xls files (annex, fields 2 and 3)."))
     release = colander.SchemaNode(
         colander.String(), title=_("Release of the calendar"), missing="",
-        preparer=canonical_path, validator=release_validator,
-        description=_("The path of the release entry; the material stays scheduled (under "
-                      "embargo) until its time."))
+        preparer=reference_preparer, validator=release_validator,
+        widget=picker("ReleaseEntry"),
+        description=_("Type words of the release's title and choose, or paste its "
+                      "address; the material stays scheduled (under embargo) until its "
+                      "time."))
+    period = colander.SchemaNode(
+        Period(), title=_("Period covered"), missing="",
+        description=_("As 2026, 2026-10 (a month), 2026-Q3 (a quarter) or 2026-01/2026-10 "
+                      "(January–October); the material shows it and is found by its "
+                      "years."))
+    next_update = colander.SchemaNode(
+        colander.Date(), title=_("Next update"), missing=None,
+        description=_("The day the material is due to be updated; the portal reminds "
+                      "the unit when it is past."))
     executor_email = colander.SchemaNode(colander.String(), title=_("Executor's e-mail"),
-                                         validator=colander.Email())
+                                         validator=colander.Email(),
+                                         default=prefill.executor_email_default,
+                                         description=_("Filled from your account "
+                                                       "(annex, field 1)."))
     executor = colander.SchemaNode(colander.String(), title=_("Responsible executor"),
-                                   validator=colander.Length(min=1, max=200))
+                                   validator=colander.Length(min=1, max=200),
+                                   default=prefill.executor_default,
+                                   description=_("Answers for the material's quality, "
+                                                 "completeness and timeliness (art. 4.2)."))
     head_of_unit = colander.SchemaNode(colander.String(), title=_("Head of unit"),
-                                       validator=colander.Length(min=1, max=200))
+                                       validator=colander.Length(min=1, max=200),
+                                       default=HEAD_DEFAULT,
+                                       description=_("Filled with the head of your unit; "
+                                                     "approves the request (annex)."))
     page_count = colander.SchemaNode(colander.Integer(), title=_("Number of pages"),
-                                     missing=None, validator=colander.Range(min=0, max=100000))
+                                     missing=None, validator=colander.Range(min=0, max=100000),
+                                     description=_("Left empty, it is counted from the "
+                                                   "files where their format tells (annex, "
+                                                   "field 6)."))
     paper_number = colander.SchemaNode(colander.String(),
                                        title=_("Outgoing number of the paper copy"),
-                                       missing="", validator=colander.Length(max=50))
+                                       missing="", validator=colander.Length(max=50),
+                                       description=_("Of the signed paper copy (annex, "
+                                                     "field 7)."))
     paper_date = colander.SchemaNode(colander.Date(), title=_("Date of the paper copy"),
                                      missing=None)
     note = colander.SchemaNode(colander.String(), title=_("Note"), missing="",

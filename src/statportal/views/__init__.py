@@ -40,6 +40,9 @@ def includeme(config):
     config.add_translation_dirs("colander:locale", "deform:locale", "statportal:locale")
     config.set_locale_negotiator(negotiate_locale)
     config.add_static_view("static", "statportal:static", cache_max_age=3600)
+    # deform's own scripts (jQuery, deform.js: its widgets' inline callbacks, a sequence's
+    # add and remove), loaded by templates/form.pt
+    config.add_static_view("static-deform", "deform:static", cache_max_age=3600)
     config.add_subscriber(add_layout, BeforeRender)
     config.registry.registerUtility(LayoutCache(), ILayoutCache)
     configure_deform()
