@@ -17,6 +17,12 @@ def as_person(browser, live_server, login):
 
 def act(page, url, button):
     page.goto(url)
+    if page.get_by_role("button", name=button).get_attribute("data-confirm"):
+        # Place asks first (issue 18): the dialog says what will happen, its button does it
+        page.get_by_role("button", name=button).click()
+        with page.expect_navigation():
+            page.get_by_role("dialog").get_by_role("button", name=button).click()
+        return
     with page.expect_navigation():
         page.get_by_role("button", name=button).click()
 

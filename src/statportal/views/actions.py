@@ -31,7 +31,8 @@ def buttons(request, context):
                       "needs_comment": chosen.requires_comment,
                       "irreversible": chosen.irreversible,
                       "confirm": asked["text"] if asked else None})
-    return found
+    # what cannot be undone comes last, set apart, never where the eye expects the next step
+    return sorted(found, key=lambda action: action["irreversible"])
 
 
 def _unconfirmed(request, context, name):

@@ -300,7 +300,8 @@ class Layout:
         request, portal = self.request, self.portal
         if self.user is None:
             return []
-        menu = [(_("My work"), self.url(portal, "my-work"))]
+        menu = [(_("My work"), self.url(portal, "my-work")),
+                (_("My preferences"), self.url(portal, "@@preferences"))]
         if request.has_permission(MANAGE, portal):
             menu.append((_("Site contents"), self.url(portal, "@@contents")))
         if request.has_permission(MANAGE_PRINCIPALS, portal["principals"]):
@@ -316,7 +317,9 @@ class Layout:
         if request.has_permission(MANAGE_SETTINGS, portal):
             menu.append((_("Working calendar"), self.url(portal, "@@working-calendar")))
             menu.append((_("Outgoing mail"), self.url(portal, "@@outbox")))
-        return [{"title": self.translate(title), "url": url} for title, url in menu]
+        here = self.request.path_url
+        return [{"title": self.translate(title), "url": url, "current": url == here}
+                for title, url in menu]
 
     def tabs(self):
         """The staff actions on the current object that this user may take."""
@@ -352,6 +355,9 @@ class Layout:
         if "statportal_session" not in self.request.cookies:
             return []  # no session, no messages: keep anonymous pages cookie-free
         session = self.request.session
-        return [{"queue": queue, "text": text}
+        # a text, or a dict with a link (statportal.workflow.messages: text, before,
+        # link_text, url, after), every part escaped by the template
+        return [dict(text, queue=queue) if isinstance(text, dict)
+                else {"queue": queue, "text": text}
                 for queue in ("success", "info", "error")
                 for text in session.pop_flash(queue)]
