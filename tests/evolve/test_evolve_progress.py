@@ -71,5 +71,8 @@ def test_statportal_evolve_prints_progress_under_the_long_steps(tmp_path, monkey
                                    for line in files)
     assert not by_step["statportal 1"]             # a short step prints its title only
     assert "``" not in out.getvalue()               # the docstrings' markup is not shown
-    assert lines[-1].startswith("5 step(s) applied")
+    placement = by_step["statportal.placement 1"]  # the requests' new indexes, filled
+    assert [line.rsplit(" (", 1)[0] for line in placement] == [
+        f"  {n} of 3 placement requests" for n in (1, 2, 3)]
+    assert lines[-1].startswith("6 step(s) applied")
 

@@ -158,3 +158,13 @@ def test_the_catalogs_answer_for_the_tree(app, tree):
     assert registered["items_total"] == 2                  # placed; the third is waiting
     assert len(manager.get("/++api++/@outbox").json["items"]) == 7
     assert manager.get("/++api++/@currency").json["items_total"] == 1
+
+
+def test_my_requests_are_found_in_the_evolved_catalog(app):
+    """The statportal.placement step indexed who made each old request: the executor's
+    "My requests" lists her three (two placed, one awaiting approval), newest first."""
+    page = client(app, "aigerim").get("/my-work", headers={"Accept": "text/html"})
+    rows = page.html.find("table", id="my-requests").find("tbody").find_all("tr")
+    states = [tr.find_all("td")[2].get_text(" ", strip=True) for tr in rows]
+    assert sorted(states) == ["Awaiting approval", "Placed", "Placed"]
+    assert [tr.find_all("td")[0].get_text(strip=True) for tr in rows][0] == "—"

@@ -17,7 +17,8 @@ READ_ONLY_KEYS = frozenset({
     "number", "submitted_at", "registered_at", "due", "executed_at", "material",
     "available_languages", "version", "versions", "published_at",
     "uid", "shown_status", "exact", "changes", "notes", "bundle", "delay_minutes", "year",
-    "received_at", "routed_at", "answered_at", "sent_at", "closed_at",
+    "received_at", "routed_at", "answered_at", "sent_at", "closed_at", "answer_delivery",
+    "returned", "resubmitted_at", "first_submitted_at",
 })
 
 

@@ -76,8 +76,11 @@ def includeme(config):
     config.add_content_type("PlacementRequest", PlacementRequest, placement_request_schema,
                             title=_("Placement request"), addable_to=("Requests",),
                             name_factory=Requests.new_id,
+                            serializer="statportal.placement.returned.serialize_request",
                             read_only=("number", "submitted_at", "registered_at", "due",
-                                       "executed_at", "material"))
+                                       "executed_at", "material"),
+                            # the forms' "Save and submit" (views.forms.save_transition)
+                            meta={"submit_transition": "submit"})
     config.add_workflow(PLACEMENT_WORKFLOW, content_types=("PlacementRequest",))
     config.add_subscriber(on_transition, AfterTransition)
     # a unit's executors prepare its requests (granted on the core's org units)
@@ -93,6 +96,11 @@ def includeme(config):
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
     config.add_subscriber(on_register_note, ObjectModified)
+    from statportal.interfaces import IEvolveSteps
+
+    if config.registry.queryUtility(IEvolveSteps) is not None:  # who made it, when: "My requests"
+        config.add_evolve_step("statportal.placement",
+                               "statportal.placement.catalog.evolve_indexes", 1)
     config.scan("statportal.placement.views")
     config.scan("statportal.placement.register")
     config.scan("statportal.placement.pages")

@@ -9,6 +9,7 @@ folder: with 100,000 requests a filtered page costs a few index lookups.
 from functools import partial
 
 from hypatia.field import FieldIndex
+from hypatia.interfaces import NBEST
 from hypatia.query import Any, Eq, Lt
 from hypatia.util import ResultSet
 
@@ -69,6 +70,16 @@ def year(obj, default):
     return created.astimezone(timezone()).year if created is not None else 0
 
 
+def creator(obj, default):
+    """Who made the request (its ``creator``, the login the add form or API recorded):
+    the executor's own list, "My requests", asks this index."""
+    return getattr(obj, "creator", None) or ""
+
+
+def created(obj, default):
+    return _ts(getattr(obj, "created", None))
+
+
 def late(obj, default):
     due_at, executed = getattr(obj, "due", None), getattr(obj, "executed_at", None)
     return bool(due_at and executed and executed > due_at)
@@ -78,6 +89,7 @@ INDEXES = {
     "review_state": review_state, "category": category, "unit": unit, "year": year,
     "number": number, "submitted_at": submitted_at, "registered_at": registered_at,
     "due": due, "executed_at": executed_at, "late": late,
+    "creator": creator, "created": created,  # statportal.placement evolve step 1
 }
 SORTS = ("number", "submitted_at", "registered_at", "due", "executed_at", "category",
          "review_state", "unit")
@@ -97,10 +109,12 @@ class RequestCatalog(BaseCatalog):
 
     def query(self, year=None, unit=None, state=None, category=None,  # noqa: F811
               overdue=None, sort="registered_at", reverse=False, now=None, limit=None,
-              scope=None, allowed=None):
+              scope=None, allowed=None, creator=None, order=None):
         """Matching request names in order (a lazy generator) and how many match.
 
         With ``limit`` only the first ``limit`` in order are sorted (a partial sort).
+        ``order``: the values of the ``sort`` index in the order wanted (the units by
+        their names, the states in the workflow's order), not the values' own order.
         ``allowed``: only what these principals may view (``allowed_principals``)."""
         catalog = self.catalog
         terms = [] if scope is None else [scope(catalog)]
@@ -116,6 +130,8 @@ class RequestCatalog(BaseCatalog):
                 state, list | tuple) else Eq(catalog["review_state"], state))
         if category:
             terms.append(Eq(catalog["category"], category))
+        if creator:
+            terms.append(Eq(catalog["creator"], creator))
         if overdue:
             now = (now or utcnow()).timestamp()
             terms.append((Eq(catalog["review_state"], "registered") & Lt(catalog["due"], now))
@@ -129,8 +145,34 @@ class RequestCatalog(BaseCatalog):
             ids = self.all_ids()
             results = ResultSet(ids, len(ids), None)
         total = len(results)
-        ordered = results.sort(catalog[sort], reverse=reverse, limit=limit) if total else results
-        return (self.names[docid] for docid in ordered.ids), total
+        if not total:
+            return iter(()), 0
+        if order is not None:
+            ids = ordered_by_values(catalog[sort], results.ids, order, reverse, limit)
+        else:
+            # Equal values in docid order, the same on every page: hypatia's n-best ranks
+            # them by docid downwards and its timsort (deep pages, exports) upwards.
+            ids = results.sort(catalog[sort], reverse=reverse, limit=limit or total,
+                               sort_type=NBEST if reverse else None).ids
+        return (self.names[docid] for docid in ids), total
+
+
+def ordered_by_values(index, docids, order, reverse=False, limit=None):
+    """``docids`` ordered by their value in the field ``index`` as ``order`` lists the
+    values (values it does not list after them, in their own order), each value's docids
+    in docid order; ``reverse`` turns the whole. Few values (units, states): one
+    intersection per value."""
+    family = index.family.IF
+    docids = family.Set(docids)
+    listed = set(order)
+    values = [*order, *(value for value in index._fwd_index.keys() if value not in listed)]
+    found = []
+    for value in reversed(values) if reverse else values:
+        group = list(family.intersection(index._fwd_index.get(value, family.Set()), docids))
+        found.extend(reversed(group) if reverse else group)
+        if limit and len(found) >= limit:
+            return found[:limit]
+    return found
 
 
 def get_catalog(requests):
@@ -161,6 +203,46 @@ def allowed_names(request, requests):
         return set()  # no request was ever added (and a GET creates nothing)
     catalog = get_catalog(requests)
     return {catalog.names[docid] for docid in catalog.allowed_ids(allowed_principals(request))}
+
+
+def has_index(requests, name):
+    """Whether the stored catalog has index ``name`` (one added later has it once
+    ``statportal evolve`` ran ``evolve_indexes``; a GET never adds it)."""
+    stored = getattr(requests, "_catalog", None)
+    return stored is not None and name in stored.catalog
+
+
+def evolve_indexes(portal, registry):
+    """Placement requests: the catalog's indexes of who created a request and when,
+    filled from every stored request ("My requests" asks them).
+
+    The evolve step ``statportal.placement`` 1; its first paragraph is what ``statportal
+    evolve`` prints. Adds every index of ``INDEXES`` the stored catalog lacks."""
+    from pyramid.threadlocal import manager
+
+    from statportal.evolve import progress
+
+    requests = portal.get("requests")
+    stored = getattr(requests, "_catalog", None)
+    if getattr(requests, "__content_type__", None) != "Requests" or stored is None:
+        return
+    catalog = get_catalog(requests)
+    missing = [name for name in INDEXES if name not in catalog.catalog]
+    if not missing:
+        return
+    manager.push({"registry": registry, "request": None})
+    try:
+        for name in missing:
+            catalog.catalog[name] = RequestCatalog.indexes[name]()
+        members = list(catalog.members.items())
+        for docid, name in progress(members, "placement requests", len(members),
+                                    catalog._p_jar):
+            obj = requests.get(name)
+            if obj is not None:
+                for index in missing:
+                    catalog.catalog[index].index_doc(docid, obj)
+    finally:
+        manager.pop()
 
 
 def _is_request(obj):

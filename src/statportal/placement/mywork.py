@@ -5,17 +5,26 @@ the person can act (submit, approve, register, place, …) and the questions fro
 public they may route, answer, approve or publish; and, for whoever prepares requests
 for a unit, the materials placed from that unit's requests (art. 10.1: the executor
 watches what is on the portal).
+
+"My requests" is every request the user made, whatever its state: "hers" is the
+request's ``creator`` (the login the add form or the API recorded; there is no Owner
+role, and the free-text ``executor`` names a person, not an account), asked of the
+catalog's ``creator`` index together with the ``allowed`` index, newest first.
 """
 
 from pyramid.view import view_config
 
+from statportal.batching import Batch, read_batch
 from statportal.content.base import utcnow
 from statportal.content.catalog import allowed_principals
 from statportal.content.paths import find_by_path, path_of
 from statportal.content.resources import Portal, get_portal
-from statportal.i18n import label
-from statportal.placement.catalog import get_catalog
+from statportal.i18n import _, label
+from statportal.labels import state_title
+from statportal.numbers import NumberError
+from statportal.placement.catalog import get_catalog, has_index
 from statportal.placement.permissions import CREATE_REQUEST
+from statportal.placement.returned import returned_info
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.placement.workflow import PLACEMENT_WORKFLOW
 from statportal.schedule.remaining import time_left
@@ -23,6 +32,9 @@ from statportal.security.permissions import MANAGE
 from statportal.workflow import available_transitions, state_of, workflow_of
 
 OPEN_STATES = ("draft", "awaiting_approval", "submitted", "registered")
+#: the states whose deadline (``due``) is the current one: a request returned and not yet
+#: registered again keeps its old ``due``, which no longer binds anybody
+DUE_STATES = ("registered", "placed")
 
 
 def my_requests(request, limit=200):
@@ -41,19 +53,56 @@ def my_requests(request, limit=200):
         if not actions:
             continue
         state = PLACEMENT_WORKFLOW.state(state_of(obj, PLACEMENT_WORKFLOW))
+        returned = returned_info(request, obj) if state.name == "draft" else None
+        due = obj.due if state.name in DUE_STATES else None  # a returned one's is past
         found.append({
             "obj": obj, "number": obj.number, "title": obj.title,
-            "state": label(request, state.title, state.name),
+            "state": request.localizer.translate(_("Returned")) if returned
+            else label(request, state.title, state.name), "returned": returned,
             "category": label(request, CATEGORY_TITLES.get(obj.category), obj.category),
             "actions": [label(request, t.title, t.name) for t in actions],
-            "due": obj.due, "overdue": bool(obj.due and obj.due < now),
-            "time_left": request.localizer.translate(time_left(request, obj.due, now))
-            if obj.due else "",
+            "due": due, "overdue": bool(due and due < now),
+            "time_left": request.localizer.translate(time_left(request, due, now))
+            if due else "",
         })
         if len(found) >= limit:
             break
     found.sort(key=lambda item: (item["due"] is None, item["due"] or now))
     return found
+
+
+def own_requests(request, b_start=0, b_size=25):
+    """"My requests": the requests this user created (the ``creator`` index) that they
+    may view (the ``allowed`` index), newest first: ``(items, total)`` for one page."""
+    from itertools import islice
+
+    portal = get_portal(request)
+    userid = request.authenticated_userid
+    requests = portal.get("requests")
+    if not userid or requests is None or not has_index(requests, "creator"):
+        return [], 0  # nothing made yet (or a database not yet evolved: no index to ask)
+    names, total = get_catalog(requests).query(
+        creator=userid, sort="created", reverse=True, limit=b_start + b_size,
+        allowed=allowed_principals(request))
+    now = utcnow()
+    items = []
+    for name in islice(names, b_start, b_start + b_size):
+        obj = requests[name]
+        state_id = state_of(obj, PLACEMENT_WORKFLOW)
+        returned = returned_info(request, obj) if state_id == "draft" else None
+        due = obj.due if state_id in DUE_STATES else None
+        items.append({
+            "obj": obj, "number": obj.number, "title": obj.title, "state_id": state_id,
+            "state": request.localizer.translate(_("Returned")) if returned
+            else state_title(request, PLACEMENT_WORKFLOW, state_id),
+            "returned": returned,
+            "due": due, "overdue": bool(state_id == "registered" and due and due < now),
+            "time_left": request.localizer.translate(time_left(request, due, now))
+            if state_id == "registered" and due else "",
+            "material_url": request.application_url + obj.material
+            if state_id == "placed" and obj.material else None,
+        })
+    return items, total
 
 
 def my_units(request):
@@ -108,8 +157,19 @@ def placed_materials(request, limit=50):
 def my_work(context, request):
     from statportal.questions.mywork import my_questions
 
+    try:
+        b_start, b_size = read_batch(request, default_size=20)
+    except NumberError as exc:  # a bad page number: said, and the first page shown
+        request.response.status = 400
+        b_start, b_size = 0, 20
+        batch_error = f"{exc.field}: {request.localizer.translate(exc.message)}"
+    else:
+        batch_error = None
+    own, own_total = own_requests(request, b_start, b_size)
     placed, placed_total = placed_materials(request)
     return {"requests": my_requests(request),
             "questions": my_questions(request, context["questions"])
             if "questions" in context else [],
-            "placed": placed, "placed_total": placed_total}
+            "placed": placed, "placed_total": placed_total,
+            "own": own, "batch": Batch(b_start, b_size, own_total, len(own)).page(),
+            "batch_error": batch_error}

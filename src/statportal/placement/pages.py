@@ -9,9 +9,11 @@ from statportal.files.download import file_response
 from statportal.i18n import _, format_datetime, label
 from statportal.placement.queue import declaration
 from statportal.placement.resources import PlacementRequest
+from statportal.placement.returned import resubmission, returned_info
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.security.permissions import VIEW
-from statportal.workflow import available_transitions, state_of, workflow_of
+from statportal.views.actions import buttons
+from statportal.workflow import state_of, workflow_of
 
 #: the placement's kind as the add form names it ("New", not "new")
 PLACEMENT_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
@@ -28,17 +30,23 @@ def request_page(context, request):
         obj = find_by_path(portal, path)
         return label(request, obj.title, path) if obj is not None else path
 
+    # a returned draft says so, with the reason, who and when (from the history)
+    returned = returned_info(request, context) if state.name == "draft" else None
+    again = resubmission(context) if state.name != "draft" else None
     return {
-        "state": label(request, state.title, state.name),
-        "state_id": state.name,
+        "state": request.localizer.translate(_("Returned")) if returned
+        else label(request, state.title, state.name),
+        "state_id": "returned" if returned else state.name,
+        "returned": returned,
+        "resubmitted": {"at": again[0]["time"], "returned_at": again[1]["time"]}
+        if again else None,
         "category": label(request, CATEGORY_TITLES.get(context.category), context.category),
         "placement": label(request, PLACEMENT_TITLES.get(context.placement_type),
                            context.placement_type),
         "unit_title": place_title(context.unit),
         "section_title": place_title(context.section),
         "when": lambda value: format_datetime(request, value) if value else "—",
-        "transitions": [(t.name, label(request, t.title, t.name))
-                        for t in available_transitions(request, context)],
+        "transitions": buttons(request, context),  # the shared buttons (views.actions)
         # the executor's declaration, as the queue shows it, and the way to the check (and
         # Generate), which those who see the request may use
         "declaration": declaration(request.registry, context),
