@@ -136,7 +136,38 @@ def pick(request, value, fallback=True):
     return "", lang
 
 
+class Plural:
+    """A message with plural forms (``ngettext``), translated by ``translate`` or
+    ``translate_for`` with the catalog's plural rule (kk and ru have their own)."""
+
+    domain = "statportal"
+
+    def __init__(self, singular, plural, n, mapping=None):
+        self.singular, self.plural, self.n = singular, plural, n
+        self.mapping = {"n": n, **(mapping or {})}
+
+    def translate(self, localizer):
+        return localizer.pluralize(self.singular, self.plural, self.n, domain=self.domain,
+                                   mapping=self.mapping)
+
+    def interpolate(self):
+        """The English text, without a catalog."""
+        from translationstring import TranslationString
+
+        text = self.singular if self.n == 1 else self.plural
+        return TranslationString(text, mapping=self.mapping).interpolate()
+
+
+def ngettext(singular, plural, n, mapping=None):
+    """A message whose words follow the number ``n`` (``${n}`` in the texts): "1 working
+    day", "3 working days". The catalogs extract it with its plural (``ngettext``)."""
+    return Plural(singular, plural, n, mapping)
+
+
 def translate(request, message):
+    """``message`` (a ``_()`` text or an ``ngettext`` plural) in the request's language."""
+    if isinstance(message, Plural):
+        return message.translate(request.localizer)
     return request.localizer.translate(message)
 
 
@@ -162,6 +193,8 @@ def translate_for(registry, message, language, mapping=None):
     user wrote (a title, a reason) is never read as a placeholder."""
     if language not in LANGUAGES:
         language = LANGUAGES[0]
+    if isinstance(message, Plural):
+        return message.translate(localizer_for(registry, language))
     return localizer_for(registry, language).translate(message, mapping=mapping)
 
 

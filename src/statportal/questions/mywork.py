@@ -3,6 +3,7 @@ step now (route, answer, approve, agree, publish), by due date."""
 
 from statportal import clock
 from statportal.i18n import label
+from statportal.questions.delivery import staff_state_label
 from statportal.questions.rules import OPEN_STATES, short, state_of_question
 from statportal.questions.workflow import QUESTION_WORKFLOW
 from statportal.schedule.remaining import time_left
@@ -38,7 +39,8 @@ def my_questions(request, folder, limit=200):
             continue
         found.append({
             "obj": question, "number": question.number, "text": short(question.text),
-            "state": label(request, QUESTION_WORKFLOW.state(state).title, state),
+            "state": label(request, staff_state_label(
+                question, state, QUESTION_WORKFLOW.state(state).title), state),
             "actions": [label(request, t.title, t.name) for t in actions],
             "due": question.due, "overdue": state != "sent" and question.due < now,
             "time_left": request.localizer.translate(time_left(request, question.due, now))
