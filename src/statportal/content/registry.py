@@ -76,7 +76,7 @@ class ContentRegistry:
     def make_schema(self, info):
         """A new instance of the type's schema with the extensions other features
         registered for it: their nodes where they asked, their validators after the
-        schema's own (the first to refuse wins, as one validator's checks in turn)."""
+        schema's own (each runs: a submission reports all their errors together)."""
         schema = info.schema()
         extensions = tuple(self.extensions.get(info.name, {}).values())
         for extension in extensions:
@@ -147,9 +147,18 @@ def _chained(own, validators):
 
     def run(resolved):
         def validate(node, value):
+            # Every validator runs: one submission reports all their errors (issue 18,
+            # item 7), a field named by two keeps the first one's message.
+            found = None
             for validator in resolved:
-                if validator is not None:
+                if validator is None:
+                    continue
+                try:
                     validator(node, value)
+                except colander.Invalid as exc:
+                    found = exc if found is None else _merged(found, exc)
+            if found is not None:
+                raise found
         return validate
 
     everything = [own, *validators]
@@ -161,6 +170,18 @@ def _chained(own, validators):
         return run([v(node, kw) if isinstance(v, colander.deferred) else v
                     for v in everything])
     return deferred
+
+
+def _merged(first, then):
+    """``first`` with ``then``'s errors of fields ``first`` does not name."""
+    taken = {child.pos for child in first.children}
+    for child in then.children:
+        if child.pos not in taken:
+            first.add(child, child.pos)
+            taken.add(child.pos)
+    if then.msg and not first.msg:
+        first.msg = then.msg
+    return first
 
 
 def get_content_registry(registry):

@@ -1,0 +1,190 @@
+"""How a form shows its errors, one way for every deform form (issue 18, item 7): what the
+statportal overrides of deform's templates (``templates/deform/*.pt``) ask.
+
+- every invalid control has the class ``is-invalid``, ``aria-invalid="true"`` and
+  ``aria-describedby`` naming its message (``error-<oid>``) and its help (``help-<oid>``);
+  the item around it has ``has-error``;
+- a group of boxes or radio buttons is a fieldset with the field's title as its legend;
+- a field checked as an address (``colander.Email``) is ``type=email autocomplete=email``;
+- the error summary on top of the form lists every error, each a link to its control, and
+  takes the focus when the page loads (``form.pt``).
+"""
+
+import colander
+
+#: the class of every invalid control (and ``aria-invalid`` with ``aria-describedby``
+#: naming its message ``error-<oid>``); the item around it has ``has-error``
+INVALID = "is-invalid"
+CHOICES = ("checkbox_choice", "radio_choice")
+
+
+def described_by(field):
+    """The ids of the texts that describe ``field``'s control: its error message and its
+    help, as ``mapping_item.pt`` renders them; None when it has neither."""
+    hidden = getattr(field.widget, "hidden", False)
+    ids = []
+    if field.error is not None and not hidden and field.error.messages():
+        ids.append(f"error-{field.oid}")
+    if field.description and not hidden:
+        ids.append(f"help-{field.oid}")
+    return " ".join(ids) or None
+
+
+def control_class(field, base="form-control"):
+    css = getattr(field.widget, "css_class", None) or ""
+    return " ".join(filter(None, [base, INVALID if field.error is not None else css]))
+
+
+def _validators(node):
+    validator = node.validator
+    if isinstance(validator, colander.All):
+        return list(validator.validators)
+    return [validator] if validator is not None else []
+
+
+def input_type(field):
+    """``email`` for a field its schema checks as an address (a phone then offers the @
+    keyboard and the browser its autofill), else ``text``."""
+    if any(isinstance(v, colander.Email) for v in _validators(field.schema)):
+        return "email"
+    return "text"
+
+
+def target_of(field):
+    """The id of the control an error summary's link leads to: the field's own control,
+    a choice's first box, a group's first control."""
+    if field.widget.template in CHOICES:
+        return f"{field.oid}-0"
+    if field.children and field.widget.template not in ("file_upload", "language_upload",
+                                                       "basis_upload"):
+        return target_of(field.children[0])
+    return field.oid
+
+
+def error_links(form):
+    """``[(target id or None, label, message)]``: every error of a refused submission, in
+    the order of the form, for its error summary (``form.pt``)."""
+    found = []
+
+    def label(field, prefix):
+        title = field.translate(field.title) if field.title else ""
+        return f"{prefix}: {title}" if prefix and title else (title or prefix)
+
+    def walk(field, prefix):
+        if field.error is None:
+            return
+        hidden = getattr(field.widget, "hidden", False)
+        name = label(field, prefix)
+        for message in field.error.messages():
+            if message:
+                found.append((None if hidden else target_of(field), name,
+                              field.translate(message)))
+        if field.widget.template not in CHOICES:
+            for child in field.children:
+                walk(child, name)
+
+    if form.error is not None:  # the form's own (a refusal that names no field)
+        found.extend((None, "", form.translate(m)) for m in form.error.messages() if m)
+    for child in form.children:
+        walk(child, "")
+    return found
+
+
+# -- one round of errors -------------------------------------------------------------------
+class _Partial(dict):
+    """The values of a refused submission's valid fields, as a schema's cross-field
+    validator reads them: each deserialised when it is first read (a file is checked
+    again only if the validator asks for it). Reading a field that failed, or all of
+    them, is recorded: the validator's verdict then rests on values that are not there."""
+
+    def __init__(self, schema, cstruct, failed):
+        super().__init__()
+        self._nodes = {node.name: node for node in schema.children}
+        self._cstruct = cstruct if isinstance(cstruct, dict) else {}
+        self.failed = failed
+        self.read_failed = False
+
+    def _value(self, name):
+        if name in self.failed:
+            self.read_failed = True
+            return colander.drop
+        if not dict.__contains__(self, name):
+            node = self._nodes.get(name)
+            value = colander.drop if node is None else node.deserialize(
+                self._cstruct.get(name, colander.null))
+            dict.__setitem__(self, name, value)
+        return dict.__getitem__(self, name)
+
+    def __getitem__(self, name):
+        value = self._value(name)
+        if value is colander.drop:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name):
+        return self._value(name) is not colander.drop
+
+    def get(self, name, default=None):
+        value = self._value(name)
+        return default if value is colander.drop else value
+
+    def _all(self):
+        names = [n for n in self._nodes if self._value(n) is not colander.drop]
+        return {n: dict.__getitem__(self, n) for n in names}
+
+    def keys(self):
+        return self._all().keys()
+
+    def items(self):
+        return self._all().items()
+
+    def values(self):
+        return self._all().values()
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self):
+        return len(self._all())
+
+
+def cross_check(schema, cstruct, error):
+    """Add to ``error`` (a refused submission's ``colander.Invalid``) what the schema's own
+    validator finds in the fields that passed, so that one submission reports every error
+    at once, not the fields first and their cross-checks (a replaced material, a
+    declaration's reason, the bases' tables: ``add_schema_extension``'s validators) only
+    after they are fixed. A validator that reads a field that failed is not believed
+    (its verdict would rest on a missing value); nor one that fails otherwise than by
+    ``colander.Invalid``. Returns whether anything was added."""
+    validator = schema.validator
+    if validator is None or isinstance(validator, colander.deferred):
+        return False
+    positions = {child.pos for child in error.children}
+    failed = {schema.children[pos].name for pos in positions
+              if pos is not None and pos < len(schema.children)}
+    partial = _Partial(schema, cstruct, failed)
+    try:
+        validator(schema, partial)
+    except colander.Invalid as found:
+        if partial.read_failed:
+            return False
+        added = False
+        for child in found.children:
+            if child.pos not in positions:
+                error.add(child, child.pos)
+                positions.add(child.pos)
+                added = True
+        if found.msg and not error.msg:
+            error.msg = found.msg
+            added = True
+        return added
+    except Exception:  # noqa: BLE001 — values that do not allow the check: next round
+        return False
+    return False
+
+
+def add_cross_checks(form, failure):
+    """``cross_check`` for a deform ``ValidationFailure``: the added errors show at their
+    fields and in the summary (``statportal.views.forms.validate``)."""
+    if cross_check(form.schema, failure.cstruct, failure.error):
+        form.widget.handle_error(form, failure.error)
