@@ -146,3 +146,28 @@ def test_closing_a_question_asks_then_says_so(app, testapp, demo):
     done = testapp.get(url, headers=HTML).forms["question-form"].submit("transition",
                                                                       value="reopen").follow()
     assert _message(done).text == f"Question {question.number} was reopened."
+
+
+def test_revoke_asks_first_also_without_script(app, testapp, demo):
+    url = "/official-statistics/economy/industry/@@sharing"
+    _html_as(testapp, "admin")
+    page = testapp.get(url, headers=HTML)
+    grant = next(f for f in page.forms.values() if "grant" in f.fields)
+    grant["principal"] = "user:serik"
+    grant["role"] = "Moderator"
+    page = grant.submit("grant").follow()
+    revoke = next(f for f in page.forms.values()
+                  if "revoke" in f.fields and f["principal"].value == "user:serik")
+    button = page.html.select_one('form button[name="revoke"][data-confirm*="serik"]')
+    assert "Moderator" in button["data-confirm"]
+    before = last_transaction(app)
+    asked = revoke.submit("revoke")
+    assert last_transaction(app) == before and "they lose what it allows" in asked.text
+    confirm = asked.forms["confirm-form"]
+    assert [confirm[k].value for k in ("principal", "role", "revoke", "confirmed")] == \
+        ["user:serik", "Moderator", "1", "1"]
+    done = confirm.submit().follow()
+    assert _message(done).text == "Role revoked."
+    with open_portal(app) as portal:
+        section = portal["official-statistics"]["economy"]["industry"]
+        assert "Moderator" not in section.local_roles().get("user:serik", ())

@@ -69,8 +69,13 @@ def test_sharing_search_grant_and_revoke(manager, axe_source):
     expect(granted).to_contain_text("Модератор")
     fits_the_screen(page)
     assert_no_serious_violations(page, axe_source)
+    # Revoke asks first (issue 18, item 3): the dialog's own button does it
+    granted.locator("button[name=revoke]").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("marat")
+    assert_no_serious_violations(page, axe_source)
     with page.expect_navigation():
-        granted.locator("button[name=revoke]").click()
+        dialog.locator("button.confirm-yes").click()
     expect(page.locator("table.listing").first.locator("tbody tr", has_text="marat")) \
         .to_have_count(0)
 

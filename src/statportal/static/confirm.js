@@ -1,4 +1,5 @@
-/* The question before a transition that asks one (statportal.views.actions): a modal
+/* The question before an action that asks one (statportal.views.actions: a transition,
+   Sharing's Revoke; any submit button with data-confirm): a modal
    <dialog> with what will happen, the action's own button and Cancel. Without this script
    the server asks on a confirmation page instead; so the form is only ever sent with
    confirmed=1 from here. Texts come from data attributes and are set as text, never HTML. */
@@ -22,7 +23,8 @@
   }
 
   function ask(button) {
-    var holder = button.closest(".transition-buttons");
+    // the texts of the dialog: the shared buttons' holder, or the button itself
+    var holder = button.closest("[data-confirm-cancel]") || button;
     var form = button.form;
     if (!dialog) { dialog = build(holder); }
     var irreversible = button.dataset.irreversible === "1";
@@ -37,7 +39,7 @@
     yes.textContent = button.textContent;
     yes.className = "confirm-yes" + (irreversible ? " danger" : "");
     yes.addEventListener("click", function () {
-      [["transition", button.value], ["confirmed", "1"]].forEach(function (pair) {
+      [[button.name, button.value], ["confirmed", "1"]].forEach(function (pair) {
         var input = document.createElement("input");
         input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
         form.appendChild(input);

@@ -65,13 +65,23 @@ def confirm_step(request, context, action=None):
             return None
         carried = [("transition", name)]
     workflow = workflow_of(request.registry, context)
-    asked = confirmation(request, context, workflow, chosen)
+    return ask(request, context, labels.words(request, chosen.title, chosen.name),
+               confirmation(request, context, workflow, chosen), carried,
+               irreversible=chosen.irreversible, needs_comment=chosen.requires_comment,
+               action=action)
+
+
+def ask(request, context, title, asked, carried, irreversible=False, needs_comment=False,
+        action=None):
+    """The confirmation page of any action (a transition, Sharing's Revoke): ``asked`` is
+    the question (a text, or ``statportal.workflow.messages``' dict with a link),
+    ``carried`` the ``(name, value)`` fields the confirmed POST sends again, to ``action``
+    (this address by default) with ``confirmed=1`` and the CSRF token."""
+    if isinstance(asked, str):
+        asked = {"text": asked}
     return render_to_response("statportal.views:templates/confirm.pt", {
-        "asked": asked,
-        "title": labels.words(request, chosen.title, chosen.name),
-        "irreversible": chosen.irreversible,
-        "needs_comment": chosen.requires_comment,
-        "carried": carried,
+        "asked": asked, "title": title, "irreversible": irreversible,
+        "needs_comment": needs_comment, "carried": carried,
         "comment": request.params.get("comment", ""),
         "action": action or request.path_url,
         "back": request.resource_url(context),
@@ -84,4 +94,4 @@ def said(request, context, entry):
     flash_said(request, context, workflow, workflow.transition(entry["action"]), entry)
 
 
-__all__ = ["buttons", "confirm_step", "said"]
+__all__ = ["ask", "buttons", "confirm_step", "said"]

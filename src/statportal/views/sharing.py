@@ -17,6 +17,30 @@ def _grants(context):
     return sorted(context.local_roles().items())
 
 
+def revoke_question(request, context, principal, role, who):
+    """What Revoke will do, in words (the dialog's and the confirmation page's)."""
+    found = get_roles(request.registry).roles.get(role)
+    return request.localizer.translate(_(
+        "Revoke the role ${role} of ${who} on ${place}: they lose what it allows here and "
+        "below, unless another grant gives it.",
+        mapping={"role": request.localizer.translate(found.title) if found else role,
+                 "who": who,
+                 "place": pick(request, getattr(context, "title", None) or {})[0]
+                 or context.__name__ or "/"}))
+
+
+def _ask_revoke(request, context):
+    from statportal.views.actions import ask
+
+    principal, role = request.POST.get("principal", ""), request.POST.get("role", "")
+    portal = get_portal(request)
+    who = dict(principal_choices(portal, lambda value: pick(request, value)[0])).get(
+        principal, principal)
+    return ask(request, context, request.localizer.translate(_("Revoke")),
+               revoke_question(request, context, principal, role, who),
+               [("principal", principal), ("role", role), ("revoke", "1")])
+
+
 @view_config(context=LocalRolesMixin, name="sharing", accept="text/html", permission=SHARE,
              renderer="statportal.views:templates/sharing.pt")
 def sharing(context, request):
@@ -27,6 +51,9 @@ def sharing(context, request):
     chosen = {"principal": "", "role": ""}
     if request.method == "POST":
         grant = "grant" in request.POST
+        if not grant and request.POST.get("confirmed") != "1":
+            # Revoke asks first, also without script (statportal.views.actions)
+            return _ask_revoke(request, context)
         try:
             changed = change_grant(request.registry, portal, context,
                                    request.POST.get("principal", ""),
@@ -53,6 +80,8 @@ def sharing(context, request):
         "roles": list(get_roles(request.registry)),
         "principals": offered,
         "labels": labels,
+        "revoke_question": lambda pid, role: revoke_question(request, context, pid, role,
+                                                             labels.get(pid, pid)),
         "query": query,
         "chosen": chosen,
         "error": error,
