@@ -139,6 +139,13 @@ class Layout:
         """``(text, language)`` of a multilingual value: the page's language or a fallback."""
         return pick(self.request, value)
 
+    def file_languages(self, obj):
+        """``[(code, name)]`` of the languages ``obj``'s stored files really have (each
+        file's ``language``; not a declared list), kk, ru, en in order, each named in
+        itself (mark it with ``lang``)."""
+        have = {getattr(f, "language", None) for f in getattr(obj, "files", None) or ()}
+        return [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_NAMES if code in have]
+
     def title_of(self, obj):
         return self.t(getattr(obj, "title", None)) or obj.__name__ or ""
 
