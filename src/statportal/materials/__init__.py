@@ -3,7 +3,10 @@
 ``resources`` (the Material and its versions), ``schemas`` (one schema for form and
 JSON), ``workflow`` (private → published → withdrawn), ``validators`` (what must hold
 to publish; ``config.add_material_validator``), ``catalog`` (hypatia: full text and
-facets), ``views`` (public pages, search, history, downloads, translation report).
+facets), ``search`` (the one search of the search page, its JSON and the category pages),
+``categories`` (the categories and their pages in the menu), ``home`` (the home page's
+panels: ``config.add_home_panel``), ``views`` (public pages, search, history, downloads,
+translation report).
 """
 
 from statportal.i18n import _
