@@ -171,3 +171,14 @@ def test_revoke_asks_first_also_without_script(app, testapp, demo):
     with open_portal(app) as portal:
         section = portal["official-statistics"]["economy"]["industry"]
         assert "Moderator" not in section.local_roles().get("user:serik", ())
+
+
+def test_the_request_page_names_its_languages_and_unit(app, testapp, demo):
+    url = _request(testapp)
+    _html_as(testapp, "aigerim")
+    page = testapp.get(url, headers=HTML)
+    facts = {dt.text.strip(): " ".join(dt.find_next_sibling("dd").text.split())
+             for dt in page.html.select("dl.fields dt")}
+    assert facts["Languages"] == "Қазақша, Русский, English"
+    assert facts["Structural unit"] == "Industry Statistics Department"  # not its path
+    assert facts["Placement"].startswith("New")

@@ -146,6 +146,9 @@ def test_send_notice_from_the_page(app, testapp, demo, frozen, smtp):
     login_html(testapp, "dana")
     page = testapp.get("/currency", headers={"Accept-Language": "en"})
     assert "Not published" in page.text
+    # the responsible unit by its name, not its path (issue 18, item 3)
+    responsible = " ".join(page.html.select_one("table.listing tbody td:nth-child(3)").text.split())
+    assert responsible.startswith("Industry Statistics Department"), responsible
     form = next(f for f in page.forms.values() if "key" in f.fields)
     done = form.submit().follow(headers={"Accept-Language": "en"})
     assert "The notice was sent." in done.text and "Send notice" not in done.text

@@ -183,8 +183,11 @@ def test_publish_now_through_the_pages(app, testapp, scheduled, frozen):
     # The entry's page lists the waiting material for the coordinator.
     testapp.reset()
     login_html(testapp, "dana")
-    assert "Materials waiting for this release" in testapp.get(
-        entry, headers={"Accept-Language": "en"}).text
+    page = testapp.get(entry, headers={"Accept-Language": "en"})
+    assert "Materials waiting for this release" in page.text
+    # the placement by its title, not its name (issue 18, item 3)
+    waiting = " ".join(page.html.select_one("#bundle-heading").find_next("li").text.split())
+    assert waiting.endswith("(New)") or waiting.endswith("(Replace)"), waiting
 
 
 def test_a_withdrawn_bundle_is_not_a_release(app, testapp, scheduled, frozen):

@@ -79,8 +79,12 @@ def currency_page(context, request):
             flash(request, _("The notice was sent."))
             return HTTPFound(request.resource_url(context, "@@currency"))
     rows = sorted(currency.open_findings(context), key=lambda f: f.since)
+    from statportal import labels
+
     return {"rows": rows, "error": error,
-            "kind_title": {"missing": _("Not published"), "outdated": _("Not updated")}}
+            "kind_title": {"missing": _("Not published"), "outdated": _("Not updated")},
+            # the responsible unit by its name, not its path
+            "unit_title": lambda path: labels.unit_title(request, path, portal=context)}
 
 
 # -- timeliness dashboard -------------------------------------------------------------------

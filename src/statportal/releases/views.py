@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from statportal import labels
 from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
@@ -214,6 +215,10 @@ class _LangRequest:
         self.registry = request.registry
 
 
+#: a bundle item's placement, in the words of the request's form (the same msgids)
+BUNDLE_ACTIONS = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
+
+
 @view_config(context=ReleaseEntry, accept=HTML, permission=VIEW,
              renderer="statportal.releases:templates/release_entry.pt")
 def entry_page(context, request):
@@ -224,7 +229,8 @@ def entry_page(context, request):
     if request.has_permission(EDIT, context):
         for item in context.bundle:
             material = material_of(portal, item)
-            bundle.append({"item": item, "material": material})
+            bundle.append({"item": item, "material": material,
+                           "action": labels.term(request, BUNDLE_ACTIONS, item.get("action"))})
     return {
         "when": when(request, context), "status_title": status_title(request, context),
         "status": shown_status(context),
