@@ -97,3 +97,24 @@ def test_change_grant_names_the_missing_or_wrong_field(app, demo, principal, rol
             change_grant(app.registry, portal, section, principal, role)
         assert caught.value.field == field
         assert section.local_roles() == {}
+
+
+def test_values_by_id_are_the_children(app, demo):
+    with open_portal(app) as portal:
+        economy = portal["official-statistics"]["economy"]
+        assert [c.__name__ for c in economy.values_by_id()] == sorted(economy.keys())
+        assert {id(c) for c in economy.values_by_id()} == {id(c) for c in economy.values()}
+
+
+def test_the_bench_runs(monkeypatch):
+    """bench/bench_local_grants.py keeps working: a small run times the walk and the page."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
+    sys.modules.pop("bench_local_grants", None)
+    import bench_local_grants
+
+    rows = bench_local_grants.main(["--sections", "20", "--materials", "1", "--runs", "1"])
+    assert [label for label, *_times in rows] == ["demo", "+20 sections, 1 materials each"]
+    assert all(t >= 0 for _label, *times in rows for t in times)

@@ -78,6 +78,11 @@ class Folder(Content):
         data = self._data
         return ((name, data[name]) for name in self.keys())
 
+    def values_by_id(self):
+        """The children in the order of their ids, not the folder's: for a walk that does
+        not show the order (an ordered folder's ``values`` looks each one up by name)."""
+        return iter(self._data.values())
+
     # -- batching ---------------------------------------------------------
     def batch(self, start=0, size=25):
         """Children ``start`` … ``start+size`` in folder order, as (id, object)."""

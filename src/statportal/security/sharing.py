@@ -65,7 +65,7 @@ def local_grants(root):
         for pid, roles in (getattr(place, "__local_roles__", None) or {}).items():
             found.setdefault(pid, []).append((place, tuple(roles)))
         if isinstance(place, Folder):
-            stack.extend(child for child in place.values()
+            stack.extend(child for child in place.values_by_id()
                          if isinstance(child, LocalRolesMixin))
     return found
 

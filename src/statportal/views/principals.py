@@ -47,20 +47,23 @@ def principals(context, request):
     users = search_users(portal, query, with_email=personal)
     batch = Batch(b_start, b_size, len(users))
     groups = dict(context["groups"].items())
-    grants = local_grants(portal)  # one walk for the whole page
+    shown = batch.slice(users)
+    found_groups = [(name, group) for name, group in sorted(groups.items())
+                    if matches(query, name, pick(request, group.title)[0],
+                               *(group.title or {}).values())]
+    # One walk for the whole page, none when nothing is shown.
+    grants = local_grants(portal) if shown or found_groups else {}
     rows = []
-    for login, user in batch.slice(users):
+    for login, user in shown:
         member_of = [groups[name] for name in user.groups if name in groups]
         rows.append({
             "login": login, "user": user, "groups": member_of,
             "group_roles": [(group, group.roles) for group in member_of if group.roles],
             "places": _places(grants, user.principal_ids(), groups),
         })
-    group_rows = [
-        {"name": name, "group": group,
-         "places": _places(grants, [group_principal(name)], {})}
-        for name, group in sorted(groups.items())
-        if matches(query, name, pick(request, group.title)[0], *(group.title or {}).values())]
+    group_rows = [{"name": name, "group": group,
+                   "places": _places(grants, [group_principal(name)], {})}
+                  for name, group in found_groups]
     return {"rows": rows, "group_rows": group_rows, "query": query, "personal": personal,
             "batch": batch.page(urlencode({"q": query}) if query else ""),
             "total": len(users),
