@@ -190,6 +190,10 @@ def make_screenshots(out, chromium):
             page = new_page("kk")
             shoot(page, out, "search", "/@@search?SearchableText=индекс")
             page.context.close()
+            # A category page of the main menu, in Russian (issue 18).
+            page = new_page("ru")
+            shoot(page, out, "category", "/latest-data/")
+            page.context.close()
             page = new_page("en")
             log_in(page, "dana", password)
             shoot(page, out, "translations", "/@@translations")
