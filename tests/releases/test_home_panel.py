@@ -61,6 +61,22 @@ class TestInAnotherTimezone:
         assert "Release soon" in first.text and "13:30" in first.select_one("time").text
 
 
+def test_only_entries_the_visitor_may_view(app, testapp, frozen, demo):
+    """The calendar is public; an entry it may not view (an explicit ACL) is not named."""
+    from pyramid.authorization import DENY_ALL
+
+    from statportal.content.paths import find_by_path
+    from statportal.testing import open_portal
+
+    add_entry(testapp, title=titled("shown"), release_at="2026-12-03T10:00:00+05:00")
+    hidden = add_entry(testapp, title=titled("hidden"),
+                       release_at="2026-12-02T10:00:00+05:00").json["@id"]
+    with open_portal(app) as portal:
+        find_by_path(portal, hidden.split("/++api++", 1)[1]).__acl__ = [DENY_ALL]
+    titles = [a.text.strip() for a in panel(testapp).select("ul a")]
+    assert titles == ["Release shown"]
+
+
 def test_an_empty_calendar_says_so(testapp):
     found = panel(testapp)
     assert "No releases are announced yet." in found.text
