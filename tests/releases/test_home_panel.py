@@ -50,6 +50,14 @@ def test_times_in_almaty_by_default(testapp, frozen, demo):
     assert "15:30" in panel(testapp, "ru").select_one("ul li time").text
 
 
+def test_a_provisional_range_of_months(testapp, frozen, demo):
+    add_entry(testapp, title=titled("later"), release_at="2027-03/2027-05",
+              status="provisional")
+    item = panel(testapp).select_one("ul li")
+    assert item.select_one("time")["datetime"] == "2027-03"  # a valid month
+    assert "2027" in item.select_one("time").text and "Provisional" in item.text
+
+
 class TestInAnotherTimezone:
     @pytest.fixture
     def app_settings(self, tmp_path):

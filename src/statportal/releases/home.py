@@ -34,7 +34,9 @@ def next_releases(context, request):
     items = []
     for entry in upcoming(request, portal):
         title, lang = pick(request, entry.title)
-        items.append({"when": when(request, entry), "datetime": entry.release.isoformat(),
+        # a range of months is not a valid <time datetime>: its first month is
+        items.append({"when": when(request, entry),
+                      "datetime": entry.release.isoformat().split("/")[0],
                       "title": title or entry.__name__, "lang": lang,
                       "status": status_title(request, entry),
                       "url": request.resource_url(entry)})
