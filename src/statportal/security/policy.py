@@ -14,6 +14,7 @@ from pyramid.interfaces import ISecurityPolicy
 from zope.interface import implementer
 
 from statportal import clock
+from statportal.i18n import _
 from statportal.interfaces import ICredentialCache, ILoginThrottle
 from statportal.security.acl import permits
 from statportal.security.localroles import local_roles_in
@@ -207,10 +208,11 @@ def basic_auth_tween_factory(handler, registry):
                 request._statportal_refused = refused
                 request._statportal_identity = None
                 if refused.reason == "throttled":
-                    response = json_error(request, 429, "Too many failed logins; try again later.")
+                    response = json_error(request, 429, _(
+                        "Too many failed logins; try again later."))
                     response.headers["Retry-After"] = str(refused.retry_after)
                 else:
-                    response = json_error(request, 401, "Wrong login or password.")
+                    response = json_error(request, 401, _("Wrong login or password."))
                     response.headers["WWW-Authenticate"] = 'Basic realm="statportal"'
                 return response
             request._statportal_identity = user
