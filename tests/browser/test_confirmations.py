@@ -102,3 +102,31 @@ def test_place_without_script_asks_on_a_page(browser, live_server, axe_source):
         no_sideways_scroll(page, width)
         assert_no_serious_violations(page, axe_source)
         page.context.close()
+
+
+def test_reject_without_a_reason_is_refused_before_any_question(browser, live_server):
+    title = "Rejected with a reason"
+    api = TestApp(live_server.app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en",
+                                                  "REMOTE_ADDR": "127.0.0.1"})
+    url = new_request(api, title={"kk": title, "ru": title, "en": title})
+    for login, name in (("aigerim", "submit"), ("marat", "approve")):
+        step(api, login, url, name)
+    context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                  viewport={"width": 1366, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "dana")
+    page.goto(url.replace("/++api++", "") + "/@@workflow")
+    reject = page.locator('#workflow-form button[value="reject"]')
+    with page.expect_navigation():
+        reject.click()  # no reason: no question, the field's refusal
+    assert "Give the reason in the comment." in page.locator(".message.error").inner_text()
+    page.fill("#comment", "Belongs to another unit")
+    page.locator('#workflow-form button[value="reject"]').click()
+    dialog = page.get_by_role("dialog")
+    assert "the executor is told the reason" in dialog.inner_text()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Reject").click()
+    assert page.locator(".messages .message.success").inner_text() == f"Rejected: {title}."
+    assert api.get(url).json["review_state"] == "rejected"
+    context.close()

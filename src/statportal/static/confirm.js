@@ -54,6 +54,10 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm]");
     if (!button || !button.form || typeof HTMLDialogElement === "undefined") { return; }
+    var comment = button.form.elements.namedItem("comment");
+    if (button.dataset.needsComment === "1" && comment && !comment.value.trim()) {
+      return;  // the server refuses at the comment field first, as it does without script
+    }
     event.preventDefault();
     ask(button);
   });
