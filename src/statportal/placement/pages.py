@@ -3,10 +3,11 @@
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
+from statportal import labels
 from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
 from statportal.files.download import file_response
-from statportal.i18n import _, format_datetime, label
+from statportal.i18n import LANGUAGES, _, format_datetime, label
 from statportal.placement.queue import declaration
 from statportal.placement.resources import PlacementRequest
 from statportal.placement.returned import resubmission, returned_info
@@ -47,6 +48,9 @@ def request_page(context, request):
         "section_title": place_title(context.section),
         "when": lambda value: format_datetime(request, value) if value else "—",
         "transitions": buttons(request, context),  # the shared buttons (views.actions)
+        # the languages by their names (Қазақша, Русский, English), in the portal's order
+        "languages": ", ".join(labels.language_title(code) for code in LANGUAGES
+                               if code in (getattr(context, "languages", None) or ())),
         # the executor's declaration, as the queue shows it, and the way to the check (and
         # Generate), which those who see the request may use
         "declaration": declaration(request.registry, context),
