@@ -5,6 +5,7 @@ executor's ``note``: written in the ``register`` transition's body, by PATCH, or
 
 import csv
 import io
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -70,9 +71,31 @@ def parse_filters(request):
                                                      mapping={"value": sort})})
     filters["sort"] = sort if sort in SORTS else "registered_at"
     filters["reverse"] = params.get("order", "") == "desc"
+    if filters["sort"] in VALUE_ORDERS:  # as people read them, not by path or id
+        filters["order"] = VALUE_ORDERS[filters["sort"]](request)
     if errors:
         raise PayloadError([dict(e, type="invalid") for e in errors])
     return filters
+
+
+def unit_choices(request):
+    """[(path, indented name)] of every org unit in tree order: the unit filter's list."""
+    from statportal.security.schemas import orgunit_paths
+
+    return orgunit_paths(request)
+
+
+def _units_by_name(request):
+    names = unit_titles(request)
+    return sorted((path for path, _title in unit_choices(request)),
+                  key=lambda path: names(path).casefold())
+
+
+VALUE_ORDERS = {
+    "unit": _units_by_name,
+    "review_state": lambda request: [state.name for state in PLACEMENT_WORKFLOW.states],
+    "category": lambda request: list(CATEGORIES),
+}
 
 
 def row(request, obj, now):
@@ -133,11 +156,13 @@ def register_page(context, request):
         obj = context.get(data["@id"].rsplit("/", 1)[-1])
         data["note_url"] = request.resource_url(obj, "@@register-note") \
             if obj is not None and request.has_permission(REGISTER, obj) else None
+    query = kept_query(request, drop=("b_start", "b_size"))
     return {
         "rows": rows, "total": total, "filters": filters, "errors": errors,
+        "columns": columns(request, filters), "units": unit_options(request),
         "states": [(s.name, label(request, s.title, s.name)) for s in PLACEMENT_WORKFLOW.states],
         "categories": [(c, label(request, CATEGORY_TITLES[c], c)) for c in CATEGORIES],
-        "batch": Batch(b_start, b_size, total, len(rows)).page(),
+        "batch": Batch(b_start, b_size, total, len(rows)).page(query),
         "when": lambda iso: format_datetime(request, _parse(iso)) if iso else "—",
         "state_title": lambda s: label(request, PLACEMENT_WORKFLOW.state(s).title, s),
         "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),
@@ -146,6 +171,52 @@ def register_page(context, request):
         "csv_url": request.path_qs + ("&" if request.query_string else "?") + "format=csv",
         "location": lambda path: location(get_portal(request), path, request.locale_name),
     }
+
+
+#: The page's columns: (heading, the sort it offers or None).
+COLUMNS = ((_("Number"), "number"), (_("Title"), None), (_("Structural unit"), "unit"),
+           (_("Category"), "category"), (_("State"), "review_state"),
+           (_("Submitted"), "submitted_at"), (_("Registered"), "registered_at"),
+           (_("Due"), "due"), (_("Placed"), "executed_at"),
+           (_("Location on the portal"), None), (_("Note"), None), (_("Register note"), None))
+
+
+def kept_query(request, drop=()):
+    """The page's query string without ``drop`` and the export's ``format``: the
+    filters a link keeps."""
+    from urllib.parse import urlencode
+
+    return urlencode([(k, v) for k, v in request.GET.items()
+                      if k not in (*drop, "format")])
+
+
+def columns(request, filters):
+    """Each heading with its sort link (the filters kept, back to the first page) and
+    ``aria-sort`` for the column the rows are sorted by; a second click reverses it."""
+    base = kept_query(request, drop=("b_start", "sort", "order"))
+    found = []
+    for title, key in COLUMNS:
+        active = key is not None and filters.get("sort") == key
+        reverse = bool(filters.get("reverse"))
+        order = "desc" if active and not reverse else "asc"
+        found.append({
+            "title": title, "key": key,
+            "aria_sort": ("descending" if reverse else "ascending") if active else None,
+            "href": "?" + "&".join(p for p in (base, f"sort={key}&order={order}") if p)
+            if key else None})
+    return found
+
+
+def unit_options(request):
+    """The unit filter's choices; a path given in the query that is no unit (an old
+    link, a removed unit) stays a choice, so the filter shows what it filters by."""
+    options = unit_choices(request)
+    given = request.GET.get("unit", "").strip("/ ")
+    if given:
+        path = canonical_path(request.GET["unit"])
+        if path not in {value for value, _title in options}:
+            options = [*options, (path, path)]
+    return options
 
 
 def unit_titles(request):
@@ -164,36 +235,47 @@ def unit_titles(request):
 
 
 def _parse(iso):
-    from datetime import datetime
-
     return datetime.fromisoformat(iso)
 
 
 EXPORT_HEADERS = (_("Number"), _("Title"), _("Structural unit"), _("Category"), _("State"),
                   _("Submitted"), _("Registered"), _("Due"), _("Placed"), _("Overdue"),
-                  _("Note"), _("Location on the portal"), _("Register note"))
+                  _("Note"), _("Location on the portal"), _("Register note"), _("Placement"))
+#: The times' format in the .xlsx (on real date-times) and their text in the .csv.
+XLSX_TIME_FORMAT = "dd.mm.yyyy hh:mm"
+CSV_TIME_FORMAT = "%Y-%m-%d %H:%M"  # what spreadsheets read as a date-time
+PLACEMENT_TYPE_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
 
 
 def export_rows(request, context, filters):
-    """The header and every matching row (not one page), in the page's language; the
+    """The header and every matching row (not one page), in the page's language: states,
+    categories, units and placement types in words (a unit by its name, not its path);
+    times as naive datetimes in ``statportal.timezone`` (a spreadsheet has no zones); the
     location step by step, section → subsection (art. 8)."""
+    from statportal.i18n import to_local
+
     translate = request.localizer.translate
     names, _total = search(request, context, filters)
     now = utcnow()
     lang = request.locale_name
     portal = get_portal(request)
+    unit_title = unit_titles(request)
     yield [translate(h) for h in EXPORT_HEADERS]
     for name in names:
-        data = row(request, context[name], now)
+        obj = context[name]
+        data = row(request, obj, now)
         yield [
             data["number"] or "",
             data["title"].get(lang) or next(iter(data["title"].values()), ""),
-            data["unit"], translate(CATEGORY_TITLES[data["category"]]),
+            unit_title(data["unit"]) if data["unit"] else "",
+            label(request, CATEGORY_TITLES.get(data["category"]), data["category"] or ""),
             label(request, PLACEMENT_WORKFLOW.state(data["review_state"]).title),
-            *[format_datetime(request, _parse(data[k])) if data[k] else "" for k in
-              ("submitted_at", "registered_at", "due", "executed_at")],
+            *[to_local(request, value).replace(tzinfo=None) if value else None
+              for value in (obj.submitted_at, obj.registered_at, obj.due, obj.executed_at)],
             translate(_("Yes")) if data["overdue"] else "", data["note"],
-            location(portal, data["section"], lang), data["register_note"]]
+            location(portal, data["section"], lang), data["register_note"],
+            label(request, PLACEMENT_TYPE_TITLES.get(getattr(obj, "placement_type", None)),
+                  getattr(obj, "placement_type", None) or "")]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -202,19 +284,23 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def csv_response(request, context, filters):
     """The same rows as the .xlsx, as UTF-8 CSV (with a BOM, which spreadsheets need to
     read Cyrillic). A cell that a spreadsheet would run as a formula starts with ``'``
-    (OWASP's list: ``= + - @``, and a tab or carriage return before them)."""
+    (OWASP's list: ``= + - @``, and a tab or carriage return before them). Times are
+    written ``2026-11-26 14:00`` (in ``statportal.timezone``), which spreadsheets read as
+    dates: a date in words ("26 November 2026, 14:00") stayed text there."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for values in export_rows(request, context, filters):
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in FORMULA_STARTS
-                         else v for v in values])
+        writer.writerow([v.strftime(CSV_TIME_FORMAT) if isinstance(v, datetime)
+                         else "'" + v if isinstance(v, str) and v[:1] in FORMULA_STARTS
+                         else "" if v is None else v for v in values])
     return Response(body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
                     content_type="text/csv", charset="utf-8",
                     content_disposition='attachment; filename="requests-register.csv"')
 
 
 def xlsx_response(request, context, filters):
-    """Every matching row (not one page) as a spreadsheet to print."""
+    """Every matching row (not one page) as a spreadsheet to print and sort: times are
+    Excel date-times with a date format, not text."""
     translate = request.localizer.translate
     book = Workbook()
     sheet = book.active
@@ -227,8 +313,11 @@ def xlsx_response(request, context, filters):
         for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text: "=HYPERLINK(…)" is no formula here
-    for column, width in zip("ABCDEFGHIJKLM",
-                             (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40, 60, 40), strict=True):
+            elif isinstance(cell.value, datetime):
+                cell.number_format = XLSX_TIME_FORMAT
+    for column, width in zip("ABCDEFGHIJKLMN",
+                             (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40, 60, 40, 14),
+                             strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

@@ -14,7 +14,15 @@ from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
-from statportal.views.forms import form_schema, make_form, set_field_error, validate
+from statportal.views.forms import (
+    SAVE_AND_FIRE,
+    fire_after_save,
+    form_schema,
+    make_form,
+    save_transition,
+    set_field_error,
+    validate,
+)
 
 HTML = "text/html"
 
@@ -65,17 +73,24 @@ def contents(context, request):
     content = get_content_registry(request.registry)
     addable = [info for info in content.addable_types(context)
                if request.has_permission(info.add_permission, context)]
+    from statportal.views import folder_contents as listing
+
     rows = []
-    batch = page_batch(request, context)
+    batch, text = listing.page_batch(request, context)  # ?filter= by id or title
     for name, obj in batch["items"]:
         rows.append({
             "name": name, "obj": obj, "info": content.typeof(obj),
             "can_delete": request.has_permission(DELETE, obj)
             and not getattr(obj, "__is_fixed__", False),
             "can_rename": request.has_permission(EDIT, obj),
+            "state": listing.state_title(request, obj),
         })
-    return {"batch": batch, "rows": rows, "addable": addable,
-            "can_order": context.ordered and request.has_permission(EDIT, context)}
+    return {"batch": batch, "rows": rows, "addable": addable, "filter": text,
+            "transitions": listing.offered_transitions(request, [r["obj"] for r in rows]),
+            "with_states": any(row["state"] for row in rows),
+            "can_rename_here": context.ordered and request.has_permission(EDIT, context),
+            "can_order": context.ordered and request.has_permission(EDIT, context)
+            and not text}  # moving up and down in a filtered list would mislead
 
 
 @view_config(context=Folder, name="add", accept=HTML, permission=MANAGE,
@@ -93,9 +108,10 @@ def add(context, request):
                          with_id=None if info.meta.get("name_factory") else (
                              info.meta.get("id_title", _("Id")),
                              info.meta.get("id_required", False)))
-    form = make_form(schema, request, _("Add"))
+    transition = save_transition(request, info)
+    form = make_form(schema, request, _("Add"), transition=transition)
     heading = _("Add ${type}", mapping={"type": request.localizer.translate(info.title)})
-    if "submit" in request.POST:
+    if "submit" in request.POST or (transition and SAVE_AND_FIRE in request.POST):
         try:
             appstruct = validate(form, request)
             name = appstruct.pop("id", None) or None
@@ -107,6 +123,8 @@ def add(context, request):
             request.tm.doom()
             failure = set_field_error(form, exc.field, exc.message)
             return {"form": failure.render(), "heading": heading}
+        if transition and SAVE_AND_FIRE in request.POST:
+            return saved_and_fired(request, obj, transition)
         flash(request, _("Added."))
         flash_removed_sheets(request)
         return HTTPFound(request.resource_url(obj))
@@ -119,9 +137,10 @@ def edit(context, request):
     registry = request.registry
     info = get_content_registry(registry).typeof(context)
     schema = form_schema(bound_schema(request, context, info), request)
-    form = make_form(schema, request, _("Save"))
+    transition = save_transition(request, info, context)
+    form = make_form(schema, request, _("Save"), transition=transition)
     heading = _("Edit")
-    if "submit" in request.POST:
+    if "submit" in request.POST or (transition and SAVE_AND_FIRE in request.POST):
         try:
             appstruct = validate(form, request)
             editing.update(registry, context, appstruct,
@@ -136,6 +155,8 @@ def edit(context, request):
                                 *(translate(f.message) for f in exc.findings)])
             failure = set_field_error(form, exc.field, message)
             return {"form": failure.render(), "heading": heading}
+        if transition and SAVE_AND_FIRE in request.POST:
+            return saved_and_fired(request, context, transition)
         flash(request, _("Saved."))
         flash_removed_sheets(request)
         return HTTPFound(request.resource_url(context))
@@ -144,6 +165,20 @@ def edit(context, request):
                and not getattr(node, "writeonly", False)}
     current = {k: (v if v is not None else colander.null) for k, v in current.items()}
     return {"form": form.render(current), "heading": heading}
+
+
+def saved_and_fired(request, obj, transition):
+    """After "Save and submit": the transition taken, or the object kept as saved (a
+    draft) with the reasons the transition was refused, on its page."""
+    refused = fire_after_save(request, obj, transition)
+    flash_removed_sheets(request)
+    if refused is None:
+        flash(request, _("Saved and submitted."))
+        return HTTPFound(request.resource_url(obj))
+    flash(request, _("Saved as a draft, not submitted:"), "error")
+    for reason in refused:
+        request.session.flash(reason, "error")
+    return HTTPFound(request.resource_url(obj, "@@edit"))
 
 
 @view_config(context=Content, name="delete", accept=HTML, permission=DELETE,
