@@ -182,3 +182,16 @@ def test_the_request_page_names_its_languages_and_unit(app, testapp, demo):
     assert facts["Languages"] == "Қазақша, Русский, English"
     assert facts["Structural unit"] == "Industry Statistics Department"  # not its path
     assert facts["Placement"].startswith("New")
+
+
+def test_the_json_api_tells_the_question_the_titles_and_the_message(app, testapp, demo):
+    url = "/++api++" + _request(testapp, ("aigerim", "submit"), ("marat", "approve"))
+    as_user(testapp, "dana")
+    data = testapp.get(url + "/@workflow").json
+    by_id = {t["id"]: t for t in data["transitions"]}
+    assert by_id["reject"]["irreversible"] is True and "is not placed" in \
+        by_id["reject"]["confirm"]
+    assert by_id["register"]["irreversible"] is False and by_id["register"]["confirm"] is None
+    assert [e["title"] for e in data["history"]][-2:] == ["Submit for approval", "Approve"]
+    done = testapp.post_json(url + "/@workflow/register", {}).json  # the API asks nothing
+    assert done["state"]["id"] == "registered" and " registered, due " in done["message"]

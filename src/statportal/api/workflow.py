@@ -19,25 +19,43 @@ from statportal.workflow import (
 )
 
 
-def describe(request, obj):
+def describe(request, obj, entry=None):
+    """The state, this user's transitions (with the question each asks first and whether
+    it can be undone), the history with each action's title; after ``entry`` was taken,
+    its ``message`` (what the page would say, in plain text)."""
+    from statportal import labels
+    from statportal.workflow.messages import confirmation, said
+
     workflow = workflow_of(request.registry, obj)
     if workflow is None:
         return None
     state = state_of(obj, workflow)
     base = url_of(request, obj)
-    return {
+
+    def asks(chosen):
+        asked = confirmation(request, obj, workflow, chosen)
+        return asked["text"] if asked else None
+
+    data = {
         "@id": f"{base}/@workflow",
         "workflow": workflow.name,
         "state": {"id": state, "title": label(request, workflow.state(state).title, state)},
         "transitions": [
             {"@id": f"{base}/@workflow/{t.name}", "id": t.name,
-             "title": label(request, t.title, t.name), "requires_comment": t.requires_comment}
+             "title": label(request, t.title, t.name), "requires_comment": t.requires_comment,
+             "confirm": asks(t), "irreversible": t.irreversible}
             for t in available_transitions(request, obj)
         ],
         "history": [
-            {**entry, "time": entry["time"].isoformat()} for entry in history_of(obj)
+            {**entry, "time": entry["time"].isoformat(),
+             "title": labels.action_title(request, workflow, entry["action"])}
+            for entry in history_of(obj)
         ],
     }
+    if entry is not None:
+        data["message"] = said(request, obj, workflow, workflow.transition(entry["action"]),
+                               entry)["text"]
+    return data
 
 
 @view_config(context=Content, name="@workflow", accept="application/json", renderer="json",
@@ -82,7 +100,7 @@ def workflow_post(context, request):
         changes = {key: value for key, value in payload.items() if key in fields}
         if changes:
             _write_fields(request, context, changes, chosen.permission)
-        fire(request, context, request.subpath[0], payload.get("comment"))
+        entry = fire(request, context, request.subpath[0], payload.get("comment"))
     except (EditError, PayloadError) as exc:
         request.tm.doom()
         from statportal.api.content import _error
@@ -94,7 +112,7 @@ def workflow_post(context, request):
                    "location": f.location} for f in exc.findings] or [
             {"field": exc.field, "message": exc.message, "type": "workflow"}]
         return json_error(request, exc.status, exc.message, errors)
-    return describe(request, context)
+    return describe(request, context, entry)
 
 
 def _write_fields(request, context, changes, permission=None):
