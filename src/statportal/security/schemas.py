@@ -118,13 +118,14 @@ def language_missing(node, kw):
         else colander.drop
 
 
-def language_node():
+def language_node(description=None):
     """The ``language`` preference: the language of the mail the user gets."""
     from statportal.i18n import LANGUAGE_NAMES, LANGUAGES
 
     return colander.SchemaNode(
         colander.String(), name="language", title=_("Language of the mail"),
-        description=_("The portal writes its notices to this person in this language only."),
+        description=description or _(
+            "The portal writes its notices to this person in this language only."),
         default=language_default, missing=language_missing,
         validator=colander.OneOf(LANGUAGES),
         widget=deform.widget.SelectWidget(values=[(code, LANGUAGE_NAMES[code])

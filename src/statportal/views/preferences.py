@@ -17,7 +17,7 @@ from statportal.views.forms import form_schema, make_form, validate
 
 def _schema(request):
     schema = colander.MappingSchema()
-    schema.add(language_node())
+    schema.add(language_node(_("The portal writes its notices to you in this language only.")))
     return schema.bind(request=request, adding=False)
 
 
