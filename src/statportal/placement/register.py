@@ -13,6 +13,7 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from statportal import labels
 from statportal.api.content import batch_params
 from statportal.api.errors import json_error
 from statportal.api.serialize import PayloadError, url_of
@@ -164,8 +165,8 @@ def register_page(context, request):
         "categories": [(c, label(request, CATEGORY_TITLES[c], c)) for c in CATEGORIES],
         "batch": Batch(b_start, b_size, total, len(rows)).page(query),
         "when": lambda iso: format_datetime(request, _parse(iso)) if iso else "—",
-        "state_title": lambda s: label(request, PLACEMENT_WORKFLOW.state(s).title, s),
-        "category_title": lambda c: label(request, CATEGORY_TITLES.get(c), c),
+        "state_title": lambda s: labels.state_title(request, PLACEMENT_WORKFLOW, s),
+        "category_title": lambda c: labels.term(request, CATEGORY_TITLES, c),
         "unit_title": unit_titles(request),
         "xlsx_url": request.path_qs + ("&" if request.query_string else "?") + "format=xlsx",
         "csv_url": request.path_qs + ("&" if request.query_string else "?") + "format=csv",
@@ -220,16 +221,14 @@ def unit_options(request):
 
 
 def unit_titles(request):
-    """path -> the unit's title in the page's language, for the units of the rows."""
+    """path -> the unit's title in the page's language (``labels.unit_title``), each unit
+    looked up once."""
     portal = get_portal(request)
     cache = {}
 
     def title(path):
         if path not in cache:
-            from statportal.content.paths import find_by_path
-
-            unit = find_by_path(portal, path)
-            cache[path] = label(request, unit.title, path) if unit is not None else path
+            cache[path] = labels.unit_title(request, path, portal=portal)
         return cache[path]
     return title
 
@@ -244,7 +243,6 @@ EXPORT_HEADERS = (_("Number"), _("Title"), _("Structural unit"), _("Category"), 
 #: The times' format in the .xlsx (on real date-times) and their text in the .csv.
 XLSX_TIME_FORMAT = "dd.mm.yyyy hh:mm"
 CSV_TIME_FORMAT = "%Y-%m-%d %H:%M"  # what spreadsheets read as a date-time
-PLACEMENT_TYPE_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
 
 
 def export_rows(request, context, filters):
@@ -253,29 +251,31 @@ def export_rows(request, context, filters):
     times as naive datetimes in ``statportal.timezone`` (a spreadsheet has no zones); the
     location step by step, section → subsection (art. 8)."""
     from statportal.i18n import to_local
+    from statportal.placement.pages import PLACEMENT_TITLES
 
     translate = request.localizer.translate
     names, _total = search(request, context, filters)
     now = utcnow()
     lang = request.locale_name
     portal = get_portal(request)
-    unit_title = unit_titles(request)
+    units = {}  # path -> name: one lookup per unit, not per row
     yield [translate(h) for h in EXPORT_HEADERS]
     for name in names:
         obj = context[name]
         data = row(request, obj, now)
+        unit = data["unit"] or ""
+        if unit not in units:
+            units[unit] = labels.unit_title(request, unit, portal=portal)
         yield [
             data["number"] or "",
             data["title"].get(lang) or next(iter(data["title"].values()), ""),
-            unit_title(data["unit"]) if data["unit"] else "",
-            label(request, CATEGORY_TITLES.get(data["category"]), data["category"] or ""),
-            label(request, PLACEMENT_WORKFLOW.state(data["review_state"]).title),
+            units[unit], labels.term(request, CATEGORY_TITLES, data["category"]),
+            labels.state_title(request, PLACEMENT_WORKFLOW, data["review_state"]),
             *[to_local(request, value).replace(tzinfo=None) if value else None
               for value in (obj.submitted_at, obj.registered_at, obj.due, obj.executed_at)],
             translate(_("Yes")) if data["overdue"] else "", data["note"],
             location(portal, data["section"], lang), data["register_note"],
-            label(request, PLACEMENT_TYPE_TITLES.get(getattr(obj, "placement_type", None)),
-                  getattr(obj, "placement_type", None) or "")]
+            labels.term(request, PLACEMENT_TITLES, getattr(obj, "placement_type", None))]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -5,9 +5,10 @@ this page (``views/bulk.py`` does them).
 
 from urllib.parse import urlencode
 
+from statportal import labels
 from statportal.batching import Batch
 from statportal.content.listing import visible, visible_batch
-from statportal.i18n import LANGUAGES, label
+from statportal.i18n import LANGUAGES
 from statportal.workflow import available_transitions, state_of, workflow_of
 
 #: the longest filter text read (a title is shorter)
@@ -46,9 +47,7 @@ def state_title(request, obj):
     workflow = workflow_of(request.registry, obj)
     if workflow is None:
         return None
-    state = state_of(obj, workflow)
-    found = workflow.state(state)
-    return label(request, getattr(found, "title", None), state)
+    return labels.state_title(request, workflow, state_of(obj, workflow))
 
 
 def offered_transitions(request, objects):
@@ -58,7 +57,7 @@ def offered_transitions(request, objects):
     offered = {}
     for obj in objects:
         for chosen in available_transitions(request, obj):
-            offered.setdefault(chosen.name, label(request, chosen.title, chosen.name))
+            offered.setdefault(chosen.name, labels.words(request, chosen.title, chosen.name))
     return list(offered.items())
 
 
