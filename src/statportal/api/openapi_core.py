@@ -61,5 +61,11 @@ def includeme(config):
     add("/@working-calendar", "post",
         summary="Set (kind off|working) or clear (kind null) a day",
         responses={"200": response("Days.", OBJECT)})
+    language = {"type": "object", "additionalProperties": False, "properties": {
+        "language": {"type": "string", "enum": ["kk", "ru", "en"]}}}
+    add("/@preferences", "get", summary="My preferences: the language of my mail",
+        responses={"200": response("Preferences.", language)})
+    add("/@preferences", "patch", summary="Change my preferences (language: kk, ru or en)",
+        requestBody=body(language), responses={"200": response("Preferences.", language)})
     add("/{path}/@openapi.json", "get", at="/@openapi.json", summary="This document",
         responses={"200": response("OpenAPI 3.", OBJECT)})
