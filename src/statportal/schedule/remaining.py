@@ -20,18 +20,23 @@ def working_minutes(calendar, start, end):
         return 0
     start, end = calendar.local(start), calendar.local(end)
     opening, closing = calendar.hours.opening, calendar.hours.closing
-    total = timedelta()
-    day = start.date()
-    for _step in range(MAX_DAYS):
-        if day > end.date():
-            break
-        if calendar.is_working_day(day):
-            begin = max(start, calendar.at(day, opening))
-            finish = min(end, calendar.at(day, closing))
-            if finish > begin:
-                total += finish - begin
+
+    def within(day):
+        if not calendar.is_working_day(day):
+            return 0
+        begin = max(start, calendar.at(day, opening))
+        finish = min(end, calendar.at(day, closing))
+        return max(int((finish - begin).total_seconds() // 60), 0)
+
+    first, last = start.date(), end.date()
+    if first == last:
+        return within(first)
+    # the days between count whole (only the first and the last are cut)
+    whole, day = 0, first + timedelta(days=1)
+    for _step in range(min((last - first).days - 1, MAX_DAYS)):
+        whole += calendar.is_working_day(day)
         day += timedelta(days=1)
-    return int(total.total_seconds() // 60)
+    return within(first) + whole * day_minutes(calendar) + within(last)
 
 
 def day_minutes(calendar):
