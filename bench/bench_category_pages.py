@@ -26,6 +26,7 @@ from statportal.testing import DEMO_PASSWORD, close_app, make_app, make_settings
 PAGES = [
     ("search page, all", "/@@search", {}),
     ("search page, bulletin", "/@@search", {"category": "bulletin"}),
+    ("search page, bulletin p10", "/@@search", {"category": "bulletin", "b_start": "225"}),
     ("category page", "/bulletins/", {}),
     ("category page, page 10", "/bulletins/", {"b_start": "225"}),
     ("category page + facet", "/bulletins/", {"section": "/official-statistics/social"}),
