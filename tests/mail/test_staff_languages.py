@@ -180,3 +180,30 @@ def test_users_stored_before_the_preference_read_as_the_portals_default(app, tes
         assert user.language == "kk" and user_language(user, app.registry) == "kk"
     assert as_user(testapp, "admin").get("/++api++/principals/users/serik").json[
         "language"] == "kk"
+
+
+def test_incident_notices_in_each_readers_language(app, testapp, demo, frozen, smtp):
+    """Support (ru) hears of the report, the coordinator (en) of the escalation: each in
+    their own language, the incident's title in it where it has one."""
+    from statportal.incidents.rules import SUBJECTS
+    from statportal.releases.worker import run_pass
+
+    as_user(testapp, "serik").patch_json("/++api++/@preferences", {"language": "ru"})
+    as_user(testapp, "dana").patch_json("/++api++/@preferences", {"language": "en"})
+    as_user(testapp, "yerlan").post_json("/++api++/incidents", {
+        "@type": "Incident", "since": "2026-12-01T08:45:00+05:00",
+        "title": {"kk": "Жүктеу істемейді", "ru": "Загрузка не работает",
+                  "en": "Uploads fail"}}, status=201)
+    deliver(app)
+    (to, reported), = smtp.messages
+    assert to == ["serik@stat.example.kz"]
+    _only_in(app.registry, reported, "ru", [SUBJECTS["reported"]])
+    body = reported.get_body(("plain",)).get_content()
+    assert "Загрузка не работает" in body and "Uploads fail" not in body
+    frozen.advance(hours=25)
+    assert run_pass(app.registry).incidents == 1
+    deliver(app)
+    to, escalated = smtp.messages[-1]
+    assert to == ["dana@stat.example.kz"]
+    _only_in(app.registry, escalated, "en", [SUBJECTS["escalated"], _("Reported")])
+    assert "Uploads fail" in escalated.get_body(("plain",)).get_content()
