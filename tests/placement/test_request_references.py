@@ -197,6 +197,14 @@ class TestPeriodAndNextUpdate:
             assert material.period_start == date(2026, 1, 1)
             assert material.period_end == date(2026, 10, 31)
             assert material.next_update == date(2026, 12, 15)
+        # the request's page says them too
+        testapp.authorization = None
+        login_html(testapp, "aigerim")
+        page = testapp.get(f"/requests/{done['id']}", headers=HTML)
+        terms = {dt.text.strip(): dt.find_next_sibling("dd").text.strip()
+                 for dt in page.html.select("dl dt")}
+        assert terms["Period covered"] == "2026-01/2026-10"
+        assert "2026" in terms["Next update"] and "15" in terms["Next update"]
 
     def test_a_replacement_brings_its_period(self, testapp, demo):
         first = placed(testapp, period="2026-Q3")
