@@ -55,6 +55,9 @@ def target_of(field):
     a choice's first box, a group's first control."""
     if field.widget.template in CHOICES:
         return f"{field.oid}-0"
+    if isinstance(field.schema.typ, colander.Sequence):  # its rendered items, if any
+        items = getattr(field, "sequence_fields", None)
+        return target_of(items[0]) if items else field.oid
     if field.children and field.widget.template not in ("file_upload", "language_upload",
                                                        "basis_upload"):
         return target_of(field.children[0])
@@ -70,16 +73,21 @@ def error_links(form):
         title = field.translate(field.title) if field.title else ""
         return f"{prefix}: {title}" if prefix and title else (title or prefix)
 
-    def walk(field, prefix):
+    def walk(field, prefix, named=False):
         if field.error is None:
             return
         hidden = getattr(field.widget, "hidden", False)
-        name = label(field, prefix)
+        name = prefix if named else label(field, prefix)
         for message in field.error.messages():
             if message:
                 found.append((None if hidden else target_of(field), name,
                               field.translate(message)))
-        if field.widget.template not in CHOICES:
+        if field.widget.template in CHOICES:
+            return
+        if isinstance(field.schema.typ, colander.Sequence):  # items: "Files: File 2"
+            for index, item in enumerate(getattr(field, "sequence_fields", None) or ()):
+                walk(item, f"{name}: {label(item, '')} {index + 1}".strip(": "), True)
+        else:
             for child in field.children:
                 walk(child, name)
 
