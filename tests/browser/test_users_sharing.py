@@ -91,3 +91,16 @@ def test_sharing_shows_inherited_roles(manager, axe_source):
         "href", re.compile(r"/orgunits/almaty-city/@@sharing$"))
     fits_the_screen(page)
     assert_no_serious_violations(page, axe_source)
+
+
+def test_a_users_page_lists_their_places(manager, axe_source):
+    page = manager
+    page.goto("/principals?q=aigerim")
+    with page.expect_navigation():
+        page.locator("table.principals-users tbody tr").first.locator("a").first.click()
+    expect(page.locator("h1")).to_have_text("Әйгерім Сейітова")
+    rows = page.locator("table.user-places tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Исполнитель")
+    fits_the_screen(page)
+    assert_no_serious_violations(page, axe_source)

@@ -109,3 +109,31 @@ def test_password_required_on_add_not_on_edit(app, testapp, demo):
     page = form.submit("submit", status=200)
     assert page.html.select_one(".item-password .invalid-feedback") is not None
     assert last_transaction(app) == stored
+
+
+def test_a_users_page_says_where_they_have_roles(app, testapp, demo):
+    with open_portal(app) as portal:
+        content = get_content_registry(app.registry)
+        portal["principals"]["groups"].add("analysts", content.create(
+            "Group", title={"en": "Analysts", "ru": "Аналитики"}, roles=("Support",)))
+        portal["principals"]["users"]["aigerim"].groups = ("analysts",)
+        portal["orgunits"]["almaty-city"].grant("group:analysts", "Coordinator")
+    login_html(testapp, "admin")
+    page = testapp.get("/principals/users/aigerim/", headers=RU)
+    assert page.html.h1.text == "Әйгерім Сейітова"  # the account shown, not the reader's
+    fields = dict(zip([dt.text for dt in page.html.select("dl.fields dt")],
+                      [dd.get_text(" ", strip=True) for dd in page.html.select("dl.fields dd")],
+                      strict=True))
+    roles = fields["Глобальные роли"]
+    assert "Служба поддержки" in roles and "Аналитики" in roles  # through the group
+    assert fields["Подразделение"] == "Управление статистики промышленности"  # a name, not a path
+    assert fields["Электронная почта"] == "aigerim@stat.example.kz"
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in page.html.select("table.user-places tbody tr")]
+    assert rows == [  # in the order of their paths
+        ["Промышленное производство", "Исполнитель", "—"],
+        ["Департамент статистики города Алматы", "Координатор", "Аналитики"],
+        ["Управление статистики промышленности", "Исполнитель", "—"]]
+    testapp.reset()
+    login_html(testapp, "dana")
+    testapp.get("/principals/users/aigerim/", headers=HTML, status=403)

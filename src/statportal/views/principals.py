@@ -11,10 +11,12 @@ from statportal.batching import Batch, read_batch
 from statportal.content.paths import find_by_path, path_of
 from statportal.content.resources import get_portal
 from statportal.i18n import pick
+from statportal.labels import language_title
 from statportal.numbers import NumberError
-from statportal.security.permissions import MANAGE_PRINCIPALS
+from statportal.security.permissions import MANAGE_PRINCIPALS, VIEW
 from statportal.security.principals import (
     Principals,
+    User,
     group_principal,
     matches,
     search_users,
@@ -68,3 +70,33 @@ def principals(context, request):
             "batch": batch.page(urlencode({"q": query}) if query else ""),
             "total": len(users),
             "unit_of": lambda path: find_by_path(portal, path) if path else None}
+
+
+#: The user's fields this page shows in words (the rest, other features' fields, as they are).
+_SHOWN = ("fullname", "email", "roles", "groups", "org_unit", "active", "language")
+
+
+@view_config(context=User, accept="text/html", permission=VIEW,
+             renderer="statportal.views:templates/user.pt")
+def user_view(context, request):
+    """A user's page: the account in words (roles by title, the unit by name) and where the
+    user holds roles (the users page's list, for one user)."""
+    from statportal.api.serialize import bound_schema, json_value
+    from statportal.content.registry import get_content_registry
+
+    portal = get_portal(request)
+    groups = dict(portal["principals"]["groups"].items())
+    member_of = [groups[name] for name in context.groups if name in groups]
+    info = get_content_registry(request.registry).typeof(context)
+    others = [(node.title, json_value(node, getattr(context, node.name, None)))
+              for node in bound_schema(request, context, info).children
+              if node.name not in (*_SHOWN, "title") and not getattr(node, "writeonly", False)]
+    return {
+        "account": context, "groups": member_of,
+        "group_roles": [(group, group.roles) for group in member_of if group.roles],
+        "places": _places(local_grants(portal), context.principal_ids(), groups),
+        "unit": find_by_path(portal, context.org_unit) if context.org_unit else None,
+        "language": language_title(getattr(context, "language", "")),
+        "personal": bool(request.has_permission(MANAGE_PRINCIPALS, context)),
+        "others": others,
+    }
