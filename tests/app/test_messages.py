@@ -195,3 +195,19 @@ def test_the_json_api_tells_the_question_the_titles_and_the_message(app, testapp
     assert [e["title"] for e in data["history"]][-2:] == ["Submit for approval", "Approve"]
     done = testapp.post_json(url + "/@workflow/register", {}).json  # the API asks nothing
     assert done["state"]["id"] == "registered" and " registered, due " in done["message"]
+
+
+def test_the_message_is_shown_on_the_page_the_buttons_were_on(app, testapp, demo):
+    url = _request(testapp)
+    _html_as(testapp, "aigerim")
+    done = testapp.get(url, headers=HTML).forms["request-actions"].submit(
+        "transition", value="submit")
+    assert done.location.rstrip("/") == "http://localhost" + url  # the request's page
+    assert _message(done.follow()).text.startswith("Submitted for approval: ")
+    # an address from elsewhere is not followed: the object's own @@workflow instead
+    step(testapp, "marat", "/++api++" + url, "return", comment="Fix it")
+    _html_as(testapp, "aigerim")
+    form = testapp.get(url, headers=HTML).forms["request-actions"]
+    form["next"] = "http://evil.example/"
+    done = form.submit("transition", value="submit")
+    assert done.location == "http://localhost" + url + "/@@workflow"

@@ -88,10 +88,19 @@ def ask(request, context, title, asked, carried, irreversible=False, needs_comme
     }, request=request)
 
 
+def back_to(request, context, default):
+    """Where to show the message after an action: the page its buttons were on (the
+    form's ``next``) when that is the object's own page or its ``@@workflow``, else
+    ``default`` -- never an address from elsewhere."""
+    wanted = request.POST.get("next", "").rstrip("/")
+    own = (request.resource_url(context), request.resource_url(context, "@@workflow"))
+    return next((url for url in own if url.rstrip("/") == wanted), default)
+
+
 def said(request, context, entry):
     """Keep the specific message of the transition just taken for the next page."""
     workflow = workflow_of(request.registry, context)
     flash_said(request, context, workflow, workflow.transition(entry["action"]), entry)
 
 
-__all__ = ["ask", "buttons", "confirm_step", "said"]
+__all__ = ["ask", "back_to", "buttons", "confirm_step", "said"]

@@ -8,7 +8,7 @@ from statportal.content.base import Content
 from statportal.i18n import label
 from statportal.security.permissions import VIEW
 from statportal.security.staff import is_staff
-from statportal.views.actions import buttons, confirm_step, said
+from statportal.views.actions import back_to, buttons, confirm_step, said
 from statportal.workflow import (
     WorkflowError,
     fire,
@@ -71,7 +71,9 @@ def workflow_page(context, request):
             error, findings = in_words(request, context, exc.message), exc.findings
         else:
             said(request, context, entry)  # "2026-000014 registered, due ...", not "Done."
-            return HTTPFound(request.resource_url(context, "@@workflow"))
+            # back to the page the buttons were on (the request's, the material's)
+            return HTTPFound(back_to(request, context,
+                                     request.resource_url(context, "@@workflow")))
 
     def state_title(name):
         return labels.state_title(request, workflow, name)
