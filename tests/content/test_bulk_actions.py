@@ -195,3 +195,49 @@ def test_a_target_where_one_may_not_add_is_refused(app, testapp, two):
                              ("target", "/orgunits")], status=400, login="admin")
     assert "target:" in refused.text
     assert states(app, private, published) == ["private", "published"]
+
+
+def test_a_folder_goes_with_what_is_in_it_and_never_into_itself(app, testapp, two):
+    """Deleting a section says how many items go with it; a section is not offered as a
+    target for itself or a folder inside it, and forging one is a 400."""
+    as_user(testapp, "admin")
+    testapp.post_json(f"/++api++{OTHER}", {"@type": "Section", "id": "bulk-box",
+                                           "title": {"en": "Box"}}, status=201)
+    testapp.post_json(f"/++api++{OTHER}/bulk-box", {"@type": "Section", "id": "inner",
+                                                    "title": {"en": "Inner"}}, status=201)
+    contents = f"{OTHER}/@@contents"
+    token = testapp.get(contents, headers=HTML).forms["bulk"]["csrf_token"].value
+    asked = testapp.post(f"{OTHER}/@@bulk", [("action", "move"), ("ids", "bulk-box"),
+                                              ("csrf_token", token)], headers=HTML)
+    targets = [o["value"] for o in asked.html.select("select#target option") if o["value"]]
+    assert f"{OTHER}/bulk-box" not in targets and f"{OTHER}/bulk-box/inner" not in targets
+    assert "/official-statistics" in targets
+    refused = testapp.post(f"{OTHER}/@@bulk", [
+        ("action", "move"), ("ids", "bulk-box"), ("confirmed", "1"),
+        ("target", f"{OTHER}/bulk-box/inner"), ("csrf_token", token)], headers=HTML, status=400)
+    assert "target:" in refused.text
+    asked = testapp.post(f"{OTHER}/@@bulk", [("action", "delete"), ("ids", "bulk-box"),
+                                              ("csrf_token", token)], headers=HTML)
+    assert "with 1 items in it" in " ".join(asked.html.select_one("ul.bulk-report").text.split())
+    asked.forms["bulk-confirm"].submit(headers=HTML, status=303)
+    with open_portal(app) as portal:
+        assert "bulk-box" not in portal["official-statistics"]["economy"]
+
+
+def test_items_a_target_does_not_take_are_reported_the_others_moved(app, testapp, two):
+    """A material and a section to a folder that takes both; then a material and a section
+    to the portal's top, which takes sections only: the section moves, the material is
+    reported."""
+    private, _published = two
+    as_user(testapp, "admin")
+    testapp.post_json(f"/++api++{SECTION}", {"@type": "Section", "id": "sub",
+                                             "title": {"en": "Sub"}}, status=201)
+    done = post(testapp, [("action", "move"), ("ids", private), ("ids", "sub"),
+                          ("confirmed", "1"), ("target", "/")], login="admin", status=303)
+    messages = " ".join(p.text for p in done.follow(headers=HTML).html.select("p.message"))
+    assert "Moved to" in messages and "(1): Sub." in messages
+    assert "Not done for Private table:" in messages
+    with open_portal(app) as portal:
+        assert "sub" in portal and "sub" not in portal["official-statistics"]["economy"][
+            "industry"]
+        assert private in portal["official-statistics"]["economy"]["industry"]
