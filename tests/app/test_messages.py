@@ -76,6 +76,9 @@ def test_place_asks_first_without_script_then_links_the_material(app, testapp, d
         (obj,) = portal["requests"].values()
         assert obj.material and link["href"].endswith(obj.material + "/")
         assert message.text.startswith(obj.number + " placed: ")
+    # the request's page names the material it placed, not its path
+    placed = testapp.get(url, headers=HTML).html.find("dt", string="Placed").find_next("dd")
+    assert placed.a.text == link.text == "Industrial production, October 2026"
 
 
 def test_the_confirmation_page_by_get_writes_nothing(app, testapp, demo):

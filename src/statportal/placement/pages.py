@@ -46,6 +46,8 @@ def request_page(context, request):
                            context.placement_type),
         "unit_title": place_title(context.unit),
         "section_title": place_title(context.section),
+        # the placed material by its title, not its path
+        "material_title": place_title(context.material) if context.material else "",
         "when": lambda value: format_datetime(request, value) if value else "—",
         "transitions": buttons(request, context),  # the shared buttons (views.actions)
         # the languages by their names (Қазақша, Русский, English), in the portal's order
