@@ -214,3 +214,17 @@ def test_the_message_is_shown_on_the_page_the_buttons_were_on(app, testapp, demo
     form["next"] = "http://evil.example/"
     done = form.submit("transition", value="submit")
     assert done.location == "http://localhost" + url + "/@@workflow"
+
+
+def test_a_replace_names_the_material_it_replaces(app, testapp, demo):
+    first = _request(testapp, ("aigerim", "submit"), ("marat", "approve"), ("dana", "register"),
+                     ("yerlan", "place"))
+    with open_portal(app) as portal:
+        material = next(o for o in portal["requests"].values() if o.material).material
+    url = _request(testapp, placement_type="replace", replaces=material)
+    assert first != url
+    _html_as(testapp, "aigerim")
+    placement = testapp.get(url, headers=HTML).html.find("dt", string="Placement") \
+        .find_next("dd")
+    assert placement.a.text == "Industrial production, October 2026"
+    assert placement.a["href"].endswith(material) and material not in placement.text

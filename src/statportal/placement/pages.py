@@ -48,6 +48,8 @@ def request_page(context, request):
         "section_title": place_title(context.section),
         # the placed material by its title, not its path
         "material_title": place_title(context.material) if context.material else "",
+        "replaces_title": place_title(context.replaces) if getattr(context, "replaces", "")
+        else "",
         "when": lambda value: format_datetime(request, value) if value else "—",
         "transitions": buttons(request, context),  # the shared buttons (views.actions)
         # the languages by their names (Қазақша, Русский, English), in the portal's order
