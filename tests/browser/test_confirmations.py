@@ -130,3 +130,31 @@ def test_reject_without_a_reason_is_refused_before_any_question(browser, live_se
     assert page.locator(".messages .message.success").inner_text() == f"Rejected: {title}."
     assert api.get(url).json["review_state"] == "rejected"
     context.close()
+
+
+def test_closing_a_question_asks_at_phone_width(browser, live_server, axe_source):
+    from tests.helpers.questions import ask, path
+
+    api = TestApp(live_server.app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en",
+                                                  "REMOTE_ADDR": "127.0.0.1"})
+    url = path(ask(api, remote="203.0.113.77", text="Close me, please: a test question").json
+               ).replace("/++api++", "")
+    context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                  viewport={"width": 390, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "dana")
+    page.goto(url)
+    page.fill("#comment", "A test, not a question")
+    page.locator('#question-form button[value="close"]').click()
+    dialog = page.get_by_role("dialog")
+    assert "the coordinator may reopen it" in dialog.inner_text()
+    assert "cannot be undone" not in dialog.inner_text()  # Close can be undone: Reopen
+    no_sideways_scroll(page, 390)
+    assert_no_serious_violations(page, axe_source)
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Close without an answer").click()
+    assert page.locator(".messages .message.success").inner_text().endswith(
+        "was closed without an answer.")
+    no_sideways_scroll(page, 390)
+    context.close()
