@@ -242,3 +242,66 @@ class TestPeriodAndNextUpdate:
         login_html(testapp, "aigerim")
         form = testapp.get(f"/requests/{name}/@@edit", headers=HTML).forms["edit-form"]
         assert form["period"].value == ""
+
+
+class TestPortalPath:
+    """``content.references.portal_path`` on a portal served under a script name."""
+
+    def request(self, app, url="https://stat.example.kz/portal"):
+        from pyramid.request import Request
+
+        request = Request.blank("/", base_url=url)
+        request.registry = app.registry
+        return request
+
+    def test_under_a_script_name(self, app, demo):
+        from statportal.content.references import ReferenceError, portal_path
+
+        with open_portal(app) as portal:
+            request = self.request(app)
+            request.root = portal
+            from pyramid.threadlocal import manager
+
+            manager.push({"request": request, "registry": app.registry})
+            try:
+                section = "/official-statistics/economy/industry"
+                assert portal_path(request, f"https://STAT.example.kz/portal{section}/view") \
+                    == section
+                assert portal_path(request, f"{section}//") == section
+                assert portal_path(request, f"https://stat.example.kz/portal{section}/edit") \
+                    == section
+                try:
+                    portal_path(request, f"https://stat.example.kz.evil.org/portal{section}")
+                except ReferenceError as exc:
+                    assert "another site" in exc.message.interpolate()
+                else:
+                    raise AssertionError("another host was taken")
+                try:
+                    portal_path(request, f"ftp://stat.example.kz/portal{section}")
+                except ReferenceError as exc:
+                    assert "not an address of this portal" in exc.message.interpolate()
+                else:
+                    raise AssertionError("ftp was taken")
+            finally:
+                manager.pop()
+
+
+class TestPlanItemOfAReleaseEntry:
+    def test_the_entry_takes_the_plan_items_address(self, testapp, calendar):
+        from statportal.content.paths import path_of
+
+        with open_portal(testapp.app) as portal:
+            item = next(i for year in portal["plan"].values() for i in
+                        (year.values() if hasattr(year, "values") else [year])
+                        if getattr(i, "__content_type__", None) == "WorkPlanItem")
+            item_path = path_of(item)
+        path, _title = first_entry(testapp.app)
+        as_user(testapp, "dana")
+        api = f"/++api++{path}"
+        changed = testapp.patch_json(api, {"plan_item": f"http://localhost{item_path}/"},
+                                     status=200)
+        assert testapp.get(api).json["plan_item"] == item_path, changed
+        refused = testapp.patch_json(api, {"plan_item": "https://example.org/plan/x"},
+                                     status=400)
+        assert "plan_item" in field_errors(refused)
+        assert testapp.get(api).json["plan_item"] == item_path
