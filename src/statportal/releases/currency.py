@@ -34,7 +34,7 @@ FINDINGS_KEY = "__currency_findings__"
 OPEN_KEY = "__currency_open__"
 DEADLINES_KEY = "__currency_deadlines__"
 
-# The notices go to staff in all three languages, one after the other (``_notice_body``).
+# The notices go to staff in each reader's own language (``_mail``: ``queue_staff_mail``).
 SUBJECTS = {
     "notice": _("Notice: information on the portal is not current"),
     "escalation": _("A currency notice was not answered in time"),
