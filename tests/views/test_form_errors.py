@@ -100,3 +100,17 @@ def test_the_asker_is_told_the_address_the_answer_goes_to(testapp, demo):
     page = form.submit("submit", headers=HTML, extra_environ={"REMOTE_ADDR": "203.0.113.9"})
     page = page.follow(headers=HTML)
     assert "daniyar@uni.example.kz" in page.html.select_one(".messages").get_text()
+
+
+def test_the_json_api_reports_the_cross_checks_with_the_fields_errors(testapp, demo):
+    """The same schema through the JSON API: a missing executor and a Replace that names
+    no material, in one 400 naming both fields; nothing is stored."""
+    from tests.helpers.placement import REQUESTS, payload
+
+    as_user(testapp, "aigerim")
+    body = payload(placement_type="replace", primary_data=False, primary_data_reason="")
+    del body["executor"]
+    response = testapp.post_json(REQUESTS, body, status=400)
+    fields = {error["field"] for error in response.json["errors"]}
+    assert {"executor", "replaces", "primary_data_reason"} <= fields, response.json
+

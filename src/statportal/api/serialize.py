@@ -156,9 +156,12 @@ def deserialize(request, schema, payload, current=None):
                     data[node.name] = {**{k: v for k, v in existing.items()
                                           if k in {c.name for c in node.children}},
                                        **data[node.name]}
+    cstruct = _nulls(data)
     try:
-        return schema.deserialize(_nulls(data))
+        return schema.deserialize(cstruct)
     except colander.Invalid as invalid:
         from statportal.api.errors import errors_from_invalid
+        from statportal.content.crosscheck import cross_check
 
+        cross_check(schema, cstruct, invalid)  # the cross-checks too: one round of errors
         raise PayloadError(errors_from_invalid(request, invalid)) from None
