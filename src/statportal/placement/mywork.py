@@ -42,6 +42,8 @@ def my_requests(request, limit=200):
     transition is available to them (``available_transitions``: by permission)."""
     portal = get_portal(request)
     requests = portal["requests"]
+    if getattr(requests, "_catalog", None) is None:
+        return []  # no request was ever added (and a GET creates no catalog)
     names, _total = get_catalog(requests).query(
         state=list(OPEN_STATES), sort="submitted_at", limit=2000,
         allowed=allowed_principals(request))
@@ -127,6 +129,8 @@ def placed_materials(request, limit=50):
     if not units or "requests" not in portal:
         return [], 0
     requests = portal["requests"]
+    if getattr(requests, "_catalog", None) is None:
+        return [], 0  # no request was ever added (and a GET creates no catalog)
     names, total = get_catalog(requests).query(unit=units, state="placed",
                                                sort="executed_at", reverse=True,
                                                allowed=allowed_principals(request))
