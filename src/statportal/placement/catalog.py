@@ -149,12 +149,22 @@ class RequestCatalog(BaseCatalog):
             return iter(()), 0
         if order is not None:
             ids = ordered_by_values(catalog[sort], results.ids, order, reverse, limit)
+        elif reverse and not (limit and limit < NBEST_LIMIT):
+            # Equal values in one order on every page and in the exports: hypatia's n-best
+            # ranks them by docid downwards, its timsort (which it picks for deep pages and
+            # exports) upwards. Deep pages and exports sort (value, docid) downwards too,
+            # as n-best does, in one C sort (faster there than n-best's heap).
+            rev = catalog[sort]._rev_index
+            ids = sorted(results.ids, key=lambda docid: (rev[docid], docid),
+                         reverse=True)[:limit]
         else:
-            # Equal values in docid order, the same on every page: hypatia's n-best ranks
-            # them by docid downwards and its timsort (deep pages, exports) upwards.
-            ids = results.sort(catalog[sort], reverse=reverse, limit=limit or total,
+            ids = results.sort(catalog[sort], reverse=reverse, limit=limit,
                                sort_type=NBEST if reverse else None).ids
         return (self.names[docid] for docid in ids), total
+
+
+#: up to this many rows a descending page is ranked by hypatia's n-best (a small heap)
+NBEST_LIMIT = 300
 
 
 def ordered_by_values(index, docids, order, reverse=False, limit=None):

@@ -300,25 +300,35 @@ def csv_response(request, context, filters):
 
 def xlsx_response(request, context, filters):
     """Every matching row (not one page) as a spreadsheet to print and sort: times are
-    Excel date-times with a date format, not text."""
+    Excel date-times with a date format, not text. Written in openpyxl's write-only mode
+    (streamed): only the cells that need a style or a type are cell objects."""
+    from openpyxl.cell import WriteOnlyCell
+
     translate = request.localizer.translate
-    book = Workbook()
-    sheet = book.active
-    sheet.title = translate(_("Register of requests"))[:31]
-    for values in export_rows(request, context, filters):
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: "=HYPERLINK(…)" is no formula here
-            elif isinstance(cell.value, datetime):
-                cell.number_format = XLSX_TIME_FORMAT
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(translate(_("Register of requests"))[:31])
     for column, width in zip("ABCDEFGHIJKLMN",
                              (14, 50, 34, 20, 16, 18, 18, 18, 18, 10, 40, 60, 40, 14),
                              strict=True):
         sheet.column_dimensions[column].width = width
+    bold = Font(bold=True)
+
+    def cell(value, header=False):
+        if header:
+            made = WriteOnlyCell(sheet, value=value)
+            made.font = bold
+        elif isinstance(value, datetime):
+            made = WriteOnlyCell(sheet, value=value)
+            made.number_format = XLSX_TIME_FORMAT
+        elif isinstance(value, str) and value.startswith("="):
+            made = WriteOnlyCell(sheet, value=value)
+            made.data_type = "s"  # text stays text: "=HYPERLINK(…)" is no formula here
+        else:
+            return value
+        return made
+
+    for index, values in enumerate(export_rows(request, context, filters)):
+        sheet.append([cell(value, header=index == 0) for value in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return Response(
