@@ -63,27 +63,43 @@ def log_in(page, login, password):
         raise RuntimeError(f"could not log in as {login}")
 
 
-def shoot(page, out, name, path=None):
+def shoot(page, out, name, path=None, keep_message=False, full_page=True, keep_focus=False):
     if path is not None:
         response = page.goto(path)
         if response is None or not response.ok:
             raise RuntimeError(f"{path}: {response.status if response else 'no response'}")
-    # Flash messages ("Welcome, ...") and the focus ring belong to the moment, not to the page.
-    page.evaluate("""() => {
-        document.querySelectorAll('.messages .message.success').forEach(m => m.remove());
-        if (document.activeElement) document.activeElement.blur();
-    }""")
+    # Flash messages ("Welcome, ...") and the focus ring belong to the moment, not to the
+    # page, unless the message is the subject (what an action says it did).
+    page.evaluate("""([keep, focus]) => {
+        if (!keep) document.querySelectorAll('.messages .message.success')
+            .forEach(m => m.remove());
+        if (!focus && document.activeElement) document.activeElement.blur();
+    }""", [keep_message, keep_focus])
     target = out / f"{name}.png"
-    page.screenshot(path=str(target), full_page=True)
+    page.screenshot(path=str(target), full_page=full_page)
     print(f"{target}  ({page.url})")
 
 
-def seed_requests(base_url, password):
-    """A day's requests through the JSON API: three registered (the queue), one placed."""
+def api_call(base_url, password, login, path, body):
+    """POST ``body`` as JSON to the portal's API as ``login``; the answer's JSON."""
     import base64
-    import io
     import json
     import urllib.request
+
+    token = base64.b64encode(f"{login}:{password}".encode()).decode()
+    request = urllib.request.Request(  # noqa: S310
+        base_url + "/++api++" + path, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (our own server)
+        return json.load(response)
+
+
+def seed_requests(base_url, password):
+    """A day's requests through the JSON API: three registered (the queue), one placed,
+    one returned to the executor with its reason, one waiting for the head's approval.
+    Returns the paths of the last two."""
+    import base64
+    import io
 
     from openpyxl import Workbook
 
@@ -95,12 +111,7 @@ def seed_requests(base_url, password):
     xlsx = base64.b64encode(buffer.getvalue()).decode()
 
     def call(login, path, body):
-        token = base64.b64encode(f"{login}:{password}".encode()).decode()
-        request = urllib.request.Request(  # noqa: S310
-            base_url + "/++api++" + path, data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
-        with urllib.request.urlopen(request) as response:  # noqa: S310 (our own server)
-            return json.load(response)
+        return api_call(base_url, password, login, path, body)
 
     titles = [("latest_data", "Тұтыну бағаларының индексі, қараша 2026",
                "Индекс потребительских цен, ноябрь 2026", "Consumer price index, November 2026"),
@@ -109,7 +120,13 @@ def seed_requests(base_url, password):
               ("bulletin", "Өнеркәсіп бюллетені, III тоқсан",
                "Бюллетень промышленности, III квартал", "Industry bulletin, Q3"),
               ("compilation", "Қазақстан өнеркәсібі, 2021–2025",
-               "Промышленность Казахстана, 2021–2025", "Industry of Kazakhstan, 2021–2025")]
+               "Промышленность Казахстана, 2021–2025", "Industry of Kazakhstan, 2021–2025"),
+              ("express_information", "Өнеркәсіп өнімінің көлемі, қараша 2026",
+               "Объём промышленной продукции, ноябрь 2026",
+               "Industrial output, November 2026"),
+              ("express_information", "Өнеркәсіп бағаларының индексі, қараша 2026",
+               "Индекс цен производителей, ноябрь 2026",
+               "Producer price index, November 2026")]
     urls = []
     for category, kk, ru, en in titles:
         data = call("aigerim", "/requests", {
@@ -123,10 +140,16 @@ def seed_requests(base_url, password):
             "primary_data_reason": "Жарияланған жиынтық қатарлардан есептелген индекстер"})
         path = data["@id"].split("/++api++", 1)[1]
         call("aigerim", f"{path}/@workflow/submit", {})
+        urls.append(path)
+    for path in urls[:4]:
         call("marat", f"{path}/@workflow/approve", {})
         call("dana", f"{path}/@workflow/register", {})
-        urls.append(path)
     call("yerlan", f"{urls[0]}/@workflow/place", {})
+    # The fifth comes back to her with the reason; the sixth waits for her head.
+    call("marat", f"{urls[4]}/@workflow/return", {
+        "comment": "17-кестеде қараша айының Алматы қаласы бойынша деректері жоқ: "
+                   "толықтырып, қайта жіберіңіз."})
+    return urls[4], urls[5]
 
 
 def seed_unsafe_material(base_url, password):
@@ -166,8 +189,8 @@ def make_screenshots(out, chromium):
     with live_portal() as (base_url, password), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
 
-        def new_page(lang):
-            context = browser.new_context(base_url=base_url, viewport=VIEWPORT,
+        def new_page(lang, viewport=VIEWPORT):
+            context = browser.new_context(base_url=base_url, viewport=viewport,
                                           locale="en-US", device_scale_factor=1)
             set_language(context, base_url, lang)
             return context.new_page()
@@ -209,7 +232,14 @@ def make_screenshots(out, chromium):
             # The Manager, in English.
             page = new_page("en")
             log_in(page, "admin", password)
-            shoot(page, out, "contents", "/official-statistics/@@contents")
+            # Folder contents: states, a filter, boxes ticked for a bulk action.
+            page.goto("/official-statistics/economy/industry/@@contents")
+            boxes = page.locator("main table tbody input[type=checkbox]:not([disabled])")
+            for index in range(min(2, boxes.count())):
+                boxes.nth(index).check()
+            shoot(page, out, "contents")
+            # Users and groups: each user's global roles and where they hold local ones.
+            shoot(page, out, "principals", "/principals")
 
             page.goto("/official-statistics/@@add?type=Section")
             with page.expect_navigation():
@@ -219,19 +249,66 @@ def make_screenshots(out, chromium):
                 raise RuntimeError("the add form shows no validation error")
             shoot(page, out, "add-section")
 
-            shoot(page, out, "sharing", "/official-statistics/economy/industry/@@sharing")
+            # Sharing: a search for a principal, nobody chosen, the roles granted above.
+            page.goto("/orgunits/almaty-city/industry/@@sharing")
+            page.fill("#sharing-q", "Жұмабаев")
+            with page.expect_navigation():
+                page.click("form.search-principals button[type=submit]")
+            shoot(page, out, "sharing")
             page.context.close()
 
-            # A day of placement requests: the executor's form, the queue, the register.
-            seed_requests(base_url, password)
+            # A day of placement requests: the executor's work and form, the queue, the
+            # register.
+            returned, waiting = seed_requests(base_url, password)
             page = new_page("kk")
             log_in(page, "aigerim", password)
-            shoot(page, out, "request-form", "/requests/@@add?type=PlacementRequest")
+            # My work: her requests (returned with the reason, registered, placed).
+            shoot(page, out, "my-work", "/my-work")
+            shoot(page, out, "request-returned", returned)
+            # The form: what the portal knows filled in; the picker for the material to
+            # replace, searched as she types.
+            page.goto("/requests/@@add?type=PlacementRequest")
+            titles = page.locator("fieldset.multilingual").first.locator("input[type=text]")
+            for index, text in enumerate(("Тұтыну бағаларының индексі, желтоқсан 2026",
+                                          "Индекс потребительских цен, декабрь 2026",
+                                          "Consumer price index, December 2026")):
+                titles.nth(index).fill(text)
+            page.select_option("select[name=category]", "latest_data")
+            page.check("input[type=radio][value=replace]")
+            page.locator("input[name=replaces]").press_sequentially("индекс", delay=50)
+            page.locator("[role=listbox] [role=option]").first.wait_for()
+            shoot(page, out, "request-form", keep_focus=True)
+            page.context.close()
+            # The same work on a phone: the menus closed, the table in its own scroll area.
+            page = new_page("kk", {"width": 390, "height": 844})
+            log_in(page, "aigerim", password)
+            shoot(page, out, "phone-my-work", "/my-work", full_page=False)
+            shoot(page, out, "phone-request", returned, full_page=False)
+            page.context.close()
+
+            # The coordinator registers the sixth, once approved: the number and due time.
+            api_call(base_url, password, "marat", f"{waiting}/@workflow/approve", {})
+            page = new_page("ru")
+            log_in(page, "dana", password)
+            page.goto(waiting)
+            with page.expect_navigation():
+                page.click("#request-actions button[value=register]")
+            shoot(page, out, "registered", keep_message=True, full_page=False)
             page.context.close()
 
             page = new_page("ru")
             log_in(page, "yerlan", password)
             shoot(page, out, "queue", "/requests/@queue")
+            # Place asks first, saying what will happen (the irreversible button is red);
+            # then the page says what happened, with the link to the material.
+            page.locator("table.queue tbody tr").first.locator("a").first.click()
+            page.wait_for_load_state()
+            page.locator("main button[name=transition][value=place]").click()
+            page.get_by_role("dialog").wait_for()
+            shoot(page, out, "confirm-place", full_page=False, keep_focus=True)
+            with page.expect_navigation():
+                page.get_by_role("dialog").locator("button.confirm-yes").click()
+            shoot(page, out, "placed", keep_message=True, full_page=False)
             page.context.close()
 
             page = new_page("en")

@@ -113,6 +113,7 @@ def test_the_executor_submits_follows_and_resubmits(walk_as, live_server, case, 
     assert len(done.clicks) <= MOST_CLICKS, done.clicks
     assert len(done.fields) == 3  # the titles: the rest the portal knew
     assert len(opening.clicks) + len(done.clicks) <= MOST_CLICKS + 1  # + New request
+    assert len(pages) == 3  # My work, the form, the request (before: 4)
 
     # My requests lists it, waiting for approval
     walk.goto("/my-work")
