@@ -241,3 +241,16 @@ def test_items_a_target_does_not_take_are_reported_the_others_moved(app, testapp
         assert "sub" in portal and "sub" not in portal["official-statistics"]["economy"][
             "industry"]
         assert private in portal["official-statistics"]["economy"]["industry"]
+
+
+def test_the_big_folders_offer_no_filter_that_would_load_every_child(testapp, demo):
+    """/requests lists through its catalog (the register searches it): no filter box, and a
+    filter in the address is not run."""
+    from tests.helpers.placement import new_request
+
+    new_request(testapp)
+    as_user(testapp, "admin")
+    shown = testapp.get("/requests/@@contents?filter=nothing-like-this", headers=HTML)
+    assert shown.html.select_one("#contents-filter") is None
+    assert len(shown.html.select("table.contents tbody tr")) == 1
+    assert page(testapp, "admin").html.select_one("#contents-filter") is not None

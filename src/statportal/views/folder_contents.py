@@ -70,7 +70,11 @@ def page_batch(request, folder):
         b_start, b_size = batch_params(request)
     except PayloadError:
         b_start, b_size = 0, 25
-    text = filter_text(request)
+    # The big folders list through their catalog (requests, questions: a register and a
+    # dashboard of their own search them); a filter there would load every child.
+    filterable = getattr(folder, "visible_batch", None) is None
+    text = filter_text(request) if filterable else ""
     items, total = filtered_batch(request, folder, text, b_start, b_size)
     query = urlencode({"filter": text}) if text else ""
-    return {"items": items, **Batch(b_start, b_size, total, len(items)).page(query)}, text
+    return {"items": items, "filterable": filterable,
+            **Batch(b_start, b_size, total, len(items)).page(query)}, text
