@@ -189,3 +189,10 @@ def test_my_preferences_refuse_junk_and_a_post_without_the_token(app, testapp, d
                                 status=400).json["errors"]
     assert errors[0]["field"] == "language"
     assert last_transaction(app) == before
+
+
+def test_the_users_page_says_no_groups_exist_rather_than_none_matches(testapp, demo):
+    as_(testapp, "admin")
+    assert "No groups yet." in testapp.get("/principals", headers=HTML).text
+    page = testapp.get("/principals", {"q": "nobody-here"}, headers=HTML)
+    assert "No group matches." in page.text and "No groups yet." not in page.text

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from statportal.testing import DEMO_PASSWORD
 from tests.helpers.http import Http, free_port, wait_until_served
@@ -119,6 +120,22 @@ def test_make_serve_upgrades_and_serves_an_old_var(old_var, smtp, smtp_port):
         http = Http(base, dict.fromkeys(LOGINS, DEMO_PASSWORD))
         assert http.call("GET", "/")[0] == 200
         assert http.call("GET", "/login")[0] == 200
+
+        # issue 18 on the old data: the executor's old requests are "My requests" (the
+        # step statportal.placement 1 filled the creator index), nobody else's; old users
+        # read mail in the portal's default language; the menu's pages list the old
+        # published materials of their category
+        for login, count in (("aigerim", 3), ("marat", 0), ("admin", 0)):
+            code, page = http.call("GET", "/my-work", login, accept="text/html")
+            table = BeautifulSoup(page, "html.parser").find("table", id="my-requests")
+            assert code == 200 and (len(table.tbody.find_all("tr")) if table else 0) == count
+            assert http.get("/++api++/@preferences", login, status=200) == {"language": "kk"}
+        listed = {}
+        for name in ("latest-data", "express-information", "press-releases", "bulletins"):
+            code, page = http.call("GET", f"/{name}", accept="text/html")
+            listed[name] = len(BeautifulSoup(page, "html.parser").select(
+                ".search-results ul.materials li > a"))
+        assert code == 200 and all(listed.values()), listed
 
         # the mail the old version left in the outbox is delivered by the new sender
         deadline = time.monotonic() + 30
