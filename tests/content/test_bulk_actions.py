@@ -254,3 +254,23 @@ def test_the_big_folders_offer_no_filter_that_would_load_every_child(testapp, de
     assert shown.html.select_one("#contents-filter") is None
     assert len(shown.html.select("table.contents tbody tr")) == 1
     assert page(testapp, "admin").html.select_one("#contents-filter") is not None
+
+
+def test_a_pasted_address_names_the_target(app, testapp, two, monkeypatch):
+    """The folder's address as the browser shows it (or its path) names the target; another
+    site's address is a 400; a tree too big to list says so and the address still works."""
+    import statportal.content.moving
+
+    private, published = two
+    refused = post(testapp, [("action", "move"), ("ids", private), ("confirmed", "1"),
+                             ("target_address", "https://elsewhere.example/official-statistics")],
+                   login="admin", status=400)
+    assert "target:" in refused.text and "another site" in refused.text
+    monkeypatch.setattr(statportal.content.moving, "MAX_TARGETS", 2)
+    asked = post(testapp, [("action", "move"), ("ids", private)], login="admin")
+    assert "Not every folder is listed" in asked.text
+    form = asked.forms["bulk-confirm"]
+    form["target_address"] = f"http://localhost{OTHER}/@@contents"
+    form.submit(headers=HTML, status=303)
+    with open_portal(app) as portal:
+        assert private in portal["official-statistics"]["economy"]

@@ -62,7 +62,8 @@ def move(registry, obj, target):
 
 def targets(request, portal, types, exclude=()):
     """The folders, in tree order, that take an object of one of ``types`` and where this
-    user may add it: ``(folder, type names it takes)``. The walk enters ordered folders
+    user may add it: ``([(folder, type names it takes)], complete)``; ``complete`` is
+    False when the walk stopped at ``MAX_TARGETS`` folders. The walk enters ordered folders
     only: the big unordered ones (requests, questions, the calendar's years) hold no
     folders anything is moved to, and are not loaded child by child."""
     from statportal.content.registry import get_content_registry
@@ -83,7 +84,7 @@ def targets(request, portal, types, exclude=()):
             children = [child for _name, child in folder.items()
                         if issubclass(type(child), Folder)]
             stack.extend(reversed(children))
-    return found
+    return found, not stack
 
 
 __all__ = ["MAX_TARGETS", "check_move", "move", "path_of", "targets", "within"]

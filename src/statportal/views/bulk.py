@@ -102,11 +102,20 @@ def transition_of(request, items, name):
 
 
 def read_target(request, context, items):
-    """The chosen folder for a move: 400 when missing or no folder."""
-    value = request.POST.get("target", "").strip()
+    """The chosen folder for a move (``target_address``, a path or a pasted address of
+    this portal, before ``target``, the list's choice): 400 when missing or no folder."""
+    from statportal.content.references import ReferenceError as BadAddress
+    from statportal.content.references import portal_path
+
+    value = request.POST.get("target_address", "").strip() or \
+        request.POST.get("target", "").strip()
     if not value:
         raise _bad(request, "target", _("Choose the folder to move to."))
-    target = find_by_path(get_portal(request), canonical_path(value))
+    try:
+        path = portal_path(request, value)
+    except BadAddress as exc:
+        raise _bad(request, "target", exc.args[0]) from None
+    target = find_by_path(get_portal(request), canonical_path(path))
     if not isinstance(target, Folder):
         raise _bad(request, "target", _("No folder at ${path}.", mapping={"path": value}))
     return target
@@ -130,13 +139,14 @@ def plan(request, context, kind, name, items, target=None):
 
 
 def targets_for(request, context, items):
-    """The folders the selected items may go to, as ``(path, title)``."""
+    """The folders the selected items may go to, as ``(path, title)``, and whether that
+    is all of them (a very big tree is listed in part: then one pastes the address)."""
     types = {getattr(obj, "__content_type__", None) for _name, obj in items}
-    found = moving.targets(request, get_portal(request), types,
-                           exclude=[obj for _name, obj in items])
+    found, complete = moving.targets(request, get_portal(request), types,
+                                     exclude=[obj for _name, obj in items])
     return [(path_of(folder), label(request, getattr(folder, "title", None),
                                     folder.__name__ or "/"))
-            for folder, _taken in found if folder is not context]
+            for folder, _taken in found if folder is not context], complete
 
 
 def back_url(request, context):
@@ -167,9 +177,11 @@ def bulk(context, request):
     if not confirmed or not possible:
         if not possible:
             request.response.status = 409  # nothing selected can take it now
+        targets, complete = targets_for(request, context, items) if kind == "move" \
+            else ([], True)
         return {"kind": kind, "action": request.POST["action"], "rows": rows,
                 "title": title, "needs_comment": bool(chosen and chosen.requires_comment),
-                "targets": targets_for(request, context, items) if kind == "move" else [],
+                "targets": targets, "all_targets": complete,
                 "back": back_url(request, context),
                 "possible": possible}
     return carry_out(request, context, kind, name, rows, target, comment, title)
