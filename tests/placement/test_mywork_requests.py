@@ -127,6 +127,7 @@ def test_my_requests_lists_hers_in_every_state_newest_first(testapp, demo, froze
     table = work.html.find("table", id="my-requests")
     links = [a["href"] for a in table.find_all("a") if a["href"].endswith(material)]
     assert links == ["http://localhost" + material]
+    assert rows[3][4] == "Placed one"  # the material named by its title, not its path
     assert testapp.get(material).status_code == 200
     # batched: two on a page, the next page has the rest; a bad page number is named
     testapp.authorization = None  # her session, from the login above

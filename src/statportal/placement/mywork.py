@@ -103,6 +103,9 @@ def own_requests(request, b_start=0, b_size=25):
             if state_id == "registered" and due else "",
             "material_url": request.application_url + obj.material
             if state_id == "placed" and obj.material else None,
+            # named by its title (its path when it is gone)
+            "material": find_by_path(portal, obj.material)
+            if state_id == "placed" and obj.material else None,
         })
     return items, total
 
