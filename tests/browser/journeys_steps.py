@@ -20,11 +20,12 @@ TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 class Walk:
     """A person's page in one language at one width. ``check()`` runs axe-core and the
-    sideways-scroll check on the page as it is now; ``done()`` fails if a page the browser
-    loaded was never checked, so no page of a journey goes unchecked."""
+    sideways-scroll check on the page as it is now (and that it is in the walk's
+    language); ``done()`` fails if a page the browser loaded was never checked, so no page
+    of a journey goes unchecked."""
 
-    def __init__(self, context, axe_source, width):
-        self.context, self.axe_source, self.width = context, axe_source, width
+    def __init__(self, context, axe_source, width, lang):
+        self.context, self.axe_source, self.width, self.lang = context, axe_source, width, lang
         self.page = context.new_page()
         self.loaded, self.checked = [], set()
         self.page.on("framenavigated", self._navigated)
@@ -36,9 +37,10 @@ class Walk:
     def check(self):
         page = self.page
         page.wait_for_load_state()
-        scroll, inner = page.evaluate(
-            "() => [document.documentElement.scrollWidth, window.innerWidth]")
-        assert inner == self.width
+        scroll, inner, lang = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth,"
+            " document.documentElement.lang]")
+        assert (inner, lang) == (self.width, self.lang), page.url
         assert scroll <= inner, f"{page.url} scrolls sideways: {scroll} px wide at {inner} px"
         assert_no_serious_violations(page, self.axe_source)
         self.checked.add(page.url)
