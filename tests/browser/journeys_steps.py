@@ -5,6 +5,7 @@ the executor's clicks and typed fields."""
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from webtest import TestApp
 
@@ -12,6 +13,7 @@ from tests.browser.helpers import assert_no_serious_violations, log_in
 from tests.helpers.files import SAMPLES
 from tests.helpers.placement import as_user, new_request, step
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # as conftest's
 LOCALES = {"kk": "kk-KZ", "ru": "ru-RU"}
 WIDTHS = (1366, 390)
 NUMBER = re.compile(r"\b\d{4}-\d{6}\b")

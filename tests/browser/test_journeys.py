@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from statportal.interfaces import IQuestionLimits
 from tests.browser.journeys_steps import (
+    ARTIFACTS,
     LOCALES,
     MONTHLY_FILES,
     NUMBER,
@@ -51,7 +52,7 @@ def case(request):
 
 
 @pytest.fixture
-def walk_as(browser, live_server, axe_source, signed_in, case):
+def walk_as(browser, live_server, axe_source, signed_in, case, request):
     """``walk_as(login)``: a Walk in this case's language and width (None: the public)."""
     lang, width = case
     contexts = []
@@ -62,7 +63,13 @@ def walk_as(browser, live_server, axe_source, signed_in, case):
         contexts.append(context)
         return Walk(context, axe_source, width, lang)
     yield walk
-    for context in contexts:
+    report = getattr(request.node, "rep_call", None)
+    for n, context in enumerate(contexts):
+        if report is not None and report.failed:  # what the person saw: test-artifacts/
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = request.node.name.replace("[", "-").rstrip("]")
+            for page in context.pages:
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{n}.png"), full_page=True)
         context.close()
 
 
