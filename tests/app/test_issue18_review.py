@@ -58,6 +58,13 @@ def test_the_new_pages_write_nothing_for_anybody(app, testapp, demo):
     step(testapp, "marat", url, "approve")
     step(testapp, "dana", url, "return", comment="Wrong table")
     assert_no_page_writes(app, testapp, new_pages(url.replace("/++api++", "")))
+    before = last_transaction(app)  # and the JSON of the same
+    for login in ROLES[1:]:
+        testapp.authorization = basic_auth(login)
+        for path in ("/++api++/@preferences", url, f"/++api++{INDUSTRY}/@sharing",
+                     "/++api++/principals/users/aigerim"):
+            testapp.get(path, status="*")
+    assert last_transaction(app) == before
 
 
 def test_users_e_mails_and_languages_only_to_the_manager(app, testapp, demo):
