@@ -8,10 +8,13 @@ title, a name or a reason holding markup is shown as text everywhere; the menu's
 the home page list nothing embargoed, withdrawn or private, for anybody; junk in a new
 parameter is a 400 naming it."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from statportal.content.registry import get_content_registry
 from statportal.testing import DEMO_PASSWORD, basic_auth, last_transaction, login_html, open_portal
+from tests.helpers.calendar import add as add_entry
 from tests.helpers.materials import add, publish
 from tests.helpers.placement import new_request, payload, step
 from tests.helpers.published import material_in
@@ -113,6 +116,8 @@ def evil(app, testapp, demo):
     material = add(testapp, category="bulletin",
                    title={"kk": EVIL, "ru": EVIL, "en": EVIL})
     publish(testapp, material)
+    soon = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)  # the home's panel
+    add_entry(testapp, title={"kk": EVIL, "ru": EVIL, "en": EVIL}, release_at=soon.isoformat())
     return url.replace("/++api++", "")
 
 
@@ -126,8 +131,10 @@ def test_markup_is_shown_as_text_in_every_new_place(testapp, evil):
     for path in ("/my-work", evil):  # My requests, the waiting list, the returned banner
         assert_escaped(testapp.get(path, headers=HTML).text, path)
     as_(testapp, None)
-    for path in ("/bulletins", "/"):
+    for path in ("/bulletins", "/"):  # a material's title; the next release's on the home
         assert_escaped(testapp.get(path, headers=HTML).text, path)
+    home = testapp.get("/", headers=HTML).html
+    assert EVIL in [a.get_text() for a in home.select("a[href*='/calendar/']")]
     as_(testapp, "admin")
     for path in ("/principals", "/principals?q=bota", "/principals/users/bota",
                  f"{INDUSTRY}/@@sharing", f"{INDUSTRY}/@@sharing?q=bota"):
