@@ -210,3 +210,24 @@ def test_the_users_page_says_no_groups_exist_rather_than_none_matches(testapp, d
     assert "No groups yet." in testapp.get("/principals", headers=HTML).text
     page = testapp.get("/principals", {"q": "nobody-here"}, headers=HTML)
     assert "No group matches." in page.text and "No groups yet." not in page.text
+
+
+def test_my_requests_are_only_ones_own_whoever_else_may_see_them(app, testapp, demo):
+    with open_portal(app) as portal:
+        content = get_content_registry(app.registry)
+        user = content.create("User", fullname="Бота Ерланқызы", email="bota@stat.example.kz",
+                              org_unit="/orgunits/almaty-city")
+        user.set_password(DEMO_PASSWORD)
+        portal["principals"]["users"].add("bota", user)
+        portal["orgunits"]["almaty-city"].grant("user:bota", "Executor")
+    new_request(testapp, title={"kk": "Aigerim's kk", "ru": "Aigerim's ru", "en": "Aigerim's"})
+    testapp.authorization = basic_auth("bota")
+    testapp.post_json("/++api++/requests", payload(
+        unit="/orgunits/almaty-city", title={"kk": "Bota's kk", "ru": "Bota's ru",
+                                             "en": "Bota's"}), status=201)
+    for login, mine in (("aigerim", ["Aigerim's"]), ("bota", ["Bota's"]), ("marat", []),
+                        ("dana", []), ("yerlan", []), ("admin", [])):
+        page = as_(testapp, login).get("/my-work", headers={**HTML, "Accept-Language": "en"})
+        table = page.html.find("table", id="my-requests")
+        rows = table.tbody.find_all("tr") if table is not None else []
+        assert [tr.find_all("td")[1].get_text(strip=True) for tr in rows] == mine, login
