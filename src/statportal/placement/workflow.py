@@ -57,7 +57,9 @@ PLACEMENT_WORKFLOW = Workflow(
     name="placement_request",
     title=_("Placement request"),
     initial_state="draft",
-    notes={"register_note": _("Register note"), "primary_data": _("Primary data")},
+    # what others note in a request's history too (its files' empty sheets, an override)
+    notes={"register_note": _("Register note"), "primary_data": _("Primary data"),
+           "remove_empty_sheets": _("Empty sheets removed"), "disclosure_override": _("Override")},
     values=message_values,
     states=(
         State("draft", _("Draft"), {VIEW: UNIT, EDIT: ("Executor",), SUBMIT: ("Executor",)},

@@ -11,6 +11,7 @@ shows that page too. ``irreversible`` transitions get the ``danger`` button styl
 from pyramid.renderers import render_to_response
 
 from statportal import labels
+from statportal.security.permissions import VIEW
 from statportal.workflow import available_transitions, workflow_of
 from statportal.workflow.messages import confirmation, flash_said
 
@@ -92,6 +93,14 @@ def back_to(request, context, default):
     """Where to show the message after an action: the page its buttons were on (the
     form's ``next``) when that is the object's own page or its ``@@workflow``, else
     ``default`` -- never an address from elsewhere."""
+    if not request.has_permission(VIEW, context):
+        # the action took the object out of their sight (a coordinator's or moderator's
+        # Return makes a request her unit's draft again): the nearest place they may see,
+        # with the message, rather than a 403 after an action that succeeded
+        parent = context.__parent__
+        while parent is not None and not request.has_permission(VIEW, parent):
+            parent = parent.__parent__
+        return request.resource_url(parent if parent is not None else request.root)
     wanted = request.POST.get("next", "").rstrip("/")
     own = (request.resource_url(context), request.resource_url(context, "@@workflow"))
     return next((url for url in own if url.rstrip("/") == wanted), default)

@@ -1,0 +1,77 @@
+"""Review of issue 18's day, walked in the browser on `make serve`'s storage: what a person
+tripped over, fixed and held here (WebTest against the real app)."""
+
+import base64
+
+from statportal.testing import login_html
+from tests.helpers.materials import as_user
+from tests.helpers.placement import REQUESTS, payload, step
+from tests.helpers.samples import TABLE, xlsx_table
+
+HTML = {"Accept": "text/html"}
+
+
+def _request(testapp, *steps, **changes):
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(**changes), status=201).json["@id"].replace(
+        "http://localhost/++api++", "")
+    for login, name in steps:
+        step(testapp, login, "/++api++" + url, name)
+    return url
+
+
+def _html_as(testapp, login, language="en"):
+    as_user(testapp, None)
+    testapp.reset()
+    testapp.set_cookie("_LOCALE_", language)
+    login_html(testapp, login)
+
+
+def test_a_return_that_takes_the_request_out_of_sight_lands_where_the_message_shows(
+        testapp, demo):
+    """The coordinator (or the moderator) returns a request from its page: it becomes her
+    unit's draft, which they may not open. They land on the requests' folder with the
+    message, not on a 403 after an action that succeeded."""
+    for login, steps in (("dana", (("aigerim", "submit"), ("marat", "approve"))),
+                         ("yerlan", (("aigerim", "submit"), ("marat", "approve"),
+                                     ("dana", "register")))):
+        url = _request(testapp, *steps)
+        _html_as(testapp, login)
+        form = testapp.get(url, headers=HTML).forms["request-actions"]
+        form["comment"] = "Line 17 is missing"
+        done = form.submit("transition", value="return")
+        assert done.status_int == 302
+        assert done.location == "http://localhost/requests/", (login, done.location)
+        page = done.follow(headers=HTML)
+        message = page.html.select_one(".messages .message.success")
+        assert message is not None and message.text.strip().startswith(
+            "Returned to the executor:"), page.html.select(".messages")
+        testapp.get(url, headers=HTML, status=403)  # truly out of their sight
+        as_user(testapp, "aigerim")
+        assert testapp.get("/++api++" + url).json["review_state"] == "draft"
+    # who still sees the object goes back to the page the buttons were on, as before
+    url = _request(testapp, ("aigerim", "submit"))
+    _html_as(testapp, "marat")
+    form = testapp.get(url, headers=HTML).forms["request-actions"]
+    form["comment"] = "Line 17 is missing"
+    done = form.submit("transition", value="return")
+    assert done.location.rstrip("/") == "http://localhost" + url
+
+
+def test_a_request_history_names_the_empty_sheets_its_files_lost(testapp, demo):
+    """The request's history said `remove_empty_sheets`: the note's title is the request's
+    workflow's too (it was only the material's)."""
+    data = base64.b64encode(xlsx_table(TABLE)).decode()  # one table, one empty sheet
+    url = _request(testapp, files=[{"data": data, "encoding": "base64",
+                                    "filename": "kestesi.xlsx",
+                                    "content-type": "application/octet-stream"}])
+    as_user(testapp, "aigerim")
+    assert testapp.get("/++api++" + url).json["files"][0]["removed_sheets"] == ["Бос парақ"]
+    _html_as(testapp, "aigerim")
+    history = testapp.get(url + "/@@workflow", headers=HTML)
+    actions = [row.select("td")[2].text.strip() for row in history.html.select("tbody tr")]
+    assert "Empty sheets removed" in actions, actions
+    assert "remove_empty_sheets" not in history.text
+    as_user(testapp, "aigerim")
+    titles = [e["title"] for e in testapp.get("/++api++" + url + "/@workflow").json["history"]]
+    assert "Empty sheets removed" in titles and "remove_empty_sheets" not in titles
