@@ -31,6 +31,13 @@ def request_page(context, request):
         obj = find_by_path(portal, path)
         return label(request, obj.title, path) if obj is not None else path
 
+    def material_title(path):
+        """A material's title only to whom may view it (a draft of another unit, the
+        embargo): else its path, as the request stores it."""
+        obj = find_by_path(portal, path)
+        return place_title(path) if obj is not None and request.has_permission(VIEW, obj) \
+            else path
+
     # a returned draft says so, with the reason, who and when (from the history)
     returned = returned_info(request, context) if state.name == "draft" else None
     again = resubmission(context) if state.name != "draft" else None
@@ -47,8 +54,8 @@ def request_page(context, request):
         "unit_title": place_title(context.unit),
         "section_title": place_title(context.section),
         # the placed material by its title, not its path
-        "material_title": place_title(context.material) if context.material else "",
-        "replaces_title": place_title(context.replaces) if getattr(context, "replaces", "")
+        "material_title": material_title(context.material) if context.material else "",
+        "replaces_title": material_title(context.replaces) if getattr(context, "replaces", "")
         else "",
         "when": lambda value: format_datetime(request, value) if value else "—",
         "transitions": buttons(request, context),  # the shared buttons (views.actions)

@@ -40,6 +40,8 @@ def search(request, context, filters, limit=None):
     """The register's requests for these filters: only those the user may view (the
     catalog's ``allowed`` index, computed from each request's ACL: a unit's people see its
     drafts, the office sees requests from submission on)."""
+    if getattr(context, "_catalog", None) is None:
+        return [], 0  # no request was ever added (and a GET creates no catalog)
     return get_catalog(context).query(**filters, limit=limit,
                                       allowed=allowed_principals(request))
 
@@ -59,7 +61,7 @@ def parse_filters(request):
         value = params.get(name, "")
         if value and value not in allowed:
             errors.append({"field": name, "message": _("Unknown value ${value}.",
-                                                       mapping={"value": value})})
+                                                       mapping={"value": value[:50]})})
         elif value:
             filters[name] = value
     if params.get("unit", "").strip("/ "):
@@ -69,9 +71,17 @@ def parse_filters(request):
     sort = params.get("sort", "registered_at")
     if sort not in SORTS:
         errors.append({"field": "sort", "message": _("Unknown value ${value}.",
-                                                     mapping={"value": sort})})
+                                                     mapping={"value": sort[:50]})})
     filters["sort"] = sort if sort in SORTS else "registered_at"
-    filters["reverse"] = params.get("order", "") == "desc"
+    order = params.get("order", "")
+    if order not in ("", "asc", "desc"):
+        errors.append({"field": "order", "message": _("Unknown value ${value}.",
+                                                      mapping={"value": order[:50]})})
+    filters["reverse"] = order == "desc"
+    export = params.get("format", "")
+    if export and export not in EXPORTS:  # not silently the page instead of a file
+        errors.append({"field": "format", "message": _("Unknown value ${value}.",
+                                                       mapping={"value": export[:50]})})
     if filters["sort"] in VALUE_ORDERS:  # as people read them, not by path or id
         filters["order"] = VALUE_ORDERS[filters["sort"]](request)
     if errors:

@@ -26,6 +26,8 @@ class Requests(YearNumbering, Folder):
         from statportal.content.catalog import allowed_principals
         from statportal.placement.catalog import get_catalog
 
+        if getattr(self, "_catalog", None) is None:
+            return [], 0  # no request was ever added (and a GET creates no catalog)
         names, total = get_catalog(self).query(sort="submitted_at", reverse=True,
                                                limit=start + size,
                                                allowed=allowed_principals(request))

@@ -11,6 +11,7 @@ from statportal.i18n import LANGUAGES, _
 from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES  # noqa: F401 (here before)
 from statportal.placement import prefill
 from statportal.placement.period import Period
+from statportal.security.permissions import VIEW
 from statportal.views.picker import picker
 
 PLACEMENT_TYPES = ("new", "replace", "delete")
@@ -128,7 +129,10 @@ def replaces_validator(node, kw):
             message = _("Name the material that is replaced or removed.")
         else:
             material = resolve(request, replaces)
-            if material is None or getattr(material, "__content_type__", None) != "Material":
+            # one the user may not view is as unknown as none: its title, its existence
+            # are not hers to learn from the answer (a draft of another unit, the embargo)
+            if material is None or getattr(material, "__content_type__", None) != "Material" \
+                    or not request.has_permission(VIEW, material):
                 message = _("No material at ${path}.", mapping={"path": replaces})
         if message is not None:
             if "replaces" in [child.name for child in node.children]:

@@ -1,0 +1,279 @@
+"""Issue 18's request form, messages and confirmations, register and folder contents as
+each person tries them (a reviewer's pass over parts B, C and D1).
+
+The pickers' search names nothing a person may not view (drafts, the embargo, withdrawn
+materials), for anybody; a request names the material it replaces only when its author
+may view it, and its page shows a title only to whom may view it; the page after an
+action never leads to another site; a confirmation step changes nothing on a GET, without
+the token or without ``confirmed=1``; the register's exports hold no formula; the static
+route of deform serves deform's files only; junk in a new parameter is a 4xx naming it
+and changes nothing."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from statportal.testing import basic_auth, last_transaction, login_html, open_portal
+from tests.helpers.materials import add, publish
+from tests.helpers.placement import REQUESTS, as_user, new_request, payload, step
+from tests.helpers.published import material_in
+
+HTML = {"Accept": "text/html", "Accept-Language": "en"}
+PRICES = "/official-statistics/economy/prices"  # a section where aigerim has no role
+ROLES = (None, "aigerim", "marat", "dana", "yerlan", "serik", "admin")
+
+
+def as_(testapp, login):
+    testapp.reset()
+    testapp.authorization = None
+    if login:
+        login_html(testapp, login)
+    return testapp
+
+
+def english_title(testapp, path):
+    testapp.authorization = basic_auth("admin")
+    title = testapp.get(f"/++api++{path}").json["title"]
+    testapp.authorization = None
+    return title.get("en") or next(iter(title.values()))
+
+
+@pytest.fixture
+def hidden(testapp, demo):
+    """Materials nobody outside the office may see (their paths -> English titles), and a
+    published one everybody may."""
+    paths = [material_in(testapp, "scheduled"), material_in(testapp, "withdrawn"),
+             add(testapp, section=PRICES, title={"kk": "Zebrafish kk", "ru": "Zebrafish ru",
+                                                 "en": "Zebrafish draft"})]
+    shown = add(testapp, title={"kk": "Okapi kk", "ru": "Okapi ru", "en": "Okapi shown"})
+    publish(testapp, shown)
+    return {path: english_title(testapp, path) for path in paths}, shown
+
+
+def test_the_material_picker_names_nothing_unpublished_for_anybody(testapp, hidden):
+    titles, shown = hidden
+    for login in ROLES:
+        as_(testapp, login)
+        for path, title in titles.items():
+            found = testapp.get("/@@references", {"type": "Material", "q": title},
+                                headers={"Accept": "application/json"},
+                                status=200 if login else [401, 403])
+            assert title not in found.text and path not in found.text, (login, title)
+        if login:
+            found = testapp.get("/@@references", {"type": "Material", "q": "okapi"}).json
+            assert [i["path"] for i in found["items"]] == [shown], login
+    # requests, users, anything else has no search: a 400 naming the type, for all
+    as_(testapp, "admin")
+    for name in ("PlacementRequest", "User", "Question", "x" * 5000):
+        refused = testapp.get("/@@references", {"type": name, "q": "zebra"}, status=400)
+        assert f"No search for the type {name[:50]}." in refused.text
+
+
+def zebra(titles):
+    return next(path for path, title in titles.items() if title == "Zebrafish draft")
+
+
+def test_a_request_names_only_a_material_its_author_may_view(app, testapp, hidden):
+    """An executor pasting the path of a material she may not view learns nothing from
+    the answer: the same refusal as for no material there."""
+    titles, _shown = hidden
+    private = zebra(titles)
+    before = last_transaction(app)
+    as_user(testapp, "aigerim")
+    assert testapp.get(f"/++api++{private}", status="*").status_int in (401, 403, 404)
+    for value in (private, f"http://localhost{private}/@@edit"):
+        refused = testapp.post_json(REQUESTS, payload(placement_type="replace",
+                                                      replaces=value), status=400)
+        errors = {e.get("field") or e.get("name"): e["message"]
+                  for e in refused.json["errors"]}
+        assert errors["replaces"] == f"No material at {private}.", errors
+        assert "Zebrafish" not in refused.text
+    # the same answer as where there is none
+    refused = testapp.post_json(REQUESTS, payload(placement_type="replace",
+                                                  replaces=f"{PRICES}/nothing"), status=400)
+    assert "No material at" in refused.text
+    assert last_transaction(app) == before
+
+
+def test_a_request_page_shows_titles_only_to_whom_may_view_them(app, testapp, hidden):
+    """A request stored before the check names a material its author may not view: by
+    its path to her, by its title to whom may view it."""
+    import transaction
+
+    titles, shown = hidden
+    private = zebra(titles)
+    url = new_request(testapp, placement_type="replace", replaces=shown)
+    with open_portal(app) as portal:
+        portal["requests"][url.rsplit("/", 1)[1]].replaces = private
+        transaction.commit()
+    page = url.replace("/++api++", "")
+    as_(testapp, "aigerim")
+    text = testapp.get(page, headers=HTML).text
+    assert "Zebrafish draft" not in text and private in text
+    as_(testapp, "admin")
+    assert "Zebrafish draft" in testapp.get(page, headers=HTML).text
+
+
+@pytest.mark.parametrize("wanted", [
+    "https://evil.example/x", "//evil.example/", "http://localhost.evil.example/",
+    "javascript:alert(1)", "/\\evil.example", "http://localhost/other-page",
+])
+def test_after_an_action_the_page_is_never_another_address(testapp, demo, wanted):
+    url = new_request(testapp).replace("/++api++", "")
+    as_(testapp, "aigerim")
+    page = testapp.get(url, headers=HTML)
+    token = page.html.select_one("input[name=csrf_token]")["value"]
+    assert page.html.select_one("button[name=transition][value=submit]") is not None
+    done = testapp.post(f"{url}/@@workflow", {"transition": "submit", "csrf_token": token,
+                                              "next": wanted}, headers=HTML,
+                        status=[302, 303])
+    assert done.location.startswith(f"http://localhost{url}"), done.location
+
+
+def test_a_confirmed_step_needs_the_post_the_token_and_confirmed(app, testapp, demo):
+    """Place asks first: a GET shows the question, a POST without ``confirmed=1`` asks it
+    too, a POST without the token is refused; none of them changes anything."""
+    url = new_request(testapp)
+    step(testapp, "aigerim", url, "submit")
+    step(testapp, "marat", url, "approve")
+    step(testapp, "dana", url, "register")
+    page_url = url.replace("/++api++", "")
+    as_(testapp, "yerlan")
+    before = last_transaction(app)
+    asked = testapp.get(f"{page_url}/@@workflow", {"transition": "place", "confirm": "place"},
+                        headers=HTML)
+    token = asked.html.select_one("input[name=csrf_token]")["value"]
+    assert last_transaction(app) == before
+    again = testapp.post(f"{page_url}/@@workflow", {"transition": "place",
+                                                    "csrf_token": token}, headers=HTML)
+    assert again.html.select_one("#confirm-form") is not None
+    testapp.post(f"{page_url}/@@workflow", {"transition": "place", "confirmed": "1"},
+                 headers=HTML, status=400)
+    testapp.post(f"{page_url}/@@workflow", {"transition": "place", "confirmed": "1",
+                                            "csrf_token": "junk"}, headers=HTML, status=400)
+    assert last_transaction(app) == before
+    as_user(testapp, "yerlan")
+    assert testapp.get(url).json["review_state"] == "registered"
+
+
+def test_exports_hold_no_formula(app, testapp, demo):
+    evil = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-3+4", "@SUM(A1)"]
+    for title in evil:
+        url = new_request(testapp, title={"kk": title, "ru": title, "en": title})
+        step(testapp, "aigerim", url, "submit")
+        step(testapp, "marat", url, "approve")
+    as_(testapp, "dana")
+    exported = testapp.get("/requests/@register", {"format": "csv"}, headers=HTML)
+    rows = list(csv.reader(io.StringIO(exported.body.decode("utf-8-sig"))))
+    cells = {cell for row in rows for cell in row}
+    for title in evil:
+        assert "'" + title in cells and title not in cells, title
+    book = testapp.get("/requests/@register", {"format": "xlsx"}, headers=HTML)
+    with zipfile.ZipFile(io.BytesIO(book.body)) as archive:
+        sheet = next(name for name in archive.namelist() if name.startswith("xl/worksheets/"))
+        xml = archive.read(sheet).decode()
+    assert "<f>" not in xml and "<f " not in xml
+    from openpyxl import load_workbook
+
+    values = {cell.value for row in load_workbook(io.BytesIO(book.body)).active.iter_rows()
+              for cell in row}
+    for title in evil:
+        assert title in values, title
+
+
+@pytest.mark.parametrize("path", [
+    "/static-deform/../../../../etc/passwd", "/static-deform/%2e%2e/%2e%2e/etc/passwd",
+    "/static-deform/..%2f..%2fsetup.py", "/static-deform/../widget.py",
+    "/static-deform/%2e%2e%2f__init__.py",
+])
+def test_the_static_route_of_deform_serves_its_static_files_only(testapp, path):
+    found = testapp.get(path, status="*", expect_errors=True)
+    assert found.status_int in (400, 403, 404), (path, found.status_int)
+    assert "root:" not in found.text and "import" not in found.text
+
+
+def test_the_static_route_of_deform_serves_them(testapp):
+    found = testapp.get("/static-deform/scripts/deform.js")
+    assert "deform" in found.text
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"sort": "x" * 10000}, "sort"), ({"sort": "__class__"}, "sort"),
+    ({"order": "sideways"}, "order"), ({"b_start": "-5"}, "b_start"),
+    ({"b_start": "x"}, "b_start"), ({"b_size": "10" * 20}, "b_size"),
+    ({"state": "<script>"}, "state"), ({"year": "9" * 400}, "year"),
+    ({"format": "pdf"}, "format"),
+])
+def test_the_register_refuses_junk_by_name(app, testapp, demo, query, field):
+    for login, accept in (("dana", HTML), ("dana", {"Accept": "application/json"})):
+        as_(testapp, login)
+        before = last_transaction(app)
+        refused = testapp.get("/requests/@register", query, headers=accept, status=400)
+        assert field in refused.text, (accept, refused.text[:300])
+        if accept is HTML:
+            assert "<script>" not in refused.text
+        assert last_transaction(app) == before
+
+
+def test_a_unit_that_is_no_more_filters_to_nothing_and_stays_a_choice(app, testapp, demo):
+    """A removed unit's requests keep its path: filtering by it is no error. On a portal
+    where no request was ever made, the first look at the register or the requests'
+    contents creates no catalog (a GET stores nothing)."""
+    as_(testapp, "dana")
+    before = last_transaction(app)
+    assert testapp.get("/requests/@@contents", headers=HTML).status_int == 200
+    for unit in ("/orgunits/nowhere", "x" * 10000, "/orgunits/<b>"):
+        page = testapp.get("/requests/@register", {"unit": unit}, headers=HTML)
+        assert page.html.select("table tbody tr td") == [] or "0" in page.text
+        assert "<b>" not in page.text
+        testapp.get("/requests/@register", {"unit": unit, "format": "csv"}, headers=HTML)
+    assert last_transaction(app) == before
+
+
+@pytest.mark.parametrize("query", [
+    {"b_start": "x"}, {"b_start": "-1"}, {"b_size": "0"}, {"filter": "x" * 100000},
+])
+def test_folder_contents_refuses_junk_by_name(app, testapp, demo, query):
+    as_(testapp, "yerlan")
+    before = last_transaction(app)
+    found = testapp.get("/official-statistics/economy/industry/@@contents", query,
+                        headers=HTML, status="*")
+    assert found.status_int in (200, 400), found.status_int
+    if found.status_int == 400:
+        assert next(iter(query)) in found.text
+    assert last_transaction(app) == before
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("period", "last autumn"), ("period", "2026-13"), ("period", "9" * 5000),
+    ("next_update", "soon"), ("next_update", "2026-02-30"),
+    ("replaces", "https://evil.example/official-statistics"),
+    ("replaces", "javascript:alert(1)"), ("replaces", "/" + "x" * 5000),
+    ("release", "http://evil.example/calendar"), ("release", "/../../etc/passwd"),
+    ("release", "/calendar/%00"),
+])
+def test_the_request_refuses_junk_fields_by_name(app, testapp, demo, field, value):
+    changes = {field: value}
+    if field == "replaces":
+        changes["placement_type"] = "replace"
+    as_user(testapp, "aigerim")
+    before = last_transaction(app)
+    refused = testapp.post_json(REQUESTS, payload(**changes), status=400)
+    fields = {e.get("field") or e.get("name") for e in refused.json["errors"]}
+    assert field in fields, refused.json
+    assert last_transaction(app) == before
+
+
+def test_the_plan_item_of_an_entry_refuses_junk_by_name(app, testapp, demo):
+    from tests.helpers.calendar import entry_payload
+
+    as_user(testapp, "admin")
+    before = last_transaction(app)
+    for value in ("https://evil.example/plan/x", "/plan/" + "y" * 5000, "::::"):
+        refused = testapp.post_json("/++api++/calendar", entry_payload(plan_item=value),
+                                    status=400)
+        fields = {e.get("field") or e.get("name") for e in refused.json["errors"]}
+        assert "plan_item" in fields, refused.json
+    assert last_transaction(app) == before
