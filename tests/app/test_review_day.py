@@ -75,3 +75,16 @@ def test_a_request_history_names_the_empty_sheets_its_files_lost(testapp, demo):
     as_user(testapp, "aigerim")
     titles = [e["title"] for e in testapp.get("/++api++" + url + "/@workflow").json["history"]]
     assert "Empty sheets removed" in titles and "remove_empty_sheets" not in titles
+
+
+def test_where_a_user_has_roles_heads_its_column_not_with_the_place_action(testapp, demo):
+    """The column of places on a user's page was headed by the msgid "Place", the request's
+    action: in Kazakh it read "Орналастыру" (placing) above a list of sections."""
+    _html_as(testapp, "admin", "kk")
+    page = testapp.get("/principals/users/aigerim", headers=HTML)
+    headings = [th.text.strip() for th in page.html.select("table.user-places th")]
+    assert len(headings) == 3 and "Орналастыру" not in headings, headings
+    _html_as(testapp, "admin", "en")
+    page = testapp.get("/principals/users/aigerim", headers=HTML)
+    headings = [th.text.strip() for th in page.html.select("table.user-places th")]
+    assert headings[0] == "Section or org unit", headings
