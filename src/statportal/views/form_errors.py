@@ -55,6 +55,8 @@ def target_of(field):
     a choice's first box, a group's first control."""
     if field.widget.template in CHOICES:
         return f"{field.oid}-0"
+    if field.widget.template == "datetimeinput":
+        return f"{field.oid}-date"
     if isinstance(field.schema.typ, colander.Sequence):  # its rendered items, if any
         items = getattr(field, "sequence_fields", None)
         return target_of(items[0]) if items else field.oid
