@@ -46,8 +46,9 @@ def api(context, method, path, login, body=None):
 
 @pytest.fixture(scope="module")
 def staff_objects(browser, live_server):
-    """A registered request (with a long title and history) and a group; the request goes
-    back to its executor afterwards (other tests place the first request of the queue)."""
+    """A registered request (with a long title and history), a group and a question with
+    long words; the request goes back to its executor afterwards (other tests place the
+    first request of the queue)."""
     context = browser.new_context(base_url=live_server.url)
     created = api(context, "POST", "/requests", "aigerim", {
         "@type": "PlacementRequest", "category": "latest_data",
@@ -68,7 +69,18 @@ def staff_objects(browser, live_server):
     api(context, "POST", "/principals/groups", "admin", {
         "@type": "Group", "id": "phone-editors",
         "title": {"kk": "Телефон сынағының редакторлары", "en": "Phone test editors"}})
-    yield {"request": path, "group": "phone-editors"}
+    # the issue's question page 678 px wide at 390: long unbroken words and addresses
+    response = context.request.post("/++api++/questions", data={
+        "@type": "Question", "name": "Мария Иванова-Сейітқалиқызы",
+        "email": "maria.ivanova.statistics-department.long-address@example-university.kz",
+        "topic": "population", "may_publish": True, "language": "kk", "international": False,
+        "text": "Алматы халқының саны қанша? https://stat.example.kz/official-statistics/"
+                "social/population/population-of-almaty-by-district-at-the-beginning-of-2026"
+                "-table-xlsx-download?lang=kk&version=2"},
+        headers={"Accept": "application/json"})
+    assert response.ok, response.text()
+    question = response.json()["@id"].split("/++api++", 1)[1]
+    yield {"request": path, "group": "phone-editors", "question": question}
     api(context, "POST", f"{path}/@workflow/return", "dana", {"comment": "phone test done"})
     context.close()
 
@@ -80,8 +92,7 @@ def pages_of(live_server, staff_objects):
     app = live_server.app
     with open_portal(app) as portal:
         paths = page_paths(app, portal)
-        question = next(name for name, _q in portal["questions"].items())
-    names = {**staff_objects, "question": f"/questions/{question}"}
+    names = staff_objects
 
     def pages(login):
         client = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "kk",
