@@ -231,3 +231,17 @@ def test_my_requests_are_only_ones_own_whoever_else_may_see_them(app, testapp, d
         table = page.html.find("table", id="my-requests")
         rows = table.tbody.find_all("tr") if table is not None else []
         assert [tr.find_all("td")[1].get_text(strip=True) for tr in rows] == mine, login
+
+
+def test_the_message_after_an_action_shows_markup_as_text(testapp, evil):
+    """The flash after a transition names the request (issue 18, item 3): as text."""
+    as_(testapp, "bota")
+    page = testapp.get(evil, headers=HTML)
+    form = next(f for f in page.forms.values() if "transition" in f.fields)
+    done = form.submit("transition", value="submit", headers=HTML, status="*")
+    if done.status_int in (301, 302, 303):
+        done = done.follow(headers=HTML)
+    (message,) = done.html.select("p.message")
+    assert EVIL in message.get_text()  # the title, as text
+    assert_escaped(str(message), "the message after Submit")
+    assert_escaped(done.text, "the page after Submit")
