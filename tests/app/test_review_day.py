@@ -88,3 +88,23 @@ def test_where_a_user_has_roles_heads_its_column_not_with_the_place_action(testa
     page = testapp.get("/principals/users/aigerim", headers=HTML)
     headings = [th.text.strip() for th in page.html.select("table.user-places th")]
     assert headings[0] == "Section or org unit", headings
+
+
+def test_a_subject_keeps_its_spaces_however_it_is_folded():
+    """The question's office notice reached Marat as "Сұраққа жауап келісудікүтуде": Python
+    3.11's default policy folded the encoded subject at a space and lost it."""
+    import email
+    import email.policy
+
+    from statportal.mail.outbox import OutgoingMail, make_message
+
+    for subject in ("Сұраққа жауап келісуді күтуде: № 2026-000001",
+                    "Халықаралық ұйымға жауап келісуді күтуде: № 2026-000005",
+                    "Материал орналастырылды: Өнеркәсіп өнімі, қараша 2026 [kk] kk-1366",
+                    "Заявка 2026-000014 зарегистрирована,\nсрок 09:38", "Plain words " * 9):
+        message = make_message("portal@stat.example.kz", "marat@stat.example.kz", subject, "x")
+        stored = OutgoingMail(message, None)
+        wanted = " ".join(subject.split())
+        received = email.message_from_bytes(stored.data, policy=email.policy.default)
+        assert received["Subject"] == wanted and stored.subject == wanted
+        assert max(len(line) for line in stored.data.split(b"\n")) <= 78

@@ -6,6 +6,7 @@ import smtplib
 import time
 import uuid
 from datetime import timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -49,8 +50,14 @@ def make_message(sender, to, subject, body, attachments=()):
     message["From"] = sender
     message["To"] = ", ".join([to] if isinstance(to, str) else to)
     # Header values are one line: a line break in a title must not stop a transition.
-    message["Subject"] = " ".join("".join(ch if ch.isprintable() else " " for ch in subject)
-                                  .split())
+    subject = " ".join("".join(ch if ch.isprintable() else " " for ch in subject).split())
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        # Encoded by email.header, whose folding keeps each space inside an encoded word:
+        # the default policy's (Python 3.11) folds at a space and loses it ("келісудікүтуде")
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject")
+                        .encode(linesep="\n"))
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
