@@ -12,6 +12,8 @@ id not in the folder, an unknown action or target) is a 400 naming the field; a
 selection of which the user may act on nothing is a 403; either changes nothing.
 """
 
+import json
+
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.view import view_config
 
@@ -117,7 +119,8 @@ def read_target(request, context, items):
         raise _bad(request, "target", exc.args[0]) from None
     target = find_by_path(get_portal(request), canonical_path(path))
     if not isinstance(target, Folder):
-        raise _bad(request, "target", _("No folder at ${path}.", mapping={"path": value}))
+        shown = value if len(value) <= 200 else value[:200] + "…"  # junk is not echoed whole
+        raise _bad(request, "target", _("No folder at ${path}.", mapping={"path": shown}))
     return target
 
 
@@ -187,10 +190,63 @@ def bulk(context, request):
     return carry_out(request, context, kind, name, rows, target, comment, title)
 
 
+#: the message names this many items, then says how many more (the session is a cookie:
+#: 200 titles would not fit in its 4 KB, and nobody reads them in a message)
+NAMES_SHOWN = 3
+#: the messages' JSON size in the session beyond which they give counts only
+MESSAGE_BUDGET = 1500
+
+
+def names_of(request, rows, names=True):
+    """The first items' titles (each cut at 60 characters) and how many more."""
+    if not names:
+        return request.localizer.translate(_("${n} items", mapping={"n": len(rows)}))
+    shown = []
+    for row in rows[:NAMES_SHOWN]:
+        text = label(request, getattr(row["obj"], "title", None), row["name"])
+        shown.append(text if len(text) <= 60 else text[:59] + "…")
+    text = ", ".join(shown)
+    if len(rows) > NAMES_SHOWN:
+        text = request.localizer.translate(_("${items} and ${n} more", mapping={
+            "items": text, "n": len(rows) - NAMES_SHOWN}))
+    return text
+
+
+def summary(request, kind, title, target, done, refused, names=True):
+    """The messages after a bulk action, ``[(text, queue)]``: what was done, and what was
+    not, once per reason."""
+    translate = request.localizer.translate
+    items = names_of(request, done, names)
+    said = []
+    if done and kind == "delete":
+        said.append(_("Deleted (${n}): ${items}.", mapping={"n": len(done), "items": items}))
+    elif done and kind == "move":
+        said.append(_("Moved to ${target} (${n}): ${items}.", mapping={
+            "target": label(request, getattr(target, "title", None), path_of(target)),
+            "n": len(done), "items": items}))
+    elif done:
+        said.append(_("${action} (${n}): ${items}.", mapping={
+            "action": title, "n": len(done), "items": items}))
+    said = [(translate(text), "success") for text in said]
+    by_reason = {}
+    for row, reason in refused:
+        by_reason.setdefault(translate(reason), []).append(row)
+    reasons = list(by_reason.items())
+    shown = reasons if names else reasons[:3]  # a reason naming each item's id: not 200
+    for reason, rows in shown:
+        said.append((translate(_("Not done for ${item}: ${reason}", mapping={
+            "item": names_of(request, rows, names), "reason": reason})), "error"))
+    more = sum(len(rows) for _reason, rows in reasons[len(shown):])
+    if more:
+        said.append((translate(_("Not done for ${n} more items.", mapping={"n": more})),
+                     "error"))
+    if not done:
+        said.append((translate(_("Nothing was changed.")), "error"))
+    return said
+
+
 def carry_out(request, context, kind, name, rows, target, comment, title):
     """Do it for every item that may; report the others; back to the contents."""
-    from statportal.views.content import flash
-
     translate = request.localizer.translate
     done, refused = [], [(row, row["refused"]) for row in rows if row["refused"]]
     for row in rows:
@@ -210,21 +266,9 @@ def carry_out(request, context, kind, name, rows, target, comment, title):
             refused.append((row, " ".join(reasons)))
         else:
             done.append(row)
-    names = ", ".join(label(request, getattr(row["obj"], "title", None), row["name"])
-                      for row in done)
-    if done and kind == "delete":
-        flash(request, _("Deleted (${n}): ${items}.", mapping={"n": len(done), "items": names}))
-    elif done and kind == "move":
-        flash(request, _("Moved to ${target} (${n}): ${items}.", mapping={
-            "target": label(request, getattr(target, "title", None), path_of(target)),
-            "n": len(done), "items": names}))
-    elif done:
-        flash(request, _("${action} (${n}): ${items}.", mapping={
-            "action": title, "n": len(done), "items": names}))
-    for row, reason in refused:
-        flash(request, _("Not done for ${item}: ${reason}", mapping={
-            "item": label(request, getattr(row["obj"], "title", None), row["name"]),
-            "reason": translate(reason)}), "error")
-    if not done:
-        flash(request, _("Nothing was changed."), "error")
+    said = summary(request, kind, title, target, done, refused)
+    if len(json.dumps(said)) > MESSAGE_BUDGET:  # long titles in kk/ru: counts only
+        said = summary(request, kind, title, target, done, refused, names=False)
+    for text, queue in said:
+        request.session.flash(text, queue)
     return HTTPSeeOther(back_url(request, context))
