@@ -421,3 +421,22 @@ def test_a_bulk_action_on_many_long_titles_fits_its_message(app, testapp, demo):
         testapp.get(f"/++api++{PRICES}/{path.rsplit('/', 1)[1]}", status=200)
     for path in made[:10]:
         testapp.get(f"/++api++{path}", status=200)
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_message_after_an_action_on_the_longest_title_fits(app, testapp, demo, language):
+    """A request's title may be 500 characters: in Cyrillic the message with its link
+    still fits in the session cookie (no 500 after the step was stored)."""
+    title = ("Өнеркәсіп өндірісінің индексі " * 20)[:500]
+    url = new_request(testapp, title={"kk": title, "ru": title, "en": title})
+    page_url = url.replace("/++api++", "")
+    as_(testapp, "aigerim")
+    page = testapp.get(page_url, headers={**HTML, "Accept-Language": language})
+    token = page.html.select_one("input[name=csrf_token]")["value"]
+    done = testapp.post(f"{page_url}/@@workflow", {"transition": "submit",
+                                                   "csrf_token": token}, headers=HTML,
+                        status=[302, 303])
+    shown = done.follow(headers=HTML)
+    assert "Өнеркәсіп" in shown.html.select_one(".message.success").text
+    as_user(testapp, "aigerim")
+    assert testapp.get(url).json["review_state"] == "awaiting_approval"

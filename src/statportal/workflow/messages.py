@@ -16,12 +16,17 @@ from statportal.i18n import _
 #: where a message has no words of its own
 GENERAL_MESSAGE = _("${action}: ${title} is now ${state}.")
 _LINK = "\x00link\x00"
+#: a title longer than this is cut in a message: a 500-character Cyrillic title, twice in
+#: the message (its text and its link), overflowed the session cookie after the step
+TITLE_SHOWN = 120
 
 
 def values_of(request, obj, workflow, chosen, state=None):
     """The named values of ``chosen``'s texts for ``obj``, translated to text, and the
     link ``(text, url)``; ``state``: the one reached (after) or None (before)."""
     title = labels.words(request, getattr(obj, "title", None), getattr(obj, "__name__", ""))
+    if len(title) > TITLE_SHOWN:  # the message waits in the session cookie (4 KB)
+        title = title[:TITLE_SHOWN - 1] + "…"
     values = {"title": title, "number": getattr(obj, "number", None) or title,
               "action": labels.words(request, chosen.title, chosen.name),
               "state": labels.state_title(request, workflow, state or chosen.to_state),
