@@ -440,3 +440,21 @@ def test_the_message_after_an_action_on_the_longest_title_fits(app, testapp, dem
     assert "Өнеркәсіп" in shown.html.select_one(".message.success").text
     as_user(testapp, "aigerim")
     assert testapp.get(url).json["review_state"] == "awaiting_approval"
+
+
+def test_placed_with_the_longest_material_title_fits(app, testapp, demo):
+    """Place's message links the material by its title (500 characters at most)."""
+    title = ("Өнеркәсіп өндірісінің индексі " * 20)[:500]
+    url = new_request(testapp, title={"kk": title, "ru": title, "en": title})
+    step(testapp, "aigerim", url, "submit")
+    step(testapp, "marat", url, "approve")
+    step(testapp, "dana", url, "register")
+    page_url = url.replace("/++api++", "")
+    as_(testapp, "yerlan")
+    page = testapp.get(page_url, headers={**HTML, "Accept-Language": "kk"})
+    token = page.html.select_one("input[name=csrf_token]")["value"]
+    done = testapp.post(f"{page_url}/@@workflow", {"transition": "place", "confirmed": "1",
+                                                   "csrf_token": token}, headers=HTML,
+                        status=[302, 303])
+    link = done.follow(headers=HTML).html.select_one(".message.success a")
+    assert link.text.startswith("Өнеркәсіп") and link.text.endswith("…")

@@ -34,6 +34,8 @@ def values_of(request, obj, workflow, chosen, state=None):
     if workflow.values is not None:
         values.update(workflow.values(obj, request) or {})
     link = values.pop("link", None)
+    if link and len(link[0]) > TITLE_SHOWN:  # a workflow's own link (a placed material)
+        link = (link[0][:TITLE_SHOWN - 1] + "…", link[1])
     text = {key: labels.words(request, value, "") if value is not None else ""
             for key, value in values.items()}
     return text, link
