@@ -458,3 +458,25 @@ def test_placed_with_the_longest_material_title_fits(app, testapp, demo):
                         status=[302, 303])
     link = done.follow(headers=HTML).html.select_one(".message.success a")
     assert link.text.startswith("Өнеркәсіп") and link.text.endswith("…")
+
+
+def test_the_add_form_fills_in_her_own_data_and_nobody_elses(app, testapp, demo):
+    """Her name and e-mail and her head's name, never the head's e-mail; who may not make
+    requests does not see the form; opening it stores nothing."""
+    before = last_transaction(app)
+    as_(testapp, "aigerim")
+    form = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).forms[
+        "edit-form"]
+    assert form["executor"].value == "Әйгерім Сейітова"
+    assert form["executor_email"].value == "aigerim@stat.example.kz"
+    assert form["head_of_unit"].value == "Марат Жұмабаев"
+    text = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).text
+    assert "marat@stat.example.kz" not in text
+    # the public is sent to log in; staff who prepare no unit's requests (support) get
+    # an empty unit and no head: nobody's name but their own
+    for login, status in ((None, [302, 403]), ("serik", 200)):
+        as_(testapp, login)
+        shown = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML,
+                            status=status)
+        assert "Марат" not in shown.text and "aigerim@" not in shown.text
+    assert last_transaction(app) == before
