@@ -108,3 +108,29 @@ def test_a_subject_keeps_its_spaces_however_it_is_folded():
         received = email.message_from_bytes(stored.data, policy=email.policy.default)
         assert received["Subject"] == wanted and stored.subject == wanted
         assert max(len(line) for line in stored.data.split(b"\n")) <= 78
+
+
+def _facts(page):
+    return {dt.text.strip(): dt.find_next("dd").text.strip()
+            for dt in page.html.select("dl dt")}
+
+
+def test_a_returned_or_resubmitted_request_shows_no_past_due(testapp, demo):
+    """Returned after registration, the request's page still said "Due 17:18" under the
+    Returned banner and after resubmission (My work did not): a due binds once the
+    request is registered again."""
+    url = _request(testapp, ("aigerim", "submit"), ("marat", "approve"), ("dana", "register"))
+    _html_as(testapp, "aigerim")
+    assert _facts(testapp.get(url, headers=HTML))["Due"] != "—"  # registered: it binds
+    step(testapp, "dana", "/++api++" + url, "return", comment="Line 17 is missing")
+    _html_as(testapp, "aigerim")
+    page = testapp.get(url, headers=HTML)
+    assert page.html.select_one("#returned") is not None
+    assert _facts(page)["Due"] == "—"
+    step(testapp, "aigerim", "/++api++" + url, "submit")
+    _html_as(testapp, "aigerim")
+    assert _facts(testapp.get(url, headers=HTML))["Due"] == "—"
+    for login, name in (("marat", "approve"), ("dana", "register")):
+        step(testapp, login, "/++api++" + url, name)
+    _html_as(testapp, "aigerim")
+    assert _facts(testapp.get(url, headers=HTML))["Due"] != "—"  # registered again
