@@ -480,3 +480,28 @@ def test_the_add_form_fills_in_her_own_data_and_nobody_elses(app, testapp, demo)
                             status=status)
         assert "Марат" not in shown.text and "aigerim@" not in shown.text
     assert last_transaction(app) == before
+
+
+def test_bulk_treats_an_item_one_may_not_view_as_none(app, testapp, demo, monkeypatch):
+    """An id of the folder that the user may not view is refused as unknown: its title
+    is not shown on the confirmation list."""
+    from pyramid.interfaces import ISecurityPolicy
+
+    from statportal.security.permissions import VIEW
+
+    seen = add(testapp, title={"kk": "Seen kk", "ru": "Seen ru", "en": "Seen table"})
+    unseen = add(testapp, title={"kk": "Unseen kk", "ru": "Unseen ru", "en": "Unseen table"})
+    policy = app.registry.queryUtility(ISecurityPolicy)
+    permits = policy.permits
+
+    def hidden(request, context, permission):  # as a unit's draft is hidden from others
+        if permission == VIEW and \
+                getattr(context, "__name__", None) == unseen.rsplit("/", 1)[1]:
+            return False
+        return permits(request, context, permission)
+    monkeypatch.setattr(policy, "permits", hidden)
+    as_(testapp, "yerlan")
+    refused = bulk_post(testapp, seen.rsplit("/", 1)[0], [
+        ("action", "transition:publish"), ("ids", seen.rsplit("/", 1)[1]),
+        ("ids", unseen.rsplit("/", 1)[1])], status=400)
+    assert "ids:" in refused.text and "Unseen table" not in refused.text

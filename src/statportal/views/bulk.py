@@ -23,7 +23,7 @@ from statportal.content.paths import canonical_path, find_by_path, path_of
 from statportal.content.registry import get_content_registry
 from statportal.content.resources import get_portal
 from statportal.i18n import _, label
-from statportal.security.permissions import DELETE, MANAGE
+from statportal.security.permissions import DELETE, MANAGE, VIEW
 from statportal.views.folder_contents import state_title
 from statportal.workflow import WorkflowError, available_transitions, fire, workflow_of
 
@@ -50,9 +50,10 @@ def read_items(request, folder):
     if not names:
         raise _bad(request, "ids", _("Select at least one item."))
     for name in names:
-        if name not in folder:
+        # one the user may not view is as unknown as none (its title is not shown)
+        if name not in folder or not request.has_permission(VIEW, folder[name]):
             raise _bad(request, "ids", _("Nothing with the id ${name} is here.",
-                                         mapping={"name": name}))
+                                         mapping={"name": name[:200]}))
     return [(name, folder[name]) for name in names]
 
 
