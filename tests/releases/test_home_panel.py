@@ -97,3 +97,30 @@ def test_the_panel_is_registered_not_imported(app):
     panels = app.registry.getUtility(IHomePanels).ordered()
     assert [p.name for p in panels] == ["next_releases"]
     assert panels[0].panel.__module__ == "statportal.releases.home"
+
+
+def test_permission_asked_until_five_are_shown(app, testapp, frozen, demo):
+    """The catalog hands the panel four times what it shows; the panel asks the permission
+    of the entries in order and stops at the fifth shown (a calendar has hundreds to come):
+    one it may not view is skipped and the next one shown instead."""
+    from statportal.releases.catalog import get_release_catalog
+    from statportal.releases.home import upcoming
+    from statportal.releases.listing import VIEWS
+    from statportal.testing import open_portal
+
+    for n, day in enumerate((2, 3, 4, 7, 8, 9, 10, 11)):  # working days
+        add_entry(testapp, title=titled(n), release_at=f"2026-12-{day:02d}T10:00:00+05:00")
+    with open_portal(app) as portal:
+        ordered, total = get_release_catalog(portal).query(statuses=VIEWS["upcoming"], size=20)
+        assert total >= 8 and len(ordered) >= 8
+        hidden = ordered[2]
+        asked = []
+
+        class Visitor:
+            def has_permission(self, permission, context):
+                asked.append(context)
+                return context is not hidden
+
+        shown = upcoming(Visitor(), portal)
+    assert shown == [entry for entry in ordered if entry is not hidden][:5]
+    assert asked == ordered[:6]  # five shown, one skipped; none after the fifth shown

@@ -3,6 +3,8 @@ whose page the home page is, import no other feature). The next five upcoming en
 the calendar as the calendar shows them to everyone: soonest first, the time in the
 ``statportal.timezone`` setting, the title in the page's language."""
 
+from itertools import islice
+
 from statportal.content.resources import get_portal
 from statportal.i18n import pick
 from statportal.releases.catalog import get_release_catalog
@@ -15,12 +17,14 @@ NEXT_RELEASES = 5
 def upcoming(request, portal, count=NEXT_RELEASES):
     """The next ``count`` upcoming entries that this user may view, soonest first: the
     calendar's upcoming view. Each is asked for its permission (a few objects): the
-    catalog's allowed index would be filled on its first use, and a GET writes nothing."""
+    catalog's allowed index would be filled on its first use, and a GET writes nothing.
+    The asking stops at the ``count``-th shown (a calendar has hundreds to come)."""
     if getattr(portal, "__release_catalog__", None) is None:
         return []  # no entry yet; get_release_catalog would make the catalog, on a GET
     entries, _total = get_release_catalog(portal).query(
         statuses=VIEWS["upcoming"], start=0, size=count * 4)
-    return [entry for entry in entries if request.has_permission(VIEW, entry)][:count]
+    return list(islice((entry for entry in entries if request.has_permission(VIEW, entry)),
+                       count))
 
 
 def next_releases(context, request):
