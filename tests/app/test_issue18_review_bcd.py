@@ -505,3 +505,35 @@ def test_bulk_treats_an_item_one_may_not_view_as_none(app, testapp, demo, monkey
         ("action", "transition:publish"), ("ids", seen.rsplit("/", 1)[1]),
         ("ids", unseen.rsplit("/", 1)[1])], status=400)
     assert "ids:" in refused.text and "Unseen table" not in refused.text
+
+
+def test_a_moved_section_takes_its_materials_along_in_the_catalog(app, testapp, demo):
+    """Moving a section re-indexes what is inside it: its published material is found
+    under the new place (search by section, the category page) once, its file downloads
+    there, and nothing is left under the old place."""
+    economy = "/official-statistics/economy"
+    as_user(testapp, "admin")
+    testapp.post_json(f"/++api++{economy}/industry", {
+        "@type": "Section", "id": "moved-box", "title": {"en": "Moved box"}}, status=201)
+    path = add(testapp, section=f"{economy}/industry/moved-box", category="bulletin",
+               title={"kk": "Boxed kk", "ru": "Boxed ru", "en": "Boxed table"})
+    publish(testapp, path)
+    as_(testapp, "admin")
+    bulk_post(testapp, f"{economy}/industry", [
+        ("action", "move"), ("confirmed", "1"), ("target", PRICES), ("ids", "moved-box")],
+        status=303)
+    moved = path.replace("/industry/", "/prices/")
+    as_(testapp, None)
+    page = testapp.get(moved, headers=HTML)
+    link = page.html.select_one("a[href*='@@download']")["href"]
+    assert testapp.get(link.replace("http://localhost", "")).body[:2] == b"PK"
+    testapp.get(path, headers=HTML, status=404)
+    found = testapp.get("/bulletins", {"SearchableText": "boxed"}, headers=HTML).text
+    assert found.count(f"{moved}") >= 1 and f"{path}" not in found
+    with open_portal(app) as portal:
+        from statportal.materials.catalog import get_catalog
+
+        catalog = get_catalog(portal)
+        assert catalog.search(text="boxed", section=f"{PRICES}/moved-box")[1] == 1
+        assert catalog.search(text="boxed", section=f"{economy}/industry")[1] == 0
+        assert catalog.search(text="boxed")[1] == 1
