@@ -41,3 +41,28 @@ def test_a_wide_listing_caption_stays_on_a_phone_screen(browser, live_server, ax
             assert_no_serious_violations(page, axe_source)
     finally:
         context.close()
+
+
+def test_pages_load_without_a_console_error(browser, live_server):
+    """Every page logged "Failed to load resource: 404" in the console: the browser asked
+    for /favicon.ico, which the portal has not. The layout names its icon."""
+    context = browser.new_context(base_url=live_server.url, locale="ru-RU")
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        errors, failed = [], []
+        page.on("console", lambda m: m.type == "error" and errors.append((page.url, m.text)))
+        page.on("pageerror", lambda e: errors.append((page.url, str(e))))
+        page.on("requestfinished", lambda r: r.response() and r.response().status >= 400
+                and failed.append(r.url))
+        for path in ("/", "/express-information/", "/questions/@@ask", "/login"):
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+        log_in(page, "aigerim")
+        page.goto("/my-work")
+        page.wait_for_load_state("networkidle")
+        assert errors == [] and failed == [], (errors, failed)
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        assert page.request.get(icon).status == 200
+    finally:
+        context.close()
