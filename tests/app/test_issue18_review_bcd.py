@@ -537,3 +537,31 @@ def test_a_moved_section_takes_its_materials_along_in_the_catalog(app, testapp, 
         assert catalog.search(text="boxed", section=f"{PRICES}/moved-box")[1] == 1
         assert catalog.search(text="boxed", section=f"{economy}/industry")[1] == 0
         assert catalog.search(text="boxed")[1] == 1
+
+
+def test_revoke_changes_nothing_before_it_is_confirmed_with_the_token(app, testapp, demo):
+    industry = "/official-statistics/economy/industry"
+
+    def roles():
+        with open_portal(app) as portal:
+            from statportal.content.paths import find_by_path
+
+            return dict(find_by_path(portal, industry).__local_roles__).get("user:aigerim")
+
+    held = roles()
+    assert held
+    as_(testapp, "admin")
+    before = last_transaction(app)
+    page = testapp.get(f"{industry}/@@sharing", headers=HTML)
+    token = page.html.select_one("input[name=csrf_token]")["value"]
+    role = sorted(held)[0]
+    fields = {"principal": "user:aigerim", "role": role, "revoke": "1"}
+    asked = testapp.post(f"{industry}/@@sharing", {**fields, "csrf_token": token},
+                         headers=HTML)
+    assert asked.html.select_one("#confirm-form") is not None
+    testapp.post(f"{industry}/@@sharing", {**fields, "confirmed": "1"}, headers=HTML,
+                 status=400)
+    testapp.get(f"{industry}/@@sharing", {**fields, "confirmed": "1"}, headers=HTML)
+    assert last_transaction(app) == before and roles() == held
+    asked.forms["confirm-form"].submit(headers=HTML, status=302)
+    assert role not in (roles() or ())
