@@ -68,8 +68,12 @@ def page_batch(request, folder):
 
     try:
         b_start, b_size = batch_params(request)
-    except PayloadError:
-        b_start, b_size = 0, 25
+    except PayloadError as exc:  # junk in the batch is a 400 naming it (issue 18)
+        from pyramid.httpexceptions import HTTPBadRequest
+
+        translate = request.localizer.translate
+        raise HTTPBadRequest("; ".join(f"{error['field']}: {translate(error['message'])}"
+                                       for error in exc.errors)) from None
     # The big folders list through their catalog (requests, questions: a register and a
     # dashboard of their own search them); a filter there would load every child.
     filterable = getattr(folder, "visible_batch", None) is None
