@@ -134,3 +134,19 @@ def test_a_returned_or_resubmitted_request_shows_no_past_due(testapp, demo):
         step(testapp, login, "/++api++" + url, name)
     _html_as(testapp, "aigerim")
     assert _facts(testapp.get(url, headers=HTML))["Due"] != "—"  # registered again
+
+
+def test_the_history_says_who_by_name(testapp, demo):
+    """The history's Who column showed logins (aigerim, marat) where the Returned banner
+    says names; it says the person's name, and a login no user has any more as it is."""
+    url = _request(testapp, ("aigerim", "submit"), ("marat", "approve"))
+    _html_as(testapp, "dana", "ru")
+    page = testapp.get(url + "/@@workflow", headers=HTML)
+    who = [row.select("td")[1].text.strip() for row in page.html.select("tbody tr")]
+    assert who[:2] == ["Марат Жұмабаев", "Әйгерім Сейітова"], who
+    assert "aigerim" not in who and "marat" not in who
+    as_user(testapp, "admin")
+    testapp.delete("/++api++/principals/users/marat", status=204)
+    _html_as(testapp, "dana", "ru")
+    page = testapp.get(url + "/@@workflow", headers=HTML)
+    assert page.html.select("tbody tr")[0].select("td")[1].text.strip() == "marat"

@@ -5,8 +5,10 @@ from pyramid.view import view_config
 
 from statportal import labels
 from statportal.content.base import Content
+from statportal.content.resources import get_portal
 from statportal.i18n import label
 from statportal.security.permissions import VIEW
+from statportal.security.principals import find_user
 from statportal.security.staff import is_staff
 from statportal.views.actions import back_to, buttons, confirm_step, said
 from statportal.workflow import (
@@ -78,10 +80,20 @@ def workflow_page(context, request):
     def state_title(name):
         return labels.state_title(request, workflow, name)
 
+    portal, names = get_portal(request), {}
+
+    def who(login):
+        """A person by name, as the request's banner says them (the login when gone)."""
+        if login and login not in names:
+            user = find_user(portal, login)
+            names[login] = (getattr(user, "fullname", "") or login) if user else login
+        return names.get(login)
+
     return {
         "state": state_title(state_of(context, workflow)),
         "transitions": buttons(request, context),
-        "history": [dict(entry, from_title=state_title(entry["from"]),
+        "history": [dict(entry, who=who(entry.get("actor")),
+                         from_title=state_title(entry["from"]),
                          to_title=state_title(entry["to"]),
                          action_title=action_title(request, workflow, entry["action"]))
                     for entry in reversed(history_of(context))],
