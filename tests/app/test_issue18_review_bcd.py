@@ -571,3 +571,31 @@ def test_revoke_changes_nothing_before_it_is_confirmed_with_the_token(app, testa
     assert last_transaction(app) == before and roles() == held
     asked.forms["confirm-form"].submit(headers=HTML, status=302)
     assert role not in (roles() or ())
+
+
+def test_an_item_refused_half_way_keeps_nothing_the_others_are_done(app, testapp, demo):
+    """A refusal raised after the state changed (a subscriber of the step) leaves that
+    item as it was; the other items are published."""
+    from statportal.content.editing import EditError
+    from statportal.workflow.events import AfterTransition
+
+    first = add(testapp, title={"kk": "One kk", "ru": "One ru", "en": "Half one"})
+    second = add(testapp, title={"kk": "Two kk", "ru": "Two ru", "en": "Half two"})
+
+    def refuse_late(event):
+        if getattr(event.object, "__name__", "") == first.rsplit("/", 1)[1]:
+            event.object.title = {"en": "changed half-way"}
+            raise EditError("Refused after the step.", "ids")
+    app.registry.registerHandler(refuse_late, (AfterTransition,))
+    try:
+        as_(testapp, "yerlan")
+        bulk_post(testapp, first.rsplit("/", 1)[0], [
+            ("action", "transition:publish"), ("confirmed", "1"),
+            ("ids", first.rsplit("/", 1)[1]), ("ids", second.rsplit("/", 1)[1])],
+            status=303)
+    finally:
+        app.registry.unregisterHandler(refuse_late, (AfterTransition,))
+    as_user(testapp, "yerlan")
+    kept = testapp.get(f"/++api++{first}").json
+    assert kept["review_state"] == "private" and kept["title"]["en"] == "Half one"
+    assert testapp.get(f"/++api++{second}").json["review_state"] == "published"

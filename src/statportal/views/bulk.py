@@ -253,6 +253,8 @@ def carry_out(request, context, kind, name, rows, target, comment, title):
     for row in rows:
         if row["refused"]:
             continue
+        # an item refused half-way (a subscriber after the state changed) keeps nothing
+        savepoint = request.tm.savepoint()
         try:
             if kind == "delete":
                 editing.remove(context, row["name"], recursive=True,
@@ -262,6 +264,7 @@ def carry_out(request, context, kind, name, rows, target, comment, title):
             else:
                 fire(request, row["obj"], name, comment)
         except (editing.EditError, WorkflowError) as exc:
+            savepoint.rollback()
             reasons = [translate(exc.message),
                        *(translate(f.message) for f in getattr(exc, "findings", ()))]
             refused.append((row, " ".join(reasons)))
