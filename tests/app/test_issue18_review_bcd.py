@@ -599,3 +599,24 @@ def test_an_item_refused_half_way_keeps_nothing_the_others_are_done(app, testapp
     kept = testapp.get(f"/++api++{first}").json
     assert kept["review_state"] == "private" and kept["title"]["en"] == "Half one"
     assert testapp.get(f"/++api++{second}").json["review_state"] == "published"
+
+
+def test_the_register_and_its_exports_name_no_other_units_requests(app, testapp, demo):
+    """A request of the industry unit (a draft, then submitted) is in nobody else's
+    register, page or export: not the regional coordinator's, not support's."""
+    url = new_request(testapp, title={"kk": "Quokka kk", "ru": "Quokka ru",
+                                      "en": "Quokka table"})
+    for stage in ("draft", "submitted"):
+        if stage == "submitted":
+            step(testapp, "aigerim", url, "submit")
+        for login in (None, "aidos", "serik", "zhanar"):
+            as_(testapp, login)
+            for query in ({}, {"format": "csv"}, {"format": "xlsx"}):
+                shown = testapp.get("/requests/@register", query, headers=HTML, status="*")
+                assert shown.status_int in (200, 302, 403), (login, shown.status_int)
+                assert b"Quokka" not in shown.body, (login, stage, query)
+            found = testapp.get("/requests/@@contents", headers=HTML, status="*")
+            assert "Quokka" not in found.text, (login, stage)
+    step(testapp, "marat", url, "approve")  # the office's from here on
+    as_(testapp, "dana")
+    assert "Quokka" in testapp.get("/requests/@register", headers=HTML).text
