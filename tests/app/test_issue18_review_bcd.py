@@ -620,3 +620,38 @@ def test_the_register_and_its_exports_name_no_other_units_requests(app, testapp,
     step(testapp, "marat", url, "approve")  # the office's from here on
     as_(testapp, "dana")
     assert "Quokka" in testapp.get("/requests/@register", headers=HTML).text
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("period", "last autumn"), ("period", "9" * 3000),
+    ("replaces", "https://evil.example/official-statistics/economy/industry"),
+    ("release", "/calendar/../../etc"),
+])
+def test_save_and_submit_with_junk_stores_nothing_and_names_the_field(
+        app, testapp, demo, field, value):
+    from tests.helpers.files import SAMPLES
+
+    as_(testapp, "aigerim")
+    form = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).forms[
+        "edit-form"]
+    form.set("kk", "Өнеркәсіп өндірісі", index=0)
+    form["category"] = "express_information"
+    form.get("checkbox", index=0).checked = True
+    form.set("upload", ("report.xlsx", SAMPLES["report.xlsx"]), index=0)
+    if field == "replaces":
+        next(f for fields in form.fields.values() for f in fields
+             if type(f).__name__ == "Radio" and "replace" in
+             [o[0] for o in f.options]).value = "replace"
+    form[field] = value
+    before = last_transaction(app)
+    shown = form.submit("save_and_submit", headers=HTML, status=[200, 400])
+    control = shown.html.select_one(f"[name={field}]")
+    assert control.get("aria-invalid") == "true", field
+    assert shown.html.select_one(f"#error-{control['id']}").text.strip()
+    assert last_transaction(app) == before
+    # and without the token nothing is stored either
+    form = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).forms[
+        "edit-form"]
+    body = [(k, v) for k, v in form.submit_fields("save_and_submit") if k != "csrf_token"]
+    testapp.post(form.action, body, headers=HTML, status=400)
+    assert last_transaction(app) == before
