@@ -4,7 +4,7 @@ tripped over, fixed and held here (WebTest against the real app)."""
 import base64
 
 from statportal.testing import login_html
-from tests.helpers.materials import as_user
+from tests.helpers.materials import SECTION, add, as_user, publish
 from tests.helpers.placement import REQUESTS, payload, step
 from tests.helpers.samples import TABLE, xlsx_table
 
@@ -150,3 +150,21 @@ def test_the_history_says_who_by_name(testapp, demo):
     _html_as(testapp, "dana", "ru")
     page = testapp.get(url + "/@@workflow", headers=HTML)
     assert page.html.select("tbody tr")[0].select("td")[1].text.strip() == "marat"
+
+
+def test_a_bulk_withdraw_says_what_will_happen_to_each(testapp, demo):
+    """Folder contents' Withdraw… asked only for a reason: the item's own button says what
+    will happen (the public no longer sees it; it can be published again)."""
+    published = add(testapp, title={"en": "Public table", "ru": "Открытая", "kk": "Ашық"})
+    publish(testapp, published)
+    as_user(testapp, "yerlan")
+    contents = testapp.get(SECTION + "/@@contents", headers=HTML)
+    token = contents.forms["bulk"]["csrf_token"].value
+    asked = testapp.post(SECTION + "/@@bulk", [
+        ("action", "transition:withdraw"), ("ids", published.rsplit("/", 1)[1]),
+        ("csrf_token", token)], headers=HTML)
+    said = [p.text for p in asked.html.select("ul.bulk-report p.asked")]
+    assert len(said) == 1 and "the public no longer sees the material" in said[0], said
+    assert "Public table" in said[0]
+    button = asked.html.select_one("#bulk-confirm button[type=submit]")
+    assert "danger" not in (button.get("class") or [])  # it can be published again

@@ -26,6 +26,7 @@ from statportal.i18n import _, label
 from statportal.security.permissions import DELETE, MANAGE, VIEW
 from statportal.views.folder_contents import state_title
 from statportal.workflow import WorkflowError, available_transitions, fire, workflow_of
+from statportal.workflow.messages import confirmation
 
 KINDS = ("move", "delete", "transition")
 
@@ -183,8 +184,16 @@ def bulk(context, request):
             request.response.status = 409  # nothing selected can take it now
         targets, complete = targets_for(request, context, items) if kind == "move" \
             else ([], True)
+        if chosen is not None and chosen.confirm:
+            # what will happen to each, as the item's own button asks (Withdraw: the
+            # public no longer sees it ...)
+            for row in rows:
+                if row["refused"] is None:
+                    row["asked"] = confirmation(request, row["obj"], workflow_of(
+                        request.registry, row["obj"]), chosen)["text"]
         return {"kind": kind, "action": request.POST["action"], "rows": rows,
                 "title": title, "needs_comment": bool(chosen and chosen.requires_comment),
+                "irreversible": bool(chosen and chosen.irreversible),
                 "targets": targets, "all_targets": complete,
                 "back": back_url(request, context),
                 "possible": possible}
