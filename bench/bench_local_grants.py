@@ -12,6 +12,7 @@ process through WebTest). Prints milliseconds.
 """
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -83,7 +84,8 @@ def main(argv=None):
     parser.add_argument("--materials", type=int, default=4, help="materials per section")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    app = make_app(make_settings(Path(tempfile.mkdtemp(prefix="bench-grants-"))))
+    tmp = tempfile.mkdtemp(prefix="bench-grants-")
+    app = make_app(make_settings(Path(tmp)))
     try:
         with open_portal(app) as portal:
             add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD)
@@ -98,6 +100,7 @@ def main(argv=None):
         return results
     finally:
         close_app(app)
+        shutil.rmtree(tmp, ignore_errors=True)  # the 5,000 sections go with the run
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -134,42 +135,47 @@ def worker(args):
     from webtest import TestApp
 
     import statportal
-    from statportal.testing import login_html, make_app, make_settings
+    from statportal.testing import close_app, login_html, make_app, make_settings
 
     for name in [n for n in os.environ if n.startswith("STATPORTAL_")]:
         del os.environ[name]  # never write into a configured database
-    tmp = tempfile.mkdtemp(prefix="bench-staff-")
-    app = make_app(make_settings(Path(tmp), **{"statportal.mail.deliver_in_process": "false"}))
-    began = time.perf_counter()
-    sample = build(app, args.requests, args.materials)
-    built = time.perf_counter() - began
-    clients = {}
-    for _name, who, _path in PAGES:
-        if who not in clients:
-            client = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "ru",
-                                                 "REMOTE_ADDR": "127.0.0.1"})
-            if who:
-                login_html(client, who)
-            clients[who] = client
-    pages = {name: (who, path.replace("{request}", f"/requests/{sample}"))
-             for name, who, path in PAGES}
-    for who, path in pages.values():  # templates compiled, caches filled: not timed
-        for _ in range(2):
-            clients[who].get(path, headers={"Accept": "text/html"}, status="*")
-    print("READY " + json.dumps({"file": statportal.__file__, "built_s": round(built, 1)}),
-          flush=True)
-    for line in sys.stdin:
-        name, runs = line.rsplit(" ", 1)
-        who, path = pages[name]
-        client, times, cpu, status, size = clients[who], [], [], None, 0
-        for _ in range(int(runs)):
-            t0, c0 = time.perf_counter(), time.process_time()
-            response = client.get(path, headers={"Accept": "text/html"}, status="*")
-            cpu.append((time.process_time() - c0) * 1000)
-            times.append((time.perf_counter() - t0) * 1000)
-            status, size = response.status_int, len(response.body)
-        print(json.dumps({"status": status, "bytes": size, "times": times, "cpu": cpu}),
+    tmp, app = tempfile.mkdtemp(prefix="bench-staff-"), None
+    try:
+        app = make_app(make_settings(Path(tmp), **{"statportal.mail.deliver_in_process": "false"}))
+        began = time.perf_counter()
+        sample = build(app, args.requests, args.materials)
+        built = time.perf_counter() - began
+        clients = {}
+        for _name, who, _path in PAGES:
+            if who not in clients:
+                client = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "ru",
+                                                     "REMOTE_ADDR": "127.0.0.1"})
+                if who:
+                    login_html(client, who)
+                clients[who] = client
+        pages = {name: (who, path.replace("{request}", f"/requests/{sample}"))
+                 for name, who, path in PAGES}
+        for who, path in pages.values():  # templates compiled, caches filled: not timed
+            for _ in range(2):
+                clients[who].get(path, headers={"Accept": "text/html"}, status="*")
+        print("READY " + json.dumps({"file": statportal.__file__, "built_s": round(built, 1)}),
               flush=True)
+        for line in sys.stdin:
+            name, runs = line.rsplit(" ", 1)
+            who, path = pages[name]
+            client, times, cpu, status, size = clients[who], [], [], None, 0
+            for _ in range(int(runs)):
+                t0, c0 = time.perf_counter(), time.process_time()
+                response = client.get(path, headers={"Accept": "text/html"}, status="*")
+                cpu.append((time.process_time() - c0) * 1000)
+                times.append((time.perf_counter() - t0) * 1000)
+                status, size = response.status_int, len(response.body)
+            print(json.dumps({"status": status, "bytes": size, "times": times, "cpu": cpu}),
+                  flush=True)
+    finally:  # the stored requests go with the worker
+        if app is not None:
+            close_app(app)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- driver
