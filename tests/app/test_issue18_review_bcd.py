@@ -443,3 +443,29 @@ def test_save_and_submit_with_junk_stores_nothing_and_names_the_field(
     body = [(k, v) for k, v in form.submit_fields("save_and_submit") if k != "csrf_token"]
     testapp.post(form.action, body, headers=HTML, status=400)
     assert last_transaction(app) == before
+
+
+def test_save_and_submit_with_many_empty_sheets_fits_its_message(app, testapp, demo):
+    """A workbook with sixty empty sheets named in Russian: the message after Save and
+    submit names the first of them (the history has all), and fits the session cookie."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Данные"
+    book.active.append(["Регион", "Значение"])
+    book.active.append(["Астана", 101.5])
+    for i in range(60):
+        book.create_sheet(f"Пустой лист области {i:02d}")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    as_(testapp, "aigerim")
+    form = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).forms[
+        "edit-form"]
+    form.set("kk", "Өнеркәсіп өндірісі", index=0)
+    form["category"] = "express_information"
+    form.get("checkbox", index=0).checked = True
+    form.set("upload", ("regions.xlsx", buffer.getvalue()), index=0)
+    done = form.submit("save_and_submit", headers=HTML, status=302)
+    shown = done.follow(headers=HTML)
+    info = shown.html.select_one(".message.info").text
+    assert "Пустой лист области 00" in info and info.endswith("…")

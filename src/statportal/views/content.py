@@ -31,8 +31,15 @@ def flash(request, message, queue="success"):
     request.session.flash(request.localizer.translate(message), queue)
 
 
+#: the longest list of removed sheets a message quotes (the history has them all): the
+#: message waits in the session cookie, 4 KB
+SHEETS_SHOWN = 300
+
+
 def flash_removed_sheets(request):
     for note in getattr(request, "removed_sheets_notice", ()):
+        if len(note) > SHEETS_SHOWN:
+            note = note[:SHEETS_SHOWN - 1] + "…"
         flash(request, _("Sheets without data were removed: ${sheets}",
                          mapping={"sheets": note}), "info")
 
