@@ -31,15 +31,19 @@ def flash(request, message, queue="success"):
     request.session.flash(request.localizer.translate(message), queue)
 
 
-#: the longest list of removed sheets a message quotes (the history has them all): the
-#: message waits in the session cookie, 4 KB
+#: how much of the lists of removed sheets the messages quote, all files together (the
+#: history has them all): the messages wait in the session cookie, 4 KB
 SHEETS_SHOWN = 300
 
 
 def flash_removed_sheets(request):
+    left = SHEETS_SHOWN
     for note in getattr(request, "removed_sheets_notice", ()):
-        if len(note) > SHEETS_SHOWN:
-            note = note[:SHEETS_SHOWN - 1] + "…"
+        if left <= 0:
+            break
+        if len(note) > left:
+            note = note[:left - 1] + "…"
+        left -= len(note)
         flash(request, _("Sheets without data were removed: ${sheets}",
                          mapping={"sheets": note}), "info")
 
