@@ -471,3 +471,30 @@ def test_save_and_submit_with_many_empty_sheets_fits_its_message(app, testapp, d
     info = [m.text for m in shown.html.select(".message.info")]
     assert "Пустой лист области 00" in info[0] and info[-1].endswith("…")
     assert sum(len(text) for text in info) < 500
+
+
+def test_a_refused_save_and_submit_with_many_reasons_fits_its_message(app, testapp, demo):
+    """A guard refusing with a hundred long reasons (a table's cells, say): the draft is
+    kept, the message quotes the first three (the refusal and two findings) and says how
+    many more, no 500."""
+    from statportal.workflow import Finding
+    from statportal.workflow.guards import get_guards
+    from tests.helpers.files import SAMPLES
+
+    def many(obj, request, transition):
+        return [Finding(f"Ячейка {i}: значение раскрывает данные одного респондента " * 3,
+                        code="cell") for i in range(100)]
+
+    get_guards(app.registry).add("placement_request", "submit", many)
+    as_(testapp, "aigerim")
+    form = testapp.get("/requests/@@add?type=PlacementRequest", headers=HTML).forms[
+        "edit-form"]
+    form.set("kk", "Өнеркәсіп өндірісі", index=0)
+    form["category"] = "express_information"
+    form.get("checkbox", index=0).checked = True
+    form.set("upload", ("report.xlsx", SAMPLES["report.xlsx"]), index=0)
+    done = form.submit("save_and_submit", headers=HTML, status=302)
+    assert done.location.endswith("/@@edit")
+    errors = [m.text for m in done.follow(headers=HTML).html.select(".message.error")]
+    assert errors[0] == "Saved as a draft, not submitted:"
+    assert len(errors) == 5 and errors[-1] == "And 98 more.", errors  # 101 reasons

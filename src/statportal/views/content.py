@@ -178,6 +178,10 @@ def edit(context, request):
     return {"form": form.render(current), "heading": heading}
 
 
+#: the reasons of a refused "Save and submit" its message quotes
+REASONS_SHOWN = 3
+
+
 def saved_and_fired(request, obj, transition):
     """After "Save and submit": the transition taken, or the object kept as saved (a
     draft) with the reasons the transition was refused, on its page."""
@@ -187,8 +191,13 @@ def saved_and_fired(request, obj, transition):
         flash(request, _("Saved and submitted."))
         return HTTPFound(request.resource_url(obj))
     flash(request, _("Saved as a draft, not submitted:"), "error")
-    for reason in refused:
-        request.session.flash(reason, "error")
+    # the first reasons, each cut (they wait in the session cookie, 4 KB); the request's
+    # Submit button shows them all
+    for reason in refused[:REASONS_SHOWN]:
+        request.session.flash(reason if len(reason) <= 200 else reason[:199] + "…", "error")
+    if len(refused) > REASONS_SHOWN:
+        flash(request, _("And ${n} more.", mapping={"n": len(refused) - REASONS_SHOWN}),
+              "error")
     return HTTPFound(request.resource_url(obj, "@@edit"))
 
 
