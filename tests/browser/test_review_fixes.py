@@ -56,6 +56,19 @@ def test_sharing_revoke_buttons_fit_a_phone(manager, axe_source):
                          ".overflowX") == "visible"  # it does not scroll inside itself
     no_sideways_scroll(page)
     assert_no_serious_violations(page, axe_source)
+    # the question's title and button read as words, without the screen-reader label
+    buttons.first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    title = dialog.locator("#confirm-dialog-title").inner_text()
+    assert title == buttons.first.get_attribute("data-confirm-title"), title
+    assert "yerlan" not in title and "Исполнитель" not in title and "—" not in title
+    expect(dialog.locator("button.confirm-yes")).to_have_text("Отозвать")
+    expect(dialog).to_have_accessible_name(title)
+    # the text says whose role it is
+    expect(dialog.locator("#confirm-dialog-text")).to_contain_text("Ерлан Төлеуов (yerlan)")
+    assert_no_serious_violations(page, axe_source)
+    dialog.locator("button.confirm-no").click()
     revoke_all(page, table)
 
 

@@ -28,7 +28,13 @@
     var form = button.form;
     if (!dialog) { dialog = build(holder); }
     var irreversible = button.dataset.irreversible === "1";
-    dialog.querySelector("#confirm-dialog-title").textContent = button.textContent;
+    // the button's visible words, not its screen-reader label (Sharing's "Revoke: role —
+    // who" would read twice); a data-confirm-title says it better where given
+    var shown = button.cloneNode(true);
+    shown.querySelectorAll(".visually-hidden").forEach(function (el) { el.remove(); });
+    var label = shown.textContent.trim();
+    dialog.querySelector("#confirm-dialog-title").textContent =
+      button.dataset.confirmTitle || label;
     dialog.querySelector("#confirm-dialog-text").textContent = button.dataset.confirm;
     var note = dialog.querySelector(".confirm-dialog-note");
     note.textContent = irreversible ? (holder.dataset.confirmNote || "") : "";
@@ -36,7 +42,7 @@
     var old = dialog.querySelector(".confirm-yes");
     var yes = old.cloneNode(false);  // drop the last question's listener
     old.replaceWith(yes);
-    yes.textContent = button.textContent;
+    yes.textContent = label;
     yes.className = "confirm-yes" + (irreversible ? " danger" : "");
     yes.addEventListener("click", function () {
       [[button.name, button.value], ["confirmed", "1"]].forEach(function (pair) {
