@@ -8,6 +8,7 @@ import colander
 import deform.widget
 
 from statportal.i18n import LANGUAGES, _
+from statportal.labels import language_title
 
 LANGUAGE_TITLES = {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")}
 
@@ -48,7 +49,10 @@ def _single_line(node, value):
 
 def _require_one_language(node, value):
     if not any((value or {}).get(lang, "").strip() for lang in LANGUAGES):
-        raise colander.Invalid(node, _("Give it in at least one language (kk, ru or en)."))
+        # the languages by name, not code (the message is read by editors, not integrators)
+        raise colander.Invalid(node, _(
+            "Give it in at least one language: ${languages}.",
+            mapping={"languages": ", ".join(language_title(lang) for lang in LANGUAGES)}))
 
 
 def title_and_description():
