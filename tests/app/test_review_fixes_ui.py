@@ -2,7 +2,7 @@
 
 import re
 
-from statportal.testing import last_transaction, login_html
+from statportal.testing import basic_auth, last_transaction, login_html, open_portal
 from tests.helpers.placement import new_request
 
 HTML = {"Accept": "text/html"}
@@ -36,3 +36,35 @@ def test_my_work_links_a_request_without_a_number_by_its_title_only(testapp, dem
         number, title = row.find_all("td")[:2]
         assert number.get_text(strip=True) == "—" and number.find("a") is None
         assert [a["href"].rstrip("/") for a in title.find_all("a")] == [url.rstrip("/")]
+
+
+
+def groups_field(page):
+    """The legends or labels reading "Groups" on the page."""
+    return [t for t in page.html.find_all(["legend", "label"])
+            if t.get_text(strip=True) == "Groups"]
+
+
+def test_the_user_form_shows_groups_only_when_there_are_some(app, testapp, demo):
+    login_html(testapp, "admin")
+    page = testapp.get("/principals/users/serik/@@edit", headers=HTML)
+    assert groups_field(page) == []  # no empty heading when there is no group
+    form = page.forms["edit-form"]
+    form["fullname"] = "Серік Омаров (edited)"
+    assert form.submit("submit").status_int == 302  # the form still saves
+    with open_portal(app) as portal:
+        user = portal["principals"]["users"]["serik"]
+        assert user.fullname == "Серік Омаров (edited)" and user.groups == ()
+    # once a group exists, the field is there with it, and choosing it is stored
+    api = testapp.__class__(testapp.app)
+    api.authorization = basic_auth("admin")
+    api.post_json("/++api++/principals/groups", {
+        "@type": "Group", "id": "editors", "title": {"en": "Editors"}}, status=201)
+    page = testapp.get("/principals/users/serik/@@edit", headers=HTML)
+    assert len(groups_field(page)) == 1
+    form = page.forms["edit-form"]
+    box = next(f for f in form.fields.get("checkbox", []) if f._value == "editors")
+    box.checked = True
+    assert form.submit("submit").status_int == 302
+    with open_portal(app) as portal:
+        assert portal["principals"]["users"]["serik"].groups == ("editors",)

@@ -25,12 +25,26 @@ def role_validator(node, kw):
     return colander.ContainsOnly(get_roles(kw["request"].registry).names())
 
 
+class _NoChoices(deform.widget.HiddenWidget):
+    """A choice with nothing to choose from: not shown, and chooses nothing."""
+
+    def serialize(self, field, cstruct, **kw):
+        return ""
+
+    def deserialize(self, field, pstruct):
+        return colander.null
+
+
 @colander.deferred
 def group_choices(node, kw):
     from statportal.content.resources import get_portal
 
     request = kw["request"]
     groups = get_portal(request)["principals"]["groups"]
+    if not len(groups):
+        # no group to choose: no field (an empty "Groups" heading said nothing); the
+        # schema keeps the node, so the API's "groups" is still read and checked
+        return _NoChoices()
     return deform.widget.CheckboxChoiceWidget(values=[
         (name, pick(request, group.title)[0] or name) for name, group in groups.items()
     ])
