@@ -22,7 +22,6 @@ ORGUNIT_ADMIN = {VIEW: STAFF, MANAGE: STAFF, ADD: ("Manager",), EDIT: ("Manager"
 
 def includeme(config):
     from pyramid.exceptions import ConfigurationError
-    from pyramid.session import SignedCookieSessionFactory
 
     from statportal.interfaces import (
         ICredentialCache,
@@ -35,6 +34,7 @@ def includeme(config):
     from statportal.security.passwords import PasswordHashing
     from statportal.security.policy import StatportalSecurityPolicy
     from statportal.security.principals import Group, Groups, Principals, User, Users
+    from statportal.security.session import session_factory
     from statportal.security.throttle import CredentialCache, LoginThrottle
     from statportal.settings import as_bool, as_int
 
@@ -50,7 +50,7 @@ def includeme(config):
         raise ConfigurationError(f"statportal.argon2_profile: {exc}") from None
     config.registry.registerUtility(hashing, IPasswordHashing)
     as_int(settings, "statportal.session_absolute_max_age")  # a wrong value fails at start
-    config.set_session_factory(SignedCookieSessionFactory(
+    config.set_session_factory(session_factory(
         checked_secret(settings),
         cookie_name="statportal_session",
         secure=as_bool(settings, "statportal.cookie_secure"),
