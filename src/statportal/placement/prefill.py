@@ -115,3 +115,71 @@ def section_default(node, kw):
     if not kw.get("adding") or kw.get("request") is None:
         return colander.null
     return own_section(kw["request"]) or colander.null
+
+
+# -- filled from a chosen plan item or release entry (issue 18) -----------------------------
+#: the fields a chosen reference fills, in the order they are looked at
+FILLED = ("plan_item", "release", "title", "section", "category", "languages")
+
+
+def _empty(value):
+    if value in (None, colander.null, ""):
+        return True
+    if isinstance(value, dict):
+        return not any(isinstance(text, str) and text.strip() for text in value.values())
+    if isinstance(value, (list, tuple, set)):
+        return not value
+    return isinstance(value, str) and not value.strip()
+
+
+def _chosen(request, value):
+    """The object a plan_item or release value names, or None (the field's own check
+    says what is wrong with it)."""
+    from statportal.content.paths import find_by_path
+    from statportal.content.references import ReferenceError, portal_path
+    from statportal.content.resources import get_portal
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return find_by_path(get_portal(request), portal_path(request, value))
+    except ReferenceError:
+        return None
+
+
+def fill_from_references(request, schema, cstruct, adding=False):
+    """``cstruct`` with its empty fields filled from the chosen plan item, then from the
+    release entry (``views.picker.reference_fill``: what the releases feature says they
+    hold): the form without JavaScript is as short as with it, and what she typed stays.
+    Only the fields the schema has are filled (a PATCH names its own). A section left as
+    the add form proposed it (her own) counts as not chosen.
+
+    Returns ``(cstruct, mismatch)``: ``mismatch`` a message when the release she gave
+    belongs to another plan item than the one she gave (one plan item per request)."""
+    from statportal.views.picker import reference_fill
+
+    names = {node.name for node in schema.children}
+    filled = dict(cstruct)
+    proposed = own_section(request) if adding else None
+    given = {name: filled.get(name) for name in ("plan_item", "release")}
+    for name in ("plan_item", "release"):
+        obj = _chosen(request, filled.get(name)) if name in names else None
+        values = reference_fill(request, obj) if obj is not None else {}
+        for key in FILLED:
+            if key not in names or key not in values or key == name:
+                continue
+            current = filled.get(key, colander.null)
+            if _empty(current) or (key == "section" and proposed and current == proposed):
+                filled[key] = values[key]
+        if name == "release" and not _empty(given["plan_item"]) and \
+                not _empty(given["release"]) and values.get("plan_item"):
+            from statportal.content.paths import path_of
+
+            item = _chosen(request, given["plan_item"])
+            if item is not None and path_of(item) != values["plan_item"]:
+                from statportal.i18n import _
+
+                return filled, _("This release is planned under another plan item "
+                                 "(${path}): choose the one or the other.",
+                                 mapping={"path": values["plan_item"]})
+    return filled, None

@@ -50,6 +50,7 @@ class PlacementRequest(Content):
     # issue 18: requests stored before them read these defaults (no evolve step)
     period = ""              # the period covered, ISO (placement.period)
     next_update = None       # the day the material is due to be updated
+    plan_item = ""           # the path of the plan item it fulfils (its release's, if any)
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -166,6 +166,20 @@ def release_validator(node, kw):
 
 
 @colander.deferred
+def plan_item_validator(node, kw):
+    """A plan item of the Statistical Works Plan the user may view."""
+    request = kw["request"]
+
+    def validate(node, value):
+        item = resolve(request, value)
+        if getattr(item, "__content_type__", None) != "WorkPlanItem" or \
+                not request.has_permission(VIEW, item):
+            raise colander.Invalid(node, _("No plan item at ${path}.",
+                                           mapping={"path": value}))
+    return validate
+
+
+@colander.deferred
 def files_validator(node, kw):
     """A new request needs a file; an edit without uploads keeps the files it has, and
     one that removes files leaves at least one."""
@@ -240,6 +254,34 @@ class PlacementRequestSchema(colander.MappingSchema):
         self.insert(0, multilingual("title", _("Title of the material"), required=True,
                                     max_length=500))
         self["title"].description = _("A name that says what the material holds (art. 7).")
+        # first: she picks the plan item, and what it knows fills in (issue 18)
+        self.insert(0, colander.SchemaNode(
+            colander.String(), name="plan_item", title=_("Plan item"), missing="",
+            preparer=reference_preparer, validator=plan_item_validator,
+            widget=picker("WorkPlanItem"),
+            description=_("Type words of the plan item's title and choose, or paste its "
+                          "address: the empty fields below are filled from it (title, "
+                          "section, category, languages, its release).")))
+
+    def deserialize(self, cstruct=colander.null):
+        """Empty fields filled from the chosen plan item or release entry before they
+        are checked (``prefill.fill_from_references``), with or without JavaScript."""
+        request = (self.bindings or {}).get("request")
+        mismatch = None
+        if request is not None and isinstance(cstruct, dict):
+            cstruct, mismatch = prefill.fill_from_references(
+                request, self, cstruct, adding=bool(self.bindings.get("adding")))
+        try:
+            appstruct = super().deserialize(cstruct)
+        except colander.Invalid as invalid:
+            if mismatch and "release" in self:
+                invalid["release"] = mismatch
+            raise
+        if mismatch and "release" in self:
+            invalid = colander.Invalid(self, "")
+            invalid["release"] = mismatch
+            raise invalid
+        return appstruct
 
     # No category is preselected: the executor chooses (issue 18).
     category = colander.SchemaNode(

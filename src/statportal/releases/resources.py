@@ -95,3 +95,13 @@ class WorkPlanItem(Content):
     def year(self):
         parent = self.__parent__
         return int(parent.__name__) if parent is not None and parent.__name__ else None
+
+    def local_role_sources(self):
+        """Its responsible unit: the unit's staff see the item (the executor picks it on
+        her placement request, issue 18); editing stays the coordinators'."""
+        from statportal.content.paths import find_by_path, root_of
+
+        if not self.unit or self.__parent__ is None:
+            return []
+        unit = find_by_path(root_of(self), self.unit)
+        return [unit] if unit is not None else []

@@ -2,9 +2,65 @@
    this script (a path or a pasted address is accepted by the server) becomes a combobox
    (WAI-ARIA 1.2 "combobox with listbox popup"): typing two characters asks
    @@references for matches; ArrowDown/ArrowUp move, Enter chooses, Escape closes. The
-   chosen option writes the object's path into the input. */
+   chosen option writes the object's path into the input; what it fills (the result's
+   "fill", e.g. a plan item's title, section, category, languages and release) goes into
+   the form's fields she has left empty or not touched: what she typed stays. */
 (function () {
   "use strict";
+
+  // The form's controls by their peppercorn names: "title.kk", "category", and a
+  // checkbox group by its sequence ("languages").
+  function controls(form) {
+    var stack = [], found = {};
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (el.name === "__start__") { stack.push(el.value.split(":")[0]); continue; }
+      if (el.name === "__end__") { stack.pop(); continue; }
+      if (!el.name) { continue; }
+      var group = (el.type === "checkbox" || el.type === "radio") && stack.length;
+      var key = (group ? stack : stack.concat([el.name])).join(".");
+      (found[key] = found[key] || []).push(el);
+    }
+    return found;
+  }
+
+  function touchedOf(form) {
+    if (!form.pickerTouched) {
+      var touched = form.pickerTouched = [];
+      var mark = function (e) { if (touched.indexOf(e.target) < 0) { touched.push(e.target); } };
+      form.addEventListener("input", mark);
+      form.addEventListener("change", mark);
+    }
+    return form.pickerTouched;
+  }
+
+  function fillForm(form, fill, except) {
+    var found = controls(form), touched = touchedOf(form);
+    function put(key, value) {
+      var els = found[key] || [];
+      if (!els.length || els.indexOf(except) >= 0) { return; }
+      var el = els[0];
+      if (el.type === "checkbox") {
+        var any = els.some(function (c) { return c.checked || touched.indexOf(c) >= 0; });
+        if (!any) { els.forEach(function (c) { c.checked = value.indexOf(c.value) >= 0; }); }
+      } else if (el.tagName === "SELECT") {
+        var known = Array.prototype.some.call(el.options, function (o) {
+          return o.value === value;
+        });
+        if (known && (!el.value || touched.indexOf(el) < 0)) { el.value = value; }
+      } else if (!el.value.trim()) {
+        el.value = value;
+      }
+    }
+    Object.keys(fill).forEach(function (key) {
+      var value = fill[key];
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        Object.keys(value).forEach(function (lang) { put(key + "." + lang, value[lang]); });
+      } else {
+        put(key, value);
+      }
+    });
+  }
 
   function setup(box) {
     var input = box.querySelector("input[data-picker]");
@@ -13,6 +69,7 @@
     var url = box.getAttribute("data-picker-url");
     if (!input || !list || !url) { return; }
     var active = -1, items = [], timer = null, asked = 0;
+    if (input.form) { touchedOf(input.form); }  // from now on, what she changes is hers
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -46,6 +103,7 @@
       close();
       status.textContent = items[index].title;
       input.dispatchEvent(new Event("change", {bubbles: true}));
+      if (items[index].fill && input.form) { fillForm(input.form, items[index].fill, input); }
     }
 
     function show(found) {

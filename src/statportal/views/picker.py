@@ -10,6 +10,7 @@ catalog and filtered by the catalog's ``allowed`` index (what the user may view)
 
 import deform.widget
 from pyramid.view import view_config
+from zope.interface import Interface
 
 from statportal.content.resources import Portal
 from statportal.i18n import _, pick
@@ -17,6 +18,13 @@ from statportal.interfaces import IReferenceSearch
 from statportal.security.permissions import STAFF
 
 LIMIT = 10
+
+
+class IReferenceFill(Interface):
+    """A feature's ``fill(request, obj) -> {field: value}``: what a chosen object of its
+    type tells a form (a plan item: title, section, category, languages, its one upcoming
+    release). Named by the type; a feature asks for it here instead of importing the one
+    that keeps the type (features do not import each other)."""
 
 
 class PickerWidget(deform.widget.TextInputWidget):
@@ -46,12 +54,27 @@ def register_reference_search(config, type_name, search):
     config.registry.registerUtility(search, IReferenceSearch, name=type_name)
 
 
+def register_reference_fill(config, type_name, fill):
+    config.registry.registerUtility(fill, IReferenceFill, name=type_name)
+
+
+def reference_fill(request, obj):
+    """What ``obj`` fills, for one who may view it; ``{}`` when its type has no fill."""
+    from statportal.security.permissions import VIEW
+
+    fill = request.registry.queryUtility(
+        IReferenceFill, name=getattr(obj, "__content_type__", None) or "")
+    if fill is None or not request.has_permission(VIEW, obj):
+        return {}
+    return fill(request, obj)
+
+
 @view_config(context=Portal, name="references", renderer="json", permission=STAFF,
              request_method="GET")
 def references(context, request):
-    """``{"items": [{"path", "title", "url"}]}``: at most ten objects of ``type`` whose
-    title holds the words of ``q`` (two characters at least), among those the user may
-    view."""
+    """``{"items": [{"path", "title", "url", "fill"?}]}``: at most ten objects of
+    ``type`` whose title holds the words of ``q`` (two characters at least), among those
+    the user may view; ``fill``: what the object fills in a form (``IReferenceFill``)."""
     from pyramid.httpexceptions import HTTPBadRequest
 
     from statportal.content.paths import path_of
@@ -67,7 +90,10 @@ def references(context, request):
     if len(text) >= 2:
         for obj in search(request, text, LIMIT)[:LIMIT]:
             title = pick(request, getattr(obj, "title", None) or {})[0] or obj.__name__
-            items.append({"path": path_of(obj), "title": title,
-                          "url": request.resource_url(obj)})
+            item = {"path": path_of(obj), "title": title, "url": request.resource_url(obj)}
+            fill = reference_fill(request, obj)
+            if fill:
+                item["fill"] = fill
+            items.append(item)
     return {"items": items}
 
