@@ -1,9 +1,11 @@
 """Review of issue 18's UI, fixes checked over the real WSGI app (WebTest)."""
 
+import csv
+import io
 import re
 
 from statportal.testing import basic_auth, last_transaction, login_html, open_portal
-from tests.helpers.placement import new_request
+from tests.helpers.placement import REQUESTS, as_user, new_request, step
 
 HTML = {"Accept": "text/html"}
 
@@ -68,3 +70,29 @@ def test_the_user_form_shows_groups_only_when_there_are_some(app, testapp, demo)
     assert form.submit("submit").status_int == 302
     with open_portal(app) as portal:
         assert portal["principals"]["users"]["serik"].groups == ("editors",)
+
+
+def test_the_register_exports_say_overdue_yes_or_no(testapp, demo, frozen):
+    from openpyxl import load_workbook
+
+    def registered(title):
+        url = new_request(testapp, title={"en": title, "ru": title}, languages=["en"])
+        step(testapp, "aigerim", url, "submit")
+        step(testapp, "marat", url, "approve")
+        step(testapp, "dana", url, "register")
+        return url
+
+    registered("Late one")
+    frozen.advance(days=30)  # past its deadline, still not placed
+    registered("On time one")
+    as_user(testapp, "dana")
+    ru = {"Accept-Language": "ru"}
+    sheet = load_workbook(io.BytesIO(
+        testapp.get(f"{REQUESTS}/@register?format=xlsx", headers=ru).body)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    xlsx = {r[1]: r[9] for r in rows[1:]}  # the "Overdue" column
+    assert xlsx == {"Late one": "Да", "On time one": "Нет"}
+    text = testapp.get(f"{REQUESTS}/@register?format=csv", headers=ru).body.decode("utf-8-sig")
+    header, *lines = csv.reader(io.StringIO(text))
+    assert {r[1]: r[9] for r in lines} == xlsx  # the same words in both exports
+    assert header[9] == rows[0][9]

@@ -283,7 +283,7 @@ def export_rows(request, context, filters):
             labels.state_title(request, PLACEMENT_WORKFLOW, data["review_state"]),
             *[to_local(request, value).replace(tzinfo=None) if value else None
               for value in (obj.submitted_at, obj.registered_at, obj.due, obj.executed_at)],
-            translate(_("Yes")) if data["overdue"] else "", data["note"],
+            translate(_("Yes") if data["overdue"] else _("No")), data["note"],
             location(portal, data["section"], lang), data["register_note"],
             labels.term(request, PLACEMENT_TITLES, getattr(obj, "placement_type", None))]
 
