@@ -498,3 +498,13 @@ def test_replace_is_checked_as_the_material_it_makes(testapp, demo):
     assert data["title"]["en"] == "Revised" and data["title"]["kk"].startswith("Өнеркәсіп")
     history = testapp.get(f"/++api++{url}/@workflow").json["history"]
     assert "sheets without data removed: t_en.xlsx: Бос парақ" in history[-1]["comment"]
+    assert "(Replace)" in history[-1]["comment"]  # the placement type in words, not "replace"
+    # stored as a message (its words translated where the page is read), the sheet names
+    # and the request's number as they are, the placement type as its code
+    message = history[-1]["comment_message"]
+    assert message["msgid"] == "${placement}; sheets without data removed: ${sheets}"
+    assert message["mapping"]["sheets"] == "t_en.xlsx: Бос парақ"
+    assert message["mapping"]["placement"]["mapping"]["kind"]["code"] == "replace"
+    kk = testapp.get(f"/++api++{url}/@workflow", headers={"Accept-Language": "kk"}).json
+    assert "(Ауыстыру)" in kk["history"][-1]["comment"]
+    assert "t_en.xlsx: Бос парақ" in kk["history"][-1]["comment"]

@@ -12,6 +12,7 @@ from statportal.security.staff import is_staff
 from statportal.workflow import (
     WorkflowError,
     available_transitions,
+    comment_text,
     fire,
     history_of,
     state_of,
@@ -48,7 +49,10 @@ def describe(request, obj, entry=None):
         ],
         "history": [
             {**entry, "time": entry["time"].isoformat(),
-             "title": labels.action_title(request, workflow, entry["action"])}
+             "title": labels.action_title(request, workflow, entry["action"]),
+             # in the request's language; ``comment_message`` (when the code wrote it)
+             # keeps the msgid and its mapping for a client that translates itself
+             "comment": comment_text(request, entry)}
             for entry in history_of(obj)
         ],
     }

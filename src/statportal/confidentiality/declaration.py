@@ -64,16 +64,22 @@ def primary_data_reason_node():
         widget=deform.widget.TextAreaWidget(rows=2))
 
 
-def declaration_comment(obj):
-    """The history's words for an object's declaration (kept in English, as the other
-    history comments)."""
+def declaration_comment(obj, number=None):
+    """The history's words for an object's declaration: a ``_()`` message the history
+    shows in the reader's language (the reason, a person's words, as typed); ``number``:
+    the request it came from."""
     value = getattr(obj, "primary_data", None)
     reason = (getattr(obj, "primary_data_reason", "") or "").strip()
     if value is True:
-        return "derived from primary data"
-    if value is False and reason:
-        return f"not derived from primary data: {reason}"
-    return "not declared: presumed by the category"
+        message = _("derived from primary data")
+    elif value is False and reason:
+        message = _("not derived from primary data: ${reason}", mapping={"reason": reason})
+    else:
+        message = _("not declared: presumed by the category")
+    if number:
+        return _("${declaration} (${number})", mapping={"declaration": message,
+                                                        "number": number})
+    return message
 
 
 def declarer(obj):

@@ -78,8 +78,7 @@ def took_request(event):
 
     material, request_obj = event.material, event.request_obj
     if take_declaration(material, request_obj):
-        note(material, "primary_data",
-             f"{declaration_comment(material)} ({request_obj.number})",
+        note(material, "primary_data", declaration_comment(material, request_obj.number),
              actor=declarer(request_obj) or event.actor, request=event.request)
 
 

@@ -118,7 +118,8 @@ def escalate_due(request, portal, now):
         if incident.reported_at + timedelta(hours=hours) > now:
             continue
         # its effects (the time, the notice, the coordinators' mail) are on_transition's
-        fire(request, incident, "escalate", f"not resolved within {hours} hours",
+        fire(request, incident, "escalate",  # shown in the reader's language
+             _("not resolved within ${hours} hours", mapping={"hours": hours}),
              system=WORKER)
         count += 1
     return count

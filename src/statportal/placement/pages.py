@@ -8,6 +8,7 @@ from statportal.content.paths import find_by_path
 from statportal.content.resources import get_portal
 from statportal.files.download import file_response
 from statportal.i18n import LANGUAGES, _, format_datetime, label
+from statportal.placement.placing import PLACEMENT_TITLES  # (the register takes it here)
 from statportal.placement.queue import declaration
 from statportal.placement.resources import PlacementRequest
 from statportal.placement.returned import resubmission, returned_info
@@ -15,9 +16,6 @@ from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.security.permissions import VIEW
 from statportal.views.actions import buttons
 from statportal.workflow import state_of, workflow_of
-
-#: the placement's kind as the add form names it ("New", not "new")
-PLACEMENT_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
 
 
 @view_config(context=PlacementRequest, accept="text/html", permission=VIEW,

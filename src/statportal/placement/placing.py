@@ -7,6 +7,10 @@ from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 from statportal.workflow import Finding
 
+#: the placement's kind as the add form names it ("New", not "new"): the request's page,
+#: the register and Place's history entry
+PLACEMENT_TITLES = {"new": _("New"), "replace": _("Replace"), "delete": _("Delete")}
+
 
 def target_material(request_obj):
     material = find_by_path(root_of(request_obj), request_obj.replaces)
@@ -134,13 +138,7 @@ def place(request, request_obj):
         to_state = "published" if kind == "replace" else "withdrawn"
     if kind != "delete":
         material.executor_email = request_obj.executor_email
-    comment = f"{request_obj.number} ({kind})"
-    if waiting:
-        comment += f"; {placing.why}"
-    removed = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in request_obj.files
-               if f.removed_sheets and kind != "delete"]
-    if removed:
-        comment += "; sheets without data removed: " + "; ".join(removed)
+    comment = place_comment(request_obj, kind, placing.why if waiting else None)
     request_obj.material = path_of(material)
     if waiting and kind == "replace":
         # The published version stays as it is, its history too: the new version, its
@@ -162,3 +160,20 @@ def place(request, request_obj):
          at=placing.now)  # a late placement's release shares its moment
     registry.notify(Placed(request, request_obj, material, placing))
     return material
+
+
+def place_comment(request_obj, kind, why=None):
+    """Place's history words, shown in the reader's language: the request's number, its
+    placement type (stored as its code), what holds it back, the sheets removed."""
+    from statportal.workflow import Term
+
+    comment = _("${number} (${kind})", mapping={
+        "number": request_obj.number, "kind": Term(kind, PLACEMENT_TITLES.get(kind))})
+    if why:
+        comment = _("${placement}; ${why}", mapping={"placement": comment, "why": why})
+    removed = [f"{f.filename}: {', '.join(f.removed_sheets)}" for f in request_obj.files
+               if f.removed_sheets and kind != "delete"]
+    if removed:
+        comment = _("${placement}; sheets without data removed: ${sheets}",
+                    mapping={"placement": comment, "sheets": "; ".join(removed)})
+    return comment

@@ -147,14 +147,14 @@ def _publish_item(registry, portal, entry, item, now, actor, action_name, commen
             return None
         check_publishable(registry, material)
     else:
-        from statportal.placement.placing import apply_replace, placed_candidate
+        from statportal.placement.placing import apply_replace, place_comment, placed_candidate
 
         request_obj = find_by_path(portal, item["request"])
         if request_obj is None or state != "published":
             return None
         check_publishable(registry, placed_candidate(request_obj))
         apply_replace(material, request_obj, actor)
-        comment = f"{request_obj.number} (replace); {comment}"
+        comment = place_comment(request_obj, "replace", comment)  # in the reader's language
     material.pending_release = None
     material.early_release = None
     fire(request_for(registry), material, action_name, comment, system=actor, at=now)
@@ -292,7 +292,9 @@ def on_placing(event):
     """Place of a request tied to a release still to come waits for it."""
     entry = entry_of(event.request_obj)
     if entry is not None and waits(entry, event.now):
-        event.hold(entry, f"waits for the release {path_of(entry)} at {entry.release_at}")
+        # the history's words, shown in the reader's language (a _() message)
+        event.hold(entry, _("waits for the release ${path} at ${time}", mapping={
+            "path": path_of(entry), "time": str(entry.release_at)}))
 
 
 def on_placed(event):

@@ -13,6 +13,7 @@ from statportal.security.staff import is_staff
 from statportal.views.actions import back_to, buttons, confirm_step, said
 from statportal.workflow import (
     WorkflowError,
+    comment_text,
     fire,
     history_of,
     state_of,
@@ -95,7 +96,9 @@ def workflow_page(context, request):
         "history": [dict(entry, who=who(entry.get("actor")),
                          from_title=state_title(entry["from"]),
                          to_title=state_title(entry["to"]),
-                         action_title=action_title(request, workflow, entry["action"]))
+                         action_title=action_title(request, workflow, entry["action"]),
+                         # the code's words in the reader's language; a person's as typed
+                         comment=comment_text(request, entry))
                     for entry in reversed(history_of(context))],
         "error": error,
         "findings": findings,

@@ -11,13 +11,16 @@ starts with their state's permission map, and ``GET <obj>/@workflow`` and
 
 adds a guard to another package's transition (:mod:`statportal.workflow.guards`).
 State is read with ``state_of(obj)`` and changed only by ``fire(request, obj, name,
-comment, system=...)``; ``note`` keeps a history entry that changes no state.
+comment, system=...)``; ``note`` keeps a history entry that changes no state. A comment
+the code writes is a ``_()`` message (``Term`` for a vocabulary value in its mapping), shown
+in the reader's language by ``comment_text(request, entry)``.
 """
 
 from pyramid.exceptions import ConfigurationError
 
 from statportal.content.events import ObjectAdded
 from statportal.interfaces import ITransitionGuards, IWorkflowRegistry
+from statportal.workflow.comments import Term, comment_text
 from statportal.workflow.definition import (
     Finding,
     State,
@@ -123,7 +126,8 @@ def includeme(config):
 
 
 __all__ = [
-    "Finding", "State", "Transition", "Workflow", "WorkflowError", "add_transition_guard",
-    "add_workflow", "adopt", "available_transitions", "fire", "guards_of", "history_of", "note",
+    "Finding", "State", "Term", "Transition", "Workflow", "WorkflowError",
+    "add_transition_guard", "add_workflow", "adopt", "available_transitions", "comment_text",
+    "fire", "guards_of", "history_of", "note",
     "request_for", "state_of", "step", "transition", "workflow_of",
 ]

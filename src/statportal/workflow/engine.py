@@ -3,8 +3,10 @@
 State and history live on the object: ``__workflow_state__`` (a mapping
 workflow name -> state, so one object may carry several workflows) and
 ``__workflow_history__`` (a PersistentList of entries ``{action, actor,
-time, from, to, comment}``). Every transition sends BeforeTransition and
-AfterTransition; ``fire`` is the one way to take a transition, by a user or the system.
+time, from, to, comment}``; ``comment_message`` too when the code wrote the comment as
+a ``_()`` message: :mod:`statportal.workflow.comments`). Every transition sends
+BeforeTransition and AfterTransition; ``fire`` is the one way to take a transition, by a
+user or the system.
 """
 
 import warnings
@@ -15,6 +17,7 @@ from persistent.mapping import PersistentMapping
 from statportal.content.base import utcnow
 from statportal.i18n import _
 from statportal.interfaces import IWorkflowRegistry
+from statportal.workflow.comments import is_message, stored
 from statportal.workflow.definition import Finding
 from statportal.workflow.events import AfterTransition, BeforeTransition
 
@@ -89,8 +92,11 @@ def _record(obj, workflow, action, actor, from_state, to_state, comment, at=None
     if getattr(obj, "__workflow_history__", None) is None:
         obj.__workflow_history__ = PersistentList()
     obj.__workflow_state__[workflow.name] = to_state
+    text, message = stored(comment)
     entry = {"action": action, "actor": actor, "time": at or utcnow(), "from": from_state,
-             "to": to_state, "comment": comment or "", "workflow": workflow.name}
+             "to": to_state, "comment": text, "workflow": workflow.name}
+    if message is not None:  # plain data: shown in the reader's language (comment_text)
+        entry["comment_message"] = message
     obj.__workflow_history__.append(entry)
     return entry
 
@@ -113,7 +119,7 @@ def adopt(registry, obj, state, actor=None, at=None):
     if workflow.state(state) is None:
         raise WorkflowError(f"{workflow.name} has no state {state!r}", status=400)
     return _record(obj, workflow, "create", actor, None, state,
-                   "the state it had before its workflow", at)
+                   _("the state it had before its workflow"), at)
 
 
 def available_transitions(request, obj):
@@ -163,6 +169,8 @@ def guards_of(registry, workflow, chosen):
 
 def fire(request, obj, name, comment=None, system=False, to_state=None, at=None):
     """Take transition ``name`` of the object's workflow: the one way state changes.
+    ``comment``: a person's words, or a ``_()`` message (the code's words: the history
+    shows them in the reader's language; guards and events get its English text).
 
     ``system`` (True, or the actor's name such as ``"system:worker"``): the system takes
     it (a placement, the worker, the demo): the user's permission is not asked, but the
@@ -194,7 +202,8 @@ def fire(request, obj, name, comment=None, system=False, to_state=None, at=None)
         raise ValueError(f"{workflow.name}.{name} does not lead to {to_state!r}")
     if at is not None and not system:
         raise ValueError("only a system fire says when it happened")
-    comment = (comment or "").strip()
+    message = comment if is_message(comment) else None  # the code's words, translatable
+    comment = stored(comment)[0].strip()
     if chosen.requires_comment and not comment:
         raise WorkflowError(_("Give the reason in the comment."), status=400, field="comment")
     request.workflow_comment = comment  # what guards may read, e.g. "why out of order"
@@ -210,7 +219,7 @@ def fire(request, obj, name, comment=None, system=False, to_state=None, at=None)
         actor = request.authenticated_userid or ("system" if system else None)
     registry.notify(BeforeTransition(obj, workflow, chosen, request, comment))
     entry = _record(obj, workflow, chosen.name, actor, state,
-                    to_state or chosen.target(obj), comment, at)
+                    to_state or chosen.target(obj), message or comment, at)
     obj.touch()
     registry.notify(AfterTransition(obj, workflow, chosen, request, comment, entry))
     return entry
@@ -246,7 +255,8 @@ def step(obj, workflow, action, to_state, actor=None, comment=None):
 def note(obj, action, comment="", actor=None, request=None):
     """Record in the history a step that is not a transition (a correction, a
     declaration): in the object's current state, by ``actor`` (by default the request's
-    user). Returns the history entry."""
+    user). ``comment``: a person's words, or a ``_()`` message the history shows in the
+    reader's language (:mod:`statportal.workflow.comments`). Returns the history entry."""
     from pyramid.threadlocal import get_current_registry, get_current_request
 
     request = request if request is not None else get_current_request()
