@@ -1,5 +1,5 @@
 """One language at a time: every mail to staff is written in its recipient's language (the
-``language`` preference of their account), one message per language among the recipients;
+``language`` preference of their account), written once per language among the recipients;
 the preference is set by the person (``@@preferences``, ``@preferences``) and by a Manager
 (the user's form and the API); users stored before it existed read as the portal's default
 (kk). Real SMTP server (aiosmtpd), the real WSGI application."""

@@ -137,8 +137,25 @@ def delivery_from_settings(settings):
                         starttls=asbool(settings.get("mail.tls", False)))
 
 
-def deliver_pending(db, delivery, now=None, root_key="statportal", limit=100):
-    """Try every queued mail that is due; returns (sent, failed_attempts).
+#: Mails tried in one round; a round that tried this many is followed by another at once
+#: (staff mail is one message per recipient: a notice to many makes many).
+BATCH = 100
+
+
+def deliver_all(db, delivery, now=None, root_key="statportal"):
+    """Rounds of ``deliver_pending`` until one is not full; returns (sent, failed_attempts).
+    It ends: a mail that fails waits for its pause, so no round tries it twice."""
+    sent = failed = 0
+    while True:
+        round_sent, round_failed = deliver_pending(db, delivery, now=now, root_key=root_key)
+        sent, failed = sent + round_sent, failed + round_failed
+        if round_sent + round_failed < BATCH:
+            return sent, failed
+
+
+def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
+    """Try every queued mail that is due, ``limit`` at most; returns (sent,
+    failed_attempts).
 
     Each mail is marked in its own transaction right after the server took
     it, so a crash between the two re-sends at most that one message.

@@ -11,7 +11,7 @@ RelStorage) run it in one of them, or in a worker.
 import logging
 import threading
 
-from statportal.mail.outbox import deliver_pending
+from statportal.mail.outbox import BATCH, deliver_pending
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,12 @@ class MailSender:
 
     def _run(self):
         while not self._stop.is_set():
+            tried = 0
             try:
-                deliver_pending(self.db, self.delivery)
+                tried = sum(deliver_pending(self.db, self.delivery))
             except Exception:  # noqa: BLE001 (the thread must survive; the next round retries)
                 log.exception("mail delivery round failed")
+            if tried >= BATCH:
+                continue  # a full round: more may be due now, not in poll_seconds
             self._wake.wait(self.poll_seconds)
             self._wake.clear()

@@ -99,12 +99,12 @@ def _deliver(registry):
     """``--once`` leaves no mail behind: it tries the outbox before exiting."""
     from pyramid.settings import asbool
 
-    from statportal.mail.outbox import deliver_pending, delivery_from_settings
+    from statportal.mail.outbox import deliver_all, delivery_from_settings
 
     if not asbool(registry.settings.get("statportal.mail.deliver_in_process", True)):
         return
     db = registry._zodb_databases[""]
-    deliver_pending(db, delivery_from_settings(registry.settings))
+    deliver_all(db, delivery_from_settings(registry.settings))
 
 
 def run_plan_import(args, out):
