@@ -9,8 +9,8 @@ from statportal.placement.annex import DEFAULT_FONT, language_of, location, rend
 from statportal.security.principals import addresses_with_role
 
 # Mail to staff: each recipient reads it in their own language (their account's
-# ``language``; ``queue_staff_mail`` writes once per language, one message per recipient), the kk and ru texts
-# being the catalogs' translations of these.
+# ``language``; ``queue_staff_mail`` writes once per language, one message per
+# recipient), the kk and ru texts being the catalogs' translations of these.
 SUBJECTS = {
     "register": _("Placement request ${number} registered"),
     "return": _("Request returned: ${title}"),
