@@ -157,3 +157,66 @@ def test_no_translation_string_object_reaches_the_history():
     assert message == {"msgid": "derived from primary data",
                        "default": "derived from primary data", "domain": "statportal",
                        "mapping": {}}
+
+
+def test_a_placement_held_for_its_release_says_why_as_a_message(app, testapp, demo, frozen):
+    from tests.helpers.calendar import add as add_entry
+    from tests.helpers.placement import REQUESTS, payload
+
+    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
+    entry_path = entry["@id"].replace("http://localhost/++api++", "")
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(release=entry_path), status=201).json[
+        "@id"].replace("http://localhost", "")
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    place = _entry(app, material, "place")
+    assert place["to"] == "scheduled" and _plain(place["comment_message"])
+    message = place["comment_message"]
+    assert message["msgid"] == "${placement}; ${why}"
+    why = message["mapping"]["why"]
+    assert why["msgid"] == "waits for the release ${path} at ${time}"
+    assert why["mapping"]["path"] == entry_path
+    assert place["comment"].endswith(f"(New); waits for the release {entry_path} at "
+                                     f"{why['mapping']['time']}")
+
+
+def test_a_refusal_at_the_release_time_is_a_message_naming_each_finding(app, testapp, demo,
+                                                                         frozen):
+    from datetime import timedelta
+
+    from persistent.list import PersistentList
+
+    from statportal.files import StoredFile
+    from statportal.releases.worker import run_pass
+    from tests.helpers.calendar import add as add_entry
+    from tests.helpers.disclosure_samples import basis_xlsx, published_xlsx
+    from tests.helpers.embargo import RELEASE
+    from tests.helpers.placement import REQUESTS, payload
+
+    entry = add_entry(testapp, section="/official-statistics/economy/industry").json
+    entry_path = entry["@id"].replace("http://localhost/++api++", "")
+    as_user(testapp, "aigerim")
+    url = testapp.post_json(REQUESTS, payload(release=entry_path), status=201).json[
+        "@id"].replace("http://localhost", "")
+    run_chain(testapp, url)
+    material = testapp.get(url).json["material"]
+    shown = published_xlsx(status={}, change={("ABAI-1", "B"): 400.0})
+    with open_portal(app) as portal:
+        obj = find_by_path(portal, material)
+        obj.files = PersistentList([StoredFile("wages.xlsx", shown, language="en")])
+        obj.bases = PersistentList([StoredFile("wages.basis.xlsx", basis_xlsx())])
+        obj.primary_data, obj.primary_data_reason = True, ""
+    frozen.set(RELEASE + timedelta(seconds=1))
+    assert run_pass(app.registry).released == []
+    refused = _entry(app, material, "release_refused")
+    message = refused["comment_message"]
+    assert _plain(message) and message["msgid"] in ("${before}: ${finding}",
+                                                    "${before}; ${finding}")
+    first = message
+    while isinstance(first["mapping"]["before"], dict):  # back to the first finding
+        first = first["mapping"]["before"]
+    assert first["msgid"] == "${before}: ${finding}" and first["mapping"]["before"] == \
+        entry_path
+    assert refused["comment"].startswith(f"{entry_path}: ")
+    assert "wages.xlsx" in refused["comment"] and "400" not in refused["comment"]

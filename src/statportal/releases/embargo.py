@@ -205,12 +205,18 @@ VALUE_CODES = frozenset({"confidential_shown", "differs_from_basis", "exposed"})
 def _recorded(finding):
     """A finding as the history and the entry's notes keep it: those who see them need
     not see the basis (the disclosure page, for those who may, shows the cells)."""
+    return interpolate(_recorded_message(finding))
+
+
+def _recorded_message(finding):
+    """``_recorded``'s words as a ``_()`` message: the history shows it in the reader's
+    language."""
     if finding.code in VALUE_CODES:
-        return interpolate(_("${file}: refused by the confidentiality check (${code}); its "
-                             "disclosure page shows the cells.", mapping={
-                                 "file": (finding.location or {}).get("file") or "",
-                                 "code": finding.code}))
-    return interpolate(finding.message)
+        return _("${file}: refused by the confidentiality check (${code}); its "
+                 "disclosure page shows the cells.", mapping={
+                     "file": (finding.location or {}).get("file") or "",
+                     "code": finding.code})
+    return finding.message
 
 
 def _refused_at_release(registry, portal, entry, item, now, actor, refused):
@@ -226,7 +232,12 @@ def _refused_at_release(registry, portal, entry, item, now, actor, refused):
     material = material_of(portal, item)
     if material is not None:
         material.pending_release = material.early_release = None
-        note(material, "release_refused", f"{path_of(entry)}: {texts}", actor=actor)
+        said = path_of(entry)  # then each finding, in the reader's language
+        for number, finding in enumerate(refused.findings):
+            mapping = {"before": said, "finding": _recorded_message(finding)}
+            said = _("${before}; ${finding}", mapping=mapping) if number else \
+                _("${before}: ${finding}", mapping=mapping)
+        note(material, "release_refused", said, actor=actor)
 
 
 def still_waiting(entry):
@@ -359,8 +370,11 @@ def confirm_early(registry, material, actor, typed, now):
         raise EditError(_("A second person must confirm publishing before the release "
                           "time."), None, status=403, type="second_person")
     _check_typed(material, typed)
-    comment = (f"{path_of(entry)}: published before {entry.release_at}; asked by "
-               f"{pending['requested_by']} ({pending['reason']}), confirmed by {actor}")
+    comment = _("${entry}: published before ${time}; asked by ${asker} (${reason}), "
+                "confirmed by ${actor}", mapping={
+                    "entry": path_of(entry), "time": str(entry.release_at),
+                    "asker": pending["requested_by"], "reason": pending["reason"],
+                    "actor": actor})  # the history shows it in the reader's language
     try:
         published = _publish_item(registry, root_of(material), entry, item, now, actor,
                                   "publish_now", comment)

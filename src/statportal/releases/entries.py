@@ -29,9 +29,10 @@ def set_status(entry, status, actor=None, comment=""):
 
         from statportal.workflow import fire, request_for
 
-        # the rules were checked here: the system fires, in the name of ``actor``
+        # the rules were checked here: the system fires, in the name of ``actor``; no
+        # comment of its own (its status was one: the history's "To" says it in words)
         fire(request_for(get_current_registry()), entry, TRANSITIONS[status],
-             comment or status, system=actor or True)
+             comment, system=actor or True)
     else:
         entry.status = status
 

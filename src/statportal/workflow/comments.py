@@ -33,6 +33,8 @@ def _english(value):
     if is_message(value):
         mapping = {k: _english(v) for k, v in (value.mapping or {}).items()}
         return TranslationString(value.default or str(value), mapping=mapping).interpolate()
+    if hasattr(value, "interpolate"):  # an ngettext plural
+        return value.interpolate()
     return "" if value is None else str(value)
 
 
@@ -46,7 +48,7 @@ def _stored_value(value):
         return {"code": str(value.code), "title": title}
     if is_message(value):
         return _stored_message(value)
-    return "" if value is None else str(value)
+    return _english(value)  # a text (a plural message: its English words)
 
 
 def _stored_message(message):
