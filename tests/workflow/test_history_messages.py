@@ -220,3 +220,35 @@ def test_a_refusal_at_the_release_time_is_a_message_naming_each_finding(app, tes
         entry_path
     assert refused["comment"].startswith(f"{entry_path}: ")
     assert "wages.xlsx" in refused["comment"] and "400" not in refused["comment"]
+
+
+def test_a_corrected_flag_is_said_yes_or_no_in_the_readers_language(app, testapp, demo,
+                                                                    frozen):
+    from tests.helpers.questions import ask, path
+
+    url = path(ask(testapp).json)
+    as_user(testapp, "dana").patch_json(url, {"international": True})
+    entry = _entry(app, url, "international")
+    assert entry["comment"] == "No → Yes"  # not "international: false → true"
+    assert entry["comment_message"]["mapping"]["after"]["code"] == "true"
+    kk = testapp.get(f"{url}/@workflow", headers={"Accept-Language": "kk"}).json["history"]
+    yes, no = (localizer_for(app.registry, "kk").translate(_(w)) for w in ("Yes", "No"))
+    assert yes != "Yes" and [h["comment"] for h in kk if h["action"] == "international"] == \
+        [f"{no} → {yes}"]
+
+
+def test_an_escalation_by_the_worker_is_a_message(app, testapp, demo, frozen):
+    from statportal.releases.worker import run_pass
+
+    incident = as_user(testapp, "yerlan").post_json("/++api++/incidents", {
+        "@type": "Incident", "title": {"en": "Uploads to the portal fail"},
+        "description": {"en": "Every upload answers 502."},
+        "since": "2026-12-01T08:45:00+05:00"}, status=201).json
+    url = incident["@id"].replace("http://localhost", "")
+    frozen.advance(hours=25)
+    assert run_pass(app.registry).incidents == 1
+    entry = _entry(app, url, "escalate")
+    assert entry["comment"] == "not resolved within 24 hours"
+    assert entry["comment_message"] == {
+        "msgid": "not resolved within ${hours} hours", "domain": "statportal",
+        "default": "not resolved within ${hours} hours", "mapping": {"hours": "24"}}

@@ -153,10 +153,21 @@ def update_question(registry, question, appstruct, actor):
             if key in CORRECTABLE:
                 from statportal.workflow import note
 
-                note(question, key, f"{key}: {_json(before[key])} → "
-                                    f"{_json(getattr(question, key))}", request=request)
+                # the action names the field; its values in the reader's language
+                note(question, key, _("${before} → ${after}", mapping={
+                    "before": _said(before[key]), "after": _said(getattr(question, key))}),
+                    request=request)
         registry.notify(ObjectModified(question, changed))
     return changed
+
+
+def _said(value):
+    """A corrected value for the history: a flag as Yes or No (stored as its code)."""
+    from statportal.workflow import Term
+
+    if isinstance(value, bool):
+        return Term(_json(value), _("Yes") if value else _("No"))
+    return _json(value)
 
 
 def _json(value):
