@@ -109,6 +109,16 @@ class TestJSON:
         assert "another plan item" in errors(refused)["release"]
         assert count(testapp.app) == before
 
+    def test_a_removal_gets_no_release_from_its_plan_item(self, testapp, calendar):
+        from tests.helpers.register import placed
+
+        item, _entry, _title = industry(testapp.app)
+        material = placed(testapp)["material"]
+        as_user(testapp, "aigerim")
+        made = testapp.post_json(REQUESTS, payload(
+            placement_type="delete", replaces=material, plan_item=item), status=201).json
+        assert made["plan_item"] == item and made["release"] == ""
+
     @pytest.mark.parametrize("junk, says", [
         ("/official-statistics/economy/industry", "No plan item at"),
         ("https://stat.example.org/plan/2026/x", "another site"),
@@ -204,6 +214,21 @@ class TestForm:
         assert made.section == "/official-statistics/economy/industry"
         assert sorted(made.languages) == ["en", "kk", "ru"]
         assert made.release == entry
+
+    def test_on_an_edit_a_release_she_emptied_stays_empty(self, testapp, calendar):
+        item, entry, _title = industry(testapp.app)
+        as_user(testapp, "aigerim")
+        url = testapp.post_json(REQUESTS, bare(plan_item=item), status=201).json["@id"]
+        assert stored(testapp.app, url).release == entry
+        testapp.authorization = None
+        login_html(testapp, "aigerim")
+        path = url.replace("http://localhost/++api++", "")
+        form = testapp.get(f"{path}/@@edit", headers=HTML).forms["edit-form"]
+        assert form["plan_item"].value == item
+        form["release"] = ""
+        form.submit("submit", headers=HTML, status=302)
+        kept = stored(testapp.app, url)
+        assert kept.release == "" and kept.plan_item == item
 
     def test_junk_redisplays_naming_the_field_and_stores_nothing(self, testapp, calendar):
         form = self.form(testapp)

@@ -147,39 +147,56 @@ def _chosen(request, value):
         return None
 
 
-def fill_from_references(request, schema, cstruct, adding=False):
+def fill_from_references(request, schema, cstruct, adding=False, context=None):
     """``cstruct`` with its empty fields filled from the chosen plan item, then from the
     release entry (``views.picker.reference_fill``: what the releases feature says they
     hold): the form without JavaScript is as short as with it, and what she typed stays.
     Only the fields the schema has are filled (a PATCH names its own). A section left as
-    the add form proposed it (her own) counts as not chosen.
+    the add form proposed it (her own) counts as not chosen. On an edit, only a reference
+    she has just chosen fills (one she emptied stays empty); a removal is not tied to a
+    release, so none is filled for it.
 
     Returns ``(cstruct, mismatch)``: ``mismatch`` a message when the release she gave
     belongs to another plan item than the one she gave (one plan item per request)."""
+    from statportal.content.paths import path_of
     from statportal.views.picker import reference_fill
 
     names = {node.name for node in schema.children}
     filled = dict(cstruct)
     proposed = own_section(request) if adding else None
     given = {name: filled.get(name) for name in ("plan_item", "release")}
+    stored = context if getattr(context, "__content_type__", None) == \
+        "PlacementRequest" else None
+    removal = filled.get("placement_type", getattr(stored, "placement_type", None)) == \
+        "delete"
     for name in ("plan_item", "release"):
         obj = _chosen(request, filled.get(name)) if name in names else None
+        if obj is not None and stored is not None and \
+                path_of(obj) == getattr(stored, name, None):
+            obj = None  # kept as it was: what she changed since stays hers
         values = reference_fill(request, obj) if obj is not None else {}
         for key in FILLED:
-            if key not in names or key not in values or key == name:
+            if key not in names or key not in values or key == name or \
+                    (key == "release" and removal):
                 continue
             current = filled.get(key, colander.null)
             if _empty(current) or (key == "section" and proposed and current == proposed):
                 filled[key] = values[key]
-        if name == "release" and not _empty(given["plan_item"]) and \
-                not _empty(given["release"]) and values.get("plan_item"):
-            from statportal.content.paths import path_of
+    return filled, _mismatch(request, given)
 
-            item = _chosen(request, given["plan_item"])
-            if item is not None and path_of(item) != values["plan_item"]:
-                from statportal.i18n import _
 
-                return filled, _("This release is planned under another plan item "
-                                 "(${path}): choose the one or the other.",
-                                 mapping={"path": values["plan_item"]})
-    return filled, None
+def _mismatch(request, given):
+    """The message when the release she gave is planned under another plan item than
+    the one she gave (the entry's own ``plan_item`` is the one source of truth)."""
+    from statportal.content.paths import path_of
+    from statportal.i18n import _
+    from statportal.views.picker import reference_fill
+
+    item, entry = (_chosen(request, given[name]) for name in ("plan_item", "release"))
+    if item is None or entry is None:
+        return None
+    planned = reference_fill(request, entry).get("plan_item")
+    if planned and planned != path_of(item):
+        return _("This release is planned under another plan item (${path}): choose "
+                 "the one or the other.", mapping={"path": planned})
+    return None

@@ -270,7 +270,8 @@ class PlacementRequestSchema(colander.MappingSchema):
         mismatch = None
         if request is not None and isinstance(cstruct, dict):
             cstruct, mismatch = prefill.fill_from_references(
-                request, self, cstruct, adding=bool(self.bindings.get("adding")))
+                request, self, cstruct, adding=bool(self.bindings.get("adding")),
+                context=self.bindings.get("context"))
         try:
             appstruct = super().deserialize(cstruct)
         except colander.Invalid as invalid:

@@ -52,8 +52,12 @@
         el.value = value;
       }
     }
+    var removal = (found.placement_type || []).some(function (r) {
+      return r.checked && r.value === "delete";
+    });
     Object.keys(fill).forEach(function (key) {
       var value = fill[key];
+      if (key === "release" && removal) { return; }  // a removal is not tied to a release
       if (value && typeof value === "object" && !Array.isArray(value)) {
         Object.keys(value).forEach(function (lang) { put(key + "." + lang, value[lang]); });
       } else {
