@@ -201,7 +201,7 @@ def test_the_moderator_places_after_the_confirmation(walk_as, live_server, case)
         page = walk.page
         walk.goto("/my-work")
         walk.follow(page.locator("main a[href$='/requests/@queue']"))
-        # the queue's number leads to the request's workflow page, whose Place asks too
+        # the queue's number (and title) lead to the request's page, whose Place asks too
         first = page.locator("table.queue tbody tr").first
         expect(first).to_contain_text(title)  # the one to do
         walk.follow(first.get_by_role("link").first)

@@ -125,7 +125,10 @@ class TestSaveAndSubmit:
         assert request["state"] == "awaiting_approval"
         assert request["actions"][-1] == "submit"
         page = done.follow(headers=HTML)
-        assert "Saved and submitted." in page.text
+        # the step's own words, naming the request (not a general "Saved and submitted.")
+        assert "Submitted for approval: " in page.text
+        title = page.html.select_one("h1").get_text(strip=True)
+        assert f"Submitted for approval: {title}." in page.text
 
     def test_save_draft_stays_a_draft(self, testapp, demo):
         done = fill(add_form(testapp)).submit("submit", headers=HTML, status=302)

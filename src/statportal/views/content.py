@@ -14,6 +14,7 @@ from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
+from statportal.views.actions import said
 from statportal.views.forms import (
     SAVE_AND_FIRE,
     fire_after_save,
@@ -185,10 +186,10 @@ REASONS_SHOWN = 3
 def saved_and_fired(request, obj, transition):
     """After "Save and submit": the transition taken, or the object kept as saved (a
     draft) with the reasons the transition was refused, on its page."""
-    refused = fire_after_save(request, obj, transition)
+    entry, refused = fire_after_save(request, obj, transition)
     flash_removed_sheets(request)
-    if refused is None:
-        flash(request, _("Saved and submitted."))
+    if refused is None:  # the step's own words ("Submitted for approval: <title>.")
+        said(request, obj, entry)
         return HTTPFound(request.resource_url(obj))
     flash(request, _("Saved as a draft, not submitted:"), "error")
     # the first reasons, each cut (they wait in the session cookie, 4 KB); the request's

@@ -94,15 +94,16 @@ def form_buttons(request, button_title, transition):
 def fire_after_save(request, obj, transition):
     """Take ``transition`` on the object just saved, all or nothing: a refusal (a guard's
     findings) undoes whatever the attempt changed and leaves the saved object as it was.
-    Returns None, or the translated reasons of the refusal."""
+    Returns ``(entry, None)``: the history entry of the step taken, or ``(None,
+    reasons)``: the translated reasons of the refusal."""
     from statportal.workflow import WorkflowError, fire
 
     savepoint = request.tm.get().savepoint()
     try:
-        fire(request, obj, transition)
+        entry = fire(request, obj, transition)
     except WorkflowError as exc:
         savepoint.rollback()
         translate = request.localizer.translate
-        return [translate(exc.message), *(translate(f.message) for f in exc.findings)]
-    return None
+        return None, [translate(exc.message), *(translate(f.message) for f in exc.findings)]
+    return entry, None
 
