@@ -1,5 +1,7 @@
 """Steps the browser tests share: logging in, running axe-core, starting a material."""
 
+import base64
+
 from statportal.testing import DEMO_PASSWORD
 
 
@@ -71,3 +73,14 @@ def assert_accessible(page, axe_source):
     """No axe-core violation at all, whatever its impact."""
     violations = run_axe(page, axe_source)["violations"]
     assert not violations, format_violations(violations)
+
+
+def api(context, method, path, login, body=None):
+    """``login``'s call of the JSON API through the browser context (set-up that is not
+    the page under test); the answer's JSON, or a failure naming the path."""
+    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
+    response = context.request.fetch(
+        f"/++api++{path}", method=method, data=body,
+        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
+    assert response.ok, (path, response.status, response.text())
+    return response.json()

@@ -8,21 +8,11 @@ import base64
 
 import pytest
 
-from statportal.testing import DEMO_PASSWORD
-from tests.browser.helpers import assert_no_serious_violations, staff_page
+from tests.browser.helpers import api, assert_no_serious_violations, staff_page
 from tests.helpers.files import SAMPLES
 
 SIZES = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 800}}
 CONTENTS = "/official-statistics/economy/industry/@@contents"
-
-
-def api(context, method, path, login, body=None):
-    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
-    response = context.request.fetch(
-        f"/++api++{path}", method=method, data=body,
-        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
-    assert response.ok, (path, response.status, response.text())
-    return response.json()
 
 
 @pytest.fixture(scope="module")

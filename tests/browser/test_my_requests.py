@@ -7,23 +7,13 @@ import base64
 
 import pytest
 
-from statportal.testing import DEMO_PASSWORD
-from tests.browser.helpers import assert_accessible, log_in
+from tests.browser.helpers import api, assert_accessible, log_in
 from tests.helpers.files import SAMPLES
 
 TITLE = {"kk": "Бөлшек сауда айналымы, қараша 2026 (қайтарылған)",
          "ru": "Оборот розничной торговли, ноябрь 2026 (возвращён)",
          "en": "Retail trade turnover, November 2026 (returned)"}
 REASON = "Қараша айының деректері толық емес: 17 және 18 кестелерді қосыңыз"
-
-
-def api(context, method, path, login, body=None):
-    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
-    response = context.request.fetch(
-        f"/++api++{path}", method=method, data=body,
-        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
-    assert response.ok, (path, response.status, response.text())
-    return response.json()
 
 
 def returned_request(browser, live_server, title):

@@ -14,8 +14,8 @@ import base64
 import pytest
 from webtest import TestApp
 
-from statportal.testing import DEMO_PASSWORD, login_html, open_portal
-from tests.browser.helpers import format_violations, log_in, run_axe, serious
+from statportal.testing import login_html, open_portal
+from tests.browser.helpers import api, format_violations, log_in, run_axe, serious
 from tests.helpers.files import SAMPLES
 from tests.helpers.staff_pages import page_paths, reachable
 
@@ -33,15 +33,6 @@ ROLES = {
               "/official-statistics/@@sharing", "/@@outbox", "/@@working-calendar",
               "/official-statistics/@@add?type=Material"],                  # Manager
 }
-
-
-def api(context, method, path, login, body=None):
-    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
-    response = context.request.fetch(
-        f"/++api++{path}", method=method, data=body,
-        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
-    assert response.ok, (path, response.status, response.text())
-    return response.json()
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,12 @@ import base64
 
 import pytest
 
-from statportal.testing import DEMO_PASSWORD
-from tests.browser.helpers import assert_accessible, log_in
+from tests.browser.helpers import api, assert_accessible, log_in
 from tests.helpers.files import SAMPLES
 
 PHONE = {"width": 390, "height": 800}
 TITLE = {"kk": "Өнеркәсіп өнімі, телефон сынағы", "ru": "Промышленная продукция, телефон",
          "en": "Industrial output, phone test"}
-
-
-def api(context, method, path, login, body=None):
-    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
-    response = context.request.fetch(
-        f"/++api++{path}", method=method, data=body,
-        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
-    assert response.ok, (path, response.status, response.text())
-    return response.json()
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,10 @@ language; each page passes axe-core."""
 
 import base64
 
-from statportal.testing import DEMO_PASSWORD
-from tests.browser.helpers import assert_accessible, log_in
+from tests.browser.helpers import api, assert_accessible, log_in
 from tests.helpers.files import SAMPLES
 
 TITLE = "Methodology gaps (browser), October 2026"
-
-
-def api(context, method, path, login, body=None):
-    token = base64.b64encode(f"{login}:{DEMO_PASSWORD}".encode()).decode()
-    response = context.request.fetch(
-        f"/++api++{path}", method=method, data=body,
-        headers={"Authorization": f"Basic {token}", "Accept": "application/json"})
-    assert response.ok, (path, response.status, response.text())
-    return response.json()
 
 
 def test_register_note_and_placed_materials(browser, live_server, axe_source):
