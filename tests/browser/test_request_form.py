@@ -103,3 +103,32 @@ def test_the_form_is_accessible_and_fits(browser, live_server, axe_source, width
     assert_no_serious_violations(page, axe_source)  # with the listbox open
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+def test_files_tick_their_languages_and_leave_hers_alone(aigerim, tmp_path):
+    """A file whose name (or chosen language) tells its language ticks it in Languages;
+    a file whose name tells nothing ticks nothing; a box she cleared stays cleared."""
+    page = aigerim
+    errors = console_errors(page)
+    page.goto(ADD)
+    box = {lang: page.locator(f".item-languages input[type=checkbox][value={lang}]")
+           for lang in ("kk", "ru", "en")}
+    uploads = page.locator("input[type=file][name=upload]")
+
+    def attach(index, name):
+        path = tmp_path / name
+        path.write_bytes(b"Industrial production, October 2026\n")
+        uploads.nth(index).set_input_files(str(path))
+
+    attach(0, "report.txt")  # says nothing
+    assert [lang for lang in box if box[lang].is_checked()] == []
+    attach(0, "otchet_rus.txt")
+    assert box["ru"].is_checked() and not box["kk"].is_checked()
+    box["ru"].uncheck()  # she knows better
+    attach(1, "tablica-rus.txt")
+    assert not box["ru"].is_checked()
+    attach(2, "қазақша есеп.txt")  # "қаз" only as a whole word: nothing
+    assert not box["kk"].is_checked()
+    page.select_option(f"select[id='{uploads.nth(2).get_attribute('id')}-language']", "en")
+    assert box["en"].is_checked()
+    assert errors == [], errors

@@ -364,16 +364,28 @@ def files_widget(node, kw):
     return FilesWidget()
 
 
+#: the usual markers of a file's language in its name (…_kaz.xlsx, …-rus.pdf, …_en.doc);
+#: the form's script reads the same list (``language_markers_json``)
+LANGUAGE_MARKERS = (("kk", ("kaz", "kk", "kz", "қаз", "каз")), ("ru", ("rus", "ru", "рус")),
+                    ("en", ("eng", "en", "анг")))
+
+
 def guess_language(filename):
-    """kk, ru or en from the usual markers in a file name (…_kaz.xlsx, …-rus.pdf, …_en.doc)."""
+    """kk, ru or en from the usual markers in a file name, or None."""
     import re
 
     stem = filename.rsplit(".", 1)[0].lower()
-    for language, markers in (("kk", ("kaz", "kk", "kz", "қаз", "каз")),
-                              ("ru", ("rus", "ru", "рус")), ("en", ("eng", "en", "анг"))):
+    for language, markers in LANGUAGE_MARKERS:
         if re.search(rf"(^|[\W_])({'|'.join(markers)})($|[\W_])", stem):
             return language
     return None
+
+
+def language_markers_json():
+    """``LANGUAGE_MARKERS`` for the form's script (a data attribute)."""
+    import json
+
+    return json.dumps(dict(LANGUAGE_MARKERS), ensure_ascii=False)
 
 
 def assign_languages(uploads, languages, taken=()):
