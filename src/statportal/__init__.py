@@ -7,6 +7,7 @@ application of an integrator can ``config.include('statportal')`` and then
 its own packages.
 """
 
+import logging
 import random
 import time
 
@@ -91,6 +92,10 @@ def _pause_before_retry(event):
     request = event.request
     pause_ms = as_int(request.registry.settings, "statportal.retry_pause_ms")
     attempt = request.environ.get("retry.attempt", 0) + 1
+    # One line per retry, so that operators (and bench/load.py) can count conflicts.
+    logging.getLogger("statportal.retry").info(
+        "Retry %d of %s %s after %s: %.200s", attempt, request.method, request.path,
+        type(event.exception).__name__, (str(event.exception).splitlines() or [""])[0])
     ceiling = pause_ms * 2 ** min(attempt - 1, 6)
     time.sleep(random.uniform(0, ceiling) / 1000)  # noqa: S311 (not security)
 

@@ -237,8 +237,11 @@ def test_both_publishing_at_once_all_succeed_and_count_right(servers):
         assert search(client)[1:] == (total, facets)
 
 
-def test_the_pause_before_a_retry_doubles(monkeypatch):
-    """Writers that conflicted wait longer each attempt (0–N ms, then 2N, 4N … 64N)."""
+def test_the_pause_before_a_retry_doubles(monkeypatch, caplog):
+    """Writers that conflicted wait longer each attempt (0–N ms, then 2N, 4N … 64N); each
+    retry is a log line (bench/load.py counts them)."""
+    from ZODB.POSException import ConflictError
+
     import statportal
 
     ceilings = []
@@ -252,7 +255,13 @@ def test_the_pause_before_a_retry_doubles(monkeypatch):
             self.request.registry = type("G", (), {"settings": {
                 "statportal.retry_pause_ms": "20"}})()
             self.request.environ = {"retry.attempt": attempt}
+            self.request.method, self.request.path = "POST", "/requests/r1/@workflow/register"
+            self.exception = ConflictError("database conflict error")
 
+    caplog.set_level("INFO", logger="statportal.retry")
     for attempt in range(9):
         statportal._pause_before_retry(Event(attempt))
     assert ceilings == [20, 40, 80, 160, 320, 640, 1280, 1280, 1280]
+    lines = [r.getMessage() for r in caplog.records if r.name == "statportal.retry"]
+    assert len(lines) == 9 and lines[0] == ("Retry 1 of POST /requests/r1/@workflow/register "
+                                            "after ConflictError: database conflict error")
