@@ -81,7 +81,7 @@ class ZEOServer:
         self.config.write_text(zeo_config(f"127.0.0.1:{self.port}", self.data_fs,
                                           self.blob_dir))
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 (our own interpreter)
+            self.process = subprocess.Popen(  # noqa: S603  # nosec B603 # our own interpreter, fixed argv
                 [sys.executable, "-m", "ZEO.runzeo", "-C", str(self.config)],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_port(self.port, self.process, self.log, timeout)
@@ -142,7 +142,7 @@ class PostgresServer:
         self.user = "postgres" if os.geteuid() == 0 else None
 
     def _run(self, *argv):
-        result = subprocess.run(_as_postgres([str(self.bindir / argv[0]), *argv[1:]]),  # noqa: S603
+        result = subprocess.run(_as_postgres([str(self.bindir / argv[0]), *argv[1:]]),  # noqa: S603  # nosec B603 # PostgreSQL's own binaries, our argv
                                 capture_output=True, text=True, timeout=120)
         if result.returncode:
             raise ServerError(f"{argv[0]} failed: {result.stdout}{result.stderr}")
@@ -161,7 +161,7 @@ class PostgresServer:
 
     def stop(self):
         if self.data.exists():
-            subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data),  # noqa: S603
+            subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data),  # noqa: S603  # nosec B603 # our argv
                                          "-m", "immediate", "-w", "stop"]),
                            capture_output=True, timeout=60)
         shutil.rmtree(self.directory, ignore_errors=True)

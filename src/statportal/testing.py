@@ -12,8 +12,8 @@ import pytest
 import transaction
 from pyramid.threadlocal import manager
 
-DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (test fixtures only)
-TEST_SECRET = "test-secret-0123456789abcdef0123456789"  # noqa: S105
+DEMO_PASSWORD = "demo-password-1"  # noqa: S105  # nosec B105 # test fixtures only
+TEST_SECRET = "test-secret-0123456789abcdef0123456789"  # noqa: S105  # nosec B105 # tests only
 
 
 def make_settings(tmp_path, **overrides):

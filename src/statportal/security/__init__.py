@@ -95,7 +95,7 @@ def includeme(config):
                             add_permission=MANAGE_ORGUNITS, addable_to=("OrgUnits", "OrgUnit"))
 
 
-DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105  # nosec B105 # published on purpose: refused outside development
 MIN_SECRET_LENGTH = 32
 
 
