@@ -1,0 +1,130 @@
+"""Opening the portal's storage at start-up, bounded and told in one line.
+
+A ZEO server nobody answers on, a wrong PostgreSQL DSN, a ``zconfig://`` file whose
+environment variable is not set: the web process (``pserve``) and every ``statportal``
+command stop at start with one line naming the URI (and the DSN, its password masked) and a
+non-zero exit — not a traceback, and not a portal that starts and fails on its first
+request. A ZEO client waits at most ``statportal.storage_wait_seconds`` for its server (ZEO's
+``wait_timeout``; 30 s by default). Nothing is written: the storage never opened.
+
+Included by ``statportal`` in place of ``pyramid_zodbconn`` (whose ``includeme`` it calls
+with a checking ``db_from_uri``).
+"""
+
+import io
+import os
+import re
+from urllib.parse import urlsplit
+
+from pyramid.exceptions import ConfigurationError
+
+WAIT_SETTING = "statportal.storage_wait_seconds"
+WAIT_DEFAULT = 30  # ZEO's own default; a setting of this module's, read with its default
+
+
+class StorageUnavailable(SystemExit, ConfigurationError):
+    """The storage of ``zodbconn.uri`` cannot be opened. A ConfigurationError for code that
+    catches those (the ``statportal`` commands' ``open_app``, an integrator's tests); a
+    SystemExit too, so that ``pserve``, which has no handler of its own, ends with this one
+    line on stderr and exit status 1 instead of a traceback."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.code = f"statportal: error: {message}"  # what the interpreter prints
+
+    def __str__(self):
+        return self.args[0]
+
+
+def includeme(config):
+    import pyramid_zodbconn
+
+    from statportal.settings import as_int
+
+    settings = config.registry.settings
+    wait = as_int(settings, WAIT_SETTING) if settings.get(WAIT_SETTING) else WAIT_DEFAULT
+
+    def db_from_uri(uri, dbname, dbmap):
+        return open_database(uri, dbname, dbmap, wait)
+
+    try:
+        pyramid_zodbconn.includeme(config, db_from_uri=db_from_uri)
+    except StorageUnavailable:
+        for db in (getattr(config.registry, "_zodb_databases", None) or {}).values():
+            db.close()  # the named databases opened before the one that failed
+        raise
+
+
+def bounded(uri, wait_seconds):
+    """``uri`` with ZEO's ``wait_timeout`` set to ``wait_seconds`` unless it sets its own."""
+    if not uri.startswith("zeo://") or "wait_timeout=" in uri:
+        return uri
+    return f"{uri}{'&' if '?' in uri else '?'}wait_timeout={wait_seconds}"
+
+
+def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
+    """pyramid_zodbconn's ``db_from_uri``, a storage that cannot be opened being a
+    :class:`StorageUnavailable` naming ``uri``. A FileStorage's errors pass through as
+    they were (held by another process, a missing directory, a damaged file): the commands
+    tell those themselves (``statportal.scripts.app.open_app``, ``statportal evolve``)."""
+    from ZODB import DB
+    from zodburi import resolve_uri
+
+    try:
+        factory, dbkw = resolve_uri(bounded(uri, wait_seconds))
+        storage = factory()
+    except Exception as exc:
+        if uri.startswith("file://"):
+            raise  # noqa: BLE001 (whatever the storage raises is told, one line)
+        raise StorageUnavailable(describe(uri, exc, wait_seconds)) from None
+    dbkw["database_name"] = dbname
+    return DB(storage, databases=dbmap, **dbkw)
+
+
+def describe(uri, exc, wait_seconds=WAIT_DEFAULT):
+    """One line: which storage, and why it cannot be opened."""
+    kind = type(exc).__name__
+    text = " ".join(str(exc).split())
+    if kind == "ClientDisconnected":
+        why = (f"no ZEO server answered within {wait_seconds} s "
+               "(statportal.storage_wait_seconds); start it (runzeo -C etc/zeo.conf) or "
+               "correct the address")
+    elif type(exc).__module__.startswith(("psycopg2", "pg8000")):
+        dsn = zconfig_dsn(uri)
+        why = (f"PostgreSQL refused the connection{f' to dsn {mask(dsn)}' if dsn else ''}"
+               f" ({text})")
+    elif kind == "SubstitutionReplacementError":
+        why = f"{text}: set that environment variable"
+    else:
+        why = f"{kind}: {text}"
+    return f"the storage zodbconn.uri = {mask(uri)} cannot be opened: {mask(why)}"
+
+
+def zconfig_dsn(uri):
+    """The PostgreSQL DSN of a ``zconfig://`` URI's RelStorage, or None."""
+    if not uri.startswith("zconfig://"):
+        return None
+    try:
+        import ZConfig
+        from zodburi.resolvers import ZConfigURIResolver
+
+        schema = ZConfig.loadSchemaFile(io.BytesIO(ZConfigURIResolver.schema_xml_template))
+        config, _handler = ZConfig.loadConfig(schema, os.path.normpath(urlsplit(uri).path))
+        wanted = urlsplit(uri).fragment
+        for section in (*config.databases, *config.storages):
+            if wanted and getattr(section, "name", wanted) != wanted:
+                continue
+            storage = getattr(section.config, "storage", section)
+            adapter = getattr(storage.config, "adapter", None)
+            dsn = getattr(getattr(adapter, "config", None), "dsn", None)
+            if dsn:
+                return dsn
+    except Exception:  # noqa: S110 (only a better message: the error is told anyway)
+        pass
+    return None
+
+
+def mask(text):
+    """``text`` with passwords (``password=…`` of a DSN or a query, ``user:…@``) masked."""
+    text = re.sub(r"(password\s*=\s*)('[^']*'|[^\s&']+)", r"\1***", text, flags=re.I)
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)

@@ -1,0 +1,137 @@
+"""Bad input at start: a storage that cannot be reached (a ZEO port nobody listens on), a
+wrong DSN, a ``zconfig://`` file whose environment variable is not set. The app is not
+made (``StorageUnavailable``, one clear line naming the URI and the DSN, its password
+masked); ``statportal`` commands and ``pserve`` exit non-zero with that line, no traceback,
+within the bounded wait; and the database that is there stays as it was."""
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from statportal import storage_servers as servers
+from statportal.storage_check import StorageUnavailable
+from statportal.testing import close_app, make_app, make_settings
+from tests.storage.helpers import write_ini
+
+ETC = Path(__file__).parents[2] / "etc"
+
+
+def dead_zeo_uri(tmp_path):
+    return (f"zeo://127.0.0.1:{servers.free_port()}?blob_dir={tmp_path}/blob-cache"
+            "&shared_blob_dir=false")
+
+
+def cli(*argv):
+    from statportal.scripts.cli import main
+
+    return main(list(argv), out=io.StringIO(), stdin=io.StringIO(""))
+
+
+def pserve(ini, env=None, timeout=60):
+    """``pserve CONFIG`` in a process of its own, as an administrator starts it."""
+    pserve_bin = Path(sys.executable).with_name("pserve")
+    return subprocess.run([str(pserve_bin), ini], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def test_an_unreachable_zeo_server_stops_making_the_app(tmp_path):
+    uri = dead_zeo_uri(tmp_path)
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailable) as caught:
+        make_app(make_settings(tmp_path, **{"zodbconn.uri": uri,
+                                            "statportal.storage_wait_seconds": "1"}))
+    assert time.monotonic() - started < 10  # the bounded wait, not ZEO's retries forever
+    assert str(caught.value) == (
+        f"the storage zodbconn.uri = {uri} cannot be opened: no ZEO server answered "
+        "within 1 s (statportal.storage_wait_seconds); start it (runzeo -C etc/zeo.conf) "
+        "or correct the address")
+
+
+def test_an_unreachable_zeo_server_is_one_line_from_the_commands(tmp_path, capsys):
+    uri = dead_zeo_uri(tmp_path)
+    ini = write_ini(tmp_path / "portal.ini", uri, **{"statportal.storage_wait_seconds": "1"})
+    assert cli("init", ini) == 2
+    err = capsys.readouterr().err
+    assert err == (f"statportal: error: {ini}: the storage zodbconn.uri = {uri} cannot be "
+                   "opened: no ZEO server answered within 1 s (statportal.storage_wait_"
+                   "seconds); start it (runzeo -C etc/zeo.conf) or correct the address\n")
+
+
+def test_pserve_on_an_unreachable_zeo_server_exits_with_one_line(tmp_path):
+    uri = dead_zeo_uri(tmp_path)
+    ini = write_ini(tmp_path / "portal.ini", uri)
+    result = pserve(ini, {"STATPORTAL_STORAGE_WAIT_SECONDS": "1"})  # the environment too
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"statportal: error: the storage zodbconn.uri = {uri} cannot be opened: no ZEO "
+        "server answered within 1 s (statportal.storage_wait_seconds); start it (runzeo -C "
+        "etc/zeo.conf) or correct the address")
+
+
+def relstorage_uri(tmp_path, dsn):
+    config = tmp_path / "relstorage.conf"
+    config.write_text(servers.relstorage_config(dsn, tmp_path / "blob-cache"))
+    return f"zconfig://{config}#main"
+
+
+def test_a_wrong_dsn_stops_the_start_and_touches_nothing(tmp_path, capsys, pg, pg_dsn):
+    # The portal's database exists and has a portal in it.
+    good = relstorage_uri(tmp_path, pg_dsn)
+    app = make_app(make_settings(tmp_path / "web1", **{"zodbconn.uri": good}))
+    last = app.registry._zodb_databases[""].lastTransaction()
+    close_app(app)
+    wrong_dsn = pg_dsn.replace("dbname='", "dbname='no_such_").replace(
+        "user='postgres'", "user='postgres' password='s3cret-pw'")
+    (tmp_path / "wrong").mkdir()
+    uri = relstorage_uri(tmp_path / "wrong", wrong_dsn)
+    with pytest.raises(StorageUnavailable) as caught:
+        make_app(make_settings(tmp_path / "web2", **{"zodbconn.uri": uri}))
+    message = str(caught.value)
+    masked = wrong_dsn.replace("'s3cret-pw'", "***")
+    assert message.startswith(f"the storage zodbconn.uri = {uri} cannot be opened: "
+                              f"PostgreSQL refused the connection to dsn {masked} (")
+    assert 'database "no_such_' in message and "does not exist" in message
+    assert "s3cret" not in message and "\n" not in message
+
+    ini = write_ini(tmp_path / "portal.ini", uri)
+    assert cli("init", ini) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"statportal: error: {ini}: the storage zodbconn.uri = {uri} "
+                          f"cannot be opened: PostgreSQL refused the connection to dsn "
+                          f"{masked} (")
+    assert "Traceback" not in err and "s3cret" not in err
+    # Nothing was created beside, and the portal's database is as it was.
+    import psycopg2
+
+    with psycopg2.connect(pg.dsn("postgres")) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'no_such_%'")
+        assert cursor.fetchone() == (0,)
+    conn.close()
+    app = make_app(make_settings(tmp_path / "web1", **{"zodbconn.uri": good}))
+    try:
+        assert app.registry._zodb_databases[""].lastTransaction() == last
+    finally:
+        close_app(app)
+
+
+def test_etc_relstorage_conf_without_its_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv("STATPORTAL_PG_DSN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    uri = f"zconfig://{ETC / 'relstorage.conf'}#main"
+    ini = write_ini(tmp_path / "portal.ini", uri)
+    line = next(number for number, text in enumerate(
+        (ETC / "relstorage.conf").read_text().splitlines(), 1) if "$(STATPORTAL_PG_DSN)" in text)
+    result = pserve(ini)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"statportal: error: the storage zodbconn.uri = {uri} cannot be opened: no "
+        f"replacement for 'STATPORTAL_PG_DSN' (line {line} in "
+        f"file://{ETC / 'relstorage.conf'}): set that environment variable")
+    assert not (tmp_path / "var").exists()  # nothing written
