@@ -8,6 +8,9 @@
     statportal embargo-probe CONFIG [--url URL]
     statportal plan-import CONFIG FILE --year YEAR [--as LOGIN]
     statportal disclosure …
+    statportal backup CONFIG DIR [--full] [--data-fs PATH --blob-dir PATH]
+    statportal restore CONFIG DIR [--force] [--date YYYY-MM-DD-HH-MM-SS]
+    statportal pack CONFIG --days N
 
 Errors go to stderr with a non-zero exit status, and nothing is stored. A command that
 writes the database while a running portal holds its FileStorage says so in one line and
@@ -18,6 +21,7 @@ import argparse
 import sys
 
 from statportal.content.resources import get_portal
+from statportal.scripts import upkeep
 from statportal.scripts.app import (  # noqa: F401 (CommandError, close_databases: re-exported)
     CommandError,
     close_databases,
@@ -181,6 +185,7 @@ def build_parser(stdin=None):
     init.set_defaults(run=cmd_init)
     evolve.set_defaults(run=cmd_evolve)
     add.set_defaults(run=lambda args, out: cmd_user_add(args, out, stdin or sys.stdin))
+    upkeep.add_parsers(commands)  # backup, restore, pack
     for _name, module in feature_commands():
         before = set(commands.choices)
         module.add_parsers(commands)

@@ -1,0 +1,407 @@
+"""Backups and upkeep of the database: ``statportal backup CONFIG DIR``, ``statportal restore
+CONFIG DIR [--force]`` and ``statportal pack CONFIG --days N``.
+
+A backup is ZODB's ``repozo`` (full, then incremental, gzipped) of the FileStorage's
+``Data.fs`` into ``DIR/filestorage`` and a copy of its blob files into ``DIR/blobs``, with a
+manifest (``DIR/manifest.json``). It needs no lock, so it runs beside a serving portal:
+repozo copies the file up to its last complete transaction, and the blobs are copied
+*after* it, so that every blob the copied transactions name is already on disk (committed
+blob files never change; one committed meanwhile is a harmless extra). Old blob files stay
+in ``DIR/blobs``: the older backups of the repository may need them.
+
+A ZEO client's CONFIG does not say where the server's files are: give them
+(``--data-fs``, ``--blob-dir``, the paths of zeo.conf) on the server's host. RelStorage is
+backed up with PostgreSQL's own ``pg_dump`` (docs/administrators.md, Backups and packing).
+"""
+
+import json
+import os
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from statportal.scripts.app import CommandError
+
+REPOSITORY = "filestorage"  # repozo's files in DIR
+BLOBS = "blobs"
+MANIFEST = "manifest.json"
+ZEO_WAIT_SECONDS = 10  # a ZEO server that does not answer: an error, not a wait forever
+DOCS = "docs/administrators.md, Backups and packing"
+
+
+class Storage:
+    """Where CONFIG's database is: ``uri``, and for a FileStorage its ``data_fs`` and
+    ``blob_dir`` (``None`` otherwise); ``kind`` is file, zeo, relstorage or other."""
+
+    def __init__(self, uri, kind, data_fs=None, blob_dir=None):
+        self.uri, self.kind = uri, kind
+        self.data_fs = Path(data_fs) if data_fs else None
+        self.blob_dir = Path(blob_dir) if blob_dir else None
+
+
+def say(out, line):
+    print(line, file=out, flush=True)
+
+
+def config_uri_of(config):
+    from pyramid.paster import get_appsettings
+
+    from statportal.settings import apply_environment
+
+    if not os.path.isfile(config.split("#", 1)[0]):
+        raise CommandError(f"{config}: no such file")
+    try:
+        settings = apply_environment(dict(get_appsettings(config)))
+    except Exception as exc:  # noqa: BLE001 (a broken ini file: one line)
+        raise CommandError(f"{config}: {type(exc).__name__}: {exc}") from None
+    if not settings.get("zodbconn.uri"):
+        raise CommandError(f"{config}: the setting 'zodbconn.uri' is required")
+    return settings["zodbconn.uri"]
+
+
+def storage_of(config, data_fs=None, blob_dir=None):
+    """The :class:`Storage` of CONFIG; ``data_fs``/``blob_dir`` name a ZEO server's files."""
+    uri = config_uri_of(config)
+    if uri.startswith("file://"):  # zodburi's own parsing: the path is not URL-decoded
+        path, _sep, query = uri.split("file://", 1)[1].partition("?")
+        found = Storage(uri, "file", os.path.normpath(path),
+                        dict(parse_qsl(query)).get("blobstorage_dir"))
+    elif uri.startswith("zeo://"):
+        found = Storage(uri, "zeo")
+    elif uri.startswith("zconfig://"):
+        found = _zconfig_storage(config, uri)
+    else:
+        found = Storage(uri, "other")
+    if data_fs:
+        found.data_fs, found.blob_dir = Path(data_fs), Path(blob_dir) if blob_dir else None
+    return found
+
+
+def _zconfig_storage(config, uri):
+    from zodburi import resolve_uri
+
+    try:
+        factory, _dbkw = resolve_uri(uri)
+    except Exception as exc:  # noqa: BLE001 (a wrong or missing zconfig file)
+        raise CommandError(f"{config}: {uri}: {type(exc).__name__}: {exc}") from None
+    section = getattr(factory, "__self__", None)
+    name = type(section).__name__
+    if "RelStorage" in name:
+        return Storage(uri, "relstorage")
+    if name == "FileStorage":
+        return Storage(uri, "file", section.config.path, section.config.blob_dir)
+    return Storage(uri, "other")
+
+
+def file_storage(config, storage, command):
+    """``storage`` when it is a FileStorage this command can work on, else why not."""
+    if storage.kind == "relstorage":
+        raise CommandError(f"{config}: the database is on RelStorage: back up and restore "
+                           f"its PostgreSQL database with pg_dump and pg_restore ({DOCS})")
+    if storage.data_fs is None and storage.kind == "zeo":
+        raise CommandError(f"{config}: the database is a ZEO server's: run `statportal "
+                           f"{command}` on the server's host and give its files with "
+                           "--data-fs PATH --blob-dir PATH (the path and blob-dir of zeo.conf)")
+    if storage.kind == "zeo" and storage.blob_dir is None:
+        raise CommandError(f"{config}: give the ZEO server's blob directory too (--blob-dir "
+                           "PATH, the blob-dir of zeo.conf): the requests' files are there")
+    if storage.data_fs is None:
+        raise CommandError(f"{config}: {storage.uri.split('?')[0]} is not a FileStorage: "
+                           f"use the storage's own backup ({DOCS})")
+    return storage
+
+
+def blob_files(directory):
+    """The blob files of a blob directory (and its ``.layout``), relative paths; its
+    ``tmp`` (uploads not committed yet) left out."""
+    directory = Path(directory)
+    found = []
+    for parent, dirs, names in os.walk(directory):
+        if Path(parent) == directory:
+            dirs[:] = [d for d in dirs if d != "tmp"]
+        rel = Path(parent).relative_to(directory)
+        found += [rel / n for n in names if n.endswith(".blob") or n == ".layout"]
+    return sorted(found)
+
+
+def count_blobs(directory):
+    if directory is None or not Path(directory).is_dir():
+        return 0
+    return sum(1 for rel in blob_files(directory) if rel.suffix == ".blob")
+
+
+def copy_blobs(source, target):
+    """Copy the blob files of ``source`` missing from ``target`` (each under a temporary
+    name, then renamed: a copy cut short leaves no half blob). ``(copied, total)``."""
+    copied = total = 0
+    if source is None or not Path(source).is_dir():
+        return copied, total
+    for rel in blob_files(source):
+        path, dest = Path(source) / rel, Path(target) / rel
+        counted = rel.suffix == ".blob"  # not the .layout file
+        total += counted
+        try:
+            if dest.exists() and dest.stat().st_size == path.stat().st_size:
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            part = dest.with_name(dest.name + ".part")
+            shutil.copy2(path, part)
+        except FileNotFoundError:  # removed by a pack meanwhile: no transaction names it
+            total -= counted
+            continue
+        os.replace(part, dest)
+        copied += counted
+    return copied, total
+
+
+def last_tid(data_fs, end):
+    """The id of the transaction that ends at ``end`` in ``data_fs`` (each transaction
+    record ends with its length again), or ``None`` for an empty file."""
+    from ZODB.utils import u64
+
+    if end <= 4:
+        return None
+    with open(data_fs, "rb") as f:
+        f.seek(end - 8)
+        length = u64(f.read(8))
+        f.seek(end - 8 - length)
+        return f.read(8)
+
+
+def tid_time(tid):
+    from ZODB.TimeStamp import TimeStamp
+
+    return datetime.fromtimestamp(TimeStamp(tid).timeTime(), UTC).isoformat(
+        timespec="seconds")
+
+
+def _repozo(argv):
+    from ZODB.scripts import repozo
+
+    options = repozo.parseargs(argv)
+    try:
+        if options.mode == repozo.BACKUP:
+            repozo.do_backup(options)
+        else:
+            repozo.do_recover(options)
+    except (repozo.RepozoError, OSError) as exc:
+        raise CommandError(f"repozo: {exc}") from None
+
+
+def _wait_for_a_new_second(repository):
+    """repozo names its files by the second: a second backup within it would collide."""
+    while True:
+        stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
+        if not any(name.startswith(stamp) for name in os.listdir(repository)):
+            return
+        time.sleep(0.1)
+
+
+def read_manifest(directory):
+    path = Path(directory) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"{path}: {exc}") from None
+
+
+def cmd_backup(args, out):
+    storage = file_storage(args.config, storage_of(args.config, args.data_fs, args.blob_dir),
+                           "backup")
+    data_fs, directory = storage.data_fs, Path(args.dir)
+    if not data_fs.is_file():
+        raise CommandError(f"{data_fs}: no database there (nothing to back up)")
+    manifest = read_manifest(directory) if directory.exists() else None
+    if manifest is None and directory.exists() and any(directory.iterdir()):
+        raise CommandError(f"{directory}: not empty and not a statportal backup (no "
+                           f"{MANIFEST}): give an empty or new directory")
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # password hashes, personal data
+    repository = directory / REPOSITORY
+    repository.mkdir(exist_ok=True)
+    before = set(os.listdir(repository))
+    say(out, f"Backing up {data_fs} into {repository} (repozo) ...")
+    _wait_for_a_new_second(repository)
+    _repozo(["-B", "-Q", "-z", "-r", str(repository), "-f", str(data_fs),
+             *(["-F"] if args.full else [])])
+    new = sorted(set(os.listdir(repository)) - before)
+    kind = ("full" if any(n.endswith(".fsz") for n in new) else
+            "incremental" if any(n.endswith(".deltafsz") for n in new) else "unchanged")
+    datfile = max(repository.glob("*.dat"), key=lambda p: p.name)
+    end = int(datfile.read_text().split("\n")[-2].split()[2])
+    tid = last_tid(data_fs, end)
+    say(out, f"  {kind}: the database up to {end} bytes, last transaction "
+             f"{tid.hex() if tid else '-'} ({tid_time(tid) if tid else 'none'})")
+    if storage.blob_dir is not None:
+        say(out, f"Copying the blob files of {storage.blob_dir} ...")
+    copied, total = copy_blobs(storage.blob_dir, directory / BLOBS)
+    say(out, f"  {copied} new of {total} blob files")
+    entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "kind": kind,
+             "files": new, "data_fs_bytes": end, "last_transaction": tid.hex() if tid else None,
+             "last_transaction_time": tid_time(tid) if tid else None,
+             "blob_files": total, "blob_files_copied": copied}
+    manifest = manifest or {"format": 1, "data_fs": str(data_fs),
+                            "blob_dir": str(storage.blob_dir or ""), "backups": []}
+    manifest["backups"].append(entry)
+    part = directory / (MANIFEST + ".part")
+    part.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    os.replace(part, directory / MANIFEST)
+    say(out, f"Backup done in {directory} ({len(manifest['backups'])} in its manifest).")
+
+
+def hold_lock(data_fs):
+    """FileStorage's own lock on ``data_fs``: no portal starts on it while we write it; a
+    portal (or command) holding it is an error."""
+    from zc.lockfile import LockError, LockFile
+
+    try:
+        return LockFile(f"{data_fs}.lock")
+    except LockError:
+        raise CommandError(
+            f"{data_fs} is in use by the running portal (or another statportal command, or "
+            "the ZEO server): stop it and run this command again") from None
+
+
+def occupied(storage):
+    """What the target already holds: a Data.fs with transactions (a new one is its
+    4-byte magic alone) and blob files."""
+    held = []
+    data_fs = storage.data_fs
+    if data_fs.exists() and data_fs.stat().st_size > 4:
+        held.append(f"{data_fs} ({data_fs.stat().st_size} bytes)")
+    blobs = count_blobs(storage.blob_dir)
+    if blobs:
+        held.append(f"{blobs} blob files in {storage.blob_dir}")
+    return held
+
+
+def cmd_restore(args, out):
+    storage = file_storage(args.config, storage_of(args.config, args.data_fs, args.blob_dir),
+                           "restore")
+    directory = Path(args.dir)
+    manifest = read_manifest(directory)
+    if manifest is None or not (directory / REPOSITORY).is_dir():
+        raise CommandError(f"{directory}: not a backup made by `statportal backup` "
+                           f"(no {MANIFEST})")
+    data_fs = storage.data_fs
+    data_fs.parent.mkdir(parents=True, exist_ok=True)
+    lock = hold_lock(data_fs)
+    try:
+        held = occupied(storage)
+        if held and not args.force:
+            raise CommandError(f"the database is not empty: {' and '.join(held)}; nothing "
+                               "was changed (add --force to restore over it; the old files "
+                               "are kept aside)")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for path in (data_fs, storage.blob_dir):
+            if held and path is not None and path.exists():
+                aside = path.with_name(f"{path.name}.before-restore-{stamp}")
+                os.replace(path, aside)
+                say(out, f"Kept {path} aside as {aside}")
+        for suffix in (".index", ".tmp"):  # an old index would describe another file
+            Path(f"{data_fs}{suffix}").unlink(missing_ok=True)
+        data_fs.unlink(missing_ok=True)  # an empty one
+        say(out, f"Restoring {data_fs} from {directory / REPOSITORY} (repozo) ...")
+        _repozo(["-R", "-w", "-r", str(directory / REPOSITORY), "-o", str(data_fs),
+                 *(["-D", args.date] if args.date else [])])
+        if storage.blob_dir is not None:
+            say(out, f"Copying the blob files into {storage.blob_dir} ...")
+            copied, _total = copy_blobs(directory / BLOBS, storage.blob_dir)
+            say(out, f"  {copied} blob files")
+        tid = last_tid(data_fs, data_fs.stat().st_size)
+    finally:
+        lock.close()
+    say(out, f"Restored: last transaction {tid.hex() if tid else '-'} "
+             f"({tid_time(tid) if tid else 'none'}). Start the portal.")
+
+
+def parse_days(value):
+    try:
+        days = int(value)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise CommandError(f"--days {value}: expected a whole number of days, 0 or more "
+                           "(0 keeps no history)")
+    return days
+
+
+def open_db(config, storage):
+    from zc.lockfile import LockError
+    from ZODB import DB
+    from zodburi import resolve_uri
+
+    uri = storage.uri
+    if storage.kind == "zeo" and "wait_timeout=" not in uri:
+        uri += ("&" if "?" in uri else "?") + f"wait_timeout={ZEO_WAIT_SECONDS}"
+    try:
+        factory, dbkw = resolve_uri(uri)
+        return DB(factory(), **dbkw)
+    except LockError:
+        raise CommandError(
+            f"{storage.data_fs} is in use by the running portal (or another statportal "
+            "command): stop it and pack again, or serve the portal from ZEO and pack through "
+            f"it beside the running portal ({DOCS})") from None
+    except Exception as exc:  # noqa: BLE001 (a server that does not answer, say: one line)
+        raise CommandError(f"{config}: the database cannot be opened "
+                           f"({type(exc).__name__}: {exc})") from None
+
+
+def cmd_pack(args, out):
+    days = parse_days(args.days)
+    storage = storage_of(args.config)
+    if storage.kind == "file" and not storage.data_fs.is_file():
+        raise CommandError(f"{storage.data_fs}: no database there (nothing to pack)")
+
+    def sizes():
+        if storage.kind != "file":
+            return None
+        return storage.data_fs.stat().st_size, count_blobs(storage.blob_dir)
+
+    before = sizes()
+    db = open_db(args.config, storage)
+    try:
+        say(out, f"Packing {storage.uri.split('?')[0]}: removing what is older than {days} "
+                 "day(s) and no longer used, with its blob files ...")
+        started = time.monotonic()
+        try:
+            db.pack(days=days)
+        except Exception as exc:  # noqa: BLE001 (one line for the administrator)
+            raise CommandError(f"the pack failed ({type(exc).__name__}: {exc}); the "
+                               "database is as it was") from None
+    finally:
+        db.close()
+    after = sizes()
+    say(out, f"Packed in {time.monotonic() - started:.1f} s" + (
+        f": Data.fs {before[0]} -> {after[0]} bytes, blob files {before[1]} -> {after[1]}"
+        f" (the previous file is kept as {storage.data_fs.name}.old)." if before else "."))
+
+
+def add_parsers(commands):
+    backup = commands.add_parser(
+        "backup", help="back up a FileStorage and its blobs (beside a running portal)")
+    restore = commands.add_parser("restore", help="restore a backup made by backup")
+    for parser in (backup, restore):
+        parser.add_argument("config", help="the ini file of the portal")
+        parser.add_argument("dir", help="the backup's directory")
+        parser.add_argument("--data-fs", metavar="PATH",
+                            help="a ZEO server's Data.fs (the path in zeo.conf)")
+        parser.add_argument("--blob-dir", metavar="PATH",
+                            help="a ZEO server's blob directory (blob-dir in zeo.conf)")
+    backup.add_argument("--full", action="store_true",
+                        help="a full backup, not an incremental one")
+    restore.add_argument("--force", action="store_true",
+                         help="restore over a database that is not empty (kept aside)")
+    restore.add_argument("--date", metavar="YYYY-MM-DD[-HH[-MM[-SS]]]",
+                         help="the state of the last backup at or before this time (UTC)")
+    pack = commands.add_parser(
+        "pack", help="remove old revisions and unused objects, with their blob files")
+    pack.add_argument("config", help="the ini file of the portal")
+    pack.add_argument("--days", required=True, metavar="N",
+                      help="keep the history of the last N days (0: none)")
+    backup.set_defaults(run=cmd_backup)
+    restore.set_defaults(run=cmd_restore)
+    pack.set_defaults(run=cmd_pack)
