@@ -215,6 +215,12 @@ def test_restore_refuses_while_a_portal_holds_the_database(stopped_portal, capsy
     (["backup", "{tmp}/missing.ini", "{tmp}/b"], "missing.ini: no such file"),
     (["backup", "{empty_ini}", "{tmp}/b"], "no database there (nothing to back up)"),
     (["backup", "{ini}", "{tmp}/portal"], "not empty and not a statportal backup"),
+    (["backup", "{ini}", "{ini}"], "portal.ini: not a directory"),
+    (["restore", "{ini}", "{ini}"], "not a backup made by `statportal backup`"),
+    (["restore", "{ini}", "{tmp}/backup", "--force", "--date", "yesterday"],
+     "--date yesterday: expected YYYY-MM-DD[-HH[-MM[-SS]]] (UTC)"),
+    (["restore", "{ini}", "{tmp}/backup", "--force", "--date", "2001-01-01"],
+     "repozo: No files in repository before 2001-01-01"),
 ])
 def test_bad_input_is_one_line(stopped_portal, tmp_path, capsys, argv, message):
     _settings, ini, _backup, _name = stopped_portal

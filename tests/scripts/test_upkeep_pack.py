@@ -95,7 +95,7 @@ def test_pack_a_filestorage_removes_old_revisions_and_their_blob_files(tmp_path,
         close_app(app)
 
 
-@pytest.mark.parametrize("days", ["-1", "abc", "1.5", ""])
+@pytest.mark.parametrize("days", ["-1", "abc", "1.5", "", "36501", "99999999999"])
 def test_pack_refuses_days_that_are_not_a_whole_number(tmp_path, capsys, days):
     settings, ini = portal_at(tmp_path / "portal")
     app = make_app(settings)

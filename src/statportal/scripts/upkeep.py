@@ -15,7 +15,9 @@ backed up with PostgreSQL's own ``pg_dump`` (docs/administrators.md, Backups and
 """
 
 import json
+import logging
 import os
+import re
 import shutil
 import time
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ from statportal.scripts.app import CommandError
 REPOSITORY = "filestorage"  # repozo's files in DIR
 BLOBS = "blobs"
 MANIFEST = "manifest.json"
+MAX_DAYS = 36500  # a century: ZODB's timestamps start in 1900
 ZEO_WAIT_SECONDS = 10  # a ZEO server that does not answer: an error, not a wait forever
 DOCS = "docs/administrators.md, Backups and packing"
 
@@ -203,7 +206,7 @@ def read_manifest(directory):
     path = Path(directory) / MANIFEST
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except (OSError, ValueError) as exc:
         raise CommandError(f"{path}: {exc}") from None
@@ -215,6 +218,8 @@ def cmd_backup(args, out):
     data_fs, directory = storage.data_fs, Path(args.dir)
     if not data_fs.is_file():
         raise CommandError(f"{data_fs}: no database there (nothing to back up)")
+    if directory.exists() and not directory.is_dir():
+        raise CommandError(f"{directory}: not a directory")
     manifest = read_manifest(directory) if directory.exists() else None
     if manifest is None and directory.exists() and any(directory.iterdir()):
         raise CommandError(f"{directory}: not empty and not a statportal backup (no "
@@ -278,16 +283,25 @@ def occupied(storage):
     return held
 
 
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}(-\d{2}){0,3}")
+
+
 def cmd_restore(args, out):
     storage = file_storage(args.config, storage_of(args.config, args.data_fs, args.blob_dir),
                            "restore")
     directory = Path(args.dir)
+    if args.date and not DATE.fullmatch(args.date):
+        raise CommandError(f"--date {args.date}: expected YYYY-MM-DD[-HH[-MM[-SS]]] (UTC)")
     manifest = read_manifest(directory)
     if manifest is None or not (directory / REPOSITORY).is_dir():
         raise CommandError(f"{directory}: not a backup made by `statportal backup` "
                            f"(no {MANIFEST})")
-    data_fs = storage.data_fs
+    data_fs, blob_dir = storage.data_fs, storage.blob_dir
     data_fs.parent.mkdir(parents=True, exist_ok=True)
+    # Rebuilt beside the database first: a restore that fails (no backup before --date, a
+    # damaged file, a full disk) leaves the database as it was.
+    new_fs = data_fs.with_name(f"{data_fs.name}.restoring")
+    new_blobs = blob_dir.with_name(f"{blob_dir.name}.restoring") if blob_dir else None
     lock = hold_lock(data_fs)
     try:
         held = occupied(storage)
@@ -295,27 +309,44 @@ def cmd_restore(args, out):
             raise CommandError(f"the database is not empty: {' and '.join(held)}; nothing "
                                "was changed (add --force to restore over it; the old files "
                                "are kept aside)")
+        _remove(new_fs, new_blobs)  # what a restore that failed left
+        say(out, f"Restoring {data_fs} from {directory / REPOSITORY} (repozo) ...")
+        _repozo(["-R", "-w", "-r", str(directory / REPOSITORY), "-o", str(new_fs),
+                 *(["-D", args.date] if args.date else [])])
+        if new_blobs is not None:
+            say(out, f"Copying the blob files into {blob_dir} ...")
+            new_blobs.mkdir(mode=0o700)
+            copied, _total = copy_blobs(directory / BLOBS, new_blobs)
+            say(out, f"  {copied} blob files")
+        tid = last_tid(new_fs, new_fs.stat().st_size)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        for path in (data_fs, storage.blob_dir):
+        for path in (data_fs, blob_dir):
             if held and path is not None and path.exists():
                 aside = path.with_name(f"{path.name}.before-restore-{stamp}")
                 os.replace(path, aside)
                 say(out, f"Kept {path} aside as {aside}")
-        for suffix in (".index", ".tmp"):  # an old index would describe another file
-            Path(f"{data_fs}{suffix}").unlink(missing_ok=True)
-        data_fs.unlink(missing_ok=True)  # an empty one
-        say(out, f"Restoring {data_fs} from {directory / REPOSITORY} (repozo) ...")
-        _repozo(["-R", "-w", "-r", str(directory / REPOSITORY), "-o", str(data_fs),
-                 *(["-D", args.date] if args.date else [])])
-        if storage.blob_dir is not None:
-            say(out, f"Copying the blob files into {storage.blob_dir} ...")
-            copied, _total = copy_blobs(directory / BLOBS, storage.blob_dir)
-            say(out, f"  {copied} blob files")
-        tid = last_tid(data_fs, data_fs.stat().st_size)
+        # an empty Data.fs, a blob directory without blobs; an index of another file
+        _remove(data_fs, blob_dir, Path(f"{data_fs}.index"), Path(f"{data_fs}.tmp"))
+        os.replace(new_fs, data_fs)
+        if Path(f"{new_fs}.index").exists():
+            os.replace(f"{new_fs}.index", f"{data_fs}.index")
+        if new_blobs is not None:
+            os.replace(new_blobs, blob_dir)
+    except BaseException:
+        _remove(new_fs, new_blobs, Path(f"{new_fs}.part"), Path(f"{new_fs}.index"))
+        raise
     finally:
         lock.close()
     say(out, f"Restored: last transaction {tid.hex() if tid else '-'} "
              f"({tid_time(tid) if tid else 'none'}). Start the portal.")
+
+
+def _remove(*paths):
+    for path in paths:
+        if path is not None and path.is_dir():
+            shutil.rmtree(path)
+        elif path is not None:
+            path.unlink(missing_ok=True)
 
 
 def parse_days(value):
@@ -323,9 +354,9 @@ def parse_days(value):
         days = int(value)
     except ValueError:
         days = -1
-    if days < 0:
+    if not 0 <= days <= MAX_DAYS:
         raise CommandError(f"--days {value}: expected a whole number of days, 0 or more "
-                           "(0 keeps no history)")
+                           f"(0 keeps no history; at most {MAX_DAYS})")
     return days
 
 
@@ -367,11 +398,15 @@ def cmd_pack(args, out):
         say(out, f"Packing {storage.uri.split('?')[0]}: removing what is older than {days} "
                  "day(s) and no longer used, with its blob files ...")
         started = time.monotonic()
+        noisy = logging.getLogger("ZODB.DB")  # it logs a failed pack's traceback
+        noisy.disabled = True
         try:
             db.pack(days=days)
         except Exception as exc:  # noqa: BLE001 (one line for the administrator)
             raise CommandError(f"the pack failed ({type(exc).__name__}: {exc}); the "
                                "database is as it was") from None
+        finally:
+            noisy.disabled = False
     finally:
         db.close()
     after = sizes()
