@@ -1,0 +1,265 @@
+"""The clients of ``bench/load.py``: editors that take placement requests with files through
+the JSON API from creation to placement (executor → head → coordinator → moderator, each
+with HTTP Basic credentials: a JSON POST needs no CSRF token), anonymous readers of public
+pages, and the thread-safe tally of what they got."""
+
+import base64
+import io
+import json
+import random
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+import requests
+from load_checks import percentile
+
+# The chain of a request: the step, who takes it (a demo user's role in bench/load.py).
+CHAIN = (("submit", "executor"), ("approve", "head"), ("register", "coordinator"),
+         ("place", "moderator"))
+# Public pages of the demo content (statportal.demo), one of each kind a reader loads.
+PAGES = (("home", "/"), ("calendar", "/calendar/"), ("category", "/express-information/"),
+         ("material", "/official-statistics/economy/industry/industrial-production-index/"))
+TIMEOUT = 120  # s: a request slower than this counts as an error, not a hang
+STALE_TRIES = 5  # a step refused for the state before it is tried again (see Editor.run)
+
+
+class Tally:
+    """Durations and statuses per kind of request, from every client thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.seconds = defaultdict(list)  # kind -> durations of the answered requests
+        self.statuses = defaultdict(Counter)  # kind -> {status or exception name: count}
+        self.stale = Counter()  # kind -> 409s for a state not yet seen, tried again
+        self.samples = {}  # (kind, status) -> the first answer's body, for a refusal or error
+
+    def record(self, kind, seconds, status, body=None):
+        with self.lock:
+            if body is not None and (kind, status) not in self.samples:
+                self.samples[kind, status] = " ".join(body.split())[:300]
+            if isinstance(status, int):
+                self.seconds[kind].append(seconds)
+            self.statuses[kind][status] += 1
+
+    def record_stale(self, kind):
+        with self.lock:
+            self.stale[kind] += 1
+
+    def total(self):
+        with self.lock:
+            return sum(sum(c.values()) for c in self.statuses.values())
+
+    def count(self, kind, status):
+        with self.lock:
+            return self.statuses[kind][status] if kind in self.statuses else 0
+
+    def server_errors(self):
+        """{status: count} of every 5xx answer (and client-side errors by exception name)."""
+        found = Counter()
+        with self.lock:
+            for counter in self.statuses.values():
+                for status, n in counter.items():
+                    if not isinstance(status, int) or status >= 500:
+                        found[status] += n
+        return found
+
+    def rows(self):
+        """Per kind: count, the statuses, p50 and p99 in ms (answered requests)."""
+        with self.lock:
+            kinds = sorted(self.statuses, key=_kind_order)
+            return [{"kind": kind, "count": sum(self.statuses[kind].values()),
+                     "statuses": {str(k): v for k, v in sorted(
+                         self.statuses[kind].items(), key=lambda kv: str(kv[0]))},
+                     "p50_ms": _ms(percentile(self.seconds[kind], 0.5)),
+                     "p99_ms": _ms(percentile(self.seconds[kind], 0.99))}
+                    for kind in kinds]
+
+
+def _kind_order(kind):
+    order = ["create", *(step for step, _role in CHAIN), *(page for page, _path in PAGES)]
+    return order.index(kind) if kind in order else len(order)
+
+
+def _ms(seconds):
+    return None if seconds is None else round(seconds * 1000, 1)
+
+
+def sample_files():
+    """Two small real xlsx tables (the format policy checks content), Kazakh and Russian."""
+    from openpyxl import Workbook
+
+    files = []
+    for name, label in (("report_kaz.xlsx", "Көрсеткіш"), ("report_rus.xlsx", "Показатель")):
+        book = Workbook()
+        sheet = book.active
+        sheet.append([label, 2025, 2026])
+        for row in range(1, 41):
+            sheet.append([f"{label} {row}", row * 1.5, row * 1.7])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        files.append((name, buffer.getvalue()))
+    return files
+
+
+def request_payload(title, files):
+    return {
+        "@type": "PlacementRequest",
+        "title": {"kk": f"Жүктеме {title}", "ru": f"Нагрузка {title}", "en": f"Load {title}"},
+        "category": "express_information", "unit": "/orgunits/industry-statistics",
+        "section": "/official-statistics/economy/industry", "placement_type": "new",
+        "files": [{"data": base64.b64encode(data).decode(), "encoding": "base64",
+                   "filename": name, "content-type": "application/vnd.openxmlformats-"
+                   "officedocument.spreadsheetml.sheet"} for name, data in files],
+        "languages": ["kk", "ru"], "executor_email": "aigerim@stat.example.kz",
+        "executor": "Әйгерім Сейітова", "head_of_unit": "Марат Жұмабаев", "page_count": 1,
+        "paper_number": "05-12/345", "paper_date": "2026-11-26",
+        "primary_data": False, "primary_data_reason": "Load test: administrative data",
+    }
+
+
+def timed(tally, kind, session, method, url, **kwargs):
+    """One HTTP request, recorded under ``kind``; returns the response or None."""
+    began = time.perf_counter()
+    try:
+        response = session.request(method, url, timeout=TIMEOUT, **kwargs)
+    except requests.RequestException as exc:
+        tally.record(kind, time.perf_counter() - began, type(exc).__name__, str(exc))
+        return None
+    status = response.status_code
+    tally.record(kind, time.perf_counter() - began, status,
+                 _readable(response) if status >= 300 and status != 304 else None)
+    return response
+
+
+def _readable(response):
+    try:
+        return json.dumps(response.json(), ensure_ascii=False)
+    except ValueError:
+        return response.text
+
+
+class Editor(threading.Thread):
+    """Creates requests and takes each through the chain until ``stop``; ``acknowledged``:
+    {request id: {"step": the last step answered 2xx, "files": names, "sha256": digests}}."""
+
+    def __init__(self, index, bases, credentials, stop, tally, files, tag):
+        super().__init__(name=f"editor-{index}", daemon=True)
+        self.index, self.bases, self.stop, self.tally = index, bases, stop, tally
+        self.files, self.tag = files, tag
+        self.rng = random.Random(index)
+        self.sessions = {}
+        for role, (login, password) in credentials.items():
+            session = requests.Session()
+            session.auth = (login, password)
+            session.headers["Accept"] = "application/json"
+            session.headers["Accept-Language"] = "en"  # refusals in English in the output
+            self.sessions[role] = session
+        self.acknowledged = {}
+
+    def run(self):
+        import hashlib
+
+        digests = sorted(hashlib.sha256(data).hexdigest() for _name, data in self.files)
+        number = 0
+        while not self.stop.is_set():
+            number += 1
+            body = request_payload(f"{self.tag} e{self.index} #{number}", self.files)
+            response = timed(self.tally, "create", self.sessions["executor"], "POST",
+                             f"{self.base()}/++api++/requests", json=body)
+            if response is None or response.status_code != 201:
+                self.stop.wait(0.2)  # not a hot loop on a failing server
+                continue
+            path = urlsplit(response.json()["@id"]).path
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            self.acknowledged[name] = {"step": "create", "files": [n for n, _d in self.files],
+                                       "sha256": digests, "path": path}
+            for step, role in CHAIN:
+                if self.stop.is_set():
+                    break
+                # editors place in parallel, not in the queue's order: that needs a reason
+                body = {"comment": "Load test: placed as it was registered"} \
+                    if step == "place" else {}
+                for _attempt in range(STALE_TRIES):
+                    response = timed(self.tally, step, self.sessions[role], "POST",
+                                     f"{self.base()}{path}/@workflow/{step}", json=body)
+                    if response is None or response.status_code != 409 \
+                            or "not possible in the state" not in response.text:
+                        break
+                    # this process has not yet seen the step before, made on another
+                    # one a moment ago (ZEO's invalidations come asynchronously): a person
+                    # would click again
+                    self.tally.record_stale(step)
+                    self.stop.wait(0.25)
+                if response is None or response.status_code != 200:
+                    break
+                self.acknowledged[name]["step"] = step
+
+    def base(self):
+        # each step to any web process: what one process wrote, the others must see
+        return self.rng.choice(self.bases)
+
+
+class Reader(threading.Thread):
+    """An anonymous visitor loading the public pages in turn until ``stop``."""
+
+    def __init__(self, index, bases, stop, tally):
+        super().__init__(name=f"reader-{index}", daemon=True)
+        self.index, self.bases, self.stop, self.tally = index, bases, stop, tally
+
+    def run(self):
+        session = requests.Session()
+        turn = self.index
+        while not self.stop.is_set():
+            kind, path = PAGES[turn % len(PAGES)]
+            base = self.bases[(turn // len(PAGES)) % len(self.bases)]
+            turn += 1
+            response = timed(self.tally, kind, session, "GET", base + path)
+            if response is None or response.status_code >= 500:
+                self.stop.wait(0.2)
+
+
+RETRY_LINE = re.compile(r"\[statportal\.retry\] Retry \d+ of (\S+) (\S+) after (\w+)(?:: (.*))?")
+CONFLICT_CLASS = re.compile(r"class ([\w.]+)")
+
+
+class RetryCount:
+    """Counts the ``statportal.retry`` lines the web processes log (src/statportal/__init__.py,
+    one per retry), reading each log file on from where it stopped; ``by_class``: the classes
+    of the objects that conflicted, ``by_kind``: the kind of request retried."""
+
+    def __init__(self, paths):
+        self.offsets = dict.fromkeys(paths, 0)
+        self.total = 0
+        self.by_class = Counter()
+        self.by_kind = Counter()
+
+    def update(self):
+        for path, offset in self.offsets.items():
+            try:
+                with open(path, "rb") as f:
+                    f.seek(offset)
+                    chunk = f.read()
+            except FileNotFoundError:
+                continue
+            complete = chunk.rfind(b"\n") + 1  # a line still being written waits
+            self.offsets[path] = offset + complete
+            for line in chunk[:complete].decode(errors="replace").splitlines():
+                match = RETRY_LINE.search(line)
+                if not match:
+                    continue
+                self.total += 1
+                method, path_, error, detail = match.groups()
+                found = CONFLICT_CLASS.search(detail or "")
+                self.by_class[found.group(1) if found else error] += 1
+                self.by_kind[retried_kind(method, path_)] += 1
+        return self.total
+
+
+def retried_kind(method, path):
+    if method == "POST" and path.rstrip("/").endswith("/requests"):
+        return "create"
+    found = re.search(r"@workflow/(\w+)", path)
+    return found.group(1) if found else f"{method} {path}"
