@@ -36,19 +36,44 @@ def _start_sender(event):
     start_sender(event.app.registry)
 
 
-def start_sender(registry):
-    """Start the in-process sender when ``statportal.mail.deliver_in_process`` is true."""
+def start_sender(registry, worker=False):
+    """Start the sender in this process as ``statportal.mail.deliver_in_process`` says:
+    ``auto`` (the default) in a web process only when the database is its own (a
+    FileStorage, memory: :func:`statportal.storage.own_storage`), and in ``statportal
+    worker`` (``worker``) always; ``true`` always; ``false`` never. The log says which."""
     from pyramid.settings import asbool
 
     from statportal.interfaces import IMailSender
     from statportal.mail.outbox import delivery_from_settings
-    from statportal.mail.sender import MailSender
+    from statportal.mail.sender import MailSender, where_mail_goes
+    from statportal.storage import own_storage
 
     settings = registry.settings
     db = (getattr(registry, "_zodb_databases", None) or {}).get("")
-    if db is None or not asbool(settings.get("statportal.mail.deliver_in_process", True)):
+    if db is None:
+        return None
+    setting = str(settings.get("statportal.mail.deliver_in_process", "auto")).lower()
+    if setting == "auto":
+        own, storage = own_storage(db.storage)
+        wanted = own or worker
+        why = f"statportal.mail.deliver_in_process = auto; {storage}" + (
+            "" if own else ", shared with other processes") + (
+            "; the worker delivers" if worker else "")
+    else:
+        wanted = asbool(setting)
+        why = f"statportal.mail.deliver_in_process = {setting}"
+    where_mail_goes(wanted, why, worker)
+    if not wanted:
         return None
     sender = MailSender(db, delivery_from_settings(settings),
                         poll_seconds=float(settings.get("statportal.mail.poll_seconds", 30)))
     registry.registerUtility(sender, IMailSender)
     return sender.start()
+
+
+def delivers_in_worker(registry):
+    """Whether ``statportal worker`` delivers mail: unless the setting is ``false``."""
+    from pyramid.settings import asbool
+
+    setting = str(registry.settings.get("statportal.mail.deliver_in_process", "auto")).lower()
+    return setting == "auto" or asbool(setting)

@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 OUTBOX_KEY = "__outbox__"
 #: The keys of mail still to send: a round of delivery reads these, not the whole outbox.
 PENDING_KEY = "__outbox_pending__"
+#: Mail a sender is sending: claimed in a transaction of its own before it goes out.
+CLAIMS_KEY = "__outbox_claims__"
+#: How long a claim holds: a sender that died with a claim (after sending, before marking
+#: the mail sent) leaves it to the others after this long (well above SMTP's timeout).
+CLAIM = timedelta(minutes=5)
 #: Pauses before the 2nd, 3rd, … attempt; after the last, the mail is marked failed.
 RETRY_PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
                 timedelta(hours=1), timedelta(hours=3), timedelta(hours=6))
@@ -81,6 +86,16 @@ def get_pending(portal):
         pending = OOTreeSet()
         setattr(portal, PENDING_KEY, pending)
     return pending
+
+
+def get_claims(portal):
+    """Mail being sent: key -> until when its sender holds it (created with the first
+    claim, read with a default: no evolve step)."""
+    claims = getattr(portal, CLAIMS_KEY, None)
+    if claims is None:
+        claims = OOBTree()
+        setattr(portal, CLAIMS_KEY, claims)
+    return claims
 
 
 def queue_mail(request, message):
@@ -157,8 +172,11 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
     """Try every queued mail that is due, ``limit`` at most; returns (sent,
     failed_attempts).
 
-    Each mail is marked in its own transaction right after the server took
-    it, so a crash between the two re-sends at most that one message.
+    Each mail is claimed in a transaction of its own before it is sent (``_claim``), so
+    two senders (two processes on ZEO or RelStorage, a worker beside a web process)
+    never send the same mail: the second's claim conflicts, and it leaves the mail to
+    the first. It is marked in its own transaction right after the server took it, so
+    a crash between the two re-sends at most that one message, once its claim lapses.
     """
     now = now or utcnow()
     tm = transaction.TransactionManager(explicit=True)
@@ -168,15 +186,15 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
         with tm:
             portal = conn.root()[root_key]
             outbox, pending = get_outbox(portal), getattr(portal, PENDING_KEY, None)
+            claims = getattr(portal, CLAIMS_KEY, None) or {}
             due = [] if outbox is None or pending is None else [
-                key for key in pending if key in outbox
+                key for key in pending if key in outbox and not _claimed(claims, key, now)
                 and outbox[key].state == "queued" and outbox[key].next_attempt <= now][:limit]
         for key in due:
-            with tm:
-                mail = get_outbox(conn.root()[root_key])[key]
-                if mail.state != "queued":
-                    continue
-                sender, recipients, data = mail.sender, mail.recipients, mail.data
+            claimed = _claim(tm, conn, root_key, key, now)
+            if claimed is None:
+                continue  # sent, claimed or changed by another meanwhile
+            sender, recipients, data = claimed
             try:
                 delivery.send(sender, recipients, data)
             except (OSError, smtplib.SMTPException) as exc:
@@ -190,6 +208,35 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
     return sent, failed
 
 
+def _claimed(claims, key, now):
+    until = claims.get(key)
+    return until is not None and until > now
+
+
+def _claim(tm, conn, root_key, key, now):
+    """Claim the mail ``key`` for this sender until ``now + CLAIM``, committed before it
+    is sent; returns ``(sender, recipients, data)``, or None when it is no longer due, or
+    another sender claimed or changed it first. The mail is read with ``readCurrent``:
+    a commit that changed it since (another sender's mark) makes this claim conflict,
+    as a claim written beside another's does (the same key in one BTree bucket)."""
+    tm.begin()
+    try:
+        portal = conn.root()[root_key]
+        mail = get_outbox(portal)[key]
+        claims = get_claims(portal)
+        if mail.state != "queued" or mail.next_attempt > now or _claimed(claims, key, now):
+            tm.abort()
+            return None
+        conn.readCurrent(mail)
+        claims[key] = now + CLAIM
+        what = (mail.sender, mail.recipients, mail.data)
+        tm.commit()
+        return what
+    except ConflictError:
+        tm.abort()
+        return None
+
+
 def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
     """Record one attempt. The server has the message already when ``error`` is None, so
     a write conflict (a Manager pressing "send again" meanwhile) is retried, never turned
@@ -200,6 +247,9 @@ def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
                 portal = conn.root()[root_key]
                 mail = get_outbox(portal)[key]
                 mail.attempts += 1
+                claims = get_claims(portal)
+                if key in claims:
+                    del claims[key]
                 pending = get_pending(portal)
                 if error is None:
                     mail.state, mail.sent_at, mail.last_error = "sent", utcnow(), ""

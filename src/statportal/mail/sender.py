@@ -1,11 +1,13 @@
-"""Delivery inside the web process: a thread that empties the outbox.
+"""Delivery in a thread of its own: empties the outbox.
 
 Started when the application is created (an ``ApplicationCreated`` subscriber of
-``statportal.mail``'s ``includeme``) when ``statportal.mail.deliver_in_process`` is true
-(the default, right for the single-process FileStorage of ``make serve``);
-woken at once after a commit that queued mail, and every
-``statportal.mail.poll_seconds`` for retries. With several processes (ZEO,
-RelStorage) run it in one of them, or in a worker.
+``statportal.mail``'s ``includeme``) as ``statportal.mail.deliver_in_process`` says:
+``auto`` (the default) in the web process when the database is that process's own (the
+single-process FileStorage of ``make serve``), never on ZEO or RelStorage, where
+``statportal worker CONFIG`` delivers; ``true``, ``false``. Woken at once after a commit
+in this process that queued mail, and every ``statportal.mail.poll_seconds`` for retries
+and for what other processes queued. Two senders at once send each mail once (the
+outbox's claims, ``deliver_pending``).
 """
 
 import logging
@@ -14,6 +16,18 @@ import threading
 from statportal.mail.outbox import BATCH, deliver_pending
 
 log = logging.getLogger(__name__)
+
+
+def where_mail_goes(here, why, worker=False):
+    """The start-up line: whether this process delivers the outbox, and why."""
+    if here:
+        log.info("Mail is delivered by this process (%s).", why)
+    elif worker:
+        log.info("Mail is not delivered by this worker (%s): the outbox waits for a "
+                 "process that delivers it.", why)
+    else:
+        log.info("Mail is not delivered by this process (%s): `statportal worker CONFIG` "
+                 "delivers it.", why)
 
 
 class MailSender:

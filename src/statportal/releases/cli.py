@@ -1,7 +1,9 @@
 """``statportal worker CONFIG [--once]`` and ``statportal embargo-probe CONFIG``."""
 
 import json
+import signal
 import sys
+import threading
 
 
 def add_parsers(commands):
@@ -45,7 +47,7 @@ def server_url(config_uri):
 
 
 def run_worker(args, out):
-    from statportal.mail import sender_of
+    from statportal.mail import sender_of, start_sender
     from statportal.scripts.app import (
         CommandError,
         close_databases,
@@ -69,16 +71,25 @@ def run_worker(args, out):
     sender = sender_of(registry)
     if args.once and sender is not None:  # one pass: its mail is tried once, below
         sender.stop()
+    elif not args.once and sender is None:  # on ZEO or RelStorage this process delivers
+        start_sender(registry, worker=True)
     interval = args.interval or float(registry.settings.get(
         "statportal.worker.interval_seconds", 20))
-
-    def report(result):
-        print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
-
+    # On a shared database the passes need the worker lease (a second worker stands by).
+    worker = Worker(registry, interval, watch=1.0,
+                    report=lambda result: report(result, out))
+    main = threading.current_thread() is threading.main_thread()
+    # systemd's stop (SIGTERM) ends the loop cleanly: the lease is given back
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
         if args.once:
+            if not worker.holds_lease():
+                print(f"statportal: another worker holds the worker lease ("
+                      f"{worker.lease.standing_by}): no pass run", file=sys.stderr)
+                _deliver(registry)
+                return 0
             result = run_pass(registry)  # a task that fails is logged and named below
-            report(result)
+            report(result, out)
             _deliver(registry)
             if result.errors:
                 print(f"statportal: error: worker task(s) failed: {', '.join(result.errors)} "
@@ -87,21 +98,32 @@ def run_worker(args, out):
             return 0
         # A full pass every interval, each release at its second; the calendar is read
         # again every second, since the web processes that change it are others.
-        Worker(registry, interval, watch=1.0, report=report).loop()
+        worker.loop()
         return 0
     except KeyboardInterrupt:
         return 0
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+        worker.close()
         close_databases(registry)
 
 
-def _deliver(registry):
-    """``--once`` leaves no mail behind: it tries the outbox before exiting."""
-    from pyramid.settings import asbool
+def report(result, out):
+    print(json.dumps(result.as_dict(), ensure_ascii=False), file=out, flush=True)
 
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _deliver(registry):
+    """``--once`` leaves no mail behind: it tries the outbox before exiting (unless its
+    configuration says ``statportal.mail.deliver_in_process = false``)."""
+    from statportal.mail import delivers_in_worker
     from statportal.mail.outbox import deliver_all, delivery_from_settings
 
-    if not asbool(registry.settings.get("statportal.mail.deliver_in_process", True)):
+    if not delivers_in_worker(registry):
         return
     db = registry._zodb_databases[""]
     deliver_all(db, delivery_from_settings(registry.settings))

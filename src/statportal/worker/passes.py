@@ -32,6 +32,7 @@ class PassResult:
         self.errors = []
         self.attempts = 1
         self.seconds = {}
+        self.stopped = False
 
     def add(self, counts):
         for name, value in (counts or {}).items():
@@ -85,9 +86,11 @@ def _runs_now(tasks, task, now):
     return last is None or (now - last).total_seconds() >= task.interval
 
 
-def run_pass(registry, now=None, base_url=None, only=None):
+def run_pass(registry, now=None, base_url=None, only=None, keep=None):
     """One pass at ``now`` (the clock's time by default): every task (or the ``only``
-    names) in order, each committed alone; returns a :class:`PassResult`."""
+    names) in order, each committed alone; returns a :class:`PassResult`. ``keep``:
+    asked before each task whether this worker still holds its lease (``lease.Lease.
+    hold``); when it no longer does, the pass ends there (``result.stopped``)."""
     now = now or clock.now()
     base_url = base_url_of(registry, base_url)
     tasks = get_worker_tasks(registry)
@@ -95,6 +98,9 @@ def run_pass(registry, now=None, base_url=None, only=None):
     for task in tasks.ordered():
         if (only is not None and task.name not in only) or not _runs_now(tasks, task, now):
             continue
+        if keep is not None and not keep():
+            result.stopped = True
+            break
         result.ran.append(task.name)
         began = time.perf_counter()
         try:
@@ -110,10 +116,11 @@ def run_pass(registry, now=None, base_url=None, only=None):
     return result
 
 
-def run_timed(registry, now=None, base_url=None):
+def run_timed(registry, now=None, base_url=None, keep=None):
     """The tasks that have a due moment, alone: what the worker runs at that second."""
     return run_pass(registry, now, base_url,
-                    only={task.name for task in get_worker_tasks(registry).timed()})
+                    only={task.name for task in get_worker_tasks(registry).timed()},
+                    keep=keep)
 
 
 def next_moment(registry, now):

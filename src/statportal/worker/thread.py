@@ -10,7 +10,9 @@ Where it runs (``statportal.worker.in_process``): ``auto`` starts it in the web 
 when the storage is that process's own (:func:`statportal.storage.own_storage`: a
 FileStorage, whatever wraps it, or memory), ``true`` always, ``false`` never; otherwise
 ``statportal worker CONFIG`` (``--once``: one pass, for cron) must run. The start-up log
-says which.
+says which. On a database other processes share, a worker runs its passes only while it
+holds the database's worker lease (:mod:`statportal.worker.lease`): a second worker
+stands by.
 """
 
 import logging
@@ -20,9 +22,11 @@ from datetime import timedelta
 from statportal import clock
 from statportal.interfaces import IWorker
 from statportal.storage import own_storage
+from statportal.worker.lease import lease_for
 from statportal.worker.passes import next_moment, prepare_timed, run_pass, run_timed
 
 log = logging.getLogger("statportal.worker")
+AUTO = object()  # Worker's lease: decided by the database
 
 
 class Worker:
@@ -30,17 +34,23 @@ class Worker:
     ``start()`` runs it in a thread of the web process; ``statportal worker`` calls
     ``loop()`` in its own. ``watch``: look at the due moments again every so many seconds
     while waiting (another process changes them); ``report``: called with each pass's
-    :class:`~statportal.worker.passes.PassResult`."""
+    :class:`~statportal.worker.passes.PassResult`; ``lease``: a
+    :class:`~statportal.worker.lease.Lease` to hold for each pass, by default one when
+    the database is shared with other processes (``lease_for``), None for none."""
 
     #: A full pass that would start this close before a due moment waits for it and runs
     #: then, timed tasks first (its slower tasks never hold a release back).
     HOLD = timedelta(seconds=5)
 
-    def __init__(self, registry, interval, watch=None, report=None):
+    def __init__(self, registry, interval, watch=None, report=None, lease=AUTO):
         self.registry = registry
         self.interval = interval
         self.watch = watch
         self.report = report
+        if lease is AUTO:
+            db = (getattr(registry, "_zodb_databases", None) or {}).get("")
+            lease = lease_for(registry, db, interval) if db is not None else None
+        self.lease = lease
         self.waiting_for = None          # the due moment the worker waits for
         self.prepared = (None, None)     # (due moment, when) whose preparation ran
         self._stop = threading.Event()
@@ -57,6 +67,22 @@ class Worker:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        self.close()
+
+    def close(self):
+        """Give the lease back, if this worker holds it (a clean stop)."""
+        if self.lease is not None:
+            self.lease.release()
+
+    def holds_lease(self):
+        """Whether this worker may run a pass now: no lease needed, or it holds it."""
+        if self.lease is None:
+            return True
+        try:
+            return self.lease.hold()
+        except Exception:  # noqa: BLE001 (the next pass asks again)
+            log.exception("worker: the worker lease could not be read")
+            return False
 
     def wake(self):
         """A due moment changed: compute again what to wait for."""
@@ -75,11 +101,13 @@ class Worker:
                     self._wait(full_at)
                     continue
             try:
-                result = (run_pass if full else run_timed)(self.registry, now)
+                # Another worker holding the lease runs this pass (see worker.lease).
+                result = (run_pass if full else run_timed)(
+                    self.registry, now, keep=self.holds_lease) if self.holds_lease() else None
             except Exception:  # noqa: BLE001 (the worker survives; the next pass retries)
                 log.exception("worker pass failed")
             else:
-                if self.report is not None:
+                if self.report is not None and result is not None:
                     self.report(result)
             if full:
                 full_at = now + timedelta(seconds=self.interval)
