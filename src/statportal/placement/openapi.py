@@ -2,6 +2,8 @@
 
 from statportal.api.openapi import OBJECT, query, response
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def includeme(config):
     if not hasattr(config, "add_openapi_operation"):  # included without statportal.api
@@ -15,4 +17,7 @@ def includeme(config):
         summary="The register of placement requests (filters, b_start, b_size; "
                 "format=xlsx|csv: the file)",
         parameters=[query("format", ["xlsx", "csv"]), query("b_start"), query("b_size")],
-        responses={"200": response("Rows.", OBJECT)})
+        responses={"200": {**response("Rows; with format, the file.", OBJECT), "content": {
+            "application/json": {"schema": OBJECT},
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}}}}})

@@ -219,9 +219,9 @@ def body_limit_tween_factory(handler, registry):
 
             response = HTTPRequestEntityTooLarge()
         response.status = 413
-        # The client's body stays unread: the connection cannot be reused for another
-        # request after it.
-        response.headers["Connection"] = "close"
+        # The body stays unread by the application; closing the connection is the
+        # server's business (waitress has read the body already): a WSGI application may
+        # not set the hop-by-hop Connection header (PEP 3333; waitress answers it a 500).
         return response
 
     return tween

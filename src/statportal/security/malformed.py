@@ -29,7 +29,9 @@ def body_problem(request):
     environ = request.environ
     raw = str(environ.get("CONTENT_LENGTH") or "").strip()
     if raw in ("", "0") and "HTTP_TRANSFER_ENCODING" not in environ:
-        return None                                     # no body
+        # no body; but a multipart type without its boundary fails webob even so (the CSRF
+        # check reads request.POST): a 500 before this
+        return _form_problem(request) if request.content_type.lower() == FORMS[0] else None
     encoding = environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
     if encoding not in ("", "identity"):
         return _("The body's Content-Encoding is not supported: send it unencoded.")
@@ -42,6 +44,11 @@ def body_problem(request):
         return json_problem(request)
     if content_type not in FORMS:
         return None
+    return _form_problem(request)
+
+
+def _form_problem(request):
+    content_type = request.content_type.lower()
     try:
         if content_type == FORMS[1]:                    # webob decodes its values lazily
             from urllib.parse import unquote_to_bytes
@@ -109,9 +116,9 @@ def malformed_body_tween_factory(handler, registry):
             return handler(request)
         from pyramid.httpexceptions import HTTPBadRequest
 
-        response = client_error(request, HTTPBadRequest(), message)
-        response.headers["Connection"] = "close"
-        return response
+        # No Connection header: a hop-by-hop header is the server's (PEP 3333); waitress
+        # answers a WSGI application that sets one with a 500.
+        return client_error(request, HTTPBadRequest(), message)
 
     return tween
 

@@ -120,7 +120,7 @@ def sharing_json_post(context, request):
     try:
         for key, grant in (("grant", True), ("revoke", False)):
             roles = payload.get(key, [])
-            if not isinstance(roles, list):
+            if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
                 raise EditError(_("A list of role names is expected."), key)
             for role in roles:
                 change_grant(request.registry, portal, context, payload["principal"], role,
