@@ -321,6 +321,8 @@ def check_requests(requests, ledger, state_of):
 def check_indexes(requests, state_of):
     """The register's catalog lists exactly the folder's requests, as they are now; the
     moderator's queue exactly the registered ones."""
+    from hypatia.keyword import KeywordIndex
+
     catalog = requests._catalog
     names = set(requests._data.keys())
     assert set(catalog.docids.keys()) == names
@@ -331,6 +333,13 @@ def check_indexes(requests, state_of):
         assert catalog.catalog["number"]._rev_index.get(docid) == (obj.number or ""), name
         assert catalog.catalog["review_state"]._rev_index.get(docid) == state_of(
             obj, "placement_request", ""), name
+    for name, index in catalog.catalog.items():   # each index's two directions agree
+        forward = {(value, docid) for value, docids in index._fwd_index.items()
+                   for docid in docids}
+        reverse = {(value, docid) for docid, values in index._rev_index.items()
+                   for value in (values if isinstance(index, KeywordIndex) else (values,))}
+        assert forward == reverse, name
+        assert set(catalog.names) >= {docid for _value, docid in forward}, name
     queue = dict(requests._queue.items())
     assert sorted(queue.values()) == sorted(
         name for name in names if state_of(requests[name], "placement_request") == "registered")
