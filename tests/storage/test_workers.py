@@ -7,9 +7,10 @@ import json
 import logging
 import os
 import socket
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import transaction
 
 from statportal.mail import sender_of
 from statportal.worker import worker_of
@@ -181,3 +182,53 @@ def _dead_pid():
     process.wait()
     assert not os.path.exists(f"/proc/{process.pid}")
     return process.pid
+
+
+class Recording:
+    """A delivery that records what it sends and, while sending, lets ``meanwhile`` run
+    (another sender's round at that very moment)."""
+
+    def __init__(self, meanwhile=None):
+        self.sent, self.meanwhile = [], meanwhile
+
+    def send(self, sender, recipients, data):
+        self.sent.append(data)
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
+
+
+def test_two_senders_send_a_mail_once(app, frozen):
+    """While one sender sends a mail, another's round leaves it alone (it is claimed);
+    a claim whose sender died lapses after CLAIM, and the mail goes out then."""
+    from statportal.mail import deliver_pending, make_message
+    from statportal.mail.outbox import CLAIM, OutgoingMail, _claim, get_outbox, get_pending
+    from statportal.testing import open_portal
+
+    db = app.registry._zodb_databases[""]
+    with open_portal(app) as portal:
+        now = frozen.now()
+        for key in ("a", "b"):
+            get_outbox(portal, create=True)[key] = OutgoingMail(make_message(
+                "portal@stat.example.kz", "x@stat.example.kz", key, "body"), now)
+            get_pending(portal).insert(key)
+    other = Recording()
+    first = Recording(meanwhile=lambda: rounds.append(deliver_pending(db, other)))
+    rounds = []
+    assert deliver_pending(db, first) == (1, 0)    # "a"; "b" was sent meanwhile
+    assert rounds == [(1, 0)]                      # the other sent only the mail not claimed
+    assert len(first.sent) + len(other.sent) == 2 and set(first.sent).isdisjoint(other.sent)
+    assert deliver_pending(db, Recording()) == (0, 0)
+
+    with open_portal(app) as portal:
+        get_outbox(portal)["c"] = OutgoingMail(make_message(
+            "portal@stat.example.kz", "x@stat.example.kz", "c", "body"), now)
+        get_pending(portal).insert("c")
+    tm_conn = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm_conn)
+    assert _claim(tm_conn, conn, "statportal", "c", now) is not None   # and then it died
+    conn.close()
+    assert deliver_pending(db, Recording(), now=now + CLAIM / 2) == (0, 0)
+    late = Recording()
+    assert deliver_pending(db, late, now=now + CLAIM + timedelta(seconds=1)) == (1, 0)
+    assert len(late.sent) == 1

@@ -173,5 +173,14 @@ def lease_for(registry, db, interval):
 
     if own_storage(db.storage)[0]:
         return None
-    seconds = float(registry.settings.get("statportal.worker.lease_seconds", 60))
+    from pyramid.exceptions import ConfigurationError
+
+    value = registry.settings.get("statportal.worker.lease_seconds", "60")
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1
+    if not seconds > 0:
+        raise ConfigurationError("The setting 'statportal.worker.lease_seconds' must be a "
+                                 f"number of seconds above 0, not {value!r}.")
     return Lease(db, max(seconds, 3 * interval))
