@@ -234,14 +234,23 @@ def test_bad_input_is_one_line(stopped_portal, tmp_path, capsys, argv, message):
     assert not (tmp_path / "b").exists()
 
 
-def test_relstorage_points_to_pg_dump(tmp_path, capsys):
-    from statportal.storage_servers import relstorage_config
+def test_relstorage_points_to_pg_dump_and_a_wrong_dsn_is_one_line(tmp_path, capsys):
+    from statportal.storage_servers import free_port, relstorage_config
 
     conf = tmp_path / "relstorage.conf"
-    conf.write_text(relstorage_config("dbname='x' host='127.0.0.1' port=1", tmp_path / "cache"))
+    conf.write_text(relstorage_config(f"dbname='x' host='127.0.0.1' port={free_port()}",
+                                      tmp_path / "cache"))
     settings = make_settings(tmp_path, **{"zodbconn.uri": f"zconfig://{conf}#main"})
     ini = write_ini(tmp_path / "etc", settings)
     for command in ("backup", "restore"):
         assert run(command, ini, tmp_path / "b")[0] == 2
         err = capsys.readouterr().err
         assert "RelStorage" in err and "pg_dump" in err and len(err.splitlines()) == 1
+    assert run("pack", ini, "--days", "0")[0] == 2  # nobody listens there
+    err = capsys.readouterr().err
+    assert "PostgreSQL refused the connection" in err and len(err.splitlines()) == 1, err
+    conf.write_text(conf.read_text().replace("dbname='x'", "dbname='$(STATPORTAL_NOT_SET)'"))
+    assert run("backup", ini, tmp_path / "b")[0] == 2
+    err = capsys.readouterr().err
+    assert "STATPORTAL_NOT_SET" in err and "set that environment variable" in err, err
+    assert len(err.splitlines()) == 1

@@ -111,9 +111,16 @@ def test_pack_refuses_days_that_are_not_a_whole_number(tmp_path, capsys, days):
 
 
 def test_the_console_script_says_one_line_and_no_traceback(tmp_path):
+    from statportal.storage_servers import free_port, relstorage_config
+
     _settings, ini = portal_at(tmp_path / "portal")
-    for argv in (["pack", ini, "--days", "-1"], ["backup", ini, str(tmp_path / "b")],
-                 ["restore", ini, str(tmp_path / "b")]):
+    conf = tmp_path / "relstorage.conf"  # a wrong DSN: nobody listens there
+    conf.write_text(relstorage_config(f"dbname='x' host='127.0.0.1' port={free_port()}",
+                                      tmp_path / "cache"))
+    wrong_dsn = write_ini(tmp_path / "etc", make_settings(tmp_path, **{
+        "zodbconn.uri": f"zconfig://{conf}#main"}))
+    for argv in (["pack", ini, "--days", "-1"], ["restore", ini, str(tmp_path / "b")],
+                 ["pack", wrong_dsn, "--days", "0"]):
         done = subprocess.run(  # noqa: S603 (our own console script)
             [sys.executable, "-m", "statportal.scripts.cli", *argv],
             capture_output=True, text=True, timeout=120)
@@ -163,13 +170,12 @@ def test_pack_and_backup_on_zeo(tmp_path, capsys):
         db.close()
 
 
-def test_pack_on_a_zeo_server_that_does_not_answer(tmp_path, capsys, monkeypatch):
-    from statportal.scripts import upkeep
+def test_pack_on_a_zeo_server_that_does_not_answer(tmp_path, capsys):
     from statportal.storage_servers import free_port
 
-    monkeypatch.setattr(upkeep, "ZEO_WAIT_SECONDS", 1)
     ini = write_ini(tmp_path / "etc", make_settings(tmp_path, **{
-        "zodbconn.uri": f"zeo://127.0.0.1:{free_port()}?blob_dir={tmp_path}/b"}))
+        "zodbconn.uri": f"zeo://127.0.0.1:{free_port()}?blob_dir={tmp_path}/b",
+        "statportal.storage_wait_seconds": "1"}))
     assert run("pack", ini, "--days", "0")[0] == 2
     err = capsys.readouterr().err
-    assert "the database cannot be opened" in err and len(err.splitlines()) == 1
+    assert "no ZEO server answered within 1 s" in err and len(err.splitlines()) == 1, err

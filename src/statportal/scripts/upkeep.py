@@ -30,7 +30,6 @@ REPOSITORY = "filestorage"  # repozo's files in DIR
 BLOBS = "blobs"
 MANIFEST = "manifest.json"
 MAX_DAYS = 36500  # a century: ZODB's timestamps start in 1900
-ZEO_WAIT_SECONDS = 10  # a ZEO server that does not answer: an error, not a wait forever
 DOCS = "docs/administrators.md, Backups and packing"
 
 
@@ -48,7 +47,7 @@ def say(out, line):
     print(line, file=out, flush=True)
 
 
-def config_uri_of(config):
+def settings_of(config):
     from pyramid.paster import get_appsettings
 
     from statportal.settings import apply_environment
@@ -61,12 +60,15 @@ def config_uri_of(config):
         raise CommandError(f"{config}: {type(exc).__name__}: {exc}") from None
     if not settings.get("zodbconn.uri"):
         raise CommandError(f"{config}: the setting 'zodbconn.uri' is required")
-    return settings["zodbconn.uri"]
+    return settings
 
 
 def storage_of(config, data_fs=None, blob_dir=None):
     """The :class:`Storage` of CONFIG; ``data_fs``/``blob_dir`` name a ZEO server's files."""
-    uri = config_uri_of(config)
+    from statportal.storage_check import WAIT_DEFAULT, WAIT_SETTING
+
+    settings = settings_of(config)
+    uri = settings["zodbconn.uri"]
     if uri.startswith("file://"):  # zodburi's own parsing: the path is not URL-decoded
         path, _sep, query = uri.split("file://", 1)[1].partition("?")
         found = Storage(uri, "file", os.path.normpath(path),
@@ -79,16 +81,19 @@ def storage_of(config, data_fs=None, blob_dir=None):
         found = Storage(uri, "other")
     if data_fs:
         found.data_fs, found.blob_dir = Path(data_fs), Path(blob_dir) if blob_dir else None
+    found.wait_seconds = int(settings.get(WAIT_SETTING) or WAIT_DEFAULT)
     return found
 
 
 def _zconfig_storage(config, uri):
     from zodburi import resolve_uri
 
+    from statportal.storage_check import describe
+
     try:
         factory, _dbkw = resolve_uri(uri)
     except Exception as exc:  # noqa: BLE001 (a wrong or missing zconfig file)
-        raise CommandError(f"{config}: {uri}: {type(exc).__name__}: {exc}") from None
+        raise CommandError(f"{config}: {describe(uri, exc)}") from None
     section = getattr(factory, "__self__", None)
     name = type(section).__name__
     if "RelStorage" in name:
@@ -361,24 +366,30 @@ def parse_days(value):
 
 
 def open_db(config, storage):
+    """The database of ``storage``, opened as the portal opens it (a ZEO server's wait
+    bounded by ``statportal.storage_wait_seconds``); why not in one line."""
     from zc.lockfile import LockError
-    from ZODB import DB
-    from zodburi import resolve_uri
 
-    uri = storage.uri
-    if storage.kind == "zeo" and "wait_timeout=" not in uri:
-        uri += ("&" if "?" in uri else "?") + f"wait_timeout={ZEO_WAIT_SECONDS}"
+    from statportal.storage_check import StorageUnavailable, open_database
+
+    quiet = {logger: logger.level for logger in map(logging.getLogger, ("relstorage", "ZEO"))}
+    for logger in quiet:  # their retries' lines and their children's: the one below says it
+        logger.setLevel(logging.CRITICAL + 1)
     try:
-        factory, dbkw = resolve_uri(uri)
-        return DB(factory(), **dbkw)
+        return open_database(storage.uri, "", {}, storage.wait_seconds)
+    except StorageUnavailable as exc:
+        raise CommandError(f"{config}: {exc}") from None
     except LockError:
         raise CommandError(
             f"{storage.data_fs} is in use by the running portal (or another statportal "
             "command): stop it and pack again, or serve the portal from ZEO and pack through "
             f"it beside the running portal ({DOCS})") from None
-    except Exception as exc:  # noqa: BLE001 (a server that does not answer, say: one line)
+    except Exception as exc:  # noqa: BLE001 (a damaged file, say: one line)
         raise CommandError(f"{config}: the database cannot be opened "
                            f"({type(exc).__name__}: {exc})") from None
+    finally:
+        for logger, level in quiet.items():
+            logger.setLevel(level)
 
 
 def cmd_pack(args, out):
