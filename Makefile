@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 # DejaVu Sans draws every Kazakh letter in the PDFs (Debian's fonts-dejavu-core).
 PDF_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: serve test lint catalogs extract-messages bench screenshots clean
+.PHONY: serve test lint catalogs extract-messages bench screenshots clean postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-test: $(VENV)/.installed-test $(CHROMIUM) $(PDF_FONT) node_modules/axe-core/axe.min.js
+# PostgreSQL (Debian's) for the storage tests' RelStorage: they start a cluster of their own.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  $(call apt_install,postgresql); \
+	fi
+
+test: $(VENV)/.installed-test $(CHROMIUM) $(PDF_FONT) node_modules/axe-core/axe.min.js postgresql
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
 

@@ -62,6 +62,19 @@ def test_an_unreachable_zeo_server_is_one_line_from_the_commands(tmp_path, capsy
                    "seconds); start it (runzeo -C etc/zeo.conf) or correct the address\n")
 
 
+def test_the_read_only_commands_say_it_in_one_line_too(tmp_path, capsys):
+    """``statportal embargo-probe`` opens the database read-only beside a running portal
+    (``open_read_only``): bounded, and told in one line as well."""
+    uri = dead_zeo_uri(tmp_path)
+    ini = write_ini(tmp_path / "portal.ini", uri, **{"statportal.storage_wait_seconds": "1"})
+    assert cli("embargo-probe", ini, "--url", "http://127.0.0.1:9") == 2
+    err = capsys.readouterr().err
+    assert err == (f"statportal: error: cannot open {ini}: the storage zodbconn.uri = "
+                   f"{uri}&read_only=1 cannot be opened: no ZEO server answered within 1 s "
+                   "(statportal.storage_wait_seconds); start it (runzeo -C etc/zeo.conf) or "
+                   "correct the address\n")
+
+
 def test_pserve_on_an_unreachable_zeo_server_exits_with_one_line(tmp_path):
     uri = dead_zeo_uri(tmp_path)
     ini = write_ini(tmp_path / "portal.ini", uri)
@@ -135,3 +148,25 @@ def test_etc_relstorage_conf_without_its_environment_variable(tmp_path, monkeypa
         f"replacement for 'STATPORTAL_PG_DSN' (line {line} in "
         f"file://{ETC / 'relstorage.conf'}): set that environment variable")
     assert not (tmp_path / "var").exists()  # nothing written
+
+
+def test_the_start_up_lines_do_not_show_the_dsn_password(tmp_path, pg_dsn, caplog):
+    """RelStorage's name holds its DSN (RelStorage leaves the password out); what the
+    start-up log says of the storage (the release worker's and the kept uploads' lines)
+    does not show it."""
+    import logging
+
+    from statportal.storage import own_storage
+
+    uri = relstorage_uri(tmp_path, pg_dsn.replace("user='postgres'",
+                                                  "user='postgres' password='s3cret-pw'"))
+    with caplog.at_level(logging.INFO, logger="statportal"):
+        app = make_app(make_settings(tmp_path, **{
+            "zodbconn.uri": uri, "statportal.worker.in_process": "auto"}))
+    try:
+        shared, description = own_storage(app.registry._zodb_databases[""].storage)
+        assert not shared and "dsn=" in description and "s3cret" not in description
+        said = [r.getMessage() for r in caplog.records if "shared with other" in r.getMessage()]
+        assert said and not any("s3cret" in line for line in said)
+    finally:
+        close_app(app)

@@ -127,17 +127,16 @@ def open_read_only(config_uri):
     """The portal of CONFIG from its database opened read-only (a running server keeps
     FileStorage's lock; a reader needs none). Returns ``(portal, close)``."""
     from pyramid.paster import get_appsettings
-    from ZODB import DB
-    from zodburi import resolve_uri
 
     from statportal.settings import apply_environment
+    from statportal.storage_check import WAIT_DEFAULT, WAIT_SETTING, open_database
 
     settings = apply_environment(dict(get_appsettings(config_uri)))
     uri = settings["zodbconn.uri"]
     if uri.startswith(("file://", "zeo://")):
         uri += ("&" if "?" in uri else "?") + "read_only=1"
-    storage_factory, dbkw = resolve_uri(uri)
-    db = DB(storage_factory(), **dbkw)
+    # bounded, and one line when it cannot be opened (StorageUnavailable), like open_app
+    db = open_database(uri, "", {}, int(settings.get(WAIT_SETTING) or WAIT_DEFAULT))
     conn = db.open()
 
     def close():
