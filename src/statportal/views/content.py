@@ -14,6 +14,7 @@ from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
 from statportal.i18n import _
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
+from statportal.security.session import BUDGET as FLASH_BUDGET
 from statportal.views.actions import said
 from statportal.views.forms import (
     SAVE_AND_FIRE,
@@ -181,6 +182,20 @@ def edit(context, request):
 
 #: the reasons of a refused "Save and submit" its message quotes
 REASONS_SHOWN = 3
+#: the session cookie's JSON one quoted reason may take (a Cyrillic letter is six bytes):
+#: the three leave room for the heading and "And N more." within the flash budget, whose
+#: guard drops the oldest message, the heading, when the queue outgrows it
+REASON_BYTES = (FLASH_BUDGET - 600) // REASONS_SHOWN
+
+
+def quoted_reason(reason, limit=200):
+    """``reason`` cut to ``limit`` letters and to ``REASON_BYTES`` of the cookie's JSON."""
+    import json
+
+    cut = reason if len(reason) <= limit else reason[:limit - 1] + "…"
+    while len(json.dumps(cut)) > REASON_BYTES:
+        cut = cut[:-2] + "…"
+    return cut
 
 
 def saved_and_fired(request, obj, transition):
@@ -192,10 +207,10 @@ def saved_and_fired(request, obj, transition):
         said(request, obj, entry)
         return HTTPFound(request.resource_url(obj))
     flash(request, _("Saved as a draft, not submitted:"), "error")
-    # the first reasons, each cut (they wait in the session cookie, 4 KB); the request's
-    # Submit button shows them all
+    # the first reasons, each cut so that the heading above stays in the session cookie
+    # (4 KB); the request's Submit button shows them all
     for reason in refused[:REASONS_SHOWN]:
-        request.session.flash(reason if len(reason) <= 200 else reason[:199] + "…", "error")
+        request.session.flash(quoted_reason(reason), "error")
     if len(refused) > REASONS_SHOWN:
         flash(request, _("And ${n} more.", mapping={"n": len(refused) - REASONS_SHOWN}),
               "error")
