@@ -77,6 +77,9 @@ def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
         if uri.startswith("file://"):
             raise  # noqa: BLE001 (whatever the storage raises is told, one line)
         raise StorageUnavailable(describe(uri, exc, wait_seconds)) from None
+    from statportal.storage import clear_stale_downloads
+
+    clear_stale_downloads(storage)  # what a process killed mid-download left in its cache
     dbkw["database_name"] = dbname
     return DB(storage, databases=dbmap, **dbkw)
 
@@ -119,7 +122,7 @@ def zconfig_dsn(uri):
             dsn = getattr(getattr(adapter, "config", None), "dsn", None)
             if dsn:
                 return dsn
-    except Exception:  # noqa: S110 (only a better message: the error is told anyway)
+    except Exception:  # noqa: S110  # nosec B110 # only a better message: the error is told anyway
         pass
     return None
 
