@@ -73,9 +73,9 @@ def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
     try:
         factory, dbkw = resolve_uri(bounded(uri, wait_seconds))
         storage = factory()
-    except Exception as exc:
+    except Exception as exc:  # whatever the storage raises is told, in one line
         if uri.startswith("file://"):
-            raise  # noqa: BLE001 (whatever the storage raises is told, one line)
+            raise
         raise StorageUnavailable(describe(uri, exc, wait_seconds)) from None
     from statportal.storage import clear_stale_downloads
 

@@ -170,3 +170,47 @@ def test_the_start_up_lines_do_not_show_the_dsn_password(tmp_path, pg_dsn, caplo
         assert said and not any("s3cret" in line for line in said)
     finally:
         close_app(app)
+
+
+@pytest.mark.parametrize("uri,reason", [
+    ("zconfig://{tmp}/missing.conf#main",
+     "ConfigurationError: error opening file {tmp}/missing.conf: [Errno 2] No such file or "
+     "directory: '{tmp}/missing.conf'"),
+    ("nosuchscheme://x", "NoResolverForScheme: 'No resolver found for uri: nosuchscheme://x'"),
+])
+def test_any_other_storage_error_is_one_line_too(tmp_path, uri, reason):
+    uri = uri.format(tmp=tmp_path)
+    with pytest.raises(StorageUnavailable) as caught:
+        make_app(make_settings(tmp_path, **{"zodbconn.uri": uri}))
+    assert str(caught.value) == (f"the storage zodbconn.uri = {uri} cannot be opened: "
+                                 + reason.format(tmp=tmp_path))
+
+
+def test_a_relstorage_uri_is_told_without_its_password(tmp_path):
+    port = servers.free_port()
+    uri = f"postgres://statportal:s3cret-pw@127.0.0.1:{port}/statportal"
+    with pytest.raises(StorageUnavailable) as caught:
+        make_app(make_settings(tmp_path, **{"zodbconn.uri": uri}))
+    assert str(caught.value).startswith(
+        f"the storage zodbconn.uri = postgres://statportal:***@127.0.0.1:{port}/statportal "
+        f'cannot be opened: PostgreSQL refused the connection (connection to server at '
+        f'"127.0.0.1", port {port} failed: Connection refused')
+    assert "s3cret" not in str(caught.value)
+
+
+def test_the_databases_opened_before_are_closed(tmp_path):
+    """A named database that cannot be opened: the main one, opened first, is closed (its
+    FileStorage lock released for the next start) and nothing is written to it."""
+    main_uri = f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"
+    app = make_app(make_settings(tmp_path, **{"zodbconn.uri": main_uri}))
+    last = app.registry._zodb_databases[""].lastTransaction()
+    close_app(app)
+    with pytest.raises(StorageUnavailable):
+        make_app(make_settings(tmp_path, **{
+            "zodbconn.uri": main_uri, "zodbconn.uri.other": dead_zeo_uri(tmp_path),
+            "statportal.storage_wait_seconds": "1"}))
+    app = make_app(make_settings(tmp_path, **{"zodbconn.uri": main_uri}))  # not locked
+    try:
+        assert app.registry._zodb_databases[""].lastTransaction() == last
+    finally:
+        close_app(app)
