@@ -216,6 +216,7 @@ def test_restore_refuses_while_a_portal_holds_the_database(stopped_portal, capsy
     (["backup", "{empty_ini}", "{tmp}/b"], "no database there (nothing to back up)"),
     (["backup", "{ini}", "{tmp}/portal"], "not empty and not a statportal backup"),
     (["backup", "{ini}", "{ini}"], "portal.ini: not a directory"),
+    (["backup", "{ini}", "{ini}/b"], "portal.ini/b: Not a directory"),
     (["restore", "{ini}", "{ini}"], "not a backup made by `statportal backup`"),
     (["restore", "{ini}", "{tmp}/backup", "--force", "--date", "yesterday"],
      "--date yesterday: expected YYYY-MM-DD[-HH[-MM[-SS]]] (UTC)"),

@@ -37,6 +37,8 @@ class Storage:
     """Where CONFIG's database is: ``uri``, and for a FileStorage its ``data_fs`` and
     ``blob_dir`` (``None`` otherwise); ``kind`` is file, zeo, relstorage or other."""
 
+    wait_seconds = None  # a ZEO client's bound on waiting for its server
+
     def __init__(self, uri, kind, data_fs=None, blob_dir=None):
         self.uri, self.kind = uri, kind
         self.data_fs = Path(data_fs) if data_fs else None
@@ -448,6 +450,19 @@ def add_parsers(commands):
     pack.add_argument("config", help="the ini file of the portal")
     pack.add_argument("--days", required=True, metavar="N",
                       help="keep the history of the last N days (0: none)")
-    backup.set_defaults(run=cmd_backup)
-    restore.set_defaults(run=cmd_restore)
-    pack.set_defaults(run=cmd_pack)
+    backup.set_defaults(run=one_line(cmd_backup))
+    restore.set_defaults(run=one_line(cmd_restore))
+    pack.set_defaults(run=one_line(cmd_pack))
+
+
+def one_line(command):
+    """A file that cannot be written or read (a directory of another user, a full disk) is
+    one line too, not a traceback."""
+    def run(args, out):
+        try:
+            return command(args, out)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CommandError(f"{where}{exc.strerror or exc}") from None
+
+    return run
