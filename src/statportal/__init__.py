@@ -53,6 +53,7 @@ def includeme(config):
     checked_secret(settings)  # a known or short secret: refused before any storage opens
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    config.include("statportal.content.numbering")  # registrations of a process take turns
     config.include("statportal.security.bodylimit")   # before anything reads a body
     config.include("statportal.security.malformed")   # a malformed body: 400
     config.include("statportal.storage_check")  # pyramid_zodbconn: storage opened, or one line

@@ -430,9 +430,11 @@ def test_concurrent_second_register_of_one_request(app, testapp, draft):
 
 
 def register_at_once(app, urls):
-    """POST register for each url from its own thread, all committing from the same state
-    (held at a barrier on their first attempt); returns the statuses."""
-    from statportal.workflow.events import AfterTransition
+    """POST register for each url from its own thread, all starting the transition from
+    the same state (held at a barrier on their first attempt, before the number is taken:
+    since issue 19 a registration that finds another one of its process between its number
+    and its commit stops there and retries after it); returns the statuses."""
+    from statportal.workflow.events import BeforeTransition
 
     barrier = threading.Barrier(len(urls), timeout=10)
 
@@ -441,7 +443,7 @@ def register_at_once(app, urls):
                 get_current_request().environ.get("retry.attempt") == 0:
             barrier.wait()
 
-    app.registry.registerHandler(hold, (AfterTransition,))
+    app.registry.registerHandler(hold, (BeforeTransition,))
     results = []
 
     def register(url):
@@ -454,7 +456,7 @@ def register_at_once(app, urls):
         thread.start()
     for thread in threads:
         thread.join(30)
-    app.registry.unregisterHandler(hold, (AfterTransition,))
+    app.registry.unregisterHandler(hold, (BeforeTransition,))
     return sorted(results)
 
 

@@ -9,6 +9,8 @@ from a key. Folders that take many concurrent writes (requests, questions)
 set ``ordered = False``.
 """
 
+import random
+import time
 from itertools import islice
 
 from BTrees.Length import Length
@@ -116,7 +118,7 @@ class Folder(Content):
         self._data[name] = obj
         self._num.change(1)
         if self.ordered:
-            position = self._order.maxKey() + 1 if self._order else 0
+            position = next_position(self._order)
             self._order[position] = name
             self._positions[name] = position
         if send_events:
@@ -175,6 +177,16 @@ class Folder(Content):
         if not self.ordered:
             raise TypeError("This folder is not ordered.")
         return len(self._order.keys(max=self._positions[name], excludemax=True))
+
+
+def next_position(order):
+    """A position after every one in ``order``: the time in microseconds with 8 random bits
+    below (at least the last position + 1). Two concurrent adds took the same last + 1
+    and always conflicted (the same key inserted twice, which no BTree merge resolves:
+    160 adds by 8 clients cost about 230 retries and up to two 500s); distinct keys in one
+    bucket merge (about 70 retries, at bucket splits)."""
+    ticket = (time.time_ns() // 1000) << 8 | random.getrandbits(8)  # noqa: S311 (no secret)
+    return max(ticket, order.maxKey() + 1) if order else ticket
 
 
 def _notify(event):

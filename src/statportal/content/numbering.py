@@ -1,15 +1,70 @@
-"""Numbers without gaps per year (``2026-000123``) for requests and questions."""
+"""Numbers without gaps per year (``2026-000123``) for requests and questions.
+
+Gapless and unique: every number from 1 to the year's last belongs to exactly one
+registered request (asked question), and no number is lost when a transaction fails.
+
+The decision (issue 19). The number is taken from a per-year ``YearCounter`` in the very
+transaction that registers the request, and the database's conflict detection keeps it
+unique: two transactions that both took N+1 cannot both commit, the second is retried
+and takes N+2. What was rejected:
+
+- a number taken in a short transaction of its own, bound to the request: when the
+  registering transaction then fails for good (the user gives up after a 503, the
+  process is killed) the number is taken but no registered request holds it -- a gap,
+  or a recycling of "abandoned" numbers that races with a slow commit;
+- a conflict-resolving counter (``_p_resolveConflict`` adding both increments): both
+  transactions already wrote N+1 into their request, its catalog entry and the mail
+  that announces it (with the annex PDF); merging the counter would give two requests
+  one number;
+- taking the number at the end of the transaction "to shrink the window": a ZODB
+  transaction reads a snapshot taken when it began, so the window is the whole
+  transaction wherever the number is taken; and the notification composed during the
+  transition already carries the number.
+
+What makes it conflict less: the counter is the one hot spot, so a process hands it out
+in turns (``Turn``). A registration takes the process's turn when it takes a number; one
+that finds the turn taken (another registration of this process is between its number
+and its commit), or finds its snapshot older than the counter, does not go on to build a
+registration bound to conflict: it raises a ``ConflictError`` at once (before the
+notification and its PDF), and its retry waits for the turn *before its transaction
+begins* (``numbering_tween_factory``), so it starts from the number the previous holder
+committed. A commit that still conflicts on the counter (another process took a number:
+ZEO, RelStorage) is retried the same way. Registrations of one process thus queue
+instead of colliding, and processes collide only with each other's, at most one each.
+Outside a request (scripts, the worker) numbers are taken as before.
+"""
+
+import threading
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
+#: how long a retry waits for the turn before it goes on without it (seconds)
+TURN_TIMEOUT = 30
+
+_ACTIVE = "statportal.numbering.active"  # the tween runs for this request
+_HELD = "statportal.numbering.held"      # this request holds the process's turn
+_WAIT = "statportal.numbering.wait"      # its next attempt waits for the turn
+
 
 class YearCounter(Persistent):
-    """The last number given in a year. Two numberings at once both write it, one
-    conflicts and is retried: numbers stay unique and without gaps."""
+    """The last number given in a year. Two numberings at once both write it: one
+    commits, the other conflicts and is retried (see the module): unique and gapless."""
 
     def __init__(self):
         self.value = 0
+
+
+class Turn:
+    """The process's turn to take a number (one lock for every numbering folder: a
+    registration and a question asked at the same moment wait for each other, which
+    costs less than a second lock's bookkeeping)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+
+
+TURN = Turn()
 
 
 class YearNumbering:
@@ -24,5 +79,78 @@ class YearNumbering:
         counter = counters.get(year)
         if counter is None:
             counter = counters[year] = YearCounter()
+        take_turn(counter)
         counter.value += 1
         return f"{year}-{counter.value:06d}"
+
+
+def take_turn(counter):
+    """Hold the process's turn for the rest of the current request, or raise a
+    ``ConflictError`` (retried, waiting for the turn) when it is taken or this
+    transaction's view of ``counter`` is already out of date."""
+    from pyramid.threadlocal import get_current_request
+
+    request = get_current_request()
+    environ = getattr(request, "environ", None)
+    if not environ or not environ.get(_ACTIVE) or environ.get(_HELD):
+        return
+    if not TURN.lock.acquire(blocking=False):
+        environ[_WAIT] = True
+        raise _conflict(counter, "another registration of this process holds the numbering")
+    environ[_HELD] = True  # released by the tween once the transaction is over
+    if _out_of_date(counter):
+        environ[_WAIT] = True
+        raise _conflict(counter, "the year's counter changed since this transaction began")
+
+
+def _conflict(counter, message):
+    from ZODB.POSException import ConflictError
+
+    return ConflictError(message=message, object=counter)
+
+
+def _out_of_date(counter):
+    """Whether a newer state of ``counter`` is committed than the one this transaction
+    reads (the storage's current serial; any doubt is "no": the commit will tell)."""
+    jar, oid = counter._p_jar, counter._p_oid
+    if jar is None or oid is None:
+        return False
+    try:
+        _data, serial = jar.db().storage.load(oid)
+    except Exception:  # a storage without a current load: the commit decides  # noqa: BLE001
+        return False
+    return serial != counter._p_serial
+
+
+def numbering_tween_factory(handler, registry):
+    """Around the transaction (over pyramid_tm): an attempt after a numbering conflict
+    waits for the process's turn before its transaction begins; the turn is given back
+    when the transaction is over (committed or aborted)."""
+
+    def numbering_tween(request):
+        environ = request.environ
+        environ[_ACTIVE] = True
+        if environ.pop(_WAIT, False):
+            environ[_HELD] = TURN.lock.acquire(timeout=TURN_TIMEOUT)
+        try:
+            return handler(request)
+        finally:
+            environ.pop(_ACTIVE, None)
+            if environ.pop(_HELD, False):
+                TURN.lock.release()
+
+    return numbering_tween
+
+
+def wait_after_counter_conflict(event):
+    """``IBeforeRetry``: a commit that conflicted on a year's counter (another process
+    took a number) retries after waiting for this process's turn."""
+    name = getattr(event.exception, "class_name", None) or ""
+    if name.endswith(".YearCounter"):
+        event.environ[_WAIT] = True
+
+
+def includeme(config):
+    config.add_tween("statportal.content.numbering.numbering_tween_factory",
+                     over="pyramid_tm.tm_tween_factory")
+    config.add_subscriber(wait_after_counter_conflict, "pyramid_retry.IBeforeRetry")

@@ -103,6 +103,7 @@ class RequestCatalog(BaseCatalog):
     key_attr = "__name__"
     members_attr = "names"
     store_names = True
+    keep_empty_values = True  # the register's choices come from the workflow, not the index
 
     def unindex(self, name):
         self.unindex_key(name)
