@@ -232,3 +232,32 @@ def test_two_senders_send_a_mail_once(app, frozen):
     late = Recording()
     assert deliver_pending(db, late, now=now + CLAIM + timedelta(seconds=1)) == (1, 0)
     assert len(late.sent) == 1
+
+
+def test_once_beside_a_running_worker_runs_no_pass(request, tmp_path, capsys):
+    """`statportal worker CONFIG --once` from cron while a worker (on another host) holds
+    the lease: no pass, exit 0, one line saying why; once that lease is given back, it
+    runs its pass."""
+    from statportal.scripts.cli import main
+    from statportal.worker.lease import Lease
+    from tests.storage.conftest import open_storage
+    from tests.storage.helpers import write_ini
+
+    opened = open_storage(request, "zeo", tmp_path / "portal")
+    try:
+        app = opened.app("web1")
+        holder = Lease(app.registry._zodb_databases[""], 60, holder="web2:4121:1f0c9a2e")
+        assert holder.hold()
+        ini = write_ini(tmp_path / "cron.ini", opened.uri("cron"),
+                        **{"statportal.mail.deliver_in_process": "false"})
+        assert main(["worker", ini, "--once"]) == 0
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.strip() == ("statportal: another worker holds the worker lease "
+                               "(web2:4121:1f0c9a2e): no pass run")
+        holder.release()
+        assert main(["worker", ini, "--once"]) == 0
+        assert json.loads(capsys.readouterr().out)["released"] == []
+        assert holder.hold()         # the cron run gave it back as it ended
+    finally:
+        opened.close()

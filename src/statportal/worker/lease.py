@@ -76,6 +76,7 @@ class Lease:
         self.root_key = root_key or ZODB_ROOT_KEY
         self.expires = None        # of the lease this worker last wrote
         self.standing_by = None    # the other holder it last said it waits for
+        self.previous = self.pending = None   # what _take found and wrote
 
     def hold(self, now=None):
         """Take the lease, or renew it when half of it has run; False when another
@@ -98,6 +99,9 @@ class Lease:
                 except ConflictError:
                     tm.abort()     # another worker took it, or the portal changed: look again
                     continue
+                except BaseException:
+                    tm.abort()     # the storage gone, say: the caller logs it
+                    raise
                 self._took()
                 return True
             self.expires = None
