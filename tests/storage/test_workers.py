@@ -261,3 +261,18 @@ def test_once_beside_a_running_worker_runs_no_pass(request, tmp_path, capsys):
         assert holder.hold()         # the cron run gave it back as it ended
     finally:
         opened.close()
+
+
+def test_a_wrong_lease_setting_is_one_line(request, tmp_path, capsys):
+    from statportal.scripts.cli import main
+    from tests.storage.conftest import open_storage
+    from tests.storage.helpers import write_ini
+
+    opened = open_storage(request, "zeo", tmp_path / "portal")
+    ini = write_ini(tmp_path / "worker.ini", opened.uri("worker"),
+                    **{"statportal.worker.lease_seconds": "a minute"})
+    assert main(["worker", ini, "--once"]) == 2
+    _out, err = capsys.readouterr()
+    assert err.strip().endswith("The setting 'statportal.worker.lease_seconds' must be a "
+                                "number of seconds above 0, not 'a minute'.")
+    assert "Traceback" not in err

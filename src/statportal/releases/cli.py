@@ -47,6 +47,8 @@ def server_url(config_uri):
 
 
 def run_worker(args, out):
+    from pyramid.exceptions import ConfigurationError
+
     from statportal.mail import sender_of, start_sender
     from statportal.scripts.app import (
         CommandError,
@@ -76,8 +78,12 @@ def run_worker(args, out):
     interval = args.interval or float(registry.settings.get(
         "statportal.worker.interval_seconds", 20))
     # On a shared database the passes need the worker lease (a second worker stands by).
-    worker = Worker(registry, interval, watch=1.0,
-                    report=lambda result: report(result, out))
+    try:
+        worker = Worker(registry, interval, watch=1.0,
+                        report=lambda result: report(result, out))
+    except ConfigurationError as exc:  # statportal.worker.lease_seconds: one line
+        close_databases(registry)
+        raise CommandError(f"{args.config}: {exc}") from None
     main = threading.current_thread() is threading.main_thread()
     # systemd's stop (SIGTERM) ends the loop cleanly: the lease is given back
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
