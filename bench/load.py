@@ -51,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -271,7 +272,7 @@ def run(args, directory, stack):
     say(f"load done in {elapsed:.1f} s; reading {len(acknowledged)} acknowledged requests "
         "back over HTTP")
     stored_http = read_back(bases[0], credentials["manager"], acknowledged)
-    tracebacks = sum(path.read_text(errors="replace").count("Traceback") for path in logs)
+    causes = traceback_causes(logs)
     processes.stop_all()
     say("web processes stopped; reading the database")
     numbers, stored_db, requests_stored = read_database(uri_of("check"), acknowledged)
@@ -288,7 +289,7 @@ def run(args, directory, stack):
         "stale": dict(tally.stale), "retries": retries.total,
         "retries_by_class": dict(retries.by_class.most_common()),
         "retries_by_kind": dict(retries.by_kind.most_common()),
-        "tracebacks_in_logs": tracebacks,
+        "tracebacks_in_logs": sum(causes.values()), "causes": dict(causes.most_common()),
         "acknowledged": len(acknowledged),
         "acknowledged_by_step": count_steps(acknowledged),
         "stored_requests": requests_stored, "numbers": len(numbers),
@@ -306,6 +307,22 @@ def progress(tally, retries, elapsed):
         f"created {tally.count('create', 201)}  registered {tally.count('register', 200)}  "
         f"placed {tally.count('place', 200)}  5xx/errors {errors}  "
         f"retries {retries.update()}  load {os.getloadavg()[0]:.1f}")
+
+
+def traceback_causes(paths):
+    """{the exception a traceback in the logs ends with (oids, serials and paths left out):
+    count} — why the 5xx were 5xx."""
+    causes = Counter()
+    for path in paths:
+        in_traceback = False
+        for line in path.read_text(errors="replace").splitlines():
+            if line.startswith("Traceback (most recent call last)"):
+                in_traceback = True
+            elif in_traceback and line and not line.startswith(" "):
+                in_traceback = False
+                line = re.sub(r"\(oid 0x\w+, class ([\w.]+).*", r"(class \1)", line)
+                causes[re.sub(r"'No blob file at [^']*'", "'No blob file at …'", line)[:200]] += 1
+    return causes
 
 
 def count_steps(acknowledged):
@@ -394,6 +411,8 @@ def report(result):
     print()
     errors = ", ".join(f"{k}: {v}" for k, v in result["server_errors"].items()) or "none"
     print(f"5xx         {errors} (tracebacks in the logs: {result['tracebacks_in_logs']})")
+    for cause, count in result["causes"].items():
+        print(f"  {count:>4} × {cause}")
     by_class = ", ".join(f"{k} {v}" for k, v in result["retries_by_class"].items())
     by_kind = ", ".join(f"{k} {v}" for k, v in result["retries_by_kind"].items())
     print(f"retries     {result['retries']}" + (f" (by object: {by_class}; by request: "
@@ -404,8 +423,8 @@ def report(result):
           f"{result['mails_delivered']} mails delivered")
     if result["stale"]:
         stale = ", ".join(f"{k} {v}" for k, v in result["stale"].items())
-        print(f"stale 409   {stale} (a step on a process that had not yet seen the step "
-              "before it, made on another process; tried again after 0.25 s)")
+        print(f"stale       {stale} (a 403, 404 or 409 from a process that had not yet "
+              "seen the step before, made on another one; tried again after 0.25 s)")
     for what, body in result["samples"].items():
         print(f"first {what:<14} {body}")
     if result["problems"]:

@@ -134,6 +134,15 @@ def timed(tally, kind, session, method, url, **kwargs):
     return response
 
 
+def stale(response):
+    """A refusal that a process answers when it has not yet seen the last step: the request
+    unknown (404), not yet the actor's (403), or in the state before (409)."""
+    if response is None:
+        return False
+    return response.status_code in (403, 404) or (
+        response.status_code == 409 and "not possible in the state" in response.text)
+
+
 def _readable(response):
     try:
         return json.dumps(response.json(), ensure_ascii=False)
@@ -185,12 +194,11 @@ class Editor(threading.Thread):
                 for _attempt in range(STALE_TRIES):
                     response = timed(self.tally, step, self.sessions[role], "POST",
                                      f"{self.base()}{path}/@workflow/{step}", json=body)
-                    if response is None or response.status_code != 409 \
-                            or "not possible in the state" not in response.text:
+                    if not stale(response):
                         break
-                    # this process has not yet seen the step before, made on another
-                    # one a moment ago (ZEO's invalidations come asynchronously): a person
-                    # would click again
+                    # this process has not yet seen the step before (or the request), made
+                    # on another one a moment ago: ZEO's and RelStorage's invalidations
+                    # come asynchronously. A person would click again.
                     self.tally.record_stale(step)
                     self.stop.wait(0.25)
                 if response is None or response.status_code != 200:
