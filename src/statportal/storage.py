@@ -44,3 +44,42 @@ def own_storage(storage):
     if isinstance(leaf, FileStorage):
         return not leaf.isReadOnly(), description
     return False, description
+
+
+def clear_stale_downloads(storage):
+    """Remove the partial blob downloads (``*.dl``) that a process killed while fetching a
+    blob left in a ZEO client's own blob cache (``shared_blob_dir`` false); the paths
+    removed. ZEO 6 appends a new download of that blob to such a file (its
+    ``receiveBlobStart`` asserts that none exists, fails, and the chunks follow anyway), so
+    the restarted process would serve the dead download's head before the file, for good.
+    A download holds its cache directory's ``.lock``: a ``.dl`` in a directory whose lock
+    is free is no one's, also where several processes of a host share the cache."""
+    import logging
+    import os
+
+    import zc.lockfile
+
+    leaf = written_storage(storage)
+    blob_dir = getattr(leaf, "blob_dir", None)
+    if type(leaf).__name__ != "ClientStorage" or not blob_dir or leaf.shared_blob_dir:
+        return []
+    removed = []
+    for directory, _dirs, files in os.walk(blob_dir):
+        if not any(name.endswith(".dl") for name in files):
+            continue
+        try:
+            lock = zc.lockfile.LockFile(os.path.join(directory, ".lock"))
+        except zc.lockfile.LockError:
+            continue  # a download is under way there
+        try:
+            for name in os.listdir(directory):
+                if name.endswith(".dl"):
+                    os.remove(os.path.join(directory, name))
+                    removed.append(os.path.join(directory, name))
+        finally:
+            lock.close()
+    if removed:
+        logging.getLogger(__name__).warning(
+            "Removed %d partial blob download(s) from the blob cache %s, left by a process "
+            "that stopped in the middle: %s", len(removed), blob_dir, ", ".join(removed))
+    return removed

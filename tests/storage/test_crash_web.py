@@ -217,6 +217,8 @@ def download(client, path, index):
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, b""
+    except (OSError, http.client.HTTPException):  # the process was killed
+        return None, b""
 
 
 def basic(client, login):
@@ -346,6 +348,54 @@ def check_indexes(requests, state_of):
     assert all(requests[name]._queue_key == key for key, name in queue.items())
 
 
+def test_a_process_killed_mid_download_serves_the_file_whole_after_restart(zeo_server,
+                                                                           tmp_path):
+    """Two web processes, each its own blob cache: B is killed while it fetches a file A
+    stored (a ``.dl`` half-written in its cache), and started again. ZEO would append the
+    new download to that file and B would serve the dead download's head before the file,
+    every time; the start-up removes it (statportal.storage.clear_stale_downloads)."""
+    import glob
+
+    def web(name, passwords=None):
+        ini = portal_ini(tmp_path / name, zeo_server.uri(blob_dir=tmp_path / name / "cache",
+                                                         shared=False))
+        return ini if passwords is None else WebProcess(ini, tmp_path / name, passwords)
+
+    passwords = init_portal(web("init"))
+    a, b = web("a", passwords), web("b", passwords)
+    partial = f"{tmp_path}/b/cache/**/*.dl"
+    try:
+        a.start()
+        b.start()
+        for attempt in range(3):   # until the kill lands in the middle of a download
+            data = b"%PDF-1.4\n" + random.Random(attempt).randbytes(6 * 1024 * 1024)
+            path = path_of(a.client.post("/++api++/requests", payload(
+                paper_number=f"download-{attempt}", files=[as_upload("big.pdf", data)]),
+                "aigerim", status=201)["@id"])
+            reader = threading.Thread(target=download, args=(b.client, path, 0))
+            reader.start()
+            deadline = time.monotonic() + 10
+            while not glob.glob(partial, recursive=True) and reader.is_alive() and \
+                    time.monotonic() < deadline:
+                time.sleep(0.001)
+            b.kill()
+            reader.join(60)
+            left = glob.glob(partial, recursive=True)
+            b.start()
+            if left:
+                break
+        assert left, "no kill landed in the middle of a download in 3 attempts"
+        for _ in range(2):
+            code, got = download(b.client, path, 0)
+            assert code == 200 and got == data, (code, len(got), len(data))
+        assert not glob.glob(partial, recursive=True)
+        assert "Removed 1 partial blob download(s) from the blob cache" in b.log_text()
+        assert "Traceback" not in b.log_text()
+    finally:
+        a.kill()
+        b.kill()
+
+
 def test_the_blob_directory_check_tells_orphans_and_temporary_files(tmp_path):
     """The checker itself: a blob of a reachable object is a blob; the blob of an object
     the root no longer reaches, and a file no transaction committed, are orphans; files
@@ -387,3 +437,34 @@ def test_the_blob_directory_check_tells_orphans_and_temporary_files(tmp_path):
     assert sorted(found["temporary"]) == sorted([
         "tmp/upload-left", str((never.parent / "0x01.123abc.tmp-").relative_to(blob_dir))])
     assert found["other"] == ["stray.txt"]
+
+
+def test_a_partial_download_under_way_in_another_process_is_left_alone(tmp_path):
+    """The start-up sweep removes a ``.dl`` only where no process holds the directory's
+    lock (a process of the same host sharing the cache may be downloading there)."""
+    import subprocess
+    import sys
+
+    from statportal.storage import clear_stale_downloads
+
+    class ClientStorage:  # what the sweep reads of a ZEO client
+        blob_dir, shared_blob_dir = str(tmp_path), False
+
+    for name in ("1", "2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "0.03e0.blob.dl").write_bytes(b"head")
+    holder = subprocess.Popen(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", "import sys, time, zc.lockfile; "
+         f"lock = zc.lockfile.LockFile({str(tmp_path / '2' / '.lock')!r}); "
+         "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert clear_stale_downloads(ClientStorage()) == [str(tmp_path / "1" / "0.03e0.blob.dl")]
+        assert (tmp_path / "2" / "0.03e0.blob.dl").exists()
+        shared = ClientStorage()
+        shared.shared_blob_dir = True
+        assert clear_stale_downloads(shared) == []
+    finally:
+        holder.kill()
+        holder.wait()
+    assert clear_stale_downloads(ClientStorage()) == [str(tmp_path / "2" / "0.03e0.blob.dl")]
