@@ -81,10 +81,17 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--commit", help="run the portal of this commit (git archive of it, "
                         "e.g. HEAD: without uncommitted changes), not the working tree's")
+    parser.add_argument("--variant", choices=("native-blobs", "server-sync"),
+                        help="file: FileStorage's own blob support instead of zodburi's "
+                        "BlobStorage wrapper; zeo: clients that sync with the server at "
+                        "each transaction's start (both through a zconfig:// file)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--self-check", action="store_true", help="test the checks and exit")
     args = parser.parse_args(argv)
+    if args.variant and (args.storage, args.variant) not in (("file", "native-blobs"),
+                                                              ("zeo", "server-sync")):
+        parser.error("--variant native-blobs is for --storage file, server-sync for zeo")
     if min(args.web, args.threads, args.editors) < 1 or args.readers < 0 or args.seconds <= 0:
         parser.error("--web, --threads and --editors need at least 1, --seconds more than 0")
     return args
@@ -166,14 +173,28 @@ class Processes:
         self.started = []
 
 
-def start_storage(kind, directory, stack):
+def start_storage(args, directory, stack):
     """The storage's server (if any) and a function giving each process's zodbconn.uri."""
+    kind = args.storage
+    if kind == "file" and args.variant == "native-blobs":
+        (directory / "data").mkdir()
+        return "FileStorage with its own blob support (zconfig)", \
+            lambda name: zconfig_uri(directory, "<filestorage>\n  path {data}/Data.fs\n"
+                                     "  blob-dir {data}/blobs\n</filestorage>",
+                                     data=directory / "data")
     if kind == "file":
         uri = servers.storage_uri("file", directory / "data")
-        return "FileStorage with blobs", lambda name: uri
+        return "FileStorage with blobs (file://…?blobstorage_dir=)", lambda name: uri
     if kind == "zeo":
         server = servers.ZEOServer(directory / "zeo").start()
         stack.callback(server.stop)
+        if args.variant == "server-sync":
+            return (f"ZEO server on 127.0.0.1:{server.port} (shared blob directory, clients "
+                    "with server-sync)",
+                    lambda name: zconfig_uri(directory / name, (
+                        "<clientstorage>\n  server 127.0.0.1:{port}\n  blob-dir {blobs}\n"
+                        "  shared-blob-dir true\n  server-sync true\n</clientstorage>"),
+                        port=server.port, blobs=server.blob_dir))
         return (f"ZEO server on 127.0.0.1:{server.port} (shared blob directory)",
                 lambda name: servers.storage_uri("zeo", directory / name, zeo=server))
     server = servers.PostgresServer()
@@ -183,6 +204,15 @@ def start_storage(kind, directory, stack):
     return (f"RelStorage on PostgreSQL (port {server.port}, history-free, blobs in the "
             "database)",
             lambda name: servers.storage_uri("relstorage", directory / name, dsn=dsn))
+
+
+def zconfig_uri(directory, storage, **values):
+    """A ``zconfig://`` URI of a file in ``directory`` opening ``storage`` (its ZConfig
+    section, ``{name}`` filled from ``values``)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "storage.conf"
+    path.write_text("%import ZEO\n<zodb main>\n" + storage.format(**values) + "\n</zodb>\n")
+    return f"zconfig://{path}#main"
 
 
 def wait_until_served(base, process, log_path, timeout=120):
@@ -204,7 +234,7 @@ def run(args, directory, stack):
     sink = MailSink()
     sink.controller.start()
     stack.callback(sink.controller.stop)
-    described, uri_of = start_storage(args.storage, directory, stack)
+    described, uri_of = start_storage(args, directory, stack)
     processes = Processes(stack)  # stopped first: before the storage and the mail sink
     say(f"storage: {described}")
     shared = args.storage != "file"
