@@ -5,6 +5,7 @@ Run from the project root::
 
     .venv/bin/python bench/load.py --storage file|zeo|relstorage [--web 2] [--threads 4]
                                    [--editors 6] [--readers 4] [--seconds 40]
+                                   [--commit REV] [--variant native-blobs|server-sync]
                                    [--json FILE] [--keep]
     .venv/bin/python bench/load.py --self-check   # the checks' own test, in a second
 
