@@ -88,7 +88,7 @@ def served(tmp_path_factory):
 def run_schemathesis(url, values, cwd, *options):
     seed = ["--seed", "19"] if os.environ.get("CI") else []
     command = [str(SCHEMATHESIS), "run", f"{url}/@openapi.json", "--checks", ",".join(CHECKS),
-               "--max-examples", str(MAX_EXAMPLES), "--workers", "2",
+               "--max-examples", str(MAX_EXAMPLES), "--workers", "1",
                "--request-timeout", "30", "--no-color", *seed, *options]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS),
            "STATPORTAL_SCHEMATHESIS_VALUES": json.dumps(values)}

@@ -8,6 +8,7 @@
 3. ``@sharing`` with a role that is not a text (``"revoke": [[null]]``): 500.
 4. The register's ``format=csv|xlsx`` file was answered with a media type the document did
    not name.
+5. A Material whose ``languages`` list held an object (``[{}]``): 500 in colander's Set.
 """
 
 import http.client
@@ -88,3 +89,22 @@ def test_the_document_names_the_register_files_media_types(testapp, demo):
                                                       "-officedocument.spreadsheetml.sheet")):
         answer = testapp.get(f"/++api++/requests/@register?format={format_}")
         assert answer.content_type == media_type and media_type in content
+
+
+@pytest.mark.parametrize("languages", [[{}], [["kk"]], ["kk", {"ru": 1}]])
+def test_a_set_field_with_objects_in_its_list_is_a_400_naming_it(app, testapp, demo,
+                                                                 languages):
+    """5. ``"languages": [{}]`` in a Material: colander's Set failed on it (500)."""
+    from tests.helpers.materials import SECTION, material
+
+    testapp.authorization = basic_auth("admin")
+    added = testapp.post_json(f"/++api++{SECTION}", material(), status=201).json["@id"]
+    before = last_transaction(app)
+    refused = testapp.post_json(f"/++api++{SECTION}", material(languages=languages),
+                                status=400)
+    assert refused.json["errors"] == [{"field": "languages", "type": "invalid",
+                                       "message": "A list of texts is expected."}]
+    path = added.split("/++api++", 1)[1]
+    refused = testapp.patch_json(f"/++api++{path}", {"languages": languages}, status=400)
+    assert refused.json["errors"][0]["field"] == "languages"
+    assert last_transaction(app) == before

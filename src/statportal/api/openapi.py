@@ -98,7 +98,9 @@ def body(schema, required=True):
 
 ERRORS = {str(code): response(text, ERROR) for code, text in (
     (400, "Invalid input: each error names its field."), (401, "Not logged in."),
-    (403, "Not allowed."), (404, "Not found."), (409, "Conflicts with the current state."))}
+    (403, "Not allowed."), (404, "Not found."), (409, "Conflicts with the current state."),
+    # any request with Basic credentials after too many failed logins; a question too often
+    (429, "Too many requests: try again after Retry-After seconds."))}
 OBJECT = {"type": "object"}
 PARAMETERS = {
     "path": {"name": "path", "in": "path", "required": True, "schema": {"type": "string"},

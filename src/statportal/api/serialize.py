@@ -129,6 +129,22 @@ def _nulls(value):
     return value
 
 
+def _unhashable_items(node, value, prefix=""):
+    """The dotted names of the ``colander.Set`` fields whose list holds an object or a
+    list (``"languages": [{}]``)."""
+    found = []
+    for child in node.children:
+        if not isinstance(value, dict) or child.name not in value:
+            continue
+        item, name = value[child.name], prefix + child.name
+        if isinstance(child.typ, colander.Set):
+            if isinstance(item, list) and any(isinstance(i, dict | list) for i in item):
+                found.append(name)
+        elif isinstance(child.typ, colander.Mapping):
+            found.extend(_unhashable_items(child, item, name + "."))
+    return found
+
+
 def deserialize(request, schema, payload, current=None):
     """Validate a JSON payload against ``schema`` (bound); returns the appstruct.
 
@@ -157,6 +173,10 @@ def deserialize(request, schema, payload, current=None):
                                           if k in {c.name for c in node.children}},
                                        **data[node.name]}
     cstruct = _nulls(data)
+    unhashable = _unhashable_items(schema, cstruct)
+    if unhashable:  # colander's Set would fail on them with a TypeError: a 500
+        raise PayloadError([{"field": name, "message": _("A list of texts is expected."),
+                             "type": "invalid"} for name in unhashable])
     try:
         return schema.deserialize(cstruct)
     except colander.Invalid as invalid:
