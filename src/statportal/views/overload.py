@@ -1,0 +1,106 @@
+"""503 with ``Retry-After`` when the database stays contended: never a 500, nothing half-done.
+
+A write that conflicts with a concurrent one (``ZODB.POSException.ConflictError``, its
+``ReadConflictError``, RelStorage's and ZEO's conflicts: all ``TransientError``) is
+retried by pyramid_retry (``retry.attempts``, a jittered pause ``statportal.retry_pause_ms``
+before each). The exception view below answers the attempt that raised it; on every
+attempt but the last pyramid_retry throws that answer away and runs the request again
+(it checks ``request.exception``, which an exception view sets), so nothing is swallowed
+before the retries are spent. On the last attempt the answer stands: 503 and
+``Retry-After``, a JSON error for the API, a plain page for a browser. The transaction was
+aborted (pyramid_tm aborts when an exception view answered, and a failed commit wrote
+nothing), so nothing of the request is stored.
+
+The page reads nothing from the database: after a failed commit there is no transaction
+to read in, and an overloaded database is the last thing to ask for a layout.
+
+Each retry is logged (``statportal.retry``, INFO) with the class and oid of the object
+that conflicted; the retries exhausted are a WARNING. That is how the hot spots were
+found (the per-year counter, the catalog's sets, an ordered folder's positions).
+"""
+
+import logging
+from html import escape
+
+from pyramid.events import subscriber
+from pyramid.response import Response
+from pyramid.view import exception_view_config
+from pyramid_retry import IBeforeRetry
+from transaction.interfaces import TransientError
+
+from statportal.i18n import _
+
+log = logging.getLogger("statportal.retry")
+
+#: seconds a client waits before trying again (the header and the page say it)
+RETRY_AFTER = 2
+
+TITLE = _("The portal is busy")
+MESSAGE = _("Many people are saving at this moment and your change could not be saved. "
+            "Nothing was changed: try again in a few seconds.")
+
+
+def describe(exc):
+    """``ConflictError on statportal.content.numbering.YearCounter oid 0x2a`` (a conflict
+    names the class and the oid of the object it is about; other errors their type)."""
+    text = type(exc).__name__
+    name = getattr(exc, "class_name", None)
+    oid = getattr(exc, "oid", None)
+    if name:
+        text += f" on {name}"
+    if oid:
+        from ZODB.utils import oid_repr
+
+        text += f" oid {oid_repr(oid)}"
+    return text
+
+
+@subscriber(IBeforeRetry)
+def log_retry(event):
+    """``IBeforeRetry``: which object conflicted, on which attempt of which request."""
+    request = event.request
+    log.info("retry %s of %s %s after %s", request.environ.get("retry.attempt", 0) + 1,
+             request.method, request.path_info, describe(event.exception))
+
+
+def wants_json(request):
+    if request.environ.get("statportal.api_prefix"):
+        return True
+    offers = request.accept.acceptable_offers(("text/html", "application/json"))
+    return bool(offers) and offers[0][0] == "application/json"  # a tie is the page
+
+
+@exception_view_config(TransientError)  # exception views take no permission (Pyramid)
+def overloaded(exc, request):
+    """503 and ``Retry-After`` (pyramid_retry discards it unless this is the last attempt)."""
+    from pyramid_retry import is_last_attempt
+
+    if is_last_attempt(request):
+        log.warning("retries exhausted: 503 for %s %s after %s", request.method,
+                    request.path_info, describe(exc))
+    translate = request.localizer.translate
+    if wants_json(request):
+        from statportal.api.errors import json_error
+
+        response = json_error(request, 503, MESSAGE, [
+            {"field": None, "message": MESSAGE, "type": "busy"}])
+    else:
+        response = Response(page(request, translate(TITLE), translate(MESSAGE)),
+                            status=503, content_type="text/html", charset="utf-8")
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.cache_control.no_store = True
+    return response
+
+
+def page(request, title, message):
+    """A page of its own (no layout: it would read the database)."""
+    lang = escape(request.locale_name or "en")
+    home = escape(request.application_url + "/")
+    css = escape(request.static_url("statportal:static/portal.css"))
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(title)}</title><link rel="stylesheet" href="{css}"></head>'
+            f'<body><div class="page"><main id="main"><h1>{escape(title)}</h1>'
+            f'<p>{escape(message)}</p><p><a href="{home}">'
+            f'{escape(request.localizer.translate(_("Go to the home page")))}</a></p>'
+            '</main></div></body></html>')

@@ -1,0 +1,40 @@
+"""A test add-on (``statportal.includes``): views that conflict, to reach the 503.
+
+``@@conflict-always`` writes a mark on the portal and then raises a ``ConflictError`` on
+every attempt; ``@@conflict-once`` does so on the first attempt only and answers 200 on
+the next. Each counts its attempts in ``ATTEMPTS``.
+"""
+
+from collections import Counter
+
+from pyramid.response import Response
+from ZODB.POSException import ConflictError
+
+from statportal.content.resources import get_portal
+from statportal.security.permissions import VIEW
+
+ATTEMPTS = Counter()
+
+
+def _conflict(request, name, always):
+    ATTEMPTS[name] += 1
+    get_portal(request).conflict_mark = name  # must not be stored
+    if always or request.environ.get("retry.attempt", 0) == 0:
+        raise ConflictError(message=f"{name}: a conflict made by the test")
+    return Response(json_body={"attempts": ATTEMPTS[name]})
+
+
+def conflict_always(context, request):
+    return _conflict(request, "always", True)
+
+
+def conflict_once(context, request):
+    return _conflict(request, "once", False)
+
+
+def includeme(config):
+    from statportal.content.resources import Portal
+
+    for name, view in (("conflict-always", conflict_always), ("conflict-once", conflict_once)):
+        config.add_view(view, context=Portal, name=name, request_method="POST",
+                        permission=VIEW, require_csrf=False)
