@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.helpers.database_walk import blob_dir_files, reachable
+from tests.helpers.files import SAMPLES
 from tests.helpers.placement import payload
 from tests.helpers.processes import WebProcess, init_portal, portal_ini
 
@@ -368,23 +369,25 @@ def test_a_process_killed_mid_download_serves_the_file_whole_after_restart(zeo_s
         a.start()
         b.start()
         for attempt in range(3):   # until the kill lands in the middle of a download
-            data = b"%PDF-1.4\n" + random.Random(attempt).randbytes(6 * 1024 * 1024)
+            # a PNG's signature, then 6 MB (no preview to compute: a quick upload)
+            data = SAMPLES["chart.png"] + random.Random(attempt).randbytes(6 * 1024 * 1024)
             path = path_of(a.client.post("/++api++/requests", payload(
-                paper_number=f"download-{attempt}", files=[as_upload("big.pdf", data)]),
+                paper_number=f"download-{attempt}", files=[as_upload("big.png", data)]),
                 "aigerim", status=201)["@id"])
             reader = threading.Thread(target=download, args=(b.client, path, 0))
             reader.start()
             deadline = time.monotonic() + 10
-            while not glob.glob(partial, recursive=True) and reader.is_alive() and \
-                    time.monotonic() < deadline:
+            while not fetched(partial) and reader.is_alive() and time.monotonic() < deadline:
                 time.sleep(0.001)
             b.kill()
             reader.join(60)
-            left = glob.glob(partial, recursive=True)
+            left = fetched(partial)
             b.start()
-            if left:
+            if left:   # a head of the file that a new fetch would be appended to
                 break
         assert left, "no kill landed in the middle of a download in 3 attempts"
+        print(f"\nkilled mid-download at attempt {attempt + 1}: "
+              f"{list(left.values())} of {len(data)} bytes fetched")
         for _ in range(2):
             code, got = download(b.client, path, 0)
             assert code == 200 and got == data, (code, len(got), len(data))
@@ -394,6 +397,18 @@ def test_a_process_killed_mid_download_serves_the_file_whole_after_restart(zeo_s
     finally:
         a.kill()
         b.kill()
+
+
+def fetched(pattern):
+    """The partial downloads matching ``pattern`` that hold some bytes, with their sizes."""
+    import glob
+
+    found = {}
+    for path in glob.glob(pattern, recursive=True):
+        with suppress(FileNotFoundError):   # renamed as it completes
+            if os.path.getsize(path):
+                found[path] = os.path.getsize(path)
+    return found
 
 
 def test_the_blob_directory_check_tells_orphans_and_temporary_files(tmp_path):
