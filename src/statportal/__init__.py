@@ -98,7 +98,7 @@ def _pause_before_retry(event):
         "Retry %d of %s %s after %s: %.200s", attempt, request.method, request.path,
         type(event.exception).__name__, (str(event.exception).splitlines() or [""])[0])
     ceiling = pause_ms * 2 ** min(attempt - 1, 6)
-    time.sleep(random.uniform(0, ceiling) / 1000)  # noqa: S311 (not security)
+    time.sleep(random.uniform(0, ceiling) / 1000)  # noqa: S311  # nosec B311 # a retry's jitter, no secret
 
 
 def _ensure_portal(event):

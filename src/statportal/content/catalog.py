@@ -83,7 +83,7 @@ class BaseCatalog(Persistent):
     def _new_docid(self):
         members = self.members
         while True:
-            docid = random.randint(1, 2**31 - 1)  # noqa: S311 (spreads writes, not secrets)
+            docid = random.randint(1, 2**31 - 1)  # noqa: S311  # nosec B311 # spreads writes, no secret
             if docid not in members:
                 return docid
 

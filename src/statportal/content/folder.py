@@ -185,7 +185,7 @@ def next_position(order):
     and always conflicted (the same key inserted twice, which no BTree merge resolves:
     160 adds by 8 clients cost about 230 retries and up to two 500s); distinct keys in one
     bucket merge (about 70 retries, at bucket splits)."""
-    ticket = (time.time_ns() // 1000) << 8 | random.getrandbits(8)  # noqa: S311 (no secret)
+    ticket = (time.time_ns() // 1000) << 8 | random.getrandbits(8)  # noqa: S311  # nosec B311 # an order key, no secret
     return max(ticket, order.maxKey() + 1) if order else ticket
 
 
