@@ -62,7 +62,15 @@ sys.path.insert(0, str(HERE))
 
 import requests  # noqa: E402
 from load_checks import lost_requests, number_gaps, self_check  # noqa: E402
-from load_clients import PAGES, Editor, Reader, RetryCount, Tally, sample_files  # noqa: E402
+from load_clients import (  # noqa: E402
+    PAGES,
+    Editor,
+    Reader,
+    RetryCount,
+    Tally,
+    retry_self_check,
+    sample_files,
+)
 
 BIN = Path(sys.executable).parent
 STORAGE_KINDS = ("file", "zeo", "relstorage")
@@ -317,7 +325,8 @@ def run(args, directory, stack):
         "requests": tally.total(), "throughput": round(tally.total() / elapsed, 1),
         "rows": tally.rows(), "server_errors": {str(k): v for k, v in
                                                 tally.server_errors().items()},
-        "stale": dict(tally.stale), "retries": retries.total,
+        "stale": dict(tally.stale), "busy": dict(tally.busy), "retries": retries.total,
+        "retries_exhausted": retries.exhausted,
         "retries_by_class": dict(retries.by_class.most_common()),
         "retries_by_kind": dict(retries.by_kind.most_common()),
         "tracebacks_in_logs": sum(causes.values()), "causes": dict(causes.most_common()),
@@ -446,8 +455,8 @@ def report(result):
         print(f"  {count:>4} × {cause}")
     by_class = ", ".join(f"{k} {v}" for k, v in result["retries_by_class"].items())
     by_kind = ", ".join(f"{k} {v}" for k, v in result["retries_by_kind"].items())
-    print(f"retries     {result['retries']}" + (f" (by object: {by_class}; by request: "
-                                                 f"{by_kind})" if by_class else ""))
+    print(f"retries     {result['retries']}, exhausted {result['retries_exhausted']}"
+          + (f" (by object: {by_class}; by request: {by_kind})" if by_class else ""))
     steps = ", ".join(f"{k} {v}" for k, v in result["acknowledged_by_step"].items())
     print(f"requests    {result['acknowledged']} acknowledged (last step: {steps}); "
           f"{result['stored_requests']} stored, {result['numbers']} numbered; "
@@ -456,6 +465,9 @@ def report(result):
         stale = ", ".join(f"{k} {v}" for k, v in result["stale"].items())
         print(f"stale       {stale} (a 403, 404 or 409 from a process that had not yet "
               "seen the step before, made on another one; tried again after 0.25 s)")
+    if result["busy"]:
+        busy = ", ".join(f"{k} {v}" for k, v in result["busy"].items())
+        print(f"busy        {busy} (503 with Retry-After: sent again after it, at most 5 s)")
     for what, body in result["samples"].items():
         print(f"first {what:<14} {body}")
     if result["problems"]:
@@ -508,6 +520,7 @@ def main(argv=None):
     args = parse_args(argv)
     if args.self_check:
         self_check()
+        retry_self_check()
         print("the checks' self-check passed")
         return 0
     signal.signal(signal.SIGTERM, _interrupt)

@@ -36,9 +36,14 @@ def column(result):
     cells["5xx"] = "; ".join(f"{status}: {', '.join(kinds)}" for status, kinds in
                              sorted(errors.items())) or "none"
     cells["ConflictError retries"] = str(result["retries"])
+    if "retries_exhausted" in result:
+        cells["retries exhausted (503 since fd9efa7)"] = str(result["retries_exhausted"])
     if result.get("stale"):
         cells["stale 403/404/409, tried again"] = ", ".join(
             f"{k} {v}" for k, v in result["stale"].items())
+    if result.get("busy"):
+        cells["503 busy, sent again after Retry-After"] = ", ".join(
+            f"{k} {v}" for k, v in result["busy"].items())
     cells["acknowledged / placed"] = (f"{result['acknowledged']} / "
                                       f"{result['acknowledged_by_step'].get('place', 0)}")
     cells["lost (acknowledged, not stored whole)"] = str(len(lost)) if lost else "0"
