@@ -160,12 +160,15 @@ def test_a_web_process_killed_mid_flight_loses_nothing_acknowledged(portal, tmp_
     try:
         wait_for(lambda: len(ledger.created) >= 6 and len(ledger.registered) >= 2, 60,
                  "6 requests created and 2 registered before the kill")
-        # the kill lands while files are on their way in (and, mostly, a registration)
+        # The kill lands while an upload and (mostly) a registration are in flight, at the
+        # moment a commit's blob reaches the server's blob directory when that is seen
+        # within 3 s: the commit is then half-way (its blobs stored, its vote to come).
         wait_for(lambda: ledger.in_flight["create"] > 0, 10, "an upload in flight")
         with suppress(AssertionError):
             wait_for(lambda: ledger.in_flight["create"] and ledger.in_flight["register"],
                      2, "an upload and a registration in flight")
-        time.sleep(random.uniform(0, 0.05))  # noqa: S311 (a varying kill point)
+        with suppress(AssertionError):
+            wait_for(lambda: blob_on_its_way(zeo.blob_dir), 3, "a blob being committed")
         web.kill()
         acknowledged_before = len(ledger.created)
         web.start()
@@ -204,6 +207,16 @@ def test_a_web_process_killed_mid_flight_loses_nothing_acknowledged(portal, tmp_
     report = check_database(zeo, tmp_path, shared, ledger, last)
     print(f"\ncrash test ({'shared' if shared else 'own'} blob dir): {report}; answers "
           f"{dict(sorted(ledger.statuses.items(), key=str))}")
+
+
+def blob_on_its_way(blob_dir):
+    """A commit's blob is in the server's blob directory, not yet committed: ZEO's
+    ``*.tmp-`` in an object's directory (shared) or a file in ``tmp`` (streamed)."""
+    for directory, _dirs, files in os.walk(blob_dir):
+        if any(".tmp" in name for name in files) or \
+                (Path(directory).name == "tmp" and files):
+            return True
+    return False
 
 
 def download(client, path, index):
@@ -283,7 +296,11 @@ def check_database(zeo, tmp_path, shared, ledger, last):
     assert not files["orphans"], files["orphans"]
     assert not files["other"], files["other"]
     assert len(files["blobs"]) >= 2 * len(ledger.created)
-    return (f"{len(ledger.created)} acknowledged, {len(unanswered)} stored whose answer "
+    in_commit = [line.split(" disconnected during ")[-1] for line in
+                 zeo.log.read_text(errors="replace").splitlines()
+                 if " disconnected during " in line]
+    return (f"killed with {len(in_commit)} transaction(s) open on the server {in_commit}, "
+            f"{len(ledger.created)} acknowledged, {len(unanswered)} stored whose answer "
             f"was lost {unanswered}, {len(numbers)} numbered, "
             f"{len(files['blobs'])} blob files ({len(blob_oids)} reachable blobs), "
             f"{len(files['temporary'])} temporary file(s) in the blob dir "
