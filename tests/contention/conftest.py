@@ -9,16 +9,17 @@ from statportal.testing import DEMO_PASSWORD, close_app, make_app, make_settings
 from tests.contention.clients import Portal
 
 
-def serve(settings, threads=8):
-    """(Portal, stop): the app with demo content, served on a free port."""
+def serve(settings, threads=8, demo=True):
+    """(Portal, stop): the app (with demo content added), served on a free port."""
     import waitress.server
 
     import statportal.demo
 
     app = make_app(settings)
-    with open_portal(app) as portal:
-        statportal.demo.add_demo_content(app.registry, portal,
-                                         password_factory=lambda: DEMO_PASSWORD)
+    if demo:
+        with open_portal(app) as portal:
+            statportal.demo.add_demo_content(app.registry, portal,
+                                             password_factory=lambda: DEMO_PASSWORD)
     server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=threads)
     stopping = threading.Event()
 

@@ -22,7 +22,7 @@ and takes N+2. What was rejected:
   transition already carries the number.
 
 What makes it conflict less: the counter is the one hot spot, so a process hands it out
-in turns (``Turn``). A registration takes the process's turn when it takes a number; one
+in turns (``turn_of``). A registration takes the process's turn when it takes a number; one
 that finds the turn taken (another registration of this process is between its number
 and its commit), or finds its snapshot older than the counter, does not go on to build a
 registration bound to conflict: it raises a ``ConflictError`` at once (before the
@@ -55,16 +55,15 @@ class YearCounter(Persistent):
         self.value = 0
 
 
-class Turn:
-    """The process's turn to take a number (one lock for every numbering folder: a
-    registration and a question asked at the same moment wait for each other, which
-    costs less than a second lock's bookkeeping)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-
-
-TURN = Turn()
+def turn_of(registry):
+    """The application's turn to take a number: a lock of its registry (one per web
+    process and database; one for every numbering folder: a registration and a question
+    asked at the same moment wait for each other, which costs less than a second lock's
+    bookkeeping)."""
+    lock = getattr(registry, "_statportal_numbering_turn", None)
+    if lock is None:
+        lock = registry._statportal_numbering_turn = threading.Lock()
+    return lock
 
 
 class YearNumbering:
@@ -94,7 +93,7 @@ def take_turn(counter):
     environ = getattr(request, "environ", None)
     if not environ or not environ.get(_ACTIVE) or environ.get(_HELD):
         return
-    if not TURN.lock.acquire(blocking=False):
+    if not turn_of(request.registry).acquire(blocking=False):
         environ[_WAIT] = True
         raise _conflict(counter, "another registration of this process holds the numbering")
     environ[_HELD] = True  # released by the tween once the transaction is over
@@ -127,17 +126,19 @@ def numbering_tween_factory(handler, registry):
     waits for the process's turn before its transaction begins; the turn is given back
     when the transaction is over (committed or aborted)."""
 
+    turn = turn_of(registry)
+
     def numbering_tween(request):
         environ = request.environ
         environ[_ACTIVE] = True
         if environ.pop(_WAIT, False):
-            environ[_HELD] = TURN.lock.acquire(timeout=TURN_TIMEOUT)
+            environ[_HELD] = turn.acquire(timeout=TURN_TIMEOUT)
         try:
             return handler(request)
         finally:
             environ.pop(_ACTIVE, None)
             if environ.pop(_HELD, False):
-                TURN.lock.release()
+                turn.release()
 
     return numbering_tween
 
