@@ -12,16 +12,23 @@ taking its number), afterwards:
   registration after the restart takes the next one;
 * no half-written object: a registered request has its number and date, an unregistered one
   neither; the folder's count is its length; the catalog lists exactly the folder's requests
-  with their current state and number;
+  with their current state and number, each index's two directions agree, and the
+  moderator's queue holds exactly the registered requests;
 * no orphaned blob: every committed blob file in the server's blob directory belongs to a
   record of an object reachable from the root. Temporary files are not blobs (no record
   names them, nothing reads them; see tests/helpers/database_walk.py): a client killed
-  between moving an upload into a shared blob directory and its vote can leave one, as can
-  one killed while streaming a blob to the server without a shared directory; they are
-  reported, never counted as stored.
+  between moving an upload into a shared blob directory and telling the server can leave
+  one, as can one killed while streaming a blob to the server without a shared directory;
+  they are reported, never counted as stored. The uploads in flight also leave their bytes
+  in the killed process's temporary directory (ZODB's uncommitted ``BUC*`` files): outside
+  the database, reported.
 
+The kill waits for a commit's blob to reach the server, so it mostly lands with the ZEO
+server holding the killed client's transaction (its log says so; the report prints it).
 Run with a shared blob directory (the documented deployment) and without (the server keeps
-the blobs, the web process a cache). About 10 s each.
+the blobs, the web process a cache), about 10 s each on an idle machine; and a process
+killed in the middle of fetching a file into its own blob cache serves it whole after its
+restart (statportal.storage.clear_stale_downloads).
 """
 
 import http.client
