@@ -9,6 +9,7 @@
 4. The register's ``format=csv|xlsx`` file was answered with a media type the document did
    not name.
 5. A Material whose ``languages`` list held an object (``[{}]``): 500 in colander's Set.
+6. The batch parameters were documented without their maximum.
 """
 
 import http.client
@@ -108,3 +109,17 @@ def test_a_set_field_with_objects_in_its_list_is_a_400_naming_it(app, testapp, d
     refused = testapp.patch_json(f"/++api++{path}", {"languages": languages}, status=400)
     assert refused.json["errors"][0]["field"] == "languages"
     assert last_transaction(app) == before
+
+
+def test_the_document_bounds_the_batch_as_the_server_does(testapp, demo):
+    """6. ``b_size`` over ``statportal.batch_max`` and a ``b_start`` of ten digits are
+    refused by name; the document now says so (schemathesis drew them as valid)."""
+    document = testapp.get("/++api++/@openapi.json").json
+    for path in ("/", "/{path}"):
+        schemas = {p["name"]: p["schema"] for p in document["paths"][path]["get"]["parameters"]}
+        assert schemas["b_size"]["maximum"] == 200
+        assert schemas["b_start"]["maximum"] == 999_999_999
+    testapp.get("/++api++/official-statistics", {"b_size": 200, "b_start": 999_999_999})
+    for name, value in (("b_size", 201), ("b_start", 1_000_000_000)):
+        refused = testapp.get("/++api++/official-statistics", {name: value}, status=400)
+        assert refused.json["errors"][0]["field"] == name

@@ -12,11 +12,21 @@ def add_variants(registry):
                            for info in get_content_registry(registry).types.values()]})
 
 
+def batch_parameters(registry):
+    """``b_start`` and ``b_size`` as ``statportal.batching.read_batch`` takes them."""
+    from statportal.numbers import MAX_DIGITS
+    from statportal.settings import as_int
+
+    most = as_int(registry.settings, "statportal.batch_max")
+    return [{"name": "b_start", "in": "query", "schema": {
+                "type": "integer", "minimum": 0, "maximum": 10 ** MAX_DIGITS - 1}},
+            {"name": "b_size", "in": "query", "schema": {
+                "type": "integer", "minimum": 1, "maximum": most}}]
+
+
 OBJECT_OPERATIONS = {
     "get": {"summary": "Read an object (folders list their items in batches)",
-            "parameters": [
-                {"name": "b_start", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                {"name": "b_size", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+            "parameters": batch_parameters,
             "responses": {"200": response("The object.", OBJECT)}},
     "post": {"summary": "Add an object to this folder", "requestBody": add_variants,
              "responses": {"201": response("Created; Location names it.", OBJECT)}},
