@@ -247,7 +247,8 @@ class MergingTreeSet(LFTreeSet):
     merge while it is small (one bucket, inside the set's own record): BTrees refuse to
     merge a change that empties a bucket, which a state's set does whenever its last
     request moves on. The merge is the set's: what the committed state has, plus what
-    this transaction added, minus what it removed. A larger set is BTrees' own merge."""
+    this transaction added, minus what it removed. A larger set is BTrees' own merge.
+    Stored by its name: it stays ``statportal.content.catalog.MergingTreeSet``."""
 
     def _p_resolveConflict(self, old, committed, new):
         states = [_small_set_keys(state) for state in (old, committed, new)]
