@@ -1,4 +1,5 @@
-"""HTTP clients of a served portal: JSON calls with Basic credentials, counted by status."""
+"""A portal served by waitress on 127.0.0.1, and its HTTP clients: JSON calls with Basic
+credentials, counted by status, from threads started at once."""
 
 import base64
 import json
@@ -9,7 +10,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 
-from statportal.testing import DEMO_PASSWORD
+from statportal.testing import DEMO_PASSWORD, close_app, make_app, open_portal
 
 
 @dataclass
@@ -77,3 +78,37 @@ def run_clients(target, count, timeout=120):
         thread.join(timeout)
     assert not any(thread.is_alive() for thread in threads), "a client did not finish"
     return errors
+
+
+def serve(settings, threads=8, demo=True):
+    """(Portal, stop): the app (with demo content added), served on a free port."""
+    import waitress.server
+
+    import statportal.demo
+
+    app = make_app(settings)
+    if demo:
+        with open_portal(app) as portal:
+            statportal.demo.add_demo_content(app.registry, portal,
+                                             password_factory=lambda: DEMO_PASSWORD)
+    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    stopping = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except (OSError, ValueError):  # its sockets closed under the loop by stop()
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True, name="contention-server")
+    thread.start()
+
+    def stop():
+        stopping.set()
+        server.task_dispatcher.shutdown()  # its threads done before their sockets close
+        server.close()
+        thread.join(timeout=10)
+        close_app(app)
+
+    return Portal(f"http://127.0.0.1:{server.effective_port}", app), stop

@@ -9,8 +9,7 @@ import pytest
 from pyramid.threadlocal import get_current_request
 
 from statportal.testing import make_settings, open_portal
-from tests.contention.clients import run_clients
-from tests.contention.conftest import serve
+from tests.contention.clients import run_clients, serve
 from tests.helpers.placement import payload
 
 ECONOMY = "/++api++/official-statistics/economy"

@@ -7,8 +7,7 @@ import pytest
 
 from statportal.storage_servers import zeo_server
 from statportal.testing import make_settings, open_portal
-from tests.contention.clients import run_clients
-from tests.contention.conftest import serve
+from tests.contention.clients import run_clients, serve
 from tests.helpers.placement import payload
 
 pytestmark = pytest.mark.storage
