@@ -14,18 +14,16 @@ nothing), so nothing of the request is stored.
 The page reads nothing from the database: after a failed commit there is no transaction
 to read in, and an overloaded database is the last thing to ask for a layout.
 
-Each retry is logged (``statportal.retry``, INFO) with the class and oid of the object
-that conflicted; the retries exhausted are a WARNING. That is how the hot spots were
-found (the per-year counter, the catalog's sets, an ordered folder's positions).
+Each retry is logged (``statportal.retry``, INFO, by ``statportal._pause_before_retry``:
+the conflict's message names the class and oid of the object); the retries exhausted
+are a WARNING here, naming the object too (``describe``).
 """
 
 import logging
 from html import escape
 
-from pyramid.events import subscriber
 from pyramid.response import Response
 from pyramid.view import exception_view_config
-from pyramid_retry import IBeforeRetry
 from transaction.interfaces import TransientError
 
 from statportal.i18n import _
@@ -53,14 +51,6 @@ def describe(exc):
 
         text += f" oid {oid_repr(oid)}"
     return text
-
-
-@subscriber(IBeforeRetry)
-def log_retry(event):
-    """``IBeforeRetry``: which object conflicted, on which attempt of which request."""
-    request = event.request
-    log.info("retry %s of %s %s after %s", request.environ.get("retry.attempt", 0) + 1,
-             request.method, request.path_info, describe(event.exception))
 
 
 def wants_json(request):
