@@ -72,29 +72,39 @@ def test_a_dozen_editors_register_concurrently(served):
 
 
 @pytest.fixture
-def served_once(tmp_path):
-    """The portal with one attempt per request (no retry) and the conflicting views."""
-    portal, stop = serve(make_settings(tmp_path, **{
-        "retry.attempts": "1", "statportal.includes": "tests.contention.conflicting"}))
+def served_with(tmp_path):
+    """A factory: the portal with ``attempts`` attempts per request and the conflicting
+    views (``tests.contention.conflicting``); stopped at the test's end."""
+    stops = []
+
+    def start(attempts):
+        directory = tmp_path / f"portal{len(stops)}"
+        directory.mkdir()
+        portal, stop = serve(make_settings(directory, **{
+            "retry.attempts": str(attempts),
+            "statportal.includes": "tests.contention.conflicting"}))
+        stops.append(stop)
+        return portal
+
     try:
-        yield portal
+        yield start
     finally:
-        stop()
+        for stop in stops:
+            stop()
 
 
-def test_two_real_concurrent_edits_without_retries_answer_503(served_once):
-    """Two editors change one request from the same state: the second commit conflicts,
-    and with no retry left it is a 503 with Retry-After; its change is not stored."""
+def edit_at_once(portal):
+    """Two PATCHes of one request, both changing it from the same state (held at a
+    barrier on their first attempt, after the change): {client: answer}, the request."""
     from statportal.content.events import ObjectModified
 
-    portal = served_once
     url = portal.call("aigerim", "POST", "/++api++/requests", payload()).json["@id"] \
         .removeprefix(portal.url)
     barrier = threading.Barrier(2, timeout=10)
 
-    def hold(event):  # both have changed the request; both commit from the same state
-        if get_current_request() is not None and \
-                get_current_request().environ.get("retry.attempt") == 0:
+    def hold(event):
+        request = get_current_request()
+        if request is not None and request.environ.get("retry.attempt") == 0:
             barrier.wait()
 
     portal.app.registry.registerHandler(hold, (ObjectModified,))
@@ -108,6 +118,14 @@ def test_two_real_concurrent_edits_without_retries_answer_503(served_once):
         assert run_clients(edit, 2) == []
     finally:
         portal.app.registry.unregisterHandler(hold, (ObjectModified,))
+    return answers, url.rsplit("/", 1)[-1]
+
+
+def test_two_real_concurrent_edits_without_retries_answer_503(served_with):
+    """Two editors change one request from the same state: the second commit conflicts,
+    and with no retry left it is a 503 with Retry-After; its change is not stored."""
+    portal = served_with(1)
+    answers, name = edit_at_once(portal)
     statuses = sorted(answer.status for answer in answers.values())
     assert statuses == [200, 503], statuses
     (winner,) = [i for i, answer in answers.items() if answer.status == 200]
@@ -117,8 +135,24 @@ def test_two_real_concurrent_edits_without_retries_answer_503(served_once):
     assert busy.json["errors"][0]["type"] == "busy"
     assert "try again" in busy.json["message"]
     with open_portal(portal.app) as stored:
-        title = stored["requests"][url.rsplit("/", 1)[-1]].title
+        title = stored["requests"][name].title
     assert title["en"] == f"Title {winner}"
+
+
+def test_a_conflict_at_commit_before_the_last_attempt_is_retried(served_with):
+    """The same with a second attempt: the conflicting commit is tried again (from the
+    other's result), both answer 200, the one retried is the title stored."""
+    from pyramid_retry import IBeforeRetry
+
+    portal = served_with(2)
+    retried = []
+    portal.app.registry.registerHandler(retried.append, (IBeforeRetry,))
+    answers, name = edit_at_once(portal)
+    assert sorted(answer.status for answer in answers.values()) == [200, 200]
+    (retry,) = retried  # the second commit's conflict, not answered but retried
+    assert "PlacementRequest" in retry.exception.class_name
+    with open_portal(portal.app) as stored:
+        assert stored["requests"][name].title["en"] in ("Title 0", "Title 1")
 
 
 @pytest.fixture
