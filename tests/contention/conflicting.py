@@ -2,13 +2,14 @@
 
 ``@@conflict-always`` writes a mark on the portal and then raises a ``ConflictError`` on
 every attempt; ``@@conflict-once`` does so on the first attempt only and answers 200 on
-the next. Each counts its attempts in ``ATTEMPTS``.
+the next; ``@@conflict-read`` (a GET) raises a ``ReadConflictError`` on every attempt.
+Each counts its attempts in ``ATTEMPTS``.
 """
 
 from collections import Counter
 
 from pyramid.response import Response
-from ZODB.POSException import ConflictError
+from ZODB.POSException import ConflictError, ReadConflictError
 
 from statportal.content.resources import get_portal
 from statportal.security.permissions import VIEW
@@ -32,9 +33,16 @@ def conflict_once(context, request):
     return _conflict(request, "once", False)
 
 
+def conflict_read(context, request):
+    ATTEMPTS["read"] += 1
+    raise ReadConflictError(message="a read conflict made by the test")
+
+
 def includeme(config):
     from statportal.content.resources import Portal
 
     for name, view in (("conflict-always", conflict_always), ("conflict-once", conflict_once)):
         config.add_view(view, context=Portal, name=name, request_method="POST",
                         permission=VIEW, require_csrf=False)
+    config.add_view(conflict_read, context=Portal, name="conflict-read",
+                    request_method="GET", permission=VIEW)

@@ -133,7 +133,7 @@ def test_two_real_concurrent_edits_without_retries_answer_503(served_with):
     assert busy.headers["Retry-After"] == "2"
     assert busy.headers["Content-Type"].startswith("application/json")
     assert busy.json["errors"][0]["type"] == "busy"
-    assert "try again" in busy.json["message"]
+    assert "nothing was changed" in busy.json["message"]
     with open_portal(portal.app) as stored:
         title = stored["requests"][name].title
     assert title["en"] == f"Title {winner}"
@@ -183,7 +183,7 @@ def test_retries_spent_answer_503_and_store_nothing(served_thrice):
     assert page.headers["Content-Type"].startswith("text/html")
     html = page.body.decode()
     assert '<html lang="en">' in html and "<h1>The portal is busy</h1>" in html
-    assert "Nothing was changed" in html
+    assert "nothing was changed. Try again in a few seconds." in html
     russian = portal.call("admin", "POST", "/@@conflict-always", {}, accept="text/html",
                           language="ru").body.decode()
     assert '<html lang="ru">' in russian
@@ -199,3 +199,13 @@ def test_a_conflict_before_the_last_attempt_is_retried_not_answered(served_thric
     assert ATTEMPTS["once"] == 2
     with open_portal(served_thrice.app) as stored:
         assert stored.conflict_mark == "once"  # the second attempt's, committed
+
+
+def test_a_read_that_keeps_conflicting_answers_503_saying_so(served_thrice):
+    from tests.contention.conflicting import ATTEMPTS
+
+    answer = served_thrice.call(None, "GET", "/++api++/@@conflict-read")
+    assert (answer.status, answer.headers["Retry-After"]) == (503, "2")
+    assert answer.json["message"] == \
+        "The page could not be read at this moment. Try again in a few seconds."
+    assert ATTEMPTS["read"] == 3

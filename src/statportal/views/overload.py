@@ -34,8 +34,11 @@ log = logging.getLogger("statportal.retry")
 RETRY_AFTER = 2
 
 TITLE = _("The portal is busy")
-MESSAGE = _("Many people are saving at this moment and your change could not be saved. "
-            "Nothing was changed: try again in a few seconds.")
+#: a change (the usual case: concurrent saves), and a read (a ZEO server out of reach,
+#: ``ClientDisconnected``, is a ``TransientError`` too)
+MESSAGE = _("Your change could not be saved at this moment, and nothing was changed. "
+            "Try again in a few seconds.")
+READ_MESSAGE = _("The page could not be read at this moment. Try again in a few seconds.")
 
 
 def describe(exc):
@@ -69,13 +72,14 @@ def overloaded(exc, request):
         log.warning("retries exhausted: 503 for %s %s after %s", request.method,
                     request.path_info, describe(exc))
     translate = request.localizer.translate
+    message = READ_MESSAGE if request.method in ("GET", "HEAD") else MESSAGE
     if wants_json(request):
         from statportal.api.errors import json_error
 
-        response = json_error(request, 503, MESSAGE, [
-            {"field": None, "message": MESSAGE, "type": "busy"}])
+        response = json_error(request, 503, message, [
+            {"field": None, "message": message, "type": "busy"}])
     else:
-        response = Response(page(request, translate(TITLE), translate(MESSAGE)),
+        response = Response(page(request, translate(TITLE), translate(message)),
                             status=503, content_type="text/html", charset="utf-8")
     response.headers["Retry-After"] = str(RETRY_AFTER)
     response.cache_control.no_store = True
