@@ -255,3 +255,79 @@ def test_relstorage_points_to_pg_dump_and_a_wrong_dsn_is_one_line(tmp_path, caps
     err = capsys.readouterr().err
     assert "STATPORTAL_NOT_SET" in err and "set that environment variable" in err, err
     assert len(err.splitlines()) == 1
+
+
+def test_a_backup_directory_of_another_database_is_refused(stopped_portal, tmp_path, capsys):
+    """A directory's repozo chain and blobs are one database's: backing up another one
+    into it would make a restore give back the first database with mixed blobs."""
+    _settings, ini, backup, _name = stopped_portal
+    other_settings, other_ini = portal_at(tmp_path / "other")
+    close_app(with_demo(other_settings))
+    before = state_of_files(backup)
+    assert run("backup", other_ini, backup)[0] == 2
+    err = capsys.readouterr().err
+    assert err == (f"statportal: error: {backup} holds the backups of {tmp_path}/portal/"
+                   f"Data.fs, not of {tmp_path}/other/Data.fs: give another directory\n")
+    assert state_of_files(backup) == before
+    # a ZEO server's files given by hand: the same check
+    assert run("backup", ini, backup, "--data-fs", tmp_path / "other" / "Data.fs",
+               "--blob-dir", tmp_path / "other" / "blobs")[0] == 2
+    assert "give another directory" in capsys.readouterr().err
+    assert state_of_files(backup) == before
+    # the same database by another spelling of its path (a link, a ..) is the same one
+    (tmp_path / "link").symlink_to(tmp_path / "portal")
+    linked = write_ini(tmp_path / "etc", make_settings(tmp_path / "link" / "x" / "..", **{
+        "zodbconn.uri": f"file://{tmp_path}/link/x/../Data.fs?blobstorage_dir="
+                        f"{tmp_path}/link/x/../blobs"}))
+    code, out = run("backup", linked, backup)
+    assert code == 0, out
+    assert "/../" not in out and f"{tmp_path}/link/blobs" in out  # paths told normalised
+
+
+def test_restore_leaves_the_personal_data_to_its_owner(stopped_portal, tmp_path):
+    """Data.fs and its index 0600, the directories it makes 0700 (ZODB warns of a blob
+    directory that others can read), whatever the umask."""
+    import os
+    import stat
+
+    _settings, _ini, backup, _name = stopped_portal
+    site = tmp_path / "site"
+    ini = write_ini(site / "etc", make_settings(site, **{
+        "zodbconn.uri": f"file://{site}/var/Data.fs?blobstorage_dir={site}/var/blobs"}))
+    umask = os.umask(0o022)
+    try:
+        code, out = run("restore", ini, backup)
+    finally:
+        os.umask(umask)
+    assert code == 0, out
+
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(site / "var" / "Data.fs") == 0o600
+    assert mode(site / "var" / "Data.fs.index") == 0o600
+    assert mode(site / "var") == 0o700
+    directories = [site / "var" / "blobs", *(p for p in (site / "var" / "blobs").rglob("*")
+                                              if p.is_dir())]
+    assert len(directories) > 3 and {mode(d) for d in directories} == {0o700}
+    assert all(mode(p) & 0o077 == 0 for p in backup.rglob("*") if p.is_dir())
+
+
+def test_backup_of_a_file_whose_index_is_stale_says_nothing_of_it(stopped_portal, tmp_path,
+                                                                  caplog):
+    """A ZEO server's Data.fs.index saved when its file was new (the server stopped once
+    before the portal wrote): FileStorage rebuilds it and warns "Ignoring index for …",
+    which repozo's open printed on the administrator's screen."""
+    import logging
+
+    from ZODB.FileStorage import FileStorage
+
+    _settings, ini, _backup, _name = stopped_portal
+    (tmp_path / "new").mkdir()
+    FileStorage(str(tmp_path / "new" / "Data.fs"), create=True).close()
+    shutil.copy(tmp_path / "new" / "Data.fs.index", tmp_path / "portal" / "Data.fs.index")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        code, out = run("backup", ini, tmp_path / "another-backup")
+    assert code == 0 and "full:" in out, out
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]

@@ -41,8 +41,12 @@ class Storage:
 
     def __init__(self, uri, kind, data_fs=None, blob_dir=None):
         self.uri, self.kind = uri, kind
-        self.data_fs = Path(data_fs) if data_fs else None
-        self.blob_dir = Path(blob_dir) if blob_dir else None
+        self.set_files(data_fs, blob_dir)
+
+    def set_files(self, data_fs, blob_dir):
+        # normalised: a zconfig file's ``etc/../var/blobs`` is told as ``var/blobs``
+        self.data_fs = Path(os.path.abspath(data_fs)) if data_fs else None
+        self.blob_dir = Path(os.path.abspath(blob_dir)) if blob_dir else None
 
 
 def say(out, line):
@@ -82,7 +86,7 @@ def storage_of(config, data_fs=None, blob_dir=None):
     else:
         found = Storage(uri, "other")
     if data_fs:
-        found.data_fs, found.blob_dir = Path(data_fs), Path(blob_dir) if blob_dir else None
+        found.set_files(data_fs, blob_dir)
     found.wait_seconds = int(settings.get(WAIT_SETTING) or WAIT_DEFAULT)
     return found
 
@@ -123,6 +127,23 @@ def file_storage(config, storage, command):
     return storage
 
 
+def private_dirs(path):
+    """Make ``path`` and its missing parents readable by their owner alone (0700): they
+    hold password hashes and personal data; ZODB wants its blob directories so too."""
+    path = Path(path)
+    if path.is_dir():
+        return
+    if not path.parent.exists():
+        private_dirs(path.parent)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return  # made meanwhile, by another process
+    path.chmod(0o700)  # whatever the umask
+
+
 def blob_files(directory):
     """The blob files of a blob directory (and its ``.layout``), relative paths; its
     ``tmp`` (uploads not committed yet) left out."""
@@ -155,7 +176,7 @@ def copy_blobs(source, target):
         try:
             if dest.exists() and dest.stat().st_size == path.stat().st_size:
                 continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            private_dirs(dest.parent)
             part = dest.with_name(dest.name + ".part")
             shutil.copy2(path, part)
         except FileNotFoundError:  # removed by a pack meanwhile: no transaction names it
@@ -191,6 +212,10 @@ def _repozo(argv):
     from ZODB.scripts import repozo
 
     options = repozo.parseargs(argv)
+    # A Data.fs that a server (or a portal) writes meanwhile has an index older than the
+    # file: FileStorage warns "Ignoring index for …" and rebuilds it in memory, as it should.
+    noisy = logging.getLogger("ZODB.FileStorage")
+    level, noisy.level = noisy.level, logging.ERROR
     try:
         if options.mode == repozo.BACKUP:
             repozo.do_backup(options)
@@ -198,6 +223,8 @@ def _repozo(argv):
             repozo.do_recover(options)
     except (repozo.RepozoError, OSError) as exc:
         raise CommandError(f"repozo: {exc}") from None
+    finally:
+        noisy.setLevel(level)
 
 
 def _wait_for_a_new_second(repository):
@@ -231,9 +258,13 @@ def cmd_backup(args, out):
     if manifest is None and directory.exists() and any(directory.iterdir()):
         raise CommandError(f"{directory}: not empty and not a statportal backup (no "
                            f"{MANIFEST}): give an empty or new directory")
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # password hashes, personal data
+    if manifest is not None and not same_file(manifest.get("data_fs"), data_fs):
+        # its repozo chain and blobs are another database's: a restore would mix them
+        raise CommandError(f"{directory} holds the backups of {manifest.get('data_fs')}, "
+                           f"not of {data_fs}: give another directory")
+    private_dirs(directory)  # password hashes, personal data
     repository = directory / REPOSITORY
-    repository.mkdir(exist_ok=True)
+    private_dirs(repository)
     before = set(os.listdir(repository))
     say(out, f"Backing up {data_fs} into {repository} (repozo) ...")
     _wait_for_a_new_second(repository)
@@ -255,13 +286,18 @@ def cmd_backup(args, out):
              "files": new, "data_fs_bytes": end, "last_transaction": tid.hex() if tid else None,
              "last_transaction_time": tid_time(tid) if tid else None,
              "blob_files": total, "blob_files_copied": copied}
-    manifest = manifest or {"format": 1, "data_fs": str(data_fs),
+    manifest = manifest or {"format": 1, "data_fs": os.path.realpath(data_fs),
                             "blob_dir": str(storage.blob_dir or ""), "backups": []}
     manifest["backups"].append(entry)
     part = directory / (MANIFEST + ".part")
     part.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     os.replace(part, directory / MANIFEST)
     say(out, f"Backup done in {directory} ({len(manifest['backups'])} in its manifest).")
+
+
+def same_file(recorded, data_fs):
+    """Whether a manifest's ``data_fs`` is ``data_fs`` (both normalised, links resolved)."""
+    return bool(recorded) and os.path.realpath(recorded) == os.path.realpath(data_fs)
 
 
 def hold_lock(data_fs):
@@ -304,7 +340,7 @@ def cmd_restore(args, out):
         raise CommandError(f"{directory}: not a backup made by `statportal backup` "
                            f"(no {MANIFEST})")
     data_fs, blob_dir = storage.data_fs, storage.blob_dir
-    data_fs.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(data_fs.parent)
     # Rebuilt beside the database first: a restore that fails (no backup before --date, a
     # damaged file, a full disk) leaves the database as it was.
     new_fs = data_fs.with_name(f"{data_fs.name}.restoring")
@@ -320,9 +356,12 @@ def cmd_restore(args, out):
         say(out, f"Restoring {data_fs} from {directory / REPOSITORY} (repozo) ...")
         _repozo(["-R", "-w", "-r", str(directory / REPOSITORY), "-o", str(new_fs),
                  *(["-D", args.date] if args.date else [])])
+        for written in (new_fs, Path(f"{new_fs}.index")):  # repozo wrote with the umask
+            if written.exists():
+                written.chmod(0o600)
         if new_blobs is not None:
             say(out, f"Copying the blob files into {blob_dir} ...")
-            new_blobs.mkdir(mode=0o700)
+            private_dirs(new_blobs)
             copied, _total = copy_blobs(directory / BLOBS, new_blobs)
             say(out, f"  {copied} blob files")
         tid = last_tid(new_fs, new_fs.stat().st_size)
