@@ -1,7 +1,8 @@
 """Opening the portal's storage at start-up, bounded and told in one line.
 
 A ZEO server nobody answers on, a wrong PostgreSQL DSN, a ``zconfig://`` file whose
-environment variable is not set: the web process (``pserve``) and every ``statportal``
+environment variable is not set, a FileStorage that another process holds or whose
+directory is missing, an unknown scheme: the web process (``pserve``) and every ``statportal``
 command stop at start with one line naming the URI (and the DSN, its password masked) and a
 non-zero exit — not a traceback, and not a portal that starts and fails on its first
 request. A ZEO client waits at most ``statportal.storage_wait_seconds`` for its server (ZEO's
@@ -12,11 +13,14 @@ with a checking ``db_from_uri``).
 """
 
 import io
+import logging
 import os
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from pyramid.exceptions import ConfigurationError
+from zc.lockfile import LockError
 
 WAIT_SETTING = "statportal.storage_wait_seconds"
 WAIT_DEFAULT = 30  # ZEO's own default; a setting of this module's, read with its default
@@ -34,6 +38,21 @@ class StorageUnavailable(SystemExit, ConfigurationError):
 
     def __str__(self):
         return self.args[0]
+
+
+class StorageInUse(StorageUnavailable, LockError):
+    """A FileStorage that another process holds (its ``path``): a LockError too, for the
+    commands that tell it in their own words (``statportal.scripts.app.open_app``)."""
+
+    def __init__(self, message, path):
+        super().__init__(message)
+        self.path = path
+
+
+# The lines RelStorage's adapters log when they cannot connect, before they raise what
+# ``describe`` tells: on the screen they were the same news twice, the first bare.
+CONNECTION_LOGGERS = tuple(f"relstorage.adapters.{name}.connmanager"
+                           for name in ("postgresql", "mysql", "oracle"))
 
 
 def includeme(config):
@@ -64,17 +83,26 @@ def bounded(uri, wait_seconds):
 
 def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
     """pyramid_zodbconn's ``db_from_uri``, a storage that cannot be opened being a
-    :class:`StorageUnavailable` naming ``uri``. A FileStorage's errors pass through as
-    they were (held by another process, a missing directory, a damaged file): the commands
-    tell those themselves (``statportal.scripts.app.open_app``, ``statportal evolve``)."""
+    :class:`StorageUnavailable` naming ``uri`` (a FileStorage held by another process:
+    :class:`StorageInUse`). A FileStorage's other errors (a damaged file) pass through as
+    they were."""
     from ZODB import DB
     from zodburi import resolve_uri
 
     try:
-        factory, dbkw = resolve_uri(bounded(uri, wait_seconds))
-        storage = factory()
+        with quiet(CONNECTION_LOGGERS):
+            factory, dbkw = resolve_uri(bounded(uri, wait_seconds))
+            storage = factory()
+    except LockError as exc:
+        locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
+        path = locked.group(1) if locked else None
+        raise StorageInUse(
+            f"the storage zodbconn.uri = {mask(uri)} cannot be opened: {path or 'it'} is in "
+            "use by another process (a running portal or a statportal command): stop it, or "
+            "serve the portal from ZEO to run several processes (docs/administrators.md, "
+            "Storage)", path) from None
     except Exception as exc:  # whatever the storage raises is told, in one line
-        if uri.startswith("file://"):
+        if uri.startswith("file://") and not isinstance(exc, OSError):
             raise
         raise StorageUnavailable(describe(uri, exc, wait_seconds)) from None
     from statportal.storage import clear_stale_downloads
@@ -84,11 +112,39 @@ def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
     return DB(storage, databases=dbmap, **dbkw)
 
 
+@contextmanager
+def quiet(names):
+    """The loggers ``names`` silent inside the block."""
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [logger.disabled for logger in loggers]
+    for logger in loggers:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, disabled in zip(loggers, saved, strict=True):
+            logger.disabled = disabled
+
+
 def describe(uri, exc, wait_seconds=WAIT_DEFAULT):
     """One line: which storage, and why it cannot be opened."""
     kind = type(exc).__name__
     text = " ".join(str(exc).split())
-    if kind == "ClientDisconnected":
+    parts = urlsplit(uri)
+    if parts.scheme == "zconfig" and parts.netloc:  # zconfig://etc/x.conf: host 'etc'
+        why = (f"a zconfig:// URI needs the file's absolute path, zconfig:///abs/path#name "
+               f"(three slashes): here '{parts.netloc}' reads as a host name ({kind}: {text})")
+    elif kind == "NoResolverForScheme":
+        why = (f"unknown scheme '{parts.scheme or uri}': zodbconn.uri accepts "
+               f"{', '.join(s + '://' for s in schemes())}")
+    elif isinstance(exc, FileNotFoundError) and exc.filename and not os.path.isdir(
+            os.path.dirname(exc.filename)):
+        missing = os.path.dirname(exc.filename)
+        why = (f"the directory {missing} does not exist: create it (mkdir -p {missing}) or "
+               "correct the path")
+    elif isinstance(exc, OSError) and exc.filename:
+        why = f"{exc.strerror or kind}: {exc.filename}"
+    elif kind == "ClientDisconnected":
         why = (f"no ZEO server answered within {wait_seconds} s "
                "(statportal.storage_wait_seconds); start it (runzeo -C etc/zeo.conf) or "
                "correct the address")
@@ -101,6 +157,15 @@ def describe(uri, exc, wait_seconds=WAIT_DEFAULT):
     else:
         why = f"{kind}: {text}"
     return f"the storage zodbconn.uri = {mask(uri)} cannot be opened: {mask(why)}"
+
+
+def schemes():
+    """The URI schemes of the zodburi resolvers installed (RelStorage adds its own)."""
+    from importlib.metadata import entry_points
+
+    first = ["file", "zeo", "zconfig", "memory"]
+    names = {ep.name for ep in entry_points(group="zodburi.resolvers")}
+    return [s for s in first if s in names] + sorted(names - set(first))
 
 
 def zconfig_dsn(uri):

@@ -176,7 +176,12 @@ def test_the_start_up_lines_do_not_show_the_dsn_password(tmp_path, pg_dsn, caplo
     ("zconfig://{tmp}/missing.conf#main",
      "ConfigurationError: error opening file {tmp}/missing.conf: [Errno 2] No such file or "
      "directory: '{tmp}/missing.conf'"),
-    ("nosuchscheme://x", "NoResolverForScheme: 'No resolver found for uri: nosuchscheme://x'"),
+    ("zoe://127.0.0.1:8100", "unknown scheme 'zoe': zodbconn.uri accepts file://, zeo://, "
+     "zconfig://, memory://, demo://, mysql://, oracle://, postgres://, sqlite://"),
+    ("zconfig://etc/relstorage.conf#main",
+     "a zconfig:// URI needs the file's absolute path, zconfig:///abs/path#name (three "
+     "slashes): here 'etc' reads as a host name (ConfigurationError: error opening file "
+     "/relstorage.conf: [Errno 2] No such file or directory: '/relstorage.conf')"),
 ])
 def test_any_other_storage_error_is_one_line_too(tmp_path, uri, reason):
     uri = uri.format(tmp=tmp_path)
@@ -186,11 +191,13 @@ def test_any_other_storage_error_is_one_line_too(tmp_path, uri, reason):
                                  + reason.format(tmp=tmp_path))
 
 
-def test_a_relstorage_uri_is_told_without_its_password(tmp_path):
+def test_a_relstorage_uri_is_told_without_its_password(tmp_path, caplog):
     port = servers.free_port()
     uri = f"postgres://statportal:s3cret-pw@127.0.0.1:{port}/statportal"
     with pytest.raises(StorageUnavailable) as caught:
         make_app(make_settings(tmp_path, **{"zodbconn.uri": uri}))
+    # RelStorage's own "Unable to connect: …" said it before, bare on a command's screen
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("relstorage")]
     assert str(caught.value).startswith(
         f"the storage zodbconn.uri = postgres://statportal:***@127.0.0.1:{port}/statportal "
         f'cannot be opened: PostgreSQL refused the connection (connection to server at '
@@ -214,3 +221,40 @@ def test_the_databases_opened_before_are_closed(tmp_path):
         assert app.registry._zodb_databases[""].lastTransaction() == last
     finally:
         close_app(app)
+
+
+def test_pserve_beside_a_running_portal_is_one_line(tmp_path, capsys):
+    """A second ``pserve`` on the FileStorage that a running portal holds: one line, not
+    zc.lockfile's traceback; the commands keep saying it in their own words."""
+    uri = f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs"
+    ini = write_ini(tmp_path / "portal.ini", uri)
+    app = make_app(make_settings(tmp_path, **{"zodbconn.uri": uri}))  # the running portal
+    try:
+        result = pserve(ini)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1] == (
+            f"statportal: error: the storage zodbconn.uri = {uri} cannot be opened: "
+            f"{tmp_path}/Data.fs is in use by another process (a running portal or a "
+            "statportal command): stop it, or serve the portal from ZEO to run several "
+            "processes (docs/administrators.md, Storage)")
+        assert cli("init", ini) == 2
+        assert capsys.readouterr().err.startswith(
+            f"statportal: error: {tmp_path}/Data.fs is in use by the running portal (or "
+            "another statportal command): stop it")
+    finally:
+        close_app(app)
+
+
+def test_pserve_on_a_missing_directory_is_one_line(tmp_path, capsys):
+    uri = f"file://{tmp_path}/var/Data.fs?blobstorage_dir={tmp_path}/var/blobs"
+    ini = write_ini(tmp_path / "portal.ini", uri)
+    why = (f"the storage zodbconn.uri = {uri} cannot be opened: the directory {tmp_path}/var "
+           f"does not exist: create it (mkdir -p {tmp_path}/var) or correct the path")
+    result = pserve(ini)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"statportal: error: {why}"
+    assert cli("init", ini) == 2
+    assert capsys.readouterr().err == f"statportal: error: {ini}: {why}\n"
+    assert not (tmp_path / "var").exists()

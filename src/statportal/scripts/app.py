@@ -49,8 +49,9 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
         env = bootstrap(config_uri)
     except LockError as exc:
         locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
-        raise CommandError(
-            f"{locked.group(1) if locked else 'the database'} is in use by the running "
+        path = getattr(exc, "path", None) or (locked.group(1) if locked else None)
+        raise CommandError(  # (storage_check.StorageInUse has the path)
+            f"{path or 'the database'} is in use by the running "
             "portal (or another statportal command): stop it (Ctrl-C where `make serve` or "
             f"`pserve` runs) and run this command again, or {instead}; to run commands "
             "beside a running portal, serve it from ZEO (docs/administrators.md, "

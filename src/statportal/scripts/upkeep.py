@@ -418,13 +418,13 @@ def open_db(config, storage):
         logger.setLevel(logging.CRITICAL + 1)
     try:
         return open_database(storage.uri, "", {}, storage.wait_seconds)
-    except StorageUnavailable as exc:
-        raise CommandError(f"{config}: {exc}") from None
-    except LockError:
+    except LockError:  # (storage_check's StorageInUse too: told for this command)
         raise CommandError(
             f"{storage.data_fs} is in use by the running portal (or another statportal "
             "command): stop it and pack again, or serve the portal from ZEO and pack through "
             f"it beside the running portal ({DOCS})") from None
+    except StorageUnavailable as exc:
+        raise CommandError(f"{config}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 (a damaged file, say: one line)
         raise CommandError(f"{config}: the database cannot be opened "
                            f"({type(exc).__name__}: {exc})") from None
