@@ -36,7 +36,7 @@ def own_storage(storage):
     from ZODB.MappingStorage import MappingStorage
 
     leaf = written_storage(storage)
-    description = f"{type(leaf).__name__} {leaf.getName()}"
+    description = relstorage_description(leaf) or f"{type(leaf).__name__} {leaf.getName()}"
     if leaf is not storage:
         description += f" in {type(storage).__name__}"
     if isinstance(leaf, MappingStorage):
@@ -44,6 +44,25 @@ def own_storage(storage):
     if isinstance(leaf, FileStorage):
         return not leaf.isReadOnly(), description
     return False, description
+
+
+def relstorage_description(storage):
+    """``RelStorage (PostgreSQL, history free, dbname=… host=…)`` for a RelStorage, its
+    DSN without the password; ``None`` for another storage. (RelStorage's own name repeats
+    its class and shows the adapter's memory address.)"""
+    import re
+
+    adapter = getattr(storage, "_adapter", None)
+    if type(storage).__name__ != "RelStorage" or adapter is None:
+        return None
+    database = type(adapter).__name__.removesuffix("Adapter")
+    history = ("history preserving" if getattr(adapter, "keep_history", False)
+               else "history free")
+    dsn = str(getattr(adapter, "_dsn", "") or "")
+    dsn = re.sub(r"password\s*=\s*('[^']*'|\S+)", "", dsn, flags=re.I)  # key=value form
+    dsn = re.sub(r"(://[^:/@\s]+):[^@\s]+@", r"\1@", dsn)  # a URI's user:password@
+    dsn = " ".join(re.sub(r"=\s*'([^'\s]*)'", r"=\1", dsn).split())
+    return f"RelStorage ({', '.join(filter(None, (database, history, dsn)))})"
 
 
 def clear_stale_downloads(storage):
