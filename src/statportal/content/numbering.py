@@ -114,6 +114,7 @@ def _out_of_date(counter):
     jar, oid = counter._p_jar, counter._p_oid
     if jar is None or oid is None:
         return False
+    counter._p_activate()  # a ghost (invalidated by another thread's commit) has an old serial
     try:
         _data, serial = jar.db().storage.load(oid)
     except Exception:  # a storage without a current load: the commit decides  # noqa: BLE001
