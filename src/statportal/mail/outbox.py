@@ -191,7 +191,7 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
                 key for key in pending if key in outbox and not _claimed(claims, key, now)
                 and outbox[key].state == "queued" and outbox[key].next_attempt <= now][:limit]
         for key in due:
-            claimed = _claim(tm, conn, root_key, key, now)
+            claimed = _claim(tm, conn, root_key, key, max(now, utcnow()))  # held from now
             if claimed is None:
                 continue  # sent, claimed or changed by another meanwhile
             sender, recipients, data = claimed
