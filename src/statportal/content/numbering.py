@@ -112,7 +112,7 @@ def _out_of_date(counter):
     """Whether a newer state of ``counter`` is committed than the one this transaction
     reads (the storage's current serial; any doubt is "no": the commit will tell)."""
     jar, oid = counter._p_jar, counter._p_oid
-    if jar is None or oid is None:
+    if jar is None or oid is None or not _fresh_load(jar.db().storage):
         return False
     counter._p_activate()  # a ghost (invalidated by another thread's commit) has an old serial
     try:
@@ -120,6 +120,26 @@ def _out_of_date(counter):
     except Exception:  # a storage without a current load: the commit decides  # noqa: BLE001
         return False
     return serial != counter._p_serial
+
+
+def _fresh_load(storage):
+    """Whether ``storage.load`` reads the latest committed state: FileStorage, memory and
+    a ZEO client do. RelStorage's own load does not (its storage object's connection stays
+    on the snapshot it first read: the check said "out of date" every time, one spurious
+    retry per registration); there and anywhere else the commit's conflict decides."""
+    from ZODB.FileStorage import FileStorage
+    from ZODB.MappingStorage import MappingStorage
+
+    from statportal.storage import written_storage
+
+    fresh = (FileStorage, MappingStorage)
+    try:
+        from ZEO.ClientStorage import ClientStorage
+    except ImportError:  # ZEO is an optional extra
+        pass
+    else:
+        fresh += (ClientStorage,)
+    return isinstance(written_storage(storage), fresh)
 
 
 def numbering_tween_factory(handler, registry):
