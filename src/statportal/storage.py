@@ -3,6 +3,24 @@ that other processes share), through whatever wraps it. Used where the portal de
 runs in the web process (the release worker) and what its processes must share (kept
 uploads)."""
 
+import re
+
+# A password in libpq's key=value form (a value quoted '…' with \' and \\ escaped inside,
+# spaces allowed; or bare, up to a space, or to the next & in a URI's query) and a URI's
+# user:password@ (up to the authority's last @: a password not percent-encoded may hold @).
+_KEY_PASSWORD = re.compile(r"(password\s*=\s*)('(?:\\.|[^'\\])*'|(?:\\.|[^\s&\\])+)", re.I)
+_URI_PASSWORD = re.compile(r"(://[^:/@\s]*):[^/?#\s]*@")
+
+
+def hide_passwords(text, mark="***"):
+    """``text`` with every DSN's or URI's password replaced by ``mark``; with ``mark``
+    empty, the ``password=…`` pair and the URI's ``:password`` are left out whole."""
+    if mark:
+        text = _KEY_PASSWORD.sub(lambda m: m.group(1) + mark, text)
+        return _URI_PASSWORD.sub(lambda m: f"{m.group(1)}:{mark}@", text)
+    return _URI_PASSWORD.sub(r"\1@", _KEY_PASSWORD.sub("", text))
+
+
 # Attributes by which storages that wrap another hold it: BlobStorage (a proxy), DemoStorage
 # (its writes go to ``changes``), and the ``base``/``storage`` of other wrappers (zlib,
 # before-storage).  Read from the instance itself, past any ``__getattr__`` proxying.
@@ -50,8 +68,6 @@ def relstorage_description(storage):
     """``RelStorage (PostgreSQL, history free, dbname=… host=…)`` for a RelStorage, its
     DSN without the password; ``None`` for another storage. (RelStorage's own name repeats
     its class and shows the adapter's memory address.)"""
-    import re
-
     adapter = getattr(storage, "_adapter", None)
     if type(storage).__name__ != "RelStorage" or adapter is None:
         return None
@@ -59,8 +75,7 @@ def relstorage_description(storage):
     history = ("history preserving" if getattr(adapter, "keep_history", False)
                else "history free")
     dsn = str(getattr(adapter, "_dsn", "") or "")
-    dsn = re.sub(r"password\s*=\s*('[^']*'|\S+)", "", dsn, flags=re.I)  # key=value form
-    dsn = re.sub(r"(://[^:/@\s]+):[^@\s]+@", r"\1@", dsn)  # a URI's user:password@
+    dsn = hide_passwords(dsn, mark="")
     dsn = " ".join(re.sub(r"=\s*'([^'\s]*)'", r"=\1", dsn).split())
     return f"RelStorage ({', '.join(filter(None, (database, history, dsn)))})"
 

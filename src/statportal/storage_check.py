@@ -107,7 +107,13 @@ def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
         raise StorageUnavailable(describe(uri, exc, wait_seconds)) from None
     from statportal.storage import clear_stale_downloads
 
-    clear_stale_downloads(storage)  # what a process killed mid-download left in its cache
+    try:  # what a process killed mid-download left in its cache: worth a line, not a stop
+        clear_stale_downloads(storage)
+    except OSError as exc:
+        logging.getLogger(__name__).warning(
+            "the stale partial blob downloads (*.dl) could not be cleared: %s (the portal "
+            "starts; remove them by hand while it is stopped)",
+            f"{exc.strerror or type(exc).__name__}: {exc.filename}" if exc.filename else exc)
     dbkw["database_name"] = dbname
     return DB(storage, databases=dbmap, **dbkw)
 
@@ -194,5 +200,6 @@ def zconfig_dsn(uri):
 
 def mask(text):
     """``text`` with passwords (``password=…`` of a DSN or a query, ``user:…@``) masked."""
-    text = re.sub(r"(password\s*=\s*)('[^']*'|[^\s&']+)", r"\1***", text, flags=re.I)
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+    from statportal.storage import hide_passwords
+
+    return hide_passwords(text)

@@ -262,3 +262,66 @@ def test_pserve_on_a_missing_directory_is_one_line(tmp_path, capsys):
     assert cli("init", ini) == 2
     assert capsys.readouterr().err == f"statportal: error: {ini}: {why}\n"
     assert not (tmp_path / "var").exists()
+
+
+# A password with an @ (not percent-encoded) in a URI; quoted with spaces, escaped quotes and
+# backslashes in libpq's key=value form; bare; in a URI's query.
+PASSWORDS = [
+    ("postgres://u:p@ss@db.example:5432/portal", "postgres://u:***@db.example:5432/portal",
+     "postgres://u@db.example:5432/portal", "p@ss"),
+    ("dbname=portal password='p@ss w' host=db", "dbname=portal password=*** host=db",
+     "dbname=portal host=db", "p@ss w"),
+    (r"dbname=portal password='it\'s a \\ secret' host=db",
+     "dbname=portal password=*** host=db", "dbname=portal host=db", "secret"),
+    (r"password=bare\ pw host=db", "password=*** host=db", "host=db", "pw"),
+    ("postgresql://db/portal?user=u&password=p@ssw0rd&sslmode=require",
+     "postgresql://db/portal?user=u&password=***&sslmode=require", None, "p@ss"),
+]
+
+
+@pytest.mark.parametrize(("text", "masked", "_described", "secret"), PASSWORDS)
+def test_mask_hides_the_whole_password(text, masked, _described, secret):
+    from statportal.storage_check import mask
+
+    assert mask(text) == masked
+    assert secret not in mask(text)
+
+
+@pytest.mark.parametrize(("dsn", "_masked", "described", "secret"),
+                         [p for p in PASSWORDS if p[2]])
+def test_the_relstorage_description_leaves_the_whole_password_out(dsn, _masked, described,
+                                                                  secret):
+    from statportal.storage import relstorage_description
+
+    class PostgreSQLAdapter:
+        keep_history = False
+        _dsn = dsn
+
+    class RelStorage:
+        _adapter = PostgreSQLAdapter()
+
+    told = relstorage_description(RelStorage())
+    assert told == f"RelStorage (PostgreSQL, history free, {described})"
+    assert secret not in told
+
+
+def test_a_cache_that_cannot_be_cleared_is_a_warning_not_a_stop(tmp_path, monkeypatch,
+                                                                 caplog):
+    """The stale downloads of a ZEO client's blob cache that cannot be read: one warning
+    line, and the portal starts (and closes: nothing left open)."""
+    import statportal.storage
+
+    def unreadable(storage):
+        raise PermissionError(13, "Permission denied", f"{tmp_path}/cache/0x00")
+
+    monkeypatch.setattr(statportal.storage, "clear_stale_downloads", unreadable)
+    app = make_app(make_settings(tmp_path))
+    try:
+        assert app.registry._zodb_databases[""].lastTransaction()
+    finally:
+        close_app(app)
+    (line,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"
+               and r.name == "statportal.storage_check"]
+    assert line == ("the stale partial blob downloads (*.dl) could not be cleared: Permission "
+                    f"denied: {tmp_path}/cache/0x00 (the portal starts; remove them by hand "
+                    "while it is stopped)")
