@@ -31,20 +31,30 @@ begins* (``numbering_tween_factory``), so it starts from the number the previous
 committed. A commit that still conflicts on the counter (another process took a number:
 ZEO, RelStorage) is retried the same way. Registrations of one process thus queue
 instead of colliding, and processes collide only with each other's, at most one each.
+The wait is bounded by one deadline for the whole request (``TURN_TIMEOUT`` from its first
+attempt, not per attempt: ten attempts must not hold a web thread ten times as long); an
+attempt that finds it passed is answered 503 at once (``TurnTimeout``, views/overload.py).
 Outside a request (scripts, the worker) numbers are taken as before.
 """
 
 import threading
+import time
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-#: how long a retry waits for the turn before it goes on without it (seconds)
+#: how long a request (all its attempts together) may wait for the turn (seconds)
 TURN_TIMEOUT = 30
 
 _ACTIVE = "statportal.numbering.active"  # the tween runs for this request
 _HELD = "statportal.numbering.held"      # this request holds the process's turn
 _WAIT = "statportal.numbering.wait"      # its next attempt waits for the turn
+_DEADLINE = "statportal.numbering.deadline"  # monotonic time its waits end (all attempts)
+
+
+class TurnTimeout(Exception):
+    """The request waited ``TURN_TIMEOUT`` in all for the numbering's turn: answered 503
+    with ``Retry-After`` (views/overload.py), not retried (its deadline has passed)."""
 
 
 class YearCounter(Persistent):
@@ -151,9 +161,13 @@ def numbering_tween_factory(handler, registry):
 
     def numbering_tween(request):
         environ = request.environ
-        environ[_ACTIVE] = True
+        deadline = environ.setdefault(_DEADLINE, time.monotonic() + TURN_TIMEOUT)
         if environ.pop(_WAIT, False):
-            environ[_HELD] = turn.acquire(timeout=TURN_TIMEOUT)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not turn.acquire(timeout=remaining):
+                return _busy(request)
+            environ[_HELD] = True
+        environ[_ACTIVE] = True
         try:
             return handler(request)
         finally:
@@ -162,6 +176,15 @@ def numbering_tween_factory(handler, registry):
                 turn.release()
 
     return numbering_tween
+
+
+def _busy(request):
+    """The 503 of a request whose deadline passed (this tween is above the exception view
+    tween: the view is invoked here)."""
+    try:
+        raise TurnTimeout(f"no turn to take a number within {TURN_TIMEOUT} s")
+    except TurnTimeout:
+        return request.invoke_exception_view()
 
 
 def wait_after_counter_conflict(event):

@@ -26,6 +26,7 @@ from pyramid.response import Response
 from pyramid.view import exception_view_config
 from transaction.interfaces import TransientError
 
+from statportal.content.numbering import TurnTimeout
 from statportal.i18n import _
 
 log = logging.getLogger("statportal.retry")
@@ -64,11 +65,13 @@ def wants_json(request):
 
 
 @exception_view_config(TransientError)  # exception views take no permission (Pyramid)
+@exception_view_config(TurnTimeout)      # the numbering's wait ran out: not retried
 def overloaded(exc, request):
-    """503 and ``Retry-After`` (pyramid_retry discards it unless this is the last attempt)."""
-    from pyramid_retry import is_last_attempt
+    """503 and ``Retry-After`` (pyramid_retry discards it unless this is the last attempt
+    or the error is not retried)."""
+    from pyramid_retry import is_error_retryable
 
-    if is_last_attempt(request):
+    if not is_error_retryable(request, exc):
         log.warning("retries exhausted: 503 for %s %s after %s", request.method,
                     request.path_info, describe(exc))
     translate = request.localizer.translate
