@@ -209,3 +209,19 @@ def test_a_read_that_keeps_conflicting_answers_503_saying_so(served_thrice):
     assert answer.json["message"] == \
         "The page could not be read at this moment. Try again in a few seconds."
     assert ATTEMPTS["read"] == 3
+
+
+def test_a_relstorage_commit_lock_timeout_answers_503_at_once(served_thrice):
+    """RelStorage's ``UnableToAcquireCommitLockError`` is a ``StorageError``, not a
+    ``TransientError``: a 503 with ``Retry-After`` too (not a 500), and not retried (each
+    attempt would wait the commit lock's timeout again)."""
+    from tests.contention.conflicting import ATTEMPTS
+
+    answer = served_thrice.call("admin", "POST", "/++api++/@@commit-lock", {})
+    assert (answer.status, answer.headers["Retry-After"]) == (503, "2")
+    assert answer.json["errors"][0]["type"] == "busy"
+    assert ATTEMPTS["commit-lock"] == 1
+    page = served_thrice.call("admin", "POST", "/@@commit-lock", {}, accept="text/html")
+    assert page.status == 503 and "<h1>The portal is busy</h1>" in page.body.decode()
+    with open_portal(served_thrice.app) as stored:
+        assert getattr(stored, "conflict_mark", None) is None  # nothing half-done

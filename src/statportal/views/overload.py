@@ -6,7 +6,11 @@ retried by pyramid_retry (``retry.attempts``, a jittered pause ``statportal.retr
 before each). The exception view below answers the attempt that raised it; on every
 attempt but the last pyramid_retry throws that answer away and runs the request again
 (it checks ``request.exception``, which an exception view sets), so nothing is swallowed
-before the retries are spent. On the last attempt the answer stands: 503 and
+before the retries are spent. RelStorage's lock timeouts (``UnableToAcquireLockError``:
+its commit lock's, a pack's; its row locks' are ``ConflictError``s already) are answered
+the same way at once, not retried: the commit lock's is not a ``TransientError``, and each
+attempt would wait ``commit-lock-timeout`` again, holding a web thread that long each time.
+On the last attempt the answer stands: 503 and
 ``Retry-After``, a JSON error for the API, a plain page for a browser. The transaction was
 aborted (pyramid_tm aborts when an exception view answered, and a failed commit wrote
 nothing), so nothing of the request is stored.
@@ -28,6 +32,12 @@ from transaction.interfaces import TransientError
 
 from statportal.content.numbering import TurnTimeout
 from statportal.i18n import _
+
+try:  # RelStorage is an optional extra
+    from relstorage.adapters.interfaces import UnableToAcquireLockError
+except ImportError:  # pragma: no cover
+    class UnableToAcquireLockError(Exception):
+        """Never raised without RelStorage."""
 
 log = logging.getLogger("statportal.retry")
 
@@ -66,6 +76,7 @@ def wants_json(request):
 
 @exception_view_config(TransientError)  # exception views take no permission (Pyramid)
 @exception_view_config(TurnTimeout)      # the numbering's wait ran out: not retried
+@exception_view_config(UnableToAcquireLockError)  # RelStorage's lock timeouts: not retried
 def overloaded(exc, request):
     """503 and ``Retry-After`` (pyramid_retry discards it unless this is the last attempt
     or the error is not retried)."""
