@@ -41,3 +41,26 @@ def with_demo(settings):
         add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
                          materials=False)
     return app
+
+
+def requests_held(settings):
+    """The names of the requests of the portal of ``settings``, each one's files read (a
+    blob missing fails)."""
+    from statportal.testing import close_app
+
+    app = make_app(settings)
+    try:
+        with open_portal(app) as portal:
+            for item in portal["requests"].values():
+                for stored in item.files:
+                    with stored.blob.open("r") as f:
+                        assert f.read(), item.__name__
+            return set(portal["requests"].keys())
+    finally:
+        close_app(app)
+
+
+def files_of(directory):
+    """Every file under ``directory`` (symlinks followed; lock files aside) with its bytes."""
+    return sorted((str(p.relative_to(directory)), p.read_bytes())
+                  for p in directory.rglob("*") if p.is_file() and p.suffix != ".lock")

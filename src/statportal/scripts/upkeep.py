@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from statportal.scripts.app import CommandError
+from statportal.scripts.swap import put_in_place
 
 REPOSITORY = "filestorage"  # repozo's files in DIR
 BLOBS = "blobs"
@@ -146,12 +147,13 @@ def private_dirs(path):
 
 def blob_files(directory):
     """The blob files of a blob directory (and its ``.layout``), relative paths; its
-    ``tmp`` (uploads not committed yet) left out."""
+    ``tmp`` (uploads not committed yet) and hidden directories (a restore's, where the
+    blob directory is a mount point) left out."""
     directory = Path(directory)
     found = []
     for parent, dirs, names in os.walk(directory):
         if Path(parent) == directory:
-            dirs[:] = [d for d in dirs if d != "tmp"]
+            dirs[:] = [d for d in dirs if d != "tmp" and not d.startswith(".")]
         rel = Path(parent).relative_to(directory)
         found += [rel / n for n in names if n.endswith(".blob") or n == ".layout"]
     return sorted(found)
@@ -339,13 +341,20 @@ def cmd_restore(args, out):
     if manifest is None or not (directory / REPOSITORY).is_dir():
         raise CommandError(f"{directory}: not a backup made by `statportal backup` "
                            f"(no {MANIFEST})")
-    data_fs, blob_dir = storage.data_fs, storage.blob_dir
-    private_dirs(data_fs.parent)
+    configured, blob_dir = storage.data_fs, storage.blob_dir
+    private_dirs(configured.parent)
+    # A symlink's target is restored, on the volume it points to (FileStorage's index and
+    # lock stay beside the configured path).
+    data_fs = Path(os.path.realpath(configured))
+    blob_dir = Path(os.path.realpath(blob_dir)) if blob_dir else None
     # Rebuilt beside the database first: a restore that fails (no backup before --date, a
-    # damaged file, a full disk) leaves the database as it was.
+    # damaged file, a full disk) leaves the database as it was. Inside a blob directory
+    # that is a mount point: its entries will move there, renamed on its volume.
     new_fs = data_fs.with_name(f"{data_fs.name}.restoring")
-    new_blobs = blob_dir.with_name(f"{blob_dir.name}.restoring") if blob_dir else None
-    lock = hold_lock(data_fs)
+    new_blobs = None if blob_dir is None else (
+        blob_dir / ".restoring" if os.path.ismount(blob_dir)
+        else blob_dir.with_name(f"{blob_dir.name}.restoring"))
+    lock = hold_lock(configured)
     try:
         held = occupied(storage)
         if held and not args.force:
@@ -365,19 +374,11 @@ def cmd_restore(args, out):
             copied, _total = copy_blobs(directory / BLOBS, new_blobs)
             say(out, f"  {copied} blob files")
         tid = last_tid(new_fs, new_fs.stat().st_size)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        for path in (data_fs, blob_dir):
-            if held and path is not None and path.exists():
-                aside = path.with_name(f"{path.name}.before-restore-{stamp}")
-                os.replace(path, aside)
-                say(out, f"Kept {path} aside as {aside}")
-        # an empty Data.fs, a blob directory without blobs; an index of another file
-        _remove(data_fs, blob_dir, Path(f"{data_fs}.index"), Path(f"{data_fs}.tmp"))
-        os.replace(new_fs, data_fs)
-        if Path(f"{new_fs}.index").exists():
-            os.replace(f"{new_fs}.index", f"{data_fs}.index")
-        if new_blobs is not None:
-            os.replace(new_blobs, blob_dir)
+        # all or nothing; an empty Data.fs, a blob directory without blobs, an index of
+        # another file: not kept
+        for path, aside in put_in_place(new_fs, new_blobs, data_fs, configured, blob_dir,
+                                        time.strftime("%Y%m%d-%H%M%S"), keep=bool(held)):
+            say(out, f"Kept {path} aside as {aside}")
     except BaseException:
         _remove(new_fs, new_blobs, Path(f"{new_fs}.part"), Path(f"{new_fs}.index"))
         raise
