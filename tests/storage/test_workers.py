@@ -148,7 +148,7 @@ def test_two_workers_do_the_work_once(zeo_portal, smtp, smtp_port, tmp_path):
 def test_the_lease(app, frozen, caplog):
     """One holder at a time; the holder renews it; a lapsed lease is taken over; a
     holder whose process is gone (this host) loses it at once; given back, it is free."""
-    from statportal.worker.lease import Lease
+    from statportal.worker.lease import Lease, pid_space
 
     caplog.set_level(logging.INFO, logger="statportal.worker")
     db = app.registry._zodb_databases[""]
@@ -166,7 +166,7 @@ def test_the_lease(app, frozen, caplog):
     assert second.hold() and not first.hold()
     assert "lapsed at" in caplog.records[-2].getMessage()
     second.release()
-    gone = Lease(db, 60, holder=f"{socket.gethostname()}:{_dead_pid()}:gone")
+    gone = Lease(db, 60, holder=f"{socket.gethostname()}:{_dead_pid()}:gone:{pid_space()}")
     assert gone.hold()
     assert first.hold() and "its process is gone" in caplog.records[-1].getMessage()
     first.release()

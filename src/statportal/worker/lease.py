@@ -4,14 +4,18 @@ On ZEO or RelStorage a second ``statportal worker`` may be started by mistake (o
 ``--once`` beside the daemon, or ``statportal.worker.in_process = true`` in two web
 processes). Each worker holds a lease in the database before a pass: a
 :class:`WorkerLease` on the portal (``__worker_lease__``, created by the first worker in
-its own short transaction: no evolve step) naming its holder (``host:pid:token``) and
-until when it holds. A worker that finds another's lease live skips its passes and
-stands by (said once in the log); two taking a lapsed lease at once write the same
-object, so one of them conflicts and stands by. The holder renews the lease before a
-pass (and between a pass's tasks) once half of it has run, so a pass that takes a while
-keeps it; a clean stop gives it back. A killed holder's lease lapses after
-``statportal.worker.lease_seconds`` (at least three intervals); a worker restarted on
-the same host takes it at once, the process named in it being gone.
+its own short transaction: no evolve step) naming its holder
+(``host:pid:token:boot_id:pid_namespace``) and until when it holds. A worker that finds
+another's lease live skips its passes and stands by (said once in the log); two taking a
+lapsed lease at once write the same object, so one of them conflicts and stands by. The
+holder renews the lease before a pass (and between a pass's tasks) once half of it has
+run, so a pass that takes a while keeps it; a clean stop gives it back. A killed
+holder's lease lapses after ``statportal.worker.lease_seconds`` (at least three
+intervals); a worker restarted on the same host takes it at once, the process named in
+it being gone -- the same host meaning the same hostname, kernel boot and PID namespace:
+containers often share a hostname while each has PIDs of its own, where a live worker's
+pid looks gone. A holder written before the boot and namespace were recorded
+(``host:pid:token``) is left to lapse.
 
 Should two workers ever run a pass at once all the same (a lease lapsed in the middle of
 a very long task), their tasks' transactions conflict and the loser is retried against
@@ -45,15 +49,36 @@ class WorkerLease(Persistent):
 
 
 def holder_id():
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{pid_space()}"
+
+
+def pid_space():
+    """``boot_id:pid_namespace``: where this process's pid means this process (the
+    kernel's boot, the inode of its PID namespace); empty parts when unknown."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as file:
+            boot = file.read().strip()
+    except OSError:
+        boot = ""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        namespace = ""
+    return f"{boot}:{namespace}"
 
 
 def gone(holder):
-    """Whether ``holder`` names a process of this host that no longer runs (killed, or
-    stopped without giving the lease back)."""
-    host, _sep, rest = (holder or "").partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    """Whether ``holder`` names a process of this host, boot and PID namespace that no
+    longer runs (killed, or stopped without giving the lease back). Any doubt (another
+    host, an old holder without its boot and namespace, this process unable to tell its
+    own) is "no": the lease lapses by itself."""
+    parts = (holder or "").split(":")
+    if len(parts) < 5:
+        return False
+    host, pid, _token, boot, namespace = parts[:5]
+    here = pid_space()
+    if host != socket.gethostname() or not boot or not namespace \
+            or f"{boot}:{namespace}" != here or not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:
         os.kill(int(pid), 0)
