@@ -199,10 +199,11 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
                 delivery.send(sender, recipients, data)
             except (OSError, smtplib.SMTPException) as exc:
                 failed += 1
-                _mark(tm, conn, root_key, key, now, error=f"{type(exc).__name__}: {exc}"[:500])
+                _mark(tm, conn, root_key, key, max(now, utcnow()),  # the pause from now
+                      error=f"{type(exc).__name__}: {exc}"[:500])
             else:
                 sent += 1
-                _mark(tm, conn, root_key, key, now)
+                _mark(tm, conn, root_key, key, max(now, utcnow()))
     finally:
         conn.close()
     return sent, failed
@@ -238,9 +239,10 @@ def _claim(tm, conn, root_key, key, now):
 
 
 def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
-    """Record one attempt. The server has the message already when ``error`` is None, so
-    a write conflict (a Manager pressing "send again" meanwhile) is retried, never turned
-    into a second sending."""
+    """Record one attempt (``now``: when it ended, the start of the retry pause; not the
+    start of the round, which a slow server makes long past). The server has the message
+    already when ``error`` is None, so a write conflict (a Manager pressing "send again"
+    meanwhile) is retried, never turned into a second sending."""
     for _attempt in range(attempts_left):
         try:
             with tm:
