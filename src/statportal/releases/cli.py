@@ -94,7 +94,8 @@ def run_worker(args, out):
                       f"{worker.lease.standing_by}): no pass run", file=sys.stderr)
                 _deliver(registry)
                 return 0
-            result = run_pass(registry)  # a task that fails is logged and named below
+            # a task that fails is logged and named below; each is fenced by the lease
+            result = run_pass(registry, fence=worker.fence)
             report(result, out)
             _deliver(registry)
             if result.errors:

@@ -18,9 +18,11 @@ pid looks gone. A holder written before the boot and namespace were recorded
 (``host:pid:token``) is left to lapse.
 
 Should two workers ever run a pass at once all the same (a lease lapsed in the middle of
-a very long task), their tasks' transactions conflict and the loser is retried against
-the new state (``passes``): nothing is done twice. Mail has claims of its own (the
-outbox), since every worker and web process may deliver.
+a very long task), each task's transaction is fenced (``Lease.fence``): before it commits
+it reads the lease as current and finds it still this worker's, else it is aborted and
+the pass ends (``LeaseLost``); a take-over committed meanwhile makes it conflict, and its
+retry finds the lease lost. Their tasks' writes conflict too: nothing is done twice.
+Mail has claims of its own (the outbox), since every worker and web process may deliver.
 """
 
 import logging
@@ -38,6 +40,10 @@ from statportal import clock
 log = logging.getLogger("statportal.worker")
 
 LEASE_KEY = "__worker_lease__"
+
+
+class LeaseLost(Exception):
+    """A worker task's transaction found the worker lease no longer this worker's."""
 
 
 class WorkerLease(Persistent):
@@ -172,6 +178,19 @@ class Lease:
             log.info("Another worker (%s) holds the worker lease until %s: this one (%s) "
                      "stands by and runs no pass until that lease lapses.", holder,
                      expires.isoformat(timespec="seconds"), self.holder)
+
+    def fence(self, portal):
+        """In a worker task's transaction, before it commits (``portal``: its portal):
+        raise :class:`LeaseLost` unless the lease is still this worker's, and read it as
+        current, so that a take-over committed meanwhile makes this commit conflict."""
+        root = portal._p_jar.root()[self.root_key]
+        lease = getattr(root, LEASE_KEY, None)
+        holder = getattr(lease, "holder", None)
+        if holder != self.holder or self.expires is None:
+            self.expires = None
+            raise LeaseLost(f"the worker lease is no longer this worker's ({self.holder}; "
+                            f"held by {holder})")
+        root._p_jar.readCurrent(lease)
 
     def release(self):
         """Give the lease back (a clean stop): another worker may take it at once."""

@@ -3,7 +3,9 @@
 A task's transaction is retried on a write conflict by ``transaction``'s own
 ``attempts()`` (two workers at once, or a user's commit beside it): the loser is aborted
 with its mail and runs again against the new state. A task that still fails is logged
-and recorded (``PassResult.errors``); the others run all the same.
+and recorded (``PassResult.errors``); the others run all the same. On a shared database
+each task's transaction is fenced by the worker lease (``fence``: ``lease.Lease.fence``):
+a worker that lost its lease commits no task, and its pass ends.
 """
 
 import logging
@@ -14,6 +16,7 @@ from pyramid.request import Request
 from pyramid.scripting import prepare
 
 from statportal import clock
+from statportal.worker.lease import LeaseLost
 from statportal.worker.tasks import get_worker_tasks
 
 log = logging.getLogger("statportal.worker")
@@ -59,9 +62,9 @@ def base_url_of(registry, base_url=None):
     return base_url or registry.settings.get("statportal.public_url") or "http://localhost"
 
 
-def run_task(registry, task, now, base_url):
+def run_task(registry, task, now, base_url, fence=None):
     """``task`` in its own transaction, retried on a conflict; returns ``(what it
-    returned, the attempts it took)``."""
+    returned, the attempts it took)``. ``fence(portal)`` runs before each commit."""
     tm = transaction.TransactionManager(explicit=True)
     for number, attempt in enumerate(tm.attempts(ATTEMPTS), 1):
         if number > 1:
@@ -73,6 +76,8 @@ def run_task(registry, task, now, base_url):
             with attempt:
                 env = prepare(request=request, registry=registry)
                 counts = task.task(env["request"], now)
+                if fence is not None:
+                    fence(env["root"])
         finally:
             if env is not None:
                 env["closer"]()
@@ -86,11 +91,12 @@ def _runs_now(tasks, task, now):
     return last is None or (now - last).total_seconds() >= task.interval
 
 
-def run_pass(registry, now=None, base_url=None, only=None, keep=None):
+def run_pass(registry, now=None, base_url=None, only=None, keep=None, fence=None):
     """One pass at ``now`` (the clock's time by default): every task (or the ``only``
     names) in order, each committed alone; returns a :class:`PassResult`. ``keep``:
     asked before each task whether this worker still holds its lease (``lease.Lease.
-    hold``); when it no longer does, the pass ends there (``result.stopped``)."""
+    hold``); when it no longer does, the pass ends there (``result.stopped``), as it does
+    when a task's ``fence`` (``lease.Lease.fence``) finds the lease lost."""
     now = now or clock.now()
     base_url = base_url_of(registry, base_url)
     tasks = get_worker_tasks(registry)
@@ -104,7 +110,12 @@ def run_pass(registry, now=None, base_url=None, only=None, keep=None):
         result.ran.append(task.name)
         began = time.perf_counter()
         try:
-            counts, attempts = run_task(registry, task, now, base_url)
+            counts, attempts = run_task(registry, task, now, base_url, fence)
+        except LeaseLost as exc:
+            log.warning("worker task %s not committed, the pass ends: %s", task.name, exc)
+            result.ran.remove(task.name)
+            result.stopped = True
+            break
         except Exception:  # noqa: BLE001 (logged; the other tasks run, the next pass retries)
             log.exception("worker task %s failed", task.name)
             result.errors.append(task.name)
@@ -116,11 +127,11 @@ def run_pass(registry, now=None, base_url=None, only=None, keep=None):
     return result
 
 
-def run_timed(registry, now=None, base_url=None, keep=None):
+def run_timed(registry, now=None, base_url=None, keep=None, fence=None):
     """The tasks that have a due moment, alone: what the worker runs at that second."""
     return run_pass(registry, now, base_url,
                     only={task.name for task in get_worker_tasks(registry).timed()},
-                    keep=keep)
+                    keep=keep, fence=fence)
 
 
 def next_moment(registry, now):

@@ -84,6 +84,11 @@ class Worker:
             log.exception("worker: the worker lease could not be read")
             return False
 
+    @property
+    def fence(self):
+        """What fences each task's transaction (``Lease.fence``), or None (no lease)."""
+        return self.lease.fence if self.lease is not None else None
+
     def wake(self):
         """A due moment changed: compute again what to wait for."""
         self._wake.set()
@@ -103,7 +108,8 @@ class Worker:
             try:
                 # Another worker holding the lease runs this pass (see worker.lease).
                 result = (run_pass if full else run_timed)(
-                    self.registry, now, keep=self.holds_lease) if self.holds_lease() else None
+                    self.registry, now, keep=self.holds_lease,
+                    fence=self.fence) if self.holds_lease() else None
             except Exception:  # noqa: BLE001 (the worker survives; the next pass retries)
                 log.exception("worker pass failed")
             else:
@@ -142,7 +148,8 @@ class Worker:
         while not self._stop.is_set():
             now = clock.now()
             due = self._next_due(now)
-            if self._should_prepare(due, now):
+            # a worker standing by prepares nothing: the lease's holder does
+            if self._should_prepare(due, now) and self.holds_lease():
                 self._prepare(due, now)
                 continue
             until = min(full_at, due) if due is not None else full_at
