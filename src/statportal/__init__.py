@@ -57,6 +57,7 @@ def includeme(config):
     config.include("statportal.security.bodylimit")   # before anything reads a body
     config.include("statportal.security.malformed")   # a malformed body: 400
     config.include("statportal.storage_check")  # pyramid_zodbconn: storage opened, or one line
+    config.include("statportal.syntax_trees")  # template compiles one at a time (3.11)
     config.include("pyramid_chameleon")
     config.add_subscriber(_pause_before_retry, "pyramid_retry.IBeforeRetry")
     # The portal exists before anything else starts (the subscribers run in this order).

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import statportal
+from statportal.syntax_trees import parse
 
 PACKAGE = Path(statportal.__file__).resolve().parent
 CORE = ("content", "workflow", "security", "api", "views", "files", "mail", "worker",
@@ -21,7 +22,7 @@ def imported_names(path, root=PACKAGE):
     """Every module name ``path`` imports, absolute (``from . import x`` resolved)."""
     parts = ["statportal", *path.relative_to(root).parts[:-1]]
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import statportal
+from statportal.syntax_trees import parse
 
 PACKAGE = Path(statportal.__file__).resolve().parent
 
@@ -26,7 +27,7 @@ def imported(name, path, known):
     import b`` imports the module ``a.b`` when there is one, else (a name in it) ``a``."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

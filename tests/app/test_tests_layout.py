@@ -5,6 +5,8 @@ test module."""
 import ast
 from pathlib import Path
 
+from statportal.syntax_trees import parse
+
 TESTS = Path(__file__).resolve().parents[1]
 
 
@@ -17,7 +19,7 @@ def test_no_module_imports_a_test_module():
     for path in TESTS.rglob("*.py"):
         if "pkgs" in path.relative_to(TESTS).parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse(path.read_text(encoding="utf-8"))):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]

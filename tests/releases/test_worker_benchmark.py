@@ -7,6 +7,8 @@ import re
 import sys
 from pathlib import Path
 
+from statportal.syntax_trees import parse
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
@@ -18,7 +20,7 @@ def test_the_benchmark_changes_state_only_through_the_state_api():
         text = path.read_text(encoding="utf-8")
         if re.search(r"__workflow_state__|__workflow_history__|\b_record\b", text):
             offenders.append(f"{path.name}: writes the workflow's state itself")
-        for node in ast.walk(ast.parse(text)):
+        for node in ast.walk(parse(text)):
             targets = node.targets if isinstance(node, ast.Assign) else ()
             for target in (e for t in targets for e in getattr(t, "elts", [t])):
                 if isinstance(target, ast.Attribute) and target.attr == "status":

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers.questions import ask
 from tests.storage.conftest import open_storage
-from tests.storage.test_on_each_storage import with_demo
+from tests.storage.helpers import with_demo
 
 pytestmark = pytest.mark.storage
 

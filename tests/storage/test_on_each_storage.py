@@ -13,39 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from webtest import TestApp
 
-from statportal.testing import DEMO_PASSWORD, open_portal
 from tests.helpers.files import SAMPLES
 from tests.helpers.mail import deliver, outbox
 from tests.helpers.placement import REQUESTS, b64, payload
 from tests.helpers.release_worker import material_state, schedule_material
 from tests.storage.conftest import open_storage
+from tests.storage.helpers import Client, with_demo
 
 pytestmark = pytest.mark.storage
 INDUSTRY = "/official-statistics/economy/industry"
-
-
-class Client:
-    """WebTest on one application, as the demo's users."""
-
-    def __init__(self, app):
-        self.app = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en",
-                                               "REMOTE_ADDR": "127.0.0.1"})
-
-    def as_user(self, login):
-        self.app.authorization = ("Basic", (login, DEMO_PASSWORD)) if login else None
-        return self.app
-
-
-def with_demo(app):
-    """The demo's users and sections (no materials) in the app's database; its Client."""
-    from statportal.demo import add_demo_content
-
-    with open_portal(app) as portal:
-        add_demo_content(app.registry, portal, password_factory=lambda: DEMO_PASSWORD,
-                         materials=False)
-    return Client(app)
 
 
 def soon(check, seconds=5):

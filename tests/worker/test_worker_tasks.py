@@ -15,6 +15,7 @@ from pyramid.exceptions import ConfigurationConflictError, ConfigurationError
 from ZODB.POSException import ConflictError
 
 import statportal
+from statportal.syntax_trees import parse
 from statportal.testing import close_app, make_app, make_settings, open_portal
 from statportal.worker import WorkerTask, get_worker_tasks, run_pass, worker_of
 from tests.helpers.clock import NOW
@@ -159,7 +160,7 @@ FEATURES = ("releases", "incidents", "questions", "materials", "placement",
 
 
 def imported(path):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
             yield node.module
         elif isinstance(node, ast.Import):
