@@ -17,7 +17,7 @@ import logging
 import os
 import re
 from contextlib import contextmanager
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pyramid.exceptions import ConfigurationError
 from zc.lockfile import LockError
@@ -87,11 +87,10 @@ def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
     :class:`StorageInUse`). A FileStorage's other errors (a damaged file) pass through as
     they were."""
     from ZODB import DB
-    from zodburi import resolve_uri
 
     try:
         with quiet(CONNECTION_LOGGERS):
-            factory, dbkw = resolve_uri(bounded(uri, wait_seconds))
+            factory, dbkw = resolve(bounded(uri, wait_seconds))
             storage = factory()
     except LockError as exc:
         locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
@@ -116,6 +115,64 @@ def open_database(uri, dbname, dbmap, wait_seconds=WAIT_DEFAULT):
             f"{exc.strerror or type(exc).__name__}: {exc.filename}" if exc.filename else exc)
     dbkw["database_name"] = dbname
     return DB(storage, databases=dbmap, **dbkw)
+
+
+def resolve(uri):
+    """zodburi's ``(factory, dbkw)`` for ``uri``, except that a ``file://`` URI with
+    ``blobstorage_dir`` opens a FileStorage with its own blob support (``blob_dir``, as
+    ``<filestorage> blob-dir`` of a zconfig file or runzeo), not zodburi's ``BlobStorage``
+    wrapper: the wrapper's ``tpc_abort`` deletes the blob files of whatever transaction is
+    committing at that moment, so a request whose commit failed (a ConflictError, retried)
+    deleted the files of another, acknowledged, committing in another thread. Every option
+    zodburi honours is kept; both lay the blob directory out alike."""
+    from zodburi import resolve_uri
+
+    factory, dbkw = resolve_uri(uri)  # zodburi's checks and database keywords, as before
+    if uri.startswith("file://"):
+        factory = native_blobs(uri) or factory
+    return factory, dbkw
+
+
+def native_blobs(uri):
+    """The factory of ``uri``'s FileStorage with its own blobs, or None without a
+    ``blobstorage_dir``. Parsed as zodburi's file resolver does (the path not URL-decoded,
+    normalised; ``create``, ``read_only``, ``quota``, ``blobstorage_layout`` and the
+    deprecated ``demostorage``, a DemoStorage over it; ``create`` empties the blob directory
+    too, with the new empty Data.fs: the wrapper left the old files beside it)."""
+    from zodburi.resolvers import FileStorageURIResolver
+
+    path, _sep, query = uri.split("file://", 1)[1].partition("?")
+    kw, _dbkw = FileStorageURIResolver().interpret_kwargs(dict(parse_qsl(query)))
+    blob_dir = kw.pop("blobstorage_dir", None)
+    if not blob_dir:
+        return None
+    layout = kw.pop("blobstorage_layout", "automatic")
+    demo = kw.pop("demostorage", None) is not None  # zodburi: named at all, whatever value
+
+    def factory():
+        from ZODB.DemoStorage import DemoStorage
+
+        storage = file_storage_class(layout)(os.path.normpath(path), blob_dir=blob_dir, **kw)
+        return DemoStorage(base=storage) if demo else storage
+
+    return factory
+
+
+def file_storage_class(layout):
+    """FileStorage; with a ``layout`` named (not ``automatic``), one whose blob directory
+    gets it, as the wrapper's did (FileStorage's own picks the layout from what is on disk:
+    a marker, else ``bushy``). Told as a FileStorage, which it is."""
+    from ZODB.FileStorage import FileStorage
+
+    if layout == "automatic":
+        return FileStorage
+
+    class LaidOut(FileStorage):
+        def _blob_init(self, blob_dir, _layout="automatic"):
+            super()._blob_init(blob_dir, layout)
+
+    LaidOut.__name__ = LaidOut.__qualname__ = "FileStorage"
+    return LaidOut
 
 
 @contextmanager

@@ -115,8 +115,8 @@ def test_make_serve_upgrades_and_serves_an_old_var(old_var, smtp, smtp_port):
         base = f"http://127.0.0.1:{port}"
         wait_until_served(base + "/", 60, server)
         said.wait(r"\[statportal\.worker\] The release worker runs in this process "
-                  r"\(statportal\.worker\.in_process = auto; FileStorage .*Data\.fs in "
-                  r"BlobStorage\)", 10)
+                  r"\(statportal\.worker\.in_process = auto; FileStorage .*Data\.fs\)",
+                  10)
         http = Http(base, dict.fromkeys(LOGINS, DEMO_PASSWORD))
         assert http.call("GET", "/")[0] == 200
         assert http.call("GET", "/login")[0] == 200

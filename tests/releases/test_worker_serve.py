@@ -107,15 +107,27 @@ def served(tmp_path, demo_var, monkeypatch, said):
 
 
 def test_the_dev_ini_storage_is_this_process_own(tmp_path):
-    """What `zodbconn.uri` of etc/development.ini opens — a BlobStorage wrapping a
-    FileStorage — is recognised as one process's, however wrapped."""
+    """What `zodbconn.uri` of etc/development.ini opens — a FileStorage with its own blobs
+    (the portal's opener), or zodburi's BlobStorage wrapping a FileStorage — is recognised
+    as one process's, however wrapped."""
     from pyramid.paster import get_appsettings
     from ZODB.DemoStorage import DemoStorage
+
+    from statportal.storage_check import resolve
 
     ini = copy_ini(tmp_path)
     (tmp_path / "var").mkdir()
     uri = get_appsettings(str(ini))["zodbconn.uri"]
     assert uri.startswith(f"file://{tmp_path}/etc/../var/Data.fs?blobstorage_dir=")
+    factory, _dbkw = resolve(uri)
+    storage = factory()
+    try:
+        assert type(storage).__name__ == "FileStorage" and storage.blob_dir
+        own, description = own_storage(storage)
+        assert own is True and description == f"FileStorage {tmp_path}/var/Data.fs"
+        assert own_storage(DemoStorage(base=storage))[0] is True   # its changes: memory
+    finally:
+        storage.close()
     factory, _dbkw = zodburi.resolve_uri(uri)
     storage = factory()
     try:
@@ -172,7 +184,7 @@ def test_make_serve_runs_the_worker_and_says_so(served, said):
     assert len(said) == 1
     assert said[0].startswith("The release worker runs in this process "
                               "(statportal.worker.in_process = auto; FileStorage ")
-    assert "in BlobStorage" in said[0] and "a full pass every 20 s" in said[0]
+    assert "Data.fs)" in said[0] and "a full pass every 20 s" in said[0]
 
 
 def test_a_release_is_public_within_a_second_of_its_time(served):
