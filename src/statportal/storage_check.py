@@ -157,17 +157,22 @@ def server_sync(uri):
 def synced(factory):
     """``factory``'s ClientStorage with ZEO's ``server_sync`` on: set for the connections
     to come, and for the one made while it was built (ZEO reads the flag on connecting)."""
-    from statportal.storage import written_storage
-
     def open_synced():
         storage = factory()
-        client = written_storage(storage)
+        client = zeo_client(storage)
         client.server_sync = True
         if hasattr(client, "ping"):  # connected already: sync is a round trip from now on
             client.sync = client.ping
         return storage
 
     return open_synced
+
+
+def zeo_client(storage):
+    """The ClientStorage in ``storage`` (itself, or the base of a ``demostorage``)."""
+    while type(storage).__name__ != "ClientStorage" and getattr(storage, "base", None):
+        storage = storage.base
+    return storage
 
 
 def native_blobs(uri):
@@ -196,20 +201,58 @@ def native_blobs(uri):
 
 
 def file_storage_class(layout):
-    """FileStorage; with a ``layout`` named (not ``automatic``), one whose blob directory
-    gets it, as the wrapper's did (FileStorage's own picks the layout from what is on disk:
-    a marker, else ``bushy``). Told as a FileStorage, which it is."""
+    """FileStorage with its own blobs, as the portal wants it (told as a FileStorage, which
+    it is): the blob directory laid out as ``layout`` names (not ``automatic``: FileStorage
+    picks it from what is on disk, a marker, else ``bushy``), as the wrapper's was; and three
+    of FileStorage's ways with blobs made safe:
+
+    - a missing Data.fs beside a blob directory holding files is refused: FileStorage would
+      create the file and empty the directory (a volume that did not mount, a typo in the
+      path after moving ``var/``: every request's files gone, an empty portal started);
+    - the blob files a transaction stored before a ConflictError in ``store`` (before its
+      vote, the usual conflict under load) are removed at its abort: FileStorage removes
+      them only after a vote, and its pack never finds them;
+    - a pack deletes the unreachable blob files instead of moving them, with hard links to
+      the live ones, into ``<blob_dir>.old`` (only freed at the next pack; failing half-way
+      with EXDEV when the blob directory is a mount point or a symbolic link)."""
     from ZODB.FileStorage import FileStorage
 
-    if layout == "automatic":
-        return FileStorage
+    class PortalFileStorage(FileStorage):
+        def __init__(self, file_name, create=False, read_only=False, blob_dir=None, **kw):
+            if blob_dir and not create and not read_only and not os.path.exists(file_name):
+                refuse_blobs_without_data(file_name, blob_dir)
+            super().__init__(file_name, create=create, read_only=read_only,
+                             blob_dir=blob_dir, **kw)
 
-    class LaidOut(FileStorage):
         def _blob_init(self, blob_dir, _layout="automatic"):
             super()._blob_init(blob_dir, layout)
 
-    LaidOut.__name__ = LaidOut.__qualname__ = "FileStorage"
-    return LaidOut
+        def _abort(self):
+            super()._abort()
+            self._blob_tpc_abort()  # after a vote a no-op: FileStorage's own did it
+
+        def _remove_blob_files_tagged_for_removal_during_pack(self):
+            keep, self.pack_keep_old = self.pack_keep_old, False
+            try:
+                super()._remove_blob_files_tagged_for_removal_during_pack()
+            finally:
+                self.pack_keep_old = keep
+
+    PortalFileStorage.__name__ = PortalFileStorage.__qualname__ = "FileStorage"
+    return PortalFileStorage
+
+
+def refuse_blobs_without_data(file_name, blob_dir):
+    """A :class:`StorageUnavailable` when ``blob_dir`` holds committed blob files while
+    ``file_name`` does not exist."""
+    count = sum(1 for _dir, _dirs, files in os.walk(blob_dir)
+                for name in files if name.endswith(".blob"))
+    if count:
+        raise StorageUnavailable(
+            f"the storage {file_name} does not exist, but its blob directory {blob_dir} "
+            f"holds {count} blob file(s): a wrong path, or a volume that is not mounted? "
+            "Nothing was changed; correct zodbconn.uri (a new, empty portal needs an empty "
+            "blob directory)")
 
 
 @contextmanager

@@ -103,7 +103,8 @@ def test_the_portal_reads_blobs_the_wrapper_wrote(tmp_path):
     assert (tmp_path / "blobs" / ".layout").read_text() == "bushy"
     factory, dbkw = resolve(uri)
     storage = factory()
-    assert type(storage) is FileStorage and storage.fshelper.layout_name == "bushy"
+    assert isinstance(storage, FileStorage) and type(storage).__name__ == "FileStorage"
+    assert storage.fshelper.layout_name == "bushy"
     db = DB(storage, **dbkw)
     try:
         conn = db.open()
@@ -163,8 +164,86 @@ def test_make_app_opens_filestorage_s_own_blobs(tmp_path):
     try:
         db = app.registry._zodb_databases[""]
         storage = db.storage
-        assert type(storage) is FileStorage and storage.blob_dir == str(tmp_path / "blobs")
+        assert isinstance(storage, FileStorage) and type(storage).__name__ == "FileStorage"
+        assert storage.blob_dir == str(tmp_path / "blobs")
         own, description = own_storage(storage)
         assert own is True and description == f"FileStorage {tmp_path}/Data.fs"
     finally:
         close_app(app)
+
+
+def blob_files(directory):
+    return sorted(p.relative_to(directory) for p in directory.rglob("*.blob"))
+
+
+def open_portal_db(tmp_path, blobs=None):
+    blobs = blobs or tmp_path / "blobs"
+    factory, dbkw = resolve(f"file://{tmp_path}/Data.fs?blobstorage_dir={blobs}")
+    return DB(factory(), **dbkw)
+
+
+def test_a_missing_data_fs_beside_blob_files_is_refused_and_nothing_is_deleted(tmp_path):
+    from statportal.storage_check import StorageUnavailable
+
+    db = open_portal_db(tmp_path)
+    commit_blob(db, "report", b"a request's file")
+    db.close()
+    (tmp_path / "Data.fs").rename(tmp_path / "Data.fs.elsewhere")  # a volume not mounted
+    before = blob_files(tmp_path / "blobs")
+    assert len(before) == 1
+    with pytest.raises(StorageUnavailable, match=r"holds 1 blob file\(s\)"):
+        open_portal_db(tmp_path)
+    assert blob_files(tmp_path / "blobs") == before
+    assert not (tmp_path / "Data.fs").exists()
+
+
+def test_a_new_portal_with_an_empty_blob_directory_starts(tmp_path):
+    (tmp_path / "blobs").mkdir()
+    db = open_portal_db(tmp_path)
+    try:
+        commit_blob(db, "first", b"first file")
+    finally:
+        db.close()
+    assert len(blob_files(tmp_path / "blobs")) == 1
+
+
+def test_the_blob_of_a_commit_that_conflicts_in_store_is_removed(tmp_path):
+    from persistent.mapping import PersistentMapping
+
+    db = open_portal_db(tmp_path)
+    try:
+        with db.transaction() as conn:
+            conn.root()["requests"] = PersistentMapping()
+            conn.root()["count"] = 0
+        loser = transaction.TransactionManager()
+        conn = db.open(loser)
+        loser.begin()
+        blob = Blob()
+        with blob.open("w") as f:
+            f.write(b"an upload whose commit conflicts")
+        conn.root()["requests"]["late"] = blob  # stored before the root, which conflicts
+        conn.root()["count"] = 2
+        with db.transaction() as other:
+            other.root()["count"] = 1
+        with pytest.raises(ConflictError):
+            loser.commit()
+        loser.abort()
+        conn.close()
+        assert blob_files(tmp_path / "blobs") == []  # FileStorage's own kept it for good
+    finally:
+        db.close()
+
+
+def test_a_pack_deletes_the_old_blob_files_and_keeps_no_old_tree(tmp_path):
+    db = open_portal_db(tmp_path)
+    try:
+        for revision in range(4):
+            commit_blob(db, "report", f"revision {revision}".encode())
+        assert len(blob_files(tmp_path / "blobs")) == 4
+        db.pack(days=0)
+        assert len(blob_files(tmp_path / "blobs")) == 1
+        assert not (tmp_path / "blobs.old").exists()  # freed now, not at the next pack
+        with db.transaction() as conn:
+            assert conn.root()["report"].open().read() == b"revision 3"
+    finally:
+        db.close()
