@@ -13,6 +13,7 @@ from email.utils import formatdate, make_msgid
 import transaction
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
+from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
 from statportal.content.base import utcnow
@@ -238,12 +239,20 @@ def _claim(tm, conn, root_key, key, now):
         return None
 
 
+# A storage server out of reach (ZEO's ClientDisconnected, a TransientError) while an
+# attempt is recorded: waited for this long in all, as ZEO reconnects by itself.
+DISCONNECTED_PAUSES = (0.5, 1, 2, 4, 8, 15)
+
+
 def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
     """Record one attempt (``now``: when it ended, the start of the retry pause; not the
     start of the round, which a slow server makes long past). The server has the message
     already when ``error`` is None, so a write conflict (a Manager pressing "send again"
-    meanwhile) is retried, never turned into a second sending."""
-    for _attempt in range(attempts_left):
+    meanwhile) is retried, never turned into a second sending; so is a storage server out
+    of reach for a moment (a ZEO client with ``server_sync`` asks it as each transaction
+    begins), after a pause: unrecorded, the mail would go again once its claim lapsed."""
+    conflicts, pauses = 0, iter(DISCONNECTED_PAUSES)
+    while conflicts < attempts_left:
         try:
             with tm:
                 portal = conn.root()[root_key]
@@ -269,7 +278,7 @@ def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
                     log.warning("mail %s not delivered (attempt %d): %s", key, mail.attempts,
                                 error)
                 return
-        except ConflictError:
+        except TransientError as exc:
             # A failed commit leaves its transaction open (explicit mode): end it first.
             from transaction.interfaces import NoTransaction
 
@@ -277,5 +286,13 @@ def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
                 tm.abort()
             except NoTransaction:
                 pass
-            continue
+            if isinstance(exc, ConflictError):
+                conflicts += 1
+                continue
+            pause = next(pauses, None)
+            if pause is None:
+                log.error("mail %s: could not record the attempt, the storage is out of "
+                          "reach: %s", key, exc)
+                return
+            time.sleep(pause)
     log.error("mail %s: could not record the attempt after %d conflicts", key, attempts_left)
