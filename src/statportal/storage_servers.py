@@ -169,17 +169,24 @@ class PostgresServer:
     def dsn(self, dbname):
         return f"dbname='{dbname}' host='127.0.0.1' port={self.port} user='postgres'"
 
-    def create_database(self, dbname):
+    def _execute(self, statement):
+        """One statement outside a transaction (CREATE and DROP DATABASE need that)."""
         import psycopg2
 
         conn = psycopg2.connect(self.dsn("postgres"))
         conn.autocommit = True
         try:
             with conn.cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{dbname}"')
+                cursor.execute(statement)
         finally:
             conn.close()
+
+    def create_database(self, dbname):
+        self._execute(f'CREATE DATABASE "{dbname}"')
         return self.dsn(dbname)
+
+    def drop_database(self, dbname):
+        self._execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 @contextmanager

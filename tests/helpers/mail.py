@@ -16,3 +16,22 @@ def outbox(app):
 
     with open_portal(app) as portal:
         return [(m.state, m.attempts, m.last_error) for m in (get_outbox(portal) or {}).values()]
+
+
+def outbox_db(keys, queued_at):
+    """A database in memory whose portal (a plain mapping under ``statportal``) has one
+    queued mail per key, queued at ``queued_at``: the outbox on its own, without an app."""
+    import ZODB
+    from persistent.mapping import PersistentMapping
+
+    from statportal.mail.outbox import OutgoingMail, get_outbox, get_pending, make_message
+
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = conn.root()["statportal"] = PersistentMapping()
+        for key in keys:
+            get_outbox(portal, create=True)[key] = OutgoingMail(
+                make_message("portal@example.org", "someone@example.org", key, "body"),
+                queued_at)
+            get_pending(portal).insert(key)
+    return db

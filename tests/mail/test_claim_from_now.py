@@ -4,30 +4,18 @@ leave the next mail open to a second sender while it is being sent (review of is
 
 from datetime import timedelta
 
-import ZODB
-from persistent.mapping import PersistentMapping
-
 from statportal.mail import outbox
 from statportal.mail.outbox import (
-    OutgoingMail,
     deliver_pending,
-    get_outbox,
-    get_pending,
-    make_message,
 )
+from tests.helpers.mail import outbox_db
 
 
 def test_a_slow_round_does_not_let_a_second_sender_send_the_same_mail(monkeypatch):
     t0 = outbox.utcnow()
     clock = {"now": t0}
     monkeypatch.setattr(outbox, "utcnow", lambda: clock["now"])
-    db = ZODB.DB(None)
-    with db.transaction() as conn:
-        portal = conn.root()["statportal"] = PersistentMapping()
-        for key in ("a", "b"):
-            get_outbox(portal, create=True)[key] = OutgoingMail(
-                make_message("portal@example.org", "someone@example.org", key, "body"), t0)
-            get_pending(portal).insert(key)
+    db = outbox_db(("a", "b"), t0)
     sent = []
 
     class Second:

@@ -5,18 +5,13 @@ would be tried again at once, without its pause (review of issue 19)."""
 
 from datetime import timedelta
 
-import ZODB
-from persistent.mapping import PersistentMapping
-
 from statportal.mail import outbox
 from statportal.mail.outbox import (
     RETRY_PAUSES,
-    OutgoingMail,
     deliver_pending,
     get_outbox,
-    get_pending,
-    make_message,
 )
+from tests.helpers.mail import outbox_db
 
 SLOW = timedelta(minutes=3)  # longer than the first pause
 
@@ -25,13 +20,7 @@ def test_the_retry_pause_runs_from_the_failed_attempt(monkeypatch):
     t0 = outbox.utcnow()
     clock = {"now": t0}
     monkeypatch.setattr(outbox, "utcnow", lambda: clock["now"])
-    db = ZODB.DB(None)
-    with db.transaction() as conn:
-        portal = conn.root()["statportal"] = PersistentMapping()
-        for key in ("a", "b"):
-            get_outbox(portal, create=True)[key] = OutgoingMail(
-                make_message("portal@example.org", "someone@example.org", key, "body"), t0)
-            get_pending(portal).insert(key)
+    db = outbox_db(("a", "b"), t0)
 
     class TimingOut:
         def send(self, sender, recipients, data):

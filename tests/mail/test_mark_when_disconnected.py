@@ -4,12 +4,11 @@ as each transaction begins): unrecorded, it would be sent again once its claim l
 (review of issue 19)."""
 
 import transaction
-import ZODB
-from persistent.mapping import PersistentMapping
 from ZEO.Exceptions import ClientDisconnected
 
 from statportal.mail import outbox
-from statportal.mail.outbox import OutgoingMail, get_outbox, get_pending, make_message
+from statportal.mail.outbox import get_outbox
+from tests.helpers.mail import outbox_db
 
 
 class OutOfReach(transaction.TransactionManager):
@@ -26,15 +25,6 @@ class OutOfReach(transaction.TransactionManager):
         return super().begin()
 
 
-def queued_mail(db):
-    with db.transaction() as conn:
-        portal = conn.root()["statportal"] = PersistentMapping()
-        get_outbox(portal, create=True)["a"] = OutgoingMail(
-            make_message("portal@example.org", "someone@example.org", "a", "body"),
-            outbox.utcnow())
-        get_pending(portal).insert("a")
-
-
 def mark_sent(db, failures):
     tm = OutOfReach(failures)
     conn = db.open(transaction_manager=tm)
@@ -49,8 +39,7 @@ def mark_sent(db, failures):
 def test_a_sent_mail_is_recorded_after_the_server_comes_back(monkeypatch):
     pauses = []
     monkeypatch.setattr(outbox.time, "sleep", pauses.append)
-    db = ZODB.DB(None)
-    queued_mail(db)
+    db = outbox_db(["a"], outbox.utcnow())
     assert mark_sent(db, failures=3) == "sent"
     assert pauses == list(outbox.DISCONNECTED_PAUSES[:3])
     db.close()
@@ -58,8 +47,7 @@ def test_a_sent_mail_is_recorded_after_the_server_comes_back(monkeypatch):
 
 def test_a_server_that_never_comes_back_is_logged_not_raised(monkeypatch, caplog):
     monkeypatch.setattr(outbox.time, "sleep", lambda seconds: None)
-    db = ZODB.DB(None)
-    queued_mail(db)
+    db = outbox_db(["a"], outbox.utcnow())
     assert mark_sent(db, failures=100) == "queued"
     assert "the storage is out of reach" in caplog.text
     db.close()

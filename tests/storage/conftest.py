@@ -45,18 +45,9 @@ def pg():
 @pytest.fixture
 def pg_dsn(pg):
     """The DSN of a fresh, empty database of the session's cluster, dropped afterwards."""
-    import psycopg2
-
     name = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = pg.create_database(name)
-    yield dsn
-    conn = psycopg2.connect(pg.dsn("postgres"))
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    yield pg.create_database(name)
+    pg.drop_database(name)
 
 
 @pytest.fixture
