@@ -1,0 +1,165 @@
+"""The embargo of an indicator's data: an import bound to a release of the calendar.
+
+- ``binding``: the release entry an import names (``release``), or an ``EditError`` naming
+  ``release`` (not found, not a release, cancelled, already published): the import checks it
+  before anything is stored.
+- ``bind``: the vintage just stored for that release is remembered on the entry
+  (``entry.data_vintages``: ``{"indicator": path, "vintage": number}``), so that the
+  calendar knows the release holds data. The releases feature does not import taldau: it
+  only keeps the list (read with a default: entries stored before have none).
+- ``on_published`` / ``on_cancelled``: the entry's ``publish`` transition makes its
+  vintages public in the same transaction that releases its materials; ``cancel`` cancels
+  them. A postponed entry keeps them embargoed (nothing to do: its time moved).
+"""
+
+from persistent.list import PersistentList
+
+from statportal.content.editing import EditError
+from statportal.content.paths import find_by_path, path_of, root_of
+from statportal.i18n import _
+
+WORKER = "system:worker"
+OPEN = ("provisional", "confirmed")
+
+
+def binding(request, indicator, release_path):
+    """The ``ReleaseEntry`` at ``release_path`` an import of ``indicator`` is bound to, or
+    None for no release (empty). Raises ``EditError`` naming ``release``."""
+    if release_path in (None, ""):
+        return None
+    if not isinstance(release_path, str) or not release_path.startswith("/"):
+        raise EditError(_("The release is a path of the calendar, such as "
+                          "/calendar/2027/gdp-q1."), "release")
+    entry = find_by_path(root_of(indicator), release_path.rstrip("/") or "/")
+    if entry is None:
+        raise EditError(_("No release at ${path}.", mapping={"path": release_path}),
+                        "release", type="not_found")
+    if getattr(entry, "__content_type__", None) != "ReleaseEntry":
+        raise EditError(_("${path} is not a release of the calendar.",
+                          mapping={"path": release_path}), "release", type="not_a_release")
+    if entry.status == "cancelled":
+        raise EditError(_("The release ${path} is cancelled: its data would never be "
+                          "published.", mapping={"path": release_path}), "release",
+                        type="cancelled")
+    if entry.status == "published":
+        raise EditError(_("The release ${path} is already published: import without a "
+                          "release to publish the data now.",
+                          mapping={"path": release_path}), "release", type="published")
+    return entry
+
+
+def waits(entry, now):
+    """Whether data bound to ``entry`` waits (is embargoed) at ``now``: the entry is still
+    to come out (a provisional one waits for its confirmation)."""
+    from statportal.releases.embargo import waits as release_waits
+
+    return release_waits(entry, now)
+
+
+def data_vintages(entry):
+    """The entry's ``[{"indicator": path, "vintage": number}]`` (empty for an entry that
+    holds no data, or stored before issue 20)."""
+    return getattr(entry, "data_vintages", None) or ()
+
+
+def bind(request, indicator, vintage, entry, now=None):
+    """Remember on ``entry`` that ``vintage`` of ``indicator`` (stored ``embargoed``) waits
+    for it. An import for a confirmed release whose time has come (a late import) is
+    released at once, as a late placement is: with whatever of the entry still waits, and
+    the entry is marked published with its delay (its ``publish`` makes the data public)."""
+    from statportal import clock
+
+    if entry is None:
+        return
+    if getattr(entry, "data_vintages", None) is None:
+        entry.data_vintages = PersistentList()
+    entry.data_vintages.append({"indicator": path_of(indicator), "vintage": vintage.number})
+    now = now or clock.now()
+    if not waits(entry, now):
+        release_now(request.registry, entry, now)
+
+
+def release_now(registry, entry, now):
+    """Release ``entry`` at ``now`` through the releases feature's own functions: its
+    waiting placements (``release_entry`` marks it published when it releases any), then
+    the entry itself when it is still open. Returns the number of vintages published."""
+    from statportal.releases import embargo as releases_embargo
+    from statportal.releases import entries
+
+    before = len(embargoed_of(entry))
+    if entry.status == "confirmed" and entry.pending():
+        releases_embargo.release_entry(registry, entry, now)
+    if entry.status in OPEN:
+        entries.mark_published(entry, now)  # its transition reindexes the entry
+    publish_data(entry, now)  # already done by the publish transition; kept idempotent
+    return before
+
+
+def vintages_of(entry):
+    """``(indicator, vintage)`` of the entry's data, those still found."""
+    portal = root_of(entry)
+    found = []
+    for item in data_vintages(entry):
+        indicator = find_by_path(portal, item["indicator"])
+        for vintage in getattr(indicator, "vintages", None) or ():
+            if vintage.number == item["vintage"]:
+                found.append((indicator, vintage))
+    return found
+
+
+def embargoed_of(entry):
+    """The entry's vintages still embargoed."""
+    return [(ind, v) for ind, v in vintages_of(entry) if v.state == "embargoed"]
+
+
+def publish_data(entry, now):
+    """Make the entry's embargoed vintages public at ``now``; returns how many."""
+    from statportal.taldau.store import publish_vintage
+
+    done = 0
+    for _indicator, vintage in embargoed_of(entry):
+        publish_vintage(vintage, now)
+        done += 1
+    return done
+
+
+def cancel_data(entry, now):
+    from statportal.taldau.store import cancel_vintage
+
+    done = 0
+    for _indicator, vintage in embargoed_of(entry):
+        cancel_vintage(vintage, now)
+        done += 1
+    return done
+
+
+def _moment(event):
+    """The release's moment: ``mark_published`` sets ``published_at`` before it fires."""
+    from statportal import clock
+
+    at = event.entry.get("time") if isinstance(event.entry, dict) else None
+    return getattr(event.object, "published_at", None) or at or clock.now()
+
+
+def on_published(event):
+    """AfterTransition ``release_entry``/``publish``: its vintages go public with it."""
+    if getattr(event.object, "__content_type__", None) == "ReleaseEntry":
+        publish_data(event.object, _moment(event))
+
+
+def on_cancelled(event):
+    """AfterTransition ``release_entry``/``cancel``: its vintages will never be public."""
+    from statportal import clock
+
+    if getattr(event.object, "__content_type__", None) == "ReleaseEntry":
+        at = event.entry.get("time") if isinstance(event.entry, dict) else None
+        cancel_data(event.object, at or clock.now())
+
+
+def includeme(config):
+    from statportal.workflow.events import AfterTransition
+
+    config.add_subscriber(on_published, AfterTransition, workflow="release_entry",
+                          transition="publish")
+    config.add_subscriber(on_cancelled, AfterTransition, workflow="release_entry",
+                          transition="cancel")
