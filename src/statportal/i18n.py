@@ -88,8 +88,14 @@ def format_datetime(request, value):
     )
 
 
-def format_number(request, value):
-    return format_decimal(value, locale=request.locale_name)
+def format_number(request, value, decimals=None):
+    """A number in the request's language; ``decimals`` fixes the digits after the mark
+    (data tables write each value with their data's decimals: 12,50 not 12,5)."""
+    if decimals is None:
+        return format_decimal(value, locale=request.locale_name)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=request.locale_name,
+                          decimal_quantization=True)
 
 
 def format_size(request, size, translate=None):

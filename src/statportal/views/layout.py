@@ -169,8 +169,8 @@ class Layout:
     def datetime(self, value):
         return format_datetime(self.request, value)
 
-    def number(self, value):
-        return format_number(self.request, value)
+    def number(self, value, decimals=None):
+        return format_number(self.request, value, decimals)
 
     def role_title(self, name):
         from statportal.security.roles import get_roles
