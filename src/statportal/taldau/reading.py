@@ -1,0 +1,207 @@
+"""Reading an import's file into a frame of text: a CSV (UTF-8 with or without BOM, or
+Windows-1251; separated by ``,``, ``;`` or tabs) or an .xlsx workbook (its first sheet),
+told apart by their bytes, not their names.
+
+The frame holds every cell as text (``str``), as written: the checks (``importing``) name
+what was written. Its index is the spreadsheet row (the header is row 1; blank rows are
+skipped but keep their numbers). ``frame.attrs``: ``kind`` (``csv`` or ``xlsx``),
+``protected`` (the CSV that ``statportal disclosure protect`` writes: ``shown`` and
+``status`` columns, no ``value``) and ``decimal_comma`` (True for a CSV separated by
+semicolons, where ``1,234`` is 1.234; False for commas; None when it cannot be told).
+"""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime
+
+import numpy
+import pandas as pd
+
+from statportal.i18n import _
+
+#: The statuses of the published CSV of ``statportal disclosure protect``.
+PROTECTED_STATUS = {"published": 0, "primary": 1, "secondary": 2}
+
+
+class ImportRefused(ValueError):
+    """The file was not imported: ``errors`` (the first ``importing.MAX_ERRORS``, in row
+    order, each ``{"field", "row", "column", "message"}``) and ``total`` (all of them)."""
+
+    def __init__(self, errors, total=None):
+        super().__init__(errors)
+        self.errors = list(errors)
+        self.total = len(self.errors) if total is None else total
+
+
+DELIMITERS = (",", ";", "\t")
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_rows(filename, data):
+    """The frame of ``data`` (bytes of the file called ``filename``); ``ImportRefused``
+    (one error naming ``file``) when it is neither a CSV nor an .xlsx workbook."""
+    if data[:4] == b"PK\x03\x04":
+        frame = _read_xlsx(filename, data)
+        frame.attrs["kind"], frame.attrs["decimal_comma"] = "xlsx", None
+    else:
+        frame = _read_csv(filename, data)
+    columns = list(frame.columns)
+    frame.attrs["protected"] = "shown" in columns and "status" in columns and \
+        "value" not in columns
+    frame.attrs["filename"] = filename
+    return frame
+
+
+def _refuse(filename, message, row=None, column=None):
+    return ImportRefused([{"field": "file", "row": row, "column": column,
+                           "message": message}])
+
+
+def _not_a_table(filename):
+    return _refuse(filename, _(
+        "${file} is neither a CSV file nor an .xlsx workbook: save it as one of them.",
+        mapping={"file": filename or "?"}))
+
+
+# -- CSV --------------------------------------------------------------------------------
+def _encoding(filename, data):
+    """``(encoding, first line)``: UTF-8 when every byte decodes so, else Windows-1251."""
+    if b"\x00" in data[:65536] or data[:8] == OLE2:
+        raise _not_a_table(filename)
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            header = data.decode(encoding).split("\n", 1)[0]   # the whole file is checked
+            return encoding, header
+        except UnicodeDecodeError:
+            continue
+    raise _refuse(filename, _("${file} is neither UTF-8 nor Windows-1251 text.",
+                              mapping={"file": filename or "?"}))
+
+
+def _read_csv(filename, data):
+    encoding, header_line = _encoding(filename, data)
+    if not header_line.strip():
+        raise _refuse(filename, _("The first row must name the columns."), row=1)
+    delimiter = max(DELIMITERS, key=header_line.count)
+    header = [name.strip() for name in next(csv.reader([header_line],
+                                                       delimiter=delimiter))]
+    _check_names(filename, header)
+    try:
+        # Codes, periods and statuses repeat: categories hold each text once.
+        frame = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=delimiter, header=0,
+                            names=header, dtype={name: str if name in ("value", "shown")
+                                                 else "category" for name in header},
+                            keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, index_col=False, engine="c")
+    except pd.errors.ParserError as exc:
+        raise _refuse(filename, _("The row cannot be read: ${reason}.", mapping={
+            "reason": str(exc).replace("Error tokenizing data. C error: ", "").strip()}),
+            row=_row_of(str(exc))) from None
+    except pd.errors.EmptyDataError:
+        raise _refuse(filename, _("The first row must name the columns."), row=1) from None
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    frame.attrs["kind"] = "csv"
+    frame.attrs["decimal_comma"] = {";": True, ",": False}.get(delimiter)
+    return _without_blank_rows(frame)
+
+
+def _row_of(message):
+    """The spreadsheet row a pandas parser error names (its "line" counts from 1, its
+    "row" from 0)."""
+    line = re.search(r"line (\d+)", message)
+    if line:
+        return int(line.group(1))
+    row = re.search(r"row (\d+)", message)
+    return int(row.group(1)) + 1 if row else None
+
+
+def _check_names(filename, header):
+    seen = set()
+    for name in header:
+        if not name:
+            raise _refuse(filename, _("A column has no name in the first row."), row=1)
+        if name in seen:
+            raise _refuse(filename, _("The column ${column} is named twice.",
+                                      mapping={"column": name}), row=1, column=name)
+        seen.add(name)
+
+
+def _without_blank_rows(frame):
+    if not len(frame.columns) or not len(frame):
+        return frame
+    blank = _blank_rows(frame)
+    return frame[~blank] if blank.any() else frame
+
+
+def _blank_rows(frame):
+    """Rows with nothing in any cell, looked at only where the first cell is empty."""
+    candidates = frame.iloc[:, 0].str.strip() == ""
+    blank = candidates.copy()
+    if candidates.any():
+        part = frame[candidates]
+        blank[candidates] = part.apply(lambda column: column.str.strip() == "").all(axis=1)
+    return blank
+
+
+# -- xlsx -------------------------------------------------------------------------------
+def _read_xlsx(filename, data):
+    from openpyxl import load_workbook
+
+    from statportal.files.policy import ZIP_MAX_UNPACKED, unpacked_size
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        is_workbook = False
+    size = unpacked_size(data) if is_workbook else None
+    if size is None or size > ZIP_MAX_UNPACKED:
+        raise _not_a_table(filename)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 (any failure to read is the file's fault)
+        raise _refuse(filename, _("${file}: the workbook cannot be read.",
+                                  mapping={"file": filename or "?"})) from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        header = [_cell_text(v).strip() for v in (header or ())]
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            raise _refuse(filename, _("The first row must name the columns."), row=1)
+        _check_names(filename, header)
+        width = len(header)
+        cells, numbers = [[] for _name in header], []
+        for number, row in enumerate(rows, start=2):
+            texts = [_cell_text(v) for v in row[:width]]
+            if not any(t.strip() for t in texts):
+                continue
+            texts += [""] * (width - len(texts))
+            for column, value in zip(cells, texts, strict=True):
+                column.append(value)
+            numbers.append(number)
+    finally:
+        book.close()
+    return pd.DataFrame({name: pd.Series(column, dtype=str)
+                         for name, column in zip(header, cells, strict=True)}
+                        ).set_axis(pd.Index(numbers, dtype="int64"))
+
+
+def _cell_text(value):
+    """A cell as text: numbers as Python writes them back (``1234.5``; whole ones without
+    ``.0``), a date on the first of a month as that month (Excel turns ``2026-10`` into
+    a date), other dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        # Positional, to ten decimals at most (as read_number reads): 0.1 + 0.2 is 0.3.
+        return numpy.format_float_positional(round(value, 10), trim="-")
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        return f"{day.year}-{day.month:02d}" if day.day == 1 else day.isoformat()
+    return str(value)
