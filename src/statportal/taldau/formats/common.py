@@ -1,0 +1,129 @@
+"""What the writers share: the texts in the asked language, the rounded values, the masks
+of confidential and missing cells, the long form's index columns, the file name."""
+
+import re
+from datetime import UTC
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import numpy
+
+from statportal.disclosure.output import FOOTNOTE
+from statportal.i18n import LANGUAGES, _, interpolate, timezone, translate_for
+
+#: the store's status codes (statportal.taldau.store), repeated here so that a format
+#: needs nothing but the result
+NONE, PRIMARY, SECONDARY, PROVISIONAL, REVISED = 0, 1, 2, 3, 4
+STATUS_TEXT = numpy.array(["", "X", "X", "p", "r"], dtype=object)
+
+DEFAULT_AGENCY = "KZ_BNS"
+AGENCY_SETTING = "statportal.data.sdmx_agency"
+
+#: the notes beside ``X`` (FOOTNOTE, translated already), ``p`` and ``r``
+PROVISIONAL_NOTE = _("p – provisional data.")
+REVISED_NOTE = _("r – revised data.")
+
+
+class Context:
+    """The language of the texts a format adds, their translation, the zone of times and
+    the SDMX agency: the application's when a registry is given."""
+
+    def __init__(self, lang, registry=None):
+        self.lang = lang if lang in LANGUAGES else "en"
+        self.registry = registry
+        settings = getattr(registry, "settings", None) or {}
+        self.agency = settings.get(AGENCY_SETTING) or DEFAULT_AGENCY
+        self.zone = timezone(settings)
+
+    def translate(self, message):
+        if self.registry is None:
+            return interpolate(message)
+        return translate_for(self.registry, message, self.lang)
+
+    @property
+    def footnote(self):
+        return FOOTNOTE[self.lang]
+
+
+def masks(result):
+    """``(confidential, missing)`` boolean arrays shaped like the values: a confidential
+    cell is never missing (it is X), a missing one is NaN without a confidential status."""
+    status = numpy.asarray(result.status, dtype=numpy.uint8)
+    confidential = (status == PRIMARY) | (status == SECONDARY)
+    missing = numpy.isnan(result.values) & ~confidential
+    return confidential, missing
+
+
+def decimals_of(result):
+    """The digits to write after the point: ``result.decimals``, 0 when None or below,
+    at most 12 (what a float64 holds beside a large whole part)."""
+    return min(max(int(result.decimals or 0), 0), 12)
+
+
+def rounded(result):
+    """The values rounded to ``decimals`` by the rule of the published tables
+    (``Table.units``: the value's shortest decimal text, rounded half to even, so 2.675
+    is 2.68 with two decimals, where a float multiplication gives 2.67), as the float
+    nearest that decimal (``7471.9``); NaN at confidential cells whatever the array held,
+    ``0.0`` never ``-0.0``. Vectorised; only the cells within a hair of a half are
+    rounded again one by one, exactly."""
+    values = numpy.array(result.values, dtype=numpy.float64)
+    decimals = decimals_of(result)
+    scale = 10.0 ** decimals
+    scaled = values * scale
+    units = numpy.rint(scaled)
+    with numpy.errstate(invalid="ignore"):
+        halfway = numpy.abs(numpy.abs(scaled - numpy.trunc(scaled)) - 0.5) <= \
+            numpy.abs(scaled) * 1e-14 + 1e-12
+    for index in zip(*numpy.nonzero(halfway), strict=True):
+        exact = Decimal(repr(float(values[index]))).scaleb(decimals)
+        units[index] = float(exact.to_integral_value(ROUND_HALF_EVEN))
+    values = units / scale + 0.0
+    confidential, _missing = masks(result)
+    values[confidential] = numpy.nan
+    return values
+
+
+def texts(result, values=None):
+    """The rounded values as text with exactly ``decimals`` digits (``"120.0"``, ``"7"``),
+    ``"X"`` at confidential cells, ``""`` at missing ones; a flat object array."""
+    values = rounded(result) if values is None else values
+    confidential, missing = (m.ravel() for m in masks(result))
+    flat = values.ravel()
+    out = numpy.full(flat.shape, "", dtype=object)
+    present = ~(confidential | missing)
+    if present.any():
+        out[present] = numpy.char.mod(f"%.{decimals_of(result)}f", flat[present])
+    out[confidential] = "X"
+    return out
+
+
+def long_codes(result, which="codes"):
+    """``{dimension code: flat array of member codes (or labels)}`` of every cell in the
+    values' (C) order: the long form's index columns, by repeat and tile, no loop per
+    cell."""
+    shape = [len(dim.codes) for dim in result.dims]
+    total = int(numpy.prod(shape)) if shape else 0
+    columns = {}
+    after = total
+    for axis, dim in enumerate(result.dims):
+        after //= max(shape[axis], 1)
+        members = numpy.asarray(getattr(dim, which), dtype=object)
+        before = total // (after * max(shape[axis], 1)) if total else 0
+        columns[dim.code] = numpy.tile(numpy.repeat(members, after), before)
+    return columns
+
+
+def iso_utc(moment):
+    """An aware or naive-UTC datetime as ``2026-10-15T04:00:00Z``; None stays None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def filename(result, extension):
+    """``<id>.<extension>`` made of ASCII letters, digits, ``-``, ``_`` and ``.`` only, safe
+    in a Content-Disposition header; ``data`` when the id leaves nothing."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", result.indicator_id or "").strip("._")
+    return f"{stem or 'data'}.{extension}"
