@@ -78,6 +78,7 @@ def includeme(config):
     config.include("statportal.releases")
     config.include("statportal.incidents")
     config.include("statportal.questions")
+    config.include("statportal.taldau")
     config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")

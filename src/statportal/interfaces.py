@@ -106,6 +106,10 @@ class IQuestionLimits(Interface):
     """The limits on the public's questions (``statportal.questions.limits``)."""
 
 
+class IDataLimits(Interface):
+    """The limit on the public's requests to the data API (``statportal.taldau.limits``)."""
+
+
 class IMailSender(Interface):
     """The running mail sender (``statportal.mail.sender``); ``kick()`` wakes it."""
 
@@ -141,3 +145,8 @@ class IReferenceSearch(Interface):
 class IHomePanels(Interface):
     """What other features show on the home page (``config.add_home_panel``;
     ``statportal.materials.home.HomePanels``): the release calendar's next releases."""
+
+
+class IFixedPlaces(Interface):
+    """The fixed places features add at the portal's root beside the core's
+    (``config.add_fixed_place``; ``statportal.content.places.FixedPlaces``)."""

@@ -102,7 +102,7 @@ def test_make_serve_upgrades_and_serves_an_old_var(old_var, smtp, smtp_port):
     started = time.monotonic()
     evolved = command("statportal.scripts.cli", "evolve", str(ini))
     assert evolved.returncode == 0, evolved.stderr
-    assert "6 step(s) applied" in evolved.stdout, evolved.stdout
+    assert "7 step(s) applied" in evolved.stdout, evolved.stdout
     assert time.monotonic() - started < 60
     again = command("statportal.scripts.cli", "evolve", str(ini))
     assert again.stdout.startswith("Nothing to evolve"), again.stdout

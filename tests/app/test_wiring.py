@@ -75,9 +75,10 @@ def test_root_factory_creates_portal_in_a_fresh_database(tmp_path):
         conn.close()
         response = TestApp(app).get("/++api++/")
         assert response.json["@type"] == "Portal"
-        # Of the fixed places the calendar, incidents and Q&A are for the public.
+        # Of the fixed places the calendar, the data service, incidents and Q&A are for
+        # the public.
         assert sorted(item["id"] for item in response.json["items"]) == [
-            "calendar", "incidents", "questions"]
+            "calendar", "data", "incidents", "questions"]
         with open_portal(app) as portal:
             assert "requests" in portal and "principals" in portal
     finally:

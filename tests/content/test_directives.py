@@ -58,6 +58,10 @@ def step(portal, registry):
     return None
 
 
+def provider(portal):
+    return []
+
+
 class Thing:
     pass
 
@@ -122,6 +126,16 @@ CASES = {
                         lambda c, t: c.add_home_panel("extra", panel,
                                                       "statportal.materials:templates/home.pt",
                                                       order="first")]),
+    "add_material_panel": ("statportal material panels",
+                           lambda c, t: c.add_material_panel(
+                               "extra", panel, "statportal.materials:templates/home.pt"),
+                           [lambda c, t: c.add_material_panel(
+                               "", panel, "statportal.materials:templates/home.pt"),
+                            lambda c, t: c.add_material_panel(
+                                "extra", panel, "statportal.materials:templates/no.pt"),
+                            lambda c, t: c.add_material_panel(
+                                "extra", panel, "statportal.materials:templates/home.pt",
+                                order="first")]),
     "add_disclosure_validator": ("statportal disclosure validators",
                                  lambda c, t: c.add_disclosure_validator("extra", factory),
                                  [lambda c, t: c.add_disclosure_validator("extra", 42),
@@ -170,10 +184,31 @@ CASES = {
                         lambda c, t: c.add_worker_task("extra", task, interval=60),
                         [lambda c, t: c.add_worker_task("extra", "no.such.task"),
                          lambda c, t: c.add_worker_task("", task)]),
+    "add_currency_watch": ("statportal currency watches",
+                           lambda c, t: c.add_currency_watch("extra", provider),
+                           [lambda c, t: c.add_currency_watch("extra", "no.such.watch"),
+                            lambda c, t: c.add_currency_watch("", provider),
+                            lambda c, t: c.add_currency_watch("extra", 42)]),
+    "add_embargo_probe_targets": ("statportal embargo probe targets",
+                                  lambda c, t: c.add_embargo_probe_targets("extra", provider),
+                                  [lambda c, t: c.add_embargo_probe_targets("extra",
+                                                                            "no.such.provider"),
+                                   lambda c, t: c.add_embargo_probe_targets("", provider),
+                                   lambda c, t: c.add_embargo_probe_targets("extra", 42)]),
     "add_evolve_step": ("statportal evolve steps",
                         lambda c, t: c.add_evolve_step("extra_pkg", step, 1),
                         [lambda c, t: c.add_evolve_step("extra_pkg", step, "one"),
                          lambda c, t: c.add_evolve_step("extra_pkg", "no.such.step", 1)]),
+    "add_fixed_place": ("statportal fixed places",
+                        lambda c, t: c.add_fixed_place("extra", "Container", {"en": "Extra"}),
+                        [lambda c, t: c.add_fixed_place("", "Container", {"en": "Extra"}),
+                         lambda c, t: c.add_fixed_place("requests", "Container",
+                                                        {"en": "Extra"}),
+                         lambda c, t: c.add_fixed_place("@extra", "Container", {"en": "X"}),
+                         lambda c, t: c.add_fixed_place("extra", "Container", "Extra"),
+                         lambda c, t: c.add_fixed_place("extra", "Container", {"de": "X"}),
+                         lambda c, t: c.add_fixed_place("extra", "NoSuchType",
+                                                        {"en": "Extra"})]),
     "add_openapi_operation": ("statportal openapi operations",
                               lambda c, t: c.add_openapi_operation("/{path}/@extra", "get",
                                                                    summary="Extra"),

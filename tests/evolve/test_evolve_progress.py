@@ -74,5 +74,6 @@ def test_statportal_evolve_prints_progress_under_the_long_steps(tmp_path, monkey
     placement = by_step["statportal.placement 1"]  # the requests' new indexes, filled
     assert [line.rsplit(" (", 1)[0] for line in placement] == [
         f"  {n} of 3 placement requests" for n in (1, 2, 3)]
-    assert lines[-1].startswith("6 step(s) applied")
+    assert not by_step["statportal.taldau 1"]       # /data added (issue 20): one line
+    assert lines[-1].startswith("7 step(s) applied")
 

@@ -201,7 +201,7 @@ def add_openapi_operation(config, path, method, **operation):
 def context_prefix(registry, context):
     """Where objects of ``context`` are: ``""`` (the portal), ``/requests`` (a fixed place)
     or ``/{path}`` (anywhere)."""
-    from statportal.content.resources import FIXED_PLACES
+    from statportal.content.places import all_places
 
     if not isinstance(context, type):
         return "/{path}"
@@ -210,9 +210,9 @@ def context_prefix(registry, context):
              if isinstance(info.factory, type) and issubclass(info.factory, context)}
     if names == {"Portal"}:
         return ""
-    places = [place for place, (type_name, _title) in FIXED_PLACES.items()
-              if type_name in names]
-    if len(places) == 1 and names <= {FIXED_PLACES[places[0]][0]}:
+    fixed = all_places(registry)  # the core's and the features' (add_fixed_place)
+    places = [place for place, (type_name, _title) in fixed.items() if type_name in names]
+    if len(places) == 1 and names <= {fixed[places[0]][0]}:
         return "/" + places[0]
     return "/{path}"
 

@@ -22,6 +22,7 @@ def includeme(config):
     from statportal.content import registry, schemas
 
     config.include(registry)
+    config.include("statportal.content.places")  # add_fixed_place, for the features
     _count_tree_changes(config)
     config.add_content_type(
         "Portal", Portal, schemas.container_schema, title=_("Portal"),

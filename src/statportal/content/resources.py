@@ -36,7 +36,9 @@ class Portal(LocalRolesMixin, Folder):
     reserved_names = ROOT_VIEW_NAMES
 
     def sections(self):
-        return [(name, obj) for name, obj in self.items() if name not in FIXED_PLACES]
+        # a feature's fixed place (config.add_fixed_place, e.g. /data) is no section either
+        return [(name, obj) for name, obj in self.items()
+                if name not in FIXED_PLACES and not getattr(obj, "__is_fixed__", False)]
 
 
 class Section(LocalRolesMixin, Folder):
@@ -51,8 +53,10 @@ class Container(Folder):
 
 
 def bootstrap_portal(registry):
-    """A new Portal with its fixed places (not yet stored)."""
+    """A new Portal with its fixed places, the core's and those features registered
+    (``config.add_fixed_place``), not yet stored."""
     from statportal.content.registry import get_content_registry
+    from statportal.interfaces import IFixedPlaces
 
     content = get_content_registry(registry)
     portal = content.create("Portal", title={
@@ -67,6 +71,9 @@ def bootstrap_portal(registry):
         "kk": "Пайдаланушылар", "ru": "Пользователи", "en": "Users"}), send_events=False)
     principals.add("groups", content.create("Groups", title={
         "kk": "Топтар", "ru": "Группы", "en": "Groups"}), send_events=False)
+    registered = registry.queryUtility(IFixedPlaces)  # (content.places imports this module)
+    for name, (type_name, title) in (registered.places if registered else {}).items():
+        portal.add(name, content.create(type_name, title=title), send_events=False)
     return portal
 
 

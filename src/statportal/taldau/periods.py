@@ -1,0 +1,71 @@
+"""Periods as whole numbers: one ordinal per period, so a cube's time axis sorts and
+compares as integers (numpy arrays of int32) and the ISO text is made only for output.
+
+annual ``2026`` → 2026; quarterly ``2026-Q3`` → 2026*4 + 2; monthly ``2026-10`` →
+2026*12 + 9. The three scales never mix: an indicator has one periodicity.
+"""
+
+import re
+from datetime import date
+
+PERIODICITIES = ("monthly", "quarterly", "annual")
+#: Periods per year of each periodicity.
+PER_YEAR = {"annual": 1, "quarterly": 4, "monthly": 12}
+#: Years outside this range are typing errors (a period 20026), not statistics.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+_PATTERNS = {
+    "annual": re.compile(r"(\d{4})"),
+    "quarterly": re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE),
+    "monthly": re.compile(r"(\d{4})-(\d{2})"),
+}
+_EXAMPLES = {"annual": "2026", "quarterly": "2026-Q3", "monthly": "2026-10"}
+
+
+class PeriodError(ValueError):
+    """A period that is malformed or does not fit the indicator's periodicity."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _check_periodicity(periodicity):
+    if periodicity not in PER_YEAR:
+        raise PeriodError(f"Unknown periodicity {periodicity!r} (one of "
+                          f"{', '.join(PERIODICITIES)}).")
+
+
+def ordinal(text, periodicity):
+    """The ordinal of ``text`` (``2026``, ``2026-Q3``, ``2026-10``) at ``periodicity``."""
+    _check_periodicity(periodicity)
+    value = str(text).strip() if isinstance(text, str | int) else None
+    match = _PATTERNS[periodicity].fullmatch(value) if value is not None else None
+    if match is None:
+        raise PeriodError(f"{text!r} is not a {periodicity} period (like "
+                          f"{_EXAMPLES[periodicity]}).")
+    year = int(match.group(1))
+    sub = int(match.group(2)) if periodicity != "annual" else 1
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"{text!r}: the year is not between {FIRST_YEAR} and {LAST_YEAR}.")
+    if periodicity == "monthly" and not 1 <= sub <= 12:
+        raise PeriodError(f"{text!r}: there is no month {sub}.")
+    return year * PER_YEAR[periodicity] + sub - 1
+
+
+def label(number, periodicity):
+    """The ISO text of an ordinal (what ``ordinal`` reads back)."""
+    _check_periodicity(periodicity)
+    year, sub = divmod(int(number), PER_YEAR[periodicity])
+    if periodicity == "annual":
+        return f"{year:04d}"
+    if periodicity == "quarterly":
+        return f"{year:04d}-Q{sub + 1}"
+    return f"{year:04d}-{sub + 1:02d}"
+
+
+def first_day(number, periodicity):
+    """The first day of the period (a chart's x position, SDMX's start)."""
+    _check_periodicity(periodicity)
+    year, sub = divmod(int(number), PER_YEAR[periodicity])
+    return date(year, 1 + sub * (12 // PER_YEAR[periodicity]), 1)

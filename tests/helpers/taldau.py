@@ -1,0 +1,95 @@
+"""Helpers of the Taldau tests (issue 20): indicator payloads for the JSON API, and
+indicators with given observations written through the store (no import involved)."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from statportal.testing import open_portal
+
+DATA = "/++api++/data"
+#: A time earlier than any test's clock: vintages written "before" the test.
+LONG_AGO = datetime(2026, 1, 5, 4, 0, tzinfo=UTC)
+
+REGIONS = (("KZ", "", ("Қазақстан", "Казахстан", "Kazakhstan")),
+           ("KZ-AST", "KZ", ("Астана", "Астана", "Astana")),
+           ("KZ-ALA", "KZ", ("Алматы", "Алматы", "Almaty")),
+           ("KZ-KAR", "KZ", ("Қарағанды облысы", "Карагандинская область",
+                             "Karaganda region")))
+SEXES = (("T", "", ("Барлығы", "Всего", "Total")),
+         ("M", "T", ("Ерлер", "Мужчины", "Men")),
+         ("F", "T", ("Әйелдер", "Женщины", "Women")))
+
+
+def tr(kk, ru, en):
+    return {"kk": kk, "ru": ru, "en": en}
+
+
+def dimension(code, title, members):
+    """``members``: ``(code, parent, (kk, ru, en))`` each."""
+    return {"code": code, "title": tr(*title),
+            "hierarchy": [{"code": c, "parent": p, "label": tr(*label)}
+                          for c, p, label in members]}
+
+
+def indicator_payload(**changes):
+    """A monthly indicator by region and sex, as ``POST /data`` takes it."""
+    data = {"@type": "Indicator", "id": "wages", "code": "WAGE_AVG",
+            "title": tr("Орташа жалақы", "Средняя заработная плата", "Average wage"),
+            "definition": tr("Бір қызметкердің орташа айлық жалақысы.",
+                             "Среднемесячная заработная плата одного работника.",
+                             "Average monthly wage of one employee."),
+            "unit_of_measure": tr("теңге", "тенге", "tenge"),
+            "periodicity": "monthly",
+            "dimensions": [dimension("region", ("Өңір", "Регион", "Region"), REGIONS),
+                           dimension("sex", ("Жыныс", "Пол", "Sex"), SEXES)],
+            "section": "/official-statistics/economy",
+            "unit": "/orgunits/labour-statistics",
+            "executor_email": "labour@stat.example.kz",
+            "source": tr("ҰСБ", "БНС", "BNS"),
+            "methodology_url": "https://stat.gov.kz/methodology/wages",
+            "decimals": 1}
+    data.update(changes)
+    return data
+
+
+def columns_for(indicator, values, periods, status=None):
+    """Store columns of a full cube: ``values`` shaped ``[members of each dim…, periods]``
+    (NaN: no observation), ``periods`` the ordinals of the last axis; ``status`` the
+    same shape (uint8) or None. Cells with NaN and no status are left out."""
+    values = np.asarray(values, dtype=np.float64)
+    status = (np.zeros(values.shape, dtype=np.uint8) if status is None
+              else np.asarray(status, dtype=np.uint8))
+    keep = ~np.isnan(values) | (status != 0)
+    index = np.nonzero(keep)
+    columns = {dim: index[i].astype(np.int32)
+               for i, dim in enumerate(indicator.dimension_codes())}
+    columns["period"] = np.asarray(periods, dtype=np.int32)[index[-1]]
+    columns["value"] = values[keep]
+    columns["status"] = status[keep]
+    return columns
+
+
+def make_indicator(app, path, *, periodicity="annual", dimensions=(), values=None,
+                   periods=(), status=None, embargoed=False, now=LONG_AGO, **fields):
+    """An indicator at ``path`` (its parent exists) with one vintage of ``values`` (if
+    given) written through ``store.add_vintage``; returns nothing (read it in a new
+    transaction). ``dimensions``: as ``dimension()`` makes them."""
+    from statportal.taldau.store import add_vintage
+
+    from statportal.content.paths import find_by_path
+    from statportal.content.registry import get_content_registry
+
+    parent_path, name = path.rsplit("/", 1)
+    with open_portal(app) as portal:
+        indicator = get_content_registry(app.registry).create(
+            "Indicator", title=fields.pop("title", {"en": name}))
+        indicator.code = fields.pop("code", name.upper())
+        indicator.periodicity = periodicity
+        indicator.set_dimensions(dimensions)
+        for key, value in fields.items():
+            setattr(indicator, key, value)
+        find_by_path(portal, parent_path).add(name, indicator, send_events=False)
+        if values is not None:
+            add_vintage(indicator, columns_for(indicator, values, periods, status),
+                        filename=f"{name}.csv", actor="test", now=now, embargoed=embargoed)
