@@ -36,3 +36,19 @@ class TestAddBodyLimit:
         assert limits.refusing("POST", "/questions", 10) is None
         intr = config.registry.introspector.get("statportal body limits", "x")
         assert intr["paths"] == ("/questions",) and intr["max_bytes"] == 10
+
+    def test_a_double_star_stands_for_one_or_more_segments(self):
+        from statportal.security.bodylimit import get_body_limits
+
+        config = self._config()
+        config.add_body_limit("deep", paths=("/data/**/@import", "/data/**/@@import"),
+                              max_bytes=10)
+        config.commit()
+        limits = get_body_limits(config.registry)
+        for path in ("/data/gdp/@import", "/data/topic/sub/gdp/@import",
+                     "/data/gdp/@@import", "/data/t/gdp/import", "/++api++/data/gdp/@import"):
+            assert limits.refusing("POST", path, 11).name == "deep", path
+            assert limits.refusing("POST", path, 10) is None, path
+        for path in ("/data/@import", "/data/gdp", "/data/gdp/@data", "/other/gdp/@import",
+                     "/data/gdp/@import/more"):
+            assert limits.refusing("POST", path, 11) is None, path

@@ -1,4 +1,5 @@
-"""One error envelope for the JSON API: ``{"message", "errors": [{field, message, type}]}``."""
+"""One error envelope for the JSON API: ``{"message", "errors": [{field, message, type}]}``;
+an error about a place in a file also carries ``row`` and ``column`` (an import's)."""
 
 from pyramid.response import Response
 
@@ -12,7 +13,8 @@ def json_error(request, status, message, errors=None):
     body = {"message": message, "errors": [
         {"field": e.get("field"), "message": translate(e["message"]),
          "type": e.get("type", STATUS_TYPES.get(status, "error")),
-         **({"location": e["location"]} if e.get("location") is not None else {})}
+         **({"location": e["location"]} if e.get("location") is not None else {}),
+         **{key: e[key] for key in ("row", "column") if key in e}}
         for e in (errors or [{"message": message}])
     ]}
     response = Response(json_body=body, status=status, charset="utf-8")

@@ -160,13 +160,26 @@ def _traversed(path, api=False):
 
 def _covers(paths, segments, view):
     """Whether a request to ``segments`` reaches one of ``paths``: the same resource or
-    view, or a limited view (configured as ``@@name``) with a subpath."""
+    view, or a limited view (configured as ``@@name``) with a subpath. A ``**`` segment
+    stands for one or more segments (``/data/**/@import``: that view of any object
+    somewhere under ``/data``)."""
     for limited, limited_view in paths:
+        if "**" in limited:
+            if _globbed(limited, segments):
+                return True
+            continue
         if segments == limited:
             return True
         if limited_view and segments[:len(limited)] == limited:
             return True
     return False
+
+
+def _globbed(limited, segments):
+    at = limited.index("**")
+    head, tail = limited[:at], limited[at + 1:]
+    return len(segments) > len(head) + len(tail) and segments[:len(head)] == head and \
+        segments[len(segments) - len(tail):] == tail
 
 
 def get_body_limits(registry):
