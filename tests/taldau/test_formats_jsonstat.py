@@ -6,10 +6,14 @@ import math
 from datetime import datetime
 
 import pyjstat.pyjstat as pyjstat
+import pytest
 
 from statportal.disclosure.output import FOOTNOTE
 from statportal.taldau.formats import render
 from tests.helpers.taldau_results import SECRET, expected_cells, sample_result
+
+# pyjstat's Dataset.write calls its own deprecated from_json_stat
+pytestmark = pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")
 
 
 def body_of(result, lang="kk"):

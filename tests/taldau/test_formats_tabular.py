@@ -68,6 +68,7 @@ def test_xlsx_table_holds_numbers_x_and_the_footnote():
     book = load(body)
     table = book.worksheets[0]
     assert table.title == SHEET_TITLE["ru"]
+    assert table.freeze_panes == "C2"  # the header row and the two label columns stay
     rows = list(table.iter_rows())
     assert [c.value for c in rows[0]] == ["Өңір", "Жыныс", *PERIODS]
     assert all(c.font.b for c in rows[0])

@@ -76,6 +76,7 @@ def xlsx_bytes(result, context):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET_TITLE[context.lang])
@@ -87,6 +88,10 @@ def xlsx_bytes(result, context):
         cell.font = bold
         return cell
 
+    # labels readable without widening the columns; headers and labels stay in view
+    for column in range(1, len(rows_dims) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 28
+    sheet.freeze_panes = f"{get_column_letter(len(rows_dims) + 1)}2"
     sheet.append([header(dim.label) for dim in rows_dims] +
                  [header(label) for label in period.labels])
     width = len(period.codes)
@@ -150,6 +155,8 @@ def _metadata(book, result, context):
 
     title = context.translate(METADATA_TITLE).translate(SHEET_NAME_FORBIDDEN)[:31]
     sheet = book.create_sheet(title.strip() or "Metadata")
+    # widths before the first row: a write-only sheet writes its columns with it
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 24, 60
     rows = [(label, getattr(result, attribute)) for attribute, label in METADATA_ROWS]
     rows.append((UPDATED, _when(result.updated, context)))
     if result.asof is not None:
