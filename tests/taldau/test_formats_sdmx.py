@@ -66,3 +66,4 @@ def test_the_agency_comes_from_the_setting_and_ids_are_sdmx_ids():
     assert structure_id(result, Context("kk", Registry()).agency) == "KZ_STAT:______1(1.0)"
     body = render(sample_result(), "sdmx-csv", "kk", registry=Registry())[0]
     assert b"KZ_STAT:WAGE_AVG(1.0)" in body
+    assert structure_id(sample_result(), "ESTAT.KZ bns") == "ESTAT.KZ_bns:WAGE_AVG(1.0)"

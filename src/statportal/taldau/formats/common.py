@@ -97,18 +97,17 @@ def texts(result, values=None):
     return out
 
 
-def long_codes(result, which="codes"):
-    """``{dimension code: flat array of member codes (or labels)}`` of every cell in the
-    values' (C) order: the long form's index columns, by repeat and tile, no loop per
-    cell."""
-    shape = [len(dim.codes) for dim in result.dims]
+def long_codes(dims, which="codes"):
+    """``{dimension code: flat array of member codes (or labels)}`` of every cell of the
+    array the ``dims`` span, in its (C) order: the long form's index columns, made by
+    repeat and tile, no loop per cell."""
+    shape = [len(dim.codes) for dim in dims]
     total = int(numpy.prod(shape)) if shape else 0
-    columns = {}
-    after = total
-    for axis, dim in enumerate(result.dims):
-        after //= max(shape[axis], 1)
+    columns, after = {}, total
+    for size, dim in zip(shape, dims, strict=True):
+        after //= max(size, 1)
+        before = total // (after * max(size, 1)) if total else 0
         members = numpy.asarray(getattr(dim, which), dtype=object)
-        before = total // (after * max(shape[axis], 1)) if total else 0
         columns[dim.code] = numpy.tile(numpy.repeat(members, after), before)
     return columns
 

@@ -23,6 +23,7 @@ import numpy
 import pandas
 
 from statportal.taldau.formats.common import (
+    DEFAULT_AGENCY,
     PRIMARY,
     PROVISIONAL,
     REVISED,
@@ -39,6 +40,8 @@ VERSION = "1.0"
 def structure_id(result, agency):
     """``KZ_BNS:GDP_Q(1.0)``."""
     flow = re.sub(r"[^A-Za-z0-9_@$-]", "_", result.code or result.indicator_id) or "DATA"
+    # an agency id may be nested with dots (SDMX's NestedNCNameIDType)
+    agency = re.sub(r"[^A-Za-z0-9_.-]", "_", agency) or DEFAULT_AGENCY
     return f"{agency}:{flow}({VERSION})"
 
 
@@ -46,7 +49,7 @@ def write(result, context, _name):
     confidential, missing = (m.ravel() for m in masks(result))
     keep = ~missing
     status = numpy.asarray(result.status, dtype=numpy.uint8).ravel()[keep]
-    codes = long_codes(result, "codes")
+    codes = long_codes(result.dims)
     columns = {"STRUCTURE": "dataflow", "STRUCTURE_ID": structure_id(result, context.agency),
                "ACTION": "I"}
     for dim in result.dims[:-1]:

@@ -45,7 +45,7 @@ def write(result, context, name):
 
 
 def csv_bytes(result):
-    codes, labels = long_codes(result, "codes"), long_codes(result, "labels")
+    codes, labels = long_codes(result.dims), long_codes(result.dims, "labels")
     names, columns = [], []
     for dim in result.dims:
         names += [dim.code, f"{dim.code}_label"]
@@ -101,7 +101,7 @@ def xlsx_bytes(result, context):
     decimals = decimals_of(result)
     formats = {0: number_format(decimals), PROVISIONAL: number_format(decimals) + '" p"',
                REVISED: number_format(decimals) + '" r"'}
-    labels = long_codes(_without_period(result), "labels")
+    labels = long_codes(rows_dims, "labels")
     label_rows = list(zip(*(labels[dim.code].tolist() for dim in rows_dims), strict=True)) \
         if rows_dims else [()] * values.shape[0]
     numbers, kinds = values.tolist(), _kinds(status, confidential, missing).tolist()
@@ -141,13 +141,6 @@ def _kinds(status, confidential, missing):
     kinds[missing] = _EMPTY
     kinds[confidential] = _X
     return kinds
-
-
-def _without_period(result):
-    """The result without its last (time) dimension, for the rows' labels."""
-    from dataclasses import replace
-
-    return replace(result, dims=result.dims[:-1])
 
 
 def _metadata(book, result, context):
