@@ -8,6 +8,10 @@ releases is one)::
 A panel is ``panel(context, request) -> dict | None``: the values of its template, or None
 when it has nothing to show to this user. Panels show in ``order`` (then by name), above
 the newest materials.
+
+``config.add_material_panel`` registers the same kind of panel for each material's page
+(``context`` is the material), below its files: the data service's indicators of the
+material's section is one.
 """
 
 from dataclasses import dataclass
@@ -22,6 +26,8 @@ class HomePanel:
     panel: object
     template: str
     order: int
+    #: the page it shows on: "home" or "material"
+    page: str = "home"
 
 
 class HomePanels:
@@ -29,10 +35,11 @@ class HomePanels:
         self.panels = {}
 
     def add(self, panel):
-        self.panels[panel.name] = panel
+        self.panels[(panel.page, panel.name)] = panel
 
-    def ordered(self):
-        return sorted(self.panels.values(), key=lambda p: (p.order, p.name))
+    def ordered(self, page="home"):
+        return sorted((p for p in self.panels.values() if p.page == page),
+                      key=lambda p: (p.order, p.name))
 
 
 def get_home_panels(registry):
@@ -47,9 +54,18 @@ def add_home_panel(config, name, panel, template, order=100):
     """Register (or replace, by name) a panel of the home page: ``panel(context, request)``
     (or its dotted name) gives the values of ``template`` (a Chameleon asset spec), or
     None to show nothing."""
+    _add_panel(config, "add_home_panel", "home", name, panel, template, order)
+
+
+def add_material_panel(config, name, panel, template, order=100):
+    """Register (or replace, by name) a panel of every material's page, as
+    ``add_home_panel`` does for the home page (``context``: the material)."""
+    _add_panel(config, "add_material_panel", "material", name, panel, template, order)
+
+
+def _add_panel(config, directive, page, name, panel, template, order):
     from statportal.directives import check_name, resolve
 
-    directive = "add_home_panel"
     check_name(directive, name)
     panel = resolve(config, directive, name, panel, "panel")
     if not isinstance(template, str) or ":" not in template or not template.endswith(".pt"):
@@ -59,19 +75,19 @@ def add_home_panel(config, name, panel, template, order=100):
         raise ConfigurationError(f"{directive} {name!r}: no template at {template!r}")
     if not isinstance(order, int) or isinstance(order, bool):
         raise ConfigurationError(f"{directive} {name!r}: order must be an integer")
-    found = HomePanel(name, panel, template, order)
+    found = HomePanel(name, panel, template, order, page)
 
     def register():
         get_home_panels(config.registry).add(found)
 
-    intr = config.introspectable("statportal home panels", name, name,
-                                 "statportal home panel")
+    intr = config.introspectable(f"statportal {page} panels", name, name,
+                                 f"statportal {page} panel")
     intr.update(panel=panel, template=template, order=order)
-    config.action(("statportal-home-panel", name), register, introspectables=(intr,))
+    config.action((f"statportal-{page}-panel", name), register, introspectables=(intr,))
 
 
-def rendered_panels(context, request):
-    """The HTML of each panel that has something to show, in order."""
+def rendered_panels(context, request, page="home"):
+    """The HTML of each panel of ``page`` that has something to show, in order."""
     from pyramid.renderers import render
 
     from statportal.interfaces import IHomePanels
@@ -80,7 +96,7 @@ def rendered_panels(context, request):
     if found is None:
         return []
     html = []
-    for panel in found.ordered():
+    for panel in found.ordered(page):
         values = panel.panel(context, request)
         if values is not None:
             html.append(render(panel.template, values, request=request))

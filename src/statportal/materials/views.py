@@ -168,7 +168,15 @@ def material_page(context, request):
         "versions": len(context.versions) if may_see_versions(request) else 0,
         "format_size": lambda size: format_size(request, size),
         "declaration": declaration(request, context),
+        "panels": material_panels(context, request),
     }
+
+
+def material_panels(context, request):
+    """The other features' panels of a material's page (``add_material_panel``)."""
+    from statportal.materials.home import rendered_panels
+
+    return rendered_panels(context, request, page="material")
 
 
 def declaration(request, material):
