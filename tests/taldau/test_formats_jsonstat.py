@@ -96,8 +96,11 @@ def test_whole_numbers_are_written_as_integers():
 
 
 def test_no_status_no_updated_no_note_when_there_are_none():
-    result = sample_result(status=[[[0] * 3] * 2] * 3, updated=None, notes=[],
-                           values=[[[1.0] * 3] * 2] * 3)
+    result = sample_result(status=[[[0] * 3] * 2] * 3, updated=None, notes=[], source="",
+                           values=[[[1.0] * 3] * 2] * 3, code="")
     data = json.loads(body_of(result))
     assert "status" not in data and "updated" not in data and "note" not in data
+    assert "source" not in data
+    # no code: the metric's one category is the indicator's id
+    assert data["dimension"]["ContentsCode"]["category"]["index"] == {"wages": 0}
     assert data["value"] == [1.0] * 18

@@ -37,9 +37,9 @@ def dataset(result, context):
         unit = {"decimals": decimals_of(result)}
         if result.unit:
             unit["label"] = result.unit
+        code = result.code or result.indicator_id
         dimension[CONTENTS] = {"label": result.title, "category": {
-            "index": {result.code: 0}, "label": {result.code: result.title},
-            "unit": {result.code: unit}}}
+            "index": {code: 0}, "label": {code: result.title}, "unit": {code: unit}}}
         ids.insert(max(len(ids) - 1, 0), CONTENTS)
         role["metric"] = [CONTENTS]
     dimension = {code: dimension[code] for code in ids}
@@ -62,7 +62,7 @@ def dataset(result, context):
         notes.append(context.footnote)
     if notes:
         body["note"] = notes
-    for key in ("updated", "status"):
+    for key in ("source", "updated", "status"):
         if not body[key]:
             del body[key]
     return body
