@@ -150,3 +150,8 @@ class IHomePanels(Interface):
 class IFixedPlaces(Interface):
     """The fixed places features add at the portal's root beside the core's
     (``config.add_fixed_place``; ``statportal.content.places.FixedPlaces``)."""
+
+
+class ICubeCache(Interface):
+    """The data service's bounded cache of indicator cubes (``statportal.data.cached_cubes``;
+    ``statportal.taldau.cube.get_cube_cache(registry)``)."""

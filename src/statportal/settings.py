@@ -58,6 +58,10 @@ DEFAULTS = {
     "statportal.questions.per_address_per_hour": "10",
     "statportal.questions.per_email_per_day": "5",
     "statportal.questions.edms_address": "",
+    # the data API (statportal.taldau): the largest selection, the public's pace
+    "statportal.data.max_cells": "200000",
+    "statportal.data.requests_per_minute": "120",
+    "statportal.data.cached_cubes": "8",   # indicators' cubes kept per process (an LRU)
     "statportal.body_limit_kb": "1024",
     "statportal.upload_dir": "",
     "statportal.upload_keep_minutes": "120",

@@ -173,3 +173,32 @@ def test_the_edit_form_saves_what_it_shows(app, testapp, demo):
     found = testapp.get(f"{DATA}/wages").json
     assert found["code"] == "WAGE_AVG_2"
     assert found["dimensions"] == indicator_payload()["dimensions"]
+
+
+def test_stored_data_keep_the_codes_in_their_places(app, testapp, demo):
+    from tests.helpers.taldau import SEXES, dimension, make_indicator
+
+    sex = dimension("sex", ("Жыныс", "Пол", "Sex"), SEXES)
+    make_indicator(app, "/data/births", dimensions=[sex], periods=(2025,),
+                   values=[[1], [2], [3]])
+    as_user(testapp, "admin")
+    url = f"{DATA}/births"
+    moved = dict(sex, hierarchy=[sex["hierarchy"][i] for i in (1, 0, 2)])
+    before = last_transaction(app)
+    for changes, field in (({"dimensions": [moved]}, "dimensions.0.hierarchy"),
+                           ({"dimensions": [dict(sex, code="gender")]}, "dimensions.0.code"),
+                           ({"dimensions": []}, "dimensions"),
+                           ({"periodicity": "monthly"}, "periodicity")):
+        errors = testapp.patch_json(url, changes, status=400).json["errors"]
+        assert field in [e["field"] for e in errors], errors
+    assert last_transaction(app) == before
+    other = {"code": "X", "parent": "T", "label": {"en": "Other"}}
+    grown = dict(sex, hierarchy=[*sex["hierarchy"], other])  # a code appended: fine
+    found = testapp.patch_json(url, {"dimensions": [grown]}).json
+    assert [m["code"] for m in found["dimensions"][0]["hierarchy"]] == ["T", "M", "F", "X"]
+    with open_portal(app) as portal:
+        from statportal.taldau.cube import cube_of
+
+        cube = cube_of(app.registry, portal["data"]["births"])
+        assert cube.dims == (("sex", ("T", "M", "F", "X")),)
+        assert cube.values[:, 0].tolist()[:3] == [1, 2, 3]

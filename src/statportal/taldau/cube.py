@@ -1,0 +1,137 @@
+"""An indicator's observations as one dense cube: its visible vintages applied in order.
+
+Every axis is a numpy axis (a dimension's codes in hierarchy order, then the periods
+present), so a vintage is applied with one ``ravel_multi_index`` and fancy assignments,
+never a Python loop per observation: 2.3 million cells are a few arrays. Cubes are kept
+in a small LRU of the registry (no process global), keyed by what they are made of: the
+indicator's oid and serial and each applied vintage's number and serial, so a vintage
+that changes state (a new serial) or a new vintage is a new key, in every process.
+Building a cube writes nothing (a GET writes nothing).
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from statportal.directives import utility
+from statportal.interfaces import ICubeCache
+from statportal.taldau.store import lookup, merge, visible_vintages
+
+CACHE_SETTING = "statportal.data.cached_cubes"
+
+
+@dataclass(frozen=True, eq=False)
+class Cube:
+    #: ``((dimension code, (member codes in hierarchy order…)), …)``
+    dims: tuple
+    #: the period ordinals present, ascending (the last axis)
+    periods: tuple
+    #: float64 ``[members of each dim…, periods]``; NaN: no observation, or X
+    values: np.ndarray
+    #: uint8, the same shape: the store's status codes
+    status: np.ndarray
+    #: the newest applied vintage's ``public_at`` (staff reads: its ``created``)
+    updated: datetime
+    #: the numbers of the applied vintages
+    vintages: tuple
+    decimals: int
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+    def lookup(self, columns):
+        """``(values, status)`` of the cube at the cells of store ``columns`` (NaN and
+        NONE where the cube has no such cell: a period it does not have)."""
+        return lookup(tuple(code for code, _members in self.dims), self.periods,
+                      self.values, self.status, columns)
+
+
+def apply_vintages(indicator, vintages, staff=True):
+    """The cube of ``vintages`` (uncached; None when there are none): ``store.merge``."""
+    vintages = sorted(vintages, key=lambda v: v.number)
+    if not vintages:
+        return None
+    periods, values, status = merge(indicator, vintages)
+    values.flags.writeable = False
+    status.flags.writeable = False
+    decimals = indicator.decimals
+    if decimals is None:
+        decimals = max(int(v.decimals or 0) for v in vintages)
+    updated = max((v.created if staff else v.public_at) for v in vintages)
+    return Cube(dims=tuple((code, indicator.member_codes(code))
+                           for code in indicator.dimension_codes()),
+                periods=tuple(int(p) for p in periods), values=values, status=status,
+                updated=updated, vintages=tuple(v.number for v in vintages),
+                decimals=decimals)
+
+
+class CubeCache:
+    """The registry's LRU of cubes (``ICubeCache``); shared by the request threads."""
+
+    def __init__(self, size=8):
+        self.size = max(0, int(size))
+        self._cubes = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            cube = self._cubes.get(key)
+            if cube is not None:
+                self._cubes.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+            return cube
+
+    def put(self, key, cube):
+        if not self.size:
+            return
+        with self._lock:
+            self._cubes[key] = cube
+            self._cubes.move_to_end(key)
+            while len(self._cubes) > self.size:
+                self._cubes.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._cubes.clear()
+
+
+def get_cube_cache(registry):
+    settings = getattr(registry, "settings", None) or {}
+    return utility(registry, ICubeCache,
+                   lambda: CubeCache(int(settings.get(CACHE_SETTING) or 8)))
+
+
+def _cache_key(indicator, vintages, staff):
+    """What the cube is made of, or None when something is not yet committed (a change
+    of this transaction has no serial of its own: such a cube is not shared)."""
+    if indicator._p_oid is None or indicator._p_changed:
+        return None
+    parts = []
+    for vintage in vintages:
+        if vintage._p_oid is None or vintage._p_changed:
+            return None
+        parts.append((vintage.number, vintage._p_serial))
+    return (indicator._p_oid, indicator._p_serial, bool(staff), tuple(parts))
+
+
+def cube_of(registry, indicator, *, as_of=None, staff=False):
+    """The cube a reader sees (``staff``: embargoed vintages too; ``as_of``: as it was
+    then), or None when nothing is visible. Shared: its arrays are read-only."""
+    vintages = visible_vintages(indicator, as_of=as_of, staff=staff)
+    if not vintages:
+        return None
+    key = _cache_key(indicator, vintages, staff)
+    cache = get_cube_cache(registry)
+    cube = cache.get(key) if key is not None else None
+    if cube is None:
+        cube = apply_vintages(indicator, vintages, staff=staff)
+        if key is not None:
+            cache.put(key, cube)
+    return cube
