@@ -86,6 +86,7 @@ def test_labels_are_escaped():
 
 def test_axis_ticks_use_the_number_helper_and_nice_steps():
     assert nice_ticks(3, 97) == [0, 25, 50, 75, 100]
+    assert nice_ticks(27000, 46000) == [25000, 30000, 35000, 40000, 45000, 50000]
     assert nice_ticks(0.12, 0.18)[0] <= 0.12 and nice_ticks(0.12, 0.18)[-1] >= 0.18
     result = result_of([[1000.0, 2000.0, 5000.0]], [[0, 0, 0]], ["All"],
                        ["2024", "2025", "2026"])

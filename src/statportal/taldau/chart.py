@@ -91,12 +91,9 @@ def nice_ticks(low, high, count=5):
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value < high + step * 0.5:
-        ticks.append(round(value, 10))
-        if value >= high:
-            break
-        value += step
+    ticks = [round(start, 10)]
+    while ticks[-1] < high and len(ticks) < 4 * count:  # the last tick covers the highest
+        ticks.append(round(start + step * len(ticks), 10))
     return ticks
 
 
