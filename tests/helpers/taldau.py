@@ -75,10 +75,9 @@ def make_indicator(app, path, *, periodicity="annual", dimensions=(), values=Non
     """An indicator at ``path`` (its parent exists) with one vintage of ``values`` (if
     given) written through ``store.add_vintage``; returns nothing (read it in a new
     transaction). ``dimensions``: as ``dimension()`` makes them."""
-    from statportal.taldau.store import add_vintage
-
     from statportal.content.paths import find_by_path
     from statportal.content.registry import get_content_registry
+    from statportal.taldau.store import add_vintage
 
     parent_path, name = path.rsplit("/", 1)
     with open_portal(app) as portal:
@@ -93,3 +92,65 @@ def make_indicator(app, path, *, periodicity="annual", dimensions=(), values=Non
         if values is not None:
             add_vintage(indicator, columns_for(indicator, values, periods, status),
                         filename=f"{name}.csv", actor="test", now=now, embargoed=embargoed)
+
+
+# -- the shared sample indicators (tests/taldau/conftest.py's ``taldau`` fixture) -----------
+POPULATION = "/data/population"
+WAGES = "/data/labour/wages"
+#: population: annual by region, 2023–2025 (persons), one public vintage
+POPULATION_PERIODS = (2023, 2024, 2025)
+POPULATION_VALUES = ((19_766_807, 20_033_546, 20_286_084),
+                     (1_354_556, 1_423_726, 1_515_740),
+                     (2_161_995, 2_228_675, 2_300_000),
+                     (1_131_792, 1_134_226, 1_129_712))
+#: wages: monthly by region and sex, 2025-10 … 2026-03 (tenge, one decimal), one public
+#: vintage; Karaganda's women in 2026-03 are confidential (X, primary) and so its men
+#: (X, secondary: the total would give them away); 2026-03 is provisional elsewhere.
+WAGES_PERIODS = tuple(2025 * 12 + 9 + i for i in range(6))
+WAGES_LABELS = ("2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03")
+
+
+def wages_arrays():
+    """``(values, status)`` of the wages fixture, shaped [4 regions, 3 sexes, 6 months]."""
+    region = np.array([400_000.0, 520_000.0, 470_000.0, 380_000.0])[:, None, None]
+    sex = np.array([1.0, 1.08, 0.92])[None, :, None]
+    month = (1 + 0.01 * np.arange(6))[None, None, :]
+    values = np.round(region * sex * month, 1) + 0.1
+    status = np.zeros(values.shape, dtype=np.uint8)
+    status[:, :, 5] = 3                       # provisional
+    status[3, 2, 5], status[3, 1, 5] = 1, 2   # Karaganda: women X, men X (secondary)
+    values[status == 1] = np.nan
+    values[status == 2] = np.nan
+    return values, status
+
+
+def add_sample_indicators(app):
+    """/data/population and /data/labour (a topic) /wages, as described above."""
+    with open_portal(app) as portal:
+        from statportal.content.registry import get_content_registry
+
+        topic = get_content_registry(app.registry).create(
+            "DataTopic", title=tr("Еңбек", "Труд", "Labour"))
+        topic.section = "/official-statistics/economy"
+        portal["data"].add("labour", topic, send_events=False)
+    region = dimension("region", ("Өңір", "Регион", "Region"), REGIONS)
+    sex = dimension("sex", ("Жыныс", "Пол", "Sex"), SEXES)
+    make_indicator(app, POPULATION, dimensions=[region], periods=POPULATION_PERIODS,
+                   values=POPULATION_VALUES, code="POP",
+                   title=tr("Халық саны", "Численность населения", "Population"),
+                   unit_of_measure=tr("адам", "человек", "persons"),
+                   definition=tr("Жыл басындағы халық саны.", "Численность населения на "
+                                 "начало года.", "Population at the start of the year."),
+                   source=tr("ҰСБ", "БНС", "BNS"), unit="/orgunits/labour-statistics",
+                   section="/official-statistics/economy", decimals=0)
+    values, status = wages_arrays()
+    make_indicator(app, WAGES, periodicity="monthly", dimensions=[region, sex],
+                   periods=WAGES_PERIODS, values=values, status=status, code="WAGE_AVG",
+                   title=tr("Орташа жалақы", "Средняя заработная плата", "Average wage"),
+                   unit_of_measure=tr("теңге", "тенге", "tenge"),
+                   definition=tr("Бір қызметкердің орташа айлық жалақысы.",
+                                 "Среднемесячная заработная плата одного работника.",
+                                 "Average monthly wage of one employee."),
+                   source=tr("ҰСБ", "БНС", "BNS"), unit="/orgunits/labour-statistics",
+                   executor_email="labour@stat.example.kz",
+                   section="/official-statistics/economy")

@@ -234,3 +234,10 @@ def test_columns_are_checked_before_anything_is_stored(births):
         assert len(indicator.vintages) == 1
     assert store.STATUS_TEXT == {1: "X", 2: "X", 3: "p", 4: "r"}
     assert apply_vintages(None, []) is None
+
+
+@pytest.mark.parametrize(("values", "places"), [
+    ([1.0, 20.0], 0), ([400000.1, 2.0], 1), ([19_766_807.0], 0), ([0.125, 1.5], 3),
+    ([123456.78, np.nan], 2), ([np.nan], 0), ([1 / 3], 6)])
+def test_the_decimals_the_data_have(values, places):
+    assert store._decimals(np.array(values)) == places

@@ -105,7 +105,8 @@ def _decimals(values):
     finite = values[np.isfinite(values)]
     for places in range(7):
         scaled = finite * 10 ** places
-        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6 * np.maximum(1, np.abs(scaled))):
+        # within a float's own error of a whole number (relative: values reach 1e9)
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1, np.abs(scaled))):
             return places
     return 6
 
