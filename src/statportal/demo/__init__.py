@@ -2,7 +2,8 @@
 
 ``sections`` (the tree), ``people`` (org units, one user per role), and the features'
 content: ``materials`` (published materials with real files), ``releases`` (the release
-calendar and the work plan) and ``questions`` (questions from the public in every state).
+calendar and the work plan), ``questions`` (questions from the public in every state) and
+``data`` (Taldau's topics and indicators, one month embargoed for a release of the calendar).
 """
 
 from statportal.demo.people import ORGUNITS, USERS, add_demo_people
@@ -16,7 +17,8 @@ def add_demo_content(registry, portal, password_factory=None, materials=True):
     """Fill an empty portal; returns [(login, password, roles)] of the demo users.
 
     ``materials``: also the features' demo content (published materials with their files,
-    the calendar, questions); tests that do not need it leave it out: it takes a second."""
+    the calendar, questions, Taldau's indicators); tests that do not need it leave it
+    out: it takes a second."""
     add_demo_sections(registry, portal)
     credentials = add_demo_people(registry, portal, password_factory)
     if materials:
@@ -27,4 +29,8 @@ def add_demo_content(registry, portal, password_factory=None, materials=True):
         add_demo_materials(registry, portal)
         add_demo_calendar(registry, portal)
         add_demo_questions(registry, portal)
+        if "data" in portal:  # Taldau's place (an application without it has no data)
+            from statportal.demo.data import add_demo_data
+
+            add_demo_data(registry, portal)  # after the calendar: binds to its CPI release
     return credentials
