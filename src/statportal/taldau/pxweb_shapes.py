@@ -193,7 +193,7 @@ def _contact(found):
 
 # -- /config --------------------------------------------------------------------------------
 def config_body(*, languages, default_language, language_names, max_cells, per_minute,
-                window, app_version, source):
+                window, app_version):
     return {
         "apiVersion": API_VERSION, "appVersion": app_version,
         "languages": [{"id": lang, "label": language_names.get(lang, lang)}
@@ -203,8 +203,6 @@ def config_body(*, languages, default_language, language_names, max_cells, per_m
         "maxCallsPerTimeWindow": per_minute,
         "timeWindow": window,
         "license": "",
-        "sourceReferences": [{"language": lang, "text": source.get(lang, "")}
-                             for lang in languages if source.get(lang)],
         "defaultDataFormat": DEFAULT_FORMAT,
         "dataFormats": list(OUTPUT_FORMATS),
         "features": [{"id": "CORS", "params": [{"key": "enabled", "value": "False"}]}],
