@@ -61,6 +61,7 @@ DEFAULTS = {
     # the data API (statportal.taldau): the largest selection, the public's pace
     "statportal.data.max_cells": "200000",
     "statportal.data.requests_per_minute": "120",
+    "statportal.data.import_max_mb": "100",   # the largest file an import takes
     "statportal.data.cached_cubes": "8",   # indicators' cubes kept per process (an LRU)
     "statportal.body_limit_kb": "1024",
     "statportal.upload_dir": "",

@@ -218,3 +218,12 @@ def test_the_bodies_of_an_import_are_limited_by_its_own_setting(app):
     assert limit.name == "taldau-import"
     assert limit.signed_in_max_bytes > 100 * 1024 * 1024 * 4 // 3
     assert limits.governing("POST", "/data/economy/wages/@@import").name == "taldau-import"
+
+
+def test_the_openapi_document_describes_the_import(app, testapp):
+    document = testapp.get("/++api++/@openapi.json").json
+    operation = document["paths"]["/{path}/@import"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["required"] == [
+        "file"]
+    error = document["components"]["schemas"]["Error"]["properties"]["errors"]["items"]
+    assert {"row", "column"} <= set(error["properties"])

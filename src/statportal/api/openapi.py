@@ -295,7 +295,10 @@ def build_document(request):
             "errors": {"type": "array", "items": {"type": "object", "properties": {
                 "field": {"type": "string", "nullable": True},
                 "message": {"type": "string"},
-                "type": {"type": "string"}}}}}},
+                "type": {"type": "string"},
+                # an error about a place in a file (an import's): spreadsheet row, column
+                "row": {"type": "integer", "nullable": True},
+                "column": {"type": "string", "nullable": True}}}}}},
         "Summary": {"type": "object", "properties": {
             "@id": {"type": "string"}, "@type": {"type": "string"}, "id": {"type": "string"},
             "title": {"type": "object", "additionalProperties": {"type": "string"}}}},

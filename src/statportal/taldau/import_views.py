@@ -188,3 +188,19 @@ def includeme(config):
         max_bytes=int(settings.get("statportal.body_limit_kb", 1024)) * 1024,
         signed_in_max_bytes=max_bytes(config.registry) * 4 // 3 + 1024 * 1024)
     config.scan("statportal.taldau.import_views")
+    if hasattr(config, "add_openapi_operation"):    # included with statportal.api
+        from statportal.api.openapi import OBJECT, body, response
+
+        text = {"type": "string"}
+        config.add_openapi_operation(
+            "/{path}/@import", "post",
+            summary="Import an indicator's observations (a long CSV or .xlsx, or the "
+                    "published CSV of disclosure protect) as a new vintage: every row is "
+                    "checked first; errors name the row and column, and nothing is stored",
+            requestBody=body({"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "object", "required": ["data"], "properties": {
+                    "filename": text, "data": {**text, "format": "byte"}}},
+                "release": {**text, "description": "a release of the calendar: the "
+                                                  "vintage stays embargoed until it"},
+                "period": {**text, "description": "the period of every row"}}}),
+            responses={"201": response("The vintage.", OBJECT)})
