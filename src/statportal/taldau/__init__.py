@@ -38,6 +38,7 @@ def includeme(config):
         # the executors of its unit (Indicator.local_role_sources) answer for it
         permissions={VIEW: ("Anonymous",), EDIT: IMPORTERS, IMPORT: IMPORTERS})
     config.add_fixed_place("data", "DataRoot", DATA_ROOT_TITLE)
+    config.include("statportal.taldau.pages")  # the public pages (part G)
     from statportal.interfaces import IEvolveSteps
 
     if config.registry.queryUtility(IEvolveSteps) is not None:

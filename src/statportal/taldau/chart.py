@@ -117,7 +117,7 @@ def line_chart(result, *, title, desc, number, period_labels=None, max_series=MA
     series, total = series_of(result, max_series)
     periods = list(period_labels or result.dims[-1].codes)
     values = [v for s in series for v in s.points if v is not None]
-    left, right, top, bottom = 72, 16, 12, 44
+    left, right, top, bottom = 72, 40, 12, 44  # room for the last period's label
     plot_w, plot_h = width - left - right, height - top - bottom
     svg = etree.Element("svg", xmlns=SVG_NS, width=str(width), height=str(height),
                         viewBox=f"0 0 {width} {height}", role="img")
