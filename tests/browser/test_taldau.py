@@ -1,0 +1,81 @@
+"""The data service's pages in the browser (issue 20, part G): the topic tree and an
+indicator page of the demo content with axe-core at 1366 and 390 px (nothing scrolls
+sideways on a phone), and the selector used without script: a person ticks regions and
+periods, the table and the chart follow."""
+
+import os
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import assert_no_serious_violations
+
+GRP = "/data/economy/national-accounts/grp"
+SHOTS = os.environ.get("STATPORTAL_SCREENSHOTS")  # a folder: the docs' screenshots
+
+
+def fits(page):
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], (page.url, width)
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
+
+
+def test_tree_and_indicator_page_are_accessible_at_both_widths(browser, live_server,
+                                                                axe_source):
+    for width, height, suffix in ((1366, 900, ""), (390, 844, "-390")):
+        context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                      viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto("/data")
+        expect(page.locator("h1")).to_have_text("Taldau")
+        expect(page.locator("main")).to_contain_text("Gross regional product")
+        assert_no_serious_violations(page, axe_source)
+        fits(page)
+        shot(page, f"taldau-topics{suffix}.png")
+        page.get_by_role("link", name="Gross regional product (production approach)").click()
+        expect(page.locator("table.data caption")).to_contain_text("Gross regional product")
+        expect(page.locator("svg.line-chart title").first).to_contain_text(
+            "Gross regional product")
+        assert page.locator("svg.line-chart").get_attribute("role") == "img"
+        assert_no_serious_violations(page, axe_source)
+        fits(page)
+        shot(page, f"taldau-indicator{suffix}.png")
+        context.close()
+
+
+def test_the_selector_without_script(browser, live_server, axe_source):
+    context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                  java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(GRP)
+    rows_before = page.locator("table.data tbody tr").count()
+    region = page.locator("fieldset.dimension").first
+    # tick the first three regions below the total (checkboxes or a list, by their count)
+    if region.locator("select").count():
+        options = region.locator("option")
+        values = [options.nth(i).get_attribute("value") for i in range(1, 4)]
+        region.locator("select").select_option(values)
+    else:
+        boxes = region.locator("input[type=checkbox]")
+        boxes.nth(0).uncheck()
+        for i in range(1, 4):
+            boxes.nth(i).check()
+    periods = page.locator("#period-from option")
+    page.select_option("#period-from", periods.nth(periods.count() - 4).get_attribute("value"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    assert "valuecodes%5Bregion%5D=" in page.url or "valuecodes[region]=" in page.url
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() == 3 and rows_before == 1  # the default: the totals only
+    assert page.locator("table.data thead th.num").count() == 4
+    assert page.locator("svg.line-chart g.series").count() == 3
+    links = page.locator(".downloads li a")
+    assert links.count() == 4
+    assert "outputFormat=csv" in links.nth(1).get_attribute("href")
+    shot(page, "taldau-selection.png")
+    context.close()
