@@ -263,3 +263,12 @@ def test_the_protected_csv_gives_confidential_cells_without_values(tmp_path):
     with pytest.raises(ImportRefused) as caught:
         validate(ind, frame)
     assert where(caught.value.errors[0]) == (1, "period")
+
+
+def test_headers_differing_only_in_case_and_crlf_lines():
+    columns = checked("Region,SEX,Period,Value,Status\r\n"
+                      "ALA,M,2026-01,1.5,\r\nAST,F,2026-01,,x\r\n")
+    assert columns["status"].tolist() == [0, 1] and columns["value"][0] == 1.5
+    # two columns that would share a name are left to the checks
+    errors = refused("region,Region,sex,period,value\nALA,ALA,M,2026-01,1\n").errors
+    assert [where(e) for e in errors] == [(1, "Region")]

@@ -53,6 +53,8 @@ def import_file(request, indicator, filename, data, release="", period=None):
         errors.append({"field": exc.field or "release", "row": None, "column": None,
                        "message": exc.message, "type": exc.type})
         total += 1
+    if isinstance(period, int) and not isinstance(period, bool):
+        period = str(period)                    # an annual period sent as a number
     if period is not None and not isinstance(period, str):
         errors.append({"field": "period", "row": None, "column": None, "message": _(
             "The period is text such as 2026, 2026-Q3 or 2026-10.")})

@@ -75,6 +75,7 @@ def validate(indicator, frame, period=None):
         except PeriodError as exc:
             raise ImportRefused([{"field": "period", "row": None, "column": None,
                                   "message": exc.args[0]}]) from None
+    frame = _named_as_expected(frame, [code for code, _m in dims], value_column)
     _check_header(frame, [code for code, _members in dims], value_column, protected,
                   period_given=expected_period is not None)
     rows = frame.index.to_numpy()
@@ -130,6 +131,22 @@ def validate(indicator, frame, period=None):
     checks.extend(_duplicates(columns, [code for code, _m in dims], key_ok, rows))
     _raise_errors(frame, rows, checks)
     return columns
+
+
+def _named_as_expected(frame, dimensions, value_column):
+    """The frame with its columns named as the indicator names them when they differ only
+    in case (``Period``, ``REGION``): spreadsheets capitalise headers."""
+    expected = {name.lower(): name for name in (*dimensions, "period", value_column,
+                                                "status")}
+    renames = {name: expected[name.lower()] for name in frame.columns
+               if name not in expected.values() and name.lower() in expected}
+    names = [renames.get(name, name) for name in frame.columns]
+    if not renames or len(set(names)) < len(names):
+        return frame        # none, or two columns would have one name: left to the checks
+    attrs = dict(frame.attrs)
+    renamed = frame.rename(columns=renames)
+    renamed.attrs.update(attrs)
+    return renamed
 
 
 def _check_header(frame, dimensions, value_column, protected, period_given):

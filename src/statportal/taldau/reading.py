@@ -47,7 +47,7 @@ def read_rows(filename, data):
         frame.attrs["kind"], frame.attrs["decimal_comma"] = "xlsx", None
     else:
         frame = _read_csv(filename, data)
-    columns = list(frame.columns)
+    columns = {name.lower() for name in frame.columns}
     frame.attrs["protected"] = "shown" in columns and "status" in columns and \
         "value" not in columns
     frame.attrs["filename"] = filename
