@@ -91,8 +91,9 @@ def _read_csv(filename, data):
     try:
         # Codes, periods and statuses repeat: categories hold each text once.
         frame = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=delimiter, header=0,
-                            names=header, dtype={name: str if name in ("value", "shown")
-                                                 else "category" for name in header},
+                            names=header, dtype={
+                                name: str if name.lower() in ("value", "shown")
+                                else "category" for name in header},
                             keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, index_col=False, engine="c")
     except pd.errors.ParserError as exc:
