@@ -155,3 +155,15 @@ class IFixedPlaces(Interface):
 class ICubeCache(Interface):
     """The data service's bounded cache of indicator cubes (``statportal.data.cached_cubes``;
     ``statportal.taldau.cube.get_cube_cache(registry)``)."""
+
+
+class IEmbargoProbeTargets(Interface):
+    """What ``statportal embargo-probe`` asks for beside the scheduled materials
+    (``config.add_embargo_probe_targets``; ``statportal.releases.probe``): name ->
+    ``provider(portal)`` yielding targets; the data service's indicators."""
+
+
+class ICurrencyWatches(Interface):
+    """What the currency monitor watches beside the calendar and the materials
+    (``config.add_currency_watch``; ``statportal.releases.currency.watches_of``): name ->
+    ``watch(request, portal, now)``; the data service's outdated indicators."""

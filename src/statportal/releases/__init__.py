@@ -57,6 +57,13 @@ def includeme(config):
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
     config.include("statportal.releases.worker")  # its tasks; the worker waits for changes
+    from statportal.releases.probe import add_embargo_probe_targets
+
+    # other features' addresses under embargo, for `statportal embargo-probe`
+    config.add_directive("add_embargo_probe_targets", add_embargo_probe_targets)
+    from statportal.releases.currency import add_currency_watch
+
+    config.add_directive("add_currency_watch", add_currency_watch)  # what else it watches
     from statportal.releases.currency import on_request_registered
     from statportal.workflow.events import AfterTransition
 

@@ -29,6 +29,7 @@ from persistent import Persistent
 
 from statportal.content.paths import find_by_path, path_of
 from statportal.i18n import LANGUAGES, _
+from statportal.interfaces import ICurrencyWatches
 
 FINDINGS_KEY = "__currency_findings__"
 OPEN_KEY = "__currency_open__"
@@ -188,6 +189,12 @@ def scan(request, portal, now):
         new.append(_add(portal, Finding(key, "outdated", path_of(material), material.title,
                                         material.unit, material.executor_email, since, now),
                         result))
+    for watch in watches_of(request.registry):  # other features' (the data service's)
+        for key, kind, target, title, unit, email, since in watch(request, portal, now):
+            holding.add(key)
+            if key not in store:
+                new.append(_add(portal, Finding(key, kind, target, title, unit, email,
+                                                since, now), result))
     for key in [key for key in open_keys(portal) if key not in holding]:
         resolve(portal, key, "worker", now)   # released, placed, updated or withdrawn
         result.resolved += 1
@@ -202,6 +209,31 @@ def scan(request, portal, now):
                 send_notice(request, portal, finding, "worker", now)
                 result.notices += 1
     return result
+
+
+def add_currency_watch(config, name, watch):
+    """``config.add_currency_watch(name, watch)``: the monitor also watches what another
+    feature keeps current (the releases import no feature). ``watch(request, portal, now)``
+    yields ``(key, kind, target path, title {lang: text}, unit, executor_email, since)``
+    for each finding that holds now; a key no longer yielded is resolved."""
+    from statportal.directives import check_name, utility
+    from statportal.directives import resolve as resolved
+
+    directive = "add_currency_watch"
+    check_name(directive, name)
+    watch = resolved(config, directive, name, watch, "the watch")
+    registry = config.registry
+    discriminator = ("statportal-currency-watch", name)
+    intr = config.introspectable("statportal currency watches", discriminator, name,
+                                 "statportal currency watch")
+    intr["watch"] = watch
+    config.action(discriminator, lambda: utility(registry, ICurrencyWatches, dict)
+                  .__setitem__(name, watch), introspectables=(intr,))
+
+
+def watches_of(registry):
+    watches = registry.queryUtility(ICurrencyWatches) or {}
+    return [watches[name] for name in sorted(watches)]
 
 
 def _notice_body(request, finding, then, values, language):

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
 from statportal.content.paths import find_by_path, path_of
+from statportal.interfaces import IEmbargoProbeTargets
 from statportal.materials.categories import category_page_of
 from statportal.releases.catalog import get_release_catalog
 
@@ -27,9 +28,35 @@ class Target:
     must_not_contain: list = field(default_factory=list)   # (url, [words])
 
 
-def targets(portal):
-    """The probe's targets for every placement waiting in the calendar."""
-    found = []
+def add_embargo_probe_targets(config, name, provider):
+    """``config.add_embargo_probe_targets(name, provider)``: the probe also asks for the
+    addresses another feature keeps under embargo (the data service's indicators):
+    ``provider(portal)`` yields :class:`Target` objects. The releases import no feature."""
+    from statportal.directives import check_name, resolve, utility
+
+    directive = "add_embargo_probe_targets"
+    check_name(directive, name)
+    provider = resolve(config, directive, name, provider, "the provider")
+    registry = config.registry
+    discriminator = ("statportal-embargo-probe-targets", name)
+    intr = config.introspectable("statportal embargo probe targets", discriminator, name,
+                                 "statportal embargo probe targets")
+    intr["provider"] = provider
+    config.action(discriminator, lambda: utility(registry, IEmbargoProbeTargets, dict)
+                  .__setitem__(name, provider), introspectables=(intr,))
+
+
+def registered_targets(portal, registry):
+    """What the registered providers yield for ``portal``."""
+    providers = registry.queryUtility(IEmbargoProbeTargets) if registry is not None else None
+    return [target for _name, provider in sorted((providers or {}).items())
+            for target in provider(portal)]
+
+
+def targets(portal, registry=None):
+    """The probe's targets for every placement waiting in the calendar, and those of the
+    registered providers (``registry``: the portal's configuration)."""
+    found = registered_targets(portal, registry)
     catalog = get_release_catalog(portal)
     entries, _total = catalog.query(statuses=("provisional", "confirmed", "postponed"))
     for entry in entries:
@@ -89,11 +116,11 @@ def fetch(url, timeout):
         return exc.code, exc.read()
 
 
-def probe(portal, base_url, timeout=10, progress=None):
+def probe(portal, base_url, timeout=10, progress=None, registry=None):
     """Run the probe; returns ``(checked, leaks)``, each leak ``(url, what)``."""
     base_url = base_url.rstrip("/")
     leaks, checked = [], 0
-    plan = targets(portal)
+    plan = targets(portal, registry)
     for number, target in enumerate(plan, 1):
         if progress is not None:
             progress(number, len(plan), target.material)
@@ -126,7 +153,12 @@ def run(config_uri, base_url, out, err, timeout=10):
             print(f"[{number}/{total}] {path}", file=err)
 
         try:
-            checked, leaks = probe(portal, base_url, timeout, progress)
+            registry = configuration_of(config_uri)
+        except Exception as exc:  # noqa: BLE001 (reported to the user)
+            print(f"statportal: error: cannot configure {config_uri}: {exc}", file=err)
+            return 2
+        try:
+            checked, leaks = probe(portal, base_url, timeout, progress, registry)
         except URLError as exc:
             print(f"statportal: error: {base_url}: {exc.reason}", file=err)
             return 2
@@ -136,3 +168,32 @@ def run(config_uri, base_url, out, err, timeout=10):
         print(f"LEAK {url}: {what}", file=out)
     print(f"{checked} requests, {len(leaks)} leaks", file=out)
     return 1 if leaks else 0
+
+
+def configuration_of(config_uri):
+    """The registry of CONFIG's application (its registered target providers), made over a
+    throw-away memory database: the portal's own database stays opened read-only, beside
+    a running portal that holds it; no worker, no mail sender."""
+    import os
+
+    from pyramid.paster import get_app
+
+    from statportal.scripts.app import close_databases
+    from statportal.settings import env_name
+
+    forced = {env_name("zodbconn.uri"): "memory://",
+              env_name("statportal.worker.in_process"): "false",
+              env_name("statportal.mail.deliver_in_process"): "false",
+              env_name("statportal.evolve.pending"): "serve"}
+    saved = {name: os.environ.get(name) for name in forced}
+    os.environ.update(forced)
+    try:
+        registry = get_app(config_uri).registry
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+    close_databases(registry)
+    return registry

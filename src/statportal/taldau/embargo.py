@@ -163,3 +163,60 @@ def includeme(config):
                           transition="publish")
     config.add_subscriber(on_cancelled, AfterTransition, workflow="release_entry",
                           transition="cancel")
+    config.add_embargo_probe_targets("taldau", probe_targets)
+
+
+# -- statportal embargo-probe ---------------------------------------------------------------
+def probe_targets(portal):
+    """The embargo probe's targets (``releases.probe``): for each indicator with vintages
+    waiting for a release still to come, the addresses whose anonymous answer must not
+    show them. An indicator with no public vintage answers 404 everywhere and no listing
+    names it; one with a public vintage must not show the periods only the embargoed
+    vintages hold (their ISO labels) in its data (the CSV of ``@data`` and ``/api/v2``)."""
+    from urllib.parse import quote
+
+    from statportal.releases.catalog import get_release_catalog
+    from statportal.releases.probe import Target
+    from statportal.taldau.periods import label
+
+    waiting = {}
+    entries, _total = get_release_catalog(portal).query(statuses=("provisional", "confirmed",
+                                                                  "postponed"))
+    for entry in entries:
+        # whatever its state says: data of a release still to come must not be public (a
+        # probe does not trust the state it checks)
+        for indicator, vintage in vintages_of(entry):
+            if vintage.state != "cancelled":
+                waiting.setdefault(path_of(indicator), (indicator, []))[1].append(vintage)
+    found = []
+    for path, (indicator, vintages) in sorted(waiting.items()):
+        quoted, name = quote(path), quote(indicator.__name__)
+        data = f"{quoted}/@data?outputFormat=csv"
+        held = {v.number for v in vintages}
+        public = [v for v in indicator.vintages
+                  if v.state == "public" and v.number not in held]
+        if not public:
+            urls = [quoted, f"{quoted}/@metadata", f"{quoted}/@data", data,
+                    f"/api/v2/tables/{name}", f"/api/v2/tables/{name}/metadata",
+                    f"/api/v2/tables/{name}/data"]
+            parent = path.rsplit("/", 1)[0] or "/"
+            listings = [(url, [quoted]) for url in (
+                "/data/@tables", "/api/v2/tables", quote(parent), "/sitemap.xml")]
+            listings.append((f"/@search?{'SearchableText=' + quote(indicator.code)}",
+                             [quoted]))
+            found.append(Target(path, urls, listings))
+            continue
+        shown = set()
+        for vintage in public:
+            first, last = vintage.periods
+            shown.update(range(first, last + 1))
+        # in the long CSV a period is a field of its own: ",2026-11," (the pages and the
+        # JSON also carry dates, such as when the data were updated, that could match)
+        words = sorted({f",{label(ordinal, indicator.periodicity)},"
+                        for vintage in vintages
+                        for ordinal in range(vintage.periods[0], vintage.periods[1] + 1)
+                        if ordinal not in shown})
+        if words:
+            found.append(Target(path, [], [(url, words) for url in (
+                data, f"/api/v2/tables/{name}/data?outputFormat=csv")]))
+    return found
