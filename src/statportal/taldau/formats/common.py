@@ -9,11 +9,14 @@ import numpy
 
 from statportal.disclosure.output import FOOTNOTE
 from statportal.i18n import LANGUAGES, _, interpolate, timezone, translate_for
+from statportal.taldau import store
 
-#: the store's status codes (statportal.taldau.store), repeated here so that a format
-#: needs nothing but the result
-NONE, PRIMARY, SECONDARY, PROVISIONAL, REVISED = 0, 1, 2, 3, 4
-STATUS_TEXT = numpy.array(["", "X", "X", "p", "r"], dtype=object)
+#: the store's status codes, under the short names the writers use
+NONE, PRIMARY, SECONDARY = store.NONE, store.CONFIDENTIAL_PRIMARY, store.CONFIDENTIAL_SECONDARY
+PROVISIONAL, REVISED = store.PROVISIONAL, store.REVISED
+#: the store's texts by code, as an array: ``STATUS_TEXT[codes]`` labels a whole array
+STATUS_TEXT = numpy.array([store.STATUS_TEXT.get(code, "") for code in range(
+    max(store.STATUS_TEXT) + 1)], dtype=object)
 
 DEFAULT_AGENCY = "KZ_BNS"
 AGENCY_SETTING = "statportal.data.sdmx_agency"
