@@ -130,6 +130,15 @@ def test_the_downloads_carry_the_selection_in_every_format(testapp, wages):
         "json-stat2", "csv", "xlsx", "sdmx-csv"]
     for link in links:
         assert "/data/economy/wages/@data?" in link and "KZ-ALA" in link
+    # the CSV link answers the page's selection, X never a number
+    answer = testapp.get(links[1].replace("http://localhost", "")).text
+    assert "Almaty" in answer and "Astana" not in answer and "987654" not in answer
+    answer = testapp.get(links[1].replace("http://localhost", "").replace("KZ-ALA",
+                                                                          "KZ-AST")).text
+    line = next(row for row in answer.splitlines() if row.startswith("KZ-AST,Astana,M,")
+                and ",2020,2020," in row)
+    assert line.endswith(",X,X")        # the CSV's value column and its status: X, X
+    assert "987654" not in answer and "987 654" not in answer
     # a whole dimension is *, the periods up to the newest from(first)
     response = page(testapp, wages, **{"valuecodes[region]": "*", "valuecodes[sex]": "T"})
     link = response.html.select(".downloads li a")[1].get("href")
@@ -208,6 +217,8 @@ def test_staff_links_only_for_those_who_may(testapp, wages):
         ".staff-links a")]
     assert any(link.endswith("/wages/@@edit") for link in links)
     assert any(link.endswith("/wages/@@import") for link in links)
+    for link in links:  # both pages exist for them
+        testapp.get(link.replace("http://localhost", ""), headers={"Accept": "text/html"})
 
 
 def test_a_material_of_the_section_links_its_indicators(app, testapp, wages):
@@ -247,3 +258,24 @@ def test_the_indicator_links_the_materials_of_its_releases(app, testapp, wages, 
     assert [link.split("localhost")[1] for link in links] == [shown + "/"]
     facts = response.html.select("dl.facts")[0].get_text()
     assert "Next update" in facts and "14 December 2026" in facts
+
+
+def test_the_public_sees_the_public_vintage_and_staff_the_embargoed_one(app, testapp, topic):
+    from statportal.content.paths import find_by_path
+    from statportal.taldau.store import add_vintage
+    from tests.helpers.taldau import LONG_AGO, columns_for
+
+    make_indicator(app, f"{topic}/gdp", periodicity="annual",
+                   dimensions=[dimension("region", ("R", "R", "R"), [("A", "", ("All",) * 3)])],
+                   values=[[1.5, 2.5]], periods=[2025, 2026], decimals=1)
+    with open_portal(app) as portal:
+        gdp = find_by_path(portal, f"{topic}/gdp")
+        add_vintage(gdp, columns_for(gdp, [[1.5, 7.25]], [2025, 2026]), filename="new.csv",
+                    actor="test", now=LONG_AGO, embargoed=True)
+    public = page(testapp, f"{topic}/gdp")
+    assert rows_of(public)[0][1] == ["1.5", "2.5"]
+    assert not public.html.select(".embargo-notice") and "7.2" not in public.text
+    testapp.authorization = basic_auth("admin")
+    staff = page(testapp, f"{topic}/gdp")
+    assert rows_of(staff)[0][1] == ["1.5", "7.2\xa0r"]  # revised, marked r
+    assert staff.html.select(".embargo-notice")
