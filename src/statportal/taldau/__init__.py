@@ -42,6 +42,13 @@ def includeme(config):
     config.include("statportal.taldau.pxweb")  # PxWeb API 2.0 under /api/v2 (part E)
     config.include("statportal.taldau.import_views")  # @import and @@import (part B)
     config.include("statportal.taldau.api")  # @tables, @metadata, @data (part C)
+    # the embargo: releases publish or cancel the data bound to them; the worker's task
+    # for releases of data only; the probe's and the currency monitor's registrations;
+    # the reliability check (part F)
+    config.include("statportal.taldau.embargo")
+    config.include("statportal.taldau.worker")
+    config.include("statportal.taldau.currency")
+    config.include("statportal.taldau.consistency_views")
     from statportal.interfaces import IEvolveSteps
 
     if config.registry.queryUtility(IEvolveSteps) is not None:
