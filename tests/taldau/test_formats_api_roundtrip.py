@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import math
+from datetime import UTC, datetime
 
 import openpyxl
 import pandas
@@ -15,6 +16,7 @@ import pyjstat.pyjstat as pyjstat
 import pytest
 from webtest import TestApp
 
+from statportal import clock
 from statportal.disclosure.output import FOOTNOTE
 from statportal.testing import basic_auth, close_app, make_app, make_settings, open_portal
 from tests.helpers.taldau import REGIONS, SEXES, dimension, make_indicator
@@ -22,6 +24,7 @@ from tests.helpers.taldau import REGIONS, SEXES, dimension, make_indicator
 pytestmark = pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")
 
 URL = "/data/wages"
+FIRST_AT = datetime(2026, 4, 10, 4, 0, tzinfo=UTC)
 PERIODS = ["2026-01", "2026-02", "2026-03"]
 SECRET = "9876.5"
 FIRST = """region,sex,period,value,status
@@ -89,9 +92,12 @@ def api(tmp_path_factory):
                    section="/official-statistics/economy")
     client = TestApp(app, extra_environ={"HTTP_ACCEPT_LANGUAGE": "ru",
                                          "REMOTE_ADDR": "127.0.0.1"})
-    upload(client, FIRST)
-    upload(client, PROTECTED, period="2026-03")
-    upload(client, REVISION)
+    with clock.frozen(FIRST_AT) as frozen:  # an hour between the imports, for asOf
+        upload(client, FIRST)
+        frozen.advance(hours=1)
+        upload(client, PROTECTED, period="2026-03")
+        frozen.advance(hours=1)
+        upload(client, REVISION)
     yield client
     close_app(app)
 
@@ -163,3 +169,35 @@ def test_xlsx_read_back_with_openpyxl(api):
     assert seen == len(EXPECTED)
     assert FOOTNOTE["ru"] in [row[0] for row in rows[13:]]
     assert 9876.5 not in [value for row in rows for value in row]
+
+
+@pytest.mark.parametrize("output_format", ["json-stat2", "csv", "sdmx-csv", "xlsx"])
+def test_as_of_before_the_revision_reads_the_earlier_value_and_still_no_x_number(
+        api, output_format):
+    """asOf between the second and the third import: KZ, women, January is 520.2 again
+    (unrevised), the March X cells are X in every format."""
+    answer = api.get(f"{URL}/@data", {"outputFormat": output_format, "lang": "ru",
+                                      "asOf": "2026-04-10T05:30:00Z",
+                                      "valuecodes[region]": "KZ,KZ-AST",
+                                      "valuecodes[sex]": "F,M"})
+    assert SECRET.encode() not in answer.body
+    if output_format == "json-stat2":
+        # region KZ, KZ-AST × sex M, F (hierarchy order) × ContentsCode × 3 periods
+        data = answer.json
+        assert data["id"] == ["region", "sex", "ContentsCode", "period"]
+        assert data["value"][3] == 520.2 and "3" not in data.get("status", {})
+        assert data["value"][8] is None and data["status"]["8"] == "X"  # primary
+        assert data["value"][11] is None and data["status"]["11"] == "X"  # secondary
+    elif output_format == "xlsx":
+        rows = list(openpyxl.load_workbook(io.BytesIO(answer.body)).worksheets[0].values)
+        assert rows[2] == ("Казахстан", "Женщины", 520.2, None, None)
+        assert rows[3] == ("Астана", "Мужчины", 7471.9, None, "X")
+        assert rows[4] == ("Астана", "Женщины", None, None, "X")
+    else:
+        text = answer.body.decode("utf-8-sig")
+        if output_format == "csv":
+            assert "KZ,Казахстан,F,Женщины,2026-01,2026-01,520.2,\r\n" in text
+            assert "KZ-AST,Астана,F,Женщины,2026-03,2026-03,X,X" in text
+        else:
+            assert "KZ,F,2026-01,520.2,A,F" in text
+            assert "KZ-AST,F,2026-03,,A,D" in text and "KZ-AST,M,2026-03,,A,C" in text
