@@ -132,6 +132,7 @@ def import_json(context, request):
         except (binascii.Error, ValueError):
             raise EditError(_("${file}: the data is not valid base64.",
                               mapping={"file": filename}), "file") from None
+        upload["data"] = None       # the text of a large file is not kept beside its bytes
         vintage = import_file(request, context, filename, data,
                               payload.get("release") or "", payload.get("period"))
     except (EditError, PayloadError) as exc:
