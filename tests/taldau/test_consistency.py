@@ -103,6 +103,9 @@ def test_only_those_who_edit_the_indicator(testapp, material):
 
 def test_the_staff_page(testapp, material):
     as_user(testapp, "aigerim")
+    links = [a["href"] for a in testapp.get(PATH, headers={"Accept": "text/html"}).html.select(
+        ".staff-links a")]
+    assert any(link.endswith("/wages/@@consistency") for link in links)   # linked for her
     page = testapp.get(f"{PATH}/@@consistency")
     assert page.html.find("input", {"name": "material"}) is not None
     page = testapp.get(f"{PATH}/@@consistency", {"material": material})

@@ -104,6 +104,10 @@ def staff_links(request, context):
         links.append((request.resource_url(context, "@@edit"), _("Edit")))
     if isinstance(context, Indicator) and request.has_permission(IMPORT, context):
         links.append((request.resource_url(context, "@@import"), _("Import observations")))
+    if isinstance(context, Indicator) and request.has_permission(EDIT, context):
+        # the reliability check (part F): a material's table against these data
+        links.append((request.resource_url(context, "@@consistency"),
+                      _("Compare with a material")))
     return links
 
 
