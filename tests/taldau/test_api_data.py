@@ -211,6 +211,10 @@ def test_as_of_reads_the_data_as_they_were(own):
     api.get(f"{URL}/@data", {**query, "asOf": "2026-01-05T08:59:00+05:00"}, status=400)
     assert api.get(f"{URL}/@data", {**query, "asOf": "2026-01-05T09:00:00+05:00"}
                    ).json["value"][0] == 0.5
+    # curl's unescaped + arrives as a space: read as the offset it was
+    raw = api.get(f"{URL}/@data?valuecodes[region]=KZ&valuecodes[sex]=T"
+                  "&asOf=2026-01-05T09:00:00+05:00").json
+    assert raw["value"][0] == 0.5
     assert api.get(f"{URL}/@metadata").json["updated"].startswith("2026-06-01")
 
 

@@ -20,6 +20,7 @@ vintage changes nothing the public receives, headers included. The public's pace
 
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 
 from pyramid.httpexceptions import HTTPNotModified
@@ -84,8 +85,10 @@ def read_as_of(request, params):
     value = params.get("asOf")
     if value in (None, ""):
         return None
+    if isinstance(value, str):  # an unescaped + in a query string arrives as a space
+        value = re.sub(r" (\d\d(:?\d\d)?)$", r"+\1", value.strip())
     try:
-        when = datetime.fromisoformat(value.strip()) if isinstance(value, str) else None
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         when = None
     if when is None:
