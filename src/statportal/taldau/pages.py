@@ -29,7 +29,7 @@ from statportal.taldau.selection import (
 HTML = "text/html"
 TEMPLATES = "statportal.taldau:templates/"
 #: the most cells the page's table shows (the API serves up to ``max_cells``)
-PAGE_CELLS = 3000
+PAGE_CELLS = 6000  # all 238 regions × 24 months: ~100 ms, 170 KB of HTML
 #: the default selection's last periods, by periodicity
 DEFAULT_PERIODS = {"monthly": 24, "quarterly": 12, "annual": 12}
 #: a dimension with more members than this is a multiple select, not checkboxes
