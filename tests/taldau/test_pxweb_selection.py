@@ -66,6 +66,15 @@ def test_mixed_lists_and_wildcards_are_expanded_in_hierarchy_order():
         "period": Expr("codes", codes=("2025-11", "2026-01", "2026-02", "2026-03"))}
 
 
+def test_periods_in_a_list_are_read_by_what_they_mean():
+    quarters = ("2025-Q4", "2026-Q1", "2026-Q2")
+    asked = asking.from_body({"selection": [
+        {"variableCode": "period", "valueCodes": ["2026q2", "2025-q4"]}]})
+    assert asking.to_selection(asked, {"period": quarters}.__getitem__,
+                               asking.orders("quarterly")) == \
+        {"period": Expr("codes", codes=("2025-Q4", "2026-Q2"))}
+
+
 def test_an_empty_body_selects_everything():
     assert selection(asking.from_body(None)) == {}
     assert selection(asking.from_body({})) == {}

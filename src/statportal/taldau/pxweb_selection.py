@@ -195,7 +195,11 @@ def _pick(dim, field, text, codes, order):
         after = positions(parse_expression(dim, f"from({ends[0]})"), dim, codes, order)
         before = positions(parse_expression(dim, f"to({ends[1]})"), dim, codes, order)
         return sorted(set(after) & set(before))
-    return positions(parse_expression(dim, text), dim, codes, order)
+    expr = parse_expression(dim, text)
+    if expr.kind == "codes" and order is not None:  # 2026-q3 is 2026-Q3, as in select()
+        by_key = {order(code): code for code in codes}
+        expr = Expr("codes", codes=tuple(by_key.get(order(code), code) for code in expr.codes))
+    return positions(expr, dim, codes, order)
 
 
 def period_order(periodicity):
