@@ -130,6 +130,34 @@ def test_the_confidential_gross_regional_product_cells_carry_no_value(demo):
             assert not np.isnan(cube.values[~hidden]).any()
 
 
+def test_the_api_gives_the_public_no_embargoed_month_and_no_number_for_an_x(demo):
+    from webtest import TestApp
+
+    from statportal import clock
+    from statportal.taldau.periods import label
+    from tests.helpers.placement import as_user
+
+    api = TestApp(demo, extra_environ={"HTTP_ACCEPT_LANGUAGE": "en",
+                                       "REMOTE_ADDR": "127.0.0.1"})
+    hidden = {"valuecodes[region]": "KZ-33,KZ-59", "valuecodes[activity]": "B,H"}
+    grp = api.get(f"{PATHS['grp']}/@data", hidden).json
+    quarters = len(grp["dimension"]["period"]["category"]["index"])
+    assert quarters > 20
+    assert grp["value"] == [None] * 4 * quarters
+    assert list(grp["status"].values()) == ["X"] * 4 * quarters
+    rows = api.get(f"{PATHS['grp']}/@data", {**hidden, "outputFormat": "csv"}).text
+    assert [line.split(",")[-2:] for line in rows.splitlines()[1:]] == [["X", "X"]] * 4 * quarters
+    today = clock.now().date()
+    month = today.year * 12 + today.month - 1
+
+    def last_cpi_month():
+        tables = api.get("/data/@tables").json["items"]
+        return next(t["lastPeriod"] for t in tables if t["id"] == "cpi")
+    assert last_cpi_month() == label(month - 2, "monthly")
+    as_user(api, "dana")  # the office sees the month waiting for its release
+    assert last_cpi_month() == label(month - 1, "monthly")
+
+
 def test_the_figures_add_up_and_are_the_same_each_time():
     from statportal.demo import data
 

@@ -482,18 +482,17 @@ def add_demo_data(registry, portal):
         return add_vintage(made[name], columns, filename=f"{name}.csv", actor="aigerim",
                            now=when, **kw)
 
-    published = now - timedelta(days=20)
     public, latest = cpi_vintages(periods["cpi"], rng)
-    store("cpi", public, published, embargoed=False)
+    store("cpi", public, now - timedelta(days=20), embargoed=False)
     dims, period, value, stat = _series(population_values(periods["population"], rng),
                                         periods["population"], "annual")
     store("population", _columns({"region": dims[0], "sex": dims[1]}, period, value, stat),
-          published, embargoed=False)
-    store("grp", grp_columns(periods["grp"], rng), published, embargoed=False)
+          now - timedelta(days=45), embargoed=False)
+    store("grp", grp_columns(periods["grp"], rng), now - timedelta(days=25), embargoed=False)
     dims, period, value, stat = _series(wage_values(periods["wages"], rng), periods["wages"],
                                         "monthly", provisional_last=True)
-    store("wages", _columns({"region": dims[0]}, period, value, stat), published,
-          embargoed=False)
+    store("wages", _columns({"region": dims[0]}, period, value, stat),
+          now - timedelta(days=12), embargoed=False)
     release = cpi_release(portal)
     if release:
         entry = embargo.binding(None, made["cpi"], release)
