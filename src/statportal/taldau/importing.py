@@ -25,15 +25,14 @@ from statportal.taldau.reading import (  # noqa: F401 (read_rows: this module's 
     ImportRefused,
     read_rows,
 )
+from statportal.taldau.store import CONFIDENTIAL, NONE, PROVISIONAL, REVISED
+from statportal.taldau.store import CONFIDENTIAL_PRIMARY as PRIMARY
 
 #: The errors listed at most (the count of the others is given).
 MAX_ERRORS = 100
 
-# Status codes, as store.py names them (NONE, CONFIDENTIAL_PRIMARY, …_SECONDARY,
-# PROVISIONAL, REVISED); kept here too so that reading needs no storage.
-NONE, PRIMARY, SECONDARY, PROVISIONAL, REVISED = 0, 1, 2, 3, 4
+#: The status column's letters (lower-cased) and the store's codes.
 STATUS = {"": NONE, "x": PRIMARY, "p": PROVISIONAL, "r": REVISED}
-CONFIDENTIAL = (PRIMARY, SECONDARY)
 
 # What read_number reads, as patterns pandas applies to a whole column at once: a plain
 # number with a decimal point (no leading zero: "011" is a code), and numbers grouped by

@@ -20,9 +20,11 @@ import numpy
 import pandas as pd
 
 from statportal.i18n import _
+from statportal.taldau.store import CONFIDENTIAL_PRIMARY, CONFIDENTIAL_SECONDARY, NONE
 
 #: The statuses of the published CSV of ``statportal disclosure protect``.
-PROTECTED_STATUS = {"published": 0, "primary": 1, "secondary": 2}
+PROTECTED_STATUS = {"published": NONE, "primary": CONFIDENTIAL_PRIMARY,
+                    "secondary": CONFIDENTIAL_SECONDARY}
 
 
 class ImportRefused(ValueError):
