@@ -13,7 +13,7 @@ The observations go straight to the store as arrays (``add_vintage``): no CSV is
 parsed, so ``statportal init --demo`` stays fast.
 """
 
-from datetime import timedelta
+from datetime import UTC, time, timedelta
 from types import SimpleNamespace
 
 import numpy as np
@@ -466,7 +466,14 @@ def add_demo_data(registry, portal):
     from statportal.taldau.store import add_vintage
 
     now = clock.now()
-    today = calendar_of(portal, registry.settings).local(now).date()
+    calendar = calendar_of(portal, registry.settings)
+    today = calendar.local(now).date()
+
+    def released(days_ago):  # a working day at 10:00 in Almaty, as the calendar's releases
+        day = today - timedelta(days=days_ago)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+        return calendar.at(day, time(10, 0)).astimezone(UTC)
     periods = demo_periods(today)
     rng = np.random.default_rng([SEED, today.year, today.month])
     add_demo_topics(registry, portal)
@@ -483,16 +490,16 @@ def add_demo_data(registry, portal):
                            now=when, **kw)
 
     public, latest = cpi_vintages(periods["cpi"], rng)
-    store("cpi", public, now - timedelta(days=20), embargoed=False)
+    store("cpi", public, released(20), embargoed=False)
     dims, period, value, stat = _series(population_values(periods["population"], rng),
                                         periods["population"], "annual")
     store("population", _columns({"region": dims[0], "sex": dims[1]}, period, value, stat),
-          now - timedelta(days=45), embargoed=False)
-    store("grp", grp_columns(periods["grp"], rng), now - timedelta(days=25), embargoed=False)
+          released(45), embargoed=False)
+    store("grp", grp_columns(periods["grp"], rng), released(25), embargoed=False)
     dims, period, value, stat = _series(wage_values(periods["wages"], rng), periods["wages"],
                                         "monthly", provisional_last=True)
     store("wages", _columns({"region": dims[0]}, period, value, stat),
-          now - timedelta(days=12), embargoed=False)
+          released(12), embargoed=False)
     release = cpi_release(portal)
     if release:
         entry = embargo.binding(None, made["cpi"], release)
