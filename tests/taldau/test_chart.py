@@ -61,6 +61,10 @@ def test_confidential_and_missing_points_are_gaps_without_a_value():
     # North's line is broken in two at the X: two segments (two "M")
     assert north.find("s:path", NS).get("d").count("M") == 2
     assert chart.series[1].points[1] is None
+    # each drawn point names its period and value; the X period has none
+    titles = [t.text for t in svg.iterfind(".//s:g[@class='series']/*/s:title", NS)]
+    assert "2022: 1.0" in titles and "2024: 2.0" in titles
+    assert not any(t.startswith("2023") for t in titles)
     assert "987654" not in chart.svg and "987" not in chart.svg
 
 
@@ -93,7 +97,9 @@ def test_axis_ticks_use_the_number_helper_and_nice_steps():
     calls = []
     line_chart(result, title="t", desc="d",
                number=lambda v, d: calls.append((v, d)) or f"<{v}>")
-    assert calls and all(d == 0 for _, d in calls)
+    ticks = nice_ticks(1000.0, 5000.0)
+    assert calls[:len(ticks)] == [(t, 0) for t in ticks]        # the axis: whole steps
+    assert calls[len(ticks):] == [(1000.0, 1), (2000.0, 1), (5000.0, 1)]  # the points
 
 
 def test_nothing_to_draw_is_an_empty_chart_not_an_error():

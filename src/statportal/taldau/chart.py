@@ -168,8 +168,10 @@ def line_chart(result, *, title, desc, number, period_labels=None, max_series=MA
         if path:
             _line(group, " ".join(path), s)
         for i, v in enumerate(s.points):
-            if v is not None:
-                _marker(group, x_of(i), y_of(v), s)
+            if v is not None:  # the value on hover (the table has them all)
+                mark = _marker(group, x_of(i), y_of(v), s)
+                etree.SubElement(mark, "title").text = \
+                    f"{periods[i]}: {number(v, result.decimals)}"
     return Chart(etree.tostring(svg, encoding="unicode"), series, total)
 
 
@@ -188,8 +190,7 @@ def _marker(parent, x, y, s, r=4):
 
     common = {"fill": s.colour, "stroke": s.colour, "class": "point"}
     if s.marker == "circle":
-        etree.SubElement(parent, "circle", cx=str(x), cy=str(y), r=str(r), **common)
-        return
+        return etree.SubElement(parent, "circle", cx=str(x), cy=str(y), r=str(r), **common)
     shapes = {
         "square": [(-r, -r), (r, -r), (r, r), (-r, r)],
         "triangle": [(0, -r - 1), (r + 1, r), (-r - 1, r)],
@@ -200,11 +201,11 @@ def _marker(parent, x, y, s, r=4):
     if s.marker in shapes:
         points = " ".join(f"{round(x + dx, 1)},{round(y + dy, 1)}"
                           for dx, dy in shapes[s.marker])
-        etree.SubElement(parent, "polygon", points=points, **common)
-        return
+        return etree.SubElement(parent, "polygon", points=points, **common)
     # plus and cross: two strokes, no fill
     d = (f"M {x - r - 1} {y} L {x + r + 1} {y} M {x} {y - r - 1} L {x} {y + r + 1}"
          if s.marker == "plus" else
          f"M {x - r} {y - r} L {x + r} {y + r} M {x - r} {y + r} L {x + r} {y - r}")
-    etree.SubElement(parent, "path", {"d": d, "stroke": s.colour, "stroke-width": "2.5",
-                                      "fill": "none", "class": "point"})
+    return etree.SubElement(parent, "path", {"d": d, "stroke": s.colour,
+                                             "stroke-width": "2.5", "fill": "none",
+                                             "class": "point"})
