@@ -277,3 +277,22 @@ def test_the_rate_limit_is_the_native_apis(tmp_path):
         assert other.get(f"{API}/tables").json["tables"] == []
     finally:
         close_app(app)
+
+
+def test_pxweb_reaches_the_native_api_through_its_public_helpers_only():
+    """pxweb.py reuses api.py's visible cube and conditional answer by their public names
+    (a private helper of another module is no interface)."""
+    import ast
+    import inspect
+
+    from statportal.taldau import api, pxweb
+
+    assert callable(api.visible_cube) and callable(api.conditional)
+    private = []
+    for node in ast.walk(ast.parse(inspect.getsource(pxweb))):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "api" and node.attr.startswith("_")):
+            private.append(node.attr)
+        if isinstance(node, ast.ImportFrom) and node.module == "statportal.taldau.api":
+            private += [alias.name for alias in node.names if alias.name.startswith("_")]
+    assert private == []

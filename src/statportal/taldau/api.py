@@ -160,7 +160,7 @@ def _url(request, obj, name=""):
     return request.resource_url(obj, name) if name else request.resource_url(obj)
 
 
-def _conditional(request, response, etag, updated):
+def conditional(request, response, etag, updated):
     """ETag (weak: formats such as xlsx carry their own write time) and Last-Modified;
     304 when the client has them."""
     response.headers["ETag"] = f'W/"{etag}"'
@@ -181,7 +181,7 @@ def _json(request, body, updated, status=200):
     response = Response(body=text.encode("utf-8"), status=status, content_type=JSON,
                         charset="utf-8")
     etag = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return _conditional(request, response, etag, updated)
+    return conditional(request, response, etag, updated)
 
 
 # -- @tables --------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def _links(request, context, start, size, total):
 
 
 # -- @metadata ------------------------------------------------------------------------------
-def _visible_cube(request, indicator, as_of=None):
+def visible_cube(request, indicator, as_of=None):
     """``(cube, staff)``; ``Refused`` 404 when the caller sees no vintage at all, 400
     naming ``asOf`` when ``as_of`` is before the first one the caller sees."""
     from statportal.taldau.cube import cube_of
@@ -371,7 +371,7 @@ def metadata_view(context, request):
         return refused
     try:
         lang = read_lang(request, request.GET)
-        cube, staff = _visible_cube(request, context)
+        cube, staff = visible_cube(request, context)
     except Refused as exc:
         return _answer(request, exc)
     return _json(request, metadata(request, context, cube, lang, staff), cube.updated)
@@ -425,10 +425,10 @@ def data_view(context, request):
         output = read_format(params)
         as_of = read_as_of(request, params)
         selection = parse_valuecodes(given)
-        cube, staff = _visible_cube(request, context, as_of)
+        cube, staff = visible_cube(request, context, as_of)
         etag = data_etag(context, cube, staff, lang, output, selection, as_of)
         if etag in request.if_none_match:
-            return _conditional(request, Response(), etag, cube.updated)
+            return conditional(request, Response(), etag, cube.updated)
         result = select(cube, context, selection, lang,
                         limit=max_cells(request.registry.settings), asof=as_of,
                         translate=lambda message: translate_for(request.registry, message,
@@ -443,7 +443,7 @@ def data_view(context, request):
     response.content_disposition = content_disposition(
         filename, inline="json" in content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return _conditional(request, response, etag, cube.updated)
+    return conditional(request, response, etag, cube.updated)
 
 
 def includeme(config):

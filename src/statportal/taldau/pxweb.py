@@ -127,7 +127,7 @@ def cube_for(request, indicator, as_of=None, lang=None):
     if isinstance(indicator, Missing):
         raise Refused(not_found(request, lang))
     try:
-        cube, _staff = api._visible_cube(request, indicator, as_of)
+        cube, _staff = api.visible_cube(request, indicator, as_of)
     except api.Refused as refused:
         if refused.status == 404:
             raise Refused(not_found(request, lang)) from None
@@ -175,7 +175,7 @@ def _json(request, body, updated=None):
     each time: a release can change it any minute); 304 for a client that has it."""
     import hashlib
 
-    from statportal.taldau.api import _conditional as conditional
+    from statportal.taldau.api import conditional
 
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     response = Response(text, charset="utf-8")
@@ -383,8 +383,7 @@ def data_view(context, request):
     """``/tables/{id}/data``: the selection in the format asked for (JSON-stat 2.0 by
     default); GET ``valuecodes[VAR]=…``, POST PxWeb's ``{"selection": [...]}``."""
     from statportal.files.download import content_disposition
-    from statportal.taldau.api import _conditional as conditional
-    from statportal.taldau.api import data_etag
+    from statportal.taldau.api import conditional, data_etag
     from statportal.taldau.formats import render
     from statportal.taldau.periods import label
 
