@@ -48,3 +48,20 @@ def test_unknown_periodicity():
         ordinal("2026", "weekly")
     with pytest.raises(PeriodError):
         label(2026, "daily")
+
+
+def test_period_errors_are_translation_strings_with_their_mapping():
+    """What reaches the import's and the selection's errors is translated by the asker's
+    localizer: a ``_()`` message of the statportal domain, not English text."""
+    from translationstring import TranslationString
+
+    with pytest.raises(PeriodError) as caught:
+        ordinal("2026-13", "monthly")
+    message = caught.value.message
+    assert isinstance(message, TranslationString) and message.domain == "statportal"
+    assert message == "${period}: there is no month ${month}."
+    assert message.mapping == {"period": "'2026-13'", "month": 13}
+    assert str(caught.value) == "'2026-13': there is no month 13."
+    with pytest.raises(PeriodError) as caught:
+        ordinal("2026-Q3", "annual")
+    assert caught.value.message == "${period} is not an annual period (like 2026)."

@@ -114,6 +114,32 @@ def test_bad_input_is_refused_naming_row_and_column_and_nothing_is_stored(
     assert vintages(app) == before and last_transaction(app) == written
 
 
+def test_a_bad_period_is_told_in_the_askers_language(app, testapp, wages, frozen,
+                                                    monkeypatch):
+    """The period's errors are translation strings with their mapping, translated like the
+    import's other errors (a stand-in Russian catalog for two of them)."""
+    from pyramid.i18n import Localizer
+
+    russian = {"${period}: there is no month ${month}.": "${period}: нет месяца ${month}.",
+               "${period} is not a monthly period (like 2026-10).":
+               "${period} — не месячный период (например, 2026-10)."}
+    original = Localizer.translate
+
+    def translate(self, message, *args, **kwargs):
+        if self.locale_name == "ru" and message in russian:
+            return type(message)(russian[message], mapping=message.mapping).interpolate()
+        return original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(Localizer, "translate", translate)
+    testapp.set_cookie("_LOCALE_", "ru")
+    answer = send(testapp, upload(HEADER + "KZ-AST,M,2026-13,1,\n"), 400).json
+    assert answer["errors"][0]["message"] == "'2026-13': нет месяца 13."
+    answer = send(testapp, upload(GOOD.replace("2026-02", "2026-01"), period="2026-Q2"),
+                  400).json
+    assert [(e["field"], e["message"]) for e in answer["errors"]] == [
+        ("period", "'2026-Q2' — не месячный период (например, 2026-10).")]
+
+
 def test_a_cancelled_release_is_refused_naming_release_with_the_files_errors(
         app, testapp, wages, frozen):
     as_user(testapp, "dana")

@@ -8,6 +8,8 @@ annual ``2026`` → 2026; quarterly ``2026-Q3`` → 2026*4 + 2; monthly ``2026-1
 import re
 from datetime import date
 
+from statportal.i18n import _, interpolate
+
 PERIODICITIES = ("monthly", "quarterly", "annual")
 #: Periods per year of each periodicity.
 PER_YEAR = {"annual": 1, "quarterly": 4, "monthly": 12}
@@ -19,21 +21,36 @@ _PATTERNS = {
     "quarterly": re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE),
     "monthly": re.compile(r"(\d{4})-(\d{2})"),
 }
-_EXAMPLES = {"annual": "2026", "quarterly": "2026-Q3", "monthly": "2026-10"}
+# One message per periodicity: the periodicity's word is part of the sentence to translate.
+_NOT_A_PERIOD = {
+    "annual": _("${period} is not an annual period (like 2026)."),
+    "quarterly": _("${period} is not a quarterly period (like 2026-Q3)."),
+    "monthly": _("${period} is not a monthly period (like 2026-10)."),
+}
 
 
 class PeriodError(ValueError):
-    """A period that is malformed or does not fit the indicator's periodicity."""
+    """A period that is malformed or does not fit the indicator's periodicity.
+    ``message`` is a ``_()`` translation string with its mapping: the import and selection
+    errors carry it to JSON and pages, which translate it in the asker's language."""
 
     def __init__(self, message):
         super().__init__(message)
         self.message = message
 
+    def __str__(self):             # logs and tracebacks: the English text, interpolated
+        return interpolate(self.message)
+
+
+def _shown(text):
+    return repr(text) if not isinstance(text, str) else f"'{text}'"
+
 
 def _check_periodicity(periodicity):
     if periodicity not in PER_YEAR:
-        raise PeriodError(f"Unknown periodicity {periodicity!r} (one of "
-                          f"{', '.join(PERIODICITIES)}).")
+        raise PeriodError(_("Unknown periodicity ${periodicity} (one of ${choices}).",
+                            mapping={"periodicity": _shown(periodicity),
+                                     "choices": ", ".join(PERIODICITIES)}))
 
 
 def ordinal(text, periodicity):
@@ -42,14 +59,16 @@ def ordinal(text, periodicity):
     value = str(text).strip() if isinstance(text, str | int) else None
     match = _PATTERNS[periodicity].fullmatch(value) if value is not None else None
     if match is None:
-        raise PeriodError(f"{text!r} is not a {periodicity} period (like "
-                          f"{_EXAMPLES[periodicity]}).")
+        raise PeriodError(_(_NOT_A_PERIOD[periodicity], mapping={"period": _shown(text)}))
     year = int(match.group(1))
     sub = int(match.group(2)) if periodicity != "annual" else 1
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(f"{text!r}: the year is not between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise PeriodError(_("${period}: the year is not between ${first} and ${last}.",
+                            mapping={"period": _shown(text), "first": FIRST_YEAR,
+                                     "last": LAST_YEAR}))
     if periodicity == "monthly" and not 1 <= sub <= 12:
-        raise PeriodError(f"{text!r}: there is no month {sub}.")
+        raise PeriodError(_("${period}: there is no month ${month}.",
+                            mapping={"period": _shown(text), "month": sub}))
     return year * PER_YEAR[periodicity] + sub - 1
 
 
