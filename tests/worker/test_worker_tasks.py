@@ -37,9 +37,11 @@ def app_settings(tmp_path, monkeypatch):
 
 def test_the_features_register_their_tasks_releases_first(app):
     tasks = get_worker_tasks(app.registry)
+    # taldau_release: the data service's releases of data only, right after (issue 20)
     assert [t.name for t in tasks.ordered()] == [
-        "release", "incidents", "questions", "stamp", "currency", "kept_uploads"]
-    assert [t.name for t in tasks.timed()] == ["release"]
+        "release", "taldau_release", "incidents", "questions", "stamp", "currency",
+        "kept_uploads"]
+    assert [t.name for t in tasks.timed()] == ["release", "taldau_release"]
     found = {i["introspectable"].title: i["introspectable"] for i in
              app.registry.introspector.get_category("statportal worker tasks")}
     assert found["stamp"]["task"].__name__ == "stamp" and found["stamp"]["interval"] is None
@@ -49,8 +51,8 @@ def test_a_pass_runs_each_task_and_adds_what_it_returns(app, frozen):
     from statportal import clock
 
     result = run_pass(app.registry)
-    assert result.ran == ["release", "incidents", "questions", "stamp", "currency",
-                          "kept_uploads"]
+    assert result.ran == ["release", "taldau_release", "incidents", "questions", "stamp",
+                          "currency", "kept_uploads"]
     assert result.errors == [] and result.stamped == 1 and result.released == []
     data = result.as_dict()
     assert list(data)[:2] == ["released", "materials"]
