@@ -229,6 +229,19 @@ def _columns(dims, period, value, status):
     return columns
 
 
+def yearly(table, year):
+    """``table[year]``; outside its years a level moves as in its nearest year (a rate,
+    as the CPI's, stays), so a demo made in any year has figures."""
+    first, last = min(table), max(table)
+    if first <= year <= last:
+        return table[year]
+    if table[last] < 50:  # a rate
+        return table[last if year > last else first]
+    if year > last:
+        return table[last] * (table[last] / table[last - 1]) ** (year - last)
+    return table[first] / (table[first + 1] / table[first]) ** (first - year)
+
+
 def _weights():
     return np.array([r[2] for r in REGIONS], dtype=float)
 
@@ -238,7 +251,7 @@ def cpi_values(months, rng):
     country's path interpolated between the Decembers, each region's distance and noise."""
     rates = []
     for year, month in months:
-        before, after = CPI_DECEMBER[year - 1], CPI_DECEMBER[year]
+        before, after = yearly(CPI_DECEMBER, year - 1), yearly(CPI_DECEMBER, year)
         rates.append(before + (after - before) * month / 12)
     rates = np.array(rates)
     offsets = np.array([r[4] for r in REGIONS])[:, None]
@@ -252,7 +265,7 @@ def wage_values(months, rng):
     """Tenge, whole: the country's yearly level with monthly seasonality and growth inside
     the year; each region at its ratio; the country the weighted mean of the regions."""
     season = np.array(WAGE_SEASON) / np.mean(WAGE_SEASON)
-    level = np.array([WAGE_YEAR[y] * season[m - 1] * (1 + 0.06 * (m - 6.5) / 12)
+    level = np.array([yearly(WAGE_YEAR, y) * season[m - 1] * (1 + 0.06 * (m - 6.5) / 12)
                       for y, m in months])
     ratios = np.array([r[5] for r in REGIONS])[:, None]
     ratios = ratios / (ratios[:, 0] * _weights()).sum() * _weights().sum()
@@ -282,7 +295,7 @@ def grp_values(quarters, rng):
     activity profile; the totals are the sums of the rounded parts."""
     shares = np.array([r[6] for r in REGIONS])
     shares = shares / shares.sum()
-    national = np.array([GDP_YEAR[y] * GDP_QUARTER[q - 1] for y, q in quarters])
+    national = np.array([yearly(GDP_YEAR, y) * GDP_QUARTER[q - 1] for y, q in quarters])
     rest = np.array([a[2] for a in ACTIVITIES[3:]])
     parts = []
     for region, share in zip(REGIONS, shares, strict=True):
@@ -328,15 +341,16 @@ def demo_periods(today):
     month (that one embargoed until its release), wages through the month before (the
     latest provisional), GRP through the last quarter ended two months ago (provisional),
     the population on 1 January of every year through this one."""
+    first = min(FIRST_YEAR, today.year - 3)  # a clock set years back still has data
     last_cpi = _months_before(today, 1)
     last_wage = _months_before(today, 2)
     year, month = last_wage
     quarter = (year, (month // 3)) if month >= 3 else (year - 1, 4)
-    quarters = [(y, q) for y in range(FIRST_YEAR, quarter[0] + 1) for q in range(1, 5)
+    quarters = [(y, q) for y in range(first, quarter[0] + 1) for q in range(1, 5)
                 if (y, q) <= quarter]
-    return {"cpi": _month_range((FIRST_YEAR, 1), last_cpi),
-            "wages": _month_range((FIRST_YEAR, 1), last_wage),
-            "grp": quarters, "population": list(range(FIRST_YEAR, today.year + 1))}
+    return {"cpi": _month_range((first, 1), last_cpi),
+            "wages": _month_range((first, 1), last_wage),
+            "grp": quarters, "population": list(range(first, today.year + 1))}
 
 
 # --------------------------------------------------------------------------- the vintages
