@@ -163,16 +163,19 @@ def includeme(config):
                           transition="publish")
     config.add_subscriber(on_cancelled, AfterTransition, workflow="release_entry",
                           transition="cancel")
-    config.add_embargo_probe_targets("taldau", probe_targets)
+    registry = config.registry   # the listings' page sizes are settings of the portal
+    config.add_embargo_probe_targets(
+        "taldau", lambda portal: probe_targets(portal, registry.settings))
 
 
 # -- statportal embargo-probe ---------------------------------------------------------------
-def probe_targets(portal):
+def probe_targets(portal, settings=None):
     """The embargo probe's targets (``releases.probe``): for each indicator with vintages
     waiting for a release still to come, the addresses whose anonymous answer must not
     show them. An indicator with no public vintage answers 404 everywhere and no listing
-    names it; one with a public vintage must not show the periods only the embargoed
-    vintages hold (their ISO labels) in its data (the CSV of ``@data`` and ``/api/v2``)."""
+    names it (every page of the listings); one with a public vintage must not show the
+    periods only the embargoed vintages hold (their ISO labels) in its data (the CSV of
+    ``@data`` and ``/api/v2``). ``settings``: the portal's (``statportal.batch_max``)."""
     from urllib.parse import quote
 
     from statportal.releases.catalog import get_release_catalog
@@ -188,7 +191,7 @@ def probe_targets(portal):
         for indicator, vintage in vintages_of(entry):
             if vintage.state != "cancelled":
                 waiting.setdefault(path_of(indicator), (indicator, []))[1].append(vintage)
-    found = []
+    found, pages = [], None
     for path, (indicator, vintages) in sorted(waiting.items()):
         quoted, name = quote(path), quote(indicator.__name__)
         data = f"{quoted}/@data?outputFormat=csv"
@@ -200,8 +203,11 @@ def probe_targets(portal):
                     f"/api/v2/tables/{name}", f"/api/v2/tables/{name}/metadata",
                     f"/api/v2/tables/{name}/data"]
             parent = path.rsplit("/", 1)[0] or "/"
+            pages = pages or listing_pages(portal, settings)
             listings = [(url, [quoted]) for url in (
-                "/data/@tables", "/api/v2/tables", quote(parent), "/sitemap.xml")]
+                *pages[0], quote(parent), "/sitemap.xml")]
+            # /api/v2 names a table by its id (its links), not by its path
+            listings += [(url, [f"/api/v2/tables/{name}?"]) for url in pages[1]]
             listings.append((f"/@search?{'SearchableText=' + quote(indicator.code)}",
                              [quoted]))
             found.append(Target(path, urls, listings))
@@ -220,3 +226,21 @@ def probe_targets(portal):
             found.append(Target(path, [], [(url, words) for url in (
                 data, f"/api/v2/tables/{name}/data?outputFormat=csv")]))
     return found
+
+
+def listing_pages(portal, settings=None):
+    """``(native, pxweb)``: the addresses of every page of ``/data/@tables`` and
+    ``/api/v2/tables`` at their largest page size, enough pages for every indicator under
+    ``/data`` (an embargoed indicator on page 2 of the default size would go unseen)."""
+    from statportal.settings import DEFAULTS, as_int
+    from statportal.taldau import pxweb_shapes
+    from statportal.taldau.api import indicators_under
+
+    root = find_by_path(portal, "/data")
+    total = sum(1 for _i in indicators_under(root)) if root is not None else 0
+    native = as_int({**DEFAULTS, **(settings or {})}, "statportal.batch_max")
+    pxweb = pxweb_shapes.MAX_PAGE_SIZE
+    return ([f"/data/@tables?b_start={start}&b_size={native}"
+             for start in range(0, max(total, 1), native)],
+            [f"/api/v2/tables?pageSize={pxweb}&pageNumber={number}"
+             for number in range(1, -(-max(total, 1) // pxweb) + 1)])
