@@ -51,5 +51,29 @@ def consistency_page(context, request):
                            "staff": _("the data waiting for the release (not yet public)")}}
 
 
+CELL = {"type": "object", "additionalProperties": {"type": "string"},
+        "description": "{dimension code: member code, period: ISO period}"}
+SHOWN = {"description": "a number, \"X\" (confidential) or null (no observation)"}
+COMPARISON = {"type": "object", "properties": {
+    "material": {"type": "string"}, "file": {"type": "string"},
+    "cube": {"type": "string", "enum": ["public", "staff"]},
+    "compared": {"type": "integer"}, "equal": {"type": "integer"},
+    "differences_total": {"type": "integer"},
+    "differences": {"type": "array", "items": {"type": "object", "properties": {
+        "cell": CELL, "material": SHOWN, "indicator": SHOWN}}}}}
+
+
 def includeme(config):
     config.scan("statportal.taldau.consistency_views")
+    if hasattr(config, "add_openapi_operation"):
+        from statportal.api.openapi import query, response
+
+        required = {**query("material"), "required": True}
+        config.add_openapi_operation(
+            "/{path}/@consistency", "get",
+            summary="The reliability check (staff who edit the indicator): a material's "
+                    "table, cell by cell by dimension codes and period, against the "
+                    "indicator's data; X only equal to X; 400 naming material",
+            parameters=[required],
+            responses={"200": response("The comparison and its first 1000 differences.",
+                                       COMPARISON)})
