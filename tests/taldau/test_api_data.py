@@ -130,6 +130,18 @@ def test_labels_follow_lang_and_the_request_language(api):
     kk = api.get(f"{URL}/@data", {"valuecodes[sex]": "F"},
                  headers={"Accept-Language": "kk"}).json
     assert kk["dimension"]["sex"]["category"]["label"] == {"F": "Әйелдер"}
+    # the periods: ISO codes, labelled readably in the language
+    periods = {"valuecodes[period]": "2026-05,2026-06", "valuecodes[sex]": "F"}
+    for lang, may, june in (("ru", "Май 2026", "Июнь 2026"), ("kk", "Мамыр 2026",
+                                                            "Маусым 2026"),
+                            ("en", "May 2026", "June 2026")):
+        period = api.get(f"{URL}/@data", {**periods, "lang": lang}).json["dimension"][
+            "period"]
+        assert list(period["category"]["index"]) == ["2026-05", "2026-06"]
+        assert period["category"]["label"] == {"2026-05": may, "2026-06": june}
+        values = api.get(f"{URL}/@metadata", {"lang": lang}).json["dimensions"][-1]["values"]
+        assert {v["code"]: v["label"] for v in values if v["code"] >= "2026-05"} == {
+            "2026-05": may, "2026-06": june}
 
 
 @pytest.mark.parametrize("output", ["csv", "xlsx", "sdmx-csv"])
@@ -141,7 +153,8 @@ def test_every_format(api, output):
     last = answer.text.strip().splitlines()[-1].split(",") if output != "xlsx" else None
     if output == "csv":
         assert answer.content_type == "text/csv"
-        assert last[-3:] == ["2026-06", "X", "X"]  # the confidential cell: X, no number
+        # the confidential cell: X, no number; the period's code, then its readable label
+        assert last[-4:] == ["2026-06", "June 2026", "X", "X"]
     elif output == "xlsx":
         assert answer.body[:2] == b"PK"
     else:

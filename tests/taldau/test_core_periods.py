@@ -65,3 +65,28 @@ def test_period_errors_are_translation_strings_with_their_mapping():
     with pytest.raises(PeriodError) as caught:
         ordinal("2026-Q3", "annual")
     assert caught.value.message == "${period} is not an annual period (like 2026)."
+
+
+@pytest.mark.parametrize(("lang", "month", "quarter"), [
+    ("en", "October 2026", "Q3 2026"),
+    ("kk", "Қазан 2026", "2026, III тоқсан"),
+    ("ru", "Октябрь 2026", "III квартал 2026"),
+])
+def test_readable_labels_in_each_language(lang, month, quarter):
+    """Months by babel's stand-alone names (capitalised), quarters by a translated message
+    (a stand-in catalog here: the lead's kk/ru translations come at the end), years as
+    they are."""
+    from statportal.taldau.periods import period_label
+
+    catalog = {"kk": {"Q3 ${year}": "${year}, III тоқсан"},
+               "ru": {"Q3 ${year}": "III квартал ${year}"}}.get(lang, {})
+
+    def translate(message):
+        return type(message)(catalog.get(message, message),
+                             mapping=message.mapping).interpolate()
+
+    assert period_label(ordinal("2026-10", "monthly"), "monthly", lang) == month
+    assert period_label(ordinal("2026-Q3", "quarterly"), "quarterly", lang,
+                        translate) == quarter
+    assert period_label(2026, "annual", lang) == "2026"
+    assert period_label(ordinal("2026-Q1", "quarterly"), "quarterly", lang) == "Q1 2026"

@@ -279,3 +279,41 @@ def test_the_public_sees_the_public_vintage_and_staff_the_embargoed_one(app, tes
     staff = page(testapp, f"{topic}/gdp")
     assert rows_of(staff)[0][1] == ["1.5", "7.2\xa0r"]  # revised, marked r
     assert staff.html.select(".embargo-notice")
+
+
+@pytest.mark.parametrize("lang, months", [
+    ("en", ["November 2025", "December 2025", "January 2026"]),
+    ("ru", ["Ноябрь 2025", "Декабрь 2025", "Январь 2026"]),
+    ("kk", ["Қараша 2025", "Желтоқсан 2025", "Қаңтар 2026"])])
+def test_periods_read_as_months_and_quarters_while_the_form_sends_iso_codes(
+        app, testapp, topic, lang, months):
+    """The table's headers, the selector's options and the chart's ticks say "January 2026"
+    (in the page's language) and "Q3 2026"; the options' values stay ISO codes."""
+    from statportal.taldau.periods import ordinal
+
+    region = [dimension("region", ("R", "R", "R"), [("A", "", ("All",) * 3)])]
+    make_indicator(app, f"{topic}/prices", periodicity="monthly", dimensions=region,
+                   values=[[1.0, 2.0, 3.0]], decimals=1,
+                   periods=[ordinal(p, "monthly") for p in ("2025-11", "2025-12", "2026-01")])
+    response = page(testapp, f"{topic}/prices", lang)
+    tree = response.html
+    assert [th.get_text() for th in tree.select("table.data thead th.num")] == months
+    options = tree.select("#period-from option")
+    assert [(o.get("value"), o.get_text()) for o in options] == list(zip(
+        ["2025-11", "2025-12", "2026-01"], months, strict=True))
+    ticks = [t.text for t in chart_of(response).iter("{*}text")]
+    assert months[0] in ticks and "2025-11" not in ticks
+    chosen = page(testapp, f"{topic}/prices", lang, period_from="2025-12",
+                  period_to="2026-01")
+    assert [th.get_text() for th in chosen.html.select("table.data thead th.num")] == \
+        months[1:]
+    if lang == "en":
+        make_indicator(app, f"{topic}/grp", periodicity="quarterly", dimensions=region,
+                       values=[[1.0, 2.0]], decimals=1,
+                       periods=[ordinal("2026-Q2", "quarterly"),
+                                ordinal("2026-Q3", "quarterly")])
+        quarters = page(testapp, f"{topic}/grp", lang).html
+        assert [th.get_text() for th in quarters.select("table.data thead th.num")] == [
+            "Q2 2026", "Q3 2026"]
+        assert [o.get("value") for o in quarters.select("#period-to option")] == [
+            "2026-Q2", "2026-Q3"]

@@ -296,3 +296,17 @@ def test_pxweb_reaches_the_native_api_through_its_public_helpers_only():
         if isinstance(node, ast.ImportFrom) and node.module == "statportal.taldau.api":
             private += [alias.name for alias in node.names if alias.name.startswith("_")]
     assert private == []
+
+
+def test_periods_are_labelled_readably_in_metadata_and_data(client):
+    """The period's codes stay ISO; its category labels read as months in the language,
+    the same in /metadata and /data."""
+    for lang, january in (("en", "January 2026"), ("ru", "Январь 2026"),
+                          ("kk", "Қаңтар 2026")):
+        meta = client.get(f"{API}/tables/wages/metadata", {"lang": lang}).json
+        data = client.get(f"{API}/tables/wages/data", {
+            "lang": lang, "valuecodes[period]": "2026-01"}).json
+        for body in (meta, data):
+            category = body["dimension"]["period"]["category"]
+            assert category["label"]["2026-01"] == january
+            assert set(category["index"]) == set(category["label"])

@@ -38,6 +38,7 @@ from statportal.taldau.selection import (
     SelectionError,
     max_cells,
     parse_valuecodes,
+    period_labels,
     select,
     text_in,
 )
@@ -340,10 +341,12 @@ def metadata(request, indicator, cube, lang, staff):
             "values": [{"code": item["code"], "parent": item.get("parent") or None,
                         "label": text_in(item.get("label"), lang) or item["code"]}
                        for item in dim.get("hierarchy") or () if item["code"] in codes]})
+    readable = period_labels(period_codes, indicator.periodicity, lang,
+                             lambda message: translate_for(request.registry, message, lang))
     dimensions.append({"code": PERIOD, "label": translate_for(request.registry, _("Period"),
                                                               lang),
-                       "values": [{"code": code, "parent": None, "label": code}
-                                  for code in period_codes]})
+                       "values": [{"code": code, "parent": None, "label": text}
+                                  for code, text in zip(period_codes, readable, strict=True)]})
     notes = text_in(indicator.notes, lang)
     return {
         "@id": _url(request, indicator, "@metadata"), "id": indicator.__name__,

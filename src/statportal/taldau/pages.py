@@ -23,6 +23,7 @@ from statportal.taldau.selection import (
     SelectionError,
     max_cells,
     parse_valuecodes,
+    period_labels,
     select,
 )
 
@@ -210,6 +211,9 @@ def indicator_page(context, request):
         "periodicity": request.localizer.translate(PERIODICITY[context.periodicity]),
         "updated": cube.updated, "next_update": next_update(request, context),
         "error": error, "result": result, "periods": periods,
+        # the selector shows each period readably (October 2026) and sends its ISO code
+        "period_labels": dict(zip(periods, period_labels(
+            periods, context.periodicity, lang, request.localizer.translate), strict=True)),
         "dims": form_dims(context, cube, result, selection, lang),
         "period_from": result.dims[-1].codes[0] if result else periods[max(0, len(periods) - 12)],
         "period_to": result.dims[-1].codes[-1] if result else periods[-1],
@@ -242,9 +246,9 @@ def chart_of(request, result):
         "Line chart of ${title} by ${period}, from ${first} to ${last}; the table below "
         "gives every value.", mapping={"title": result.title,
                                        "period": result.dims[-1].label,
-                                       "first": result.dims[-1].codes[0],
-                                       "last": result.dims[-1].codes[-1]}))
-    return line_chart(result, title=title, desc=desc,
+                                       "first": result.dims[-1].labels[0],
+                                       "last": result.dims[-1].labels[-1]}))
+    return line_chart(result, title=title, desc=desc, period_labels=result.dims[-1].labels,
                       number=lambda value, decimals: format_number(request, value,
                                                                    decimals))
 

@@ -7,6 +7,7 @@ annual ``2026`` → 2026; quarterly ``2026-Q3`` → 2026*4 + 2; monthly ``2026-1
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from statportal.i18n import _, interpolate
 
@@ -27,6 +28,13 @@ _NOT_A_PERIOD = {
     "quarterly": _("${period} is not a quarterly period (like 2026-Q3)."),
     "monthly": _("${period} is not a monthly period (like 2026-10)."),
 }
+
+
+# The quarters' readable labels: one message each, so that a language writes the quarter
+# its way (kk "${year}, III тоқсан", ru "III квартал ${year}").
+_QUARTERS = (_("Q1 ${year}"), _("Q2 ${year}"), _("Q3 ${year}"), _("Q4 ${year}"))
+#: babel's pattern of a month's label: the stand-alone month name and the year
+MONTH_PATTERN = "LLLL y"
 
 
 class PeriodError(ValueError):
@@ -81,6 +89,30 @@ def label(number, periodicity):
     if periodicity == "quarterly":
         return f"{year:04d}-Q{sub + 1}"
     return f"{year:04d}-{sub + 1:02d}"
+
+
+def period_label(number, periodicity, lang, translate=None):
+    """The readable label of an ordinal in ``lang``: monthly ``October 2026`` (``Қазан
+    2026``, ``Октябрь 2026``), quarterly ``Q3 2026`` (translated), annual ``2026``.
+    ``translate`` turns a ``_()`` message into ``lang`` (a localizer's ``translate``);
+    without it, the English text. The codes stay ISO (``label``): this is for people."""
+    _check_periodicity(periodicity)
+    year, sub = divmod(int(number), PER_YEAR[periodicity])
+    if periodicity == "annual":
+        return f"{year:04d}"
+    if periodicity == "quarterly":
+        message = _(_QUARTERS[sub], mapping={"year": f"{year:04d}"})
+        return (translate or interpolate)(message)
+    return _month(year, sub + 1, lang or "en")
+
+
+@lru_cache(maxsize=4096)
+def _month(year, month, lang):
+    """babel's month label, remembered: a 120-month answer would otherwise spend ~2 ms."""
+    from babel.dates import format_date
+
+    text = format_date(date(year, month, 1), MONTH_PATTERN, locale=lang)
+    return text[:1].upper() + text[1:]   # a label starts a line: Октябрь, not октябрь
 
 
 def first_day(number, periodicity):

@@ -20,7 +20,13 @@ from statportal.security.permissions import VIEW
 from statportal.taldau import pxweb_selection as asking
 from statportal.taldau import pxweb_shapes as shapes
 from statportal.taldau.formats.jsonstat import CONTENTS
-from statportal.taldau.selection import PERIOD, SelectionError, max_cells, select
+from statportal.taldau.selection import (
+    PERIOD,
+    SelectionError,
+    max_cells,
+    period_labels,
+    select,
+)
 
 PREFIX = "/api/v2"
 MAX_PAST_DAYS = 36500
@@ -325,6 +331,8 @@ def metadata_view(context, request):
     periods = [label(p, context.periodicity) for p in cube.periods]
     body = shapes.metadata(
         context, cube, lang, period_codes=periods,
+        period_labels=period_labels(periods, context.periodicity, lang, lambda message:
+                                    translate_for(request.registry, message, lang)),
         period_label=translate_for(request.registry, _("Period"), lang),
         summary=summary_of(request, context, cube, lang),
         href=request.route_url("pxweb.metadata", id=name, _query={"lang": lang}),

@@ -113,9 +113,10 @@ def page_info(number, size, total, link):
 
 # -- /tables/{id}/metadata -------------------------------------------------------------------
 def metadata(indicator, cube, lang, *, period_codes, period_label, summary, href, data_href,
-             next_update=None, contact=None):
+             next_update=None, contact=None, period_labels=None):
     """The JSON-stat 2.0 dataset of the indicator without values, PxWeb's extensions
-    included (``period_codes``: the ISO periods of ``cube.periods``)."""
+    included (``period_codes``: the ISO periods of ``cube.periods``; ``period_labels``
+    their readable labels, as the data's, default the codes)."""
     members = {dim["code"]: dim for dim in indicator.dimensions}
     ids, sizes, dimension, geo = [], [], {}, []
     for code, codes in cube.dims:
@@ -137,7 +138,7 @@ def metadata(indicator, cube, lang, *, period_codes, period_label, summary, href
     contents["category"]["unit"] = {code: {"decimals": decimals, **(
         {"label": unit} if unit else {})}}
     dimension[CONTENTS] = contents
-    dimension[PERIOD] = _dimension(period_label, period_codes, period_codes)
+    dimension[PERIOD] = _dimension(period_label, period_codes, period_labels or period_codes)
     ids.extend((CONTENTS, PERIOD))
     sizes.extend((1, len(period_codes)))
     role = {"time": [PERIOD], "metric": [CONTENTS]}

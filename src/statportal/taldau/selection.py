@@ -287,9 +287,10 @@ def _result_dims(indicator, picks, lang, translate):
     dims = []
     for dim, members, chosen in picks:
         codes = [members[i] for i in chosen]
-        if dim == PERIOD:
-            dims.append(ResultDim(PERIOD, translate(_("Period")), codes, list(codes),
-                                  "time"))
+        if dim == PERIOD:   # codes ISO, labels readable in lang (October 2026, Q3 2026)
+            dims.append(ResultDim(PERIOD, translate(_("Period")), codes,
+                                  period_labels(codes, indicator.periodicity, lang,
+                                                translate), "time"))
             continue
         title, member_labels = labels.get(dim, ({}, {}))
         dims.append(ResultDim(
@@ -297,6 +298,14 @@ def _result_dims(indicator, picks, lang, translate):
             [text_in(member_labels.get(code), lang) or code for code in codes],
             "geo" if dim.lower() in GEO_CODES else None))
     return dims
+
+
+def period_labels(codes, periodicity, lang, translate=None):
+    """The readable labels of ISO period ``codes`` (``periods.period_label``)."""
+    from statportal.taldau.periods import ordinal, period_label
+
+    return [period_label(ordinal(code, periodicity), periodicity, lang, translate)
+            for code in codes]
 
 
 def _notes(indicator, lang):

@@ -93,7 +93,7 @@ def xlsx_bytes(result, context):
         sheet.column_dimensions[get_column_letter(column)].width = 28
     sheet.freeze_panes = f"{get_column_letter(len(rows_dims) + 1)}2"
     sheet.append([header(dim.label) for dim in rows_dims] +
-                 [header(label) for label in period.labels])
+                 [header(code) for code in period.codes])  # ISO: sortable, re-importable
     width = len(period.codes)
     values = rounded(result).reshape(-1, width) if width else numpy.empty((0, 0))
     status = numpy.asarray(result.status, dtype=numpy.uint8).reshape(values.shape)
