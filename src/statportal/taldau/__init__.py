@@ -36,7 +36,8 @@ def includeme(config):
         "Indicator", resources.Indicator, schemas.indicator_schema, title=_("Indicator"),
         addable_to=("DataRoot", "DataTopic"),
         # the executors of its unit (Indicator.local_role_sources) answer for it
-        permissions={VIEW: ("Anonymous",), EDIT: IMPORTERS, IMPORT: IMPORTERS})
+        permissions={VIEW: ("Anonymous",), EDIT: IMPORTERS, IMPORT: IMPORTERS},
+        create=resources.create_indicator)  # ids unique under /data, not only per folder
     config.add_fixed_place("data", "DataRoot", DATA_ROOT_TITLE)
     config.include("statportal.taldau.pages")  # the public pages (part G)
     config.include("statportal.taldau.pxweb")  # PxWeb API 2.0 under /api/v2 (part E)
