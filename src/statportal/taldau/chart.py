@@ -37,6 +37,12 @@ class Series:
     #: the value at each period, None where missing or X
     points: list = field(default_factory=list)
 
+    @property
+    def empty(self):
+        """No published value in the selection (all X or missing): nothing is drawn, and
+        the legend says so."""
+        return all(v is None for v in self.points)
+
     def swatch(self, width=36, height=14):
         """A small SVG of the line and marker, for the legend beside the chart."""
         from lxml import etree
@@ -55,6 +61,8 @@ class Chart:
     series: list
     #: how many series the selection has in all (more than drawn when > MAX_SERIES)
     total: int
+    #: the same chart drawn for a phone's width (the page shows one or the other)
+    narrow: str = ""
 
     @property
     def omitted(self):
@@ -106,25 +114,33 @@ def tick_decimals(ticks):
 
 
 def line_chart(result, *, title, desc, number, period_labels=None, max_series=MAX_SERIES,
-               width=720, height=340):
+               width=720, height=340, unit="", ids="chart"):
     """The chart of ``result`` (a ``Result``) as a ``Chart``.
 
     ``title``/``desc``: the SVG's accessible name and description (translated by the
     caller); ``number(value, decimals)``: localised numbers for the axis (the layout's);
-    ``period_labels``: the time axis's labels (default the ISO codes)."""
+    ``period_labels``: the time axis's labels (default the ISO codes); ``unit``: the unit
+    of measure, written over the value axis; ``ids``: the prefix of the SVG's element ids
+    (a page drawing a wide and a narrow chart keeps them unique). The time axis labels as
+    many periods as fit the width, so a narrow chart stays readable."""
     from lxml import etree
 
     series, total = series_of(result, max_series)
     periods = list(period_labels or result.dims[-1].codes)
     values = [v for s in series for v in s.points if v is not None]
-    left, right, top, bottom = 72, 40, 12, 44  # room for the last period's label
+    # room for the numbers on the left and half the last period's label on the right
+    right = max(40, round(len(periods[-1]) * 3.5 + 6)) if periods else 40
+    left, top, bottom = 72, 30 if unit else 12, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     svg = etree.Element("svg", xmlns=SVG_NS, width=str(width), height=str(height),
                         viewBox=f"0 0 {width} {height}", role="img")
     svg.set("class", "line-chart")
-    svg.set("aria-labelledby", "chart-title chart-desc")
-    etree.SubElement(svg, "title", id="chart-title").text = title
-    etree.SubElement(svg, "desc", id="chart-desc").text = desc
+    svg.set("aria-labelledby", f"{ids}-title {ids}-desc")
+    etree.SubElement(svg, "title", id=f"{ids}-title").text = title
+    etree.SubElement(svg, "desc", id=f"{ids}-desc").text = desc
+    if unit:  # the value axis's unit, above its numbers
+        etree.SubElement(svg, "text", {"x": "4", "y": "14", "font-size": "12",
+                                       "fill": "#333", "class": "unit"}).text = unit
     if not values or not periods:
         return Chart(etree.tostring(svg, encoding="unicode"), series, total)
     ticks = nice_ticks(min(values), max(values))
@@ -146,8 +162,10 @@ def line_chart(result, *, title, desc, number, period_labels=None, max_series=MA
                          y2=str(y), stroke="#d5dbe3")
         etree.SubElement(axes, "text", {"x": str(left - 6), "y": str(y + 4),
                                         "text-anchor": "end"}).text = number(tick, decimals)
-    step = max(1, math.ceil(len(periods) / 8))
-    for i in range(0, len(periods), step):
+    # each label needs about 7 px a character and a gap: as many as fit, evenly spaced
+    room = max(len(p) for p in periods) * 7 + 16
+    step = max(1, math.ceil(len(periods) / max(2, min(8, plot_w // room))))
+    for i in sorted(range(len(periods) - 1, -1, -step)):  # the latest period always named
         x = x_of(i)
         etree.SubElement(axes, "line", x1=str(x), x2=str(x), y1=str(top + plot_h),
                          y2=str(top + plot_h + 5), stroke="#555")

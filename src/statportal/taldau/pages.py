@@ -10,6 +10,7 @@ dimension and the last periods. A selection the API would refuse, or too large f
 is a message on the page, with the download links where they still serve.
 """
 
+import numpy
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
@@ -99,10 +100,9 @@ def flatten(topics):
 
 
 def staff_links(request, context):
-    """The edit and import links for those who may (no role names: permissions)."""
+    """The import and check links for those who may (no role names: permissions); Edit
+    is the layout's tab already, so it is not repeated here."""
     links = []
-    if request.has_permission(EDIT, context):
-        links.append((request.resource_url(context, "@@edit"), _("Edit")))
     if isinstance(context, Indicator) and request.has_permission(IMPORT, context):
         links.append((request.resource_url(context, "@@import"), _("Import observations")))
     if isinstance(context, Indicator) and request.has_permission(EDIT, context):
@@ -114,14 +114,30 @@ def staff_links(request, context):
 
 # -- the indicator page ---------------------------------------------------------------------
 def default_selection(indicator, cube):
-    """The top-level codes of each dimension and the last periods: a light first page."""
-    selection = {}
+    """The top-level codes of each dimension and the last periods up to the last one where
+    those series have data (a value or an X): a light first page that does not end in
+    empty columns."""
+    from statportal.taldau.periods import label
+
+    selection, index = {}, []
     for dim, members in cube.dims:
         parents = {item["code"]: item.get("parent") or ""
                    for item in indicator.dimension(dim)["hierarchy"]}
         roots = [code for code in members if not parents.get(code)] or list(members[:1])
         selection[dim] = Expr("codes", codes=tuple(roots[:3]))
-    selection[PERIOD] = Expr("top", count=DEFAULT_PERIODS.get(indicator.periodicity, 12))
+        index.append([members.index(code) for code in roots[:3]])
+    count = DEFAULT_PERIODS.get(indicator.periodicity, 12)
+    part = cube.values[numpy.ix_(*index)] if index else cube.values
+    marks = cube.status[numpy.ix_(*index)] if index else cube.status
+    filled = ~numpy.isnan(part) | (marks != 0)
+    filled = filled.reshape(-1, filled.shape[-1]).any(axis=0) if filled.ndim > 1 else filled
+    found = numpy.flatnonzero(filled)
+    if not len(found) or found[-1] == len(cube.periods) - 1:
+        selection[PERIOD] = Expr("top", count=count)
+        return selection
+    end = int(found[-1]) + 1
+    selection[PERIOD] = Expr("codes", codes=tuple(
+        label(p, indicator.periodicity) for p in cube.periods[max(0, end - count):end]))
     return selection
 
 
@@ -248,9 +264,16 @@ def chart_of(request, result):
                                        "period": result.dims[-1].label,
                                        "first": result.dims[-1].labels[0],
                                        "last": result.dims[-1].labels[-1]}))
-    return line_chart(result, title=title, desc=desc, period_labels=result.dims[-1].labels,
-                      number=lambda value, decimals: format_number(request, value,
-                                                                   decimals))
+    def number(value, decimals):
+        return format_number(request, value, decimals)
+
+    common = {"title": title, "desc": desc, "period_labels": result.dims[-1].labels,
+              "number": number, "unit": result.unit or ""}
+    chart = line_chart(result, **common)
+    # a phone's chart: fewer, larger labels rather than a wide one cut or shrunk to 6 px
+    chart.narrow = line_chart(result, width=380, height=320, ids="chart-narrow",
+                              **common).svg
+    return chart
 
 
 def includeme(config):

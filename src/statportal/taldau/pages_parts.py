@@ -160,3 +160,14 @@ def release_materials(request, indicator, cube):
                           "title": title or material.__name__, "lang": lang})
     return found
 
+
+
+# -- people ---------------------------------------------------------------------------------
+def person_name(request, login):
+    """A person by name, as the workflow's history says them (the login when the account
+    is gone): the vintages' "By" column."""
+    from statportal.content.resources import get_portal
+    from statportal.security.principals import find_user
+
+    user = find_user(get_portal(request), login) if login else None
+    return (getattr(user, "fullname", "") or login) if user is not None else (login or "")

@@ -12,7 +12,7 @@ from statportal.content.base import Content
 from statportal.content.folder import Folder
 from statportal.content.listing import visible_batch
 from statportal.content.registry import get_content_registry
-from statportal.i18n import _
+from statportal.i18n import _, label
 from statportal.security.permissions import DELETE, EDIT, MANAGE, VIEW
 from statportal.security.session import BUDGET as FLASH_BUDGET
 from statportal.views.actions import said
@@ -152,7 +152,11 @@ def edit(context, request):
     schema = form_schema(bound_schema(request, context, info), request)
     transition = save_transition(request, info, context)
     form = make_form(schema, request, _("Save"), transition=transition)
-    heading = _("Edit")
+    # the heading names what is edited (a form of many fields otherwise says nothing of it)
+    title = getattr(context, "title", None)
+    title = label(request, title) if isinstance(title, dict) else ""
+    heading = (_("Edit: ${title}", mapping={"title": title or context.__name__})
+               if title or context.__name__ else _("Edit"))
     if "submit" in request.POST or (transition and SAVE_AND_FIRE in request.POST):
         try:
             appstruct = validate(form, request)
