@@ -44,6 +44,7 @@ def import_file(request, indicator, filename, data, release="", period=None):
     from statportal.content.paths import path_of
     from statportal.taldau import embargo
     from statportal.taldau.importing import ImportRefused, read_rows, validate
+    from statportal.taldau.integrity import History
     from statportal.taldau.store import add_vintage
 
     errors, total, entry, columns = [], 0, None, None
@@ -69,6 +70,9 @@ def import_file(request, indicator, filename, data, release="", period=None):
         except ImportRefused as refused:
             errors.extend(refused.errors)
             total += refused.total
+    if not errors:
+        count, found = History(indicator).confidential_errors(columns, columns.value_column)
+        errors, total = errors + found, total + count
     if errors:
         raise ImportRefused(errors, total)
     now = clock.now()

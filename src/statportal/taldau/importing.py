@@ -46,9 +46,14 @@ _AMBIGUOUS = r"-?[1-9]\d{0,2},\d{3}"
 
 class Columns(dict):
     """The checked columns (numpy arrays by name, as ``store.add_vintage`` takes them);
-    ``decimals``: the most digits after the decimal mark any value was written with."""
+    ``decimals``: the most digits after the decimal mark any value was written with;
+    ``rows``: each row's spreadsheet row and ``value_column`` the file's name of the
+    value (``shown`` in the protected CSV), for the checks against earlier vintages
+    (``integrity``) to name row and column."""
 
     decimals = 0
+    rows = None
+    value_column = "value"
 
 
 def dimension_codes(indicator):
@@ -127,6 +132,7 @@ def validate(indicator, frame, period=None):
     columns["value"] = values
     columns["status"] = status.astype(np.uint8)
     columns.decimals = int(decimals[~confidential].max(initial=0))
+    columns.rows, columns.value_column = rows, value_column
     checks.extend(_duplicates(columns, [code for code, _m in dims], key_ok, rows))
     _raise_errors(frame, rows, checks)
     return columns
