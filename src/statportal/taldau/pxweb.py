@@ -15,14 +15,7 @@ import json
 
 from pyramid.response import Response
 
-from statportal.i18n import (
-    LANGUAGE_NAMES,
-    LANGUAGES,
-    _,
-    available_languages,
-    ngettext,
-    translate_for,
-)
+from statportal.i18n import LANGUAGE_NAMES, LANGUAGES, _, available_languages, translate_for
 from statportal.security.permissions import VIEW
 from statportal.taldau import pxweb_selection as asking
 from statportal.taldau import pxweb_shapes as shapes
@@ -118,12 +111,10 @@ def limited(request):
     seconds = limits.wait(request)
     if not seconds:
         return
-    from statportal.taldau.api import asked_lang
-
     per_minute = limits.get_limits(request.registry).per_minute
     response = problem(request, 429, "Too many requests", _(
         "Too many requests: at most ${count} a minute. Try again in ${seconds} s.",
-        mapping={"count": per_minute, "seconds": seconds}), lang=asked_lang(request))
+        mapping={"count": per_minute, "seconds": seconds}))
     response.headers["Retry-After"] = str(seconds)
     raise Refused(response)
 
@@ -284,8 +275,8 @@ def tables_view(context, request):
         found.append((indicator, {**seen, "period_label": period_label}))
     pages = max(1, -(-len(found) // size))
     if number > pages:
-        raise Refused(problem(request, 404, "Non-existent page", ngettext(
-            "There is ${n} page.", "There are ${n} pages.", pages), "pageNumber", lang))
+        raise Refused(problem(request, 404, "Non-existent page", _(
+            "There are ${pages} pages.", mapping={"pages": pages}), "pageNumber", lang))
     shown = found[(number - 1) * size: number * size]
 
     def page_link(rel, page):
