@@ -26,6 +26,9 @@ class Target:
     material: str
     must_404: list = field(default_factory=list)
     must_not_contain: list = field(default_factory=list)   # (url, [words])
+    #: ``(url, check)``: ``check(body)`` of a 200 answer returns what it shows that it must
+    #: not (a list of texts, empty when all is well): values compared with the public ones
+    checks: list = field(default_factory=list)
 
 
 def add_embargo_probe_targets(config, name, provider):
@@ -136,6 +139,11 @@ def probe(portal, base_url, timeout=10, progress=None, registry=None):
             shown = [word for word in words if word and word in text]
             if status == 200 and shown:
                 leaks.append((url, "shows " + ", ".join(shown)))
+        for url, check in target.checks:
+            status, body = fetch(base_url + url, timeout)
+            checked += 1
+            if status == 200:
+                leaks.extend((url, what) for what in check(body))
     return checked, leaks
 
 
