@@ -17,7 +17,7 @@ import binascii
 
 from pyramid.view import view_config
 
-from statportal.i18n import _
+from statportal.i18n import _, ngettext
 from statportal.taldau import IMPORT
 
 INDICATOR = "statportal.taldau.resources.Indicator"
@@ -70,9 +70,12 @@ def import_file(request, indicator, filename, data, release="", period=None):
         except ImportRefused as refused:
             errors.extend(refused.errors)
             total += refused.total
-    if not errors:
-        count, found = History(indicator).confidential_errors(columns, columns.value_column)
-        errors, total = errors + found, total + count
+    if not errors:      # against the vintages stored (integrity): X stays X; the embargo
+        history = History(indicator)
+        for count, found in (
+                history.confidential_errors(columns, columns.value_column),
+                history.waiting_errors(columns, path_of(entry) if entry is not None else "")):
+            errors, total = errors + found, total + count
     if errors:
         raise ImportRefused(errors, total)
     now = clock.now()
@@ -105,10 +108,14 @@ def refused_json(request, refused):
     from statportal.api.errors import json_error
 
     errors = [{**e, "type": e.get("type") or "invalid"} for e in refused.errors]
-    message = _("Nothing was imported: ${n} errors.", mapping={"n": refused.total})
     if refused.total > len(errors):
-        message = _("Nothing was imported: ${n} errors; the first ${shown} are listed.",
-                    mapping={"n": refused.total, "shown": len(errors)})
+        message = ngettext(
+            "Nothing was imported: ${n} error; the first ${shown} are listed.",
+            "Nothing was imported: ${n} errors; the first ${shown} are listed.",
+            refused.total, mapping={"shown": len(errors)})
+    else:
+        message = ngettext("Nothing was imported: ${n} error.",
+                           "Nothing was imported: ${n} errors.", refused.total)
     response = json_error(request, 400, message, errors)
     response.json_body = {**response.json_body, "errors_total": refused.total}
     return response
@@ -156,7 +163,7 @@ def import_page(context, request):
     and column; the indicator's vintages below."""
     from statportal.taldau.importing import ImportRefused
 
-    result = {"errors": [], "total": 0, "vintage": None, "message": None,
+    result = {"errors": [], "total": 0, "errors_count": None, "vintage": None, "message": None,
               "release": "", "period": "", "vintages": (), "columns": _columns(context)}
     if request.method == "POST":
         from pyramid.csrf import check_csrf_token
@@ -175,9 +182,21 @@ def import_page(context, request):
             request.tm.doom()
             request.response.status = 400
             result["errors"], result["total"] = refused.errors, refused.total
+            result["errors_count"] = errors_count(request, refused.total, len(refused.errors))
     result["vintages"] = sorted(getattr(context, "vintages", ()) or (),
                                 key=lambda v: -v.number)
     return result
+
+
+def errors_count(request, total, shown):
+    """The form's "N errors" line, its words following the number (kk and ru plurals)."""
+    from statportal.i18n import format_number
+
+    mapping = {"n": format_number(request, total, 0), "shown": shown}
+    if total > shown:
+        return ngettext("${n} error; the first ${shown} are listed.",
+                        "${n} errors; the first ${shown} are listed.", total, mapping)
+    return ngettext("${n} error.", "${n} errors.", total, mapping)
 
 
 def _columns(indicator):

@@ -113,12 +113,14 @@ def _decimals(values):
 
 def add_vintage(indicator, columns, *, filename, release="", actor, now, embargoed):
     """Store ``columns`` (validated by the import) as the indicator's next vintage;
-    ``embargoed=False``: public at ``now``. The summary counts, against the latest staff
-    view (every vintage not cancelled), the cells that are new, those whose value
-    changed (revised), the confidential ones and all of them."""
+    ``embargoed=False``: public at ``now``. The summary counts the cells that are new,
+    those whose value changed (revised), the confidential ones and all of them: against
+    what its readers saw before, the public's view (the public vintages) for a vintage
+    public at once, the staff's (every vintage not cancelled) for an embargoed one."""
     found = normalised_columns(indicator, columns)
     rows = len(found["value"])
-    earlier = [v for v in indicator.vintages if v.state != CANCELLED]
+    earlier = [v for v in indicator.vintages
+               if (v.state != CANCELLED if embargoed else v.state == PUBLIC)]
     new, revised = rows, 0
     if earlier and rows:
         old_values, old_status = lookup(indicator.dimension_codes(),
