@@ -38,11 +38,22 @@ def _code(node, value, pattern=MEMBER_CODE):
                      "max": CODE_MAX}))
 
 
+#: Column names of an import file (``status``, ``value``, ``shown``) and JSON-stat's
+#: metric dimension (``ContentsCode``): a dimension of one of these names could never be
+#: imported or exported, so none may have it (compared without case, as the import does).
+RESERVED_CODES = ("status", "value", "shown", "contentscode")
+
+
 def _dimension_code(node, value):
     _code(node, value, DIMENSION_CODE)
     if value.lower() == "period":
         raise colander.Invalid(node, _("The period is every indicator's own dimension: "
                                        "do not list it."))
+    if value.lower() in RESERVED_CODES:
+        raise colander.Invalid(node, _(
+            "${code} is a column of the import file or of the exports: choose another "
+            "code for the dimension (status, value, shown and ContentsCode are taken).",
+            mapping={"code": value}))
 
 
 def member_schema():
