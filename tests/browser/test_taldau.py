@@ -40,7 +40,7 @@ def test_tree_and_indicator_page_are_accessible_at_both_widths(browser, live_ser
         expect(page.locator("table.data caption")).to_contain_text("Gross regional product")
         expect(page.locator("svg.line-chart title").first).to_contain_text(
             "Gross regional product")
-        assert page.locator("svg.line-chart").get_attribute("role") == "img"
+        assert page.locator("svg.line-chart:visible").get_attribute("role") == "img"
         assert_no_serious_violations(page, axe_source)
         fits(page)
         shot(page, f"taldau-indicator{suffix}.png")
@@ -73,9 +73,57 @@ def test_the_selector_without_script(browser, live_server, axe_source):
     rows = page.locator("table.data tbody tr")
     assert rows.count() == 3 and rows_before == 1  # the default: the totals only
     assert page.locator("table.data thead th.num").count() == 4
-    assert page.locator("svg.line-chart g.series").count() == 3
+    assert page.locator("svg.line-chart:visible g.series").count() == 3
     links = page.locator(".downloads li a")
     assert links.count() == 4
     assert "outputFormat=csv" in links.nth(1).get_attribute("href")
     shot(page, "taldau-selection.png")
     context.close()
+
+
+#: regions × activities with long labels, confidential cells (KZ-33 × B) and the latest
+#: quarters: the selection review 1 found cut at both widths
+WIDE = (GRP + "?valuecodes[region]=KZ-33,KZ-59,KZ-75&valuecodes[activity]=TOTAL,B,G,H")
+
+
+def test_a_region_by_activity_table_and_chart_fit_both_widths(browser, live_server,
+                                                              axe_source):
+    for width, height, suffix in ((1366, 900, ""), (390, 844, "-390")):
+        context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                      viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto(WIDE)
+        expect(page.locator("table.data tbody tr")).to_have_count(12)
+        fits(page)
+        region = page.locator(".data-table .table-scroll")
+        box = region.bounding_box()
+        label = page.locator("table.data tbody th").nth(1)  # the long trade label wraps
+        assert label.evaluate("e => getComputedStyle(e).whiteSpace") == "normal"
+        assert label.bounding_box()["width"] <= (10 if width > 390 else 8.5) * 16 + 1
+        first_num = page.locator("table.data tbody tr").first.locator("td").first
+        assert first_num.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+        if width == 1366:  # the numbers start within the page, not pushed off it
+            assert first_num.bounding_box()["x"] < box["x"] + box["width"]
+        # scrolled to the latest quarter, the row's first label stays in view (sticky)
+        region.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        head = page.locator("table.data tbody tr").first.locator("th")
+        assert abs(head.first.bounding_box()["x"] - box["x"]) < 3
+        if width == 1366:  # and the activity beside it (a phone keeps the region only)
+            assert abs(head.nth(1).bounding_box()["x"] - box["x"] - 160) < 3
+        last = page.locator("table.data thead th.num").last
+        assert last.bounding_box()["x"] + last.bounding_box()["width"] <= box["x"] + box[
+            "width"] + 1
+        # the chart: whole within the width, the latest quarter named on its axis
+        chart = page.locator("figure.chart svg.line-chart:visible")
+        expect(chart).to_have_count(1)
+        drawn = chart.bounding_box()
+        assert drawn["x"] >= 0 and drawn["x"] + drawn["width"] <= width
+        latest = page.locator("table.data thead th.num").last.inner_text()
+        ticks = chart.locator("g.axes text[text-anchor=middle]")
+        assert ticks.last.text_content() == latest
+        size = ticks.last.evaluate("e => e.getBoundingClientRect().height")
+        assert size >= 10, size  # readable, not shrunk to 6–8 px
+        assert_no_serious_violations(page, axe_source)
+        shot(page, f"taldau-region-activity{suffix}.png")
+        context.close()
