@@ -7,8 +7,18 @@ STATUS_TYPES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not
                 405: "method_not_allowed", 409: "conflict", 429: "throttled"}
 
 
-def json_error(request, status, message, errors=None):
-    translate = request.localizer.translate
+def json_error(request, status, message, errors=None, *, lang=None):
+    """The envelope, its messages (``_()`` texts or ``ngettext`` plurals) in the request's
+    language, or in ``lang`` when given (an API's own ``lang`` parameter, as a mail is
+    written in its recipient's language)."""
+    from statportal.i18n import translate as in_request_language
+    from statportal.i18n import translate_for
+
+    def translate(text):
+        if lang:
+            return translate_for(request.registry, text, lang)
+        return in_request_language(request, text)
+
     message = translate(message)
     body = {"message": message, "errors": [
         {"field": e.get("field"), "message": translate(e["message"]),

@@ -56,9 +56,28 @@ class Refused(Exception):
         self.field, self.message, self.status = field, message, status
 
 
-def _answer(request, exc):
+def _answer(request, exc, lang=None):
     return json_error(request, exc.status, exc.message, [
-        {"field": exc.field, "message": exc.message}])
+        {"field": exc.field, "message": exc.message}], lang=lang)
+
+
+def asked_lang(request, params=None):
+    """The ``lang`` the asker gave (``params``, else the query; a POST's JSON body too)
+    when it is one the portal offers, else None: the language of the refusals (JSON
+    errors, Problems) answered before ``read_lang`` or whatever it refused. None: the
+    request's own language."""
+    from statportal.i18n import available_languages
+
+    lang = (params if params is not None else request.GET).get("lang")
+    if params is None and request.method == "POST" and \
+            request.content_type == "application/json":  # the body's lang counts first
+        try:
+            body = request.json_body
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body.get("lang") not in (None, ""):
+            lang = body["lang"]
+    return lang if isinstance(lang, str) and lang in available_languages(request) else None
 
 
 # -- reading the parameters ------------------------------------------------------------------
@@ -191,7 +210,8 @@ def tables_view(context, request):
     from statportal.api.serialize import PayloadError
     from statportal.numbers import NumberError, read_int
 
-    refused = refuse(request)
+    asked = asked_lang(request)
+    refused = refuse(request, asked)
     if refused is not None:
         return refused
     try:
@@ -199,11 +219,11 @@ def tables_view(context, request):
         days = read_int(request.GET, "pastDays", None, low=0, high=MAX_PAST_DAYS)
         start, size = batch_params(request)
     except Refused as exc:
-        return _answer(request, exc)
+        return _answer(request, exc, asked)
     except NumberError as exc:
-        return json_error(request, 400, exc.message, [exc.error()])
+        return json_error(request, 400, exc.message, [exc.error()], lang=asked)
     except PayloadError as exc:
-        return json_error(request, 400, exc.errors[0]["message"], exc.errors)
+        return json_error(request, 400, exc.errors[0]["message"], exc.errors, lang=asked)
     words = (request.GET.get("query") or "").casefold().split()
     since = clock.now() - timedelta(days=days) if days is not None else None
     found = []
@@ -366,14 +386,15 @@ def metadata(request, indicator, cube, lang, staff):
 @view_config(context=Indicator, name="@metadata", request_method="GET", permission=VIEW,
              renderer="json")
 def metadata_view(context, request):
-    refused = refuse(request)
+    asked = asked_lang(request)
+    refused = refuse(request, asked)
     if refused is not None:
         return refused
     try:
         lang = read_lang(request, request.GET)
         cube, staff = visible_cube(request, context)
     except Refused as exc:
-        return _answer(request, exc)
+        return _answer(request, exc, asked)
     return _json(request, metadata(request, context, cube, lang, staff), cube.updated)
 
 
@@ -416,7 +437,8 @@ def data_view(context, request):
     from statportal.files.download import content_disposition
     from statportal.taldau.formats import render
 
-    refused = refuse(request)
+    asked = asked_lang(request)
+    refused = refuse(request, asked)
     if refused is not None:
         return refused
     try:
@@ -434,9 +456,9 @@ def data_view(context, request):
                         translate=lambda message: translate_for(request.registry, message,
                                                                 lang))
     except Refused as exc:
-        return _answer(request, exc)
+        return _answer(request, exc, asked)
     except SelectionError as exc:
-        return json_error(request, 400, exc.message, [exc.error()])
+        return json_error(request, 400, exc.message, [exc.error()], lang=asked)
     body, content_type, filename = render(result, output, lang, registry=request.registry)
     response = Response(body=body)
     response.headers["Content-Type"] = content_type  # as the format says (SDMX's version)
@@ -446,7 +468,25 @@ def data_view(context, request):
     return conditional(request, response, etag, cube.updated)
 
 
+#: the data service's JSON endpoints (``@import`` too: a script's POST, never a form)
+JSON_VIEWS = frozenset({"@tables", "@metadata", "@data", "@import"})
+
+
+def json_only(event):
+    """``ContextFound``: a view of ``JSON_VIEWS`` answers its refusals before the view
+    (401 to log in, 403, a concealed 404, a bad CSRF token) in JSON whatever the client's
+    Accept says (a script sends ``*/*`` or none, and never wants the login page): as if
+    it were asked under ``/++api++``."""
+    request = event.request
+    if request.view_name in JSON_VIEWS and isinstance(request.context, DataRoot | Indicator):
+        request.headers["Accept"] = JSON
+
+
 def includeme(config):
+    from pyramid.events import ContextFound
+
     config.include("statportal.taldau.limits")
     config.scan("statportal.taldau.api")
     config.include("statportal.taldau.openapi")
+    config.include("statportal.taldau.cors")  # the public API for other sites' pages
+    config.add_subscriber(json_only, ContextFound)

@@ -50,8 +50,9 @@ def wait(request):
     return seconds
 
 
-def refuse(request):
-    """None when the request may go on, else the 429 answer (JSON, ``Retry-After``)."""
+def refuse(request, lang=None):
+    """None when the request may go on, else the 429 answer (JSON, ``Retry-After``; in
+    ``lang``, the asker's ``lang`` parameter, when given)."""
     seconds = wait(request)
     if not seconds:
         return None
@@ -61,7 +62,7 @@ def refuse(request):
     message = _("Too many requests: at most ${count} a minute. Try again in ${seconds} s.",
                 mapping={"count": per_minute, "seconds": seconds})
     response = json_error(request, 429, message, [
-        {"field": None, "message": message, "type": "throttled"}])
+        {"field": None, "message": message, "type": "throttled"}], lang=lang)
     response.headers["Retry-After"] = str(seconds)
     return response
 

@@ -15,7 +15,15 @@ import json
 
 from pyramid.response import Response
 
-from statportal.i18n import LANGUAGE_NAMES, LANGUAGES, _, available_languages, translate_for
+from statportal.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    _,
+    available_languages,
+    interpolate,
+    ngettext,
+    translate_for,
+)
 from statportal.security.permissions import VIEW
 from statportal.taldau import pxweb_selection as asking
 from statportal.taldau import pxweb_shapes as shapes
@@ -111,10 +119,12 @@ def limited(request):
     seconds = limits.wait(request)
     if not seconds:
         return
+    from statportal.taldau.api import asked_lang
+
     per_minute = limits.get_limits(request.registry).per_minute
     response = problem(request, 429, "Too many requests", _(
         "Too many requests: at most ${count} a minute. Try again in ${seconds} s.",
-        mapping={"count": per_minute, "seconds": seconds}))
+        mapping={"count": per_minute, "seconds": seconds}), lang=asked_lang(request))
     response.headers["Retry-After"] = str(seconds)
     raise Refused(response)
 
@@ -275,8 +285,8 @@ def tables_view(context, request):
         found.append((indicator, {**seen, "period_label": period_label}))
     pages = max(1, -(-len(found) // size))
     if number > pages:
-        raise Refused(problem(request, 404, "Non-existent page", _(
-            "There are ${pages} pages.", mapping={"pages": pages}), "pageNumber", lang))
+        raise Refused(problem(request, 404, "Non-existent page", ngettext(
+            "There is ${n} page.", "There are ${n} pages.", pages), "pageNumber", lang))
     shown = found[(number - 1) * size: number * size]
 
     def page_link(rel, page):
@@ -425,7 +435,7 @@ def data_view(context, request):
                                                                 lang))
     except SelectionError as error:
         title = next((title for start, title in TITLES
-                      if str(error.message).startswith(start)),
+                      if interpolate(error.message).startswith(start)),
                      "Illegal selection expression")
         raise Refused(problem(request, 400, title, error.message, error.field,
                               lang)) from None
@@ -500,6 +510,9 @@ def includeme(config):
         config.add_forbidden_view(refused_view, route_name=name)
         config.add_notfound_view(refused_view, route_name=name)
         config.add_exception_view(not_json_view, BadCSRFToken, route_name=name)
+    from statportal.taldau.cors import add_route_preflights
+
+    add_route_preflights(config, [name for name, _pattern in ROUTES])
     describe(config)
 
 

@@ -99,8 +99,11 @@ def from_body(body):
                 "selection must be a list of {variableCode, valueCodes}."))
         variable = item["variableCode"]
         codes = item.get("valueCodes")
-        if not isinstance(codes, list) or not codes or \
-                not all(isinstance(code, str) for code in codes):
+        if codes == []:  # a client's filter that kept nothing: say which variable
+            raise SelectionError(field_of(variable), _(
+                "No code of ${dim} was selected: valueCodes is empty.",
+                mapping={"dim": variable}))
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
             raise SelectionError(field_of(variable), _("Give a list of codes as texts."))
         asked.values.setdefault(variable, []).extend(codes)
         if item.get("codelist") not in (None, ""):
@@ -156,8 +159,9 @@ def to_selection(asked, codes_of, order_of):
         for text in texts:
             picked.update(_pick(dim, field, text, codes, order))
         if not picked:
-            raise SelectionError(field, _("The selection of ${dim} is empty.",
-                                          mapping={"dim": dim}))
+            raise SelectionError(field, _(
+                "No code of ${dim} was selected: ${expression} matches none of its codes.",
+                mapping={"dim": dim, "expression": ",".join(texts)[:200]}))
         selection[dim] = Expr("codes", codes=tuple(codes[i] for i in sorted(picked)))
     return selection
 

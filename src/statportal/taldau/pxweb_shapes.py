@@ -206,5 +206,6 @@ def config_body(*, languages, default_language, language_names, max_cells, per_m
         "license": "",
         "defaultDataFormat": DEFAULT_FORMAT,
         "dataFormats": list(OUTPUT_FORMATS),
-        "features": [{"id": "CORS", "params": [{"key": "enabled", "value": "False"}]}],
+        # PxWebApi's own words (its bool's text): CORS is on (statportal.taldau.cors)
+        "features": [{"id": "CORS", "params": [{"key": "enabled", "value": "True"}]}],
     }

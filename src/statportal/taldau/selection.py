@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from statportal.i18n import LANGUAGES, _, interpolate
+from statportal.i18n import LANGUAGES, _, interpolate, ngettext
 from statportal.taldau.result import Result, ResultDim
 
 PERIOD = "period"
@@ -109,7 +109,10 @@ def parse_expression(dim, value):
     codes (``["a", "b"]``; a list of one function is that function)."""
     field = field_of(dim)
     if isinstance(value, list | tuple):
-        if not value or not all(isinstance(code, str) for code in value):
+        if not value:
+            raise SelectionError(field, _("No code of ${dim} was selected: the list is "
+                                          "empty.", mapping={"dim": dim}))
+        if not all(isinstance(code, str) for code in value):
             raise SelectionError(field, _("Give a list of codes as texts."))
         if len(value) == 1:
             return parse_expression(dim, value[0])
@@ -143,8 +146,8 @@ def _plain(code):
 
 def _codes(field, codes):
     if len(codes) > MAX_CODES:
-        raise SelectionError(field, _("At most ${count} codes may be named.",
-                                      mapping={"count": MAX_CODES}))
+        raise SelectionError(field, ngettext("At most ${n} code may be named.",
+                                             "At most ${n} codes may be named.", MAX_CODES))
     bad = next((code for code in codes if not code or not _plain(code)), None)
     if bad is not None:
         raise SelectionError(field, _(
@@ -254,13 +257,16 @@ def select(cube, indicator, selection, lang, *, limit=MAX_CELLS, translate=None,
     cells = 1
     for dim, _members, chosen in picks:
         if not chosen:
-            raise SelectionError(field_of(dim), _("The selection of ${dim} is empty.",
-                                                  mapping={"dim": dim}))
+            raise SelectionError(field_of(dim), _(
+                "No code of ${dim} was selected: the selection matches none of its codes.",
+                mapping={"dim": dim}))
         cells *= len(chosen)
     if cells > limit:
-        raise SelectionError("valuecodes", _(
-            "The selection has ${cells} cells; at most ${limit} can be served at once: "
-            "select fewer codes.", mapping={"cells": cells, "limit": limit}))
+        raise SelectionError("valuecodes", ngettext(
+            "The selection has ${n} cell; at most ${limit} can be served at once: "
+            "select fewer codes.",
+            "The selection has ${n} cells; at most ${limit} can be served at once: "
+            "select fewer codes.", cells, mapping={"limit": limit}))
     index = numpy.ix_(*[numpy.asarray(chosen, dtype=numpy.intp) for _d, _m, chosen in picks])
     values = numpy.array(cube.values[index], dtype=numpy.float64)
     status = numpy.array(cube.status[index], dtype=numpy.uint8)

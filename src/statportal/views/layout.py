@@ -150,7 +150,10 @@ class Layout:
         return self.t(getattr(obj, "title", None)) or obj.__name__ or ""
 
     def translate(self, message):
-        return self.request.localizer.translate(message)
+        """A ``_()`` text or an ``ngettext`` plural in the page's language."""
+        from statportal.i18n import translate
+
+        return translate(self.request, message)
 
     def date(self, value):
         """The date in the page's language; listings show many, each formatted once per

@@ -1,0 +1,86 @@
+"""Who reaches the data API and how (R1 findings 16, 18): ``POST @import`` refuses in JSON
+(401, 403) whatever the client's Accept; the public API (``@tables``, ``@metadata``,
+``@data``, ``/api/v2``) carries ``Access-Control-Allow-Origin: *`` for requests without
+credentials and approves the preflight of a JSON POST; the staff's endpoints carry none."""
+
+import base64
+
+import pytest
+
+from tests.helpers.placement import as_user
+from tests.helpers.taldau import WAGES
+
+IMPORT = f"{WAGES}/@import"
+BODY = {"file": {"filename": "w.csv", "data": base64.b64encode(
+    b"region,sex,period,value,status\n").decode()}}
+
+
+# -- finding 18: @import is JSON ------------------------------------------------------------
+@pytest.mark.parametrize("accept", [None, "*/*", "text/html", "application/json"])
+def test_import_refuses_in_json_whatever_the_accept(taldau, accept):
+    headers = {"Accept": accept} if accept else {}
+    as_user(taldau, None)
+    answer = taldau.post_json(IMPORT, BODY, headers=headers, status=401)
+    assert answer.content_type == "application/json"
+    assert answer.json["errors"][0]["type"] == "unauthorized"
+    as_user(taldau, "aigerim")   # an executor of another unit: not hers to import
+    answer = taldau.post_json(IMPORT, BODY, headers=headers, status=403)
+    assert answer.content_type == "application/json"
+    assert answer.json["errors"][0]["type"] == "forbidden"
+
+
+def test_the_import_form_stays_a_page(taldau):
+    as_user(taldau, None)
+    page = taldau.get(f"{WAGES}/@@import", headers={"Accept": "text/html"}, status=302)
+    assert "/login" in page.location
+
+
+# -- finding 16: CORS on the public API ----------------------------------------------------
+PUBLIC = ["/data/@tables", f"{WAGES}/@metadata", f"{WAGES}/@data",
+          "/api/v2/tables", "/api/v2/tables/wages/data", "/api/v2/config"]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_the_public_api_may_be_read_by_other_sites(taldau, url):
+    as_user(taldau, None)
+    answer = taldau.get(url, headers={"Origin": "https://news.example"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in answer.headers
+    assert "ETag" in answer.headers["Access-Control-Expose-Headers"]
+    # refusals too: the page of another site reads why
+    refused = taldau.get(url, {"lang": "xx"}, status=(400, 200))
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("url", [f"{WAGES}/@data", "/api/v2/tables/wages/data"])
+def test_the_preflight_of_a_json_post_is_approved(taldau, url):
+    as_user(taldau, None)
+    preflight = taldau.options(url, headers={
+        "Origin": "https://news.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"}, status=204)
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    body = {"selection": []} if url.startswith("/api") else {"valuecodes": {"region": "KZ"}}
+    posted = taldau.post_json(url, body, headers={"Origin": "https://news.example"})
+    assert posted.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_pxweb_config_says_cors_is_enabled(taldau):
+    features = taldau.get("/api/v2/config").json["features"]
+    assert {"id": "CORS", "params": [{"key": "enabled", "value": "True"}]} in features
+
+
+def test_no_cors_for_the_staff_or_with_credentials(taldau):
+    as_user(taldau, "aigerim")  # credentials: a browser never shares this with a site
+    assert "Access-Control-Allow-Origin" not in taldau.get(f"{WAGES}/@data").headers
+    as_user(taldau, "admin")
+    refused = taldau.post_json(IMPORT, {}, status=400)
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    as_user(taldau, None)
+    for url in (IMPORT, f"{WAGES}/@consistency", WAGES):
+        answer = taldau.options(url, headers={"Access-Control-Request-Method": "POST"},
+                                expect_errors=True)
+        assert answer.status_int != 204
+        assert "Access-Control-Allow-Origin" not in answer.headers
+    assert "Access-Control-Allow-Origin" not in taldau.get(WAGES).headers
