@@ -76,7 +76,42 @@ class CubeCache:
         self.size = max(0, int(size))
         self._cubes = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self._building = {}  # key -> [Event, cube]: the one build under way for that key
+        self.hits = self.misses = self.builds = 0
+
+    def get_or_build(self, key, build):
+        """The cube of ``key``, built by ``build()`` once however many readers ask at the
+        same time: the first builds, the others wait for its cube (a cold 2.3-million-cell
+        indicator is ~1 s and ~150 MB a build). A failed build lets each waiter try."""
+        with self._lock:
+            cube = self._cubes.get(key)
+            if cube is not None:
+                self._cubes.move_to_end(key)
+                self.hits += 1
+                return cube
+            self.misses += 1
+            pending = self._building.get(key)
+            if pending is None:
+                pending = self._building[key] = [threading.Event(), None]
+                builder = True
+            else:
+                builder = False
+        if not builder:
+            pending[0].wait()
+            if pending[1] is not None:
+                return pending[1]
+            return self.get_or_build(key, build)  # the build failed: one waiter tries
+        try:
+            cube = build()
+            with self._lock:
+                self.builds += 1
+            pending[1] = cube
+            self.put(key, cube)
+            return cube
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
+            pending[0].set()
 
     def get(self, key):
         with self._lock:
@@ -127,11 +162,12 @@ def cube_of(registry, indicator, *, as_of=None, staff=False):
     vintages = visible_vintages(indicator, as_of=as_of, staff=staff)
     if not vintages:
         return None
+    return _cached(registry, indicator, vintages, staff)
+
+
+def _cached(registry, indicator, vintages, staff):
     key = _cache_key(indicator, vintages, staff)
-    cache = get_cube_cache(registry)
-    cube = cache.get(key) if key is not None else None
-    if cube is None:
-        cube = apply_vintages(indicator, vintages, staff=staff)
-        if key is not None:
-            cache.put(key, cube)
-    return cube
+    if key is None:
+        return apply_vintages(indicator, vintages, staff=staff)
+    return get_cube_cache(registry).get_or_build(
+        key, lambda: apply_vintages(indicator, vintages, staff=staff))
