@@ -18,7 +18,7 @@ import numpy as np
 
 from statportal.directives import utility
 from statportal.interfaces import ICubeCache
-from statportal.taldau.store import lookup, merge, visible_vintages
+from statportal.taldau.store import CONFIDENTIAL, lookup, merge, visible_vintages
 
 CACHE_SETTING = "statportal.data.cached_cubes"
 
@@ -158,11 +158,25 @@ def _cache_key(indicator, vintages, staff):
 
 def cube_of(registry, indicator, *, as_of=None, staff=False):
     """The cube a reader sees (``staff``: embargoed vintages too; ``as_of``: as it was
-    then), or None when nothing is visible. Shared: its arrays are read-only."""
+    then), or None when nothing is visible. Shared: its arrays are read-only.
+
+    The public's earlier ``asOf`` never shows a number that is X now: a cell confidential
+    in the current public cube is X in the earlier one too (``mask_confidential``)."""
     vintages = visible_vintages(indicator, as_of=as_of, staff=staff)
     if not vintages:
         return None
-    return _cached(registry, indicator, vintages, staff)
+    cube = _cached(registry, indicator, vintages, staff)
+    if staff or as_of is None:
+        return cube
+    current = visible_vintages(indicator, staff=False)
+    if not current or [v.number for v in current] == list(cube.vintages):
+        return cube
+    now = _cached(registry, indicator, current, False)
+    key, now_key = _cache_key(indicator, vintages, False), _cache_key(indicator, current, False)
+    if key is None or now_key is None:
+        return mask_confidential(cube, now)
+    return get_cube_cache(registry).get_or_build(
+        ("masked", key, now_key), lambda: mask_confidential(cube, now))
 
 
 def _cached(registry, indicator, vintages, staff):
@@ -171,3 +185,34 @@ def _cached(registry, indicator, vintages, staff):
         return apply_vintages(indicator, vintages, staff=staff)
     return get_cube_cache(registry).get_or_build(
         key, lambda: apply_vintages(indicator, vintages, staff=staff))
+
+
+def mask_confidential(cube, now):
+    """``cube`` with every cell X that is X in ``now`` (the same indicator's current public
+    cube) X too, with ``now``'s status and no value: "never the number, in any format, at
+    any asOf". ``cube`` itself when nothing changes."""
+    if tuple(code for code, _m in cube.dims) != tuple(code for code, _m in now.dims):
+        return cube
+    # the members are the indicator's hierarchy (codes only appended): align the shorter
+    sizes = [min(len(a), len(b)) for (_c, a), (_d, b) in zip(cube.dims, now.dims, strict=True)]
+    now_periods = np.asarray(now.periods, dtype=np.int64)
+    periods = np.asarray(cube.periods, dtype=np.int64)
+    at = np.searchsorted(now_periods, periods)
+    at = np.minimum(at, max(len(now_periods) - 1, 0))
+    shared = (now_periods[at] == periods) if len(now_periods) else np.zeros(len(periods), bool)
+    if not shared.any():
+        return cube
+    index = tuple(slice(0, size) for size in sizes)
+    hidden_now = np.isin(now.status[index][..., at[shared]], CONFIDENTIAL)
+    if not hidden_now.any():
+        return cube
+    values, status = cube.values.copy(), cube.status.copy()
+    region = (*index, np.flatnonzero(shared))
+    block_values, block_status = values[region], status[region]
+    block_values[hidden_now] = np.nan
+    block_status[hidden_now] = now.status[index][..., at[shared]][hidden_now]
+    values[region], status[region] = block_values, block_status
+    values.flags.writeable = False
+    status.flags.writeable = False
+    return Cube(dims=cube.dims, periods=cube.periods, values=values, status=status,
+                updated=cube.updated, vintages=cube.vintages, decimals=cube.decimals)
