@@ -84,3 +84,54 @@ def test_no_cors_for_the_staff_or_with_credentials(taldau):
         assert answer.status_int != 204
         assert "Access-Control-Allow-Origin" not in answer.headers
     assert "Access-Control-Allow-Origin" not in taldau.get(WAGES).headers
+
+
+# -- finding 6: the org unit is the publishers' to change ------------------------------------
+@pytest.fixture
+def hers(app, testapp, demo):
+    """An indicator of aigerim's unit (industry statistics): she is one of its executors."""
+    from tests.helpers.taldau import REGIONS, dimension, make_indicator
+
+    make_indicator(app, "/data/output", periodicity="annual", periods=(2025,),
+                   dimensions=[dimension("region", ("Өңір", "Регион", "Region"), REGIONS)],
+                   values=[[1.0]] * len(REGIONS), unit="/orgunits/industry-statistics")
+    return "/++api++/data/output"
+
+
+@pytest.mark.parametrize("unit", ["/orgunits/labour-statistics", ""])
+def test_an_executor_may_not_hand_the_indicator_to_another_unit(app, testapp, hers, unit):
+    from statportal.testing import last_transaction
+
+    as_user(testapp, "aigerim")
+    before = last_transaction(app)
+    errors = testapp.patch_json(hers, {"unit": unit, "notes": {"en": "Mine."}},
+                                status=400).json["errors"]
+    assert [e["field"] for e in errors] == ["unit"]
+    assert last_transaction(app) == before
+    assert testapp.get(hers).json["unit"] == "/orgunits/industry-statistics"
+    # what a GET returned, sent back unchanged, and her other fields are hers to edit
+    kept = testapp.patch_json(hers, {"unit": "/orgunits/industry-statistics",
+                                     "notes": {"en": "Mine."}}).json
+    assert kept["notes"]["en"] == "Mine."
+
+
+def test_a_publisher_gives_the_indicator_to_another_unit(testapp, hers):
+    as_user(testapp, "yerlan")
+    moved = testapp.patch_json(hers, {"unit": "/orgunits/labour-statistics"}).json
+    assert moved["unit"] == "/orgunits/labour-statistics"
+    as_user(testapp, "aigerim")  # no longer hers
+    testapp.patch_json(hers, {"notes": {"en": "Mine?"}}, status=403)
+
+
+def test_the_executors_form_shows_the_unit_and_saves(app, testapp, hers):
+    from statportal.testing import login_html
+
+    as_user(testapp, None)
+    login_html(testapp, "aigerim")
+    html = {"Accept": "text/html"}
+    form = testapp.get("/data/output/@@edit", headers=html).forms["edit-form"]
+    assert [value for value, *_rest in form["unit"].options] == [
+        "/orgunits/industry-statistics"]
+    form.set("code", "OUTPUT_2", index=0)
+    assert form.submit("submit", headers=html).status_int == 302
+    assert testapp.get(hers).json["code"] == "OUTPUT_2"

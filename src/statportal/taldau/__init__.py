@@ -14,6 +14,8 @@ from statportal.security.permissions import ADD, EDIT, VIEW
 SEE_EMBARGOED = "statportal.data.embargoed"
 #: Imports a file of observations as a new vintage.
 IMPORT = "statportal.data.import"
+#: (``schemas.ASSIGN``, ``statportal.data.assign``: gives an indicator to an org unit,
+#: the publishers' as adding is; schemas.py holds it, the rule's one reader.)
 OFFICE = ("group:office",)
 PUBLISHERS = ("group:publishers", "group:administrators")
 IMPORTERS = ("group:executors", *PUBLISHERS)
@@ -36,7 +38,8 @@ def includeme(config):
         "Indicator", resources.Indicator, schemas.indicator_schema, title=_("Indicator"),
         addable_to=("DataRoot", "DataTopic"),
         # the executors of its unit (Indicator.local_role_sources) answer for it
-        permissions={VIEW: ("Anonymous",), EDIT: IMPORTERS, IMPORT: IMPORTERS},
+        permissions={VIEW: ("Anonymous",), EDIT: IMPORTERS, IMPORT: IMPORTERS,
+                     schemas.ASSIGN: PUBLISHERS},
         create=resources.create_indicator)  # ids unique under /data, not only per folder
     config.add_fixed_place("data", "DataRoot", DATA_ROOT_TITLE)
     config.include("statportal.taldau.pages")  # the public pages (part G)

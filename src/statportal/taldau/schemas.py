@@ -204,11 +204,49 @@ unit_validator = _path_validator(
     "OrgUnit", lambda path: _("No org unit at ${path}.", mapping={"path": path}))
 
 
+#: Gives an indicator to an org unit (its ``unit``, whose executors then answer for it):
+#: who adds indicators (publishers, administrators), not the executors that unit makes
+#: responsible (granted on Indicator in the package's permission map).
+ASSIGN = "statportal.data.assign"
+
+
+def _may_assign(kw):
+    """Whoever adds the indicator, or holds ``ASSIGN`` on it, chooses its org unit."""
+    return kw.get("adding") or kw["request"].has_permission(ASSIGN, kw.get("context"))
+
+
 @colander.deferred
 def unit_widget(node, kw):
     from statportal.security.schemas import orgunit_paths
 
-    return deform.widget.SelectWidget(values=[("", "—"), *orgunit_paths(kw["request"])])
+    choices = [("", "—"), *orgunit_paths(kw["request"])]
+    if not _may_assign(kw):  # the executor's form shows the unit, and only it
+        current = getattr(kw.get("context"), "unit", "") or ""
+        choices = [choice for choice in choices if choice[0] == current] or [(current,
+                                                                                current)]
+    return deform.widget.SelectWidget(values=choices)
+
+
+@colander.deferred
+def unit_change_validator(node, kw):
+    """The indicator's org unit changes only by who holds ``ASSIGN`` (publishers,
+    administrators, as for adding indicators): the unit's executors answer for the
+    indicator through it (``Indicator.local_role_sources``) and may not hand it, and
+    their rights, to another unit or to none. Sending the unit unchanged is fine (a
+    PATCH of what a GET returned). Checked on the whole mapping: clearing the unit
+    ("" is colander's missing) runs no validator of the field."""
+    if _may_assign(kw):
+        return None
+    current = getattr(kw.get("context"), "unit", "") or ""
+
+    def validate(node, value):
+        if "unit" in value and (value["unit"] or "") != current:
+            error = colander.Invalid(node)
+            error["unit"] = _("The org unit of an indicator is changed by a publisher or "
+                              "an administrator: its executors answer for it through "
+                              "their unit.")
+            raise error
+    return validate
 
 
 def _section_node():
@@ -233,7 +271,7 @@ def data_root_schema():
 
 
 def indicator_schema():
-    schema = colander.SchemaNode(colander.Mapping())
+    schema = colander.SchemaNode(colander.Mapping(), validator=unit_change_validator)
     schema.add(colander.SchemaNode(colander.String(), name="code", title=_("Code"),
                                    validator=_code))
     schema.add(multilingual("title", _("Title"), required=True))
