@@ -166,6 +166,45 @@ def to_selection(asked, codes_of, order_of):
     return selection
 
 
+#: a wildcard expression's longest text and most wildcards (a code is short): an anonymous
+#: query must never cost more than a few thousand steps per code
+MAX_PATTERN = 200
+MAX_WILDCARDS = 16
+
+
+def wildcard_pattern(dim, field, text):
+    """``text`` with each run of ``*`` made one ``*``; ``SelectionError`` naming ``field``
+    when it is longer than ``MAX_PATTERN`` or has more than ``MAX_WILDCARDS`` wildcards."""
+    pattern = re.sub(r"\*+", "*", text)
+    if len(text) > MAX_PATTERN or pattern.count("*") + pattern.count("?") > MAX_WILDCARDS:
+        raise SelectionError(field, _(
+            "The expression for ${dim} is too long: at most ${length} characters and "
+            "${wildcards} wildcards (* or ?).",
+            mapping={"dim": dim, "length": MAX_PATTERN, "wildcards": MAX_WILDCARDS}))
+    return pattern
+
+
+def wildcard_match(pattern, code):
+    """Whether ``code`` matches ``pattern`` (``*`` any run, ``?`` one character), without
+    backtracking: the classic two-pointer walk, at most len(pattern) × len(code) steps
+    (a regular expression of one ``.*`` per ``*`` is exponential in the stars)."""
+    p = c = 0
+    star, mark = -1, 0
+    while c < len(code):
+        if p < len(pattern) and pattern[p] in ("?", code[c]) and pattern[p] != "*":
+            p, c = p + 1, c + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark, p = p, c, p + 1
+        elif star >= 0:
+            mark += 1
+            p, c = star + 1, mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
+
+
 def _pxweb_only(text):
     return text != "*" and ("*" in text or "?" in text) or bool(_RANGE.match(text)) or \
         bool(_OFFSET.match(text))
@@ -179,9 +218,8 @@ def _pick(dim, field, text, codes, order):
         if "(" in text or ")" in text:
             raise SelectionError(field, _(
                 "Not a selection: write codes separated by commas, *, top(N) or from(code)."))
-        pattern = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
-                                     for ch in text))
-        return [i for i, code in enumerate(codes) if pattern.fullmatch(code)]
+        pattern = wildcard_pattern(dim, field, text)
+        return [i for i, code in enumerate(codes) if wildcard_match(pattern, code)]
     offset = _OFFSET.match(text)
     if offset is not None:
         kind, count, skip = offset.group(1).lower(), int(offset.group(2)), int(offset.group(3))
