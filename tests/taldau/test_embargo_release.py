@@ -91,10 +91,11 @@ def states(app):
 
 def entry_status(app, path):
     from statportal.content.paths import find_by_path
+    from statportal.taldau.embargo import data_vintages
 
     with open_portal(app) as portal:
         entry = find_by_path(portal, path)
-        return entry.status, list(getattr(entry, "data_vintages", None) or ())
+        return entry.status, list(data_vintages(entry))
 
 
 def refused(app, path):

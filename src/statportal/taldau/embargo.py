@@ -4,15 +4,21 @@
   ``release`` (not found, not a release, cancelled, already published): the import checks it
   before anything is stored.
 - ``bind``: the vintage just stored for that release is remembered on the entry
-  (``entry.data_vintages``: ``{"indicator": path, "vintage": number}``), so that the
-  calendar knows the release holds data. The releases feature does not import taldau: it
-  only keeps the list (read with a default: entries stored before have none).
+  (``entry.data_vintages``: ``{"indicator": path, "vintage": number, "of": the Indicator,
+  "ref": the Vintage}``), so that the calendar knows the release holds data. The objects
+  themselves are held (persistent references): a path and a number would name another
+  indicator's vintage once the indicator is renamed and a new one made at its path. The
+  releases feature does not import taldau: it only keeps the list (read with a default:
+  entries stored before have none; items bound before the references, path and number
+  only, are still read, their vintage only when it names this release).
+  ``bind`` writes the entry itself (a new tuple), not only a list of its own: an import
+  committing after the worker's pass published the entry then conflicts with that pass,
+  and its retry finds the release published (``binding`` refuses it) instead of leaving a
+  vintage embargoed for ever.
 - ``on_published`` / ``on_cancelled``: the entry's ``publish`` transition makes its
   vintages public in the same transaction that releases its materials; ``cancel`` cancels
   them. A postponed entry keeps them embargoed (nothing to do: its time moved).
 """
-
-from persistent.list import PersistentList
 
 from statportal.content.editing import EditError
 from statportal.content.paths import find_by_path, path_of, root_of
@@ -58,7 +64,12 @@ def waits(entry, now):
 
 def data_vintages(entry):
     """The entry's ``[{"indicator": path, "vintage": number}]`` (empty for an entry that
-    holds no data, or stored before issue 20)."""
+    holds no data, or stored before issue 20): the path at the time of binding."""
+    return [{"indicator": item["indicator"], "vintage": item["vintage"]}
+            for item in _items(entry)]
+
+
+def _items(entry):
     return getattr(entry, "data_vintages", None) or ()
 
 
@@ -71,9 +82,11 @@ def bind(request, indicator, vintage, entry, now=None):
 
     if entry is None:
         return
-    if getattr(entry, "data_vintages", None) is None:
-        entry.data_vintages = PersistentList()
-    entry.data_vintages.append({"indicator": path_of(indicator), "vintage": vintage.number})
+    # A new tuple on the entry (not an append to a list of its own): the entry is written,
+    # so this transaction conflicts with a worker's pass that publishes the entry.
+    entry.data_vintages = (*_items(entry), {"indicator": path_of(indicator),
+                                            "vintage": vintage.number,
+                                            "of": indicator, "ref": vintage})
     now = now or clock.now()
     if not waits(entry, now):
         release_now(request.registry, entry, now)
@@ -96,15 +109,34 @@ def release_now(registry, entry, now):
 
 
 def vintages_of(entry):
-    """``(indicator, vintage)`` of the entry's data, those still found."""
+    """``(indicator, vintage)`` of the entry's data, those still found: an indicator
+    still in the portal (wherever it was renamed or moved to) holding the vintage, which
+    names this release (a vintage of another release is never this one's)."""
     portal = root_of(entry)
+    here = path_of(entry)
     found = []
-    for item in data_vintages(entry):
-        indicator = find_by_path(portal, item["indicator"])
-        for vintage in getattr(indicator, "vintages", None) or ():
-            if vintage.number == item["vintage"]:
-                found.append((indicator, vintage))
+    for item in _items(entry):
+        indicator, vintage = item.get("of"), item.get("ref")
+        if vintage is not None:
+            if indicator is None or find_by_path(portal, path_of(indicator)) is not indicator \
+                    or not any(v is vintage for v in indicator.vintages):
+                continue            # removed with its indicator
+            # moved entries keep their references; a vintage naming another release is not
+            elsewhere = vintage.release not in ("", here)
+            if elsewhere and _is_entry(find_by_path(portal, vintage.release)):
+                continue
+        else:   # bound before the references: by path and number, only if it names us
+            indicator = find_by_path(portal, item["indicator"])
+            vintage = next((v for v in getattr(indicator, "vintages", None) or ()
+                            if v.number == item["vintage"] and v.release == here), None)
+            if vintage is None:
+                continue
+        found.append((indicator, vintage))
     return found
+
+
+def _is_entry(obj):
+    return getattr(obj, "__content_type__", None) == "ReleaseEntry"
 
 
 def embargoed_of(entry):
