@@ -114,9 +114,18 @@ def read_as_of(request, params):
     if when is None:
         raise Refused("asOf", _("asOf is an ISO date or time, such as 2026-10-15 or "
                                 "2026-10-15T10:00:00+05:00."))
+    from statportal.taldau.periods import FIRST_YEAR, LAST_YEAR
+
+    refused = Refused("asOf", _("asOf must be a moment between the years ${first} and "
+                                "${last}.", mapping={"first": FIRST_YEAR, "last": LAST_YEAR}))
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:  # as the periods: 0001 or 9999 overflow
+        raise refused
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone(request))
-    return when.astimezone(UTC)
+    try:
+        return when.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise refused from None
 
 
 def read_format(params):
