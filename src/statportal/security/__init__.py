@@ -161,7 +161,8 @@ def csrf_applies(request):
 
     Another site can make a browser send only GET and POST (a form) without a
     CORS preflight, and a form's body is never ``application/json``; this
-    application approves no preflight. So every POST needs the token unless
+    application approves no preflight but the public data service's (anonymous
+    reads of its own paths, never with credentials). So every POST needs the token unless
     its body is JSON, whatever credentials it carries (browsers replay
     remembered Basic credentials cross-site too), and PATCH and DELETE, which
     no form can send, do not.
