@@ -430,11 +430,21 @@ def data_params(request):
 
 
 def data_etag(indicator, cube, staff, lang, output, selection, as_of):
-    """What the answer is made of: the indicator, the applied vintages (their numbers and
-    serials' stand-in: ``cube.vintages``), who reads it (the staff's answer differs), the
-    language, format, selection and ``asOf``."""
+    """What the answer is made of: the indicator as stored now (its serial: an edit of its
+    labels, title or decimals is a new answer), the applied vintages and those the caller
+    sees now (number, serial, state: an earlier ``asOf`` is masked by the current X
+    cells), who reads it (the staff's answer differs), the language, format, selection
+    and ``asOf``. A vintage the caller does not see (embargoed, for the public) is not
+    part of it: it changes nothing the public receives."""
+    from statportal.taldau.store import visible_vintages
+
     oid = getattr(indicator, "_p_oid", None)
-    parts = [oid.hex() if oid else indicator.__name__, repr(tuple(cube.vintages)),
+    serial = getattr(indicator, "_p_serial", None)
+    seen = [(v.number, (getattr(v, "_p_serial", None) or b"").hex(), v.state)
+            for v in visible_vintages(indicator, staff=staff)]
+    parts = [oid.hex() if oid else indicator.__name__, (serial or b"").hex(),
+             "changed" if getattr(indicator, "_p_changed", False) else "",
+             repr(tuple(cube.vintages)), repr(seen),
              "staff" if staff else "public", lang, output, as_of.isoformat() if as_of else "",
              repr(sorted((dim, repr(expr)) for dim, expr in selection.items()))]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
