@@ -65,6 +65,9 @@ def includeme(config):
     config.add_directive("add_material_validator", validators.add_material_validator)
     config.add_directive("add_home_panel", home.add_home_panel)  # the next releases'
     config.add_directive("add_material_panel", home.add_material_panel)  # the data's
+    # what else the search finds (the data service's indicators)
+    config.add_directive("add_search_source", "statportal.materials.search_sources."
+                                              "add_search_source")
     config.add_content_type("Material", Material, material_schema, title=_("Material"),
                             addable_to=("Section",), add_permission=ADD_MATERIAL,
                             serializer=serialize_material)

@@ -103,7 +103,11 @@ def listing(request, target, view_name="", fixed=None):
             return LANGUAGE_NAMES.get(value, value)
         return str(value)
 
+    from statportal.materials.search_sources import found_elsewhere
+
     return {"params": params, "materials": materials, "facets": facets, "kept": kept,
+            # what the registered sources (the data's indicators) found for the words
+            "elsewhere": found_elsewhere(request, params, start),
             "facet_url": facet_url, "facet_label": facet_label,
             "form_action": address(None),
             "hidden": [(name, kept[name]) for name in FACETS if kept.get(name)],

@@ -249,9 +249,14 @@ def search_json(context, request):
               "languages": m.available_languages(),
               "files": [file_json(request, m, i, f) for i, f in enumerate(m.files)]}
              for m in materials]
+    from statportal.materials.search_sources import found_elsewhere
+
     return {"@id": request.url, "items": items, "items_total": total,
             "facets": {name: [{"value": value, "count": count} for value, count in values]
-                       for name, values in facets.items()}}
+                       for name, values in facets.items()},
+            # what the registered sources found (the data's indicators), first page only
+            "sources": {found["name"]: {"items": found["items"], "items_total": found["total"]}
+                        for found in found_elsewhere(request, params, start)}}
 
 
 def _listing_or_400(request, target, view_name="", fixed=None):

@@ -278,6 +278,7 @@ def chart_of(request, result):
 
 def includeme(config):
     config.scan("statportal.taldau.pages")
+    config.include("statportal.taldau.search")  # the portal's search finds indicators
     config.add_material_panel("taldau_indicators", "statportal.taldau.pages.material_panel",
                               "statportal.taldau:templates/material_panel.pt", order=50)
 
