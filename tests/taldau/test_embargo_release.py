@@ -41,9 +41,10 @@ def scheduled(app, testapp, demo, frozen):
 
 @pytest.fixture
 def indicator(app, demo):
-    """``/data/wages``: 2024 and 2025 public (10, 20 / 11, 21)."""
+    """``/data/wages``: 2024 and 2025 public (10, 20 / 11, 21); of the industry's section
+    (its releases and the economy's may carry it: ``embargo.section_fits``)."""
     make_indicator(app, PATH, dimensions=[REGION], values=[[10, 20], [11, 21]],
-                   periods=[2024, 2025], section="/official-statistics/economy")
+                   periods=[2024, 2025], section="/official-statistics/economy/industry")
     return PATH
 
 

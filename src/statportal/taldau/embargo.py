@@ -51,7 +51,28 @@ def binding(request, indicator, release_path):
         raise EditError(_("The release ${path} is already published: import without a "
                           "release to publish the data now.",
                           mapping={"path": release_path}), "release", type="published")
+    if not section_fits(indicator, entry):
+        raise EditError(_("The release ${path} is of the section ${section}: bind the "
+                          "data to a release of the indicator's section ${own} or of a "
+                          "section above it.", mapping={
+                              "path": release_path, "section": entry.section,
+                              "own": indicator.section}), "release", type="other_section")
     return entry
+
+
+def section_fits(indicator, entry):
+    """Whether ``indicator``'s data may be bound to the release ``entry``: the entry's
+    section is the indicator's section or one above it (a bulletin of the economy may
+    carry the prices' indicators; the prices' release not the regional accounts'). An
+    entry naming no section (stored before the calendar required one) is the whole
+    portal's: it fits every indicator; so does every entry an indicator naming no section
+    (the section is optional: there is nothing to compare; give it one for the check)."""
+    def parts(path):
+        return [part for part in (path or "").split("/") if part]
+
+    release, own = parts(getattr(entry, "section", "")), parts(
+        getattr(indicator, "section", ""))
+    return not own or own[:len(release)] == release
 
 
 def waits(entry, now):
