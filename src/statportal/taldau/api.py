@@ -153,9 +153,11 @@ def summary(indicator, *, staff, as_of=None):
     vintages = list(visible_vintages(indicator, as_of=as_of, staff=staff))
     if not vintages:
         return None
-    newest = max(vintages, key=lambda v: v.number)
+    # the latest moment, not the highest number: an embargoed vintage released after a
+    # later unbound import is the newest public data (as ``cube.updated``)
+    updated = max((v.created if staff else v.public_at) for v in vintages)
     periods = [v.periods for v in vintages if v.periods]
-    return {"updated": newest.created if staff else newest.public_at,
+    return {"updated": updated,
             "first": label(min(p[0] for p in periods), indicator.periodicity)
             if periods else None,
             "last": label(max(p[1] for p in periods), indicator.periodicity)
@@ -179,7 +181,11 @@ def matches(indicator, words):
 
 
 def iso(when):
-    return when.isoformat() if when is not None else None
+    """A moment as every answer of the data service writes it: UTC, ``…T04:00:00Z``
+    (JSON-stat's ``updated``, /api/v2's), None stays None."""
+    from statportal.taldau.formats.common import iso_utc
+
+    return iso_utc(when)
 
 
 def _url(request, obj, name=""):
