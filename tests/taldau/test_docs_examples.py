@@ -133,3 +133,22 @@ def test_the_python_examples_run_against_the_served_demo(served):
     assert sorted(wages["Region"].unique()) == ["Almaty city", "Astana city",
                                                "Shymkent city"]
     assert len(wages) == 36 and wages["value"].notna().all()
+
+
+def test_the_imports_refusals_are_json_as_the_docs_say(served):
+    """A wrong password 401, a user without the import permission 403: both JSON, with
+    or without the example's Accept header."""
+    testapp, _url = served
+    [words] = [w for w in curl_commands() if "/@import" in w[-1]]
+    path = words[-1][len(DEMO):]
+    body = {"file": {"filename": "grp.csv",
+                     "data": base64.b64encode(csv_example()).decode()}}
+    for login, password, status in (("aigerim", "wrong", 401),
+                                     ("dana", DEMO_PASSWORD, 403)):  # a coordinator
+        testapp.authorization = ("Basic", (login, password))
+        try:
+            response = testapp.post_json(path, body, status=status)
+        finally:
+            testapp.authorization = None
+        assert response.content_type == "application/json", (login, response.text[:200])
+        assert response.json["errors"]
