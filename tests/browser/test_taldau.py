@@ -127,3 +127,24 @@ def test_a_region_by_activity_table_and_chart_fit_both_widths(browser, live_serv
         assert_no_serious_violations(page, axe_source)
         shot(page, f"taldau-region-activity{suffix}.png")
         context.close()
+
+
+def test_the_portal_search_finds_an_indicator(browser, live_server, axe_source):
+    for width, height, suffix in ((1366, 900, ""), (390, 844, "-390")):
+        context = browser.new_context(base_url=live_server.url, locale="en-US",
+                                      viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto("/@@search?SearchableText=regional+product")
+        found = page.locator("section.search-source")
+        expect(found.locator("h2")).to_contain_text("Indicators")
+        # the materials' part says what it counts, not "Found: 0" under an indicator found
+        expect(page.locator("#results-heading")).to_have_text("Publications found: 0")
+        expect(page.locator("main")).not_to_contain_text("Nothing was found")
+        found.get_by_role("link", name="Gross regional product (production approach)").click()
+        expect(page.locator("h1")).to_have_text("Gross regional product (production approach)")
+        page.go_back()
+        assert_no_serious_violations(page, axe_source)
+        fits(page)
+        shot(page, f"taldau-search{suffix}.png")
+        context.close()
