@@ -71,5 +71,7 @@ def test_no_section_on_either_side_is_not_refused(app, testapp, demo, frozen):
     with open_portal(app) as portal:
         find_by_path(portal, PATH).section = ""
         find_by_path(portal, entry).section = "/official-statistics/economy/prices"
-    answer = testapp.post_json(URL, {**BODY, "release": entry}, status=201).json
+    other = {"file": {"filename": "grp.csv", "data": base64.b64encode(
+        b"region,period,value\nKZ-AST,2026,6\n").decode()}}
+    answer = testapp.post_json(URL, {**other, "release": entry}, status=201).json
     assert answer["number"] == 2

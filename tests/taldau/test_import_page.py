@@ -35,7 +35,7 @@ def test_the_page_lists_the_errors_by_row_and_column_then_imports(app, testapp, 
     form = refused.forms["taldau-import-form"]
     form["file"] = Upload("wages.csv", b"region,sex,period,value,status\n"
                                        b"KZ,T,2026-01,1.5,\nKZ,M,2026-01,,X\n")
-    done = form.submit(status=200)
+    done = form.submit(status=303).follow()     # POST/redirect/GET (R1 finding 9)
     status = done.lxml.xpath("//p[@role='status']")[0].text_content()
     assert "vintage 1" in status and "2 rows" in status and "1 confidential" in status
     rows = done.lxml.xpath("//section[@aria-labelledby='vintages-heading']//tbody/tr")

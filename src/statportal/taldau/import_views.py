@@ -38,7 +38,8 @@ def max_bytes(registry):
 def import_file(request, indicator, filename, data, release="", period=None):
     """Check the release and every row, then store the vintage and return it; raises
     ``ImportRefused`` with every error found (the release's and the file's), having
-    stored nothing."""
+    stored nothing. A file that adds no cell and changes no value nor status stores no
+    vintage (``updated`` does not move): ``Unchanged`` is returned."""
     from statportal import clock
     from statportal.content.editing import EditError
     from statportal.content.paths import path_of
@@ -78,6 +79,8 @@ def import_file(request, indicator, filename, data, release="", period=None):
             errors, total = errors + found, total + count
     if errors:
         raise ImportRefused(errors, total)
+    if history.changes_nothing(columns):
+        return Unchanged(len(columns["period"]))
     now = clock.now()
     vintage = add_vintage(indicator, columns, filename=filename,
                           release=path_of(entry) if entry is not None else "",
@@ -89,6 +92,25 @@ def import_file(request, indicator, filename, data, release="", period=None):
 
 def _file_error(message):
     return {"field": "file", "row": None, "column": None, "message": message}
+
+
+#: What an import that changes nothing says (the API's message and the page's).
+UNCHANGED = _("Nothing changed: every row is stored already with the same value and "
+              "status; no vintage was added.")
+
+
+class Unchanged:
+    """``import_file``'s answer to a file that changes nothing: no vintage was stored."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+
+def unchanged_json(request, indicator, unchanged):
+    """200 ``{"unchanged": true, …}``: nothing was stored."""
+    return {"unchanged": True, "indicator": request.resource_url(indicator).rstrip("/"),
+            "rows": unchanged.rows, "message": request.localizer.translate(UNCHANGED),
+            "latest_vintage": max((v.number for v in indicator.vintages), default=None)}
 
 
 def vintage_json(request, indicator, vintage):
@@ -152,6 +174,8 @@ def import_json(context, request):
     except ImportRefused as refused:
         request.tm.doom()
         return refused_json(request, refused)
+    if isinstance(vintage, Unchanged):
+        return unchanged_json(request, context, vintage)
     request.response.status = 201
     return vintage_json(request, context, vintage)
 
@@ -165,6 +189,7 @@ def import_page(context, request):
 
     result = {"errors": [], "total": 0, "errors_count": None, "vintage": None, "message": None,
               "release": "", "period": "", "vintages": (), "columns": _columns(context)}
+    result["unchanged"] = False
     if request.method == "POST":
         from pyramid.csrf import check_csrf_token
 
@@ -175,7 +200,7 @@ def import_page(context, request):
         try:
             if getattr(upload, "file", None) is None:
                 raise ImportRefused([_file_error(_("Choose a file."))])
-            result["vintage"] = import_file(
+            done = import_file(
                 request, context, upload.filename or "", upload.file.read(),
                 result["release"], result["period"] or None)
         except ImportRefused as refused:
@@ -183,6 +208,17 @@ def import_page(context, request):
             request.response.status = 400
             result["errors"], result["total"] = refused.errors, refused.total
             result["errors_count"] = errors_count(request, refused.total, len(refused.errors))
+        else:   # POST/redirect/GET: a reload asks again for the page, never imports again
+            from pyramid.httpexceptions import HTTPSeeOther
+
+            query = ({"unchanged": done.rows} if isinstance(done, Unchanged)
+                     else {"vintage": done.number})
+            return HTTPSeeOther(request.resource_url(context, "@@import", query=query))
+    else:       # where the redirect lands: the vintage stored, or that nothing changed
+        number = request.GET.get("vintage", "")
+        result["vintage"] = next((v for v in getattr(context, "vintages", ()) or ()
+                                  if number.isdigit() and v.number == int(number)), None)
+        result["unchanged"] = request.GET.get("unchanged", "").isdigit()
     result["vintages"] = sorted(getattr(context, "vintages", ()) or (),
                                 key=lambda v: -v.number)
     return result
