@@ -46,6 +46,7 @@ def import_file(request, indicator, filename, data, release="", period=None):
     from statportal.taldau import embargo
     from statportal.taldau.importing import ImportRefused, read_rows, validate
     from statportal.taldau.integrity import History
+    from statportal.taldau.reading import SPARE_COLUMNS
     from statportal.taldau.store import add_vintage
 
     errors, total, entry, columns = [], 0, None, None
@@ -67,7 +68,10 @@ def import_file(request, indicator, filename, data, release="", period=None):
         total += 1
     else:
         try:
-            columns = validate(indicator, read_rows(filename, data), period=period)
+            # a header wider than the indicator's columns and a few is refused unread
+            frame = read_rows(filename, data, max_unpacked=max_bytes(request.registry),
+                              max_columns=len(_columns(indicator)) + SPARE_COLUMNS)
+            columns = validate(indicator, frame, period=period)
         except ImportRefused as refused:
             errors.extend(refused.errors)
             total += refused.total

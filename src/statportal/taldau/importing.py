@@ -165,7 +165,7 @@ def _check_header(frame, dimensions, value_column, protected, period_given):
     errors += [_error(1, name, _("The column ${column} is missing.", mapping={"column": name}))
                for name in required if name not in frame.columns]
     if errors:
-        raise ImportRefused(errors)
+        raise ImportRefused(errors[:MAX_ERRORS], len(errors))
 
 
 def _factorized(column):
