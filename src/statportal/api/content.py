@@ -58,6 +58,10 @@ class ContentAPI:
 
     @view_config(request_method="GET", permission=VIEW)
     def get(self):
+        from statportal.content.listing import may_view
+
+        if not may_view(self.request, self.context):  # its type says: not there for them
+            return json_error(self.request, 404, _("Not found."))
         try:
             b_start, b_size = batch_params(self.request)
         except PayloadError as exc:

@@ -8,10 +8,24 @@ get catalog-backed listings with a security index instead.
 from statportal.security.permissions import VIEW
 
 
+def may_view(request, obj):
+    """VIEW on ``obj``, and its type's ``visible(request, obj)`` hook
+    (``add_content_type(visible=…)``) agreeing: an object whose type decides from its
+    data that it does not exist yet for this user (an indicator whose data all wait for a
+    release) is listed nowhere and answers 404."""
+    if not request.has_permission(VIEW, obj):
+        return False
+    from statportal.content.registry import get_content_registry
+
+    info = get_content_registry(request.registry).typeof(obj)
+    hook = info.meta.get("visible") if info is not None else None
+    return hook is None or bool(hook(request, obj))
+
+
 def visible(request, folder):
     """(name, child) in folder order, for the children this user may view."""
     for name, child in folder.items():
-        if request.has_permission(VIEW, child):
+        if may_view(request, child):
             yield name, child
 
 

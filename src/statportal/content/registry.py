@@ -42,7 +42,7 @@ class TypeInfo:
 
 #: the hooks a type may give (``TypeInfo.meta``), each an explicit keyword of the directive
 HOOKS = ("create", "update", "serializer", "name_factory", "read_only", "id_title",
-         "id_required")
+         "id_required", "visible")
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,7 @@ def add_content_type(
     update=None,
     serializer=None,
     name_factory=None,
+    visible=None,
     read_only=(),
     id_title=None,
     id_required=False,
@@ -221,10 +222,12 @@ def add_content_type(
     maps a permission to the roles that have it on objects of this type
     (``'Anonymous'`` and ``'Authenticated'`` name everyone and every
     logged-in user); with ``inherit=False`` nothing else is granted from
-    above. The hooks (``create``, ``update``, ``serializer``, ``name_factory``: callables
-    or dotted names; ``read_only``: attribute names the JSON shows; ``id_title``,
-    ``id_required``: the id field of the add form) land in ``TypeInfo.meta``, beside
-    ``meta``, a dict of the integrator's own data.
+    above. The hooks (``create``, ``update``, ``serializer``, ``name_factory``,
+    ``visible``: callables or dotted names; ``read_only``: attribute names the JSON
+    shows; ``id_title``, ``id_required``: the id field of the add form) land in
+    ``TypeInfo.meta``, beside ``meta``, a dict of the integrator's own data.
+    ``visible(request, obj)``: False hides an object the user may VIEW (listed nowhere,
+    404 in the JSON API) while its data say it is not there for them yet.
     """
     directive = "add_content_type"
     if not name or not isinstance(name, str):
@@ -252,7 +255,7 @@ def add_content_type(
                                  "sequences of names, not one string")
     hooks = {}
     for key, value in (("create", create), ("update", update), ("serializer", serializer),
-                       ("name_factory", name_factory)):
+                       ("name_factory", name_factory), ("visible", visible)):
         if value is not None:
             hooks[key] = resolve(config, directive, name, value, key)
     if read_only:

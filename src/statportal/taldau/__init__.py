@@ -40,7 +40,10 @@ def includeme(config):
         # the executors of its unit (Indicator.local_role_sources) answer for it
         permissions={VIEW: ("Anonymous",), EDIT: IMPORTERS, IMPORT: IMPORTERS,
                      schemas.ASSIGN: PUBLISHERS},
-        create=resources.create_indicator)  # ids unique under /data, not only per folder
+        create=resources.create_indicator,  # ids unique under /data, not only per folder
+        # the public's generic JSON and listings: no e-mail, nothing before the first release
+        serializer="statportal.taldau.visibility.serialize_indicator",
+        visible="statportal.taldau.visibility.indicator_visible")
     config.add_fixed_place("data", "DataRoot", DATA_ROOT_TITLE)
     config.include("statportal.taldau.pages")  # the public pages (part G)
     config.include("statportal.taldau.pxweb")  # PxWeb API 2.0 under /api/v2 (part E)

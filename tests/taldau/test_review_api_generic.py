@@ -1,0 +1,66 @@
+"""Review 2, finding 3: the core's generic JSON and listings of an indicator (the type's
+``serializer`` and ``visible`` hooks): the executor's e-mail only for the staff and those
+who answer for it; an indicator whose data all wait for a release does not exist for the
+public (404, left out of folder items, the topic page, the navigation and the sitemap)."""
+
+import numpy as np
+
+from tests.helpers.placement import as_user
+from tests.helpers.taldau import REGIONS, dimension, make_indicator
+
+REGION = dimension("region", ("Өңір", "Регион", "Region"), REGIONS[:2])
+EMAIL = "labour@stat.example.kz"
+
+
+def test_the_public_never_receives_the_executors_email(taldau):
+    as_user(taldau, None)
+    for url in ("/++api++/data/labour/wages", "/++api++/data/labour/wages?fullobjects=1",
+                "/++api++/data/labour", "/++api++/data"):
+        response = taldau.get(url)
+        assert EMAIL not in response.text, url
+    assert "executor_email" not in taldau.get("/++api++/data/labour/wages").json
+
+
+def test_the_staff_and_its_editors_receive_it(taldau):
+    for login in ("dana", "admin"):
+        as_user(taldau, login)
+        assert taldau.get("/++api++/data/labour/wages").json["executor_email"] == EMAIL
+
+
+def _embargoed_only(app):
+    make_indicator(app, "/data/births", dimensions=[REGION], values=np.array([[7.0], [8.0]]),
+                   periods=[2025], embargoed=True,
+                   title={"kk": "Туу", "ru": "Рождения", "en": "Births secret title"})
+
+
+def test_an_indicator_with_nothing_public_does_not_exist_for_the_public(app, testapp, demo,
+                                                                        frozen):
+    _embargoed_only(app)
+    as_user(testapp, None)
+    body = testapp.get("/++api++/data/births", status=404).json
+    assert body["message"]
+    listed = testapp.get("/++api++/data").json
+    assert "births" not in [item["id"] for item in listed["items"]]
+    assert "Births secret title" not in testapp.get("/data", headers={"Accept": "text/html"}).text
+    assert "/data/births" not in testapp.get("/sitemap.xml").text
+    as_user(testapp, "dana")  # the office's staff see it, listed and read
+    assert testapp.get("/++api++/data/births").json["id"] == "births"
+    assert "births" in [item["id"] for item in testapp.get("/++api++/data").json["items"]]
+
+
+def test_folder_contents_leave_it_out_for_whoever_may_not_see_it(app, testapp, demo, frozen):
+    from pyramid.testing import DummyRequest
+
+    from statportal.content.listing import may_view, visible
+    from statportal.content.paths import find_by_path
+    from statportal.testing import open_portal
+
+    _embargoed_only(app)
+    with open_portal(app) as portal:
+        root = find_by_path(portal, "/data")
+        request = DummyRequest(registry=app.registry)
+        request.has_permission = lambda permission, context=None: permission == "view"
+        assert not may_view(request, root["births"])
+        assert "births" not in [name for name, _child in visible(request, root)]
+        request.has_permission = lambda permission, context=None: True  # the staff
+        assert may_view(request, root["births"])
