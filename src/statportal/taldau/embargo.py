@@ -30,12 +30,14 @@ OPEN = ("provisional", "confirmed")
 
 def binding(request, indicator, release_path):
     """The ``ReleaseEntry`` at ``release_path`` an import of ``indicator`` is bound to, or
-    None for no release (empty). Raises ``EditError`` naming ``release``."""
+    None for no release (empty). Raises ``EditError`` naming ``release``. (The import reads
+    the portal's own address of an entry as its path first: ``release_field``.)"""
     if release_path in (None, ""):
         return None
     if not isinstance(release_path, str) or not release_path.startswith("/"):
         raise EditError(_("The release is a path of the calendar, such as "
-                          "/calendar/2027/gdp-q1."), "release")
+                          "/calendar/2027/gdp-q1, or the address of its page on this "
+                          "portal."), "release")
     entry = find_by_path(root_of(indicator), release_path.rstrip("/") or "/")
     if entry is None:
         raise EditError(_("No release at ${path}.", mapping={"path": release_path}),

@@ -18,7 +18,7 @@ import binascii
 from pyramid.view import view_config
 
 from statportal.i18n import _, ngettext
-from statportal.taldau import IMPORT
+from statportal.taldau import IMPORT, release_field
 
 INDICATOR = "statportal.taldau.resources.Indicator"
 HTML = "text/html"
@@ -50,8 +50,9 @@ def import_file(request, indicator, filename, data, release="", period=None):
     from statportal.taldau.store import add_vintage
 
     errors, total, entry, columns = [], 0, None, None
-    try:
-        entry = embargo.binding(request, indicator, release)
+    try:   # the portal's own address of an entry, as copied, is its path
+        entry = embargo.binding(request, indicator,
+                                release_field.release_path(request, release))
     except EditError as exc:
         errors.append({"field": exc.field or "release", "row": None, "column": None,
                        "message": exc.message, "type": exc.type})
@@ -225,6 +226,10 @@ def import_page(context, request):
         result["unchanged"] = request.GET.get("unchanged", "").isdigit()
     result["vintages"] = sorted(getattr(context, "vintages", ()) or (),
                                 key=lambda v: -v.number)
+    result["releases"] = release_field.choices(request, context)
+    if request.method != "POST" and result["releases"]:
+        # the next release is chosen at first: a slip keeps the data waiting, never out
+        result["release"] = result["releases"][0]["value"]
     return result
 
 
@@ -266,7 +271,8 @@ def includeme(config):
             requestBody=body({"type": "object", "required": ["file"], "properties": {
                 "file": {"type": "object", "required": ["data"], "properties": {
                     "filename": text, "data": {**text, "format": "byte"}}},
-                "release": {**text, "description": "a release of the calendar: the "
-                                                  "vintage stays embargoed until it"},
+                "release": {**text, "description": "a release of the calendar (its "
+                                                  "path, or its address on this portal): "
+                                                  "the vintage stays embargoed until it"},
                 "period": {**text, "description": "the period of every row"}}}),
             responses={"201": response("The vintage.", OBJECT)})
