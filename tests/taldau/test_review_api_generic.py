@@ -39,6 +39,8 @@ def test_an_indicator_with_nothing_public_does_not_exist_for_the_public(app, tes
     as_user(testapp, None)
     body = testapp.get("/++api++/data/births", status=404).json
     assert body["message"]
+    testapp.get("/++api++/data/births/@types", status=404)
+    testapp.put_json("/++api++/data/births", {}, status=404)  # not a 405 telling it exists
     listed = testapp.get("/++api++/data").json
     assert "births" not in [item["id"] for item in listed["items"]]
     assert "Births secret title" not in testapp.get("/data", headers={"Accept": "text/html"}).text

@@ -137,6 +137,10 @@ class ContentAPI:
                  permission=VIEW, openapi=False)  # a 405 answer: not an operation
     @view_config(request_method="POST", context=Content, permission=VIEW, openapi=False)
     def not_allowed(self):
+        from statportal.content.listing import may_view
+
+        if not may_view(self.request, self.context):  # not even its methods are known
+            return json_error(self.request, 404, _("Not found."))
         allowed = "GET, PATCH, DELETE" + (", POST" if isinstance(self.context, Folder) else "")
         response = json_error(self.request, 405, _("This method is not allowed here."))
         response.headers["Allow"] = allowed
@@ -146,6 +150,10 @@ class ContentAPI:
 @view_config(context=Content, name="@types", accept=JSON, renderer="json", permission=VIEW)
 def types_view(context, request):
     """The types that may be added here by this user."""
+    from statportal.content.listing import may_view
+
+    if not may_view(request, context):
+        return json_error(request, 404, _("Not found."))
     content = get_content_registry(request.registry)
     return [
         {"@id": f"{url_of(request, context)}/@types/{info.name}", "title":
