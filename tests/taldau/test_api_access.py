@@ -135,3 +135,26 @@ def test_the_executors_form_shows_the_unit_and_saves(app, testapp, hers):
     form.set("code", "OUTPUT_2", index=0)
     assert form.submit("submit", headers=html).status_int == 302
     assert testapp.get(hers).json["code"] == "OUTPUT_2"
+
+
+# -- finding 11: the import's count of errors in its plural form -----------------------------
+def test_one_error_is_one_error(taldau):
+    as_user(taldau, "admin")
+    answer = taldau.post_json(IMPORT, BODY, status=400).json  # a header and no row
+    assert answer["errors_total"] == 1
+    assert answer["message"] == "Nothing was imported: 1 error."
+
+
+def test_the_import_page_counts_one_error(taldau):
+    from webtest import Upload
+
+    from statportal.testing import login_html
+
+    as_user(taldau, None)
+    login_html(taldau, "admin")
+    form = taldau.get(f"{WAGES}/@@import", headers={"Accept": "text/html"}).forms[
+        "taldau-import-form"]
+    form["file"] = Upload("w.csv", b"region,sex,period,value,status\n")
+    refused = form.submit(status=400)
+    alert = refused.lxml.xpath("//section[@class='import-errors']//p[@role='alert']")
+    assert [p.text_content().strip() for p in alert] == ["1 error."]
