@@ -66,3 +66,24 @@ def test_folder_contents_leave_it_out_for_whoever_may_not_see_it(app, testapp, d
         assert "births" not in [name for name, _child in visible(request, root)]
         request.has_permission = lambda permission, context=None: True  # the staff
         assert may_view(request, root["births"])
+
+
+def test_its_first_public_vintage_lists_it_at_once(app, testapp, demo, frozen):
+    """The anonymous pages keep their tree-derived parts per tree serial: a vintage (no
+    content event) bumps it, so the topic page lists the indicator as soon as it is public."""
+    from statportal.content.paths import find_by_path
+    from statportal.taldau.store import add_vintage
+    from statportal.testing import open_portal
+    from tests.helpers.clock import NOW
+    from tests.helpers.taldau import columns_for
+
+    _embargoed_only(app)
+    as_user(testapp, None)
+    html = {"Accept": "text/html"}
+    assert "Births secret title" not in testapp.get("/data", headers=html).text
+    with open_portal(app) as portal:
+        indicator = find_by_path(portal, "/data/births")
+        add_vintage(indicator, columns_for(indicator, np.array([[1.0], [2.0]]), [2024]),
+                    filename="births.csv", actor="aigerim", now=NOW, embargoed=False)
+    assert "Births secret title" in testapp.get("/data", headers=html).text
+    assert "births" in [item["id"] for item in testapp.get("/++api++/data").json["items"]]

@@ -140,7 +140,21 @@ def add_vintage(indicator, columns, *, filename, release="", actor, now, embargo
         public_at=None if embargoed else now, rows=rows, summary=summary,
         decimals=_decimals(found["value"]), periods=periods, columns=found)
     indicator.vintages.append(vintage)
+    _tree_changed(indicator)
     return vintage
+
+
+def _tree_changed(indicator):
+    """What the tree shows changed (a first public vintage makes the indicator listed):
+    the anonymous pages' cached parts are keyed by the tree's serial, which content and
+    workflow events bump; a vintage is neither (a release's publication is its entry's
+    transition: bumped there)."""
+    from types import SimpleNamespace
+
+    from statportal.content.events import bump_tree_serial
+
+    if getattr(indicator, "__parent__", None) is not None:
+        bump_tree_serial(SimpleNamespace(object=indicator, parent=None))
 
 
 def merge(indicator, vintages):
