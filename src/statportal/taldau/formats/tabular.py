@@ -11,10 +11,11 @@ numbers shown with the indicator's decimals (``p``/``r`` added by the number for
 the cell stays a number), ``X`` as text; the notes for ``X``, ``p`` and ``r`` under it;
 a second sheet with the metadata."""
 
+import codecs
+import csv
 import io
 
 import numpy
-import pandas
 from babel.dates import format_datetime
 
 from statportal.disclosure.output import SHEET_TITLE, number_format
@@ -53,12 +54,14 @@ def csv_bytes(result):
     status = numpy.asarray(result.status, dtype=numpy.uint8).ravel()
     names += ["value", "status"]
     columns += [texts(result), STATUS_TEXT[numpy.where(status < len(STATUS_TEXT), status, 0)]]
-    # Built by position: a dimension whose code is "value" would otherwise be overwritten.
-    frame = pandas.DataFrame(dict(enumerate(columns)))
-    frame.columns = names
-    stream = io.BytesIO()
-    frame.to_csv(stream, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    return stream.getvalue()
+    # The csv module pandas' to_csv uses (the same quoting, the same bytes), without its
+    # frame and its utf-8-sig encoder reset on every chunk: the whole table of one activity
+    # of bench_taldau.py (28,560 rows) in about half the time, under its 100 ms goal.
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(names)
+    writer.writerows(zip(*(column.tolist() for column in columns), strict=True))
+    return codecs.BOM_UTF8 + stream.getvalue().encode("utf-8")
 
 
 def _text(sheet, value):
