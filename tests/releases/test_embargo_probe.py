@@ -5,30 +5,20 @@ import json
 from datetime import timedelta
 
 import pytest
-from webtest.http import StopableWSGIServer
 
-from statportal.testing import TEST_SECRET, open_portal
+from statportal.testing import open_portal
 from tests.helpers.embargo import RELEASE
-from tests.helpers.embargo_probe import run
+from tests.helpers.embargo_probe import run, serve, write_ini
 
 
 @pytest.fixture
 def server(app):
-    server = StopableWSGIServer.create(app)
-    yield server
-    server.shutdown()
+    yield from serve(app)
 
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "probe.ini"
-    path.write_text(f"""
-[app:main]
-use = egg:statportal
-zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
-statportal.secret = {TEST_SECRET}
-""")
-    return str(path)
+    return write_ini(tmp_path)
 
 
 def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys):  # noqa: F811

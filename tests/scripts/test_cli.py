@@ -6,20 +6,12 @@ import sys
 
 import pytest
 
-from statportal.testing import TEST_SECRET
+from tests.helpers.embargo_probe import write_ini
 
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "test.ini"
-    path.write_text(f"""
-[app:main]
-use = egg:statportal
-zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
-statportal.secret = {TEST_SECRET}
-statportal.argon2_profile = CHEAPEST
-""")
-    return str(path)
+    return write_ini(tmp_path, "test.ini", extra="statportal.argon2_profile = CHEAPEST\n")
 
 
 def run(*argv, stdin=""):

@@ -2,13 +2,10 @@
 the data service registers its targets (``add_embargo_probe_targets``); the releases,
 which run the probe, import nothing of it."""
 
-import numpy as np
 import pytest
-from webtest.http import StopableWSGIServer
 
-from statportal.testing import TEST_SECRET, open_portal
-from tests.helpers.calendar import add as add_entry
-from tests.helpers.embargo_probe import run
+from statportal.testing import open_portal
+from tests.helpers.embargo_probe import add_release, bound, run, serve, write_ini
 from tests.helpers.taldau import REGIONS, dimension, make_indicator
 
 REGION = dimension("region", ("Өңір", "Регион", "Region"), REGIONS[:2])
@@ -16,52 +13,18 @@ REGION = dimension("region", ("Өңір", "Регион", "Region"), REGIONS[:2]
 
 @pytest.fixture
 def server(app):
-    server = StopableWSGIServer.create(app)
-    yield server
-    server.shutdown()
+    yield from serve(app)
 
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "probe.ini"
-    path.write_text(f"""
-[app:main]
-use = egg:statportal
-zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
-statportal.secret = {TEST_SECRET}
-""")
-    return str(path)
-
-
-def bound(app, path, release, values, periods):
-    """A vintage of ``values`` bound to ``release``, as the import stores it."""
-    from pyramid.scripting import prepare
-
-    from statportal import clock
-    from statportal.content.paths import find_by_path
-    from statportal.taldau import embargo
-    from statportal.taldau.store import add_vintage
-    from tests.helpers.taldau import columns_for
-
-    with open_portal(app) as portal:
-        env = prepare(registry=app.registry)
-        try:
-            indicator = find_by_path(portal, path)
-            entry = embargo.binding(env["request"], indicator, release)
-            vintage = add_vintage(indicator, columns_for(indicator, np.array(values, float),
-                                                         periods),
-                                  filename="x.csv", release=release, actor="aigerim",
-                                  now=clock.now(), embargoed=True)
-            embargo.bind(env["request"], indicator, vintage, entry)
-        finally:
-            env["closer"]()
+    return write_ini(tmp_path)
 
 
 @pytest.fixture
 def waiting(app, testapp, demo, frozen):
     """``/data/wages``: 2024-2025 public, 2026 waiting; ``/data/births``: only waiting."""
-    release = add_entry(testapp, section="/official-statistics/economy").json["@id"].replace(
-        "http://localhost/++api++", "")
+    release = add_release(testapp)
     make_indicator(app, "/data/wages", dimensions=[REGION], values=[[10, 20], [11, 21]],
                    periods=[2024, 2025])
     bound(app, "/data/wages", release, [[10, 20, 30], [11, 21, 31]], [2024, 2025, 2026])

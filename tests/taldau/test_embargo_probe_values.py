@@ -5,12 +5,10 @@ cells a waiting vintage revises in the public periods (the demo CPI's KZ-79 revi
 
 import numpy as np
 import pytest
-from webtest.http import StopableWSGIServer
 
-from statportal.testing import TEST_SECRET, open_portal
-from tests.helpers.calendar import add as add_entry
-from tests.helpers.embargo_probe import run
-from tests.helpers.taldau import REGIONS, columns_for, dimension, make_indicator
+from statportal.testing import open_portal
+from tests.helpers.embargo_probe import add_release, bound, run, serve, write_ini
+from tests.helpers.taldau import REGIONS, dimension, make_indicator
 
 REGION = dimension("region", ("Өңір", "Регион", "Region"), REGIONS[:3])
 #: public: 2024-2025 of KZ, KZ-AST, KZ-ALA
@@ -19,49 +17,12 @@ PUBLIC = [[105.1, 106.2], [107.3, 108.4], [109.5, 110.6]]
 
 @pytest.fixture
 def server(app):
-    server = StopableWSGIServer.create(app)
-    yield server
-    server.shutdown()
+    yield from serve(app)
 
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "probe.ini"
-    path.write_text(f"""
-[app:main]
-use = egg:statportal
-zodbconn.uri = file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs
-statportal.secret = {TEST_SECRET}
-""")
-    return str(path)
-
-
-def bound(app, path, release, values, periods):
-    """A vintage of ``values`` bound to ``release``, as the import stores it."""
-    from pyramid.scripting import prepare
-
-    from statportal import clock
-    from statportal.content.paths import find_by_path
-    from statportal.taldau import embargo
-    from statportal.taldau.store import add_vintage
-
-    with open_portal(app) as portal:
-        env = prepare(registry=app.registry)
-        try:
-            indicator = find_by_path(portal, path)
-            entry = embargo.binding(env["request"], indicator, release)
-            vintage = add_vintage(indicator, columns_for(indicator, np.array(values, float),
-                                                         periods),
-                                  filename="x.csv", release=release, actor="aigerim",
-                                  now=clock.now(), embargoed=True)
-            embargo.bind(env["request"], indicator, vintage, entry)
-        finally:
-            env["closer"]()
-
-
-def release(testapp):
-    return add_entry(testapp, section="/official-statistics/economy").json["@id"].replace(
-        "http://localhost/++api++", "")
+    return write_ini(tmp_path)
 
 
 @pytest.fixture
@@ -70,7 +31,7 @@ def revision(app, testapp, demo, frozen):
     nothing else: no new period, so no period label can tell the leak."""
     make_indicator(app, "/data/prices", dimensions=[REGION], values=PUBLIC,
                    periods=[2024, 2025], decimals=1)
-    bound(app, "/data/prices", release(testapp),
+    bound(app, "/data/prices", add_release(testapp),
           [[np.nan, 106.2], [np.nan, 108.4], [np.nan, 110.9]], [2024, 2025])
 
 
@@ -80,7 +41,7 @@ def with_new_period(app, testapp, demo, frozen):
     demo's CPI (a new month and a revision of the month before)."""
     make_indicator(app, "/data/prices", dimensions=[REGION], values=PUBLIC,
                    periods=[2024, 2025], decimals=1)
-    bound(app, "/data/prices", release(testapp),
+    bound(app, "/data/prices", add_release(testapp),
           [[105.4, np.nan, 111.0], [np.nan, np.nan, 112.0], [np.nan, np.nan, 113.0]],
           [2024, 2025, 2026])
 
@@ -189,7 +150,7 @@ def test_at_most_a_sample_of_the_changed_cells(app, testapp, demo, frozen, monke
 
     make_indicator(app, "/data/prices", dimensions=[REGION], values=PUBLIC,
                    periods=[2024, 2025], decimals=1)
-    bound(app, "/data/prices", release(testapp), [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
+    bound(app, "/data/prices", add_release(testapp), [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
           [2024, 2025])
     monkeypatch.setattr(probe_targets, "SAMPLE", 2)
     monkeypatch.setattr(probe_targets, "GROUP_CELLS", 1)
