@@ -1,6 +1,7 @@
 """Helpers of the Taldau tests (issue 20): indicator payloads for the JSON API, and
 indicators with given observations written through the store (no import involved)."""
 
+import base64
 from datetime import UTC, datetime
 
 import numpy as np
@@ -92,6 +93,33 @@ def make_indicator(app, path, *, periodicity="annual", dimensions=(), values=Non
         if values is not None:
             add_vintage(indicator, columns_for(indicator, values, periods, status),
                         filename=f"{name}.csv", actor="test", now=now, embargoed=embargoed)
+
+
+# -- the import's API (``POST <indicator>/@import``) --------------------------------------------
+
+def make_wages_to_import(app, path):
+    """A monthly indicator by region and sex of aigerim's unit, with no vintage yet."""
+    make_indicator(app, path, periodicity="monthly",
+                   dimensions=[dimension("region", ("Өңір", "Регион", "Region"), REGIONS),
+                               dimension("sex", ("Жыныс", "Пол", "Sex"), SEXES)],
+                   unit="/orgunits/industry-statistics",
+                   section="/official-statistics/economy")
+    return path
+
+
+def upload(data, filename="wages.csv", **more):
+    """The JSON body of an import of ``data`` (bytes or text) named ``filename``."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return {"file": {"filename": filename, "data": base64.b64encode(data).decode()}, **more}
+
+
+def post_import(testapp, path, body, status, login="aigerim"):
+    """``POST <path>/@import`` of ``body`` as ``login``, expecting ``status``."""
+    from tests.helpers.placement import as_user
+
+    as_user(testapp, login)
+    return testapp.post_json(f"/++api++{path}/@import", body, status=status)
 
 
 # -- the shared sample indicators (tests/taldau/conftest.py's ``taldau`` fixture) -----------

@@ -2,7 +2,6 @@
 before anything is stored; a refusal is a 400 naming the row and the column, and the
 indicator keeps its vintages (the database is not even written)."""
 
-import base64
 import io
 
 import numpy as np
@@ -12,7 +11,7 @@ from statportal.taldau.periods import ordinal
 from statportal.testing import last_transaction, open_portal
 from tests.helpers.calendar import add as add_entry
 from tests.helpers.placement import as_user, step
-from tests.helpers.taldau import REGIONS, SEXES, dimension, make_indicator
+from tests.helpers.taldau import REGIONS, SEXES, make_wages_to_import, post_import, upload
 
 PATH = "/data/wages"
 URL = f"/++api++{PATH}/@import"
@@ -21,24 +20,11 @@ HEADER = "region,sex,period,value,status\n"
 
 @pytest.fixture
 def wages(app, demo):
-    """A monthly indicator by region and sex of aigerim's unit, with no vintage yet."""
-    make_indicator(app, PATH, periodicity="monthly",
-                   dimensions=[dimension("region", ("Өңір", "Регион", "Region"), REGIONS),
-                               dimension("sex", ("Жыныс", "Пол", "Sex"), SEXES)],
-                   unit="/orgunits/industry-statistics",
-                   section="/official-statistics/economy")
-    return PATH
-
-
-def upload(data, filename="wages.csv", **more):
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return {"file": {"filename": filename, "data": base64.b64encode(data).decode()}, **more}
+    return make_wages_to_import(app, PATH)
 
 
 def send(testapp, body, status, login="aigerim"):
-    as_user(testapp, login)
-    return testapp.post_json(URL, body, status=status)
+    return post_import(testapp, PATH, body, status, login)
 
 
 def vintages(app):

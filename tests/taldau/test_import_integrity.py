@@ -3,7 +3,6 @@ a confidential cell stays confidential across vintages, whatever the file (CSV, 
 the protected CSV of the confidentiality check); refusals name row and column and store
 nothing."""
 
-import base64
 import io
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 
 from statportal.testing import last_transaction, open_portal
 from tests.helpers.placement import as_user
-from tests.helpers.taldau import REGIONS, SEXES, dimension, make_indicator
+from tests.helpers.taldau import make_wages_to_import, post_import, upload
 
 PATH = "/data/wages"
 URL = f"/++api++{PATH}/@import"
@@ -23,24 +22,11 @@ FIRST = (HEADER + "KZ-AST,T,2026-01,100,\n"
 
 @pytest.fixture
 def wages(app, demo, frozen):
-    """A monthly indicator by region and sex of aigerim's unit, with no vintage yet."""
-    make_indicator(app, PATH, periodicity="monthly",
-                   dimensions=[dimension("region", ("Өңір", "Регион", "Region"), REGIONS),
-                               dimension("sex", ("Жыныс", "Пол", "Sex"), SEXES)],
-                   unit="/orgunits/industry-statistics",
-                   section="/official-statistics/economy")
-    return PATH
-
-
-def upload(data, filename="wages.csv", **more):
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return {"file": {"filename": filename, "data": base64.b64encode(data).decode()}, **more}
+    return make_wages_to_import(app, PATH)
 
 
 def send(testapp, body, status, login="aigerim"):
-    as_user(testapp, login)
-    return testapp.post_json(URL, body, status=status)
+    return post_import(testapp, PATH, body, status, login)
 
 
 def vintages(app):
