@@ -27,6 +27,12 @@ def cube_values():
     return values, status
 
 
+def page(testapp, url, lang="en", status=200, **params):
+    """The HTML page at ``url`` in ``lang``, with ``params`` as its query."""
+    return testapp.get(url, params=params, status=status,
+                       headers={"Accept": "text/html", "Accept-Language": lang})
+
+
 def make_topic(app):
     with open_portal(app) as portal:
         topic = get_content_registry(app.registry).create(

@@ -6,14 +6,22 @@ written through the store (no import): ``/data/population`` (annual by region) a
 their paths, periods and arrays are in ``tests/helpers/taldau.py`` (``POPULATION``,
 ``WAGES``, ``wages_arrays()`` …). The clock is frozen at ``tests.helpers.clock.NOW``;
 the vintages were written at ``LONG_AGO``.
+
+``topic``: the page tests' data topic ``/data/economy`` (``tests/helpers/taldau_pages.py``).
 """
 
 import pytest
 
 from tests.helpers.taldau import add_sample_indicators
+from tests.helpers.taldau_pages import make_topic
 
 
 @pytest.fixture
 def taldau(app, testapp, demo, frozen):
     add_sample_indicators(app)
     return testapp
+
+
+@pytest.fixture
+def topic(app, demo):
+    return make_topic(app)

@@ -10,22 +10,12 @@ from lxml import etree
 from statportal.disclosure.output import FOOTNOTE
 from statportal.testing import basic_auth, open_portal
 from tests.helpers.taldau import dimension, make_indicator, tr
-from tests.helpers.taldau_pages import EVIL, SECTION, make_topic, make_wages
-
-
-@pytest.fixture
-def topic(app, demo):
-    return make_topic(app)
+from tests.helpers.taldau_pages import EVIL, SECTION, make_wages, page
 
 
 @pytest.fixture
 def wages(app, topic):
     return make_wages(app, topic)
-
-
-def page(testapp, url, lang="en", status=200, **params):
-    return testapp.get(url, params=params, status=status,
-                       headers={"Accept": "text/html", "Accept-Language": lang})
 
 
 def chart_of(response):

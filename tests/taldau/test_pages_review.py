@@ -12,24 +12,14 @@ from lxml import etree
 from statportal.taldau.chart import line_chart
 from statportal.testing import basic_auth, open_portal
 from tests.helpers.taldau import REGIONS, dimension, make_indicator, tr
-from tests.helpers.taldau_pages import make_topic, make_wages
+from tests.helpers.taldau_pages import make_wages, page
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
 
 @pytest.fixture
-def topic(app, demo):
-    return make_topic(app)
-
-
-@pytest.fixture
 def wages(app, topic):
     return make_wages(app, topic)
-
-
-def page(testapp, url, lang="en", status=200, **params):
-    return testapp.get(url, params=params, status=status,
-                       headers={"Accept": "text/html", "Accept-Language": lang})
 
 
 def svgs_of(response):

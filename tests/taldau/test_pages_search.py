@@ -7,14 +7,9 @@ import pytest
 
 from statportal.testing import basic_auth, open_portal
 from tests.helpers.taldau import dimension, make_indicator, tr
-from tests.helpers.taldau_pages import make_topic, make_wages
+from tests.helpers.taldau_pages import make_wages
 
 HTML = {"Accept": "text/html", "Accept-Language": "en"}
-
-
-@pytest.fixture
-def topic(app, demo):
-    return make_topic(app)
 
 
 @pytest.fixture
