@@ -80,6 +80,20 @@ def asked_lang(request, params=None):
     return lang if isinstance(lang, str) and lang in available_languages(request) else None
 
 
+
+def _language_checked(view):
+    """The JSON views' one prologue: the language asked, and ``refuse``'s answer (limits)
+    before any work; the view gets ``asked`` for its own refusals."""
+    def checked(context, request):
+        asked = asked_lang(request)
+        refused = refuse(request, asked)
+        if refused is not None:
+            return refused
+        return view(context, request, asked)
+    checked.__name__, checked.__qualname__, checked.__doc__ = (
+        view.__name__, view.__qualname__, view.__doc__)
+    return checked
+
 # -- reading the parameters ------------------------------------------------------------------
 def read_lang(request, params):
     """``lang`` (kk, ru or en, among the portal's languages), else the request's locale."""
@@ -219,16 +233,13 @@ def _json(request, body, updated, status=200):
 # -- @tables --------------------------------------------------------------------------------
 @view_config(context=DataRoot, name="@tables", request_method="GET", permission=VIEW,
              renderer="json")
-def tables_view(context, request):
+@_language_checked
+def tables_view(context, request, asked):
     from statportal import clock
     from statportal.api.content import batch_params
     from statportal.api.serialize import PayloadError
     from statportal.numbers import NumberError, read_int
 
-    asked = asked_lang(request)
-    refused = refuse(request, asked)
-    if refused is not None:
-        return refused
     try:
         lang = read_lang(request, request.GET)
         days = read_int(request.GET, "pastDays", None, low=0, high=MAX_PAST_DAYS)
@@ -400,11 +411,8 @@ def metadata(request, indicator, cube, lang, staff):
 
 @view_config(context=Indicator, name="@metadata", request_method="GET", permission=VIEW,
              renderer="json")
-def metadata_view(context, request):
-    asked = asked_lang(request)
-    refused = refuse(request, asked)
-    if refused is not None:
-        return refused
+@_language_checked
+def metadata_view(context, request, asked):
     try:
         lang = read_lang(request, request.GET)
         cube, staff = visible_cube(request, context)
@@ -458,14 +466,11 @@ def data_etag(indicator, cube, staff, lang, output, selection, as_of):
 
 @view_config(context=Indicator, name="@data", request_method=("GET", "POST"),
              permission=VIEW, openapi={})  # described in taldau.openapi
-def data_view(context, request):
+@_language_checked
+def data_view(context, request, asked):
     from statportal.files.download import content_disposition
     from statportal.taldau.formats import render
 
-    asked = asked_lang(request)
-    refused = refuse(request, asked)
-    if refused is not None:
-        return refused
     try:
         params, given = data_params(request)
         lang = read_lang(request, params)
