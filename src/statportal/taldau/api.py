@@ -464,6 +464,14 @@ def data_etag(indicator, cube, staff, lang, output, selection, as_of):
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
+
+def select_for(request, indicator, cube, selection, lang, as_of):
+    """``select`` as both data APIs (``@data``, PxWeb's ``/data``) run it: under the
+    portal's ``max_cells``, its messages in ``lang``; raises ``SelectionError``."""
+    return select(cube, indicator, selection, lang,
+                  limit=max_cells(request.registry.settings), asof=as_of,
+                  translate=lambda message: translate_for(request.registry, message, lang))
+
 @view_config(context=Indicator, name="@data", request_method=("GET", "POST"),
              permission=VIEW, openapi={})  # described in taldau.openapi
 @_language_checked
@@ -481,10 +489,7 @@ def data_view(context, request, asked):
         etag = data_etag(context, cube, staff, lang, output, selection, as_of)
         if etag in request.if_none_match:
             return conditional(request, Response(), etag, cube.updated)
-        result = select(cube, context, selection, lang,
-                        limit=max_cells(request.registry.settings), asof=as_of,
-                        translate=lambda message: translate_for(request.registry, message,
-                                                                lang))
+        result = select_for(request, context, cube, selection, lang, as_of)
     except Refused as exc:
         return _answer(request, exc, asked)
     except SelectionError as exc:

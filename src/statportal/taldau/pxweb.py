@@ -33,7 +33,6 @@ from statportal.taldau.selection import (
     SelectionError,
     max_cells,
     period_labels,
-    select,
 )
 
 PREFIX = "/api/v2"
@@ -401,7 +400,7 @@ def data_view(context, request):
     """``/tables/{id}/data``: the selection in the format asked for (JSON-stat 2.0 by
     default); GET ``valuecodes[VAR]=…``, POST PxWeb's ``{"selection": [...]}``."""
     from statportal.files.download import content_disposition
-    from statportal.taldau.api import conditional, data_etag
+    from statportal.taldau.api import conditional, data_etag, select_for
     from statportal.taldau.formats import render
     from statportal.taldau.periods import label
 
@@ -429,10 +428,7 @@ def data_view(context, request):
                          as_of)
         if etag in request.if_none_match:
             return conditional(request, Response(), etag, cube.updated)
-        result = select(cube, context, selection, lang,
-                        limit=max_cells(request.registry.settings), asof=as_of,
-                        translate=lambda message: translate_for(request.registry, message,
-                                                                lang))
+        result = select_for(request, context, cube, selection, lang, as_of)
     except SelectionError as error:
         title = next((title for start, title in TITLES
                       if interpolate(error.message).startswith(start)),
