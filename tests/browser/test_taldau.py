@@ -12,6 +12,16 @@ from tests.browser.helpers import assert_no_serious_violations
 GRP = "/data/economy/national-accounts/grp"
 SHOTS = os.environ.get("STATPORTAL_SCREENSHOTS")  # a folder: the docs' screenshots
 
+#: the desktop's and the phone's viewports, and their screenshots' suffixes
+WIDTHS = ((1366, 900, ""), (390, 844, "-390"))
+
+
+def new_page(browser, live_server, **options):
+    """A page in a new English context of the live server (15 s timeouts); its context."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US", **options)
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
 
 def fits(page):
     width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -25,11 +35,9 @@ def shot(page, name):
 
 def test_tree_and_indicator_page_are_accessible_at_both_widths(browser, live_server,
                                                                 axe_source):
-    for width, height, suffix in ((1366, 900, ""), (390, 844, "-390")):
-        context = browser.new_context(base_url=live_server.url, locale="en-US",
-                                      viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
+    for width, height, suffix in WIDTHS:
+        context, page = new_page(browser, live_server,
+                                 viewport={"width": width, "height": height})
         page.goto("/data")
         expect(page.locator("h1")).to_have_text("Taldau")
         expect(page.locator("main")).to_contain_text("Gross regional product")
@@ -48,10 +56,7 @@ def test_tree_and_indicator_page_are_accessible_at_both_widths(browser, live_ser
 
 
 def test_the_selector_without_script(browser, live_server, axe_source):
-    context = browser.new_context(base_url=live_server.url, locale="en-US",
-                                  java_script_enabled=False)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    context, page = new_page(browser, live_server, java_script_enabled=False)
     page.goto(GRP)
     rows_before = page.locator("table.data tbody tr").count()
     region = page.locator("fieldset.dimension").first
@@ -88,11 +93,9 @@ WIDE = (GRP + "?valuecodes[region]=KZ-33,KZ-59,KZ-75&valuecodes[activity]=TOTAL,
 
 def test_a_region_by_activity_table_and_chart_fit_both_widths(browser, live_server,
                                                               axe_source):
-    for width, height, suffix in ((1366, 900, ""), (390, 844, "-390")):
-        context = browser.new_context(base_url=live_server.url, locale="en-US",
-                                      viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
+    for width, height, suffix in WIDTHS:
+        context, page = new_page(browser, live_server,
+                                 viewport={"width": width, "height": height})
         page.goto(WIDE)
         expect(page.locator("table.data tbody tr")).to_have_count(12)
         fits(page)
@@ -130,11 +133,9 @@ def test_a_region_by_activity_table_and_chart_fit_both_widths(browser, live_serv
 
 
 def test_the_portal_search_finds_an_indicator(browser, live_server, axe_source):
-    for width, height, suffix in ((1366, 900, ""), (390, 844, "-390")):
-        context = browser.new_context(base_url=live_server.url, locale="en-US",
-                                      viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
+    for width, height, suffix in WIDTHS:
+        context, page = new_page(browser, live_server,
+                                 viewport={"width": width, "height": height})
         page.goto("/@@search?SearchableText=regional+product")
         found = page.locator("section.search-source")
         expect(found.locator("h2")).to_contain_text("Indicators")
