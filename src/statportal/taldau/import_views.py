@@ -78,9 +78,10 @@ def import_file(request, indicator, filename, data, release="", period=None):
             total += refused.total
     if not errors:      # against the vintages stored (integrity): X stays X; the embargo
         history = History(indicator)
+        bound = path_of(entry) if entry is not None else ""
         for count, found in (
-                history.confidential_errors(columns, columns.value_column),
-                history.waiting_errors(columns, path_of(entry) if entry is not None else "")):
+                history.confidential_errors(columns, columns.value_column, bound),
+                history.waiting_errors(columns, bound)):
             errors, total = errors + found, total + count
     if errors:
         raise ImportRefused(errors, total)

@@ -5,11 +5,13 @@ before anything is stored, after every row of the file was read):
   earlier vintage not cancelled never gets a number later. Each vintage's suppression may
   be sound alone, but a reader who asks ``asOf`` before and after would combine them (the
   cell hidden in one is given by the other). A number becoming X later is harmless (it was
-  public already): allowed, and it stays X.
+  public already): allowed, and it stays X. An X never public (only in waiting vintages of
+  the import's own release) may be corrected: they go out together, no ``asOf`` parts them.
 - the embargo: a row whose period only waiting (embargoed) vintages hold, or whose cell a
-  waiting vintage holds (a revision not yet out), belongs to that vintage's release: an
-  import not bound to that very release is refused (without a release it would be public
-  at once; bound to another release it could come out first).
+  waiting vintage changes (value or status differing from the public view: a revision not
+  yet out), belongs to that vintage's release: an import not bound to that very release is
+  refused (without a release it would be public at once; bound to another release it could
+  come out first). A cell a waiting vintage merely repeats unchanged holds nothing back.
 - nothing new: ``changes_nothing`` tells an import that adds no cell and changes no value
   nor status (the import then stores no vintage).
 
@@ -66,15 +68,18 @@ class History:
             return np.ravel_multi_index((*(columns[c] for c in self.codes), at), shape)
         return flat
 
-    def confidential_errors(self, new, value_column="value"):
+    def confidential_errors(self, new, value_column="value", release=""):
         """Errors for the rows of ``new`` giving a number to a cell confidential in an
-        earlier vintage (the first such vintage named)."""
+        earlier vintage (the first such vintage named); waiting vintages of ``release``
+        (the import's own) do not count: their X was never public."""
         flat = self.cells(new)
         cells = flat(new)
         with_number = ~np.isnan(np.asarray(new["value"], dtype=np.float64)) & ~np.isin(
             new["status"], CONFIDENTIAL)
         since = np.zeros(len(cells), dtype=np.int64)
         for vintage, columns in zip(self.vintages, self.columns, strict=True):
+            if release and vintage.state == EMBARGOED and vintage.release == release:
+                continue
             hidden = np.isin(columns["status"], CONFIDENTIAL)
             if not hidden.any():
                 continue
@@ -101,15 +106,14 @@ class History:
             return 0, []
         flat = self.cells(new)
         cells = flat(new)
-        public = np.unique(np.concatenate([np.zeros(0, dtype=np.int32), *(
-            c["period"] for v, c in zip(self.vintages, self.columns, strict=True)
-            if v.state == PUBLIC)]))
-        unpublished = ~np.isin(new["period"], public)
+        public_vintages = [v for v in self.vintages if v.state == PUBLIC]
+        view = merge(self.indicator, public_vintages)   # what the public reads now
+        unpublished = ~np.isin(new["period"], view[0])
         held_by = np.full(len(cells), -1)
         revision = np.zeros(len(cells), dtype=bool)
         for index, (_vintage, columns) in enumerate(waiting):
             whole = unpublished & np.isin(new["period"], columns["period"])
-            cell = np.isin(cells, flat(columns))
+            cell = np.isin(cells, flat(columns)[self._changed(view, columns)])
             hit = (held_by < 0) & (whole | cell)
             held_by[hit], revision[hit] = index, ~whole[hit]
         rows, errors, seen = rows_of(new), [], set()
@@ -129,17 +133,21 @@ class History:
                     "import to it.", mapping=mapping)})
         return len(errors), errors[:MAX_ERRORS]
 
+    def _changed(self, view, columns):
+        """Which rows of ``columns`` differ in value or status from the merged ``view``
+        (a repeated value keeps its ``r``: no status over a revised cell is the same)."""
+        old_values, old_status = lookup(self.codes, *view, columns)
+        values = np.asarray(columns["value"], dtype=np.float64)
+        status = np.asarray(columns["status"], dtype=np.uint8)
+        had = ~np.isnan(old_values) | (old_status != NONE)
+        same_value = (np.isnan(values) & np.isnan(old_values)) | (values == old_values)
+        same_status = (status == old_status) | ((status == NONE) & (old_status == REVISED))
+        return ~(had & same_value & same_status)
+
     def changes_nothing(self, new):
         """Whether storing ``new`` would add no cell and change no value nor status of
         what is stored (every vintage not cancelled). A repeated value keeps its ``r``:
         a row without status over a revised cell of the same value changes nothing."""
         if not self.vintages or not len(new["period"]):
             return False
-        old_values, old_status = lookup(self.codes, *merge(self.indicator, self.vintages),
-                                        new)
-        values = np.asarray(new["value"], dtype=np.float64)
-        status = np.asarray(new["status"], dtype=np.uint8)
-        had = ~np.isnan(old_values) | (old_status != NONE)
-        same_value = (np.isnan(values) & np.isnan(old_values)) | (values == old_values)
-        same_status = (status == old_status) | ((status == NONE) & (old_status == REVISED))
-        return bool(np.all(had & same_value & same_status))
+        return not self._changed(merge(self.indicator, self.vintages), new).any()
