@@ -229,9 +229,10 @@ def _read_xlsx(filename, data, max_columns=MAX_COLUMNS, max_unpacked=None):
     if any(rows > MAX_ROWS for rows, _cells in sheets.values()):
         raise _refuse(filename, _("The sheet has more than ${n} rows.",
                                   mapping={"n": MAX_ROWS}))
+    # before the header is read the width is only the limit, and the message says so
     _check_cells(filename, sum(rows for rows, _cells in sheets.values()),
                  sum(cells for _rows, cells in sheets.values()),
-                 MAX_COLUMNS if max_columns is None else max_columns)
+                 MAX_COLUMNS if max_columns is None else max_columns, limit=True)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 (any failure to read is the file's fault)
@@ -300,12 +301,19 @@ def _sheets_shape(data):
     return found
 
 
-def _check_cells(filename, rows, cells, width):
-    """Refuse a sheet of far more cells than rows of ``width`` columns hold."""
+def _check_cells(filename, rows, cells, width, limit=False):
+    """Refuse a sheet of far more cells than rows of ``width`` columns hold (``limit``:
+    ``width`` is the most columns a table may have, not the header's)."""
     if cells > rows * (width + SPARE_CELLS_PER_ROW) + SPARE_CELLS:
-        raise _refuse(filename, _("The workbook holds cells far beyond the ${n} columns "
-                                  "of the table: keep only the table, on the first sheet.",
-                                  mapping={"n": width}))
+        if limit:
+            message = _("The workbook holds cells far beyond the ${n} columns a table "
+                        "of this indicator may have: keep only the table, on the first "
+                        "sheet.", mapping={"n": width})
+        else:
+            message = _("The workbook holds cells far beyond the ${n} columns of the "
+                        "table: keep only the table, on the first sheet.",
+                        mapping={"n": width})
+        raise _refuse(filename, message)
 
 
 def _cell_text(value):

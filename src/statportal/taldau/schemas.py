@@ -38,10 +38,14 @@ def _code(node, value, pattern=MEMBER_CODE):
                      "max": CODE_MAX}))
 
 
-#: Column names of an import file (``status``, ``value``, ``shown``) and JSON-stat's
-#: metric dimension (``ContentsCode``): a dimension of one of these names could never be
-#: imported or exported, so none may have it (compared without case, as the import does).
-RESERVED_CODES = ("status", "value", "shown", "contentscode")
+#: Column names of an import file (``status``, ``value``, ``shown``), JSON-stat's metric
+#: dimension (``ContentsCode``) and the SDMX-CSV columns (``ACTION``, ``OBS_VALUE`` ...):
+#: a dimension of one of these names could never be imported or exported, so none may
+#: have it (compared without case, as the import does). Nor may a code end in ``_label``:
+#: the CSV export adds a ``<code>_label`` column beside each dimension's.
+RESERVED_CODES = ("status", "value", "shown", "contentscode", "action", "obs_value",
+                  "time_period", "structure", "structure_id", "obs_status", "conf_status")
+RESERVED_SUFFIX = "_label"
 
 
 def _dimension_code(node, value):
@@ -49,10 +53,12 @@ def _dimension_code(node, value):
     if value.lower() == "period":
         raise colander.Invalid(node, _("The period is every indicator's own dimension: "
                                        "do not list it."))
-    if value.lower() in RESERVED_CODES:
+    if value.lower() in RESERVED_CODES or value.lower().endswith(RESERVED_SUFFIX):
         raise colander.Invalid(node, _(
             "${code} is a column of the import file or of the exports: choose another "
-            "code for the dimension (status, value, shown and ContentsCode are taken).",
+            "code for the dimension (status, value, shown, ContentsCode, STRUCTURE, "
+            "STRUCTURE_ID, ACTION, TIME_PERIOD, OBS_VALUE, OBS_STATUS, CONF_STATUS and "
+            "codes ending in _label are taken).",
             mapping={"code": value}))
 
 
@@ -232,19 +238,28 @@ def unit_change_validator(node, kw):
     """The indicator's org unit changes only by who holds ``ASSIGN`` (publishers,
     administrators, as for adding indicators): the unit's executors answer for the
     indicator through it (``Indicator.local_role_sources``) and may not hand it, and
-    their rights, to another unit or to none. Sending the unit unchanged is fine (a
-    PATCH of what a GET returned). Checked on the whole mapping: clearing the unit
-    ("" is colander's missing) runs no validator of the field."""
+    their rights, to another unit or to none. Its section likewise: the import checks
+    the chosen release against it, so an executor clearing or moving it would bind the
+    data to any release. Sending either unchanged is fine (a PATCH of what a GET
+    returned). Checked on the whole mapping: clearing a field ("" is colander's
+    missing) runs no validator of the field."""
     if _may_assign(kw):
         return None
-    current = getattr(kw.get("context"), "unit", "") or ""
+    context = kw.get("context")
+    messages = {
+        "unit": _("The org unit of an indicator is changed by a publisher or an "
+                  "administrator: its executors answer for it through their unit."),
+        "section": _("The section of an indicator is changed by a publisher or an "
+                     "administrator."),
+    }
 
     def validate(node, value):
-        if "unit" in value and (value["unit"] or "") != current:
-            error = colander.Invalid(node)
-            error["unit"] = _("The org unit of an indicator is changed by a publisher or "
-                              "an administrator: its executors answer for it through "
-                              "their unit.")
+        error = colander.Invalid(node)
+        for name, message in messages.items():
+            current = getattr(context, name, "") or ""
+            if name in value and (value[name] or "") != current:
+                error[name] = message
+        if error.children:
             raise error
     return validate
 

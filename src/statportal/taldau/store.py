@@ -9,6 +9,7 @@ the visible vintages applied in order (``cube``).
 """
 
 import io
+from datetime import UTC
 
 import numpy as np
 from persistent import Persistent
@@ -70,12 +71,21 @@ class Vintage(Persistent):
     def describe(self):
         """What the API and pages say of a vintage (no observations)."""
         return {"number": self.number, "state": self.state,
-                "created": self.created.isoformat(), "created_by": self.created_by,
+                "created": iso_utc(self.created), "created_by": self.created_by,
                 "filename": self.filename, "release": self.release,
-                "public_at": self.public_at.isoformat() if self.public_at else None,
+                "public_at": iso_utc(self.public_at),
                 "rows": self.rows, "summary": dict(self.summary or {}),
                 "decimals": self.decimals,
                 "periods": list(self.periods) if self.periods else None}
+
+
+def iso_utc(moment):
+    """An aware or naive-UTC datetime as ``2026-10-15T04:00:00Z``; None stays None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def normalised_columns(indicator, columns):

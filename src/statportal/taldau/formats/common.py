@@ -2,7 +2,6 @@
 of confidential and missing cells, the long form's index columns, the file name."""
 
 import re
-from datetime import UTC
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy
@@ -115,13 +114,9 @@ def long_codes(dims, which="codes"):
     return columns
 
 
-def iso_utc(moment):
-    """An aware or naive-UTC datetime as ``2026-10-15T04:00:00Z``; None stays None."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+#: ``2026-10-15T04:00:00Z`` (kept in the store, which imports no format, so that a
+#: vintage's ``describe`` writes its times as every answer does).
+iso_utc = store.iso_utc
 
 
 def filename(result, extension):
