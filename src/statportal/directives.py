@@ -7,6 +7,7 @@ introspectable, and stores what it registers in a registry utility declared in
 everywhere.
 """
 
+import threading
 import warnings
 
 from pyramid.exceptions import ConfigurationError
@@ -33,13 +34,22 @@ def resolve(config, directive, name, value, what, required=True):
     return value
 
 
+#: made and registered under this lock, so that requests arriving together at a fresh
+#: process share one utility (one CubeCache: its herd protection holds from the first burst).
+#: Reentrant: a factory may ask for another utility.
+_MAKING = threading.RLock()
+
+
 def utility(registry, iface, factory):
     """The registry's utility under ``iface``, made (by ``factory()``) and registered the
-    first time it is asked for."""
+    first time it is asked for (once, when threads ask together)."""
     found = registry.queryUtility(iface)
     if found is None:
-        found = factory()
-        registry.registerUtility(found, iface)
+        with _MAKING:
+            found = registry.queryUtility(iface)  # another thread may have made it
+            if found is None:
+                found = factory()
+                registry.registerUtility(found, iface)
     return found
 
 

@@ -93,7 +93,8 @@ def test_the_units_executor_edits_its_indicator_and_no_other(testapp, demo):
     as_user(testapp, "aigerim")  # an executor of industry statistics
     edited = testapp.patch_json(f"{DATA}/wages", {"notes": {"en": "Revised in March."}})
     assert edited.json["notes"]["en"] == "Revised in March."
-    testapp.patch_json(f"{DATA}/other", {"notes": {"en": "Mine?"}}, status=403)
+    # refused; "other" has no public data yet, so it does not exist for her (review 3): 404
+    testapp.patch_json(f"{DATA}/other", {"notes": {"en": "Mine?"}}, status=404)
 
 
 def test_permissions_of_the_staff_and_the_public(app, testapp, demo):
@@ -194,6 +195,13 @@ def test_stored_data_keep_the_codes_in_their_places(app, testapp, demo):
         errors = testapp.patch_json(url, changes, status=400).json["errors"]
         assert field in [e["field"] for e in errors], errors
     assert last_transaction(app) == before
+    # the periodicity is named by its translated title, never by its raw code
+    for lang, title in (("en", "“Annual”"), ("ru", "«Годовая»")):
+        errors = testapp.patch_json(url, {"periodicity": "monthly"}, status=400,
+                                    headers={"Accept-Language": lang}).json["errors"]
+        message = next(e["message"] for e in errors if e["field"] == "periodicity")
+        assert title in message or title.strip("“”«»") in message, message
+        assert "annual" not in message, message
     other = {"code": "X", "parent": "T", "label": {"en": "Other"}}
     grown = dict(sex, hierarchy=[*sex["hierarchy"], other])  # a code appended: fine
     found = testapp.patch_json(url, {"dimensions": [grown]}).json

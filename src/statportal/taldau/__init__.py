@@ -45,6 +45,14 @@ def includeme(config):
         serializer="statportal.taldau.visibility.serialize_indicator",
         visible="statportal.taldau.visibility.indicator_visible")
     config.add_fixed_place("data", "DataRoot", DATA_ROOT_TITLE)
+    from pyramid.events import ContextFound
+
+    # an indicator not yet visible answers every view (edit, import, preflight) with 404
+    # (dotted names: the package imports none of its parts)
+    config.add_subscriber("statportal.taldau.visibility.hide_invisible", ContextFound)
+    config.add_exception_view("statportal.taldau.visibility.json_not_found",
+                              context="statportal.taldau.visibility.NotVisible",
+                              openapi=False)
     config.include("statportal.taldau.pages")  # the public pages (part G)
     config.include("statportal.taldau.pxweb")  # PxWeb API 2.0 under /api/v2 (part E)
     config.include("statportal.taldau.import_views")  # @import and @@import (part B)

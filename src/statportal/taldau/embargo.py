@@ -23,6 +23,7 @@
 from statportal.content.editing import EditError
 from statportal.content.paths import find_by_path, path_of, root_of
 from statportal.i18n import _
+from statportal.security.permissions import VIEW
 
 WORKER = "system:worker"
 OPEN = ("provisional", "confirmed")
@@ -30,7 +31,8 @@ OPEN = ("provisional", "confirmed")
 
 def binding(request, indicator, release_path):
     """The ``ReleaseEntry`` at ``release_path`` an import of ``indicator`` is bound to, or
-    None for no release (empty). Raises ``EditError`` naming ``release``. (The import reads
+    None for no release (empty). Raises ``EditError`` naming ``release`` (an entry the
+    caller may not VIEW: as a missing one). (The import reads
     the portal's own address of an entry as its path first: ``release_field``.)"""
     if release_path in (None, ""):
         return None
@@ -39,7 +41,9 @@ def binding(request, indicator, release_path):
                           "/calendar/2027/gdp-q1, or the address of its page on this "
                           "portal."), "release")
     entry = find_by_path(root_of(indicator), release_path.rstrip("/") or "/")
-    if entry is None:
+    # an entry the caller may not view answers as a missing one (its existence not told);
+    # no request: the demo's own setup, trusted
+    if entry is None or (request is not None and not request.has_permission(VIEW, entry)):
         raise EditError(_("No release at ${path}.", mapping={"path": release_path}),
                         "release", type="not_found")
     if getattr(entry, "__content_type__", None) != "ReleaseEntry":

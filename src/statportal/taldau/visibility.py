@@ -31,3 +31,45 @@ def serialize_indicator(request, indicator, data):
     if "executor_email" in data and not insider(request, indicator):
         data.pop("executor_email")
     return data
+
+
+#: the JSON views whose 404 is the API's JSON one (``taldau.api``), hidden or missing alike
+JSON_VIEWS = ("@data", "@metadata")
+
+
+class NotVisible(Exception):
+    """A hidden indicator's, or a missing name's, ``@data`` or ``@metadata``: answered by
+    ``json_not_found`` (an exception view, registered with ``hide_invisible``)."""
+
+
+def json_not_found(exc, request):
+    from statportal.i18n import _
+    from statportal.taldau.api import Refused, _answer, asked_lang
+
+    return _answer(request, Refused(None, _("Not found."), status=404), asked_lang(request))
+
+
+def hide_invisible(event):
+    """``ContextFound``: a context that is, or lies under, an indicator not visible to the
+    caller answers 404 before any view runs (its pages, ``@@edit``, ``@import``, the CORS
+    preflight, the JSON), exactly as a missing name does: no answer tells the public that an
+    indicator waiting for its first release exists. Cheap: a walk up the context's parents
+    (``isinstance`` only) unless one is an indicator. ``@data`` and ``@metadata`` (any
+    method) of a hidden indicator and of a missing name under /data both get the API's JSON
+    404 (as the API always answered a hidden one); every other view the core's 404 page."""
+    from pyramid.httpexceptions import HTTPNotFound
+
+    from statportal.taldau.resources import DataRoot, DataTopic, Indicator
+
+    request = event.request
+    if getattr(request, "matched_route", None) is not None:
+        return  # /api/v2 (pxweb) answers a table it does not show as it answers a missing one
+    context = node = getattr(request, "context", None)
+    while node is not None:
+        if isinstance(node, Indicator) and not indicator_visible(request, node):
+            raise NotVisible() if request.view_name in JSON_VIEWS else HTTPNotFound()
+        node = getattr(node, "__parent__", None)
+    subpath = request.subpath
+    if len(subpath) == 1 and subpath[0] in JSON_VIEWS and isinstance(
+            context, (DataRoot, DataTopic)):
+        raise NotVisible()  # /data/<missing>/@data: the same JSON 404
