@@ -182,9 +182,14 @@ def periodicity_validator(node, kw):
             raise colander.Invalid(node, _("One of: ${values}.",
                                            mapping={"values": ", ".join(PERIODICITIES)}))
         if indicator is not None and value != indicator.periodicity:
-            raise colander.Invalid(node, _("Stored data are ${periodicity}: the "
-                                           "periodicity cannot change.",
-                                           mapping={"periodicity": indicator.periodicity}))
+            # the periodicity's own title, translated with the message (not the raw code)
+            title = PERIODICITY_TITLES.get(indicator.periodicity, indicator.periodicity)
+            request = kw.get("request")
+            if request is not None:  # colander translates the message, not its mapping
+                title = request.localizer.translate(title)
+            raise colander.Invalid(node, _("The stored data have the periodicity "
+                                           "“${periodicity}”: it cannot change.",
+                                           mapping={"periodicity": title}))
     return validate
 
 
