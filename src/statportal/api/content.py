@@ -41,6 +41,31 @@ def json_body(request):
                              "message": _("The body is not valid JSON.")}]) from None
 
 
+def json_file(request):
+    """``(payload, filename, data)`` of a JSON body ``{"file": {"filename", "data"}, …}``
+    (the imports' one shape): the file's base64 decoded, its name a text of at most 255
+    characters; a body that is not one raises PayloadError or EditError naming ``file``."""
+    import base64
+    import binascii
+
+    payload = json_body(request)
+    if not isinstance(payload, dict):
+        raise editing.EditError(_("The body must be a JSON object."), None)
+    upload = payload.get("file")
+    if not isinstance(upload, dict) or not isinstance(upload.get("data"), str):
+        raise editing.EditError(_('A file needs "filename" and "data".'), "file",
+                                type="required")
+    filename = upload.get("filename")
+    filename = filename[:255] if isinstance(filename, str) else ""
+    try:
+        data = base64.b64decode(upload["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise editing.EditError(_("${file}: the data is not valid base64.",
+                                  mapping={"file": filename}), "file") from None
+    upload["data"] = None       # the text of a large file is not kept beside its bytes
+    return payload, filename, data
+
+
 def _error(request, exc):
     if isinstance(exc, PayloadError):
         return json_error(request, 400, _("The request has errors."), exc.errors)

@@ -36,25 +36,12 @@ def _import_errors(request, errors):
 @view_config(context="statportal.releases.resources.WorkPlan", name="@import",
              request_method="POST", renderer="json", permission="statportal.plan.add")
 def plan_import_json(context, request):
-    import base64
-    import binascii
-
-    from statportal.api.content import _error, json_body
+    from statportal.api.content import _error, json_file
     from statportal.releases.plan_import import PlanImportError
 
     try:
-        payload = json_body(request)
-        if not isinstance(payload, dict):
-            raise EditError(_("The body must be a JSON object."), None)
-        upload = payload.get("file")
-        if not isinstance(upload, dict) or not isinstance(upload.get("data"), str):
-            raise EditError(_('A file needs "filename" and "data".'), "file", type="required")
-        try:
-            data = base64.b64decode(upload["data"], validate=True)
-        except (binascii.Error, ValueError):
-            raise EditError(_("${file}: the data is not valid base64.",
-                              mapping={"file": upload.get("filename")}), "file") from None
-        created = _import(request, context, payload.get("year"), upload.get("filename"), data)
+        payload, filename, data = json_file(request)
+        created = _import(request, context, payload.get("year"), filename, data)
     except (EditError, PayloadError) as exc:
         request.tm.doom()
         return _error(request, exc)

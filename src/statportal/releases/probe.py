@@ -182,26 +182,17 @@ def configuration_of(config_uri):
     """The registry of CONFIG's application (its registered target providers), made over a
     throw-away memory database: the portal's own database stays opened read-only, beside
     a running portal that holds it; no worker, no mail sender."""
-    import os
 
     from pyramid.paster import get_app
 
-    from statportal.scripts.app import close_databases
+    from statportal.scripts.app import close_databases, environment
     from statportal.settings import env_name
 
     forced = {env_name("zodbconn.uri"): "memory://",
               env_name("statportal.worker.in_process"): "false",
               env_name("statportal.mail.deliver_in_process"): "false",
               env_name("statportal.evolve.pending"): "serve"}
-    saved = {name: os.environ.get(name) for name in forced}
-    os.environ.update(forced)
-    try:
+    with environment(forced):
         registry = get_app(config_uri).registry
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
     close_databases(registry)
     return registry

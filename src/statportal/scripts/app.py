@@ -19,6 +19,22 @@ class CommandError(Exception):
     pass
 
 
+@contextmanager
+def environment(forced):
+    """The environment variables ``forced`` set for the block, restored after it (the
+    settings a command forces on the app it opens: no worker thread, …)."""
+    saved = {name: os.environ.get(name) for name in forced}
+    os.environ.update(forced)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
 def open_app(config_uri, instead="do this in the web interface while the portal runs",
              mail=False):
     """``bootstrap(CONFIG)`` for a command, which is not the web process: no release worker
@@ -43,10 +59,9 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
               env_name("statportal.evolve.pending"): "serve"}
     if not mail:
         forced[env_name("statportal.mail.deliver_in_process")] = "false"
-    saved = {name: os.environ.get(name) for name in forced}
-    os.environ.update(forced)
     try:
-        env = bootstrap(config_uri)
+        with environment(forced):
+            env = bootstrap(config_uri)
     except LockError as exc:
         locked = re.search(r"'([^']+?)(?:\.lock)?'$", str(exc))  # Couldn't lock '….lock'
         path = getattr(exc, "path", None) or (locked.group(1) if locked else None)
@@ -61,12 +76,6 @@ def open_app(config_uri, instead="do this in the web interface while the portal 
     except OSError as exc:  # no such ini file, or a storage path that cannot be opened
         raise CommandError(f"{config_uri}: {exc.strerror or exc}"
                            + (f": {exc.filename}" if exc.filename else "")) from None
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
     setup_logging(config_uri)
     return env
 

@@ -12,8 +12,6 @@ default; a 2.3-million-row CSV is ~60 MB, ~80 MB as base64 in JSON), whatever
 default limit (and is refused anyway).
 """
 
-import base64
-import binascii
 
 from pyramid.view import view_config
 
@@ -152,26 +150,13 @@ def refused_json(request, refused):
 @view_config(context=INDICATOR, name="@import", request_method="POST", renderer="json",
              permission=IMPORT)
 def import_json(context, request):
-    from statportal.api.content import _error, json_body
+    from statportal.api.content import _error, json_file
     from statportal.api.serialize import PayloadError
     from statportal.content.editing import EditError
     from statportal.taldau.importing import ImportRefused
 
     try:
-        payload = json_body(request)
-        if not isinstance(payload, dict):
-            raise EditError(_("The body must be a JSON object."), None)
-        upload = payload.get("file")
-        if not isinstance(upload, dict) or not isinstance(upload.get("data"), str):
-            raise EditError(_('A file needs "filename" and "data".'), "file", type="required")
-        filename = upload.get("filename")
-        filename = filename[:255] if isinstance(filename, str) else ""
-        try:
-            data = base64.b64decode(upload["data"], validate=True)
-        except (binascii.Error, ValueError):
-            raise EditError(_("${file}: the data is not valid base64.",
-                              mapping={"file": filename}), "file") from None
-        upload["data"] = None       # the text of a large file is not kept beside its bytes
+        payload, filename, data = json_file(request)
         vintage = import_file(request, context, filename, data,
                               payload.get("release") or "", payload.get("period"))
     except (EditError, PayloadError) as exc:
