@@ -68,6 +68,8 @@ DEFAULTS = {
     "statportal.upload_keep_minutes": "120",
     "statportal.upload_keep_mb": "300",
     "statportal.upload_keep_total_mb": "2000",
+    "mail.delivery": "smtp",   # or maildir (statportal.mail.maildir): make serve's
+    "mail.maildir": "",
     "mail.host": "localhost",
     "mail.port": "25",
     "mail.default_sender": "statportal@localhost",

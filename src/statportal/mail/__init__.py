@@ -27,7 +27,11 @@ __all__ = ["OutgoingMail", "deliver_pending", "get_outbox", "kick_of", "make_mes
 
 
 def includeme(config):
+    from statportal.mail.outbox import delivery_from_settings
+
+    delivery_from_settings(config.registry.settings)  # a wrong mail.delivery stops here
     config.scan("statportal.mail.views")
+    config.scan("statportal.mail.messages_views")
     config.include("statportal.mail.openapi")
     config.add_subscriber(_start_sender, "pyramid.interfaces.IApplicationCreated")
 
@@ -62,6 +66,10 @@ def start_sender(registry, worker=False):
     else:
         wanted = asbool(setting)
         why = f"statportal.mail.deliver_in_process = {setting}"
+    from statportal.mail.maildir import delivery_kind
+
+    if delivery_kind(settings) == "maildir":
+        why += f"; into the maildir {settings.get('mail.maildir')}"
     where_mail_goes(wanted, why, worker)
     if not wanted:
         return None

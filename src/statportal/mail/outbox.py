@@ -5,6 +5,7 @@ import re
 import smtplib
 import time
 import uuid
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from email.header import Header
 from email.message import EmailMessage
@@ -133,19 +134,68 @@ class SMTPDelivery:
         self.username, self.password = username, password
         self.starttls, self.timeout = starttls, timeout
 
-    def send(self, sender, recipients, data):
-        data = re.sub(rb"\r?\n", b"\r\n", data)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+    def _connect(self):
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.starttls:
                 smtp.starttls()
             if self.username:
                 smtp.login(self.username, self.password or "")
-            smtp.sendmail(sender, list(recipients), data)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, sender, recipients, data):
+        with self.session() as session:
+            session.send(sender, recipients, data)
+
+    @contextmanager
+    def session(self):
+        """Many messages over one connection (a round of the outbox): opened at the first
+        message, opened again after a failure (the server may have closed it)."""
+        session = _SMTPSession(self)
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+class _SMTPSession:
+    def __init__(self, delivery):
+        self.delivery, self.smtp, self.connections = delivery, None, 0
+
+    def send(self, sender, recipients, data):
+        data = re.sub(rb"\r?\n", b"\r\n", data)
+        if self.smtp is None:
+            self.smtp = self.delivery._connect()
+            self.connections += 1
+        try:
+            self.smtp.sendmail(sender, list(recipients), data)
+        except smtplib.SMTPRecipientsRefused:
+            raise  # the connection is still good: the next message uses it
+        except (OSError, smtplib.SMTPException):
+            self.close()
+            raise
+
+    def close(self):
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
 
 
 def delivery_from_settings(settings):
+    """The SMTP server of ``mail.host``…, or the maildir of ``mail.maildir`` when
+    ``mail.delivery = maildir`` (:mod:`statportal.mail.maildir`)."""
     from pyramid.settings import asbool
 
+    from statportal.mail.maildir import delivery_kind, maildir_delivery
+
+    if delivery_kind(settings) == "maildir":
+        return maildir_delivery(settings)
     return SMTPDelivery(host=settings.get("mail.host", "localhost"),
                         port=settings.get("mail.port", 25),
                         username=settings.get("mail.username") or None,
@@ -191,23 +241,34 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
             due = [] if outbox is None or pending is None else [
                 key for key in pending if key in outbox and not _claimed(claims, key, now)
                 and outbox[key].state == "queued" and outbox[key].next_attempt <= now][:limit]
-        for key in due:
-            claimed = _claim(tm, conn, root_key, key, max(now, utcnow()))  # held from now
-            if claimed is None:
-                continue  # sent, claimed or changed by another meanwhile
-            sender, recipients, data = claimed
-            try:
-                delivery.send(sender, recipients, data)
-            except (OSError, smtplib.SMTPException) as exc:
-                failed += 1
-                _mark(tm, conn, root_key, key, max(now, utcnow()),  # the pause from now
-                      error=f"{type(exc).__name__}: {exc}"[:500])
-            else:
-                sent += 1
-                _mark(tm, conn, root_key, key, max(now, utcnow()))
+        with _session(delivery) as session:  # one connection for the round
+            for key in due:
+                sent_now, failed_now = _deliver_one(tm, conn, root_key, key, now, session)
+                sent, failed = sent + sent_now, failed + failed_now
     finally:
         conn.close()
     return sent, failed
+
+
+def _session(delivery):
+    session = getattr(delivery, "session", None)  # a delivery of an add-on may have none
+    return session() if session is not None else nullcontext(delivery)
+
+
+def _deliver_one(tm, conn, root_key, key, now, session):
+    """Claim, send and mark the mail ``key``; returns (sent, failed), each 0 or 1."""
+    claimed = _claim(tm, conn, root_key, key, max(now, utcnow()))  # held from now
+    if claimed is None:
+        return 0, 0  # sent, claimed or changed by another meanwhile
+    sender, recipients, data = claimed
+    try:
+        session.send(sender, recipients, data)
+    except (OSError, smtplib.SMTPException) as exc:
+        _mark(tm, conn, root_key, key, max(now, utcnow()),  # the pause from now
+              error=f"{type(exc).__name__}: {exc}"[:500])
+        return 0, 1
+    _mark(tm, conn, root_key, key, max(now, utcnow()))
+    return 1, 0
 
 
 def _claimed(claims, key, now):

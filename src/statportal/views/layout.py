@@ -327,6 +327,8 @@ class Layout:
         if request.has_permission(MANAGE_SETTINGS, portal):
             menu.append((_("Working calendar"), self.url(portal, "@@working-calendar")))
             menu.append((_("Outgoing mail"), self.url(portal, "@@outbox")))
+            if str(request.registry.settings.get("mail.delivery", "")).lower() == "maildir":
+                menu.append((_("Delivered mail"), self.url(portal, "@@messages")))
         here = self.request.path_url
         return [{"title": self.translate(title), "url": url, "current": url == here}
                 for title, url in menu]
