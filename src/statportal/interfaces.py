@@ -167,3 +167,9 @@ class ICurrencyWatches(Interface):
     """What the currency monitor watches beside the calendar and the materials
     (``config.add_currency_watch``; ``statportal.releases.currency.watches_of``): name ->
     ``watch(request, portal, now)``; the data service's outdated indicators."""
+
+
+class IAlternateLinks(Interface):
+    """The feeds (and other alternates) a page links to in its head
+    (``config.add_alternate_links``; ``statportal.views.feeds``): name ->
+    ``(content type, provider(context, request))``."""

@@ -136,6 +136,13 @@ CASES = {
                             lambda c, t: c.add_material_panel(
                                 "extra", panel, "statportal.materials:templates/home.pt",
                                 order="first")]),
+    "add_alternate_links": ("statportal alternate links",
+                            lambda c, t: c.add_alternate_links("extra", "Section", panel),
+                            [lambda c, t: c.add_alternate_links("", "Section", panel),
+                             lambda c, t: c.add_alternate_links("extra", "Section", 42),
+                             lambda c, t: c.add_alternate_links("extra", "", panel),
+                             lambda c, t: c.add_alternate_links("extra", "Section",
+                                                                "no.such.provider")]),
     "add_search_source": ("statportal search sources",
                           lambda c, t: c.add_search_source("extra", panel, title="Extra"),
                           [lambda c, t: c.add_search_source("", panel, title="Extra"),

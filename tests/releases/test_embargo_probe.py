@@ -26,8 +26,10 @@ def test_probe_is_quiet_under_the_embargo(app, server, ini, scheduled, capsys): 
     assert code == 0, out
     checked = int(out.split()[-4])
     # 5 addresses; 6 listings: the section (page and JSON), search, the sitemap, the home
-    # page and the category's page of the menu (issue 18)
-    assert checked == 11 and out.strip().endswith("0 leaks")
+    # page and the category's page of the menu (issue 18); 18 feeds (issue 21): the
+    # section's and the category page's RSS and Atom in kk, ru and en, and the Atom of
+    # each of the two sections above it in the three languages
+    assert checked == 11 + 18 and out.strip().endswith("0 leaks")
     assert "[1/1]" in capsys.readouterr().err        # progress
 
 
@@ -59,6 +61,10 @@ def test_probe_finds_a_leak_on_the_category_page(app, server, ini, scheduled):  
     assert code == 1
     assert "LEAK /express-information: shows " in out, out
     assert "LEAK /: shows " in out, out  # the home page's newest materials
+    section = material.rsplit("/", 1)[0]
+    for feed in (f"{section}/@rss?lang=kk", f"{section}/@atom?lang=en",
+                 "/official-statistics/@atom?lang=ru", "/express-information/@rss?lang=ru"):
+        assert f"LEAK {feed}: shows {material}" in out, out
 
 
 def test_probe_reports_an_unreachable_portal(app, ini, scheduled, capsys):  # noqa: F811

@@ -85,5 +85,6 @@ def includeme(config):
     config.add_subscriber(record_removed_sheets, ObjectAdded)
     config.add_subscriber(record_removed_sheets, ObjectModified)
     config.scan("statportal.materials.views")
+    config.include("statportal.materials.feeds")   # SECTION/@rss, SECTION/@atom
     config.include("statportal.materials.openapi")
     config.include("statportal.materials.references")  # the reference pickers' search

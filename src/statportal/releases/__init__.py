@@ -57,6 +57,7 @@ def includeme(config):
     config.add_subscriber(catalog.on_changed, ObjectModified)
     config.add_subscriber(catalog.on_removed, ObjectRemoved)
     config.include("statportal.releases.worker")  # its tasks; the worker waits for changes
+    config.include("statportal.releases.feed")  # /calendar/@atom, /calendar/@rss
     from statportal.releases.probe import add_embargo_probe_targets
 
     # other features' addresses under embargo, for `statportal embargo-probe`

@@ -17,6 +17,13 @@ def includeme(config):
         parameters=[query("section"), query("category"), query("lang", ["kk", "ru", "en"])],
         responses={"200": {"description": "text/calendar"},
                    "400": {"description": "A bad parameter, named."}})
+    for kind, media in (("atom", "application/atom+xml"), ("rss", "application/rss+xml")):
+        add(f"/calendar/@{kind}", "get",
+            summary=f"The upcoming releases, soonest first, as {kind.upper()} ({media})",
+            parameters=[query("section"), query("category"), query("lang", ["kk", "ru", "en"])],
+            responses={"200": {"description": media},
+                       "304": {"description": "Not modified (If-None-Match)."},
+                       "400": response("A bad parameter, named.", OBJECT)})
     add("/plan/@import", "post",
         summary="Import the work plan from .xlsx: all rows or none; errors name the row "
                 "and column",

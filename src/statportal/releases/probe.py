@@ -4,8 +4,8 @@ scheduled material; anything but 404 is a leak.
 For a new material under embargo: its page, its JSON (``/++api++``), its history, and each
 file's download. For a Replace waiting for its release: the downloads the new files would
 have, and the material's page and JSON, which must not show the new version's title or
-file names. Search, the section's listing, the category's page of the menu, the home page
-and the sitemap must not name it either.
+file names. Search, the section's listing, the category's page of the menu, the home page,
+the sitemap and the feeds of its section and of the sections above must not name it either.
 """
 
 from dataclasses import dataclass, field
@@ -89,6 +89,15 @@ def targets(portal, registry=None):
                 page = category_page_of(portal, material.category)
                 if page is not None:  # the category's page of the menu lists it by title
                     listings.append((quote(path_of(page)), [*words, quoted]))
+                    listings += _feeds(path_of(page), [quoted])
+                # a feed's entry always links to the material (its title alone may be a
+                # section's: the feed's own title); a section's feed holds its
+                # sub-sections': every one above would name it
+                listings += _feeds(section, [quoted])
+                above = section
+                while above.count("/") > 1:
+                    above = above.rsplit("/", 1)[0]
+                    listings += _feeds(above, [quoted], kinds=("atom",))
                 found.append(Target(path, urls, listings))
             else:
                 request_obj = find_by_path(portal, item["request"])
@@ -103,8 +112,16 @@ def targets(portal, registry=None):
                          if t and t != material.title.get(lang)]
                 words += [f.filename for f in new_files]
                 pages = [quoted, f"/++api++{quoted}", "/sitemap.xml"]
-                found.append(Target(path, urls, [(url, words) for url in pages]))
+                section = path.rsplit("/", 1)[0] or "/"
+                found.append(Target(path, urls, [(url, words) for url in pages]
+                                    + _feeds(section, words)))
     return found
+
+
+def _feeds(section, words, kinds=("rss", "atom")):
+    """The section's feeds in each language (a title is in one language per feed)."""
+    return [(f"{quote(section)}/@{kind}?lang={lang}", words)
+            for kind in kinds for lang in ("kk", "ru", "en")]
 
 
 def fetch(url, timeout):

@@ -232,6 +232,14 @@ class Layout:
         cache, serial, page = found
         return cache.get(serial, (*page, *key), compute)
 
+    def alternates(self):
+        """The feeds this page links to in its head (``config.add_alternate_links``)."""
+        from statportal.views.feeds import alternates
+
+        if self.context is None:
+            return []
+        return alternates(self.context, self.request)
+
     def links(self):
         """The footer's and the header's fixed links (the same on every page)."""
         portal = self.portal

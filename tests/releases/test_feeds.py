@@ -1,0 +1,98 @@
+"""Feeds (issue 21): a section's RSS and Atom with its sub-sections, the calendar's Atom,
+read by a real feed parser; a scheduled material is in no feed before its second and in
+its section's feeds (and those above) after the worker's release pass."""
+
+from datetime import timedelta
+
+import feedparser
+import pytest
+
+from statportal.releases.worker import run_releases
+from tests.helpers.embargo import RELEASE
+from tests.helpers.placement import new_request, run_chain
+
+ECONOMY = "/official-statistics/economy"
+
+
+@pytest.fixture
+def published(testapp, demo, frozen):
+    """Two materials placed at once (no release) in the economy's industry section: an
+    express information and a press release; their paths."""
+    paths = []
+    for category, en in (("express_information", "Industrial production, October 2026"),
+                         ("press_release", "Industry grew by 4.1 per cent")):
+        url = new_request(testapp, category=category, title={
+            "kk": f"Өнеркәсіп: {en}", "ru": f"Промышленность: {en}", "en": en})
+        run_chain(testapp, url)
+        paths.append(testapp.get(url).json["material"])
+        frozen.advance(minutes=5)
+    testapp.authorization = None
+    return paths
+
+
+def parse(response):
+    feed = feedparser.parse(response.body)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def links(feed):
+    return [entry.link.replace("http://localhost", "").rstrip("/") for entry in feed.entries]
+
+
+def test_section_feeds_embargo_and_release(app, testapp, published, scheduled, frozen):
+    material, _entry = scheduled
+    testapp.authorization = None
+    for kind, version in (("rss", "rss20"), ("atom", "atom10")):
+        response = testapp.get(f"{ECONOMY}/@{kind}")
+        assert response.content_type == f"application/{kind}+xml"
+        feed = parse(response)
+        assert feed.version == version
+        assert material not in links(feed)
+        # the economy's sub-sections' published materials are in it, newest first
+        assert links(feed) == published[::-1]   # from the sub-section, newest first
+    frozen.set(RELEASE + timedelta(seconds=1))
+    run_releases(app.registry)
+    for url in (f"{ECONOMY}/@rss", f"{ECONOMY}/industry/@atom?lang=ru",
+                "/official-statistics/@atom"):
+        assert material in links(parse(testapp.get(url))), url
+
+
+def test_language_category_and_bad_parameters(app, testapp, published):
+    ru = parse(testapp.get(f"{ECONOMY}/@atom?lang=ru"))
+    kk = parse(testapp.get(f"{ECONOMY}/@atom?lang=kk"))
+    assert ru.feed.language == "ru" and kk.feed.language == "kk"
+    assert ru.entries[0].title.startswith("Промышленность:")
+    assert kk.entries[0].title.startswith("Өнеркәсіп:")
+    every = parse(testapp.get(f"{ECONOMY}/@atom"))   # Atom: the code and its title
+    assert {(entry.tags[0].term, entry.tags[0].label) for entry in every.entries} == {
+        ("press_release", "Press release"), ("express_information", "Express information")}
+    only = parse(testapp.get(f"{ECONOMY}/@rss?category=press_release"))  # RSS: the title
+    assert links(only) == [published[1]] and only.entries[0].tags[0].term == "Press release"
+    # a category's page of the menu has its category's feed, from every section
+    assert links(parse(testapp.get("/press-releases/@atom"))) == [published[1]]
+    bad = testapp.get(f"{ECONOMY}/@rss?category=gossip", status=400)
+    assert bad.json["errors"][0]["field"] == "category"
+    bad = testapp.get(f"{ECONOMY}/@atom?lang=de", status=400)
+    assert bad.json["errors"][0]["field"] == "lang"
+    testapp.get("/calendar/@atom?lang=de", status=400)
+    # the reader that has the feed gets a 304
+    first = testapp.get(f"{ECONOMY}/@atom")
+    testapp.get(f"{ECONOMY}/@atom", headers={"If-None-Match": first.headers["ETag"]},
+                status=304)
+
+
+def test_calendar_feed_and_the_pages_link_to_the_feeds(app, testapp, scheduled):
+    material, entry = scheduled
+    testapp.authorization = None
+    feed = parse(testapp.get("/calendar/@atom?lang=en"))
+    assert f"http://localhost{entry}" in [item.link for item in feed.entries]
+    assert all(material not in item.link for item in feed.entries)
+    assert feed.entries[0].title.count(" — ") == 1   # the title and the announced time
+    page = testapp.get(ECONOMY, headers={"Accept": "text/html"})
+    types = {link["type"]: link["href"] for link in page.html.select('link[rel="alternate"]')}
+    assert types == {"application/rss+xml": f"http://localhost{ECONOMY}/@rss",
+                     "application/atom+xml": f"http://localhost{ECONOMY}/@atom"}
+    calendar = testapp.get("/calendar", headers={"Accept": "text/html"})
+    assert calendar.html.select_one('link[rel="alternate"][type="application/atom+xml"]'
+                                    )["href"] == "http://localhost/calendar/@atom"
