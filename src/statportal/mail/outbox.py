@@ -219,7 +219,7 @@ def deliver_all(db, delivery, now=None, root_key="statportal"):
             return sent, failed
 
 
-def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
+def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH, chunk=None):
     """Try every queued mail that is due, ``limit`` at most; returns (sent,
     failed_attempts).
 
@@ -228,7 +228,10 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
     never send the same mail: the second's claim conflicts, and it leaves the mail to
     the first. It is marked in its own transaction right after the server took it, so
     a crash between the two re-sends at most that one message, once its claim lapses.
+    A bulk mail (:mod:`statportal.mail.bulk`) due sends one chunk of its recipients per
+    round, after the single mail, over the same connection.
     """
+
     now = now or utcnow()
     tm = transaction.TransactionManager(explicit=True)
     conn = db.open(transaction_manager=tm)
@@ -238,12 +241,24 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH):
             portal = conn.root()[root_key]
             outbox, pending = get_outbox(portal), getattr(portal, PENDING_KEY, None)
             claims = getattr(portal, CLAIMS_KEY, None) or {}
-            due = [] if outbox is None or pending is None else [
-                key for key in pending if key in outbox and not _claimed(claims, key, now)
-                and outbox[key].state == "queued" and outbox[key].next_attempt <= now][:limit]
+            due, bulks = [], []
+            for key in ([] if outbox is None or pending is None else pending):
+                mail = outbox.get(key)
+                if getattr(mail, "kind", None) == "bulk":  # (bulk imports this module)
+                    if mail.state == "queued" and mail.due(now):
+                        bulks.append((key, type(mail).deliver_chunk))
+                elif (len(due) < limit and mail is not None and mail.state == "queued"
+                      and not _claimed(claims, key, now) and mail.next_attempt <= now):
+                    due.append(key)
+        if not due and not bulks:
+            return 0, 0
         with _session(delivery) as session:  # one connection for the round
             for key in due:
                 sent_now, failed_now = _deliver_one(tm, conn, root_key, key, now, session)
+                sent, failed = sent + sent_now, failed + failed_now
+            for key, deliver_chunk in bulks:
+                sent_now, failed_now = deliver_chunk(tm, conn, root_key, key, now, session,
+                                                     chunk)
                 sent, failed = sent + sent_now, failed + failed_now
     finally:
         conn.close()

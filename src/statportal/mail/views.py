@@ -17,8 +17,18 @@ def _rows(context, states=("queued", "failed")):
     return [(key, mail) for key, mail in reversed(list(outbox.items())) if mail.state in states]
 
 
+def _is_bulk(mail):
+    return getattr(mail, "kind", "single") == "bulk"
+
+
 def _json(key, mail):
-    return {"id": key, "state": mail.state, "subject": mail.subject,
+    if _is_bulk(mail):  # one row for the whole mailing: its counts, not its recipients
+        return {"id": key, "kind": "bulk", "state": mail.state, "subject": mail.subject,
+                "recipients": [], "counts": mail.counts, "attempts": len(mail.errors),
+                "created": mail.created.isoformat(),
+                "next_attempt": mail.next_attempt.isoformat(), "last_error": mail.last_error,
+                "sent_at": mail.sent_at.isoformat() if mail.sent_at else None}
+    return {"id": key, "kind": "single", "state": mail.state, "subject": mail.subject,
             "recipients": list(mail.recipients), "attempts": mail.attempts,
             "created": mail.created.isoformat(), "next_attempt": mail.next_attempt.isoformat(),
             "last_error": mail.last_error,
@@ -30,11 +40,14 @@ def _json(key, mail):
 def outbox_page(context, request):
     if request.method == "POST":
         mail = (get_outbox(context) or {}).get(request.POST.get("id", ""))
-        if mail is not None and mail.state in ("queued", "failed"):
-            mail.state, mail.next_attempt = "queued", utcnow()
+        if mail is not None and (_is_bulk(mail) or mail.state in ("queued", "failed")):
+            if _is_bulk(mail):
+                mail.retry_failed(utcnow())  # its given-up recipients, from now
+            else:
+                mail.state, mail.next_attempt = "queued", utcnow()
+                if mail.attempts > 0 and request.POST.get("reset"):
+                    mail.attempts = 0
             get_pending(context).insert(request.POST.get("id", ""))
-            if mail.attempts > 0 and request.POST.get("reset"):
-                mail.attempts = 0
             from statportal.mail.running import kick_of
 
             kick = kick_of(request.registry)
@@ -43,7 +56,7 @@ def outbox_page(context, request):
             request.session.flash(request.localizer.translate(_("It will be sent again now.")),
                                   "success")
         return HTTPFound(request.resource_url(context, "@@outbox"))
-    return {"rows": _rows(context)}
+    return {"rows": _rows(context), "is_bulk": _is_bulk}
 
 
 @view_config(context=Portal, name="@outbox", accept="application/json", renderer="json",

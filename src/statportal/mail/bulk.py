@@ -1,0 +1,312 @@
+"""Bulk mail: one message per recipient (a release to its subscribers), stored ONCE.
+
+``queue_bulk_mail`` keeps one persistent :class:`BulkMail` in the outbox: the text of each
+language once, the recipients in BTrees (not one object each), and per recipient its state
+(queued, sent, failed), attempts and last error. ``deliver_pending`` (the outbox's round)
+sends it in chunks: a chunk is claimed in one transaction, sent over one connection of the
+delivery's ``session()``, and its results recorded in one transaction. Failed recipients
+wait for the outbox's ``RETRY_PAUSES`` and are never lost.
+
+Two senders never send the same recipient: every claim and every record writes the
+``BulkMail`` itself after ``readCurrent`` of it, so of two claims made from the same
+state one conflicts and is retried from the new state (where the chunk is gone).
+"""
+
+import html
+import logging
+import smtplib
+import sys
+import time
+import uuid
+from string import Template
+
+from BTrees.IIBTree import IITreeSet
+from BTrees.IOBTree import IOBTree
+from BTrees.OOBTree import OOTreeSet
+from persistent import Persistent
+from transaction.interfaces import NoTransaction, TransientError
+from ZODB.POSException import ConflictError
+
+from statportal.content.base import utcnow
+from statportal.mail.outbox import (
+    CLAIM,
+    DISCONNECTED_PAUSES,
+    RETRY_PAUSES,
+    get_outbox,
+    get_pending,
+    make_message,
+)
+
+log = logging.getLogger(__name__)
+
+#: Recipients claimed, sent over one connection and recorded together.
+CHUNK = 200
+#: Errors of one message (the connection is still good): the others of the chunk go on.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                  smtplib.SMTPSenderRefused)
+
+
+class BulkMail(Persistent):
+    """One mailing to many; ``state`` is ``queued`` until every recipient is sent or
+    given up (then ``sent``, or ``failed`` when some were given up)."""
+
+    kind = "bulk"
+
+    def __init__(self, sender, parts, headers, now):
+        self.sender = sender
+        self.parts = {lang: dict(part) for lang, part in parts.items()}
+        self.headers = dict(headers or {})
+        self.created = now
+        self.state = "queued"
+        self.recipients = IOBTree()  # index -> (address, lang, vars)
+        self.queue = OOTreeSet()  # (next attempt, index) of the queued, not claimed
+        self.claims = {}  # claim id -> (until, indexes)
+        self.sent = IITreeSet()
+        self.failed = IITreeSet()
+        self.attempts = IOBTree()  # index -> attempts so far (absent: none)
+        self.errors = IOBTree()  # index -> last error
+        self.total = self.sent_count = self.failed_count = 0
+        self.last_error = ""
+        self.sent_at = None
+
+    # What the outbox's page and JSON show of it, as of a single mail.
+    @property
+    def subject(self):
+        part = next(iter(self.parts.values()), {})
+        return part.get("subject", "")
+
+    @property
+    def next_attempt(self):
+        first = next(iter(self.queue), None)
+        return first[0] if first is not None else self.created
+
+    @property
+    def counts(self):
+        return {"total": self.total, "sent": self.sent_count, "failed": self.failed_count,
+                "queued": self.total - self.sent_count - self.failed_count}
+
+    def state_of(self, index):
+        if index in self.sent:
+            return "sent"
+        return "failed" if index in self.failed else "queued"
+
+    def due(self, now):
+        return (next(iter(self.queue.keys(max=(now, sys.maxsize))), None) is not None
+                or any(until <= now for until, _indexes in self.claims.values()))
+
+    def retry_failed(self, now):
+        """The Manager's "send again": the given-up recipients queued again from now."""
+        for index in list(self.failed):
+            self.queue.insert((now, index))
+            self.attempts.pop(index, None)
+        self.failed_count -= len(self.failed)
+        self.failed.clear()
+        if self.total > self.sent_count:
+            self.state = "queued"
+
+    def remove_address(self, address):
+        """Forget ``address`` among the recipients not yet sent (an erasure): its entry is
+        blanked, and delivery counts it done without sending. Returns how many; reads every
+        recipient, for the rare erasure only."""
+        wanted, removed = address.strip().lower(), 0
+        for index, (addr, _lang, _vars) in list(self.recipients.items()):
+            if addr and addr.strip().lower() == wanted and index not in self.sent:
+                self.recipients[index] = ("", "", {})
+                removed += 1
+        return removed
+
+
+def queue_bulk_mail(request_or_portal, *, key_prefix, sender, parts, recipients, headers=None):
+    """Queue one message per recipient with the current transaction; returns the key.
+
+    ``parts``: ``{lang: {"subject", "text", "html" (optional)}}``, each a
+    ``string.Template`` over the recipient's vars (``$unsubscribe_url``, ``$manage_url``);
+    ``recipients``: ``(address, lang, vars)``; ``headers``: more headers for every message
+    (templates too). A recipient's ``unsubscribe_url`` also makes its List-Unsubscribe
+    headers (RFC 8058 one click)."""
+    from statportal.content.resources import get_portal
+
+    request = request_or_portal if hasattr(request_or_portal, "registry") else None
+    portal = get_portal(request) if request is not None else request_or_portal
+    if not parts:
+        raise ValueError("parts: at least one language is needed")
+    now = utcnow()
+    bulk = BulkMail(sender, parts, headers, now)
+    count = 0
+    for address, lang, values in recipients:
+        bulk.recipients[count] = (address, lang, dict(values or {}))
+        bulk.queue.insert((now, count))
+        count += 1
+    bulk.total = count
+    if not count:
+        bulk.state, bulk.sent_at = "sent", now
+    key = f"{time.time_ns():020d}-{key_prefix}-{uuid.uuid4().hex[:8]}"
+    get_outbox(portal, create=True)[key] = bulk
+    if count:
+        get_pending(portal).insert(key)
+    if request is not None:
+        from statportal.mail.running import kick_of
+
+        kick = kick_of(request.registry)
+        if kick is not None:
+            request.tm.get().addAfterCommitHook(lambda ok: ok and kick())
+    return key
+
+
+def build_message(bulk, address, lang, values):
+    """The bytes of the message to one recipient, in its language (else the first)."""
+    part = bulk.parts.get(lang) or next(iter(bulk.parts.values()))
+    values = {name: str(value) for name, value in values.items()}
+    message = make_message(bulk.sender, address,
+                           Template(part["subject"]).safe_substitute(values),
+                           Template(part["text"]).safe_substitute(values))
+    if part.get("html"):
+        escaped = {name: html.escape(value) for name, value in values.items()}
+        message.add_alternative(Template(part["html"]).safe_substitute(escaped), subtype="html")
+    if values.get("unsubscribe_url"):
+        message["List-Unsubscribe"] = f"<{values['unsubscribe_url']}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in bulk.headers.items():
+        message[name] = Template(value).safe_substitute(values)
+    return message.as_bytes()
+
+
+def deliver_bulk(tm, conn, root_key, key, now, session, chunk=None):
+    """Claim, send and record one chunk of the bulk mail ``key``; returns (sent,
+    failed_attempts). The outbox's round calls it as ``BulkMail.deliver_chunk``."""
+    chunk = chunk or CHUNK
+    claimed = _claim(tm, conn, root_key, key, max(now, utcnow()), chunk)
+    if claimed is None:
+        return 0, 0
+    claim_id, until, bulk_sender, items, build = claimed
+    results, broken = {}, 0
+    for index, address, lang, values in items:
+        if not address:
+            results[index] = None  # erased meanwhile: nothing to send
+            continue
+        if broken >= 2:  # the server is out of reach: the rest waits, no attempt counted
+            break
+        try:
+            session.send(bulk_sender, [address], build(address, lang, values))
+        except MESSAGE_ERRORS as exc:
+            results[index] = f"{type(exc).__name__}: {exc}"[:500]
+            continue
+        except (OSError, smtplib.SMTPException) as exc:
+            results[index] = f"{type(exc).__name__}: {exc}"[:500]
+            broken += 1
+            continue
+        broken = 0
+        results[index] = None
+    _record(tm, conn, root_key, key, claim_id, until, [i for i, *_rest in items], results,
+            max(now, utcnow()))
+    failed = sum(1 for error in results.values() if error is not None)
+    return len(results) - failed, failed
+
+
+class _Detached:
+    """What a chunk's messages are built from, read in the claim: used outside it."""
+
+    def __init__(self, bulk):
+        self.sender, self.parts, self.headers = bulk.sender, dict(bulk.parts), \
+            dict(bulk.headers)
+
+    def build(self, address, lang, values):
+        return build_message(self, address, lang, values)
+
+
+def _claim(tm, conn, root_key, key, now, chunk):
+    for _attempt in range(5):
+        tm.begin()
+        try:
+            bulk = get_outbox(conn.root()[root_key])[key]
+            conn.readCurrent(bulk)
+            if bulk.state != "queued":
+                tm.abort()
+                return None
+            for old_id, (old_until, indexes) in list(bulk.claims.items()):
+                if old_until <= now:  # its sender died: back to the queue, keyed to find
+                    for index in indexes:
+                        bulk.queue.insert((old_until, index))
+                    del bulk.claims[old_id]
+            due = list(bulk.queue.keys(max=(now, sys.maxsize)))[:chunk] if chunk else []
+            if not due:
+                tm.abort()
+                return None
+            for entry in due:
+                bulk.queue.remove(entry)
+            claim_id, until = uuid.uuid4().hex, now + CLAIM
+            indexes = tuple(index for _when, index in due)
+            bulk.claims = {**bulk.claims, claim_id: (until, indexes)}
+            items = [(index, *bulk.recipients[index]) for index in indexes]
+            copy = _Detached(bulk)
+            tm.commit()
+            return claim_id, until, copy.sender, items, copy.build
+        except ConflictError:
+            tm.abort()
+    return None
+
+
+def _record(tm, conn, root_key, key, claim_id, until, indexes, results, now):
+    """Record a chunk's results in one transaction, retried on a conflict (never lost:
+    the server has these messages) and while the storage is out of reach."""
+    conflicts, pauses = 0, iter(DISCONNECTED_PAUSES)
+    while conflicts < 10:
+        try:
+            with tm:
+                bulk = get_outbox(conn.root()[root_key])[key]
+                conn.readCurrent(bulk)
+                _apply(bulk, claim_id, until, indexes, results, now)
+                pending = get_pending(conn.root()[root_key])
+                if bulk.state != "queued" and key in pending:
+                    pending.remove(key)
+                return
+        except TransientError as exc:
+            try:
+                tm.abort()
+            except NoTransaction:
+                pass
+            if isinstance(exc, ConflictError):
+                conflicts += 1
+                continue
+            pause = next(pauses, None)
+            if pause is None:
+                break
+            time.sleep(pause)
+    log.error("bulk mail %s: could not record a chunk's results", key)
+
+
+def _apply(bulk, claim_id, until, indexes, results, now):
+    claims = dict(bulk.claims)
+    mine = claims.pop(claim_id, None) is not None
+    bulk.claims = claims
+    for index in indexes:
+        if not mine and (until, index) in bulk.queue:
+            bulk.queue.remove((until, index))  # our lapsed claim, given back: ours still
+        if index not in results:  # not tried (the server was out of reach)
+            bulk.queue.insert((now + RETRY_PAUSES[0], index))
+            continue
+        if index in bulk.sent or index in bulk.failed:
+            continue
+        error = results[index]
+        if error is None:
+            bulk.sent.insert(index)
+            bulk.sent_count += 1
+            if index in bulk.errors:
+                del bulk.errors[index]
+            continue
+        attempts = bulk.attempts.get(index, 0) + 1
+        bulk.attempts[index] = attempts
+        bulk.errors[index] = error
+        bulk.last_error = error
+        if attempts > len(RETRY_PAUSES):
+            bulk.failed.insert(index)
+            bulk.failed_count += 1
+            log.error("bulk mail to %s failed for good: %s", bulk.recipients[index][0], error)
+        else:
+            bulk.queue.insert((now + RETRY_PAUSES[attempts - 1], index))
+    if bulk.sent_count + bulk.failed_count >= bulk.total and not bulk.claims:
+        bulk.state = "failed" if bulk.failed_count else "sent"
+        bulk.sent_at = now
+
+
+BulkMail.deliver_chunk = staticmethod(deliver_bulk)

@@ -1,0 +1,178 @@
+"""Bulk mail through a real SMTP server: one message per recipient with its own To and
+headers, chunks over one connection each, retries without loss, and two senders that
+never send the same recipient."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import ZODB
+from aiosmtpd.controller import Controller
+from persistent.mapping import PersistentMapping
+
+from statportal.mail.bulk import queue_bulk_mail
+from statportal.mail.outbox import RETRY_PAUSES, SMTPDelivery, deliver_pending, get_outbox
+from tests.helpers.smtp import Collect, free_port
+
+NOW = datetime.now(UTC) + timedelta(minutes=1)  # the mail is queued at the real time
+PARTS = {"en": {"subject": "New release", "text": "Read it.\nUnsubscribe: $unsubscribe_url\n",
+                "html": "<p>Read it. <a href=\"$manage_url\">Manage</a></p>"},
+         "ru": {"subject": "Новый выпуск", "text": "Читайте.\nОтписаться: $unsubscribe_url\n"}}
+
+
+class Sink(Collect):
+    """Counts connections (one EHLO each), refuses the addresses in ``refuse``."""
+
+    def __init__(self, refuse=()):
+        super().__init__()
+        self.connections, self.refuse = 0, set(refuse)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def sink():
+    handler, port = Sink(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.delivery = SMTPDelivery("127.0.0.1", port)
+    yield handler
+    controller.stop()
+
+
+def address(number):
+    return f"s{number:04d}@example.org"
+
+
+def bulk_db(count, languages=("en", "ru")):
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = conn.root()["statportal"] = PersistentMapping()
+        key = queue_bulk_mail(portal, key_prefix="release", sender="portal@example.org",
+                              parts=PARTS, headers={"X-Release": "r1"}, recipients=(
+                                  (address(n), languages[n % len(languages)],
+                                   {"unsubscribe_url": f"https://p.kz/u?t={n}",
+                                    "manage_url": f"https://p.kz/m?t={n}&x=1"})
+                                  for n in range(count)))
+    return db, key
+
+
+def bulk_of(db, key):
+    with db.transaction() as conn:
+        bulk = get_outbox(conn.root()["statportal"])[key]
+        return bulk.state, bulk.counts, {n: bulk.state_of(n) for n in range(bulk.total)}
+
+
+def deliver_until_done(db, delivery, now=NOW, chunk=50):
+    total = (0, 0)
+    while True:
+        sent, failed = deliver_pending(db, delivery, now=now, chunk=chunk)
+        if not sent + failed:
+            return total
+        total = (total[0] + sent, total[1] + failed)
+
+
+def test_every_recipient_gets_one_message_of_its_own_one_connection_per_chunk(sink):
+    db, key = bulk_db(250)
+    assert deliver_until_done(db, sink.delivery, chunk=50) == (250, 0)
+    assert sink.connections == 5  # 250 / 50: one connection per chunk
+    received = {tos[0]: message for tos, message in sink.messages}
+    assert len(sink.messages) == 250 and set(received) == {address(n) for n in range(250)}
+    first, second = received[address(0)], received[address(1)]
+    assert first["To"] == address(0) and first["Subject"] == "New release"
+    assert first["List-Unsubscribe"] == "<https://p.kz/u?t=0>"
+    assert first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert first["X-Release"] == "r1" and first["Message-ID"] != second["Message-ID"]
+    assert "https://p.kz/u?t=0" in first.get_body(("plain",)).get_content()
+    assert 'href="https://p.kz/m?t=0&amp;x=1"' in first.get_body(("html",)).get_content()
+    assert second["Subject"] == "Новый выпуск" and second["To"] == address(1)
+    assert "Отписаться: https://p.kz/u?t=1" in second.get_body(("plain",)).get_content()
+    state, counts, states = bulk_of(db, key)
+    assert state == "sent" and counts == {"total": 250, "sent": 250, "failed": 0, "queued": 0}
+    assert set(states.values()) == {"sent"}
+
+
+def test_refused_recipients_are_retried_later_none_lost_none_twice(sink):
+    db, key = bulk_db(120)
+    sink.refuse = {address(3), address(77)}
+    assert deliver_until_done(db, sink.delivery, chunk=60) == (118, 2)
+    state, counts, states = bulk_of(db, key)
+    assert state == "queued" and counts["queued"] == 2 and states[3] == states[77] == "queued"
+    # Not before the pause; after it, the server takes them, and nobody gets a second one.
+    assert deliver_pending(db, sink.delivery, now=NOW + timedelta(seconds=30)) == (0, 0)
+    sink.refuse = set()
+    later = NOW + RETRY_PAUSES[0] + timedelta(seconds=90)
+    assert deliver_until_done(db, sink.delivery, now=later) == (2, 0)
+    tos = [tos[0] for tos, _message in sink.messages]
+    assert len(tos) == 120 and len(set(tos)) == 120
+    assert bulk_of(db, key)[:2] == ("sent", {"total": 120, "sent": 120, "failed": 0,
+                                             "queued": 0})
+
+
+def test_a_recipient_refused_every_time_is_given_up_and_kept_as_failed(sink):
+    db, key = bulk_db(5)
+    sink.refuse = {address(2)}
+    moment = NOW
+    for _attempt in range(len(RETRY_PAUSES) + 1):
+        deliver_until_done(db, sink.delivery, now=moment)
+        moment += timedelta(hours=7)
+    state, counts, states = bulk_of(db, key)
+    assert state == "failed" and counts["failed"] == 1 and states[2] == "failed"
+    assert len(sink.messages) == 4
+
+
+def test_two_senders_at_once_never_send_the_same_recipient(sink):
+    db, key = bulk_db(400)
+    errors = []
+
+    def sender():
+        try:
+            deliver_until_done(db, sink.delivery, chunk=20)
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    tos = [tos[0] for tos, _message in sink.messages]
+    assert not errors and len(tos) == 400 and len(set(tos)) == 400
+    assert bulk_of(db, key)[0] == "sent"
+
+
+def test_a_claim_made_from_an_old_state_conflicts_and_takes_another_chunk(sink):
+    """The second sender read the mail before the first claimed, sent and recorded a chunk:
+    its claim must not take that chunk again."""
+    import transaction
+
+    from statportal.mail.bulk import _claim
+
+    db, key = bulk_db(30)
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    tm.begin()
+    get_outbox(conn.root()["statportal"])[key].queue  # noqa: B018 (the old state, read)
+    assert deliver_pending(db, sink.delivery, now=NOW, chunk=10) == (10, 0)
+    tm.abort()
+    claimed = _claim(tm, conn, "statportal", key, NOW, 10)
+    assert [index for index, *_rest in claimed[3]] == list(range(10, 20))
+    conn.close()
+
+
+def test_erasing_an_address_leaves_it_out_of_the_queued_mail(sink):
+    db, key = bulk_db(6)
+    with db.transaction() as conn:
+        assert get_outbox(conn.root()["statportal"])[key].remove_address(address(4).upper()) == 1
+    deliver_until_done(db, sink.delivery)
+    assert address(4) not in {tos[0] for tos, _message in sink.messages}
+    assert len(sink.messages) == 5 and bulk_of(db, key)[0] == "sent"
