@@ -80,6 +80,7 @@ def includeme(config):
     config.include("statportal.incidents")
     config.include("statportal.questions")
     config.include("statportal.taldau")
+    config.include("statportal.subscriptions")
     config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")

@@ -1,0 +1,63 @@
+"""Signed links of a subscription: ``confirm`` (expires, single use), ``unsubscribe`` and
+``manage`` (no expiry). Nothing is stored per token: HMAC-SHA256 with ``statportal.secret``
+over ``purpose|subscriber id|token_version|expiry``; the purpose is signed but not written,
+so a token of one purpose is forged for another. A subscriber's ``token_version`` (bumped
+on confirming) makes every earlier token of it ``used``; an erased subscriber's tokens are
+``used`` too (the caller finds no subscriber)."""
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
+
+PURPOSES = ("confirm", "unsubscribe", "manage")
+#: hours a confirmation link stays valid unless ``statportal.subscriptions.confirm_hours``
+CONFIRM_HOURS = 48
+
+
+class TokenError(Exception):
+    """A token that must not be honoured; ``reason``: ``forged``, ``expired`` or ``used``."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _signature(secret, purpose, subscriber_id, version, expiry):
+    mac = hmac.new(str(secret).encode("utf-8"),
+                   f"{purpose}|{subscriber_id}|{version}|{expiry}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
+
+
+def make_token(secret, purpose, subscriber, now, hours=CONFIRM_HOURS):
+    """A url-safe token for ``subscriber`` (its ``id`` and ``token_version``)."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    expiry = int((now + timedelta(hours=hours)).timestamp()) if purpose == "confirm" else 0
+    version = int(subscriber.token_version)
+    signature = _signature(secret, purpose, subscriber.id, version, expiry)
+    return f"{subscriber.id}.{version}.{expiry}.{signature}"
+
+
+def read_token(secret, purpose, token, now):
+    """``(subscriber_id, version)`` of a genuine, unexpired ``token`` of ``purpose``;
+    raises ``TokenError("forged"|"expired")``. Whether the version is still the
+    subscriber's (else ``used``) is :func:`check_version`'s."""
+    parts = str(token or "").strip().split(".")
+    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit() or len(token) > 200:
+        raise TokenError("forged")
+    subscriber_id, version, expiry, signature = parts
+    expected = _signature(secret, purpose, subscriber_id, int(version), int(expiry))
+    if not hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii", "replace")):
+        raise TokenError("forged")
+    if int(expiry) and now >= datetime.fromtimestamp(int(expiry), UTC):
+        raise TokenError("expired")
+    return subscriber_id, int(version)
+
+
+def check_version(subscriber, version):
+    """The subscriber of a genuine token, or ``TokenError("used")`` when it is gone or a
+    later confirmation replaced the token."""
+    if subscriber is None or int(subscriber.token_version) != version:
+        raise TokenError("used")
+    return subscriber
