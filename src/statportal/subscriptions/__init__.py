@@ -4,11 +4,18 @@ immediately or as a daily digest, confirmed by a link (double opt-in) and left w
 click.
 
 ``resources`` (the store and its indexes), ``tokens`` (signed links), ``addresses``
-(what an address may be), ``schemas`` (one schema for the form and the JSON), ``choices``
-(the sections, categories and indicators one may choose), ``limits`` (per client address
-and per e-mail), ``messages`` (the confirmation mail), ``api`` and ``views`` (thin).
+(what an address may be), ``choices`` (the sections, categories and indicators one may
+choose), ``schemas`` (one schema for the form and the JSON), ``limits`` (per client
+address and per e-mail), ``messages`` (the confirmation mail), ``service`` (a request to
+subscribe), ``api`` and ``views`` (thin), ``openapi``.
 """
 
 
 def includeme(config):
-    pass
+    from statportal.subscriptions.limits import ISubscriptionLimits, SubscriptionLimits
+
+    config.registry.registerUtility(
+        SubscriptionLimits.from_settings(config.registry.settings), ISubscriptionLimits)
+    config.scan("statportal.subscriptions.api")
+    config.scan("statportal.subscriptions.views")
+    config.include("statportal.subscriptions.openapi")

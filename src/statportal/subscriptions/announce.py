@@ -1,0 +1,136 @@
+"""Release mail, on the material workflow's events.
+
+A material reaching ``scheduled`` has its announcement composed then (kk, ru, en) and
+HELD in the portal's ``__release_mail__``; nothing is queued. Reaching ``published`` (the
+worker's release pass, the moderator's publish, a placement at once) queues it, in the
+same transaction, to the confirmed immediate subscribers of its section (or an ancestor)
+or of its category as one bulk mailing, and notes it for the daily digest. Withdrawn
+from ``scheduled``: the held message is dropped, nothing is sent. A material already
+announced is not announced again when it is published again (a Replace, a withdrawal
+undone): subscribers asked for releases, not for corrections.
+
+The record lives at the portal attribute ``__release_mail__`` (created on first write,
+read with a default: no evolve step)."""
+
+import logging
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.mapping import PersistentMapping
+from pyramid.traversal import resource_path
+
+from statportal import clock
+from statportal.workflow import state_of
+
+log = logging.getLogger(__name__)
+KEY = "__release_mail__"
+
+
+class ReleaseMail(Persistent):
+    """``held``: material uid -> parts composed at scheduling; ``announced``: uid -> the
+    outbox key (or ``""`` when nobody was subscribed); ``published``: (time, uid) -> the
+    digest's item."""
+
+    def __init__(self):
+        self.held = OOBTree()
+        self.announced = OOBTree()
+        self.published = OOBTree()
+        self.digests = PersistentMapping()   # "last": the time of the last digest
+
+
+def get_record(portal, create=False):
+    record = getattr(portal, KEY, None)
+    if record is None and create:
+        record = ReleaseMail()
+        setattr(portal, KEY, record)
+    return record
+
+
+def _request(event):
+    if event.request is not None:
+        return event.request
+    from pyramid.threadlocal import get_current_request
+
+    return get_current_request()
+
+
+def on_transition(event):
+    """The material workflow's ``AfterTransition``: hold, send or drop its release mail."""
+    from statportal.content.resources import get_portal
+
+    material, request = event.object, _request(event)
+    if request is None:
+        return
+    portal = get_portal(request)
+    state = state_of(material)
+    uid = getattr(material, "uid", None)
+    if uid is None:
+        return
+    if state == "scheduled":
+        hold(request, portal, material)
+    elif state == "published":
+        announce(request, portal, material)
+    elif state == "withdrawn":
+        record = get_record(portal)
+        if record is not None and uid in record.held:
+            del record.held[uid]
+
+
+def public_url(request, material):
+    """The material's public page (never the API's ``++api++`` address of the request)."""
+    from statportal.subscriptions.compose import portal_url
+
+    return portal_url(request) + resource_path(material)
+
+
+def _parts(request, material):
+    from statportal.subscriptions.compose import portal_url, release_parts
+
+    return release_parts(request.registry, material, public_url(request, material),
+                         portal_url(request))
+
+
+def hold(request, portal, material):
+    """Compose ``material``'s announcement now; it waits for the publication."""
+    record = get_record(portal, create=True)
+    if material.uid not in record.announced:
+        record.held[material.uid] = _parts(request, material)
+
+
+def announce(request, portal, material):
+    """Queue ``material``'s announcement (the held one, else composed now) to its
+    immediate subscribers, once; returns the outbox key or None."""
+    from statportal.mail.bulk import queue_bulk_mail
+    from statportal.subscriptions.compose import recipient_vars
+    from statportal.subscriptions.resources import recipients
+
+    record = get_record(portal, create=True)
+    uid = material.uid
+    if uid in record.announced:
+        return None
+    parts = record.held.pop(uid, None) if uid in record.held else None
+    parts = parts or _parts(request, material)
+    now = clock.now()
+    section = resource_path(material.__parent__)
+    category = getattr(material, "category", None)
+    people = [recipient_vars(request, subscriber, now) for subscriber in recipients(
+        portal, section_path=section, category=category, frequency="immediate")]
+    key = ""
+    if people:
+        key = queue_bulk_mail(request, key_prefix="release",
+                              sender=request.registry.settings["mail.default_sender"],
+                              parts=parts, recipients=people)
+    record.announced[uid] = key
+    record.published[(now, uid)] = {
+        "uid": uid, "title": dict(material.title), "url": public_url(request, material),
+        "section": section, "category": category}
+    log.info("release mail of %s queued to %d subscribers", section, len(people))
+    return key or None
+
+
+def includeme(config):
+    """Release mail on the material workflow's events, and the daily digest's task."""
+    from statportal.workflow.events import AfterTransition
+
+    config.add_subscriber(on_transition, AfterTransition, workflow="material")
+    config.include("statportal.subscriptions.digest")

@@ -1,0 +1,83 @@
+"""The words of release mail, written once per language (kk, ru, en) for
+``statportal.mail.bulk.queue_bulk_mail``: each part a ``string.Template`` over a
+recipient's ``$unsubscribe_url`` and ``$manage_url``. Text someone typed (a title, a
+description) has its ``$`` doubled, so it is never read as a placeholder."""
+
+from statportal.i18n import LANGUAGES, _, translate_for
+
+FOOTER = _("You receive this because you subscribed to ${portal}.\n"
+           "Change or stop your subscription: ${manage}\n"
+           "Unsubscribe at once: ${unsubscribe}")
+
+
+def literal(text):
+    """``text`` kept as it is by ``string.Template``."""
+    return str(text or "").replace("$", "$$")
+
+
+def in_language(value, language):
+    """A kk/ru/en dict's text in ``language``, else the first language that has one."""
+    if not isinstance(value, dict):
+        return str(value or "")
+    for lang in (language, *LANGUAGES):
+        if value.get(lang):
+            return str(value[lang])
+    return ""
+
+
+def footer(registry, language, portal_url):
+    return translate_for(registry, FOOTER, language, {
+        "portal": literal(portal_url), "manage": "$manage_url",
+        "unsubscribe": "$unsubscribe_url"})
+
+
+def release_parts(registry, material, url, portal_url):
+    """``{language: {"subject", "text"}}`` announcing ``material`` (published at ``url``)."""
+    parts = {}
+    for language in LANGUAGES:
+        title = in_language(material.title, language)
+        description = in_language(getattr(material, "description", None), language)
+        subject = translate_for(registry, _("New release: ${title}"), language,
+                                {"title": literal(title)})
+        lines = [literal(title), ""]
+        if description:
+            lines += [literal(description), ""]
+        lines += [translate_for(registry, _("Read it on the portal: ${url}"), language,
+                                {"url": literal(url)}), "", "--",
+                  footer(registry, language, portal_url), ""]
+        parts[language] = {"subject": subject.replace("\n", " "), "text": "\n".join(lines)}
+    return parts
+
+
+def digest_parts(registry, items, portal_url, when):
+    """``{language: {"subject", "text"}}`` of a digest of ``items`` (dicts with ``title``
+    (kk/ru/en) and ``url``), the releases up to ``when`` (a local date's text)."""
+    parts = {}
+    for language in LANGUAGES:
+        subject = translate_for(registry, _("Releases of ${day}: ${count}"), language,
+                                {"day": literal(when), "count": str(len(items))})
+        lines = [translate_for(registry, _("Published since the last digest:"), language), ""]
+        for item in items:
+            lines += [f"* {literal(in_language(item['title'], language))}",
+                      f"  {literal(item['url'])}"]
+        lines += ["", "--", footer(registry, language, portal_url), ""]
+        parts[language] = {"subject": subject, "text": "\n".join(lines)}
+    return parts
+
+
+def recipient_vars(request, subscriber, now):
+    """The ``(address, language, vars)`` of ``subscriber``: its signed links."""
+    from statportal.subscriptions.tokens import make_token
+
+    secret = request.registry.settings["statportal.secret"]
+    base = portal_url(request)
+    links = {f"{purpose}_url": f"{base}/subscriptions/{purpose}?token="
+             f"{make_token(secret, purpose, subscriber, now)}"
+             for purpose in ("unsubscribe", "manage")}
+    return subscriber.email, subscriber.language, links
+
+
+def portal_url(request):
+    """The public address of the portal (``statportal.public_url``, else the request's)."""
+    configured = request.registry.settings.get("statportal.public_url")
+    return str(configured or request.application_url).rstrip("/")
