@@ -176,3 +176,26 @@ def test_erasing_an_address_leaves_it_out_of_the_queued_mail(sink):
     deliver_until_done(db, sink.delivery)
     assert address(4) not in {tos[0] for tos, _message in sink.messages}
     assert len(sink.messages) == 5 and bulk_of(db, key)[0] == "sent"
+
+
+def test_plain_text_messages_built_from_bytes_read_as_the_full_ones(sink):
+    """No HTML and no extra header: the message is built from bytes made once per
+    language; a mail reader sees the same headers and text."""
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        queue_bulk_mail(conn.root().setdefault("statportal", PersistentMapping()),
+                        key_prefix="r", sender="Портал <portal@example.org>",
+                        parts={"ru": PARTS["ru"]}, recipients=[
+                            (address(n), "kk", {"unsubscribe_url": f"https://p.kz/u?t={n}"})
+                            for n in range(3)] + [("plain@example.org", "ru", {}),
+                                                  ("Ünï@example.org", "ru", {})])
+    assert deliver_until_done(db, sink.delivery) == (4, 1)  # no SMTPUTF8: not sent
+    received = {tos[0]: message for tos, message in sink.messages}
+    first = received[address(0)]
+    assert first["To"] == address(0) and first["Subject"] == "Новый выпуск"
+    assert first["From"] == "Портал <portal@example.org>"
+    assert first["List-Unsubscribe"] == "<https://p.kz/u?t=0>"
+    assert first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert first.get_content() == "Читайте.\nОтписаться: https://p.kz/u?t=0\n"
+    assert len({message["Message-ID"] for message in received.values()}) == 4
+    assert received["plain@example.org"]["List-Unsubscribe"] is None
