@@ -58,6 +58,10 @@ DEFAULTS = {
     "statportal.questions.per_address_per_hour": "10",
     "statportal.questions.per_email_per_day": "5",
     "statportal.questions.edms_address": "",
+    # e-mail subscriptions (docs/dissemination.md)
+    "statportal.subscriptions.confirm_hours": "48",
+    "statportal.subscriptions.per_address_per_hour": "20",
+    "statportal.subscriptions.per_email_per_hour": "3",
     # the data API (statportal.taldau): the largest selection, the public's pace
     "statportal.data.max_cells": "200000",
     "statportal.data.requests_per_minute": "120",

@@ -19,3 +19,5 @@ def includeme(config):
     config.scan("statportal.subscriptions.api")
     config.scan("statportal.subscriptions.views")
     config.include("statportal.subscriptions.openapi")
+    # release mail and the daily digest (part B)
+    config.include("statportal.subscriptions.announce")
