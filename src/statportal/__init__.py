@@ -67,6 +67,7 @@ def includeme(config):
                            1)
     config.include("statportal.api.openapi")  # add_openapi_operation, for the features
     config.include("statportal.views.feeds")  # add_alternate_links, for the features
+    config.include("statportal.views.tabs")   # add_object_tab, for the features
     config.include("statportal.mail")     # its sender starts before the worker queues mail
     config.include("statportal.worker")   # add_worker_task; its thread starts last
 

@@ -169,6 +169,12 @@ class ICurrencyWatches(Interface):
     ``watch(request, portal, now)``; the data service's outdated indicators."""
 
 
+class IObjectTabs(Interface):
+    """The staff tabs features add to the pages of a content type
+    (``config.add_object_tab``; ``statportal.views.tabs``): name ->
+    ``(content type, view name, title, permission, order)``."""
+
+
 class IAlternateLinks(Interface):
     """The feeds (and other alternates) a page links to in its head
     (``config.add_alternate_links``; ``statportal.views.feeds``): name ->

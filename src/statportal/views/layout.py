@@ -41,6 +41,7 @@ from statportal.security.permissions import (
     SHARE,
     VIEW,
 )
+from statportal.views.tabs import object_tabs
 from statportal.workflow.engine import workflow_of
 
 
@@ -353,6 +354,7 @@ class Layout:
         tabs.append((_("Edit"), "@@edit", EDIT))
         if workflow_of(request.registry, context) is not None:
             tabs.append((_("State and history"), "@@workflow", None))
+        tabs.extend(object_tabs(context, request.registry))  # the features' (add_object_tab)
         if isinstance(context, LocalRolesMixin):
             tabs.append((_("Sharing"), "@@sharing", SHARE))
         if context.__parent__ is not None and not getattr(context, "__is_fixed__", False):
