@@ -34,6 +34,16 @@ class ObjectRenamed(_ObjectEvent):
         self.old_name = old_name
 
 
+class DataPublished:
+    """A data series (a Taldau indicator: ``object``) has new figures public from ``at``
+    (one of its vintages left the embargo). Sent by the feature that holds the data, for
+    features that tell people (subscriptions), which never import each other."""
+
+    def __init__(self, obj, at):
+        self.object = obj
+        self.at = at
+
+
 # -- the tree's serial: what caches of data derived from the content tree are keyed by
 
 #: The attribute of the portal holding the serial (a ``BTrees.Length``: concurrent

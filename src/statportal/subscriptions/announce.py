@@ -128,9 +128,36 @@ def announce(request, portal, material):
     return key or None
 
 
+def on_data_published(event):
+    """``DataPublished``: the indicator's immediate subscribers are told its new figures
+    are public (composed now: the figures are public already)."""
+    from pyramid.threadlocal import get_current_request
+
+    from statportal.content.resources import get_portal
+    from statportal.mail.bulk import queue_bulk_mail
+    from statportal.subscriptions.compose import indicator_parts, portal_url, recipient_vars
+    from statportal.subscriptions.resources import recipients
+
+    request, indicator = get_current_request(), event.object
+    if request is None:
+        return None
+    portal = get_portal(request)
+    now = clock.now()
+    people = [recipient_vars(request, subscriber, now) for subscriber in recipients(
+        portal, indicator=indicator.__name__, frequency="immediate")]
+    if not people:
+        return None
+    parts = indicator_parts(request.registry, indicator, public_url(request, indicator),
+                            portal_url(request))
+    return queue_bulk_mail(request, key_prefix="data", parts=parts, recipients=people,
+                           sender=request.registry.settings["mail.default_sender"])
+
+
 def includeme(config):
     """Release mail on the material workflow's events, and the daily digest's task."""
+    from statportal.content.events import DataPublished
     from statportal.workflow.events import AfterTransition
 
     config.add_subscriber(on_transition, AfterTransition, workflow="material")
+    config.add_subscriber(on_data_published, DataPublished)
     config.include("statportal.subscriptions.digest")

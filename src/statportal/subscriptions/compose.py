@@ -49,6 +49,19 @@ def release_parts(registry, material, url, portal_url):
     return parts
 
 
+def indicator_parts(registry, indicator, url, portal_url):
+    """``{language: {"subject", "text"}}``: new figures of ``indicator`` are public."""
+    parts = {}
+    for language in LANGUAGES:
+        title = literal(in_language(indicator.title, language))
+        subject = translate_for(registry, _("New data: ${title}"), language, {"title": title})
+        lines = [title, "", translate_for(registry, _("New figures are public: ${url}"),
+                                          language, {"url": literal(url)}),
+                 "", "--", footer(registry, language, portal_url), ""]
+        parts[language] = {"subject": subject.replace("\n", " "), "text": "\n".join(lines)}
+    return parts
+
+
 def digest_parts(registry, items, portal_url, when):
     """``{language: {"subject", "text"}}`` of a digest of ``items`` (dicts with ``title``
     (kk/ru/en) and ``url``), the releases up to ``when`` (a local date's text)."""

@@ -172,13 +172,23 @@ def embargoed_of(entry):
 
 
 def publish_data(entry, now):
-    """Make the entry's embargoed vintages public at ``now``; returns how many."""
+    """Make the entry's embargoed vintages public at ``now``; returns how many. Each
+    indicator with a vintage made public is told once (``DataPublished``: its
+    subscribers' mail)."""
+    from pyramid.threadlocal import get_current_registry
+
+    from statportal.content.events import DataPublished
     from statportal.taldau.store import publish_vintage
 
-    done = 0
-    for _indicator, vintage in embargoed_of(entry):
+    done, told = 0, []
+    for indicator, vintage in embargoed_of(entry):
         publish_vintage(vintage, now)
         done += 1
+        if not any(indicator is seen for seen in told):
+            told.append(indicator)
+    registry = get_current_registry()
+    for indicator in told:
+        registry.notify(DataPublished(indicator, now))
     return done
 
 
