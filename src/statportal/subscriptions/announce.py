@@ -161,3 +161,4 @@ def includeme(config):
     config.add_subscriber(on_transition, AfterTransition, workflow="material")
     config.add_subscriber(on_data_published, DataPublished)
     config.include("statportal.subscriptions.digest")
+    config.include("statportal.subscriptions.calendar_notices")
