@@ -2,12 +2,14 @@
 read by a real feed parser; a scheduled material is in no feed before its second and in
 its section's feeds (and those above) after the worker's release pass."""
 
+import uuid
 from datetime import timedelta
 
 import feedparser
 import pytest
 
 from statportal.releases.worker import run_releases
+from statportal.testing import login_html
 from tests.helpers.embargo import RELEASE
 from tests.helpers.placement import new_request, run_chain
 
@@ -89,10 +91,39 @@ def test_calendar_feed_and_the_pages_link_to_the_feeds(app, testapp, scheduled):
     assert f"http://localhost{entry}" in [item.link for item in feed.entries]
     assert all(material not in item.link for item in feed.entries)
     assert feed.entries[0].title.count(" — ") == 1   # the title and the announced time
+    # the pages link to their feeds in the page's language (review: a feed reader sends
+    # no language cookie, so the language is in the address)
+    testapp.set_cookie("_LOCALE_", "ru")
     page = testapp.get(ECONOMY, headers={"Accept": "text/html"})
     types = {link["type"]: link["href"] for link in page.html.select('link[rel="alternate"]')}
-    assert types == {"application/rss+xml": f"http://localhost{ECONOMY}/@rss",
-                     "application/atom+xml": f"http://localhost{ECONOMY}/@atom"}
+    assert types == {"application/rss+xml": f"http://localhost{ECONOMY}/@rss?lang=ru",
+                     "application/atom+xml": f"http://localhost{ECONOMY}/@atom?lang=ru"}
     calendar = testapp.get("/calendar", headers={"Accept": "text/html"})
     assert calendar.html.select_one('link[rel="alternate"][type="application/atom+xml"]'
-                                    )["href"] == "http://localhost/calendar/@atom"
+                                    )["href"] == "http://localhost/calendar/@atom?lang=ru"
+    portal_ru = page.html.title.string.rsplit(" — ", 1)[1]
+    assert portal_ru and portal_ru != "statportal"
+    testapp.reset()   # the reader: no cookie; it gets the feed the page linked to
+    for href in (types["application/atom+xml"], "http://localhost/calendar/@atom?lang=ru"):
+        feed = parse(testapp.get(href))
+        assert feed.feed.language == "ru"
+        # RFC 4287 4.1.1: the feed names its author (its entries name none): the portal
+        assert feed.feed.author_detail.name == portal_ru
+
+
+def test_an_entry_keeps_its_id_when_its_section_is_renamed(app, testapp, published):
+    """Review: an entry's id is the material's uid (a valid urn:uuid), not its address,
+    so a renamed or moved section does not make readers show its materials again."""
+    before = parse(testapp.get(f"{ECONOMY}/@atom"))
+    ids = [entry.id for entry in before.entries]
+    assert all(uuid.UUID(entry_id).urn == entry_id for entry_id in ids)
+    assert parse(testapp.get(f"{ECONOMY}/@rss")).entries[0].id == ids[0]   # the RSS guid
+    login_html(testapp, "admin")
+    form = testapp.get(f"{ECONOMY}/@@rename?name=industry",
+                       headers={"Accept": "text/html"}).forms["rename-form"]
+    form["new_name"] = "manufacturing"
+    form.submit().follow()
+    testapp.reset()
+    after = parse(testapp.get(f"{ECONOMY}/@atom"))
+    assert [entry.id for entry in after.entries] == ids
+    assert all("/manufacturing/" in link for link in links(after)) and links(after)

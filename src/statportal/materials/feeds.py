@@ -7,6 +7,8 @@ no feed before its release (the embargo), a withdrawn one leaves it. A category'
 (default: the request's language), falling back as the pages do.
 """
 
+import uuid
+
 from pyramid.view import view_config
 
 from statportal.api.errors import json_error
@@ -67,12 +69,15 @@ def section_feed(context, request, kind):
     feed = Feed(id=request.resource_url(context), title=title,
                 link=request.resource_url(context),
                 self_link=request.resource_url(context, f"@{kind}", query=query),
-                language=lang, subtitle=_text(getattr(context, "description", None), lang))
+                language=lang, subtitle=_text(getattr(context, "description", None), lang),
+                author=_text(get_portal(request).title, lang))
     for material in materials:
         url = request.resource_url(material)
         when = material.published_at or material.modified
         feed.entries.append(FeedEntry(
-            id=url, title=_text(material.title, lang), link=url,
+            # its uid, not its address: a moved or renamed section changes the address,
+            # and a reader would show the material again as new
+            id=uuid.UUID(hex=material.uid).urn, title=_text(material.title, lang), link=url,
             updated=getattr(material, "modified", None) or when, published=when,
             summary=_text(getattr(material, "description", None), lang),
             categories=((material.category, translate_for(
@@ -92,13 +97,18 @@ def section_atom(context, request):
 
 
 def section_alternates(context, request):
-    """The section page's head links to its two feeds, in the page's language."""
+    """The section page's head links to its two feeds, in the page's language: the
+    ``lang`` is in the address, since a feed reader sends neither the page's language
+    cookie nor the person's Accept-Language."""
     from statportal.i18n import translate
 
-    title = _text(context.title, request.locale_name)
-    return [{"type": "application/rss+xml", "href": request.resource_url(context, "@rss"),
+    lang = request.locale_name
+    title = _text(context.title, lang)
+    return [{"type": "application/rss+xml",
+             "href": request.resource_url(context, "@rss", query={"lang": lang}),
              "title": translate(request, _("${title} (RSS)", mapping={"title": title}))},
-            {"type": "application/atom+xml", "href": request.resource_url(context, "@atom"),
+            {"type": "application/atom+xml",
+             "href": request.resource_url(context, "@atom", query={"lang": lang}),
              "title": translate(request, _("${title} (Atom)", mapping={"title": title}))}]
 
 

@@ -6,6 +6,8 @@ bring before its second). Readers see a release announced, moved or cancelled on
 next poll: a moved entry is updated, a cancelled one leaves the feed.
 """
 
+import uuid
+
 from pyramid.view import view_config
 
 from statportal.api.errors import json_error
@@ -45,7 +47,7 @@ def calendar_feed(context, request, kind):
     feed = Feed(id=request.resource_url(context), title=_text(context.title, lang),
                 link=request.resource_url(context),
                 self_link=request.resource_url(context, f"@{kind}", query=query),
-                language=lang)
+                language=lang, author=_text(get_portal(request).title, lang))
     for entry in entries:
         url = url_of(request, entry)
         release = entry.release
@@ -53,7 +55,7 @@ def calendar_feed(context, request, kind):
                 else release.isoformat())
         title = _text(entry.title, lang)
         feed.entries.append(FeedEntry(
-            id=f"urn:uuid:{entry.uid}", title=f"{title} — {when}", link=url,
+            id=uuid.UUID(hex=entry.uid).urn, title=f"{title} — {when}", link=url,
             updated=entry.modified, published=entry.created,
             summary=_text(entry.description, lang),
             categories=((entry.category, in_lang.localizer.translate(
@@ -72,9 +74,13 @@ def calendar_rss(context, request):
 
 
 def calendar_alternates(context, request):
-    return [{"type": "application/atom+xml", "href": request.resource_url(context, "@atom"),
+    """The page's language in the address: a feed reader sends no language cookie."""
+    query = {"lang": request.locale_name}
+    return [{"type": "application/atom+xml",
+             "href": request.resource_url(context, "@atom", query=query),
              "title": translate(request, _("Release calendar (Atom)"))},
-            {"type": "application/rss+xml", "href": request.resource_url(context, "@rss"),
+            {"type": "application/rss+xml",
+             "href": request.resource_url(context, "@rss", query=query),
              "title": translate(request, _("Release calendar (RSS)"))}]
 
 

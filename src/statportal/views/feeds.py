@@ -44,6 +44,7 @@ class Feed:
     language: str
     subtitle: str = ""
     entries: list = field(default_factory=list)
+    author: str = ""    # who publishes it: the portal's title (Atom requires an author)
 
 
 def _utc(value):
@@ -60,6 +61,9 @@ def render(feed, kind):
     generator.link(href=feed.self_link, rel="self", type=KINDS[kind])
     generator.link(href=feed.link, rel="alternate", type="text/html")  # RSS: the last link
     generator.language(feed.language)
+    # RFC 4287 4.1.1: a feed whose entries have no author has one; RSS writes it only
+    # with an address (feedgen), and the office's name needs none
+    generator.author({"name": feed.author or feed.title or feed.link})
     generator.description(feed.subtitle or feed.title or feed.link)
     newest = max((_utc(entry.updated) for entry in feed.entries),
                  default=datetime(2000, 1, 1, tzinfo=UTC))
