@@ -52,6 +52,7 @@ def test_double_opt_in_one_mail_a_get_confirms_nothing_the_button_does(sub_app):
     sent, = mails_to(sub_app, "Aigul@example.org")      # one mail: the confirmation
     assert sent["To"] == "Aigul@example.org"
     link = link_of(sent, "/subscriptions/confirm?token=")
+    assert ": Экономика" in sent.get_payload(decode=True).decode()   # in the mail's language
     assert subscribers_of(sub_app, section_path=SUB_SECTION) == []
     # the link, as a mail scanner would fetch it: a page with a button, nothing written
     before = last_transaction(sub_app)

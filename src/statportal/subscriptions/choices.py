@@ -18,8 +18,8 @@ def _path(obj):
     return resource_path(obj)
 
 
-def sections(request, portal):
-    """[(path, title, depth)] in the tree's order."""
+def sections(request, portal, raw=None):
+    """[(path, title, depth)] in the tree's order; ``raw`` collects path -> stored title."""
     found = []
 
     def walk(folder, depth):
@@ -27,8 +27,10 @@ def sections(request, portal):
             if getattr(child, "__content_type__", None) != SECTION_TYPE \
                     or page_category(child) or not may_view(request, child):
                 continue
-            found.append((_path(child), label(request, getattr(child, "title", None),
-                                                child.__name__), depth))
+            title = getattr(child, "title", None)
+            found.append((_path(child), label(request, title, child.__name__), depth))
+            if raw is not None:
+                raw[_path(child)] = title
             walk(child, depth + 1)
 
     walk(portal, 0)
@@ -39,7 +41,7 @@ def categories(request):
     return [(code, label(request, CATEGORY_TITLES[code], code)) for code in CATEGORIES]
 
 
-def indicators(request, portal):
+def indicators(request, portal, raw=None):
     """[(name, title)] of the indicators the public may see, by title."""
     data = portal.get(DATA_PLACE) if hasattr(portal, "get") else None
     found = []
@@ -49,7 +51,10 @@ def indicators(request, portal):
             kind = getattr(child, "__content_type__", None)
             if kind == INDICATOR_TYPE:
                 if may_view(request, child):
-                    found.append((name, label(request, getattr(child, "title", None), name)))
+                    title = getattr(child, "title", None)
+                    found.append((name, label(request, title, name)))
+                    if raw is not None:
+                        raw[name] = title
             elif hasattr(child, "items") and may_view(request, child):
                 walk(child)
 
@@ -62,9 +67,19 @@ class Choices:
     """The three lists for one request, made once."""
 
     def __init__(self, request, portal):
-        self.sections = sections(request, portal)
+        self.raw = dict(CATEGORY_TITLES)   # value -> its stored title, for the mail
+        self.sections = sections(request, portal, self.raw)
         self.categories = categories(request)
-        self.indicators = indicators(request, portal)
+        self.indicators = indicators(request, portal, self.raw)
+
+    def title_in(self, registry, value, language):
+        """``value``'s title in ``language`` (a mail's, not the page's)."""
+        from statportal.i18n import translate_for
+
+        title = self.raw.get(value)
+        if isinstance(title, dict):
+            return title.get(language) or next((t for t in title.values() if t), value)
+        return translate_for(registry, title, language) if title else value
 
     def allowed(self, field):
         return {item[0] for item in getattr(self, field)}

@@ -19,9 +19,8 @@ FREQUENCY = {"immediate": _("At the moment of each release"),
              "daily": _("Once a day, in a digest")}
 
 
-def describe(registry, choice, titles, language):
-    """The choice in lines, in ``language``; ``titles`` maps a value to its title (the
-    page's language, where the choice was made: a section's title is its own)."""
+def describe(registry, choice, choices, language):
+    """The choice in lines, in ``language`` (``choices.Choices`` knows the titles)."""
     def tr(message):
         return translate_for(registry, message, language)
 
@@ -30,14 +29,15 @@ def describe(registry, choice, titles, language):
                            ("indicators", _("Taldau indicators"))):
         values = choice.get(field) or ()
         if values:
-            lines.append(f"{tr(heading)}: " + "; ".join(titles.get(v, v) for v in values))
+            lines.append(f"{tr(heading)}: " + "; ".join(
+                choices.title_in(registry, v, language) for v in values))
     if choice.get("calendar"):
         lines.append(tr(_("Release calendar")))
     lines.append(tr(FREQUENCY.get(choice.get("frequency"), FREQUENCY["immediate"])))
     return "\n".join(f"- {line}" for line in lines)
 
 
-def queue_confirmation(request, subscriber, choice, token, titles, hours):
+def queue_confirmation(request, subscriber, choice, token, choices, hours):
     """Queue the confirmation of ``choice`` to the subscriber's address."""
     from statportal.mail import make_message, queue_mail
 
@@ -46,7 +46,7 @@ def queue_confirmation(request, subscriber, choice, token, titles, hours):
     link = request.application_url + "/subscriptions/confirm?token=" + token
     body = CHANGE_BODY if subscriber.confirmed is not None else BODY
     values = {"portal": request.application_url, "link": link, "hours": str(hours),
-              "choice": describe(registry, choice, titles, language)}
+              "choice": describe(registry, choice, choices, language)}
     message = make_message(registry.settings["mail.default_sender"], [subscriber.email],
                            translate_for(registry, SUBJECT, language),
                            translate_for(registry, body, language, values))

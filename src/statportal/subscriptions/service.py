@@ -41,11 +41,6 @@ def bound(schema, request, portal, choices=None):
     return schema.bind(request=request, choices=choices or Choices(request, portal))
 
 
-def titles_of(choices):
-    return {item[0]: item[1] for field in ("sections", "categories", "indicators")
-            for item in getattr(choices, field)}
-
-
 def validate_json(request, portal, body):
     """The appstruct of a JSON body, or colander.Invalid."""
     if not isinstance(body, dict):
@@ -64,5 +59,5 @@ def request_subscription(request, portal, appstruct, choices):
     subscriber, token = subscribe(portal, data, clock.now(), secret=secret_of(request),
                                   hours=hours)
     queue_confirmation(request, subscriber, subscriber.pending or subscriber.choice(), token,
-                       titles_of(choices), hours)
+                       choices, hours)
     return 0

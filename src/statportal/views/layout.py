@@ -249,6 +249,7 @@ class Layout:
             "calendar": self.url(portal, "calendar"),
             "questions": self.url(portal, "questions"),
             "ask": self.url(portal, "questions", "@@ask"),
+            "subscribe": self.url(portal, "subscriptions"),
         })
 
     def breadcrumbs(self):
