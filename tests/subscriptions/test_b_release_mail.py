@@ -68,6 +68,9 @@ def test_held_until_the_release_then_one_each_in_their_language(app, testapp, pe
     material = schedule(testapp)
     with open_portal(app) as portal:
         assert len(get_record(portal).held) == 1            # composed at scheduling
+    title = {"kk": "Өнеркәсіп өндірісі, қазан 2026", "ru": "Промышленное производство",
+             "en": "Industrial production, October 2026 (revised)"}
+    as_user(testapp, "yerlan").patch_json(f"/++api++{material}", {"title": title})
     frozen.set(RELEASE - timedelta(seconds=1))
     assert run_pass(app.registry).released == []
     deliver(app, RELEASE - timedelta(seconds=1))
@@ -79,7 +82,8 @@ def test_held_until_the_release_then_one_each_in_their_language(app, testapp, pe
     assert sorted(mail) == sorted(people) and len(public(smtp)) == 3   # exactly one each
     assert mail["kk@example.org"]["Subject"].endswith("Өнеркәсіп өндірісі, қазан 2026")
     assert "Промышленное производство" in mail["ru@example.org"]["Subject"]
-    assert mail["en@example.org"]["Subject"] == "New release: Industrial production, October 2026"
+    assert mail["en@example.org"]["Subject"] == (     # as edited after its scheduling
+        "New release: Industrial production, October 2026 (revised)")
     message = mail["en@example.org"]
     body = message.get_body(("plain",)).get_content()
     assert f"https://stat.example{material}" in body

@@ -83,6 +83,23 @@ def public_url(request, material):
     return portal_url(request) + resource_path(material)
 
 
+def on_modified(event):
+    """A scheduled material edited before its release: its held message is written again
+    (the title or description it announces may have changed)."""
+    material = event.object
+    if getattr(material, "__content_type__", None) != "Material" or \
+            state_of(material) != "scheduled":
+        return
+    from pyramid.threadlocal import get_current_request
+
+    from statportal.content.resources import get_portal
+
+    request = get_current_request()
+    record = get_record(get_portal(request)) if request is not None else None
+    if record is not None and material.uid in record.held:
+        record.held[material.uid] = _parts(request, material)
+
+
 def _parts(request, material):
     from statportal.subscriptions.compose import portal_url, release_parts
 
@@ -155,10 +172,11 @@ def on_data_published(event):
 
 def includeme(config):
     """Release mail on the material workflow's events, and the daily digest's task."""
-    from statportal.content.events import DataPublished
+    from statportal.content.events import DataPublished, ObjectModified
     from statportal.workflow.events import AfterTransition
 
     config.add_subscriber(on_transition, AfterTransition, workflow="material")
     config.add_subscriber(on_data_published, DataPublished)
+    config.add_subscriber(on_modified, ObjectModified)
     config.include("statportal.subscriptions.digest")
     config.include("statportal.subscriptions.calendar_notices")
