@@ -18,6 +18,7 @@ def includeme(config):
         SubscriptionLimits.from_settings(config.registry.settings), ISubscriptionLimits)
     config.scan("statportal.subscriptions.api")
     config.scan("statportal.subscriptions.views")
+    config.scan("statportal.subscriptions.privacy_views")  # export, erase (part D)
     config.include("statportal.subscriptions.openapi")
     # release mail and the daily digest (part B)
     config.include("statportal.subscriptions.announce")

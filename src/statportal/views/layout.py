@@ -339,6 +339,8 @@ class Layout:
             menu.append((_("Outgoing mail"), self.url(portal, "@@outbox")))
             if str(request.registry.settings.get("mail.delivery", "")).lower() == "maildir":
                 menu.append((_("Delivered mail"), self.url(portal, "@@messages")))
+            # the subscriptions' export and erasure on request (issue 21)
+            menu.append((_("Subscribers' personal data"), self.url(portal, "@@subscribers")))
         here = self.request.path_url
         return [{"title": self.translate(title), "url": url, "current": url == here}
                 for title, url in menu]

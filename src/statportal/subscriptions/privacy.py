@@ -1,0 +1,66 @@
+"""A subscriber's personal data on request: ``export_data`` (everything the portal keeps
+of an address, as JSON) and ``erase_data`` (the subscriber, and the address among the
+recipients of queued mailings not yet sent to it). The Manager's page ``/@@subscribers``
+and ``statportal subscribers export|erase`` both call these.
+
+What is kept of an address is only what the subscription needs (``resources``): the
+address, its language, frequency and choice, and when it was made and confirmed. The
+outbox's record of mailings already sent keeps the addresses they went to (the
+delivery's per-recipient state); it is not searched here, since reading every recipient
+of every past mailing is too slow for a request.
+"""
+
+from statportal.subscriptions.resources import CHOICE, erase, find, normal_key
+
+
+def _iso(moment):
+    """An aware UTC datetime as ``…Z`` (as the API writes times), or None."""
+    if moment is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def export_data(portal, email):
+    """The JSON-ready data kept of ``email`` (any case), or None when it is unknown."""
+    subscriber = find(portal, email)
+    if subscriber is None:
+        return None
+    data = {"email": subscriber.email}
+    for name in CHOICE:
+        value = getattr(subscriber, name)
+        data[name] = list(value) if isinstance(value, tuple) else value
+    data["created"] = _iso(subscriber.created)
+    data["confirmed"] = _iso(subscriber.confirmed)
+    pending = subscriber.pending
+    data["pending"] = ({name: list(value) if isinstance(value, tuple) else value
+                        for name, value in pending.items()} if pending else None)
+    return data
+
+
+def _queued_mailings(portal):
+    """The bulk mailings of the outbox still being sent (the pending set, not the
+    history)."""
+    from statportal.mail.outbox import OUTBOX_KEY, PENDING_KEY
+
+    outbox = getattr(portal, OUTBOX_KEY, None)
+    pending = getattr(portal, PENDING_KEY, None)
+    if outbox is None or pending is None:
+        return
+    for key in list(pending):
+        mail = outbox.get(key)
+        if getattr(mail, "kind", None) == "bulk":
+            yield mail
+
+
+def erase_data(portal, email):
+    """Erase ``email``: its subscriber, and its entries among the not yet sent recipients of
+    queued mailings (which then skip it). Returns ``{"subscriber": bool, "queued_mail":
+    count}``, or None when the portal held neither (nothing changed)."""
+    address = normal_key(email)
+    if not address:
+        return None
+    removed = sum(mail.remove_address(address) for mail in _queued_mailings(portal))
+    had_subscriber = erase(portal, address)
+    if not had_subscriber and not removed:
+        return None
+    return {"subscriber": had_subscriber, "queued_mail": removed}
