@@ -2,6 +2,7 @@
 read by a real feed parser; a scheduled material is in no feed before its second and in
 its section's feeds (and those above) after the worker's release pass."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ import pytest
 
 from statportal.releases.worker import run_releases
 from statportal.testing import login_html
+from tests.helpers.calendar import add as add_entry
 from tests.helpers.embargo import RELEASE
 from tests.helpers.placement import new_request, run_chain
 
@@ -86,11 +88,18 @@ def test_language_category_and_bad_parameters(app, testapp, published):
 
 def test_calendar_feed_and_the_pages_link_to_the_feeds(app, testapp, scheduled):
     material, entry = scheduled
+    add_entry(testapp, status="provisional", release_at="2027-02")
     testapp.authorization = None
     feed = parse(testapp.get("/calendar/@atom?lang=en"))
     assert f"http://localhost{entry}" in [item.link for item in feed.entries]
     assert all(material not in item.link for item in feed.entries)
     assert feed.entries[0].title.count(" — ") == 1   # the title and the announced time
+    # review: a provisional month in words as on the calendar's page, with its status
+    provisional = [item.title for item in feed.entries if "(Provisional)" in item.title]
+    assert provisional and not any(re.search(r"\d{4}-\d\d", item.title)
+                                   for item in feed.entries)
+    assert provisional == ["Consumer price index, November 2026 — February 2027 "
+                           "(Provisional)"]
     # the pages link to their feeds in the page's language (review: a feed reader sends
     # no language cookie, so the language is in the address)
     testapp.set_cookie("_LOCALE_", "ru")

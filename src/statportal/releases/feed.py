@@ -14,11 +14,13 @@ from statportal.api.errors import json_error
 from statportal.api.serialize import url_of
 from statportal.content.editing import EditError
 from statportal.content.resources import get_portal
-from statportal.i18n import LANGUAGES, _, format_datetime, translate
+from statportal.i18n import LANGUAGES, _, translate
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.releases import listing
+from statportal.releases.entries import shown_status
 from statportal.releases.resources import ReleaseCalendar
-from statportal.releases.views import _LangRequest, _localizer
+from statportal.releases.schemas import STATUS_TITLES
+from statportal.releases.views import _LangRequest, _localizer, when
 from statportal.security.permissions import VIEW
 from statportal.views.feeds import LIMIT, Feed, FeedEntry, feed_response
 
@@ -50,12 +52,14 @@ def calendar_feed(context, request, kind):
                 language=lang, author=_text(get_portal(request).title, lang))
     for entry in entries:
         url = url_of(request, entry)
-        release = entry.release
-        when = (format_datetime(in_lang, release.at) if release.exact
-                else release.isoformat())
-        title = _text(entry.title, lang)
+        # the time as the calendar's page says it (a provisional month in words, not
+        # "2027-02"), and its status when it is not yet a confirmed time
+        title = f"{_text(entry.title, lang)} — {when(in_lang, entry)}"
+        status = shown_status(entry)
+        if status != "confirmed":
+            title += f" ({in_lang.localizer.translate(STATUS_TITLES[status])})"
         feed.entries.append(FeedEntry(
-            id=uuid.UUID(hex=entry.uid).urn, title=f"{title} — {when}", link=url,
+            id=uuid.UUID(hex=entry.uid).urn, title=title, link=url,
             updated=entry.modified, published=entry.created,
             summary=_text(entry.description, lang),
             categories=((entry.category, in_lang.localizer.translate(
