@@ -39,9 +39,11 @@ def test_the_features_register_their_tasks_releases_first(app):
     tasks = get_worker_tasks(app.registry)
     # taldau_release: the data service's releases of data only, right after (issue 20)
     assert [t.name for t in tasks.ordered()] == [
-        "release", "taldau_release", "incidents", "questions", "stamp", "currency",
-        "kept_uploads"]
-    assert [t.name for t in tasks.timed()] == ["release", "taldau_release"]
+        "release", "taldau_release", "incidents", "questions", "subscriptions_unconfirmed",
+        "stamp", "currency", "kept_uploads", "subscriptions_digest"]
+    # subscriptions_digest: the daily digest at its moment (issue 21)
+    assert [t.name for t in tasks.timed()] == ["release", "taldau_release",
+                                               "subscriptions_digest"]
     found = {i["introspectable"].title: i["introspectable"] for i in
              app.registry.introspector.get_category("statportal worker tasks")}
     assert found["stamp"]["task"].__name__ == "stamp" and found["stamp"]["interval"] is None
@@ -51,8 +53,9 @@ def test_a_pass_runs_each_task_and_adds_what_it_returns(app, frozen):
     from statportal import clock
 
     result = run_pass(app.registry)
-    assert result.ran == ["release", "taldau_release", "incidents", "questions", "stamp",
-                          "currency", "kept_uploads"]
+    assert result.ran == ["release", "taldau_release", "incidents", "questions",
+                          "subscriptions_unconfirmed", "stamp", "currency", "kept_uploads",
+                          "subscriptions_digest"]
     assert result.errors == [] and result.stamped == 1 and result.released == []
     data = result.as_dict()
     assert list(data)[:2] == ["released", "materials"]
@@ -69,7 +72,7 @@ def test_a_failing_task_is_logged_and_the_others_run(app_settings, caplog):
         close_app(app)
     assert result.errors == ["stamp"] and result.stamp_error is True
     assert result.currency_error is False and "findings" in result.counts
-    assert result.ran[-1] == "kept_uploads"               # the ones after it ran too
+    assert result.ran[-1] == "subscriptions_digest"       # the ones after it ran too
     assert "worker task stamp failed" in caplog.text
     assert "worker_ext cannot stamp today" in caplog.text
     with pytest.raises(AttributeError):
