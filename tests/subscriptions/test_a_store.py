@@ -116,3 +116,20 @@ def test_tokens_forged_expired_and_of_another_purpose():
     # unsubscribe and manage tokens do not expire
     unsub = make_token(SECRET, "unsubscribe", subscriber, NOW)
     assert read_token(SECRET, "unsubscribe", unsub, NOW + timedelta(days=3650))
+
+
+def test_addresses_never_confirmed_are_purged_after_their_link_expires():
+    from statportal.subscriptions.resources import purge_unconfirmed
+
+    portal = Portal()
+    waiting, _token = _subscribe(portal, "waiting@example.org", calendar=True)
+    late, _token = _subscribe(portal, "late@example.org", now=NOW + timedelta(hours=30),
+                              calendar=True)
+    kept, token = _subscribe(portal, "kept@example.org", calendar=True)
+    confirm(portal, token, NOW, secret=SECRET)
+    # ``before``: what subscribed earlier than the moment the links expire from
+    assert purge_unconfirmed(portal, NOW + timedelta(seconds=1)) == 1
+    assert find(portal, "waiting@example.org") is None
+    assert find(portal, "late@example.org") is late and find(portal, "kept@example.org")
+    assert purge_unconfirmed(portal, NOW + timedelta(hours=30, seconds=1)) == 1
+    assert [s.email for s in get_store(portal).by_id.values()] == ["kept@example.org"]

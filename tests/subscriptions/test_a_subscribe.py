@@ -157,3 +157,15 @@ def test_the_limits_per_e_mail_and_per_client_address(sub_app):
     busy.post_json("/@subscriptions", {"email": "fresh@example.org", "calendar": True},
                    status=429)
     assert mails_to(sub_app, "fresh@example.org") == []
+
+
+def test_the_worker_removes_an_address_whose_link_expired_unused(sub_app):
+    from statportal.worker.passes import run_pass
+
+    with clock.frozen(NOW - timedelta(days=30)):
+        client(sub_app).post_json("/@subscriptions", {"email": "forgot@example.org",
+                                                      "calendar": True}, status=202)
+    result = run_pass(sub_app.registry, NOW, only=("subscriptions_unconfirmed",))
+    assert result.errors == [] and result.unconfirmed_removed >= 1
+    with open_portal(sub_app) as portal:
+        assert find(portal, "forgot@example.org") is None

@@ -20,5 +20,21 @@ def includeme(config):
     config.scan("statportal.subscriptions.views")
     config.scan("statportal.subscriptions.privacy_views")  # export, erase (part D)
     config.include("statportal.subscriptions.openapi")
+    config.include("statportal.worker")  # add_worker_task
+    config.add_worker_task("subscriptions_unconfirmed", purge_task, interval=3600)
     # release mail and the daily digest (part B)
     config.include("statportal.subscriptions.announce")
+
+
+def purge_task(request, now):
+    """The worker's hourly task: the addresses whose confirmation link has expired unused
+    are removed (``resources.purge_unconfirmed``)."""
+    from datetime import timedelta
+
+    from statportal.content.resources import get_portal
+    from statportal.subscriptions.resources import purge_unconfirmed
+    from statportal.subscriptions.service import confirm_hours
+
+    hours = confirm_hours(request.registry.settings)
+    return {"unconfirmed_removed": purge_unconfirmed(get_portal(request),
+                                                     now - timedelta(hours=hours))}

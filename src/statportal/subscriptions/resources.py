@@ -24,8 +24,8 @@ INDEXES = {"sections": "by_section", "categories": "by_category",
            "indicators": "by_indicator"}
 
 __all__ = ["Subscriber", "SubscriberStore", "TokenError", "add_confirmed", "confirm",
-           "erase", "find", "get_store", "normal_key", "recipients", "subscribe",
-           "unsubscribe", "update_choice"]
+           "erase", "find", "get_store", "normal_key", "purge_unconfirmed", "recipients",
+           "subscribe", "unsubscribe", "update_choice"]
 
 
 class Subscriber(Persistent):
@@ -157,6 +157,7 @@ def subscribe(portal, data, now, secret=None, hours=None):
         store.by_id[subscriber.id] = subscriber
         store.by_email[normal_key(email)] = subscriber.id
     if subscriber.confirmed is None:
+        unconfirmed(store, create=True)[subscriber.id] = now   # purged if never confirmed
         subscriber.email = email
         subscriber.set_choice(data)
         subscriber.pending = None
@@ -187,6 +188,7 @@ def confirm(portal, token, now, secret=None):
     subscriber.confirmed = now
     subscriber.token_version += 1
     store._index(subscriber)
+    _forget_unconfirmed(store, subscriber)
     return subscriber
 
 
@@ -203,7 +205,43 @@ def update_choice(portal, subscriber, data):
     return subscriber
 
 
+def unconfirmed(store, create=False):
+    """id -> when an address not yet confirmed subscribed (made with the first one, read
+    with a default: no evolve step), so that the purge walks only those."""
+    found = getattr(store, "unconfirmed", None)
+    if found is None and create:
+        found = store.unconfirmed = OOBTree()
+    return found
+
+
+def _forget_unconfirmed(store, subscriber):
+    waiting = unconfirmed(store)
+    if waiting is not None and subscriber.id in waiting:
+        del waiting[subscriber.id]
+
+
+def purge_unconfirmed(portal, before):
+    """Remove the addresses that subscribed before ``before`` and never confirmed (their
+    link has expired: nothing may be sent to them, so nothing of them is kept). Returns
+    how many."""
+    store = get_store(portal)
+    waiting = unconfirmed(store) if store is not None else None
+    if not waiting:
+        return 0
+    removed = 0
+    for subscriber_id, created in list(waiting.items()):
+        if created >= before:
+            continue
+        subscriber = store.by_id.get(subscriber_id)
+        if subscriber is not None and subscriber.confirmed is None:
+            _remove(store, subscriber)
+            removed += 1
+        waiting.pop(subscriber_id, None)
+    return removed
+
+
 def _remove(store, subscriber):
+    _forget_unconfirmed(store, subscriber)
     store._unindex(subscriber)
     del store.by_id[subscriber.id]
     key = normal_key(subscriber.email)
@@ -281,4 +319,5 @@ def add_confirmed(portal, email, language="kk", frequency="immediate", sections=
     subscriber.pending = None
     subscriber.confirmed = now
     store._index(subscriber)
+    _forget_unconfirmed(store, subscriber)
     return subscriber
