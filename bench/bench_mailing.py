@@ -11,8 +11,10 @@ own FileStorage) pointed at an aiosmtpd sink in a subprocess that only counts. T
 served by waitress in a thread of this process, as in ``make serve``: the sender shares
 the process (and its GIL) with the web threads. A client subprocess fetches ``/`` and a
 section page in turn, one request at a time, for ``--idle`` seconds before the mailing
-(the idle baseline) and all through it. Then one bulk mail (kk/ru/en parts, per-recipient
-unsubscribe and manage links) is queued in one transaction and the sender is woken.
+(the idle baseline) and all through it (``--rate``: that many a second; by default
+back to back, the worst case for the sender, which then waits for the GIL). Then one bulk
+mail (kk/ru/en parts, per-recipient unsubscribe and manage links) is queued in one
+transaction and the sender is woken.
 
 Prints the time to queue, the time until the sink has every message, messages per second,
 and p50/p99 of the pages idle and while sending.
@@ -53,11 +55,14 @@ def sink(port, count, ready):
         time.sleep(3600)
 
 
-def client(port, stop, out):
-    """GET the pages in turn until ``stop``; ``(start, seconds)`` of each into ``out``."""
+def client(port, stop, out, rate):
+    """GET the pages in turn until ``stop``, ``rate`` a second (0: back to back);
+    ``(start, seconds)`` of each into ``out``."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    samples, number = [], 0
+    samples, number, began = [], 0, time.time()
     while not stop.is_set():
+        if rate:
+            time.sleep(max(0.0, began + number / rate - time.time()))
         path = PAGES[number % len(PAGES)]
         number += 1
         start = time.time()
@@ -124,6 +129,8 @@ def main():
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle baseline")
     parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="the client's requests a second (default 0: back to back)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     for name in [name for name in os.environ if name.startswith("STATPORTAL_")]:
@@ -159,7 +166,8 @@ def main():
         port = server.effective_port
         threading.Thread(target=server.run, daemon=True).start()
         stop, out = multiprocessing.Event(), multiprocessing.Queue()
-        reader = multiprocessing.Process(target=client, args=(port, stop, out), daemon=True)
+        reader = multiprocessing.Process(target=client, args=(port, stop, out, args.rate),
+                                         daemon=True)
         reader.start()
         time.sleep(args.idle + 2)  # the first 2 s warm the pages, then the idle baseline
         queue_start = time.time()
@@ -174,7 +182,8 @@ def main():
         reader.join(10)
         server.close()
         idle = [s for t, s in samples if queue_start - args.idle <= t < queue_start]
-        busy = [s for t, s in samples if queue_start <= t and t + s <= done]
+        queueing = [s for t, s in samples if queue_start <= t < queued]
+        busy = [s for t, s in samples if queued <= t and t + s <= done]
         with open_portal(app) as portal:
             from statportal.mail.outbox import get_outbox
 
@@ -185,7 +194,10 @@ def main():
     print(f"queued in {queued - queue_start:.1f} s; all {sent} messages at the sink "
           f"{total:.1f} s after the start of queueing ({done - queued:.1f} s of sending): "
           f"{sent / (done - queued):.0f} messages/s; outbox counts {counts}")
-    for name, values in (("idle", idle), ("while sending", busy)):
+    for name, values in (("idle", idle), ("while queueing", queueing),
+                         ("while sending", busy)):
+        if not values:
+            continue
         print(f"public pages {name}: {len(values)} requests, "
               f"p50 {statistics.median(values) * 1000:.1f} ms, "
               f"p99 {percentile(values, 0.99) * 1000:.1f} ms, "
