@@ -69,7 +69,7 @@ def asked(browser, live_server):
     ("dana", ["/requests/@register", "/calendar", "/questions/@@dashboard", "{question}",
               "/@@timeliness"]),
     ("aigerim", ["/my-work", "/requests/@@add?type=PlacementRequest"]),
-    ("admin", ["/@@contents", "/@@outbox"]),
+    ("admin", ["/@@contents", "/@@outbox", "/@@subscribers"]),
 ])
 def test_the_pages_fit_a_phone_in_kazakh(browser, live_server, axe_source, registered,
                                         asked, login, paths):
