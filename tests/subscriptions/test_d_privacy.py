@@ -67,6 +67,7 @@ def test_look_up_export_and_erase(sub_app):
     assert data["email"] == "Erase.Me@example.org" and data["language"] == "ru"
     assert data["sections"] == [SECTION] and data["calendar"] is True
     assert data["confirmed"].endswith("Z") and "token_version" not in data
+    assert data["queued_messages"] == 1 and data["pending"] is None
     assert last_transaction(sub_app) == before  # looking and exporting write nothing
 
     erase_form = page.forms["subscriber-erase"]
@@ -86,6 +87,26 @@ def test_look_up_export_and_erase(sub_app):
     again = manager.get("/@@subscribers").forms["subscriber-lookup"]
     again["email"] = "erase.me@example.org"
     assert "No subscriber has this address" in again.submit("action", value="lookup").text
+
+
+def test_an_address_only_in_a_queued_mailing(sub_app):
+    """Unsubscribed after a mailing was queued: the page still finds, exports and erases
+    it from that mailing."""
+    with open_portal(sub_app) as portal:
+        key = queue_bulk_mail(portal, key_prefix="test-privacy", sender="portal@example.org",
+                              parts=PARTS, recipients=[("gone@example.org", "en", {})] * 2)
+    manager = _manager(sub_app)
+    token = manager.get("/@@subscribers").forms["subscriber-lookup"]["csrf_token"].value
+    page = manager.post("/@@subscribers", {"csrf_token": token, "email": "Gone@example.org"})
+    assert "messages still being sent are yet to go to it" in page.text
+    exported = page.forms["subscriber-export"].submit("action", value="export").json
+    assert exported == {"email": "Gone@example.org", "queued_messages": 2}
+    erase_form = page.forms["subscriber-erase"]
+    erase_form["confirm"] = True
+    done = erase_form.submit("action", value="erase")
+    assert "no longer go to it: 2." in done.text and "subscription is removed" not in done.text
+    with open_portal(sub_app) as portal:
+        assert _recipients(portal, key) == ["", ""]
 
 
 def test_bad_input_names_the_field_and_changes_nothing(sub_app):

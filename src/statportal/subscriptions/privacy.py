@@ -10,7 +10,7 @@ delivery's per-recipient state); it is not searched here, since reading every re
 of every past mailing is too slow for a request.
 """
 
-from statportal.subscriptions.resources import CHOICE, erase, find, normal_key
+from statportal.subscriptions.resources import CHOICE, erase, find
 
 
 def _iso(moment):
@@ -21,10 +21,14 @@ def _iso(moment):
 
 
 def export_data(portal, email):
-    """The JSON-ready data kept of ``email`` (any case), or None when it is unknown."""
+    """The JSON-ready data kept of ``email`` (any case), or None when it is unknown: the
+    subscription's fields (absent when there is no subscriber), and ``queued_messages``,
+    how many messages still being sent are to go to it."""
     subscriber = find(portal, email)
+    queued = queued_messages(portal, email)
     if subscriber is None:
-        return None
+        return {"email": " ".join(str(email).split()), "queued_messages": queued} \
+            if queued else None
     data = {"email": subscriber.email}
     for name in CHOICE:
         value = getattr(subscriber, name)
@@ -34,6 +38,7 @@ def export_data(portal, email):
     pending = subscriber.pending
     data["pending"] = ({name: list(value) if isinstance(value, tuple) else value
                         for name, value in pending.items()} if pending else None)
+    data["queued_messages"] = queued
     return data
 
 
@@ -52,11 +57,27 @@ def _queued_mailings(portal):
             yield mail
 
 
+def _same(address):
+    """Does a recipient's address match ``address`` (as ``BulkMail.remove_address``)?"""
+    wanted = str(address or "").strip().lower()
+    return lambda addr: bool(addr) and addr.strip().lower() == wanted
+
+
+def queued_messages(portal, email):
+    """How many messages of the mailings still being sent are yet to go to ``email``
+    (reads their recipients: for the rare request, not for a page anyone opens)."""
+    same, count = _same(email), 0
+    for mail in _queued_mailings(portal):
+        count += sum(1 for index, (addr, _lang, _vars) in mail.recipients.items()
+                     if same(addr) and index not in mail.sent)
+    return count
+
+
 def erase_data(portal, email):
     """Erase ``email``: its subscriber, and its entries among the not yet sent recipients of
     queued mailings (which then skip it). Returns ``{"subscriber": bool, "queued_mail":
     count}``, or None when the portal held neither (nothing changed)."""
-    address = normal_key(email)
+    address = " ".join(str(email or "").split())
     if not address:
         return None
     removed = sum(mail.remove_address(address) for mail in _queued_mailings(portal))

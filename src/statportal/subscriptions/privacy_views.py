@@ -12,7 +12,7 @@ from pyramid.view import view_config
 from statportal.content.resources import Portal
 from statportal.i18n import _
 from statportal.security.permissions import MANAGE_SETTINGS
-from statportal.subscriptions.privacy import erase_data, export_data
+from statportal.subscriptions.privacy import erase_data, export_data, queued_messages
 from statportal.subscriptions.resources import find
 
 PAGE = "statportal.subscriptions:templates/subscribers.pt"
@@ -24,16 +24,16 @@ LONGEST = 320
 def _page(request, status=200, **values):
     from pyramid.renderers import render_to_response
 
-    values = {"email": "", "found": None, "erased": None, "error": None, "field": None,
-              **values}
+    values = {"email": "", "found": None, "queued": 0, "erased": None, "error": None,
+              "field": None, **values}
     response = render_to_response(PAGE, values, request=request)
     response.status_int = status
     return response
 
 
-def _refuse(request, field, message, email="", found=None):
+def _refuse(request, field, message, email="", found=None, queued=0):
     """400 naming ``field``, the page shown again with the message at the field."""
-    return _page(request, status=400, email=email, field=field, found=found,
+    return _page(request, status=400, email=email, field=field, found=found, queued=queued,
                  error=request.localizer.translate(message))
 
 
@@ -60,7 +60,8 @@ def subscribers_action(context, request):
         if request.POST.get("confirm") != "yes":
             return _refuse(request, "confirm",
                            _("Tick the box to confirm that the address is to be erased."),
-                           email, find(context, email))
+                           email, find(context, email) or False,
+                           queued_messages(context, email))
         erased = erase_data(context, email)
         if erased is None:
             return _page(request, status=404, email=email, found=False)
@@ -68,7 +69,7 @@ def subscribers_action(context, request):
     if action == "lookup":
         subscriber = find(context, email)
         return _page(request, email=subscriber.email if subscriber else email,
-                     found=subscriber or False)
+                     found=subscriber or False, queued=queued_messages(context, email))
     data = export_data(context, email)
     if data is None:
         return _page(request, status=404, email=email, found=False)
