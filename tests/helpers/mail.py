@@ -35,3 +35,20 @@ def outbox_db(keys, queued_at):
                 queued_at)
             get_pending(portal).insert(key)
     return db
+
+
+def queue_message(app, subject, text="Кесте жарияланды.\nThe table is published.",
+                  html=None, to="aigerim@stat.example.kz"):
+    """A message in the outbox, as an action queues one (``queue_mail``'s record)."""
+    import time
+
+    from statportal.content.base import utcnow
+    from statportal.mail.outbox import OutgoingMail, get_outbox, get_pending, make_message
+
+    message = make_message("portal@stat.example.kz", to, subject, text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    key = f"{time.time_ns():020d}-test"
+    with open_portal(app) as portal:
+        get_outbox(portal, create=True)[key] = OutgoingMail(message, utcnow())
+        get_pending(portal).insert(key)

@@ -4,6 +4,7 @@ reads it at ``/@@messages`` as it would arrive; no SMTP connection is attempted.
 import io
 import logging
 import mailbox
+import re
 import shutil
 import time
 from email.header import decode_header, make_header
@@ -71,6 +72,10 @@ def test_the_manager_reads_each_message_as_it_would_arrive(app, testapp, demo):
     page = testapp.get("/@@messages", headers={"Accept": "text/html"})
     assert "<script>alert(" not in page.text
     assert "&lt;script&gt;alert(" in page.text and "Бағалар" in page.text
+    # review: the list's date in the page's language and time zone, not the raw header
+    # ("Mon, 07 Dec 2026 21:40:53 -0000")
+    when = page.html.select_one("table.listing tbody td").get_text(strip=True)
+    assert when and not re.search(r"^[A-Z][a-z]{2},|[+-]\d{4}$", when), when
     one = page.click(href="@@messages\\?key=")
     assert one.status_int == 200 and "Кесте жарияланды." in one.text
     frame = one.html.select_one("iframe.message-html")

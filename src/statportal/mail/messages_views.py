@@ -52,6 +52,17 @@ def _header(message, name):
         return "?"
 
 
+def _when(message):
+    """The Date header as a moment (shown in the page's language and time zone), or None
+    when it cannot be read (the page shows the header as it is)."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(_header(message, "Date"))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def _parts(message):
     """(text, html, attachments): the first text and HTML bodies, and every other part as
     (index, filename, content type, size)."""
@@ -101,7 +112,7 @@ def messages_page(context, request):
         if message is not None:
             rows.append({"key": key, "to": _header(message, "To"),
                          "subject": _header(message, "Subject"),
-                         "date": _header(message, "Date")})
+                         "date": _header(message, "Date"), "when": _when(message)})
     return {"maildir": maildir, "rows": rows, "message": None, "page": page,
             "pages": pages, "total": len(keys)}
 
