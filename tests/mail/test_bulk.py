@@ -150,9 +150,11 @@ def test_two_senders_at_once_never_send_the_same_recipient(sink):
     assert bulk_of(db, key)[0] == "sent"
 
 
-def test_a_claim_made_from_an_old_state_conflicts_and_takes_another_chunk(sink):
-    """The second sender read the mail before the first claimed, sent and recorded a chunk:
-    its claim must not take that chunk again."""
+def test_a_sender_that_read_the_mail_before_another_sent_a_chunk_claims_the_next(sink):
+    """The second sender's connection read the mail before the first claimed, sent and
+    recorded a chunk: its claim (a new transaction) takes the next chunk, not that one.
+    (A claim racing another's commit conflicts on the BulkMail, which every claim and
+    record writes after readCurrent; the two-threads test exercises that.)"""
     import transaction
 
     from statportal.mail.bulk import _claim
