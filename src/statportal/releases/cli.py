@@ -85,8 +85,11 @@ def run_worker(args, out):
         close_databases(registry)
         raise CommandError(f"{args.config}: {exc}") from None
     main = threading.current_thread() is threading.main_thread()
-    # systemd's stop (SIGTERM) ends the loop cleanly: the lease is given back
-    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
+    # systemd's stop (SIGTERM) ends the loop cleanly once the pass under way is done: the
+    # lease is given back. Raising in the handler instead could land inside a transaction's
+    # own clean-up and leave a connection open, which closing the database then trips over.
+    stop = _interrupt if args.once else (lambda signum, frame: _stop_soon(worker))
+    previous = signal.signal(signal.SIGTERM, stop) if main else None
     try:
         if args.once:
             if not worker.holds_lease():
@@ -122,6 +125,12 @@ def report(result, out):
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _stop_soon(worker):
+    """From a signal handler: the events are set by another thread, as the main thread may
+    hold an event's lock at the moment the signal arrives."""
+    threading.Thread(target=worker.request_stop, name="statportal-stop", daemon=True).start()
 
 
 def _deliver(registry):

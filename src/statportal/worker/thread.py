@@ -69,6 +69,12 @@ class Worker:
             self._thread.join(timeout)
         self.close()
 
+    def request_stop(self):
+        """End :meth:`loop` after the pass under way (it only sets the events the loop
+        waits on)."""
+        self._stop.set()
+        self._wake.set()
+
     def close(self):
         """Give the lease back, if this worker holds it (a clean stop)."""
         if self.lease is not None:
