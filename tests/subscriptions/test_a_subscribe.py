@@ -169,3 +169,13 @@ def test_the_worker_removes_an_address_whose_link_expired_unused(sub_app):
     assert result.errors == [] and result.unconfirmed_removed >= 1
     with open_portal(sub_app) as portal:
         assert find(portal, "forgot@example.org") is None
+
+
+def test_a_body_larger_than_a_subscription_is_refused_unread(sub_app):
+    before = last_transaction(sub_app)
+    client(sub_app).post_json("/@subscriptions", {"email": "big@example.org",
+                                                  "sections": ["/x" * 40000]}, status=413)
+    client(sub_app).post("/subscriptions/unsubscribe?token=x", "a" * 70000,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"},
+                         status=413)
+    assert last_transaction(sub_app) == before

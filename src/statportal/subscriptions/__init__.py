@@ -16,6 +16,12 @@ def includeme(config):
 
     config.registry.registerUtility(
         SubscriptionLimits.from_settings(config.registry.settings), ISubscriptionLimits)
+    # a choice of every section and indicator is a few KB: nothing larger is read
+    config.include("statportal.security.bodylimit")
+    pages = ("/subscriptions", "/subscriptions/confirm", "/subscriptions/unsubscribe",
+             "/subscriptions/manage", "/@subscriptions", "/@subscriptions/confirm")
+    config.add_body_limit("subscriptions", paths=pages, max_bytes=64 * 1024,
+                          signed_in_max_bytes=64 * 1024)
     config.scan("statportal.subscriptions.api")
     config.scan("statportal.subscriptions.views")
     config.scan("statportal.subscriptions.privacy_views")  # export, erase (part D)
