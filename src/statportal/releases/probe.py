@@ -196,20 +196,8 @@ def run(config_uri, base_url, out, err, timeout=10):
 
 
 def configuration_of(config_uri):
-    """The registry of CONFIG's application (its registered target providers), made over a
-    throw-away memory database: the portal's own database stays opened read-only, beside
-    a running portal that holds it; no worker, no mail sender."""
+    """The registry of CONFIG's application over a throw-away memory database (the
+    portal's own database stays opened read-only beside a running portal)."""
+    from statportal.scripts.app import configured_registry
 
-    from pyramid.paster import get_app
-
-    from statportal.scripts.app import close_databases, environment
-    from statportal.settings import env_name
-
-    forced = {env_name("zodbconn.uri"): "memory://",
-              env_name("statportal.worker.in_process"): "false",
-              env_name("statportal.mail.deliver_in_process"): "false",
-              env_name("statportal.evolve.pending"): "serve"}
-    with environment(forced):
-        registry = get_app(config_uri).registry
-    close_databases(registry)
-    return registry
+    return configured_registry(config_uri)

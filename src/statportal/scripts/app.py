@@ -154,3 +154,22 @@ def open_read_only(config_uri):
         db.close()
 
     return conn.root()[ZODB_ROOT_KEY], close
+
+
+def configured_registry(config_uri):
+    """The registry of CONFIG's application (workflows, ACL maps, message catalogs,
+    features' registrations), made over a throw-away memory database: for a command that
+    reads the portal's own database with ``open_read_only`` beside a running portal that
+    holds it. No worker, no mail sender."""
+    from pyramid.paster import get_app
+
+    from statportal.settings import env_name
+
+    forced = {env_name("zodbconn.uri"): "memory://",
+              env_name("statportal.worker.in_process"): "false",
+              env_name("statportal.mail.deliver_in_process"): "false",
+              env_name("statportal.evolve.pending"): "serve"}
+    with environment(forced):
+        registry = get_app(config_uri).registry
+    close_databases(registry)
+    return registry
