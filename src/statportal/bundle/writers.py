@@ -95,7 +95,9 @@ def write_bundle(entries, out, languages=("kk", "ru", "en"), force=False, max_by
         from statportal.bundle.iso import ImageTooLarge, write_iso
 
         try:
-            return write_iso(entries, str(out), volume_id, max_bytes=max_bytes)
+            size = write_iso(entries, str(out), volume_id, max_bytes=max_bytes)
+            progress(len(entries), out.name)
+            return size
         except ImageTooLarge as exc:
             raise BundleError(str(exc)) from None
         except ValueError as exc:
