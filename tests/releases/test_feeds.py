@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from statportal.releases.worker import run_releases
-from statportal.testing import login_html
+from statportal.testing import basic_auth, login_html
 from tests.helpers.calendar import add as add_entry
 from tests.helpers.embargo import RELEASE
 from tests.helpers.placement import new_request, run_chain
@@ -136,3 +136,19 @@ def test_an_entry_keeps_its_id_when_its_section_is_renamed(app, testapp, publish
     after = parse(testapp.get(f"{ECONOMY}/@atom"))
     assert [entry.id for entry in after.entries] == ids
     assert all("/manufacturing/" in link for link in links(after)) and links(after)
+
+
+def test_a_control_character_in_a_description_does_not_break_the_feed(app, testapp,
+                                                                      published):
+    """Review: a description pasted from a word processor may hold a vertical tab (its
+    line break, written as a space) or another control character XML cannot carry (dropped);
+    the feed does not answer 500 for the section and every section above."""
+    testapp.authorization = basic_auth("admin")
+    testapp.patch_json(f"/++api++{published[0]}", {"description": {
+        "en": "First line\x0bsecond line\x00.", "kk": "", "ru": ""}})
+    testapp.authorization = None
+    for url in (f"{ECONOMY}/@rss?lang=en", "/official-statistics/@atom?lang=en"):
+        feed = parse(testapp.get(url))
+        [entry] = [item for item in feed.entries if item.link.rstrip("/").endswith(
+            published[0])]
+        assert entry.summary == "First line second line."

@@ -11,6 +11,7 @@ context has that content type; the layout puts them in the page's head, so feed 
 and browsers find the feeds of what a person is looking at.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -47,6 +48,16 @@ class Feed:
     author: str = ""    # who publishes it: the portal's title (Atom requires an author)
 
 
+#: What XML 1.0 cannot carry (lxml refuses the whole feed): a description pasted from a
+#: word processor may hold its line break (a vertical tab), written as a space here
+_LINE_BREAKS = re.compile("[\x0b\x0c]")
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text):
+    return _NOT_XML.sub("", _LINE_BREAKS.sub(" ", text)) if text else text
+
+
 def _utc(value):
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -57,14 +68,14 @@ def render(feed, kind):
 
     generator = FeedGenerator()
     generator.id(feed.id)
-    generator.title(feed.title or feed.link)
+    generator.title(_xml(feed.title) or feed.link)
     generator.link(href=feed.self_link, rel="self", type=KINDS[kind])
     generator.link(href=feed.link, rel="alternate", type="text/html")  # RSS: the last link
     generator.language(feed.language)
     # RFC 4287 4.1.1: a feed whose entries have no author has one; RSS writes it only
     # with an address (feedgen), and the office's name needs none
-    generator.author({"name": feed.author or feed.title or feed.link})
-    generator.description(feed.subtitle or feed.title or feed.link)
+    generator.author({"name": _xml(feed.author or feed.title) or feed.link})
+    generator.description(_xml(feed.subtitle or feed.title) or feed.link)
     newest = max((_utc(entry.updated) for entry in feed.entries),
                  default=datetime(2000, 1, 1, tzinfo=UTC))
     generator.updated(newest)  # not "now": the same entries make the same bytes
@@ -72,14 +83,14 @@ def render(feed, kind):
         item = generator.add_entry()
         item.id(entry.id)
         item.guid(entry.id, permalink=entry.id == entry.link)
-        item.title(entry.title or entry.link)
+        item.title(_xml(entry.title) or entry.link)
         item.link(href=entry.link, rel="alternate", type="text/html")
         item.updated(_utc(entry.updated))
         item.published(_utc(entry.published or entry.updated))
         if entry.summary:
-            item.summary(entry.summary)
+            item.summary(_xml(entry.summary))
         for term in entry.categories:
-            item.category(term=term[0], label=term[1])
+            item.category(term=_xml(term[0]), label=_xml(term[1]))
     return generator.rss_str(pretty=False) if kind == "rss" else generator.atom_str(pretty=False)
 
 
