@@ -82,6 +82,7 @@ def includeme(config):
     config.include("statportal.questions")
     config.include("statportal.taldau")
     config.include("statportal.subscriptions")
+    config.include("statportal.bundle")   # the offline copy: the Moderator's job (issue 21)
     config.include("statportal.confidentiality")
     config.include("statportal.views")
     config.include("statportal.api")

@@ -40,7 +40,7 @@ def test_the_features_register_their_tasks_releases_first(app):
     # taldau_release: the data service's releases of data only, right after (issue 20)
     assert [t.name for t in tasks.ordered()] == [
         "release", "taldau_release", "incidents", "questions", "subscriptions_unconfirmed",
-        "stamp", "currency", "kept_uploads", "subscriptions_digest"]
+        "stamp", "currency", "kept_uploads", "subscriptions_digest", "bundle_jobs"]
     # subscriptions_digest: the daily digest at its moment (issue 21)
     assert [t.name for t in tasks.timed()] == ["release", "taldau_release",
                                                "subscriptions_digest"]
@@ -55,7 +55,7 @@ def test_a_pass_runs_each_task_and_adds_what_it_returns(app, frozen):
     result = run_pass(app.registry)
     assert result.ran == ["release", "taldau_release", "incidents", "questions",
                           "subscriptions_unconfirmed", "stamp", "currency", "kept_uploads",
-                          "subscriptions_digest"]
+                          "subscriptions_digest", "bundle_jobs"]
     assert result.errors == [] and result.stamped == 1 and result.released == []
     data = result.as_dict()
     assert list(data)[:2] == ["released", "materials"]
@@ -72,7 +72,7 @@ def test_a_failing_task_is_logged_and_the_others_run(app_settings, caplog):
         close_app(app)
     assert result.errors == ["stamp"] and result.stamp_error is True
     assert result.currency_error is False and "findings" in result.counts
-    assert result.ran[-1] == "subscriptions_digest"       # the ones after it ran too
+    assert result.ran[-1] == "bundle_jobs"                # the ones after it ran too
     assert "worker task stamp failed" in caplog.text
     assert "worker_ext cannot stamp today" in caplog.text
     with pytest.raises(AttributeError):
