@@ -63,9 +63,15 @@ postgresql:
 	  $(call apt_install,postgresql); \
 	fi
 
+# The tests run in TEST_WORKERS processes (pytest-xdist; each test file whole in one of them, so
+# its module-scoped fixtures are built once); `make test TEST_WORKERS=0` runs them in this
+# process, one after the other. Coverage is combined from the workers.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test $(CHROMIUM) $(PDF_FONT) node_modules/axe-core/axe.min.js postgresql
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest --cov=statportal --cov-report=term:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile \
+	  --cov=statportal --cov-report=term:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
