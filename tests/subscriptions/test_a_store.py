@@ -133,3 +133,26 @@ def test_addresses_never_confirmed_are_purged_after_their_link_expires():
     assert find(portal, "late@example.org") is late and find(portal, "kept@example.org")
     assert purge_unconfirmed(portal, NOW + timedelta(hours=30, seconds=1)) == 1
     assert [s.email for s in get_store(portal).by_id.values()] == ["kept@example.org"]
+
+
+def test_links_of_earlier_messages_keep_working_after_a_new_choice_is_confirmed():
+    from statportal.subscriptions.resources import subscriber_of
+
+    portal = Portal()
+    subscriber = add_confirmed(portal, "old.mail@example.org", sections=("/s",), now=NOW)
+    old_unsubscribe = make_token(SECRET, "unsubscribe", subscriber, NOW)
+    old_manage = make_token(SECRET, "manage", subscriber, NOW)
+    _same, first = _subscribe(portal, "old.mail@example.org", calendar=True)
+    _same, second = _subscribe(portal, "old.mail@example.org", categories=["bulletin"])
+    confirm(portal, second, NOW, secret=SECRET)
+    with pytest.raises(TokenError) as refused:       # used up with the second one
+        confirm(portal, first, NOW, secret=SECRET)
+    assert refused.value.reason == "used"
+    assert subscriber_of(portal, "unsubscribe", old_unsubscribe, NOW, secret=SECRET) \
+        is subscriber
+    assert subscriber_of(portal, "manage", old_manage, NOW, secret=SECRET) is subscriber
+    # a token claiming a version not yet reached is refused (only the secret makes one)
+    ahead = make_token(SECRET, "manage", type("S", (), {"id": subscriber.id,
+                                                        "token_version": 9})(), NOW)
+    with pytest.raises(TokenError):
+        subscriber_of(portal, "manage", ahead, NOW, secret=SECRET)

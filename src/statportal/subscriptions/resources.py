@@ -172,7 +172,7 @@ def subscriber_of(portal, purpose, token, now, secret=None):
     subscriber_id, version = read_token(_secret(secret), purpose, token, now)
     store = get_store(portal)
     return check_version(store.by_id.get(subscriber_id) if store is not None else None,
-                         version)
+                         version, purpose)
 
 
 def confirm(portal, token, now, secret=None):
@@ -282,6 +282,22 @@ def recipients(portal, *, section_path=None, category=None, indicator=None, cale
     store = get_store(portal)
     if store is None:
         return
+    for subscriber_id in recipient_ids(portal, section_path=section_path, category=category,
+                                       indicator=indicator, calendar=calendar):
+        subscriber = store.by_id.get(subscriber_id)
+        if subscriber is None or subscriber.confirmed is None:
+            continue
+        if frequency is None or subscriber.frequency == frequency:
+            yield subscriber
+
+
+def recipient_ids(portal, *, section_path=None, category=None, indicator=None,
+                  calendar=False):
+    """The ids (sorted) of ``recipients`` from the indexes alone, whatever the frequency:
+    no subscriber is loaded (a bulk mailing of ids resolves them when it sends)."""
+    store = get_store(portal)
+    if store is None:
+        return []
     found = set()
     for path in _ancestors(section_path) if section_path else ():
         found.update(store.by_section.get(path, ()))
@@ -290,12 +306,7 @@ def recipients(portal, *, section_path=None, category=None, indicator=None, cale
             found.update(index.get(key, ()))
     if calendar:
         found.update(store.calendar)
-    for subscriber_id in sorted(found):
-        subscriber = store.by_id.get(subscriber_id)
-        if subscriber is None or subscriber.confirmed is None:
-            continue
-        if frequency is None or subscriber.frequency == frequency:
-            yield subscriber
+    return sorted(found)
 
 
 def add_confirmed(portal, email, language="kk", frequency="immediate", sections=(),

@@ -2,8 +2,9 @@
 ``manage`` (no expiry). Nothing is stored per token: HMAC-SHA256 with ``statportal.secret``
 over ``purpose|subscriber id|token_version|expiry``; the purpose is signed but not written,
 so a token of one purpose is forged for another. A subscriber's ``token_version`` (bumped
-on confirming) makes every earlier token of it ``used``; an erased subscriber's tokens are
-``used`` too (the caller finds no subscriber)."""
+on confirming) makes every earlier confirmation token of it ``used``; an unsubscribed or
+erased subscriber's tokens are all ``used`` (the caller finds no subscriber; a new
+subscription of the address has a new random id)."""
 
 import base64
 import hashlib
@@ -55,9 +56,14 @@ def read_token(secret, purpose, token, now):
     return subscriber_id, int(version)
 
 
-def check_version(subscriber, version):
-    """The subscriber of a genuine token, or ``TokenError("used")`` when it is gone or a
-    later confirmation replaced the token."""
-    if subscriber is None or int(subscriber.token_version) != version:
+def check_version(subscriber, version, purpose="confirm"):
+    """The subscriber of a genuine token, or ``TokenError("used")`` when it is gone, or
+    when a confirmation link was used or replaced (the version moved on). Unsubscribe and
+    manage links of earlier messages keep working while the subscriber exists: a one-click
+    unsubscribe from an old message must not fail because a newer choice was confirmed."""
+    if subscriber is None:
+        raise TokenError("used")
+    current = int(subscriber.token_version)
+    if version != current if purpose == "confirm" else version > current:
         raise TokenError("used")
     return subscriber
