@@ -202,21 +202,25 @@ class Site:
         first = self.languages[0]
         tocs = []
         for lang in self.languages:
-            items = []
-            for depth, kind, obj in toc_rows(self.tree):
-                title = text_in(obj.title, lang)[0]
-                item = {"depth": depth, "kind": kind, "title": title, "href": "", "date": ""}
-                if kind == "material":
-                    item["href"] = f"{lang}/{page_name(self.numbers[id(obj)], obj)}"
-                    if obj.published_at:
-                        item["date"] = self.date(obj.published_at.astimezone(self.zone).date(),
-                                                 lang)
-                items.append(item)
-            tocs.append({"lang": lang, "name": LANGUAGE_NAMES[lang], "items": items,
+            blocks = []
+            for depth, node in toc_nodes(self.tree):
+                blocks.append({
+                    "level": min(depth + 2, 6),  # h2 is the language's contents
+                    "title": text_in(node.section.title, lang)[0] if depth else "",
+                    "materials": [self.toc_entry(material, lang)
+                                  for material in node.materials]})
+            tocs.append({"lang": lang, "name": LANGUAGE_NAMES[lang], "blocks": blocks,
                          "t": words_in(self.registry, lang), "empty": not self.tree.count()})
         heading = text_in(self.tree.section.title, first)[0]
         return self.render("bundle_index", first, "", page_title=heading, heading=heading,
                            tocs=tocs)
+
+    def toc_entry(self, material, lang):
+        when = material.published_at
+        title, title_lang = text_in(material.title, lang)
+        return {"title": title, "lang": title_lang,
+                "href": f"{lang}/{page_name(self.numbers[id(material)], material)}",
+                "date": self.date(when.astimezone(self.zone).date(), lang) if when else ""}
 
 
 def shown_files(material, lang):
@@ -238,15 +242,12 @@ def walk(node):
         yield from walk(child)
 
 
-def toc_rows(node, depth=0):
-    """(depth, "section"|"material", object) in reading order; empty sub-sections left out."""
-    if depth:
-        yield depth - 1, "section", node.section
-    for material in node.materials:
-        yield depth, "material", material
+def toc_nodes(node, depth=0):
+    """(depth, node) in reading order; sub-sections without public material left out."""
+    yield depth, node
     for child in node.children:
         if child.count():
-            yield from toc_rows(child, depth + 1)
+            yield from toc_nodes(child, depth + 1)
 
 
 def blob_of(stored):
