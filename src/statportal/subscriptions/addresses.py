@@ -25,17 +25,23 @@ class AddressError(ValueError):
 
 
 def normalise(address):
-    """The address as it will be written to (domain in lower case, IDNA as Unicode), or
-    ``AddressError``."""
+    """The address as it will be written to, or ``AddressError``: the domain in lower case
+    and, when internationalised (``мысал.қаз``), in its ASCII form (``xn--…``) — what an
+    SMTP server without SMTPUTF8, and smtplib, can deliver to. A local part in letters other
+    than Latin cannot be delivered that way: refused, naming the field."""
     address = str(address or "").strip()
     if not address:
         raise AddressError(_("Required"))
     try:
-        valid = validate_email(address, check_deliverability=False)
+        valid = validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
+        if not address.partition("@")[0].isascii():
+            raise AddressError(_("The part before @ must be in Latin letters, digits and "
+                                 "punctuation: the portal's mail cannot reach other "
+                                 "addresses.")) from None
         raise AddressError(_("This is not a valid e-mail address.")) from None
     local = valid.local_part.casefold().split("+", 1)[0]
     if local in ROLE_LOCAL_PARTS:
         raise AddressError(_("A role address (such as postmaster@ or noreply@) cannot "
                              "subscribe: please use a personal address."))
-    return valid.normalized
+    return valid.ascii_email or valid.normalized
