@@ -45,7 +45,9 @@ def read_token(secret, purpose, token, now):
     raises ``TokenError("forged"|"expired")``. Whether the version is still the
     subscriber's (else ``used``) is :func:`check_version`'s."""
     parts = str(token or "").strip().split(".")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit() or len(token) > 200:
+    # ASCII digits only: "²".isdigit() is true and int("²") raises (review 2)
+    if len(parts) != 4 or len(token) > 200 or not all(
+            part.isascii() and part.isdigit() for part in parts[1:3]):
         raise TokenError("forged")
     subscriber_id, version, expiry, signature = parts
     expected = _signature(secret, purpose, subscriber_id, int(version), int(expiry))
