@@ -32,7 +32,7 @@ WORDS = {
     "published": _("Published"), "period": _("Period covered"),
     "next_update": _("Next update"), "keywords": _("Keywords"),
     "empty": _("No published materials."), "other_languages": _("This page in:"),
-    "words": _("Words to find"),
+    "words": _("Words to find"), "languages": _("Languages"),
     "find": _("Find"), "none": _("Nothing found."), "found": _("Found: ${n}"),
     "truncated": _("The preview shows the beginning of the table; download the file for "
                    "all of it."),
