@@ -13,8 +13,9 @@ the process (and its GIL) with the web threads. A client subprocess fetches ``/`
 section page in turn, one request at a time, for ``--idle`` seconds before the mailing
 (the idle baseline) and all through it (``--rate``: that many a second; by default
 back to back, the worst case for the sender, which then waits for the GIL). Then one bulk
-mail (kk/ru/en parts, per-recipient unsubscribe and manage links) is queued in one
-transaction and the sender is woken.
+mail (kk/ru/en parts) is queued in one transaction as a release queues it (the
+subscribers' ids and the recipient resolver's name) and the sender is woken; the sender
+reads each chunk's subscribers and signs their unsubscribe and manage links.
 
 Prints the time to queue, the time until the sink has every message, messages per second,
 and p50/p99 of the pages idle and while sending.
@@ -101,10 +102,12 @@ def add_subscribers(app, total, batch=5000):
 
 
 def queue_release(app):
-    """The release's mailing to every subscriber of the section, in one transaction (as
-    the worker's release pass queues it)."""
+    """The release's mailing to every subscriber of the section, in one transaction, as
+    the release's transaction queues it (``announce``): the subscribers' ids and the
+    resolver's name; their addresses and signed links are made by the sender."""
     from statportal.mail.bulk import queue_bulk_mail
-    from statportal.subscriptions.resources import recipients
+    from statportal.subscriptions.compose import RESOLVER
+    from statportal.subscriptions.resources import recipient_ids
     from statportal.testing import open_portal
 
     parts = {lang: {"subject": f"[{lang}] Consumer prices, November 2026",
@@ -115,12 +118,9 @@ def queue_release(app):
     with open_portal(app) as portal:
         key = queue_bulk_mail(
             portal, key_prefix="release-cpi", sender="noreply@stat.example.kz", parts=parts,
-            recipients=((s.email, s.language,
-                         {"unsubscribe_url": f"https://stat.example.kz/subscriptions/"
-                                             f"unsubscribe?token={s.id}",
-                          "manage_url": f"https://stat.example.kz/subscriptions/"
-                                        f"manage?token={s.id}"})
-                        for s in recipients(portal, section_path="/official-statistics/economy")))
+            recipients=recipient_ids(portal, section_path="/official-statistics/economy"),
+            resolver=RESOLVER, context={"base": "https://stat.example.kz",
+                                        "frequency": "immediate"})
     return key
 
 

@@ -8,7 +8,8 @@ def deliver(app, now=None):
     from statportal.mail.outbox import delivery_from_settings
 
     return deliver_pending(app.registry._zodb_databases[""],
-                           delivery_from_settings(app.registry.settings), now=now)
+                           delivery_from_settings(app.registry.settings), now=now,
+                           registry=app.registry)
 
 
 def outbox(app):

@@ -97,7 +97,8 @@ def test_every_recipient_gets_one_message_of_its_own_one_connection_per_chunk(si
     assert second["Subject"] == "Новый выпуск" and second["To"] == address(1)
     assert "Отписаться: https://p.kz/u?t=1" in second.get_body(("plain",)).get_content()
     state, counts, states = bulk_of(db, key)
-    assert state == "sent" and counts == {"total": 250, "sent": 250, "failed": 0, "queued": 0}
+    assert state == "sent" and counts == {"total": 250, "sent": 250, "failed": 0, "queued": 0,
+                                          "skipped": 0}
     assert set(states.values()) == {"sent"}
 
 
@@ -115,7 +116,7 @@ def test_refused_recipients_are_retried_later_none_lost_none_twice(sink):
     tos = [tos[0] for tos, _message in sink.messages]
     assert len(tos) == 120 and len(set(tos)) == 120
     assert bulk_of(db, key)[:2] == ("sent", {"total": 120, "sent": 120, "failed": 0,
-                                             "queued": 0})
+                                             "queued": 0, "skipped": 0})
 
 
 def test_a_recipient_refused_every_time_is_given_up_and_kept_as_failed(sink):
@@ -201,3 +202,44 @@ def test_plain_text_messages_built_from_bytes_read_as_the_full_ones(sink):
     assert first.get_content() == "Читайте.\nОтписаться: https://p.kz/u?t=0\n"
     assert len({message["Message-ID"] for message in received.values()}) == 4
     assert received["plain@example.org"]["List-Unsubscribe"] is None
+
+
+def resolve_people(portal, registry, ids, context, now):
+    """A recipient resolver (named by its dotted name): the portal's ``people``."""
+    assert registry is not None
+    people = portal["people"]
+    return {ident: (people[ident], "en", {"unsubscribe_url": f"{context['base']}/u?t={ident}"})
+            if ident in people else None for ident in ids}
+
+
+def test_a_mailing_of_ids_resolves_them_when_sent_and_skips_who_left(sink):
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = conn.root()["statportal"] = PersistentMapping()
+        portal["people"] = PersistentMapping({f"id{n}": address(n) for n in range(30)})
+        key = queue_bulk_mail(portal, key_prefix="release", sender="portal@example.org",
+                              parts=PARTS, recipients=[f"id{n}" for n in range(30)],
+                              resolver=f"{__name__}:resolve_people",
+                              context={"base": "https://p.kz"})
+        stored = dict(get_outbox(portal)[key].recipients)
+        assert set(stored.values()) == {f"id{n}" for n in range(30)}  # ids, no address
+        del portal["people"]["id7"]                   # unsubscribed after the queueing
+    assert deliver_pending(db, sink.delivery, now=NOW) == (0, 0)  # no registry: it waits
+    assert sink.messages == []
+    registry = object()
+    total = (0, 0)
+    while sum(result := deliver_pending(db, sink.delivery, now=NOW, chunk=10,
+                                        registry=registry)):
+        total = (total[0] + result[0], total[1] + result[1])
+    assert total == (29, 0)
+    tos = sorted(tos[0] for tos, _message in sink.messages)
+    assert tos == sorted(address(n) for n in range(30) if n != 7)     # one each, not id7
+    received = {tos[0]: message for tos, message in sink.messages}
+    assert received[address(3)]["List-Unsubscribe"] == "<https://p.kz/u?t=id3>"
+    state, counts, _states = bulk_of(db, key)
+    assert state == "sent" and counts == {"total": 30, "sent": 29, "failed": 0, "queued": 0,
+                                          "skipped": 1}
+    with pytest.raises(ImportError):                  # a wrong name fails at queueing
+        with db.transaction() as conn:
+            queue_bulk_mail(conn.root()["statportal"], key_prefix="x", sender="p@example.org",
+                            parts=PARTS, recipients=["id1"], resolver=f"{__name__}:missing")

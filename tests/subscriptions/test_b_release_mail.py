@@ -133,3 +133,38 @@ def test_withdrawn_sends_nothing_and_placed_at_once_is_announced(app, testapp, p
     run_chain(testapp, url)
     deliver(app, RELEASE + timedelta(seconds=7))
     assert sorted(received(smtp)) == sorted(people) and len(public(smtp)) == 3
+
+
+def test_who_unsubscribes_or_is_erased_after_the_queueing_gets_nothing(app, testapp, people,
+                                                                       frozen, smtp):
+    from statportal.mail import get_outbox
+    from statportal.subscriptions.announce import get_record
+    from statportal.subscriptions.resources import find
+    from statportal.subscriptions.tokens import make_token
+
+    schedule(testapp)
+    frozen.set(RELEASE + timedelta(seconds=1))
+    assert run_pass(app.registry).materials == 1          # queued: ids, resolved at sending
+    with open_portal(app) as portal:
+        (key,) = get_record(portal).announced.values()
+        stored = list(get_outbox(portal)[key].recipients.values())
+        assert len(stored) == 4 and not any("@" in ident for ident in stored)
+        token = make_token(app.registry.settings["statportal.secret"], "unsubscribe",
+                           find(portal, "ru@example.org"), frozen.now())
+    as_user(testapp, None)
+    testapp.post(f"/subscriptions/unsubscribe?token={token}", {"List-Unsubscribe": "One-Click"},
+                 status=200)
+    from statportal.subscriptions.privacy import erase_data
+
+    with open_portal(app) as portal:                          # and one erased
+        assert erase_data(portal, "kk@example.org") == {"subscriber": True, "queued_mail": 1}
+    deliver(app, RELEASE + timedelta(seconds=2))
+    mail = received(smtp)
+    assert sorted(mail) == ["en@example.org"] and len(public(smtp)) == 1
+    with open_portal(app) as portal:     # ru and kk gone, daily waits for the digest
+        assert get_outbox(portal)[key].counts["skipped"] == 3
+    for address, message in mail.items():                     # their links work
+        path = message["List-Unsubscribe"].strip("<>").replace("https://stat.example", "")
+        testapp.post(path, {"List-Unsubscribe": "One-Click"}, status=200)
+        with open_portal(app) as portal:
+            assert find(portal, address) is None

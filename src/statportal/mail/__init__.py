@@ -74,7 +74,8 @@ def start_sender(registry, worker=False):
     if not wanted:
         return None
     sender = MailSender(db, delivery_from_settings(settings),
-                        poll_seconds=float(settings.get("statportal.mail.poll_seconds", 30)))
+                        poll_seconds=float(settings.get("statportal.mail.poll_seconds", 30)),
+                        registry=registry)
     registry.registerUtility(sender, IMailSender)
     return sender.start()
 

@@ -7,6 +7,15 @@ sends it in chunks: a chunk is claimed in one transaction, sent over one connect
 delivery's ``session()``, and its results recorded in one transaction. Failed recipients
 wait for the outbox's ``RETRY_PAUSES`` and are never lost.
 
+A mailing to many subscribers stores only their ids and the dotted name of a RESOLVER
+(``queue_bulk_mail(..., resolver="pkg.module:function", context={...})``), called as
+``resolver(portal, registry, ids, context, now) -> {id: (address, lang, vars) or None}``
+when a chunk is claimed: queueing 100,000 writes 100,000 short strings, the address and
+the signed links are made at sending, and whoever unsubscribed or was erased meanwhile
+(``None``) is skipped: done, counted ``skipped``, nothing sent. A dotted name rather
+than a registered one: the core imports no feature either way, and the stored name is
+a code path as the pickled class of every stored object is (keep it where it is).
+
 Two senders never send the same recipient: every claim and every record writes the
 ``BulkMail`` itself after ``readCurrent`` of it, so of two claims made from the same
 state one conflicts and is retried from the new state (where the chunk is gone).
@@ -45,6 +54,8 @@ log = logging.getLogger(__name__)
 #: Recipients claimed, sent over one connection and recorded together.
 CHUNK = 200
 #: Errors of one message (the connection is still good): the others of the chunk go on.
+#: a recipient's result: gone (unsubscribed, erased) since queueing, nothing sent
+SKIPPED = object()
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
                   smtplib.SMTPSenderRefused)
 
@@ -54,6 +65,11 @@ class BulkMail(Persistent):
     given up (then ``sent``, or ``failed`` when some were given up)."""
 
     kind = "bulk"
+    #: the dotted name of the recipient resolver, or None (recipients are full triples);
+    #: class defaults: mailings queued before these existed read as none and 0
+    resolver = None
+    context = None
+    skipped_count = 0
 
     def __init__(self, sender, parts, headers, now):
         self.sender = sender
@@ -61,7 +77,7 @@ class BulkMail(Persistent):
         self.headers = dict(headers or {})
         self.created = now
         self.state = "queued"
-        self.recipients = IOBTree()  # index -> (address, lang, vars)
+        self.recipients = IOBTree()  # index -> (address, lang, vars), or an id (resolver)
         self.queue = OOTreeSet()  # (next attempt, index) of the queued, not claimed
         self.claims = {}  # claim id -> (until, indexes)
         self.sent = IITreeSet()
@@ -85,8 +101,9 @@ class BulkMail(Persistent):
 
     @property
     def counts(self):
+        done = self.sent_count + self.failed_count + self.skipped_count
         return {"total": self.total, "sent": self.sent_count, "failed": self.failed_count,
-                "queued": self.total - self.sent_count - self.failed_count}
+                "queued": self.total - done, "skipped": self.skipped_count}
 
     def state_of(self, index):
         if index in self.sent:
@@ -104,13 +121,16 @@ class BulkMail(Persistent):
             self.attempts.pop(index, None)
         self.failed_count -= len(self.failed)
         self.failed.clear()
-        if self.total > self.sent_count:
+        if self.total > self.sent_count + self.skipped_count:
             self.state = "queued"
 
     def remove_address(self, address):
         """Forget ``address`` among the recipients not yet sent (an erasure): its entry is
         blanked, and delivery counts it done without sending. Returns how many; reads every
-        recipient, for the rare erasure only."""
+        recipient, for the rare erasure only. A resolver's mailing keeps no address: the
+        erased subscriber is gone, so the resolver finds none and it is skipped (0)."""
+        if self.resolver:
+            return 0
         wanted, removed = address.strip().lower(), 0
         for index, (addr, _lang, _vars) in list(self.recipients.items()):
             if addr and addr.strip().lower() == wanted and index not in self.sent:
@@ -119,14 +139,17 @@ class BulkMail(Persistent):
         return removed
 
 
-def queue_bulk_mail(request_or_portal, *, key_prefix, sender, parts, recipients, headers=None):
+def queue_bulk_mail(request_or_portal, *, key_prefix, sender, parts, recipients, headers=None,
+                    resolver=None, context=None):
     """Queue one message per recipient with the current transaction; returns the key.
 
     ``parts``: ``{lang: {"subject", "text", "html" (optional)}}``, each a
     ``string.Template`` over the recipient's vars (``$unsubscribe_url``, ``$manage_url``);
     ``recipients``: ``(address, lang, vars)``; ``headers``: more headers for every message
     (templates too). A recipient's ``unsubscribe_url`` also makes its List-Unsubscribe
-    headers (RFC 8058 one click)."""
+    headers (RFC 8058 one click). With ``resolver`` (a dotted name, see the module),
+    ``recipients`` are ids (strings) it resolves at sending, with ``context`` (a small
+    dict of plain values: the portal's URL, a frequency ...)."""
     from statportal.content.resources import get_portal
 
     request = request_or_portal if hasattr(request_or_portal, "registry") else None
@@ -135,11 +158,15 @@ def queue_bulk_mail(request_or_portal, *, key_prefix, sender, parts, recipients,
         raise ValueError("parts: at least one language is needed")
     now = utcnow()
     bulk = BulkMail(sender, parts, headers, now)
+    if resolver is not None:
+        resolve(resolver)  # a wrong name fails here, not in the sender
+        bulk.resolver, bulk.context = str(resolver), dict(context or {})
     count = 0
-    for address, lang, values in recipients:
-        bulk.recipients[count] = (address, lang, dict(values or {}))
-        bulk.queue.insert((now, count))
+    for entry in recipients:
+        bulk.recipients[count] = str(entry) if resolver else (
+            entry[0], entry[1], dict(entry[2] or {}))
         count += 1
+    bulk.queue.update((now, index) for index in range(count))
     bulk.total = count
     if not count:
         bulk.state, bulk.sent_at = "sent", now
@@ -154,6 +181,18 @@ def queue_bulk_mail(request_or_portal, *, key_prefix, sender, parts, recipients,
         if kick is not None:
             request.tm.get().addAfterCommitHook(lambda ok: ok and kick())
     return key
+
+
+_RESOLVERS = {}
+
+
+def resolve(name):
+    """The recipient resolver named ``name`` (``pkg.module:function``), imported once."""
+    if name not in _RESOLVERS:
+        from pyramid.path import DottedNameResolver
+
+        _RESOLVERS[name] = DottedNameResolver().resolve(name)
+    return _RESOLVERS[name]
 
 
 def build_message(bulk, address, lang, values):
@@ -174,18 +213,19 @@ def build_message(bulk, address, lang, values):
     return message.as_bytes()
 
 
-def deliver_bulk(tm, conn, root_key, key, now, session, chunk=None):
+def deliver_bulk(tm, conn, root_key, key, now, session, chunk=None, registry=None):
     """Claim, send and record one chunk of the bulk mail ``key``; returns (sent,
-    failed_attempts). The outbox's round calls it as ``BulkMail.deliver_chunk``."""
+    failed_attempts). The outbox's round calls it as ``BulkMail.deliver_chunk``;
+    ``registry`` is the resolver's (a mailing with a resolver waits without one)."""
     chunk = chunk or CHUNK
-    claimed = _claim(tm, conn, root_key, key, max(now, utcnow()), chunk)
+    claimed = _claim(tm, conn, root_key, key, max(now, utcnow()), chunk, registry)
     if claimed is None:
         return 0, 0
     claim_id, until, bulk_sender, items, build = claimed
     results, broken = {}, 0
     for index, address, lang, values in items:
         if not address:
-            results[index] = None  # erased meanwhile: nothing to send
+            results[index] = SKIPPED  # unsubscribed or erased meanwhile: nothing to send
             continue
         if broken >= 2:  # the server is out of reach: the rest waits, no attempt counted
             break
@@ -205,8 +245,9 @@ def deliver_bulk(tm, conn, root_key, key, now, session, chunk=None):
         results[index] = None
     _record(tm, conn, root_key, key, claim_id, until, [i for i, *_rest in items], results,
             max(now, utcnow()))
-    failed = sum(1 for error in results.values() if error is not None)
-    return len(results) - failed, failed
+    failed = sum(1 for error in results.values() if isinstance(error, str))
+    sent = sum(1 for error in results.values() if error is None)
+    return sent, failed
 
 
 class _Detached:
@@ -256,13 +297,19 @@ class _Detached:
             b'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n')
 
 
-def _claim(tm, conn, root_key, key, now, chunk):
+def _claim(tm, conn, root_key, key, now, chunk, registry=None):
     for _attempt in range(5):
         tm.begin()
         try:
-            bulk = get_outbox(conn.root()[root_key])[key]
+            portal = conn.root()[root_key]
+            bulk = get_outbox(portal)[key]
             conn.readCurrent(bulk)
             if bulk.state != "queued":
+                tm.abort()
+                return None
+            if bulk.resolver and registry is None:
+                log.warning("bulk mail %s waits: its recipients need the application's "
+                            "registry (deliver_pending(..., registry=))", key)
                 tm.abort()
                 return None
             for old_id, (old_until, indexes) in list(bulk.claims.items()):
@@ -279,13 +326,32 @@ def _claim(tm, conn, root_key, key, now, chunk):
             claim_id, until = uuid.uuid4().hex, now + CLAIM
             indexes = tuple(index for _when, index in due)
             bulk.claims = {**bulk.claims, claim_id: (until, indexes)}
-            items = [(index, *bulk.recipients[index]) for index in indexes]
+            items = _items(bulk, portal, registry, indexes, now)
             copy = _Detached(bulk)
             tm.commit()
             return claim_id, until, copy.sender, items, copy.build
         except ConflictError:
             tm.abort()
+        except Exception:  # a resolver's error: nothing claimed, the round reports it
+            tm.abort()
+            raise
     return None
+
+
+def _items(bulk, portal, registry, indexes, now):
+    """``(index, address, lang, vars)`` of each claimed recipient; a resolver's are read
+    now (address ``""``: gone, skipped)."""
+    if not bulk.resolver:
+        return [(index, *bulk.recipients[index]) for index in indexes]
+    ids = [bulk.recipients[index] for index in indexes]
+    found = resolve(bulk.resolver)(portal, registry, ids, dict(bulk.context or {}), now)
+    return [(index, *(found.get(ident) or ("", "", {})))
+            for index, ident in zip(indexes, ids, strict=True)]
+
+
+def _who(bulk, index):
+    entry = bulk.recipients[index]
+    return entry if isinstance(entry, str) else entry[0]
 
 
 def _record(tm, conn, root_key, key, claim_id, until, indexes, results, now):
@@ -330,6 +396,10 @@ def _apply(bulk, claim_id, until, indexes, results, now):
         if index in bulk.sent or index in bulk.failed:
             continue
         error = results[index]
+        if error is SKIPPED:
+            bulk.sent.insert(index)  # done: never tried again
+            bulk.skipped_count += 1
+            continue
         if error is None:
             bulk.sent.insert(index)
             bulk.sent_count += 1
@@ -343,10 +413,11 @@ def _apply(bulk, claim_id, until, indexes, results, now):
         if attempts > len(RETRY_PAUSES):
             bulk.failed.insert(index)
             bulk.failed_count += 1
-            log.error("bulk mail to %s failed for good: %s", bulk.recipients[index][0], error)
+            log.error("bulk mail to %s failed for good: %s", _who(bulk, index), error)
         else:
             bulk.queue.insert((now + RETRY_PAUSES[attempts - 1], index))
-    if bulk.sent_count + bulk.failed_count >= bulk.total and not bulk.claims:
+    if (bulk.sent_count + bulk.failed_count + bulk.skipped_count >= bulk.total
+            and not bulk.claims):
         bulk.state = "failed" if bulk.failed_count else "sent"
         bulk.sent_at = now
 

@@ -208,18 +208,20 @@ def delivery_from_settings(settings):
 BATCH = 100
 
 
-def deliver_all(db, delivery, now=None, root_key="statportal"):
+def deliver_all(db, delivery, now=None, root_key="statportal", registry=None):
     """Rounds of ``deliver_pending`` until one is not full; returns (sent, failed_attempts).
     It ends: a mail that fails waits for its pause, so no round tries it twice."""
     sent = failed = 0
     while True:
-        round_sent, round_failed = deliver_pending(db, delivery, now=now, root_key=root_key)
+        round_sent, round_failed = deliver_pending(db, delivery, now=now, root_key=root_key,
+                                                   registry=registry)
         sent, failed = sent + round_sent, failed + round_failed
         if round_sent + round_failed < BATCH:
             return sent, failed
 
 
-def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH, chunk=None):
+def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH, chunk=None,
+                    registry=None):
     """Try every queued mail that is due, ``limit`` at most; returns (sent,
     failed_attempts).
 
@@ -229,7 +231,8 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH, 
     the first. It is marked in its own transaction right after the server took it, so
     a crash between the two re-sends at most that one message, once its claim lapses.
     A bulk mail (:mod:`statportal.mail.bulk`) due sends one chunk of its recipients per
-    round, after the single mail, over the same connection.
+    round, after the single mail, over the same connection. ``registry`` (the
+    application's) is what a bulk mail's recipient resolver reads its settings from.
     """
 
     now = now or utcnow()
@@ -258,7 +261,7 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH, 
                 sent, failed = sent + sent_now, failed + failed_now
             for key, deliver_chunk in bulks:
                 sent_now, failed_now = deliver_chunk(tm, conn, root_key, key, now, session,
-                                                     chunk)
+                                                     chunk, registry=registry)
                 sent, failed = sent + sent_now, failed + failed_now
     finally:
         conn.close()

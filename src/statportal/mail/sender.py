@@ -31,8 +31,9 @@ def where_mail_goes(here, why, worker=False):
 
 
 class MailSender:
-    def __init__(self, db, delivery, poll_seconds=30):
+    def __init__(self, db, delivery, poll_seconds=30, registry=None):
         self.db = db
+        self.registry = registry  # a bulk mail's recipient resolver reads its settings
         self.delivery = delivery
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
@@ -55,7 +56,8 @@ class MailSender:
         while not self._stop.is_set():
             tried = 0
             try:
-                tried = sum(deliver_pending(self.db, self.delivery))
+                tried = sum(deliver_pending(self.db, self.delivery,
+                                            registry=self.registry))
             except Exception:  # noqa: BLE001 (the thread must survive; the next round retries)
                 log.exception("mail delivery round failed")
             if tried >= BATCH:

@@ -142,7 +142,7 @@ def _deliver(registry):
     if not delivers_in_worker(registry):
         return
     db = registry._zodb_databases[""]
-    deliver_all(db, delivery_from_settings(registry.settings))
+    deliver_all(db, delivery_from_settings(registry.settings), registry=registry)
 
 
 def run_plan_import(args, out):

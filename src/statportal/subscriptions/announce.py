@@ -117,9 +117,8 @@ def hold(request, portal, material):
 def announce(request, portal, material):
     """Queue ``material``'s announcement (the held one, else composed now) to its
     immediate subscribers, once; returns the outbox key or None."""
-    from statportal.mail.bulk import queue_bulk_mail
-    from statportal.subscriptions.compose import recipient_vars
-    from statportal.subscriptions.resources import recipients
+    from statportal.subscriptions.compose import queue_to_subscribers
+    from statportal.subscriptions.resources import recipient_ids
 
     record = get_record(portal, create=True)
     uid = material.uid
@@ -130,13 +129,12 @@ def announce(request, portal, material):
     now = clock.now()
     section = resource_path(material.__parent__)
     category = getattr(material, "category", None)
-    people = [recipient_vars(request, subscriber, now) for subscriber in recipients(
-        portal, section_path=section, category=category, frequency="immediate")]
+    # ids only (the immediate ones among them, and their links, sorted out at sending):
+    # the release's transaction stays short however many subscribed
+    people = recipient_ids(portal, section_path=section, category=category)
     key = ""
     if people:
-        key = queue_bulk_mail(request, key_prefix="release",
-                              sender=request.registry.settings["mail.default_sender"],
-                              parts=parts, recipients=people)
+        key = queue_to_subscribers(request, "release", parts, people, frequency="immediate")
     record.announced[uid] = key
     record.published[(now, uid)] = {
         "uid": uid, "title": dict(material.title), "url": public_url(request, material),
@@ -151,23 +149,23 @@ def on_data_published(event):
     from pyramid.threadlocal import get_current_request
 
     from statportal.content.resources import get_portal
-    from statportal.mail.bulk import queue_bulk_mail
-    from statportal.subscriptions.compose import indicator_parts, portal_url, recipient_vars
-    from statportal.subscriptions.resources import recipients
+    from statportal.subscriptions.compose import (
+        indicator_parts,
+        portal_url,
+        queue_to_subscribers,
+    )
+    from statportal.subscriptions.resources import recipient_ids
 
     request, indicator = get_current_request(), event.object
     if request is None:
         return None
     portal = get_portal(request)
-    now = clock.now()
-    people = [recipient_vars(request, subscriber, now) for subscriber in recipients(
-        portal, indicator=indicator.__name__, frequency="immediate")]
+    people = recipient_ids(portal, indicator=indicator.__name__)
     if not people:
         return None
     parts = indicator_parts(request.registry, indicator, public_url(request, indicator),
                             portal_url(request))
-    return queue_bulk_mail(request, key_prefix="data", parts=parts, recipients=people,
-                           sender=request.registry.settings["mail.default_sender"])
+    return queue_to_subscribers(request, "data", parts, people, frequency="immediate")
 
 
 def includeme(config):

@@ -6,7 +6,6 @@ before it."""
 
 from pyramid.traversal import resource_path
 
-from statportal import clock
 from statportal.i18n import LANGUAGES, _, timezone, translate_for
 from statportal.subscriptions.compose import footer, in_language, literal, portal_url
 
@@ -33,19 +32,16 @@ def notice_parts(registry, entry, url, base, cancelled):
 
 def tell(request, entry, cancelled):
     from statportal.content.resources import get_portal
-    from statportal.mail.bulk import queue_bulk_mail
-    from statportal.subscriptions.compose import recipient_vars
-    from statportal.subscriptions.resources import recipients
+    from statportal.subscriptions.compose import queue_to_subscribers
+    from statportal.subscriptions.resources import recipient_ids
 
     portal = get_portal(request)
-    now = clock.now()
-    people = [recipient_vars(request, s, now) for s in recipients(portal, calendar=True)]
+    people = recipient_ids(portal, calendar=True)
     if not people:
         return None
     base = portal_url(request)
     parts = notice_parts(request.registry, entry, base + resource_path(entry), base, cancelled)
-    return queue_bulk_mail(request, key_prefix="calendar", parts=parts, recipients=people,
-                           sender=request.registry.settings["mail.default_sender"])
+    return queue_to_subscribers(request, "calendar", parts, people)
 
 
 def _request():

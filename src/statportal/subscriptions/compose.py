@@ -80,14 +80,50 @@ def digest_parts(registry, items, portal_url, when):
 
 def recipient_vars(request, subscriber, now):
     """The ``(address, language, vars)`` of ``subscriber``: its signed links."""
+    return _recipient(request.registry.settings["statportal.secret"], portal_url(request),
+                      subscriber, now)
+
+
+def _recipient(secret, base, subscriber, now):
     from statportal.subscriptions.tokens import make_token
 
-    secret = request.registry.settings["statportal.secret"]
-    base = portal_url(request)
     links = {f"{purpose}_url": f"{base}/subscriptions/{purpose}?token="
              f"{make_token(secret, purpose, subscriber, now)}"
              for purpose in ("unsubscribe", "manage")}
     return subscriber.email, subscriber.language, links
+
+
+#: what ``queue_bulk_mail(resolver=)`` names: the subscribers are read when sent
+RESOLVER = "statportal.subscriptions.compose:resolve_recipients"
+
+
+def queue_to_subscribers(request, key_prefix, parts, ids, frequency=None):
+    """Queue ``parts`` to the subscribers ``ids`` as one bulk mailing of ids (their
+    address and links made at sending; see ``resolve_recipients``); returns the key."""
+    from statportal.mail.bulk import queue_bulk_mail
+
+    return queue_bulk_mail(request, key_prefix=key_prefix, parts=parts, recipients=ids,
+                           sender=request.registry.settings["mail.default_sender"],
+                           resolver=RESOLVER,
+                           context={"base": portal_url(request), "frequency": frequency})
+
+
+def resolve_recipients(portal, registry, ids, context, now):
+    """The bulk sender's resolver: ``{id: (address, language, vars)}`` of the subscribers
+    still confirmed (and of ``context["frequency"]`` when given), None for the others
+    (unsubscribed, erased, changed to the digest since queueing: nothing sent)."""
+    from statportal.subscriptions.resources import get_store
+
+    store, found = get_store(portal), {}
+    secret, frequency = registry.settings["statportal.secret"], context.get("frequency")
+    for ident in ids:
+        subscriber = store.by_id.get(ident) if store is not None else None
+        if subscriber is None or subscriber.confirmed is None or (
+                frequency and subscriber.frequency != frequency):
+            found[ident] = None
+        else:
+            found[ident] = _recipient(secret, context["base"], subscriber, now)
+    return found
 
 
 def portal_url(request):

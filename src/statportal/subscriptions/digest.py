@@ -47,9 +47,8 @@ def digest_task(request, now):
     """The worker's task: the digest of the releases since the last one, once per day's
     moment; returns ``{"digests": mailings queued}``."""
     from statportal.content.resources import get_portal
-    from statportal.mail.bulk import queue_bulk_mail
     from statportal.subscriptions.announce import get_record
-    from statportal.subscriptions.compose import digest_parts, portal_url, recipient_vars
+    from statportal.subscriptions.compose import digest_parts, portal_url, queue_to_subscribers
     from statportal.subscriptions.resources import get_store
 
     portal = get_portal(request)
@@ -78,9 +77,8 @@ def digest_task(request, now):
     for (_language, uids), subscribers in groups.items():
         parts = digest_parts(request.registry, [by_uid[uid] for uid in uids],
                              portal_url(request), day)
-        queue_bulk_mail(request, key_prefix="digest",
-                        sender=request.registry.settings["mail.default_sender"], parts=parts,
-                        recipients=[recipient_vars(request, s, now) for s in subscribers])
+        queue_to_subscribers(request, "digest", parts, [s.id for s in subscribers],
+                             frequency="daily")
         sent += 1
     return {"digests": sent}
 

@@ -57,6 +57,48 @@ def _queued_mailings(portal):
             yield mail
 
 
+def _queued_singles(portal, email):
+    """``(key, mail)`` of the single mails still to go to ``email`` (the confirmation it
+    asked for): the outbox's pending set; one a sender holds right now is left to it."""
+    from email.utils import getaddresses
+
+    from statportal.content.base import utcnow
+    from statportal.mail.outbox import CLAIMS_KEY, OUTBOX_KEY, PENDING_KEY
+
+    outbox = getattr(portal, OUTBOX_KEY, None)
+    pending = getattr(portal, PENDING_KEY, None)
+    if outbox is None or pending is None:
+        return
+    claims, same, now = getattr(portal, CLAIMS_KEY, None) or {}, _same(email), utcnow()
+    for key in list(pending):
+        mail = outbox.get(key)
+        if mail is None or getattr(mail, "kind", "single") == "bulk" or \
+                mail.state != "queued" or claims.get(key, now) > now:
+            continue
+        if any(same(addr) for _name, addr in getaddresses(mail.recipients)):
+            yield key, mail
+
+
+def _drop_singles(portal, email):
+    """Take ``email`` off the single mails not yet sent: a mail only to it is deleted
+    (its bytes hold the address), one to others too no longer goes to it."""
+    from email.utils import parseaddr
+
+    from statportal.mail.outbox import get_claims, get_outbox, get_pending
+
+    same, outbox, pending = _same(email), get_outbox(portal), get_pending(portal)
+    for key, mail in list(_queued_singles(portal, email)):
+        others = tuple(addr for addr in mail.recipients if not same(parseaddr(addr)[1]))
+        if others:
+            mail.recipients = others
+            continue
+        del outbox[key]
+        pending.remove(key)
+        claims = get_claims(portal)
+        if key in claims:  # a lapsed claim of a sender gone
+            del claims[key]
+
+
 def _same(address):
     """Does a recipient's address match ``address`` (as ``BulkMail.remove_address``)?"""
     wanted = str(address or "").strip().lower()
@@ -67,10 +109,16 @@ def queued_messages(portal, email):
     """How many messages of the mailings still being sent are yet to go to ``email``
     (reads their recipients: for the rare request, not for a page anyone opens)."""
     same, count = _same(email), 0
+    subscriber = find(portal, email)
     for mail in _queued_mailings(portal):
+        if getattr(mail, "resolver", None):  # a mailing of ids: the subscriber's own
+            count += 0 if subscriber is None else sum(
+                1 for index, ident in mail.recipients.items()
+                if ident == subscriber.id and index not in mail.sent)
+            continue
         count += sum(1 for index, (addr, _lang, _vars) in mail.recipients.items()
                      if same(addr) and index not in mail.sent)
-    return count
+    return count + sum(1 for _single in _queued_singles(portal, email))
 
 
 def erase_data(portal, email):
@@ -80,7 +128,12 @@ def erase_data(portal, email):
     address = " ".join(str(email or "").split())
     if not address:
         return None
-    removed = sum(mail.remove_address(address) for mail in _queued_mailings(portal))
+    # counted first: a mailing of ids skips the subscriber once it is erased (no address
+    # to remove), one of addresses has the address blanked
+    removed = queued_messages(portal, address)
+    for mail in _queued_mailings(portal):
+        mail.remove_address(address)
+    _drop_singles(portal, address)
     had_subscriber = erase(portal, address)
     if not had_subscriber and not removed:
         return None
