@@ -70,6 +70,8 @@ class BulkMail(Persistent):
     resolver = None
     context = None
     skipped_count = 0
+    #: cancelled (its subject withdrawn): nothing more is sent, not even on "send again"
+    cancelled = False
 
     def __init__(self, sender, parts, headers, now):
         self.sender = sender
@@ -116,6 +118,8 @@ class BulkMail(Persistent):
 
     def retry_failed(self, now):
         """The Manager's "send again": the given-up recipients queued again from now."""
+        if self.cancelled:
+            return
         for index in list(self.failed):
             self.queue.insert((now, index))
             self.attempts.pop(index, None)
@@ -137,6 +141,44 @@ class BulkMail(Persistent):
                 self.recipients[index] = ("", "", {})
                 removed += 1
         return removed
+
+
+    def cancel(self, now):
+        """Send no more (the material it announces was withdrawn): every recipient not
+        sent yet is done, counted ``skipped``; returns how many. A chunk a sender is
+        sending now goes out (its results are recorded; a failure there is not retried);
+        a lapsed claim's (its sender died) is cancelled too."""
+        self.cancelled = True
+        indexes = [index for _when, index in self.queue]
+        self.queue.clear()
+        claims = dict(self.claims)
+        for claim_id, (until, claimed) in list(claims.items()):
+            if until <= now:
+                indexes.extend(claimed)
+                del claims[claim_id]
+        self.claims = claims
+        cancelled = 0
+        for index in indexes:
+            if index not in self.sent and index not in self.failed:
+                self.sent.insert(index)
+                cancelled += 1
+        self.skipped_count += cancelled
+        if self.state == "queued" and not self.claims:
+            self.state, self.sent_at = ("failed" if self.failed_count else "sent"), now
+        return cancelled
+
+
+def cancel_bulk_mail(portal, key, now=None):
+    """Cancel the bulk mail ``key`` of ``portal``'s outbox (see ``BulkMail.cancel``),
+    with the current transaction; returns how many recipients it no longer goes to."""
+    mail = (get_outbox(portal) or {}).get(key)
+    if getattr(mail, "kind", None) != "bulk" or mail.state != "queued":
+        return 0
+    cancelled = mail.cancel(now or utcnow())
+    pending = get_pending(portal)
+    if mail.state != "queued" and key in pending:
+        pending.remove(key)
+    return cancelled
 
 
 def queue_bulk_mail(request_or_portal, *, key_prefix, sender, parts, recipients, headers=None,
@@ -312,6 +354,12 @@ def _claim(tm, conn, root_key, key, now, chunk, registry=None):
                             "registry (deliver_pending(..., registry=))", key)
                 tm.abort()
                 return None
+            if bulk.cancelled:  # a lapsed claim outlived its cancel: done, not sent
+                bulk.cancel(now)
+                if bulk.state != "queued" and key in get_pending(portal):
+                    get_pending(portal).remove(key)
+                tm.commit()
+                return None
             for old_id, (old_until, indexes) in list(bulk.claims.items()):
                 if old_until <= now:  # its sender died: back to the queue, keyed to find
                     for index in indexes:
@@ -384,6 +432,9 @@ def _record(tm, conn, root_key, key, claim_id, until, indexes, results, now):
 
 
 def _apply(bulk, claim_id, until, indexes, results, now):
+    if bulk.cancelled:  # cancelled meanwhile: whatever did not go is done, not retried
+        results = {index: None if index in results and results[index] is None else SKIPPED
+                   for index in indexes}
     claims = dict(bulk.claims)
     mine = claims.pop(claim_id, None) is not None
     bulk.claims = claims

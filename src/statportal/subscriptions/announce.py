@@ -71,9 +71,32 @@ def on_transition(event):
     elif state == "published":
         announce(request, portal, material)
     elif state == "withdrawn":
-        record = get_record(portal)
-        if record is not None and uid in record.held:
-            del record.held[uid]
+        withdraw(portal, uid)
+
+
+def withdraw(portal, uid):
+    """``uid`` withdrawn: its held message dropped; released already, the rest of its
+    mailing cancelled and its entry taken off the next digest. Cancelled before any
+    message went, it counts as never announced (published again, it is announced)."""
+    from statportal.mail.bulk import cancel_bulk_mail
+    from statportal.mail.outbox import get_outbox
+
+    record = get_record(portal)
+    if record is None:
+        return
+    if uid in record.held:
+        del record.held[uid]
+    if uid in record.announced:
+        key = record.announced[uid]
+        if key:
+            cancel_bulk_mail(portal, key)
+        mailing = (get_outbox(portal) or {}).get(key) if key else None
+        if mailing is None or not mailing.counts["sent"]:
+            del record.announced[uid]
+    since = record.digests.get("last")
+    for entry in list(record.published.keys(min=(since, "") if since else None)):
+        if entry[1] == uid:
+            del record.published[entry]
 
 
 def public_url(request, material):
@@ -160,7 +183,12 @@ def on_data_published(event):
     if request is None:
         return None
     portal = get_portal(request)
-    people = recipient_ids(portal, indicator=indicator.__name__)
+    name, title = indicator.__name__, indicator.title
+    get_record(portal, create=True).published[(clock.now(), f"data:{name}")] = {
+        "uid": f"data:{name}", "indicator": name, "section": None, "category": None,
+        "title": dict(title) if hasattr(title, "items") else title,
+        "url": public_url(request, indicator)}   # for the daily subscribers' digest
+    people = recipient_ids(portal, indicator=name)
     if not people:
         return None
     parts = indicator_parts(request.registry, indicator, public_url(request, indicator),

@@ -38,6 +38,8 @@ def digest_due(registry, now):
 
 def _matches(subscriber, item):
     section = item["section"] or ""
+    if item.get("indicator"):  # new figures of an indicator (``DataPublished``)
+        return item["indicator"] in subscriber.indicators
     return (item["category"] in subscriber.categories
             or any(section == path or section.startswith(path.rstrip("/") + "/")
                    for path in subscriber.sections))
@@ -60,7 +62,9 @@ def digest_task(request, now):
     record.digests["last"] = moment
     window = list(record.published.items(min=(since, "") if since else None,
                                          max=(moment, "\uffff"), excludemin=False))
-    items = [item for (at, _uid), item in window if since is None or at > since]
+    # an item once (an indicator's two vintages made public the same day: one entry)
+    items = list({item["uid"]: item for (at, _uid), item in window
+                  if since is None or at > since}.values())
     store = get_store(portal)
     if not items or store is None:
         return {"digests": 0}
