@@ -134,12 +134,16 @@ def test_links_are_relative_and_lead_to_files_of_the_bundle(site):
 
 
 def test_since_keeps_the_materials_published_from_that_day(site):
+    """The demo's materials were published within the last nine days."""
+    out = site["tmp"]
     with open_portal(site["app"]) as portal:
-        later = date.today() + timedelta(days=1)
-        build_bundle(portal, "/official-statistics", site["tmp"] / "later", ("en",), later,
-                     registry=site["app"].registry)
-    index = (site["tmp"] / "later" / "index.html").read_text("utf-8")
-    assert "No published materials." in index and not (site["tmp"] / "later" / "files").exists()
+        for name, days in (("later", 2), ("earlier", -10)):
+            build_bundle(portal, "/official-statistics", out / name, ("en",),
+                         (date.today() + timedelta(days=days)).isoformat(),
+                         registry=site["app"].registry)
+    index = (out / "later" / "index.html").read_text("utf-8")
+    assert "No published materials." in index and not (out / "later" / "files").exists()
+    assert len(list((out / "earlier" / "en").glob("0*.html"))) == 5
 
 
 def _cli(*argv):

@@ -10,6 +10,7 @@ from pyramid.authorization import Everyone
 
 from statportal.content.paths import find_by_path, path_of
 from statportal.content.resources import Section
+from statportal.i18n import timezone
 from statportal.security.acl import permits
 from statportal.security.permissions import VIEW
 from statportal.workflow import state_of
@@ -66,7 +67,9 @@ def published_on(material):
 
 def collect(section, registry, since=None):
     """The :class:`Node` tree of ``section``: public materials published on or after
-    ``since`` (a date, in UTC), newest first; sub-sections the public may view."""
+    ``since`` (a day in ``statportal.timezone``), newest first; sub-sections the public
+    may view."""
+    zone = timezone(registry)
     node = Node(section, path_of(section))
     for _name, obj in section.items():
         if isinstance(obj, Section):
@@ -74,7 +77,7 @@ def collect(section, registry, since=None):
                 node.children.append(collect(obj, registry, since))
         elif getattr(obj, "__content_type__", None) == "Material" and is_public(obj, registry):
             when = published_on(obj)
-            if since is not None and (when is None or when.date() < since):
+            if since is not None and (when is None or when.astimezone(zone).date() < since):
                 continue
             node.materials.append(obj)
     node.materials.sort(key=lambda m: published_on(m) or datetime.min.replace(tzinfo=UTC),

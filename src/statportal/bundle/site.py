@@ -16,7 +16,13 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from chameleon import PageTemplateLoader
 
-from statportal.bundle.collect import BundleError, collect, find_section, parse_since
+from statportal.bundle.collect import (
+    BundleError,
+    collect,
+    find_section,
+    parse_since,
+    published_on,
+)
 from statportal.bundle.iso import joliet_name
 from statportal.i18n import LANGUAGE_NAMES, LANGUAGES, _, timezone, translate_for
 
@@ -95,6 +101,10 @@ class Site:
         return format_datetime(value.astimezone(self.zone), DATETIME, locale=lang) \
             if value else ""
 
+    def local_date(self, material, lang):
+        when = published_on(material)
+        return self.date(when.astimezone(self.zone).date(), lang) if when else ""
+
     def size(self, size, lang):
         if size < 1024:
             return translate_for(self.registry, _("${n} bytes"), lang, {"n": size})
@@ -123,7 +133,7 @@ class Site:
         metadata = [(t["category"], translate_for(
             self.registry, CATEGORY_TITLES.get(material.category, material.category), lang))]
         if material.published_at:
-            metadata.append((t["published"], self.datetime(material.published_at, lang)))
+            metadata.append((t["published"], self.datetime(published_on(material), lang)))
         if material.period_start or material.period_end:
             metadata.append((t["period"], f"{self.date(material.period_start, lang) or '…'} – "
                                           f"{self.date(material.period_end, lang) or '…'}"))
@@ -172,9 +182,7 @@ class Site:
                 self.entries.append((url, page))
                 self.index.append({"lang": lang, "url": url, "title": title,
                                    "text": description,
-                                   "date": self.date(material.published_at.astimezone(
-                                       self.zone).date(), lang)
-                                   if material.published_at else ""})
+                                   "date": self.local_date(material, lang)})
                 done += 1
                 progress(done, steps, url)
             self.entries.append((f"{lang}/search.html", self.render(
@@ -216,11 +224,10 @@ class Site:
                            tocs=tocs)
 
     def toc_entry(self, material, lang):
-        when = material.published_at
         title, title_lang = text_in(material.title, lang)
         return {"title": title, "lang": title_lang,
                 "href": f"{lang}/{page_name(self.numbers[id(material)], material)}",
-                "date": self.date(when.astimezone(self.zone).date(), lang) if when else ""}
+                "date": self.local_date(material, lang)}
 
 
 def shown_files(material, lang):
