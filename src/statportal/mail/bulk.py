@@ -28,6 +28,7 @@ import smtplib
 import sys
 import time
 import uuid
+from datetime import timedelta
 from email.utils import formatdate, make_msgid
 from itertools import islice
 from string import Template
@@ -53,6 +54,9 @@ log = logging.getLogger(__name__)
 
 #: Recipients claimed, sent over one connection and recorded together.
 CHUNK = 200
+#: A chunk stops sending this long before its claim lapses (more than SMTP's timeout, so
+#: a message begun before it has ended before the claim does): never two senders at once.
+CLAIM_MARGIN = timedelta(seconds=60)
 #: Errors of one message (the connection is still good): the others of the chunk go on.
 #: a recipient's result: gone (unsubscribed, erased) since queueing, nothing sent
 SKIPPED = object()
@@ -271,6 +275,8 @@ def deliver_bulk(tm, conn, root_key, key, now, session, chunk=None, registry=Non
             continue
         if broken >= 2:  # the server is out of reach: the rest waits, no attempt counted
             break
+        if utcnow() >= until - CLAIM_MARGIN:  # a slow server: the claim would lapse while
+            break  # sending, and another sender take these back: the rest waits instead
         if not address.isascii():  # smtplib speaks no SMTPUTF8 (and would stop the round)
             results[index] = "UnicodeError: an address in ASCII is needed"
             continue
@@ -441,10 +447,10 @@ def _apply(bulk, claim_id, until, indexes, results, now):
     for index in indexes:
         if not mine and (until, index) in bulk.queue:
             bulk.queue.remove((until, index))  # our lapsed claim, given back: ours still
-        if index not in results:  # not tried (the server was out of reach)
-            bulk.queue.insert((now + RETRY_PAUSES[0], index))
-            continue
         if index in bulk.sent or index in bulk.failed:
+            continue  # done, by us or by a sender that took our lapsed claim
+        if index not in results:  # not tried (the server was out of reach, or slow)
+            bulk.queue.insert((now + RETRY_PAUSES[0], index))
             continue
         error = results[index]
         if error is SKIPPED:
