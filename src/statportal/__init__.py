@@ -26,6 +26,11 @@ def main(global_config=None, **settings):
     from statportal.settings import apply_environment, as_list
 
     settings = apply_environment(settings)
+    public_url = settings.get("statportal.public_url") or ""
+    if "%(" in public_url:  # make serve's: the port pserve was given (statportal.server)
+        from statportal.server import listen_address
+
+        settings["statportal.public_url"] = listen_address(public_url, global_config or {})
     with Configurator(settings=settings) as config:
         config.include("statportal")
         # Commit the core first: an add-on included afterwards may then

@@ -160,9 +160,11 @@ def test_make_serve_delivers_to_var_mail_in_process(tmp_path, monkeypatch):
     logger.addHandler(handler)
     level = logger.level
     logger.setLevel(logging.INFO)
-    app = get_app(str(ini))
+    app = get_app(str(ini), options={"http_port": "7123"})   # `make serve PORT=7123`
     try:
         assert app.registry.settings["mail.delivery"] == "maildir"
+        # the links of mail the worker sends lead to this server, on the port it was given
+        assert app.registry.settings["statportal.public_url"] == "http://127.0.0.1:7123"
         for _attempt in range(20):  # the worker's first pass writes beside us
             try:
                 queue(app, "make serve")
