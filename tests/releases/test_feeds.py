@@ -107,7 +107,11 @@ def test_calendar_feed_and_the_pages_link_to_the_feeds(app, testapp, scheduled):
     types = {link["type"]: link["href"] for link in page.html.select('link[rel="alternate"]')}
     assert types == {"application/rss+xml": f"http://localhost{ECONOMY}/@rss?lang=ru",
                      "application/atom+xml": f"http://localhost{ECONOMY}/@atom?lang=ru"}
+    # and show them: a person sees no <link> in the head (R1)
+    shown = {link["type"]: link["href"] for link in page.html.select("main p.follow a")}
+    assert shown == types
     calendar = testapp.get("/calendar", headers={"Accept": "text/html"})
+    assert calendar.html.select("main p.follow a")
     assert calendar.html.select_one('link[rel="alternate"][type="application/atom+xml"]'
                                     )["href"] == "http://localhost/calendar/@atom?lang=ru"
     portal_ru = page.html.title.string.rsplit(" — ", 1)[1]
