@@ -36,7 +36,8 @@ def test_moved_and_cancelled_releases_are_told(app, testapp, demo, frozen, smtp)
     deliver(app, NOW + timedelta(seconds=2))
     (to, moved), = subscribers(smtp)
     assert to == ["cal@example.org"] and moved["Subject"].startswith("Release moved: ")
-    assert "18.12.2026 10:00" in moved.get_body(("plain",)).get_content()
+    # in the subscriber's language's format, with the zone (review F2)
+    assert "18 December 2026, 10:00 (Asia/Almaty)" in moved.get_body(("plain",)).get_content()
     assert moved["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     testapp.patch_json(url, {"status": "cancelled", "cancel_notice": {
         "en": "Merged into the quarterly bulletin."}})

@@ -6,14 +6,36 @@ before it."""
 
 from pyramid.traversal import resource_path
 
-from statportal.i18n import LANGUAGES, _, timezone, translate_for
+from statportal.i18n import LANGUAGES, _, format_datetime, timezone_name, translate_for
 from statportal.subscriptions.compose import footer, in_language, literal, portal_url
+
+
+class _LangRequest:
+    """What statportal.i18n's formatting reads of a request, in another language (the
+    calendar's own pattern, copied: features do not import each other)."""
+
+    def __init__(self, registry, lang):
+        self.registry, self.locale_name = registry, lang
+
+
+def release_text(registry, release, language):
+    """A release time as the calendar shows it in ``language``: an exact moment with its
+    zone, else the month(s)."""
+    from babel.dates import format_date
+
+    if release is None:
+        return ""
+    if getattr(release, "at", None):
+        return (f"{format_datetime(_LangRequest(registry, language), release.at)} "
+                f"({timezone_name(registry)})")
+    months = [format_date(month, "LLLL y", locale=language)
+              for month in dict.fromkeys((release.first_month, release.last_month))]
+    return " – ".join(months)
 
 
 def notice_parts(registry, entry, url, base, cancelled):
     parts = {}
-    when = entry.release.at if getattr(entry.release, "at", None) else entry.release.latest()
-    local = when.astimezone(timezone(registry)).strftime("%d.%m.%Y %H:%M")
+    change = entry.changes[-1] if getattr(entry, "changes", None) else None
     for language in LANGUAGES:
         title = literal(in_language(entry.title, language))
         if cancelled:
@@ -24,7 +46,14 @@ def notice_parts(registry, entry, url, base, cancelled):
             subject = translate_for(registry, _("Release moved: ${title}"), language,
                                     {"title": title})
             said = translate_for(registry, _("New release time: ${time}"), language,
-                                 {"time": local})
+                                 {"time": release_text(registry, entry.release, language)})
+            if change is not None and change.get("new") is not None:
+                # the calendar's own line: previous time, new time, the moderator's reason
+                said += "\n" + translate_for(
+                    registry, _("Moved from ${previous} to ${new}: ${reason}"), language, {
+                        "previous": release_text(registry, change["previous"], language),
+                        "new": release_text(registry, change["new"], language),
+                        "reason": literal(in_language(change.get("reason"), language))})
         lines = [title, "", said, "", url, "", "--", footer(registry, language, base), ""]
         parts[language] = {"subject": subject.replace("\n", " "), "text": "\n".join(lines)}
     return parts

@@ -127,6 +127,10 @@ def resolve_recipients(portal, registry, ids, context, now):
 
 
 def portal_url(request):
-    """The public address of the portal (``statportal.public_url``, else the request's)."""
+    """The public address of the portal (``statportal.public_url``, else the request's
+    without the JSON API's prefix: a page's link, never ``/++api++/…``)."""
+    from statportal.api import API_PREFIX
+
     configured = request.registry.settings.get("statportal.public_url")
-    return str(configured or request.application_url).rstrip("/")
+    return str(configured or request.application_url.rstrip("/").removesuffix(API_PREFIX)
+               ).rstrip("/")

@@ -43,9 +43,11 @@ def queue_confirmation(request, subscriber, choice, token, choices, hours):
 
     registry = request.registry
     language = choice.get("language") or subscriber.language
-    link = request.application_url + "/subscriptions/confirm?token=" + token
+    from statportal.subscriptions.compose import portal_url
+
+    link = portal_url(request) + "/subscriptions/confirm?token=" + token
     body = CHANGE_BODY if subscriber.confirmed is not None else BODY
-    values = {"portal": request.application_url, "link": link, "hours": str(hours),
+    values = {"portal": portal_url(request), "link": link, "hours": str(hours),
               "choice": describe(registry, choice, choices, language)}
     message = make_message(registry.settings["mail.default_sender"], [subscriber.email],
                            translate_for(registry, SUBJECT, language),

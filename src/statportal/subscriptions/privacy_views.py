@@ -10,7 +10,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from statportal.content.resources import Portal
-from statportal.i18n import _
+from statportal.i18n import LANGUAGE_TITLES, _
 from statportal.security.permissions import MANAGE_SETTINGS
 from statportal.subscriptions.privacy import erase_data, export_data, queued_messages
 from statportal.subscriptions.resources import find
@@ -26,9 +26,26 @@ def _page(request, status=200, **values):
 
     values = {"email": "", "found": None, "queued": 0, "erased": None, "error": None,
               "field": None, **values}
+    values["shown"] = _shown(request, values["found"]) if values["found"] else None
     response = render_to_response(PAGE, values, request=request)
     response.status_int = status
     return response
+
+
+def _shown(request, subscriber):
+    """The subscriber's choice in the page's words: its language's name, the titles of its
+    sections, categories and indicators (a code or path kept when nothing has it now)."""
+    from statportal.content.resources import get_portal
+    from statportal.subscriptions.choices import Choices
+
+    choices, translate = Choices(request, get_portal(request)), request.localizer.translate
+    titles = {field: {item[0]: item[1] for item in getattr(choices, field)}
+              for field in ("sections", "categories", "indicators")}
+    language = LANGUAGE_TITLES.get(subscriber.language)
+    return {"language": translate(language) if language else subscriber.language,
+            **{field: ", ".join(titles[field].get(value, value)
+                                for value in getattr(subscriber, field)) or "—"
+               for field in titles}}
 
 
 def _refuse(request, field, message, email="", found=None, queued=0):

@@ -79,8 +79,9 @@ def subscription_schema():
     schema.add(_set("indicators", _("Taldau indicators")))
     schema.add(colander.SchemaNode(colander.Boolean(), name="calendar", missing=False,
                                    title=_("Release calendar"),
-                                   description=_("A message when a release's time is moved "
-                                                 "or a release is cancelled."),
+                                   # the text beside the box (deform's checkbox.pt)
+                                   label=_("A message when a release's time is moved "
+                                           "or a release is cancelled."),
                                    widget=deform.widget.CheckboxWidget()))
     schema.add(colander.SchemaNode(
         colander.String(), name="language", title=_("Language of the messages"),

@@ -15,10 +15,12 @@ from statportal.content.resources import Portal
 from statportal.i18n import _
 from statportal.security.permissions import VIEW
 from statportal.subscriptions.choices import Choices
+from statportal.subscriptions.compose import portal_url
 from statportal.subscriptions.limits import get_limits, too_many
 from statportal.subscriptions.resources import (
     TokenError,
     confirm,
+    get_store,
     subscriber_of,
     unsubscribe,
     update_choice,
@@ -31,11 +33,13 @@ from statportal.subscriptions.service import (
     request_subscription,
     secret_of,
 )
-from statportal.subscriptions.tokens import make_token
+from statportal.subscriptions.tokens import make_token, read_token
 from statportal.views.forms import form_schema, set_field_error, validate
 
 PAGE = "statportal.subscriptions:templates/subscribe.pt"
 LINK_PAGE = "statportal.subscriptions:templates/token.pt"
+#: a used confirmation link whose subscriber is confirmed: nothing to do, all is well
+ACTIVE = _("Your subscription is active: the releases you chose come to your address.")
 UNSUBSCRIBED = _("You are unsubscribed: nothing more will be sent to this address, and we "
                  "keep nothing of it.")
 
@@ -101,8 +105,24 @@ def _subscriber(context, request, purpose):
         return subscriber_of(context, purpose, token, clock.now(),
                              secret=secret_of(request)), None
     except TokenError as exc:
+        if exc.reason == "used" and purpose == "unsubscribe":
+            return None, UNSUBSCRIBED      # already ended: a retry (RFC 8058) is answered
+        if exc.reason == "used" and purpose == "confirm" and _is_active(context, request, token):
+            return None, ACTIVE            # a confirmation link opened twice
         request.response.status = 400
         return None, TOKEN_MESSAGES[exc.reason]
+
+
+def _is_active(context, request, token):
+    """Whether the genuine ``token``'s subscriber exists and is confirmed."""
+    try:
+        subscriber_id, _version = read_token(secret_of(request), "confirm", token,
+                                             clock.now())
+    except TokenError:
+        return False
+    store = get_store(context)
+    subscriber = store.by_id.get(subscriber_id) if store is not None else None
+    return subscriber is not None and subscriber.confirmed is not None
 
 
 def _token_page(request, **values):
@@ -112,16 +132,18 @@ def _token_page(request, **values):
 
 
 def manage_url(request, subscriber):
-    return (request.application_url + "/subscriptions/manage?token="
+    return (portal_url(request) + "/subscriptions/manage?token="
             + make_token(secret_of(request), "manage", subscriber, clock.now()))
 
 
 def confirm_page(context, request):
     heading = _("Confirm your subscription")
     subscriber, refused = _subscriber(context, request, "confirm")
+    if refused is ACTIVE:
+        return _token_page(request, heading=_("Your subscription"), message=refused)
     if refused:
         return _token_page(request, heading=heading, message=refused)
-    if request.method == "GET":
+    if request.method != "POST":   # GET, HEAD (mail scanners), ...: the page, no change
         return _token_page(request, heading=heading, token=request.params["token"],
                            message=_("Press the button to start receiving the releases you "
                                      "chose."), button=_("Confirm the subscription"))
@@ -139,9 +161,11 @@ def confirm_page(context, request):
 def unsubscribe_page(context, request):
     heading = _("Unsubscribe")
     subscriber, refused = _subscriber(context, request, "unsubscribe")
+    if refused is UNSUBSCRIBED:
+        return _token_page(request, heading=_("Unsubscribed"), message=refused)
     if refused:
         return _token_page(request, heading=heading, message=refused)
-    if request.method == "GET":
+    if request.method != "POST":   # GET, HEAD (mail scanners), ...: the page, no change
         return _token_page(request, heading=heading, token=request.params["token"],
                            message=_("Press the button to stop all mail from this portal to "
                                      "your address."), button=_("Unsubscribe"))
