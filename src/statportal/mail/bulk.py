@@ -37,14 +37,13 @@ from BTrees.IIBTree import IITreeSet
 from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
-from transaction.interfaces import NoTransaction, TransientError
 from ZODB.POSException import ConflictError
 
 from statportal.content.base import utcnow
 from statportal.mail.outbox import (
     CLAIM,
-    DISCONNECTED_PAUSES,
     RETRY_PAUSES,
+    commit_retrying,
     get_outbox,
     get_pending,
     make_message,
@@ -411,30 +410,17 @@ def _who(bulk, index):
 def _record(tm, conn, root_key, key, claim_id, until, indexes, results, now):
     """Record a chunk's results in one transaction, retried on a conflict (never lost:
     the server has these messages) and while the storage is out of reach."""
-    conflicts, pauses = 0, iter(DISCONNECTED_PAUSES)
-    while conflicts < 10:
-        try:
-            with tm:
-                bulk = get_outbox(conn.root()[root_key])[key]
-                conn.readCurrent(bulk)
-                _apply(bulk, claim_id, until, indexes, results, now)
-                pending = get_pending(conn.root()[root_key])
-                if bulk.state != "queued" and key in pending:
-                    pending.remove(key)
-                return
-        except TransientError as exc:
-            try:
-                tm.abort()
-            except NoTransaction:
-                pass
-            if isinstance(exc, ConflictError):
-                conflicts += 1
-                continue
-            pause = next(pauses, None)
-            if pause is None:
-                break
-            time.sleep(pause)
-    log.error("bulk mail %s: could not record a chunk's results", key)
+
+    def record():
+        bulk = get_outbox(conn.root()[root_key])[key]
+        conn.readCurrent(bulk)
+        _apply(bulk, claim_id, until, indexes, results, now)
+        pending = get_pending(conn.root()[root_key])
+        if bulk.state != "queued" and key in pending:
+            pending.remove(key)
+
+    if commit_retrying(tm, record, conflicts=10) is not None:
+        log.error("bulk mail %s: could not record a chunk's results", key)
 
 
 def _apply(bulk, claim_id, until, indexes, results, now):

@@ -323,6 +323,37 @@ def _claim(tm, conn, root_key, key, now):
 DISCONNECTED_PAUSES = (0.5, 1, 2, 4, 8, 15)
 
 
+def commit_retrying(tm, work, conflicts):
+    """Run ``work()`` in a transaction of ``tm`` until it commits: again after a write
+    conflict (at most ``conflicts`` times in all, at least 1), and after a pause while the
+    storage server is out of reach (``DISCONNECTED_PAUSES``). For recording what was
+    already sent, which must not be lost. Returns None once committed, else the
+    ``TransientError`` it gave up on (the last ``ConflictError``, or the storage's)."""
+    from transaction.interfaces import NoTransaction
+
+    pauses, error = iter(DISCONNECTED_PAUSES), None
+    while conflicts > 0:
+        try:
+            with tm:
+                work()
+            return None
+        except TransientError as exc:
+            # A failed commit leaves its transaction open (explicit mode): end it first.
+            try:
+                tm.abort()
+            except NoTransaction:
+                pass
+            error = exc
+            if isinstance(exc, ConflictError):
+                conflicts -= 1
+                continue
+            pause = next(pauses, None)
+            if pause is None:
+                return exc
+            time.sleep(pause)
+    return error
+
+
 def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
     """Record one attempt (``now``: when it ended, the start of the retry pause; not the
     start of the round, which a slow server makes long past). The server has the message
@@ -330,48 +361,34 @@ def _mark(tm, conn, root_key, key, now, error=None, attempts_left=3):
     meanwhile) is retried, never turned into a second sending; so is a storage server out
     of reach for a moment (a ZEO client with ``server_sync`` asks it as each transaction
     begins), after a pause: unrecorded, the mail would go again once its claim lapsed."""
-    conflicts, pauses = 0, iter(DISCONNECTED_PAUSES)
-    while conflicts < attempts_left:
-        try:
-            with tm:
-                portal = conn.root()[root_key]
-                mail = get_outbox(portal)[key]
-                mail.attempts += 1
-                claims = get_claims(portal)
-                if key in claims:
-                    del claims[key]
-                pending = get_pending(portal)
-                if error is None:
-                    mail.state, mail.sent_at, mail.last_error = "sent", utcnow(), ""
-                    if key in pending:
-                        pending.remove(key)
-                    return
-                mail.last_error = error
-                if mail.attempts > len(RETRY_PAUSES):
-                    mail.state = "failed"
-                    if key in pending:
-                        pending.remove(key)
-                    log.error("mail %s failed for good: %s", key, error)
-                else:
-                    mail.next_attempt = now + RETRY_PAUSES[mail.attempts - 1]
-                    log.warning("mail %s not delivered (attempt %d): %s", key, mail.attempts,
-                                error)
-                return
-        except TransientError as exc:
-            # A failed commit leaves its transaction open (explicit mode): end it first.
-            from transaction.interfaces import NoTransaction
 
-            try:
-                tm.abort()
-            except NoTransaction:
-                pass
-            if isinstance(exc, ConflictError):
-                conflicts += 1
-                continue
-            pause = next(pauses, None)
-            if pause is None:
-                log.error("mail %s: could not record the attempt, the storage is out of "
-                          "reach: %s", key, exc)
-                return
-            time.sleep(pause)
-    log.error("mail %s: could not record the attempt after %d conflicts", key, attempts_left)
+    def record():
+        portal = conn.root()[root_key]
+        mail = get_outbox(portal)[key]
+        mail.attempts += 1
+        claims = get_claims(portal)
+        if key in claims:
+            del claims[key]
+        pending = get_pending(portal)
+        if error is None:
+            mail.state, mail.sent_at, mail.last_error = "sent", utcnow(), ""
+            if key in pending:
+                pending.remove(key)
+            return
+        mail.last_error = error
+        if mail.attempts > len(RETRY_PAUSES):
+            mail.state = "failed"
+            if key in pending:
+                pending.remove(key)
+            log.error("mail %s failed for good: %s", key, error)
+        else:
+            mail.next_attempt = now + RETRY_PAUSES[mail.attempts - 1]
+            log.warning("mail %s not delivered (attempt %d): %s", key, mail.attempts, error)
+
+    failure = commit_retrying(tm, record, attempts_left)
+    if isinstance(failure, ConflictError):
+        log.error("mail %s: could not record the attempt after %d conflicts", key,
+                  attempts_left)
+    elif failure is not None:
+        log.error("mail %s: could not record the attempt, the storage is out of reach: %s",
+                  key, failure)
