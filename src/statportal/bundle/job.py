@@ -35,7 +35,7 @@ from pyramid_zodbconn import get_connection
 from ZODB.blob import Blob
 
 from statportal import clock
-from statportal.content.resources import get_portal
+from statportal.content.resources import get_portal, kept_at
 from statportal.worker.passes import next_moment
 
 log = logging.getLogger("statportal.bundle")
@@ -85,11 +85,7 @@ class _Yield(Exception):
 
 
 def get_jobs(portal, create=False):
-    store = getattr(portal, STORE, None)
-    if store is None and create:
-        store = BundleJobs()
-        setattr(portal, STORE, store)
-    return store
+    return kept_at(portal, STORE, BundleJobs, create)
 
 
 def jobs_of(portal, section_path):

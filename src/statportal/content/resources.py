@@ -95,6 +95,16 @@ def upgrade_fixed_places(portal, registry):
         portal.add(name, content.create(type_name, title=title), send_events=False)
 
 
+def kept_at(portal, key, factory, create=False):
+    """The structure kept at the portal's attribute ``key``: made by ``factory()`` at the
+    first write (``create``), None until then (read with a default: no evolve step)."""
+    kept = getattr(portal, key, None)
+    if kept is None and create:
+        kept = factory()
+        setattr(portal, key, kept)
+    return kept
+
+
 def get_portal(request, get_connection=get_connection):
     """The portal of this request's database, created on first access."""
     # Cached on the request object, not in the environ: pyramid_retry reuses the

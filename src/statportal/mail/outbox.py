@@ -18,6 +18,7 @@ from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
 from statportal.content.base import utcnow
+from statportal.content.resources import kept_at
 
 log = logging.getLogger(__name__)
 
@@ -75,29 +76,17 @@ def make_message(sender, to, subject, body, attachments=()):
 
 
 def get_outbox(portal, create=False):
-    outbox = getattr(portal, OUTBOX_KEY, None)
-    if outbox is None and create:
-        outbox = OOBTree()
-        setattr(portal, OUTBOX_KEY, outbox)
-    return outbox
+    return kept_at(portal, OUTBOX_KEY, OOBTree, create)
 
 
 def get_pending(portal):
-    pending = getattr(portal, PENDING_KEY, None)
-    if pending is None:
-        pending = OOTreeSet()
-        setattr(portal, PENDING_KEY, pending)
-    return pending
+    return kept_at(portal, PENDING_KEY, OOTreeSet, create=True)
 
 
 def get_claims(portal):
     """Mail being sent: key -> until when its sender holds it (created with the first
     claim, read with a default: no evolve step)."""
-    claims = getattr(portal, CLAIMS_KEY, None)
-    if claims is None:
-        claims = OOBTree()
-        setattr(portal, CLAIMS_KEY, claims)
-    return claims
+    return kept_at(portal, CLAIMS_KEY, OOBTree, create=True)
 
 
 def queue_mail(request, message):

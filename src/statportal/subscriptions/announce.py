@@ -20,6 +20,7 @@ from persistent.mapping import PersistentMapping
 from pyramid.traversal import resource_path
 
 from statportal import clock
+from statportal.content.resources import kept_at
 from statportal.workflow import state_of
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,7 @@ class ReleaseMail(Persistent):
 
 
 def get_record(portal, create=False):
-    record = getattr(portal, KEY, None)
-    if record is None and create:
-        record = ReleaseMail()
-        setattr(portal, KEY, record)
-    return record
+    return kept_at(portal, KEY, ReleaseMail, create)
 
 
 def _request(event):

@@ -12,6 +12,7 @@ import secrets
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
+from statportal.content.resources import kept_at
 from statportal.subscriptions.tokens import TokenError, check_version, make_token, read_token
 
 STORE_KEY = "__subscribers__"
@@ -105,11 +106,7 @@ def normal_key(email):
 
 
 def get_store(portal, create=False):
-    store = getattr(portal, STORE_KEY, None)
-    if store is None and create:
-        store = SubscriberStore()
-        setattr(portal, STORE_KEY, store)
-    return store
+    return kept_at(portal, STORE_KEY, SubscriberStore, create)
 
 
 def find(portal, email):
