@@ -131,8 +131,13 @@ def pick(request, value, fallback=True):
     text is used when the request's language has none, and ``lang`` tells
     which one it was so the page can say so honestly.
     """
+    return pick_in(value, request.locale_name, fallback)
+
+
+def pick_in(value, lang, fallback=True):
+    """``pick`` in ``lang`` rather than the request's: for what is written in a language
+    of its own (a feed's ``?lang=``, an offline copy's pages)."""
     value = value or {}
-    lang = request.locale_name
     if value.get(lang):
         return value[lang], lang
     if fallback:

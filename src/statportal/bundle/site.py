@@ -24,7 +24,7 @@ from statportal.bundle.collect import (
     published_on,
 )
 from statportal.bundle.iso import joliet_name
-from statportal.i18n import LANGUAGE_NAMES, LANGUAGES, _, timezone, translate_for
+from statportal.i18n import LANGUAGE_NAMES, LANGUAGES, _, pick_in, timezone, translate_for
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = PageTemplateLoader(str(HERE / "templates"), ".pt")
@@ -51,17 +51,6 @@ WORDS = {
 def words_in(registry, lang, **mapping):
     return {key: translate_for(registry, message, lang, mapping=mapping or None)
             for key, message in WORDS.items()}
-
-
-def text_in(value, lang):
-    """A kk/ru/en value in ``lang``, else the first language that has it: ``(text, lang)``."""
-    value = value or {}
-    if value.get(lang):
-        return value[lang], lang
-    for other in LANGUAGES:
-        if value.get(other):
-            return value[other], other
-    return "", lang
 
 
 def page_name(number, material):
@@ -116,7 +105,7 @@ class Site:
     def render(self, template, lang, root, **values):
         t = words_in(self.registry, lang, n="${n}",
                      date=self.date(self.now.astimezone(self.zone).date(), lang))
-        t["portal"] = text_in(self.title, lang)[0] or "statportal"
+        t["portal"] = pick_in(self.title, lang)[0] or "statportal"
         page = TEMPLATES[template](layout=TEMPLATES["bundle_layout"], lang=lang, root=root,
                                   t=t, **values)
         return ("<!DOCTYPE html>\n" + page).encode("utf-8")
@@ -128,7 +117,7 @@ class Site:
     def material_page(self, material, section, lang):
         from statportal.materials.categories import CATEGORY_TITLES
 
-        title, title_lang = text_in(material.title, lang)
+        title, title_lang = pick_in(material.title, lang)
         t = words_in(self.registry, lang)
         metadata = [(t["category"], translate_for(
             self.registry, CATEGORY_TITLES.get(material.category, material.category), lang))]
@@ -141,7 +130,7 @@ class Site:
             metadata.append((t["next_update"], self.date(material.next_update, lang)))
         keywords = material.keywords
         if hasattr(keywords, "items"):
-            keywords = text_in(keywords, lang)[0]
+            keywords = pick_in(keywords, lang)[0]
         if keywords:
             metadata.append((t["keywords"], ", ".join(keywords)))
         files, previews = [], []
@@ -160,15 +149,15 @@ class Site:
                 "width": preview.get("width"), "height": preview.get("height"),
                 "html": html.get(lang) or next(iter(html.values()), None),
                 "truncated": preview.get("truncated")})
-        body = [p for p in text_in(material.body, lang)[0].split("\n\n") if p.strip()]
-        description = text_in(material.description, lang)[0]
+        body = [p for p in pick_in(material.body, lang)[0].split("\n\n") if p.strip()]
+        description = pick_in(material.description, lang)[0]
         page = page_name(self.numbers[id(material)], material)
         others = [{"href": f"../{other}/{page}", "lang": other, "name": LANGUAGE_NAMES[other]}
                   for other in self.languages if other != lang]
         return self.render("bundle_material", lang, "../", page_title=title, title=title,
                            others=others,
                            title_lang=title_lang, description=description,
-                           section_title=text_in(section.title, lang)[0], metadata=metadata,
+                           section_title=pick_in(section.title, lang)[0], metadata=metadata,
                            body=body, files=files, previews=previews), title, description
 
     def build(self, progress):
@@ -214,17 +203,17 @@ class Site:
             for depth, node in toc_nodes(self.tree):
                 blocks.append({
                     "level": min(depth + 2, 6),  # h2 is the language's contents
-                    "title": text_in(node.section.title, lang)[0] if depth else "",
+                    "title": pick_in(node.section.title, lang)[0] if depth else "",
                     "materials": [self.toc_entry(material, lang)
                                   for material in node.materials]})
             tocs.append({"lang": lang, "name": LANGUAGE_NAMES[lang], "blocks": blocks,
                          "t": words_in(self.registry, lang), "empty": not self.tree.count()})
-        heading = text_in(self.tree.section.title, first)[0]
+        heading = pick_in(self.tree.section.title, first)[0]
         return self.render("bundle_index", first, "", page_title=heading, heading=heading,
                            tocs=tocs)
 
     def toc_entry(self, material, lang):
-        title, title_lang = text_in(material.title, lang)
+        title, title_lang = pick_in(material.title, lang)
         return {"title": title, "lang": title_lang,
                 "href": f"{lang}/{page_name(self.numbers[id(material)], material)}",
                 "date": self.local_date(material, lang)}

@@ -15,17 +15,11 @@ from statportal.api.errors import json_error
 from statportal.content.catalog import allowed_principals
 from statportal.content.paths import path_of
 from statportal.content.resources import Section, get_portal
-from statportal.i18n import LANGUAGES, _, translate_for
+from statportal.i18n import LANGUAGES, _, pick_in, translate_for
 from statportal.materials.catalog import get_catalog
 from statportal.materials.categories import CATEGORIES, CATEGORY_TITLES, page_category
 from statportal.security.permissions import VIEW
 from statportal.views.feeds import LIMIT, Feed, FeedEntry, feed_response
-
-
-def _text(value, lang):
-    value = value or {}
-    return value.get(lang) or next((value[other] for other in LANGUAGES if value.get(other)),
-                                   "")
 
 
 def _asked(request):
@@ -63,23 +57,23 @@ def section_feed(context, request, kind):
             principals=allowed_principals(request))
     query = {key: value for key, value in (("category", request.GET.get("category")),
                                            ("lang", request.GET.get("lang"))) if value}
-    title = _text(context.title, lang)
+    title = pick_in(context.title, lang)[0]
     if category and not page_of:
         title = f"{title}: {translate_for(request.registry, CATEGORY_TITLES[category], lang)}"
     feed = Feed(id=request.resource_url(context), title=title,
                 link=request.resource_url(context),
                 self_link=request.resource_url(context, f"@{kind}", query=query),
-                language=lang, subtitle=_text(getattr(context, "description", None), lang),
-                author=_text(get_portal(request).title, lang))
+                language=lang, subtitle=pick_in(getattr(context, "description", None), lang)[0],
+                author=pick_in(get_portal(request).title, lang)[0])
     for material in materials:
         url = request.resource_url(material)
         when = material.published_at or material.modified
         feed.entries.append(FeedEntry(
             # its uid, not its address: a moved or renamed section changes the address,
             # and a reader would show the material again as new
-            id=uuid.UUID(hex=material.uid).urn, title=_text(material.title, lang), link=url,
+            id=uuid.UUID(hex=material.uid).urn, title=pick_in(material.title, lang)[0], link=url,
             updated=getattr(material, "modified", None) or when, published=when,
-            summary=_text(getattr(material, "description", None), lang),
+            summary=pick_in(getattr(material, "description", None), lang)[0],
             categories=((material.category, translate_for(
                 request.registry, CATEGORY_TITLES.get(material.category, material.category),
                 lang)),)))
@@ -103,7 +97,7 @@ def section_alternates(context, request):
     from statportal.i18n import translate
 
     lang = request.locale_name
-    title = _text(context.title, lang)
+    title = pick_in(context.title, lang)[0]
     return [{"type": "application/rss+xml",
              "href": request.resource_url(context, "@rss", query={"lang": lang}),
              "title": translate(request, _("${title} (RSS)", mapping={"title": title}))},

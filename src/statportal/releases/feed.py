@@ -14,7 +14,7 @@ from statportal.api.errors import json_error
 from statportal.api.serialize import url_of
 from statportal.content.editing import EditError
 from statportal.content.resources import get_portal
-from statportal.i18n import LANGUAGES, _, translate
+from statportal.i18n import LANGUAGES, _, pick_in, translate
 from statportal.placement.schemas import CATEGORY_TITLES
 from statportal.releases import listing
 from statportal.releases.entries import shown_status
@@ -23,12 +23,6 @@ from statportal.releases.schemas import STATUS_TITLES
 from statportal.releases.views import _LangRequest, _localizer, when
 from statportal.security.permissions import VIEW
 from statportal.views.feeds import LIMIT, Feed, FeedEntry, feed_response
-
-
-def _text(value, lang):
-    value = value or {}
-    return value.get(lang) or next((value[other] for other in LANGUAGES if value.get(other)),
-                                   "")
 
 
 def calendar_feed(context, request, kind):
@@ -46,22 +40,22 @@ def calendar_feed(context, request, kind):
     in_lang = _LangRequest(request, lang, _localizer(request, lang))
     query = {key: request.GET[key] for key in ("category", "section", "lang")
              if request.GET.get(key)}
-    feed = Feed(id=request.resource_url(context), title=_text(context.title, lang),
+    feed = Feed(id=request.resource_url(context), title=pick_in(context.title, lang)[0],
                 link=request.resource_url(context),
                 self_link=request.resource_url(context, f"@{kind}", query=query),
-                language=lang, author=_text(get_portal(request).title, lang))
+                language=lang, author=pick_in(get_portal(request).title, lang)[0])
     for entry in entries:
         url = url_of(request, entry)
         # the time as the calendar's page says it (a provisional month in words, not
         # "2027-02"), and its status when it is not yet a confirmed time
-        title = f"{_text(entry.title, lang)} — {when(in_lang, entry)}"
+        title = f"{pick_in(entry.title, lang)[0]} — {when(in_lang, entry)}"
         status = shown_status(entry)
         if status != "confirmed":
             title += f" ({in_lang.localizer.translate(STATUS_TITLES[status])})"
         feed.entries.append(FeedEntry(
             id=uuid.UUID(hex=entry.uid).urn, title=title, link=url,
             updated=entry.modified, published=entry.created,
-            summary=_text(entry.description, lang),
+            summary=pick_in(entry.description, lang)[0],
             categories=((entry.category, in_lang.localizer.translate(
                 CATEGORY_TITLES.get(entry.category, entry.category))),)))
     return feed_response(request, feed, kind)
