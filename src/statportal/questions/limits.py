@@ -11,7 +11,7 @@ larger than a question can be is refused unread, and counts as an attempt
 (``refuse_body``, through ``statportal.security.bodylimit``)."""
 
 from statportal.i18n import _
-from statportal.security.ratelimit import RateLimit
+from statportal.security.ratelimit import RateLimit, take_once
 from statportal.security.staff import is_staff
 
 #: Marks a request already counted: a retry after a write conflict reuses its environ.
@@ -47,18 +47,14 @@ class QuestionLimits:
 
     def count_address(self, request):
         """Count one attempt from the request's address (a refused one too)."""
-        if not request.environ.get(COUNTED):
-            self.by_address.take(request.remote_addr or "-")
-            request.environ[COUNTED] = True
+        take_once(self.by_address, request, COUNTED)
 
     def admit(self, request, email):
         """None, or ``(field, message, seconds)`` when this question must wait."""
-        if not request.environ.get(COUNTED):
-            wait = self.by_address.take(request.remote_addr or "-")
-            if wait:
-                return None, _("Too many questions from your address: try again in "
-                               "${minutes} minutes.", mapping={"minutes": -(-wait // 60)}), wait
-            request.environ[COUNTED] = True
+        wait = take_once(self.by_address, request, COUNTED)
+        if wait:
+            return None, _("Too many questions from your address: try again in "
+                           "${minutes} minutes.", mapping={"minutes": -(-wait // 60)}), wait
         email = self._email(email)
         wait = self.by_email.retry_after(email) if email else 0
         if wait:

@@ -136,3 +136,16 @@ class RateLimit(Limiter):
     def __init__(self, limit, window, clock=time.monotonic):
         super().__init__(Window(limit, window), clock)
         self.limit, self.window = limit, window
+
+
+def take_once(limiter, request, mark):
+    """``limiter.take`` of the request's client address (the connection's, ``REMOTE_ADDR``,
+    never a header the client writes), once a request: a retry after a write conflict
+    reuses the environ, which ``mark`` notes as counted. 0 (counted now or before), or the
+    seconds to wait (not counted)."""
+    if request.environ.get(mark):
+        return 0
+    wait = limiter.take(request.remote_addr or "-")
+    if not wait:
+        request.environ[mark] = True
+    return wait

@@ -9,7 +9,7 @@ same whether or not the address is subscribed."""
 from zope.interface import Interface
 
 from statportal.i18n import _
-from statportal.security.ratelimit import RateLimit
+from statportal.security.ratelimit import RateLimit, take_once
 from statportal.subscriptions.resources import normal_key
 
 COUNTED = "statportal.subscription_counted"   # a retried request's environ: counted once
@@ -32,12 +32,8 @@ class SubscriptionLimits:
                    as_int(settings, "statportal.subscriptions.per_email_per_hour"))
 
     def address(self, request):
-        """0, or the seconds this client address must wait (the attempt counted)."""
-        if request.environ.get(COUNTED):
-            return 0
-        wait = self.by_address.take(request.remote_addr or "-")
-        request.environ[COUNTED] = True
-        return wait
+        """0 (counted), or the seconds this client address must wait."""
+        return take_once(self.by_address, request, COUNTED)
 
     def email(self, email):
         """0 (counted), or the seconds to wait before one more mail to ``email``."""

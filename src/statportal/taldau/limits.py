@@ -9,7 +9,7 @@ permission, ``statportal.security.staff``). ``/data/…/@tables|@metadata|@data`
 ``/api/v2`` share the count: one client, one allowance."""
 
 from statportal.i18n import _
-from statportal.security.ratelimit import RateLimit
+from statportal.security.ratelimit import RateLimit, take_once
 
 #: Marks a request already counted: a retry after a write conflict reuses its environ.
 COUNTED = "statportal.data_counted"
@@ -44,10 +44,7 @@ def wait(request):
 
     if request.environ.get(COUNTED) or is_staff(request):
         return 0
-    seconds = get_limits(request.registry).by_address.take(request.remote_addr or "-")
-    if not seconds:
-        request.environ[COUNTED] = True
-    return seconds
+    return take_once(get_limits(request.registry).by_address, request, COUNTED)
 
 
 def refuse(request, lang=None):
