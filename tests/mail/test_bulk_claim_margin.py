@@ -7,9 +7,30 @@ from collections import Counter
 from datetime import timedelta
 
 import transaction
+import ZODB
+from persistent.mapping import PersistentMapping
 
 from statportal.mail import bulk as bulk_module
-from tests.mail.test_bulk import bulk_db, bulk_of
+from statportal.mail.outbox import get_outbox
+
+PARTS = {"en": {"subject": "New release", "text": "Read it.\nUnsubscribe: $unsubscribe_url\n"}}
+
+
+def bulk_db(count):
+    db = ZODB.DB(None)
+    with db.transaction() as conn:
+        portal = conn.root()["statportal"] = PersistentMapping()
+        key = bulk_module.queue_bulk_mail(
+            portal, key_prefix="release", sender="portal@example.org", parts=PARTS,
+            recipients=((f"s{n}@example.org", "en", {"unsubscribe_url": f"https://p.kz/u?{n}"})
+                        for n in range(count)))
+    return db, key
+
+
+def bulk_of(db, key):
+    with db.transaction() as conn:
+        bulk = get_outbox(conn.root()["statportal"])[key]
+        return bulk.state, bulk.counts
 
 
 class SlowSession:
@@ -42,5 +63,5 @@ def test_a_slow_chunk_stops_before_its_claim_lapses(monkeypatch):
     while one_chunk(db, key, later, SlowSession(log, 0))[0]:
         pass
     assert sorted(Counter(log).values()) == [1] * 6
-    state, counts, _states = bulk_of(db, key)
+    state, counts = bulk_of(db, key)
     assert state == "sent" and counts["sent"] == 6

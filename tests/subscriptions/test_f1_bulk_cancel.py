@@ -8,7 +8,7 @@ import transaction
 import ZODB
 from persistent.mapping import PersistentMapping
 
-from statportal.mail.bulk import _claim, _record, cancel_bulk_mail, queue_bulk_mail
+from statportal.mail.bulk import _claim, _record_chunk, cancel_bulk_mail, queue_bulk_mail
 from statportal.mail.outbox import CLAIM, deliver_pending, get_outbox, get_pending
 
 NOW = datetime.now(UTC) + timedelta(minutes=1)
@@ -49,7 +49,7 @@ def test_the_chunk_on_its_way_is_recorded_and_the_rest_skipped():
     claim_id, until, _sender, items, _build = _claim(tm, conn, "statportal", key, NOW, 2)
     assert _cancel(db, key, NOW) == 3                  # the 3 not claimed
     assert _state(db, key)[0] == "queued"              # until the chunk is recorded
-    _record(tm, conn, "statportal", key, claim_id, until, [i for i, *_r in items],
+    _record_chunk(tm, conn, "statportal", key, claim_id, until, [i for i, *_r in items],
             {items[0][0]: None, items[1][0]: "SMTPDataError: busy"}, NOW)   # not retried
     conn.close()
     state, counts, pending = _state(db, key)

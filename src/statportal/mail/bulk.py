@@ -290,7 +290,7 @@ def deliver_bulk(tm, conn, root_key, key, now, session, chunk=None, registry=Non
             continue
         broken = 0
         results[index] = None
-    _record(tm, conn, root_key, key, claim_id, until, [i for i, *_rest in items], results,
+    _record_chunk(tm, conn, root_key, key, claim_id, until, [i for i, *_rest in items], results,
             max(now, utcnow()))
     failed = sum(1 for error in results.values() if isinstance(error, str))
     sent = sum(1 for error in results.values() if error is None)
@@ -407,7 +407,7 @@ def _who(bulk, index):
     return entry if isinstance(entry, str) else entry[0]
 
 
-def _record(tm, conn, root_key, key, claim_id, until, indexes, results, now):
+def _record_chunk(tm, conn, root_key, key, claim_id, until, indexes, results, now):
     """Record a chunk's results in one transaction, retried on a conflict (never lost:
     the server has these messages) and while the storage is out of reach."""
 
