@@ -62,8 +62,20 @@ def _chose_something(node, value):
         raise exc
 
 
+class TextSet(colander.Set):
+    """A set of texts: anything else (an object, a number in the list) is refused with its
+    field, not left to ``set()`` to fail on (a 500)."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is not colander.null and (
+                not isinstance(cstruct, (list, tuple, set, frozenset))
+                or not all(isinstance(value, str) for value in cstruct)):
+            raise colander.Invalid(node, _("A list of texts is expected."))
+        return super().deserialize(node, cstruct)
+
+
 def _set(field, title, depth=False):
-    return colander.SchemaNode(colander.Set(), name=field, title=title, missing=(),
+    return colander.SchemaNode(TextSet(), name=field, title=title, missing=(),
                                validator=_known(field), widget=_widget(field, depth))
 
 
