@@ -376,8 +376,13 @@ def _claim(tm, conn, root_key, key, now, chunk, registry=None):
                 return None
             for entry in due:
                 bulk.queue.remove(entry)
+            # a recipient done meanwhile (a late record of a lapsed claim) is not sent again
+            indexes = tuple(index for _when, index in due
+                            if index not in bulk.sent and index not in bulk.failed)
+            if not indexes:
+                tm.commit()
+                return None
             claim_id, until = uuid.uuid4().hex, now + CLAIM
-            indexes = tuple(index for _when, index in due)
             bulk.claims = {**bulk.claims, claim_id: (until, indexes)}
             items = _items(bulk, portal, registry, indexes, now)
             copy = _Detached(bulk)
@@ -435,6 +440,8 @@ def _apply(bulk, claim_id, until, indexes, results, now):
             bulk.queue.remove((until, index))  # our lapsed claim, given back: ours still
         if index in bulk.sent or index in bulk.failed:
             continue  # done, by us or by a sender that took our lapsed claim
+        if not mine and any(index in held for _until, held in claims.values()):
+            continue  # our lapsed claim: another sender holds the recipient now
         if index not in results:  # not tried (the server was out of reach, or slow)
             bulk.queue.insert((now + RETRY_PAUSES[0], index))
             continue

@@ -249,8 +249,13 @@ def deliver_pending(db, delivery, now=None, root_key="statportal", limit=BATCH, 
                 sent_now, failed_now = _deliver_one(tm, conn, root_key, key, now, session)
                 sent, failed = sent + sent_now, failed + failed_now
             for key, deliver_chunk in bulks:
-                sent_now, failed_now = deliver_chunk(tm, conn, root_key, key, now, session,
-                                                     chunk, registry=registry)
+                try:
+                    sent_now, failed_now = deliver_chunk(tm, conn, root_key, key, now,
+                                                         session, chunk, registry=registry)
+                except Exception:  # noqa: BLE001 (a mailing's resolver failed: logged; the
+                    # mailings after it still go, this one is tried again next round)
+                    log.exception("bulk mail %s: a chunk could not be prepared", key)
+                    continue
                 sent, failed = sent + sent_now, failed + failed_now
     finally:
         conn.close()

@@ -88,7 +88,9 @@ def withdraw(portal, uid):
         if key:
             cancel_bulk_mail(portal, key)
         mailing = (get_outbox(portal) or {}).get(key) if key else None
-        if mailing is None or not mailing.counts["sent"]:
+        # never announced only when nothing went and nothing is on its way (a chunk
+        # claimed now still goes out: its people must not get a second announcement)
+        if mailing is None or not (mailing.counts["sent"] or mailing.claims):
             del record.announced[uid]
     since = record.digests.get("last")
     for entry in list(record.published.keys(min=(since, "") if since else None)):
