@@ -10,11 +10,22 @@ import ZODB
 from aiosmtpd.controller import Controller
 from persistent.mapping import PersistentMapping
 
+from statportal import clock
 from statportal.mail.bulk import queue_bulk_mail
 from statportal.mail.outbox import RETRY_PAUSES, SMTPDelivery, deliver_pending, get_outbox
 from tests.helpers.smtp import Collect, free_port
 
 NOW = datetime.now(UTC) + timedelta(minutes=1)  # the mail is queued at the real time
+
+
+@pytest.fixture(autouse=True)
+def _portal_clock():
+    """The portal's clock a minute before NOW while the test runs: what it queues is due at
+    NOW, however long after the module's import the test comes (in a whole suite, minutes:
+    a NOW of the import's real time was already past, and nothing was due)."""
+    with clock.frozen(NOW - timedelta(minutes=1)):
+        yield
+
 PARTS = {"en": {"subject": "New release", "text": "Read it.\nUnsubscribe: $unsubscribe_url\n",
                 "html": "<p>Read it. <a href=\"$manage_url\">Manage</a></p>"},
          "ru": {"subject": "Новый выпуск", "text": "Читайте.\nОтписаться: $unsubscribe_url\n"}}

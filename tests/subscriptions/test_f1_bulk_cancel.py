@@ -4,14 +4,26 @@ claim, or the Manager's "send again"), and the chunk on its way is recorded as i
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import transaction
 import ZODB
 from persistent.mapping import PersistentMapping
 
+from statportal import clock
 from statportal.mail.bulk import _claim, _record_chunk, cancel_bulk_mail, queue_bulk_mail
 from statportal.mail.outbox import CLAIM, deliver_pending, get_outbox, get_pending
 
 NOW = datetime.now(UTC) + timedelta(minutes=1)
+
+
+@pytest.fixture(autouse=True)
+def _portal_clock():
+    """The portal's clock a minute before NOW while the test runs: what it queues is due
+    at NOW, however long after the module's import the test comes (a whole suite)."""
+    with clock.frozen(NOW - timedelta(minutes=1)):
+        yield
+
+
 PARTS = {"en": {"subject": "New release", "text": "Read it."}}
 
 
